@@ -1,0 +1,159 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# ptscope: kernel module, library, CLI and their tests.
+#
+#   make                 module for the running kernel (or KVER=/KDIR=) + userspace
+#   make KVER=6.12.117+deb12-amd64    module for installed headers of that kernel
+#   make demo            install what is needed, boot the default guest, show ptscope
+#   make check           install what is needed, host + guest tests on 6.1 and 6.12
+#   make install         module, library, headers, CLI (DESTDIR=, PREFIX=)
+#
+# Module objects are built in build/kmod/KVER/, a copy of the sources per
+# kernel, so builds for several kernels never overwrite each other.
+
+VERSION := $(shell sed -n 's/^\#define PTSCOPE_VERSION "\(.*\)"/\1/p' module/version.h)
+
+ifdef KDIR
+KVER ?= $(shell cat $(KDIR)/include/config/kernel.release 2>/dev/null || echo custom)
+else
+KVER ?= $(shell uname -r)
+KDIR := /lib/modules/$(KVER)/build
+endif
+
+BUILD   := build
+KMODDIR := $(BUILD)/kmod/$(KVER)
+PREFIX  ?= /usr/local
+DESTDIR ?=
+
+CC      ?= cc
+NL_CFLAGS := $(shell pkg-config --cflags libnl-genl-3.0 2>/dev/null || echo -I/usr/include/libnl3)
+NL_LIBS   := $(shell pkg-config --libs libnl-genl-3.0 2>/dev/null || echo -lnl-genl-3 -lnl-3)
+WARN    := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wmissing-prototypes -Wstrict-prototypes
+CFLAGS  ?= -O2 -g
+ifdef SANITIZE
+CFLAGS  += -fsanitize=address,undefined -fno-omit-frame-pointer
+LDFLAGS += -fsanitize=address,undefined
+endif
+ALL_CFLAGS := $(CFLAGS) $(WARN) -std=gnu11 -D_GNU_SOURCE -Imodule -Iuserlib $(NL_CFLAGS)
+
+LIB_SRCS := userlib/nl.c userlib/info.c userlib/error.c
+CLI_SRCS := cli/main.c cli/args.c cli/json.c cli/cmd_info.c
+LIB_PIC  := $(LIB_SRCS:%.c=$(BUILD)/pic/%.o)
+LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/obj/%.o)
+CLI_OBJS := $(CLI_SRCS:%.c=$(BUILD)/obj/%.o)
+HDRS     := $(wildcard module/*.h module/uapi/*.h userlib/*.h cli/*.h tests/host/*.h)
+
+SONAME  := libptscope.so.1
+LIBSO   := $(BUILD)/$(SONAME)
+LIBA    := $(BUILD)/libptscope.a
+CLI     := $(BUILD)/ptscope
+
+HOST_TESTS  := $(patsubst tests/host/%.c,$(BUILD)/tests/host/%,$(wildcard tests/host/*.c))
+GUEST_PROGS := $(patsubst tests/prog/%.c,$(BUILD)/tests/prog/%,$(wildcard tests/prog/*.c))
+
+.PHONY: all module userspace test-progs deps demo check check-host check-guest \
+	install uninstall clean help
+
+all: module userspace
+
+help:
+	@sed -n '3,11p' Makefile | sed 's/^# \{0,1\}//'
+
+# ---- kernel module ---------------------------------------------------------
+
+module:
+	@if [ ! -e "$(KDIR)/Makefile" ]; then \
+		echo "ptscope: no kernel headers for $(KVER) at $(KDIR)" >&2; \
+		echo "ptscope: install linux-headers-$(KVER), or build for installed headers with" \
+		     "KVER=<version> (see /lib/modules) or KDIR=<kernel build dir>" >&2; \
+		exit 1; \
+	fi
+	@mkdir -p $(KMODDIR)/module/uapi
+	@cp -p Kbuild $(KMODDIR)/
+	@cp -p module/*.c module/*.h $(KMODDIR)/module/
+	@cp -p module/uapi/*.h $(KMODDIR)/module/uapi/
+	$(MAKE) -C $(KDIR) M=$(abspath $(KMODDIR)) modules
+	@echo "ptscope: built $(KMODDIR)/ptscope.ko for $(KVER)"
+
+# ---- userspace -------------------------------------------------------------
+
+userspace: $(LIBSO) $(BUILD)/libptscope.so $(LIBA) $(CLI)
+
+$(BUILD)/pic/%.o: %.c $(HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -fPIC -fvisibility=hidden -c -o $@ $<
+
+$(BUILD)/obj/%.o: %.c $(HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(LIBSO): $(LIB_PIC) userlib/libptscope.map
+	$(CC) $(LDFLAGS) -shared -Wl,-soname,$(SONAME) \
+		-Wl,--version-script=userlib/libptscope.map -o $@ $(LIB_PIC) $(NL_LIBS)
+
+$(BUILD)/libptscope.so: $(LIBSO)
+	ln -sf $(SONAME) $@
+
+$(LIBA): $(LIB_OBJS)
+	rm -f $@
+	ar rcs $@ $^
+
+$(CLI): $(CLI_OBJS) $(LIBSO) $(BUILD)/libptscope.so
+	$(CC) $(LDFLAGS) -o $@ $(CLI_OBJS) -L$(BUILD) -lptscope $(NL_LIBS)
+
+# ---- tests -----------------------------------------------------------------
+
+# Host unit tests reach the library's internals through the static archive.
+$(BUILD)/tests/host/test_args: tests/host/test_args.c $(BUILD)/obj/cli/args.o $(HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(BUILD)/obj/cli/args.o
+
+$(BUILD)/tests/host/%: tests/host/%.c $(LIBA) $(HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(LIBA) $(NL_LIBS)
+
+$(BUILD)/tests/prog/%: tests/prog/%.c $(LIBA) $(HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(LIBA) $(NL_LIBS)
+
+test-progs: userspace $(HOST_TESTS) $(GUEST_PROGS)
+
+deps:
+	tests/deps.sh
+
+# The README's two commands.
+demo: deps
+	tests/vm/demo
+
+check: deps
+	tests/run
+
+check-host: userspace test-progs
+	tests/run --host-only
+
+check-guest: deps
+	tests/run --guest-only
+
+# ---- install ---------------------------------------------------------------
+
+install: all
+	install -D -m 0644 $(KMODDIR)/ptscope.ko \
+		$(DESTDIR)/lib/modules/$(KVER)/updates/ptscope.ko
+	[ -n "$(DESTDIR)" ] || depmod -a $(KVER)
+	install -D -m 0755 $(LIBSO) $(DESTDIR)$(PREFIX)/lib/$(SONAME)
+	ln -sf $(SONAME) $(DESTDIR)$(PREFIX)/lib/libptscope.so
+	install -D -m 0644 $(LIBA) $(DESTDIR)$(PREFIX)/lib/libptscope.a
+	install -D -m 0644 userlib/libptscope.h $(DESTDIR)$(PREFIX)/include/ptscope/libptscope.h
+	install -D -m 0644 module/uapi/ptscope.h $(DESTDIR)$(PREFIX)/include/ptscope/uapi/ptscope.h
+	install -D -m 0755 $(CLI) $(DESTDIR)$(PREFIX)/sbin/ptscope
+	[ -n "$(DESTDIR)" ] || ldconfig
+
+uninstall:
+	rm -f $(DESTDIR)/lib/modules/$(KVER)/updates/ptscope.ko
+	[ -n "$(DESTDIR)" ] || depmod -a $(KVER)
+	rm -f $(DESTDIR)$(PREFIX)/lib/$(SONAME) $(DESTDIR)$(PREFIX)/lib/libptscope.so \
+		$(DESTDIR)$(PREFIX)/lib/libptscope.a $(DESTDIR)$(PREFIX)/sbin/ptscope
+	rm -rf $(DESTDIR)$(PREFIX)/include/ptscope
+
+clean:
+	rm -rf $(BUILD)

@@ -1,0 +1,66 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Shared pieces of the ptscope command-line tool. */
+#ifndef PTSCOPE_CLI_H
+#define PTSCOPE_CLI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+/* Exit statuses, documented in ptscope(8). */
+enum {
+	EXIT_OK = 0,
+	EXIT_RUNTIME = 1,	/* the request failed (or, for checks, an assertion) */
+	EXIT_USAGE = 2,		/* the command line is wrong */
+};
+
+struct cli_args {
+	bool json;
+	bool pretty;
+	bool help;
+	bool version;
+	const char *cmd;	/* the OBJECT|COMMAND word, NULL if none */
+	int argc;		/* its positional arguments */
+	char **argv;
+};
+
+/*
+ * Parse the whole command line: options may stand before or after the
+ * command word (GNU order), the first other word is the command and the rest
+ * are its arguments. Returns 0, or -1 with a message in @err.
+ */
+int cli_parse(int argc, char **argv, struct cli_args *a, char *err, size_t errlen);
+
+struct cli_command {
+	const char *name;
+	const char *summary;	/* one line for the help */
+	const char *usage;	/* arguments, "" for none */
+	int (*run)(const struct cli_args *a);
+};
+
+/* The command called @name, or NULL. */
+const struct cli_command *cli_find_command(const char *name);
+extern const struct cli_command cli_commands[];
+
+/* Report a failure: {"error": ...} on stdout in JSON mode, else stderr. */
+void cli_error(const struct cli_args *a, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* Minimal streaming JSON writer. */
+struct json;
+struct json *json_new(FILE *out, bool pretty);
+void json_end(struct json *j);	/* finishes the line and frees @j */
+void json_obj_begin(struct json *j);
+void json_obj_end(struct json *j);
+void json_arr_begin(struct json *j);
+void json_arr_end(struct json *j);
+void json_key(struct json *j, const char *key);
+void json_str(struct json *j, const char *s);
+void json_uint(struct json *j, uint64_t v);
+void json_hex(struct json *j, uint64_t v);	/* "0x..." string */
+void json_bool(struct json *j, bool v);
+
+int cmd_info(const struct cli_args *a);
+
+#endif

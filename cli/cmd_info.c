@@ -1,0 +1,97 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* ptscope info: the module, the running kernel and its paging features. */
+#include <inttypes.h>
+#include <stdio.h>
+
+#include "cli.h"
+#include "libptscope.h"
+
+static void print_features_text(uint64_t features)
+{
+	unsigned int bit;
+
+	for (bit = 0; bit < 64; bit++) {
+		const char *name = ptscope_feature_name(bit);
+
+		if (!(features & (1ULL << bit)))
+			continue;
+		if (name)
+			printf(" %s", name);
+		else
+			printf(" bit%u", bit);	/* from a newer module */
+	}
+	putchar('\n');
+}
+
+static void print_info_json(const struct cli_args *a, const struct ptscope_info *in)
+{
+	struct json *j = json_new(stdout, a->pretty);
+	char unknown[16];
+	unsigned int bit;
+
+	json_obj_begin(j);
+	json_key(j, "module_version");
+	json_str(j, in->module_version);
+	json_key(j, "kernel_release");
+	json_str(j, in->kernel_release);
+	json_key(j, "family_version");
+	json_uint(j, in->family_version);
+	json_key(j, "page_size");
+	json_uint(j, in->page_size);
+	json_key(j, "paging_levels");
+	json_uint(j, in->paging_levels);
+	json_key(j, "user_addr_max");
+	json_hex(j, in->user_addr_max);
+	json_key(j, "phys_addr_bits");
+	json_uint(j, in->phys_addr_bits);
+	json_key(j, "features_mask");
+	json_hex(j, in->features);
+	json_key(j, "features");
+	json_arr_begin(j);
+	for (bit = 0; bit < 64; bit++) {
+		const char *name = ptscope_feature_name(bit);
+
+		if (!(in->features & (1ULL << bit)))
+			continue;
+		if (!name) {
+			snprintf(unknown, sizeof(unknown), "bit%u", bit);
+			name = unknown;
+		}
+		json_str(j, name);
+	}
+	json_arr_end(j);
+	json_obj_end(j);
+	json_end(j);
+}
+
+int cmd_info(const struct cli_args *a)
+{
+	struct ptscope_info in;
+	struct ptscope *h;
+
+	if (a->argc) {
+		cli_error(a, "info takes no arguments, got '%s'", a->argv[0]);
+		return EXIT_USAGE;
+	}
+	if (ptscope_open(&h) || ptscope_get_info(h, &in)) {
+		cli_error(a, "%s", ptscope_errmsg());
+		ptscope_close(h);
+		return EXIT_RUNTIME;
+	}
+	ptscope_close(h);
+
+	if (a->json) {
+		print_info_json(a, &in);
+		return EXIT_OK;
+	}
+	printf("module version       %s\n", in.module_version);
+	printf("kernel release       %s\n", in.kernel_release);
+	printf("netlink family       ptscope v%u\n", in.family_version);
+	printf("page size            %u\n", in.page_size);
+	printf("paging levels        %u\n", in.paging_levels);
+	printf("user address limit   0x%" PRIx64 "\n", in.user_addr_max);
+	printf("physical addr bits   %u\n", in.phys_addr_bits);
+	printf("features             0x%" PRIx64 ":", in.features);
+	print_features_text(in.features);
+	return EXIT_OK;
+}

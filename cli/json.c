@@ -1,0 +1,159 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * A streaming JSON writer: values go out as they are produced, so a long
+ * walk never has to be held in memory to be printed.
+ */
+#include <stdlib.h>
+
+#include "cli.h"
+
+#define JSON_MAX_DEPTH 32
+
+struct json {
+	FILE *out;
+	bool pretty;
+	int depth;
+	bool has_items[JSON_MAX_DEPTH];	/* per level: a comma is due */
+	bool after_key;
+};
+
+struct json *json_new(FILE *out, bool pretty)
+{
+	struct json *j = calloc(1, sizeof(*j));
+
+	if (!j)
+		abort();	/* a CLI that cannot allocate 300 bytes cannot go on */
+	j->out = out;
+	j->pretty = pretty;
+	return j;
+}
+
+void json_end(struct json *j)
+{
+	fputc('\n', j->out);
+	fflush(j->out);
+	free(j);
+}
+
+static void newline_indent(struct json *j)
+{
+	if (!j->pretty)
+		return;
+	fprintf(j->out, "\n%*s", 2 * j->depth, "");
+}
+
+/* Separator and indentation before a value or a key. */
+static void begin_item(struct json *j)
+{
+	if (j->after_key) {
+		j->after_key = false;
+		return;
+	}
+	if (j->depth > 0) {
+		if (j->has_items[j->depth])
+			fputc(',', j->out);
+		j->has_items[j->depth] = true;
+		newline_indent(j);
+	}
+}
+
+static void open_level(struct json *j, char c)
+{
+	begin_item(j);
+	fputc(c, j->out);
+	if (j->depth + 1 < JSON_MAX_DEPTH)
+		j->depth++;
+	j->has_items[j->depth] = false;
+}
+
+static void close_level(struct json *j, char c)
+{
+	bool had = j->has_items[j->depth];
+
+	if (j->depth > 0)
+		j->depth--;
+	if (had)
+		newline_indent(j);
+	fputc(c, j->out);
+}
+
+void json_obj_begin(struct json *j)
+{
+	open_level(j, '{');
+}
+
+void json_obj_end(struct json *j)
+{
+	close_level(j, '}');
+}
+
+void json_arr_begin(struct json *j)
+{
+	open_level(j, '[');
+}
+
+void json_arr_end(struct json *j)
+{
+	close_level(j, ']');
+}
+
+static void put_string(FILE *out, const char *s)
+{
+	fputc('"', out);
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		switch (c) {
+		case '"':
+			fputs("\\\"", out);
+			break;
+		case '\\':
+			fputs("\\\\", out);
+			break;
+		case '\n':
+			fputs("\\n", out);
+			break;
+		case '\t':
+			fputs("\\t", out);
+			break;
+		default:
+			if (c < 0x20)
+				fprintf(out, "\\u%04x", c);
+			else
+				fputc(c, out);
+		}
+	}
+	fputc('"', out);
+}
+
+void json_key(struct json *j, const char *key)
+{
+	begin_item(j);
+	put_string(j->out, key);
+	fputs(j->pretty ? ": " : ":", j->out);
+	j->after_key = true;
+}
+
+void json_str(struct json *j, const char *s)
+{
+	begin_item(j);
+	put_string(j->out, s);
+}
+
+void json_uint(struct json *j, uint64_t v)
+{
+	begin_item(j);
+	fprintf(j->out, "%llu", (unsigned long long)v);
+}
+
+void json_hex(struct json *j, uint64_t v)
+{
+	begin_item(j);
+	fprintf(j->out, "\"0x%llx\"", (unsigned long long)v);
+}
+
+void json_bool(struct json *j, bool v)
+{
+	begin_item(j);
+	fputs(v ? "true" : "false", j->out);
+}

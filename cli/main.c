@@ -1,0 +1,137 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * ptscope: inspect the page tables of live processes.
+ * Grammar (bpftool style): ptscope [OPTIONS] OBJECT|COMMAND [ARGS]
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "libptscope.h"
+#include "version.h"
+
+static int cmd_help(const struct cli_args *a);
+
+const struct cli_command cli_commands[] = {
+	{ "info", "show the module, the kernel and its paging features", "",
+	  cmd_info },
+	{ "help", "show this help, or a command's", "[COMMAND]", cmd_help },
+	{ NULL, NULL, NULL, NULL },
+};
+
+void cli_error(const struct cli_args *a, const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (a && a->json) {
+		struct json *j = json_new(stdout, a->pretty);
+
+		json_obj_begin(j);
+		json_key(j, "error");
+		json_str(j, msg);
+		json_obj_end(j);
+		json_end(j);
+	} else {
+		fprintf(stderr, "ptscope: %s\n", msg);
+	}
+}
+
+static void print_usage(FILE *out)
+{
+	const struct cli_command *c;
+
+	fputs("Usage: ptscope [OPTIONS] OBJECT|COMMAND [ARGS]\n"
+	      "       ptscope help [COMMAND]\n\nCommands:\n", out);
+	for (c = cli_commands; c->name; c++)
+		fprintf(out, "  %-8s %-10s %s\n", c->name, c->usage, c->summary);
+	fputs("\nOptions:\n"
+	      "  -j, --json      print JSON\n"
+	      "  -p, --pretty    print indented JSON (implies --json)\n"
+	      "  -h, --help      show this help\n"
+	      "  -V, --version   show the version\n"
+	      "\nExit status: 0 success, 1 the request failed, 2 usage error.\n"
+	      "See ptscope(8).\n", out);
+}
+
+static void print_command_usage(const struct cli_command *c)
+{
+	printf("Usage: ptscope [OPTIONS] %s%s%s\n  %s\n", c->name,
+	       *c->usage ? " " : "", c->usage, c->summary);
+}
+
+static int cmd_help(const struct cli_args *a)
+{
+	const struct cli_command *c;
+
+	if (a->argc == 0) {
+		print_usage(stdout);
+		return EXIT_OK;
+	}
+	if (a->argc > 1) {
+		cli_error(a, "help takes at most one command name");
+		return EXIT_USAGE;
+	}
+	c = cli_find_command(a->argv[0]);
+	if (!c) {
+		cli_error(a, "unknown command '%s' (see 'ptscope help')", a->argv[0]);
+		return EXIT_USAGE;
+	}
+	print_command_usage(c);
+	return EXIT_OK;
+}
+
+static int print_version(const struct cli_args *a)
+{
+	if (a->json) {
+		struct json *j = json_new(stdout, a->pretty);
+
+		json_obj_begin(j);
+		json_key(j, "version");
+		json_str(j, PTSCOPE_VERSION);
+		json_key(j, "library_version");
+		json_str(j, ptscope_lib_version());
+		json_obj_end(j);
+		json_end(j);
+	} else {
+		printf("ptscope %s (libptscope %s)\n", PTSCOPE_VERSION,
+		       ptscope_lib_version());
+	}
+	return EXIT_OK;
+}
+
+int main(int argc, char **argv)
+{
+	const struct cli_command *c;
+	struct cli_args a;
+	char err[256];
+
+	if (cli_parse(argc, argv, &a, err, sizeof(err))) {
+		cli_error(&a, "%s (see 'ptscope --help')", err);
+		return EXIT_USAGE;
+	}
+	if (a.version)
+		return print_version(&a);
+	if (!a.cmd) {
+		if (a.help) {
+			print_usage(stdout);
+			return EXIT_OK;
+		}
+		print_usage(stderr);
+		return EXIT_USAGE;
+	}
+	c = cli_find_command(a.cmd);
+	if (!c) {
+		cli_error(&a, "unknown command '%s' (see 'ptscope help')", a.cmd);
+		return EXIT_USAGE;
+	}
+	if (a.help) {
+		print_command_usage(c);
+		return EXIT_OK;
+	}
+	return c->run(&a);
+}

@@ -1,0 +1,120 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The "ptscope" generic netlink family: request validation, permission
+ * checks and message building. Page-table work is done elsewhere; this file
+ * only turns it into messages (see uapi/ptscope.h for the contract).
+ */
+#include <linux/module.h>
+#include <net/genetlink.h>
+
+#include "ptscope.h"
+#include "compat.h"
+#include "version.h"
+
+/*
+ * GET_INFO takes no attributes. A policy covering the whole attribute space
+ * with NLA_UNSPEC everywhere makes strict validation refuse any attribute,
+ * with an extack message naming it, rather than silently ignoring it.
+ */
+static const struct nla_policy ptscope_no_attrs_policy[PTSCOPE_A_MAX + 1] = {
+	[PTSCOPE_A_INFO] = {
+		.type = NLA_REJECT,
+		.reject_message = "PTSCOPE_A_INFO is sent by the module, not to it",
+	},
+};
+
+static struct genl_family ptscope_genl_family;
+
+static int ptscope_put_info(struct sk_buff *skb)
+{
+	struct ptscope_info *info;
+	struct nlattr *nest;
+	int ret = -EMSGSIZE;
+
+	/* struct ptscope_info holds a 65-byte string: keep it off the stack. */
+	info = kmalloc(sizeof(*info), GFP_KERNEL);
+	if (!info)
+		return -ENOMEM;
+	ptscope_info_get(info);
+
+	nest = nla_nest_start(skb, PTSCOPE_A_INFO);
+	if (!nest)
+		goto out;
+	if (nla_put_string(skb, PTSCOPE_A_INFO_MODULE_VERSION, PTSCOPE_VERSION) ||
+	    nla_put_string(skb, PTSCOPE_A_INFO_KERNEL_RELEASE, info->kernel_release) ||
+	    nla_put_u32(skb, PTSCOPE_A_INFO_PAGE_SIZE, info->page_size) ||
+	    nla_put_u32(skb, PTSCOPE_A_INFO_PAGING_LEVELS, info->paging_levels) ||
+	    nla_put_u64_64bit(skb, PTSCOPE_A_INFO_USER_ADDR_MAX,
+			      info->user_addr_max, PTSCOPE_A_INFO_PAD) ||
+	    nla_put_u32(skb, PTSCOPE_A_INFO_PHYS_ADDR_BITS, info->phys_addr_bits) ||
+	    nla_put_u64_64bit(skb, PTSCOPE_A_INFO_FEATURES, info->features,
+			      PTSCOPE_A_INFO_PAD)) {
+		nla_nest_cancel(skb, nest);
+		goto out;
+	}
+	nla_nest_end(skb, nest);
+	ret = 0;
+out:
+	kfree(info);
+	return ret;
+}
+
+static int ptscope_nl_get_info(struct sk_buff *skb, struct genl_info *info)
+{
+	struct sk_buff *msg;
+	void *hdr;
+	int ret;
+
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+
+	hdr = genlmsg_put_reply(msg, info, &ptscope_genl_family, 0,
+				PTSCOPE_CMD_GET_INFO);
+	if (!hdr) {
+		ret = -EMSGSIZE;
+		goto err;
+	}
+	ret = ptscope_put_info(msg);
+	if (ret)
+		goto err;
+	genlmsg_end(msg, hdr);
+	return genlmsg_reply(msg, info);
+
+err:
+	nlmsg_free(msg);
+	return ret;
+}
+
+static const struct genl_ops ptscope_genl_ops[] = {
+	{
+		.cmd = PTSCOPE_CMD_GET_INFO,
+		.doit = ptscope_nl_get_info,
+		.policy = ptscope_no_attrs_policy,
+		.maxattr = PTSCOPE_A_MAX,
+	},
+};
+
+static struct genl_family ptscope_genl_family __ro_after_init = {
+	.name = PTSCOPE_GENL_NAME,
+	.version = PTSCOPE_GENL_VERSION,
+	.maxattr = PTSCOPE_A_MAX,
+	/* Strict validation for every command: none predates this family. */
+	.resv_start_op = 0,
+	/* Page tables are not per network namespace: answer in all of them. */
+	.netnsok = true,
+	.parallel_ops = true,
+	.module = THIS_MODULE,
+	.ops = ptscope_genl_ops,
+	.n_ops = ARRAY_SIZE(ptscope_genl_ops),
+};
+
+int __init ptscope_netlink_init(void)
+{
+	return genl_register_family(&ptscope_genl_family);
+}
+
+void ptscope_netlink_exit(void)
+{
+	genl_unregister_family(&ptscope_genl_family);
+}

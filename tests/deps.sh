@@ -1,0 +1,29 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Install what building and testing ptscope needs, from Debian's packages
+# (Debian 12, as root). Quick when everything is already there.
+set -eu
+
+pkgs=(
+	build-essential pkg-config libnl-3-dev libnl-genl-3-dev
+	linux-image-amd64 linux-headers-amd64		
+	linux-image-6.12-amd64 linux-headers-6.12-amd64	
+	qemu-system-x86 busybox-static cpio kmod xz-utils zstd
+	jq util-linux libc-bin				
+)
+
+missing=()
+for p in "${pkgs[@]}"; do
+	dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q '^install ok installed$' ||
+		missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+echo "deps: installing ${missing[*]}"
+if [ "$(id -u)" != 0 ]; then
+	echo "deps: run as root (or install those packages) first" >&2
+	exit 1
+fi
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -q
+apt-get install -y -q --no-install-recommends "${missing[@]}"

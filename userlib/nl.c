@@ -1,0 +1,270 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * The netlink conversation with ptscope.ko: one generic netlink socket per
+ * handle, requests with acks, dumps, and the kernel's extended-ack messages
+ * turned into ptscope_errmsg() text.
+ */
+#include <errno.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <linux/netlink.h>
+#include <netlink/attr.h>
+#include <netlink/genl/ctrl.h>
+#include <netlink/genl/genl.h>
+#include <netlink/handlers.h>
+#include <netlink/socket.h>
+
+#include "internal.h"
+#include "uapi/ptscope.h"
+#include "version.h"
+
+#ifndef SOL_NETLINK
+#define SOL_NETLINK 270
+#endif
+
+/* libnl errors as errnos, for callers that expect the kernel's vocabulary. */
+static int nl_to_errno(int nlerr)
+{
+	switch (-nlerr) {
+	case NLE_NOMEM:
+		return -ENOMEM;
+	case NLE_PERM:
+		return -EPERM;
+	case NLE_OBJ_NOTFOUND:
+		return -ENOENT;
+	case NLE_AF_NOSUPPORT:
+	case NLE_PROTO_MISMATCH:
+		return -EPROTONOSUPPORT;
+	default:
+		return -EIO;
+	}
+}
+
+int ptscope_open(struct ptscope **handle)
+{
+	struct ptscope *h;
+	int one = 1;
+	int ret;
+
+	pts_clear_error();
+	*handle = NULL;
+	h = calloc(1, sizeof(*h));
+	if (!h)
+		return pts_fail(-ENOMEM, "out of memory");
+	h->sock = nl_socket_alloc();
+	if (!h->sock) {
+		free(h);
+		return pts_fail(-ENOMEM, "out of memory");
+	}
+	ret = genl_connect(h->sock);
+	if (ret < 0) {
+		ret = nl_to_errno(ret);
+		pts_fail(ret, "cannot open a generic netlink socket: %s",
+			 strerror(-ret));
+		goto err;
+	}
+	/*
+	 * Ask for the kernel's explanation of refused requests, and not for
+	 * an echo of the request itself. Kernels without these options still
+	 * work; errors then carry only the errno.
+	 */
+	setsockopt(nl_socket_get_fd(h->sock), SOL_NETLINK, NETLINK_EXT_ACK,
+		   &one, sizeof(one));
+	setsockopt(nl_socket_get_fd(h->sock), SOL_NETLINK, NETLINK_CAP_ACK,
+		   &one, sizeof(one));
+
+	h->family = genl_ctrl_resolve(h->sock, PTSCOPE_GENL_NAME);
+	if (h->family < 0) {
+		ret = nl_to_errno(h->family);
+		if (ret == -ENOENT)
+			pts_fail(ret, "kernel module ptscope is not loaded (try: modprobe ptscope)");
+		else
+			pts_fail(ret, "cannot look up the ptscope netlink family: %s",
+				 nl_geterror(h->family));
+		goto err;
+	}
+	*handle = h;
+	return 0;
+
+err:
+	nl_socket_free(h->sock);
+	free(h);
+	return ret;
+}
+
+void ptscope_close(struct ptscope *h)
+{
+	if (!h)
+		return;
+	nl_socket_free(h->sock);
+	free(h);
+}
+
+struct nl_msg *pts_msg_new(struct ptscope *h, uint8_t cmd, int flags)
+{
+	struct nl_msg *msg = nlmsg_alloc();
+
+	if (!msg)
+		return NULL;
+	if (!genlmsg_put(msg, NL_AUTO_PORT, NL_AUTO_SEQ, h->family, 0,
+			 flags | NLM_F_ACK, cmd, PTSCOPE_GENL_VERSION)) {
+		nlmsg_free(msg);
+		return NULL;
+	}
+	return msg;
+}
+
+/*
+ * Extended-ack attributes follow the struct nlmsgerr (plus the echoed
+ * request unless it was capped) in NLMSG_ERROR, or the error int in
+ * NLMSG_DONE, when the kernel set NLM_F_ACK_TLVS.
+ */
+const char *pts_extack_msg(const struct nlmsghdr *nlh)
+{
+	struct nlattr *tb[NLMSGERR_ATTR_MAX + 1];
+	size_t off;
+	int len;
+
+	if (!(nlh->nlmsg_flags & NLM_F_ACK_TLVS))
+		return NULL;
+	if (nlh->nlmsg_type == NLMSG_ERROR) {
+		const struct nlmsgerr *e = nlmsg_data(nlh);
+
+		if (nlh->nlmsg_len < NLMSG_HDRLEN + sizeof(*e))
+			return NULL;
+		off = sizeof(*e);
+		if (!(nlh->nlmsg_flags & NLM_F_CAPPED))
+			off += NLMSG_ALIGN(e->msg.nlmsg_len) - NLMSG_HDRLEN;
+	} else if (nlh->nlmsg_type == NLMSG_DONE) {
+		off = NLMSG_ALIGN(sizeof(int));
+	} else {
+		return NULL;
+	}
+	len = (int)(nlh->nlmsg_len - NLMSG_HDRLEN) - (int)off;
+	if (len <= 0)
+		return NULL;
+	if (nla_parse(tb, NLMSGERR_ATTR_MAX,
+		      (struct nlattr *)((char *)nlmsg_data(nlh) + off), len, NULL))
+		return NULL;
+	if (!tb[NLMSGERR_ATTR_MSG] || nla_len(tb[NLMSGERR_ATTR_MSG]) < 1)
+		return NULL;
+	/* The kernel NUL-terminates it; do not trust a truncated copy. */
+	if (((char *)nla_data(tb[NLMSGERR_ATTR_MSG]))[nla_len(tb[NLMSGERR_ATTR_MSG]) - 1])
+		return NULL;
+	return nla_data(tb[NLMSGERR_ATTR_MSG]);
+}
+
+struct transact {
+	const char *what;
+	pts_reply_fn fn;
+	void *arg;
+	int err;	/* first failure: a reply @fn refused, or the kernel's */
+	bool done;	/* the kernel's ack, error or end of dump arrived */
+};
+
+static int kernel_error(struct transact *t, const struct nlmsghdr *nlh, int err)
+{
+	const char *msg = pts_extack_msg(nlh);
+
+	if (msg)
+		return pts_fail(err, "%s", msg);
+	return pts_fail(err, "%s failed: %s", t->what, strerror(-err));
+}
+
+static int on_error(struct sockaddr_nl *nla, struct nlmsgerr *e, void *arg)
+{
+	struct nlmsghdr *nlh = (struct nlmsghdr *)((char *)e - NLMSG_HDRLEN);
+	struct transact *t = arg;
+
+	(void)nla;
+	if (!t->err)
+		t->err = kernel_error(t, nlh, e->error);
+	t->done = true;
+	return NL_STOP;
+}
+
+static int on_finish(struct nl_msg *msg, void *arg)
+{
+	struct nlmsghdr *nlh = nlmsg_hdr(msg);
+	struct transact *t = arg;
+	int err = 0;
+
+	/* A dump that failed part-way carries the errno in NLMSG_DONE. */
+	if (nlh->nlmsg_len >= NLMSG_HDRLEN + sizeof(int))
+		memcpy(&err, nlmsg_data(nlh), sizeof(int));
+	if (err < 0 && !t->err)
+		t->err = kernel_error(t, nlh, err);
+	t->done = true;
+	return NL_STOP;
+}
+
+static int on_ack(struct nl_msg *msg, void *arg)
+{
+	struct transact *t = arg;
+
+	(void)msg;
+	t->done = true;
+	return NL_STOP;
+}
+
+static int on_valid(struct nl_msg *msg, void *arg)
+{
+	struct transact *t = arg;
+
+	/*
+	 * After a refused reply keep reading, without parsing, up to the
+	 * ack: leftovers would otherwise answer the handle's next request.
+	 */
+	if (!t->err)
+		t->err = t->fn(nlmsg_hdr(msg), t->arg);
+	return NL_OK;
+}
+
+int pts_transact(struct ptscope *h, struct nl_msg *msg, const char *what,
+		 pts_reply_fn fn, void *arg)
+{
+	struct transact t = { .what = what, .fn = fn, .arg = arg };
+	struct nl_cb *cb;
+	int ret;
+
+	pts_clear_error();
+	cb = nl_cb_alloc(NL_CB_DEFAULT);
+	if (!cb) {
+		nlmsg_free(msg);
+		return pts_fail(-ENOMEM, "out of memory");
+	}
+	ret = nl_send_auto(h->sock, msg);
+	nlmsg_free(msg);
+	if (ret < 0) {
+		t.err = pts_fail(nl_to_errno(ret), "cannot send %s to the module: %s",
+				 what, nl_geterror(ret));
+		goto out;
+	}
+
+	nl_cb_err(cb, NL_CB_CUSTOM, on_error, &t);
+	nl_cb_set(cb, NL_CB_FINISH, NL_CB_CUSTOM, on_finish, &t);
+	nl_cb_set(cb, NL_CB_ACK, NL_CB_CUSTOM, on_ack, &t);
+	nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, on_valid, &t);
+
+	while (!t.done) {
+		ret = nl_recvmsgs(h->sock, cb);
+		if (ret < 0 && !t.done) {
+			/* The socket itself failed: no answer will come. */
+			if (!t.err)
+				t.err = pts_fail(nl_to_errno(ret),
+						 "%s: receiving from the module failed: %s",
+						 what, nl_geterror(ret));
+			break;
+		}
+	}
+out:
+	nl_cb_put(cb);
+	return t.err;
+}
+
+const char *ptscope_lib_version(void)
+{
+	return PTSCOPE_VERSION;
+}
