@@ -146,13 +146,15 @@ install: all
 	install -D -m 0644 userlib/libptscope.h $(DESTDIR)$(PREFIX)/include/ptscope/libptscope.h
 	install -D -m 0644 module/uapi/ptscope.h $(DESTDIR)$(PREFIX)/include/ptscope/uapi/ptscope.h
 	install -D -m 0755 $(CLI) $(DESTDIR)$(PREFIX)/sbin/ptscope
+	install -D -m 0644 doc/ptscope.8 $(DESTDIR)$(PREFIX)/share/man/man8/ptscope.8
 	[ -n "$(DESTDIR)" ] || ldconfig
 
 uninstall:
 	rm -f $(DESTDIR)/lib/modules/$(KVER)/updates/ptscope.ko
 	[ -n "$(DESTDIR)" ] || depmod -a $(KVER)
 	rm -f $(DESTDIR)$(PREFIX)/lib/$(SONAME) $(DESTDIR)$(PREFIX)/lib/libptscope.so \
-		$(DESTDIR)$(PREFIX)/lib/libptscope.a $(DESTDIR)$(PREFIX)/sbin/ptscope
+		$(DESTDIR)$(PREFIX)/lib/libptscope.a $(DESTDIR)$(PREFIX)/sbin/ptscope \
+		$(DESTDIR)$(PREFIX)/share/man/man8/ptscope.8
 	rm -rf $(DESTDIR)$(PREFIX)/include/ptscope
 
 clean:

@@ -1,0 +1,37 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Consistency of what ships: one version everywhere, README's commands are
+# the ones CI runs, and the CLI's help matches the man page. TAP.
+set -u
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+n=0 failed=0
+check() {	# check DESCRIPTION COMMAND...
+	local desc=$1
+	shift
+	n=$((n + 1))
+	if "$@" > /dev/null 2>&1; then
+		echo "ok $n $desc"
+	else
+		echo "not ok $n $desc"; failed=$((failed + 1))
+	fi
+}
+version=$(sed -n 's/^#define PTSCOPE_VERSION "\(.*\)"/\1/p' "$ROOT/module/version.h")
+check "version.h has a version" test -n "$version"
+check "dkms.conf PACKAGE_VERSION = $version" grep -qx "PACKAGE_VERSION=\"$version\"" "$ROOT/dkms.conf"
+check "ptscope --version reports $version" \
+	bash -c "LD_LIBRARY_PATH='$ROOT/build' '$ROOT/build/ptscope' --version | grep -q ' $version '"
+check ".ci/run runs make check" grep -qx 'make check' "$ROOT/.ci/run"
+check "README gives make check" grep -q '^make check' "$ROOT/README.md"
+check "README gives make demo" grep -q '^make demo' "$ROOT/README.md"
+# Every command in --help has a man page section, and the reverse.
+help_cmds=$(LD_LIBRARY_PATH="$ROOT/build" "$ROOT/build/ptscope" --help |
+	sed -n '/^Commands:/,/^$/s/^  \([a-z]*\) .*/\1/p' | sort | tr '\n' ' ')
+man_cmds=$(sed -n 's/^\.SS "\{0,1\}ptscope \([a-z]*\).*/\1/p' "$ROOT/doc/ptscope.8" | sort -u | tr '\n' ' ')
+check "man page commands ($man_cmds) = --help commands ($help_cmds)" test "$help_cmds" = "$man_cmds"
+for opt in --json --pretty --help --version; do
+	check "man page documents $opt" grep -q -- "\\\\-\\\\-${opt#--}" "$ROOT/doc/ptscope.8"
+done
+check "man page renders without warnings" bash -c \
+	"! command -v man >/dev/null || [ -z \"\$(LC_ALL=C.UTF-8 MANWIDTH=80 man --warnings -l '$ROOT/doc/ptscope.8' 2>&1 >/dev/null)\" ]"
+echo "1..$n"
+[ "$failed" = 0 ]

@@ -1,0 +1,2 @@
+# Harness self-test: the guest never finishes.
+sleep 100000
