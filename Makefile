@@ -51,7 +51,7 @@ CLI     := $(BUILD)/ptscope
 HOST_TESTS  := $(patsubst tests/host/%.c,$(BUILD)/tests/host/%,$(wildcard tests/host/*.c))
 GUEST_PROGS := $(patsubst tests/prog/%.c,$(BUILD)/tests/prog/%,$(wildcard tests/prog/*.c))
 
-.PHONY: all module userspace test-progs deps demo check check-host check-guest \
+.PHONY: all module userspace asan test-progs deps demo check check-host check-guest \
 	install uninstall clean help
 
 all: module userspace
@@ -101,7 +101,15 @@ $(LIBA): $(LIB_OBJS)
 $(CLI): $(CLI_OBJS) $(LIBSO) $(BUILD)/libptscope.so
 	$(CC) $(LDFLAGS) -o $@ $(CLI_OBJS) -L$(BUILD) -lptscope $(NL_LIBS)
 
+# The CLI linked with the static library, so a sanitizer build is one file.
+$(BUILD)/ptscope-static: $(CLI_OBJS) $(LIBA)
+	$(CC) $(LDFLAGS) -o $@ $(CLI_OBJS) $(LIBA) $(NL_LIBS)
+
 # ---- tests -----------------------------------------------------------------
+
+# ASan + UBSan + LeakSanitizer build of the CLI, run inside guests.
+asan:
+	$(MAKE) BUILD=$(BUILD)/asan SANITIZE=1 $(BUILD)/asan/ptscope-static
 
 # Host unit tests reach the library's internals through the static archive.
 $(BUILD)/tests/host/test_args: tests/host/test_args.c $(BUILD)/obj/cli/args.o $(HDRS)
@@ -116,7 +124,7 @@ $(BUILD)/tests/prog/%: tests/prog/%.c $(LIBA) $(HDRS)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(LIBA) $(NL_LIBS)
 
-test-progs: userspace $(HOST_TESTS) $(GUEST_PROGS)
+test-progs: userspace asan $(HOST_TESTS) $(GUEST_PROGS)
 
 deps:
 	tests/deps.sh

@@ -1,0 +1,30 @@
+# The CLI and library under AddressSanitizer, UBSan and LeakSanitizer, on the
+# paths that need the module (success, JSON, kernel refusals) and without it.
+. /tests/lib.sh
+command -v ptscope-asan > /dev/null || skip "no sanitizer build of the CLI in this guest"
+export ASAN_OPTIONS=detect_leaks=1:exitcode=23:abort_on_error=0
+export UBSAN_OPTIONS=halt_on_error=1:exitcode=23:print_stacktrace=1
+
+# run WANT_STATUS ARGS...
+run() {
+	want=$1
+	shift
+	ptscope-asan "$@" > /tmp/asan.out 2>&1
+	rc=$?
+	if grep -Eq 'Sanitizer|runtime error' /tmp/asan.out; then
+		cat /tmp/asan.out
+		fail "sanitizer report for: ptscope $*"
+	fi
+	[ "$rc" = "$want" ] || { cat /tmp/asan.out; fail "ptscope $*: status $rc, want $want"; }
+	echo "ok: ptscope $* -> $rc, no sanitizer report"
+}
+
+run 1 info
+run 1 -j info
+load_ptscope
+run 0 info
+run 0 -p info
+run 0 --version
+run 2 info extra
+run 2 -j bogus
+run 0 help info
