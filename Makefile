@@ -6,6 +6,7 @@
 #   make KVER=6.12.117+deb12-amd64    module for installed headers of that kernel
 #   make demo            install what is needed, boot the default guest, show ptscope
 #   make check           install what is needed, host + guest tests on 6.1 and 6.12
+#   make lint            checkpatch --strict, sparse, W=1 on both kernels, cppcheck
 #   make install         module, library, headers, CLI (DESTDIR=, PREFIX=)
 #
 # Module objects are built in build/kmod/KVER/, a copy of the sources per
@@ -51,13 +52,13 @@ CLI     := $(BUILD)/ptscope
 HOST_TESTS  := $(patsubst tests/host/%.c,$(BUILD)/tests/host/%,$(wildcard tests/host/*.c))
 GUEST_PROGS := $(patsubst tests/prog/%.c,$(BUILD)/tests/prog/%,$(wildcard tests/prog/*.c))
 
-.PHONY: all module userspace asan test-progs deps demo check check-host check-guest \
+.PHONY: all module userspace asan test-progs deps demo check lint check-host check-guest \
 	install uninstall clean help
 
 all: module userspace
 
 help:
-	@sed -n '3,11p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '3,12p' Makefile | sed 's/^# \{0,1\}//'
 
 # ---- kernel module ---------------------------------------------------------
 
@@ -135,6 +136,9 @@ demo: deps
 
 check: deps
 	tests/run
+
+lint: deps
+	tests/lint.sh
 
 check-host: userspace test-progs
 	tests/run --host-only
