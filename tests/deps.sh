@@ -6,8 +6,8 @@ set -eu
 
 pkgs=(
 	build-essential pkg-config libnl-3-dev libnl-genl-3-dev
-	linux-image-amd64 linux-headers-amd64		
-	linux-image-6.12-amd64 linux-headers-6.12-amd64	
+	linux-image-amd64 linux-headers-amd64
+	linux-image-6.12-amd64 linux-headers-6.12-amd64
 	qemu-system-x86 busybox-static cpio kmod xz-utils zstd
 	jq util-linux libc-bin
 	sparse cppcheck linux-source-6.12 valgrind

@@ -1,0 +1,35 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# The unit tests and the CLI's host-reachable paths under valgrind memcheck:
+# no invalid access, no leak of any kind. (Paths that need the module run
+# under ASan/LSan in the guest: tests/guest/05-sanitizers.sh.) TAP.
+set -u
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+export LD_LIBRARY_PATH=$ROOT/build
+n=0 failed=0
+vg() {	# vg DESCRIPTION PROGRAM ARGS...
+	local desc=$1
+	shift
+	n=$((n + 1))
+	if valgrind -q --leak-check=full --show-leak-kinds=all --errors-for-leak-kinds=all \
+		--error-exitcode=99 "$@" > /tmp/ptscope-vg.$$ 2>&1 ||
+		[ $? != 99 ]; then
+		echo "ok $n valgrind: $desc"
+	else
+		echo "not ok $n valgrind: $desc"
+		sed 's/^/#   /' /tmp/ptscope-vg.$$ | head -n 40
+		failed=$((failed + 1))
+	fi
+	rm -f /tmp/ptscope-vg.$$
+}
+command -v valgrind > /dev/null || { echo "1..0 # SKIP valgrind not installed"; exit 0; }
+vg "test_nlparse" "$ROOT/build/tests/host/test_nlparse"
+vg "test_args" "$ROOT/build/tests/host/test_args"
+vg "ptscope --version" "$ROOT/build/ptscope" --version
+vg "ptscope -p --version" "$ROOT/build/ptscope" -p --version
+vg "ptscope info (module not loaded)" "$ROOT/build/ptscope" info
+vg "ptscope -j info (module not loaded)" "$ROOT/build/ptscope" -j info
+vg "ptscope bogus" "$ROOT/build/ptscope" bogus
+vg "ptscope --help" "$ROOT/build/ptscope" --help
+echo "1..$n"
+[ "$failed" = 0 ]
