@@ -37,8 +37,8 @@ LDFLAGS += -fsanitize=address,undefined
 endif
 ALL_CFLAGS := $(CFLAGS) $(WARN) -std=gnu11 -D_GNU_SOURCE -Imodule -Iuserlib $(NL_CFLAGS)
 
-LIB_SRCS := userlib/nl.c userlib/info.c userlib/error.c
-CLI_SRCS := cli/main.c cli/args.c cli/json.c cli/cmd_info.c
+LIB_SRCS := userlib/nl.c userlib/info.c userlib/xlate.c userlib/error.c
+CLI_SRCS := cli/main.c cli/args.c cli/parse.c cli/json.c cli/cmd_info.c cli/cmd_xlate.c
 LIB_PIC  := $(LIB_SRCS:%.c=$(BUILD)/pic/%.o)
 LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/obj/%.o)
 CLI_OBJS := $(CLI_SRCS:%.c=$(BUILD)/obj/%.o)
@@ -113,9 +113,10 @@ asan:
 	$(MAKE) BUILD=$(BUILD)/asan SANITIZE=1 $(BUILD)/asan/ptscope-static
 
 # Host unit tests reach the library's internals through the static archive.
-$(BUILD)/tests/host/test_args: tests/host/test_args.c $(BUILD)/obj/cli/args.o $(HDRS)
+CLI_PARSE_OBJS := $(BUILD)/obj/cli/args.o $(BUILD)/obj/cli/parse.o
+$(BUILD)/tests/host/test_args: tests/host/test_args.c $(CLI_PARSE_OBJS) $(HDRS)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(BUILD)/obj/cli/args.o
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(CLI_PARSE_OBJS)
 
 $(BUILD)/tests/host/%: tests/host/%.c $(LIBA) $(HDRS)
 	@mkdir -p $(dir $@)

@@ -32,6 +32,11 @@ struct cli_args {
  */
 int cli_parse(int argc, char **argv, struct cli_args *a, char *err, size_t errlen);
 
+/* "self" or a number; 0 means the caller. Returns 0 or -1 with @err set. */
+int cli_parse_pid(const char *s, uint32_t *pid, char *err, size_t errlen);
+/* 0x-prefixed hex or decimal. Returns 0 or -1 with @err set. */
+int cli_parse_addr(const char *s, uint64_t *addr, char *err, size_t errlen);
+
 struct cli_command {
 	const char *name;
 	const char *summary;	/* one line for the help */
@@ -60,7 +65,9 @@ void json_str(struct json *j, const char *s);
 void json_uint(struct json *j, uint64_t v);
 void json_hex(struct json *j, uint64_t v);	/* "0x..." string */
 void json_bool(struct json *j, bool v);
+void json_null(struct json *j);
 
 int cmd_info(const struct cli_args *a);
+int cmd_xlate(const struct cli_args *a);
 
 #endif

@@ -157,3 +157,9 @@ void json_bool(struct json *j, bool v)
 	begin_item(j);
 	fputs(v ? "true" : "false", j->out);
 }
+
+void json_null(struct json *j)
+{
+	begin_item(j);
+	fputs("null", j->out);
+}

@@ -16,6 +16,8 @@ static int cmd_help(const struct cli_args *a);
 const struct cli_command cli_commands[] = {
 	{ "info", "show the module, the kernel and its paging features", "",
 	  cmd_info },
+	{ "xlate", "translate an address through every page-table level",
+	  "PID ADDR", cmd_xlate },
 	{ "help", "show this help, or a command's", "[COMMAND]", cmd_help },
 	{ NULL, NULL, NULL, NULL },
 };
@@ -48,7 +50,7 @@ static void print_usage(FILE *out)
 	fputs("Usage: ptscope [OPTIONS] OBJECT|COMMAND [ARGS]\n"
 	      "       ptscope help [COMMAND]\n\nCommands:\n", out);
 	for (c = cli_commands; c->name; c++)
-		fprintf(out, "  %-8s %-10s %s\n", c->name, c->usage, c->summary);
+		fprintf(out, "  %-6s %-10s %s\n", c->name, c->usage, c->summary);
 	fputs("\nOptions:\n"
 	      "  -j, --json      print JSON\n"
 	      "  -p, --pretty    print indented JSON (implies --json)\n"

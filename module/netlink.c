@@ -86,11 +86,127 @@ err:
 	return ret;
 }
 
+static const struct nla_policy ptscope_xlate_policy[PTSCOPE_A_MAX + 1] = {
+	[PTSCOPE_A_PID] = { .type = NLA_U32 },
+	[PTSCOPE_A_ADDR] = { .type = NLA_U64 },
+};
+
+/* Hide what only CAP_SYS_ADMIN may see: frame numbers of present entries. */
+static u64 visible_entry(const struct ptscope_xlate_level *l, bool see_phys)
+{
+	if (see_phys || !(l->flags & (PTSCOPE_ENTRY(PRESENT) | PTSCOPE_ENTRY(PROTNONE))))
+		return l->entry;
+	return l->entry & ~PTE_PFN_MASK;
+}
+
+static int ptscope_put_xlate(struct sk_buff *skb, const struct ptscope_xlate *x,
+			     bool see_phys)
+{
+	struct nlattr *nest, *lnest;
+	unsigned int i;
+
+	nest = nla_nest_start(skb, PTSCOPE_A_XLATE);
+	if (!nest)
+		return -EMSGSIZE;
+	if (nla_put_u64_64bit(skb, PTSCOPE_A_XLATE_ADDR, x->addr, PTSCOPE_A_XLATE_PAD))
+		goto cancel;
+	for (i = 0; i < x->nr; i++) {
+		const struct ptscope_xlate_level *l = &x->lv[i];
+
+		lnest = nla_nest_start(skb, PTSCOPE_A_XLATE_LEVEL);
+		if (!lnest ||
+		    nla_put_u32(skb, PTSCOPE_A_LEVEL_LEVEL, l->level) ||
+		    nla_put_u32(skb, PTSCOPE_A_LEVEL_INDEX, l->index) ||
+		    nla_put_u64_64bit(skb, PTSCOPE_A_LEVEL_TABLE_PHYS,
+				      see_phys ? l->table_phys : 0, PTSCOPE_A_LEVEL_PAD) ||
+		    nla_put_u64_64bit(skb, PTSCOPE_A_LEVEL_ENTRY,
+				      visible_entry(l, see_phys), PTSCOPE_A_LEVEL_PAD) ||
+		    nla_put_u64_64bit(skb, PTSCOPE_A_LEVEL_FLAGS, l->flags,
+				      PTSCOPE_A_LEVEL_PAD))
+			goto cancel;
+		if (l->leaf_size &&
+		    nla_put_u64_64bit(skb, PTSCOPE_A_LEVEL_LEAF_SIZE, l->leaf_size,
+				      PTSCOPE_A_LEVEL_PAD))
+			goto cancel;
+		if (l->has_pfn &&
+		    nla_put_u64_64bit(skb, PTSCOPE_A_LEVEL_PFN, see_phys ? l->pfn : 0,
+				      PTSCOPE_A_LEVEL_PAD))
+			goto cancel;
+		nla_nest_end(skb, lnest);
+	}
+	nla_nest_end(skb, nest);
+	return 0;
+cancel:
+	nla_nest_cancel(skb, nest);
+	return -EMSGSIZE;
+}
+
+static int ptscope_nl_xlate(struct sk_buff *skb, struct genl_info *info)
+{
+	struct ptscope_target target;
+	struct ptscope_xlate *x;
+	struct sk_buff *msg;
+	u64 addr;
+	void *hdr;
+	int ret;
+
+	if (!info->attrs[PTSCOPE_A_PID] || !info->attrs[PTSCOPE_A_ADDR]) {
+		NL_SET_ERR_MSG(info->extack, "XLATE needs PTSCOPE_A_PID and PTSCOPE_A_ADDR");
+		return -EINVAL;
+	}
+	addr = nla_get_u64(info->attrs[PTSCOPE_A_ADDR]);
+	if (addr >= TASK_SIZE_MAX) {
+		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[PTSCOPE_A_ADDR],
+				    "address is beyond the user address space (see user_addr_max in ptscope info)");
+		return -EINVAL;
+	}
+
+	x = kmalloc(sizeof(*x), GFP_KERNEL);
+	if (!x)
+		return -ENOMEM;
+	ret = ptscope_target_get(nla_get_u32(info->attrs[PTSCOPE_A_PID]),
+				 netlink_capable(skb, CAP_SYS_ADMIN), &target,
+				 info->extack);
+	if (ret)
+		goto out_free;
+	ret = ptscope_xlate(target.mm, addr, x);
+	if (ret) {
+		if (ret == -EAGAIN)
+			NL_SET_ERR_MSG(info->extack,
+				       "page tables kept changing during the walk; try again");
+		goto out_put;
+	}
+
+	ret = -ENOMEM;
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg)
+		goto out_put;
+	hdr = genlmsg_put_reply(msg, info, &ptscope_genl_family, 0, PTSCOPE_CMD_XLATE);
+	ret = hdr ? ptscope_put_xlate(msg, x, target.see_phys) : -EMSGSIZE;
+	if (ret) {
+		nlmsg_free(msg);
+		goto out_put;
+	}
+	genlmsg_end(msg, hdr);
+	ret = genlmsg_reply(msg, info);
+out_put:
+	ptscope_target_put(&target);
+out_free:
+	kfree(x);
+	return ret;
+}
+
 static const struct genl_ops ptscope_genl_ops[] = {
 	{
 		.cmd = PTSCOPE_CMD_GET_INFO,
 		.doit = ptscope_nl_get_info,
 		.policy = ptscope_no_attrs_policy,
+		.maxattr = PTSCOPE_A_MAX,
+	},
+	{
+		.cmd = PTSCOPE_CMD_XLATE,
+		.doit = ptscope_nl_xlate,
+		.policy = ptscope_xlate_policy,
 		.maxattr = PTSCOPE_A_MAX,
 	},
 };

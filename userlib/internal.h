@@ -37,5 +37,6 @@ int pts_transact(struct ptscope *h, struct nl_msg *msg, const char *what,
 const char *pts_extack_msg(const struct nlmsghdr *nlh);
 
 int pts_parse_info(struct nlmsghdr *nlh, struct ptscope_info *info);
+int pts_parse_xlate(struct nlmsghdr *nlh, struct ptscope_xlate *x);
 
 #endif

@@ -32,6 +32,26 @@ struct ptscope_info {
 	uint64_t features;		/* PTSCOPE_FEATURE_* bits */
 };
 
+#define PTSCOPE_MAX_LEVELS 5
+
+/* One level of a translation (see PTSCOPE_CMD_XLATE in uapi/ptscope.h). */
+struct ptscope_xlate_level {
+	uint32_t level;		/* PTSCOPE_LEVEL_*: ptscope_level_name() */
+	uint32_t index;		/* entry index within the table */
+	uint64_t table_phys;	/* 0 unless the caller may see physical details */
+	uint64_t entry;		/* raw entry; frame bits 0 when hidden */
+	uint64_t flags;		/* PTSCOPE_ENTRY_* bits: ptscope_entry_flag_name() */
+	uint64_t leaf_size;	/* bytes mapped when this entry is the leaf, else 0 */
+	uint64_t pfn;		/* frame of the address's 4 KiB page (0 when hidden) */
+	int has_pfn;		/* the leaf is present and pfn applies */
+};
+
+struct ptscope_xlate {
+	uint64_t addr;
+	unsigned int nr_levels;	/* levels walked, top (PGD) first */
+	struct ptscope_xlate_level levels[PTSCOPE_MAX_LEVELS];
+};
+
 /*
  * Connect to the module. -ENOENT means the module is not loaded; the message
  * then says so and how to load it.
@@ -40,6 +60,20 @@ PTSCOPE_API int ptscope_open(struct ptscope **handle);
 PTSCOPE_API void ptscope_close(struct ptscope *handle);
 
 PTSCOPE_API int ptscope_get_info(struct ptscope *handle, struct ptscope_info *info);
+
+/*
+ * Translate @addr in process @pid (0: the caller) through every page-table
+ * level. Errors: -ESRCH (no such process, or it exited), -EPERM (not the
+ * caller's to inspect), -EINVAL (kernel thread, address out of range).
+ */
+PTSCOPE_API int ptscope_xlate(struct ptscope *handle, uint32_t pid, uint64_t addr,
+			      struct ptscope_xlate *out);
+
+/* "PGD", "P4D", "PUD", "PMD", "PTE"; NULL for an unknown level. */
+PTSCOPE_API const char *ptscope_level_name(unsigned int level);
+
+/* Name of entry flag bit @bit ("present", "rw", ...), or NULL. */
+PTSCOPE_API const char *ptscope_entry_flag_name(unsigned int bit);
 
 /* Name of feature bit @bit ("la57", "pat", ...), or NULL past the known ones. */
 PTSCOPE_API const char *ptscope_feature_name(unsigned int bit);

@@ -27,6 +27,32 @@
  *       PTSCOPE_A_INFO_PHYS_ADDR_BITS     u32     physical address width
  *       PTSCOPE_A_INFO_FEATURES           u64     PTSCOPE_FEATURE_* bits
  *
+ * PTSCOPE_CMD_XLATE (doit; callers allowed to inspect the target, see below)
+ *   request:
+ *     PTSCOPE_A_PID                       u32     target, in the caller's pid
+ *                                                 namespace; 0 = the caller
+ *     PTSCOPE_A_ADDR                      u64     user virtual address
+ *   reply:
+ *     PTSCOPE_A_XLATE                     nest
+ *       PTSCOPE_A_XLATE_ADDR              u64     the address asked for
+ *       PTSCOPE_A_XLATE_LEVEL             nest, one per level walked, from the
+ *                                         top (PGD) down; the walk stops at a
+ *                                         leaf or at an entry that is not a
+ *                                         present table
+ *         PTSCOPE_A_LEVEL_LEVEL           u32     PTSCOPE_LEVEL_*
+ *         PTSCOPE_A_LEVEL_INDEX           u32     entry index in the table
+ *         PTSCOPE_A_LEVEL_TABLE_PHYS      u64     physical address of the table
+ *         PTSCOPE_A_LEVEL_ENTRY           u64     raw entry
+ *         PTSCOPE_A_LEVEL_FLAGS           u64     PTSCOPE_ENTRY_* bits (decoded)
+ *         PTSCOPE_A_LEVEL_LEAF_SIZE       u64     leaf only: bytes it maps
+ *         PTSCOPE_A_LEVEL_PFN             u64     present leaf only: the frame
+ *                                                 of the address's 4 KiB page
+ *
+ * Who may inspect a process: callers with CAP_SYS_ADMIN (initial user
+ * namespace) any process, with physical details; other callers processes of
+ * their own uid and gid that are dumpable, with table addresses, PFNs and the
+ * frame bits of present entries reported as 0 (as /proc/PID/pagemap does).
+ *
  * Dumps
  * -----
  * Commands whose answer can be large (lists of VMAs, page walks, fault
@@ -51,6 +77,7 @@
 enum ptscope_cmd {
 	PTSCOPE_CMD_UNSPEC,
 	PTSCOPE_CMD_GET_INFO,
+	PTSCOPE_CMD_XLATE,
 
 	__PTSCOPE_CMD_MAX,
 	PTSCOPE_CMD_MAX = __PTSCOPE_CMD_MAX - 1
@@ -61,6 +88,9 @@ enum ptscope_attr {
 	PTSCOPE_A_UNSPEC,
 	PTSCOPE_A_PAD,
 	PTSCOPE_A_INFO,			/* nest: enum ptscope_info_attr */
+	PTSCOPE_A_PID,			/* u32 */
+	PTSCOPE_A_ADDR,			/* u64 */
+	PTSCOPE_A_XLATE,		/* nest: enum ptscope_xlate_attr */
 
 	__PTSCOPE_A_MAX,
 	PTSCOPE_A_MAX = __PTSCOPE_A_MAX - 1
@@ -80,6 +110,76 @@ enum ptscope_info_attr {
 	__PTSCOPE_A_INFO_MAX,
 	PTSCOPE_A_INFO_MAX = __PTSCOPE_A_INFO_MAX - 1
 };
+
+enum ptscope_xlate_attr {
+	PTSCOPE_A_XLATE_UNSPEC,
+	PTSCOPE_A_XLATE_PAD,
+	PTSCOPE_A_XLATE_ADDR,		/* u64 */
+	PTSCOPE_A_XLATE_LEVEL,		/* nest: enum ptscope_level_attr */
+
+	__PTSCOPE_A_XLATE_MAX,
+	PTSCOPE_A_XLATE_MAX = __PTSCOPE_A_XLATE_MAX - 1
+};
+
+enum ptscope_level_attr {
+	PTSCOPE_A_LEVEL_UNSPEC,
+	PTSCOPE_A_LEVEL_PAD,
+	PTSCOPE_A_LEVEL_LEVEL,		/* u32: enum ptscope_level */
+	PTSCOPE_A_LEVEL_INDEX,		/* u32 */
+	PTSCOPE_A_LEVEL_TABLE_PHYS,	/* u64 */
+	PTSCOPE_A_LEVEL_ENTRY,		/* u64 */
+	PTSCOPE_A_LEVEL_FLAGS,		/* u64: PTSCOPE_ENTRY_* */
+	PTSCOPE_A_LEVEL_LEAF_SIZE,	/* u64 */
+	PTSCOPE_A_LEVEL_PFN,		/* u64 */
+
+	__PTSCOPE_A_LEVEL_MAX,
+	PTSCOPE_A_LEVEL_MAX = __PTSCOPE_A_LEVEL_MAX - 1
+};
+
+/* Page-table levels, by the kernel's names; P4D only with 5-level paging. */
+enum ptscope_level {
+	PTSCOPE_LEVEL_PTE,
+	PTSCOPE_LEVEL_PMD,
+	PTSCOPE_LEVEL_PUD,
+	PTSCOPE_LEVEL_P4D,
+	PTSCOPE_LEVEL_PGD,
+};
+
+#define PTSCOPE_LEVEL_NAMES { "PTE", "PMD", "PUD", "P4D", "PGD" }
+
+/*
+ * Decoded entry bits. The hardware bits come straight from the entry; the
+ * software bits (soft-dirty and on) are read with the running kernel's own
+ * accessors, since their positions differ between kernel versions.
+ */
+enum ptscope_entry_bit {
+	PTSCOPE_ENTRY_BIT_PRESENT,	/* hardware P bit */
+	PTSCOPE_ENTRY_BIT_RW,
+	PTSCOPE_ENTRY_BIT_USER,
+	PTSCOPE_ENTRY_BIT_PWT,
+	PTSCOPE_ENTRY_BIT_PCD,
+	PTSCOPE_ENTRY_BIT_ACCESSED,
+	PTSCOPE_ENTRY_BIT_DIRTY,
+	PTSCOPE_ENTRY_BIT_HUGE,		/* PS bit: a PMD/PUD leaf */
+	PTSCOPE_ENTRY_BIT_PAT,		/* at the position the level uses */
+	PTSCOPE_ENTRY_BIT_GLOBAL,
+	PTSCOPE_ENTRY_BIT_NX,
+	PTSCOPE_ENTRY_BIT_SOFT_DIRTY,
+	PTSCOPE_ENTRY_BIT_UFFD_WP,
+	PTSCOPE_ENTRY_BIT_SPECIAL,
+	PTSCOPE_ENTRY_BIT_DEVMAP,
+	PTSCOPE_ENTRY_BIT_PROTNONE,	/* PROT_NONE or NUMA hinting: present to the kernel */
+
+	__PTSCOPE_ENTRY_BIT_COUNT
+};
+
+#define PTSCOPE_ENTRY(name)	(1ULL << PTSCOPE_ENTRY_BIT_##name)
+
+#define PTSCOPE_ENTRY_NAMES {						\
+	"present", "rw", "user", "pwt", "pcd", "accessed", "dirty",	\
+	"huge", "pat", "global", "nx", "soft-dirty", "uffd-wp",		\
+	"special", "devmap", "protnone"					\
+}
 
 /*
  * Kernel features that decide what page-table state can exist (and so which

@@ -89,6 +89,34 @@ int main(void)
 	is_int(parse(&a, err, 3, "-j", "info"), 0, "second parse works");
 	ok(a.json, "second parse sees -j");
 
+	{
+		uint64_t addr;
+		uint32_t pid;
+
+		is_int(cli_parse_pid("self", &pid, err, 256), 0, "pid self");
+		is_int(pid, 0, "self is 0");
+		is_int(cli_parse_pid("0", &pid, err, 256), 0, "pid 0");
+		is_int(cli_parse_pid("4194304", &pid, err, 256), 0, "largest pid");
+		is_int(pid, 4194304, "largest pid value");
+		is_int(cli_parse_pid("4194305", &pid, err, 256), -1, "pid past PID_MAX_LIMIT refused");
+		is_int(cli_parse_pid("-1", &pid, err, 256), -1, "negative pid refused");
+		is_int(cli_parse_pid("12x", &pid, err, 256), -1, "pid with garbage refused");
+		is_str(err, "'12x' is not a PID (a number up to 4194304, or 'self')", "pid error names it");
+		is_int(cli_parse_pid("", &pid, err, 256), -1, "empty pid refused");
+		is_int(cli_parse_pid("99999999999999999999", &pid, err, 256), -1, "huge pid refused");
+
+		is_int(cli_parse_addr("0x7f0000001000", &addr, err, 256), 0, "hex address");
+		ok(addr == 0x7f0000001000ULL, "hex address value");
+		is_int(cli_parse_addr("4096", &addr, err, 256), 0, "decimal address");
+		ok(addr == 4096, "decimal address value");
+		is_int(cli_parse_addr("0xffffffffffffffff", &addr, err, 256), 0, "all-ones address parses");
+		is_int(cli_parse_addr("0x1_000", &addr, err, 256), -1, "address with garbage refused");
+		is_str(err, "'0x1_000' is not an address (hex with 0x, or decimal)", "address error names it");
+		is_int(cli_parse_addr("0x10000000000000000", &addr, err, 256), -1, "address over 64 bits refused");
+		is_int(cli_parse_addr("-4096", &addr, err, 256), -1, "negative address refused");
+		is_int(cli_parse_addr("", &addr, err, 256), -1, "empty address refused");
+	}
+
 	ok(cli_find_command("info") == &cli_commands[0], "find info");
 	ok(cli_find_command("inf") == NULL, "no prefix matching");
 	ok(cli_find_command("") == NULL, "empty name is no command");

@@ -1,0 +1,163 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* ptscope xlate PID ADDR: an address through every page-table level. */
+#include <inttypes.h>
+#include <stdio.h>
+
+#include "cli.h"
+#include "libptscope.h"
+
+static const struct ptscope_xlate_level *leaf_of(const struct ptscope_xlate *x)
+{
+	const struct ptscope_xlate_level *l = &x->levels[x->nr_levels - 1];
+
+	return l->leaf_size ? l : NULL;
+}
+
+static void print_flags_text(uint64_t flags)
+{
+	unsigned int bit;
+
+	for (bit = 0; bit < 64; bit++) {
+		const char *name = ptscope_entry_flag_name(bit);
+
+		if (!(flags & (1ULL << bit)))
+			continue;
+		if (name)
+			printf(" %s", name);
+		else
+			printf(" bit%u", bit);	/* from a newer module */
+	}
+}
+
+static void print_text(uint32_t pid, const struct ptscope_xlate *x)
+{
+	const struct ptscope_xlate_level *leaf = leaf_of(x);
+	const struct ptscope_xlate_level *last = &x->levels[x->nr_levels - 1];
+	unsigned int i;
+
+	printf("pid %" PRIu32 ", address 0x%" PRIx64 "\n", pid, x->addr);
+	printf("%-5s %5s  %-18s  %-18s  %s\n", "level", "index", "table", "entry", "flags");
+	for (i = 0; i < x->nr_levels; i++) {
+		const struct ptscope_xlate_level *l = &x->levels[i];
+		const char *name = ptscope_level_name(l->level);
+
+		printf("%-5s %5" PRIu32 "  0x%016" PRIx64 "  0x%016" PRIx64 " ",
+		       name ? name : "?", l->index, l->table_phys, l->entry);
+		print_flags_text(l->flags);
+		putchar('\n');
+	}
+	if (!leaf) {
+		printf("not mapped: the %s entry is %s\n", ptscope_level_name(last->level),
+		       last->entry ? "not a present table" : "empty");
+	} else if (leaf->has_pfn) {
+		printf("leaf: %s, %" PRIu64 " KiB page, pfn 0x%" PRIx64 ", phys 0x%" PRIx64 "\n",
+		       ptscope_level_name(leaf->level), leaf->leaf_size / 1024, leaf->pfn,
+		       (leaf->pfn << 12) | (x->addr & 0xfff));
+	} else {
+		printf("leaf: %s, %" PRIu64 " KiB, not present (swap, migration or marker entry)\n",
+		       ptscope_level_name(leaf->level), leaf->leaf_size / 1024);
+	}
+}
+
+static void json_flags(struct json *j, uint64_t flags)
+{
+	char unknown[16];
+	unsigned int bit;
+
+	json_arr_begin(j);
+	for (bit = 0; bit < 64; bit++) {
+		const char *name = ptscope_entry_flag_name(bit);
+
+		if (!(flags & (1ULL << bit)))
+			continue;
+		if (!name) {
+			snprintf(unknown, sizeof(unknown), "bit%u", bit);
+			name = unknown;
+		}
+		json_str(j, name);
+	}
+	json_arr_end(j);
+}
+
+static void print_json(const struct cli_args *a, uint32_t pid, const struct ptscope_xlate *x)
+{
+	const struct ptscope_xlate_level *leaf = leaf_of(x);
+	struct json *j = json_new(stdout, a->pretty);
+	unsigned int i;
+
+	json_obj_begin(j);
+	json_key(j, "pid");
+	json_uint(j, pid);
+	json_key(j, "addr");
+	json_hex(j, x->addr);
+	json_key(j, "levels");
+	json_arr_begin(j);
+	for (i = 0; i < x->nr_levels; i++) {
+		const struct ptscope_xlate_level *l = &x->levels[i];
+
+		json_obj_begin(j);
+		json_key(j, "level");
+		json_str(j, ptscope_level_name(l->level) ? ptscope_level_name(l->level) : "?");
+		json_key(j, "index");
+		json_uint(j, l->index);
+		json_key(j, "table_phys");
+		json_hex(j, l->table_phys);
+		json_key(j, "entry");
+		json_hex(j, l->entry);
+		json_key(j, "flags");
+		json_flags(j, l->flags);
+		json_obj_end(j);
+	}
+	json_arr_end(j);
+	json_key(j, "leaf");
+	if (!leaf) {
+		json_null(j);
+	} else {
+		json_obj_begin(j);
+		json_key(j, "level");
+		json_str(j, ptscope_level_name(leaf->level) ? ptscope_level_name(leaf->level) : "?");
+		json_key(j, "size");
+		json_uint(j, leaf->leaf_size);
+		json_key(j, "present");
+		json_bool(j, leaf->has_pfn);
+		if (leaf->has_pfn) {
+			json_key(j, "pfn");
+			json_hex(j, leaf->pfn);
+			json_key(j, "phys");
+			json_hex(j, (leaf->pfn << 12) | (x->addr & 0xfff));
+		}
+		json_obj_end(j);
+	}
+	json_obj_end(j);
+	json_end(j);
+}
+
+int cmd_xlate(const struct cli_args *a)
+{
+	struct ptscope_xlate x;
+	struct ptscope *h;
+	char err[256];
+	uint64_t addr;
+	uint32_t pid;
+
+	if (a->argc != 2) {
+		cli_error(a, "xlate needs PID and ADDR (see 'ptscope help xlate')");
+		return EXIT_USAGE;
+	}
+	if (cli_parse_pid(a->argv[0], &pid, err, sizeof(err)) ||
+	    cli_parse_addr(a->argv[1], &addr, err, sizeof(err))) {
+		cli_error(a, "%s", err);
+		return EXIT_USAGE;
+	}
+	if (ptscope_open(&h) || ptscope_xlate(h, pid, addr, &x)) {
+		cli_error(a, "%s", ptscope_errmsg());
+		ptscope_close(h);
+		return EXIT_RUNTIME;
+	}
+	ptscope_close(h);
+	if (a->json)
+		print_json(a, pid, &x);
+	else
+		print_text(pid, &x);
+	return EXIT_OK;
+}

@@ -1,0 +1,238 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Translate one user address through every page-table level, as crash's
+ * vtop does, reading the live tables of another process without ever
+ * writing to them.
+ *
+ * Locking (see ../shared/kernel-api-facts.md): the mmap read lock keeps the
+ * upper tables (freed only under the write lock) and the VMAs in place.
+ * PMD and PUD leaves are re-read under their lock. A PTE table can be freed
+ * under the mmap *read* lock since 6.5 (khugepaged, MADV_COLLAPSE) after an
+ * RCU grace period, so it is entered under rcu_read_lock(), its lock taken,
+ * and the PMD rechecked before the entry is read; a changed PMD means
+ * starting the PMD level again.
+ */
+#include <linux/mm.h>
+#include <linux/pgtable.h>
+#include <linux/rcupdate.h>
+#include <linux/spinlock.h>
+
+#include "ptscope.h"
+#include "compat.h"
+
+/* Bounded: a PMD that keeps changing under us is reported, not chased. */
+#define XLATE_MAX_RETRIES 100
+
+static u64 hw_flags(u64 v, bool huge_capable)
+{
+	u64 f = 0;
+
+	if (v & _PAGE_PRESENT)
+		f |= PTSCOPE_ENTRY(PRESENT);
+	if (v & _PAGE_RW)
+		f |= PTSCOPE_ENTRY(RW);
+	if (v & _PAGE_USER)
+		f |= PTSCOPE_ENTRY(USER);
+	if (v & _PAGE_PWT)
+		f |= PTSCOPE_ENTRY(PWT);
+	if (v & _PAGE_PCD)
+		f |= PTSCOPE_ENTRY(PCD);
+	if (v & _PAGE_ACCESSED)
+		f |= PTSCOPE_ENTRY(ACCESSED);
+	if (v & _PAGE_DIRTY)
+		f |= PTSCOPE_ENTRY(DIRTY);
+	if (v & _PAGE_GLOBAL)
+		f |= PTSCOPE_ENTRY(GLOBAL);
+	if (v & _PAGE_NX)
+		f |= PTSCOPE_ENTRY(NX);
+	/* Bit 7 is PS in PMD/PUD entries and PAT in PTEs; PAT moves to bit 12. */
+	if (huge_capable) {
+		if (v & _PAGE_PSE)
+			f |= PTSCOPE_ENTRY(HUGE);
+		if ((v & _PAGE_PSE) && (v & _PAGE_PAT_LARGE))
+			f |= PTSCOPE_ENTRY(PAT);
+	} else if (v & _PAGE_PAT) {
+		f |= PTSCOPE_ENTRY(PAT);
+	}
+	return f;
+}
+
+static u64 pte_sw_flags(pte_t pte)
+{
+	u64 f = 0;
+
+	if (pte_none(pte))
+		return 0;
+	if (!pte_present(pte)) {
+		if (pte_swp_soft_dirty(pte))
+			f |= PTSCOPE_ENTRY(SOFT_DIRTY);
+		if (pte_swp_uffd_wp(pte))
+			f |= PTSCOPE_ENTRY(UFFD_WP);
+		return f;
+	}
+	if (pte_soft_dirty(pte))
+		f |= PTSCOPE_ENTRY(SOFT_DIRTY);
+	if (pte_uffd_wp(pte))
+		f |= PTSCOPE_ENTRY(UFFD_WP);
+	if (pte_special(pte))
+		f |= PTSCOPE_ENTRY(SPECIAL);
+	if (pte_devmap(pte))
+		f |= PTSCOPE_ENTRY(DEVMAP);
+	if (pte_protnone(pte))
+		f |= PTSCOPE_ENTRY(PROTNONE);
+	return f;
+}
+
+static u64 pmd_sw_flags(pmd_t pmd)
+{
+	u64 f = 0;
+
+	if (pmd_soft_dirty(pmd))
+		f |= PTSCOPE_ENTRY(SOFT_DIRTY);
+	if (pmd_uffd_wp(pmd))
+		f |= PTSCOPE_ENTRY(UFFD_WP);
+	if (pmd_devmap(pmd))
+		f |= PTSCOPE_ENTRY(DEVMAP);
+	if (pmd_protnone(pmd))
+		f |= PTSCOPE_ENTRY(PROTNONE);
+	return f;
+}
+
+static struct ptscope_xlate_level *add_level(struct ptscope_xlate *x, u32 level,
+					     u32 index, u64 table_phys, u64 entry,
+					     u64 flags)
+{
+	struct ptscope_xlate_level *l = &x->lv[x->nr++];
+
+	memset(l, 0, sizeof(*l));
+	l->level = level;
+	l->index = index;
+	l->table_phys = table_phys;
+	l->entry = entry;
+	l->flags = flags;
+	return l;
+}
+
+static void set_leaf(struct ptscope_xlate_level *l, u64 size, bool present,
+		     unsigned long pfn, unsigned long addr)
+{
+	l->leaf_size = size;
+	if (present) {
+		l->has_pfn = true;
+		l->pfn = pfn + ((addr & (size - 1)) >> PAGE_SHIFT);
+	}
+}
+
+/* The PMD level and below; returns -EAGAIN when the PMD would not settle. */
+static int xlate_pmd(struct mm_struct *mm, pud_t pud, pud_t *pudp,
+		     unsigned long addr, struct ptscope_xlate *x)
+{
+	unsigned int nr = x->nr, tries = 0;
+	struct ptscope_xlate_level *l;
+	spinlock_t *ptl;	/* the PMD's, then the PTE table's */
+	pmd_t *pmdp, pmd;
+	pte_t *ptep, pte;
+
+	pmdp = pmd_offset(pudp, addr);
+again:
+	if (++tries > XLATE_MAX_RETRIES)
+		return -EAGAIN;
+	x->nr = nr;
+	pmd = pmdp_get_lockless(pmdp);
+	if (pmd_leaf(pmd) || pmd_trans_huge(pmd) || pmd_devmap(pmd)) {
+		ptl = pmd_lock(mm, pmdp);
+		pmd = *pmdp;
+		spin_unlock(ptl);
+		if (!pmd_leaf(pmd) && !pmd_trans_huge(pmd) && !pmd_devmap(pmd))
+			goto again;	/* split while we waited for the lock */
+		l = add_level(x, PTSCOPE_LEVEL_PMD, pmd_index(addr),
+			      (u64)pud_pfn(pud) << PAGE_SHIFT, pmd_val(pmd),
+			      hw_flags(pmd_val(pmd), true) | pmd_sw_flags(pmd));
+		set_leaf(l, PMD_SIZE, pmd_present(pmd), pmd_pfn(pmd), addr);
+		return 0;
+	}
+	add_level(x, PTSCOPE_LEVEL_PMD, pmd_index(addr),
+		  (u64)pud_pfn(pud) << PAGE_SHIFT, pmd_val(pmd),
+		  hw_flags(pmd_val(pmd), true));
+	/* Not a table: empty, a migration entry, or bad (never touched). */
+	if (pmd_none(pmd) || !pmd_present(pmd) || pmd_bad(pmd))
+		return 0;
+
+	rcu_read_lock();
+	ptep = pte_offset_kernel(&pmd, addr);
+	ptl = pte_lockptr(mm, &pmd);
+	spin_lock(ptl);
+	if (!pmd_same(pmd, pmdp_get_lockless(pmdp))) {
+		spin_unlock(ptl);
+		rcu_read_unlock();
+		goto again;
+	}
+	pte = ptep_get(ptep);
+	spin_unlock(ptl);
+	rcu_read_unlock();
+
+	l = add_level(x, PTSCOPE_LEVEL_PTE, pte_index(addr),
+		      (u64)pmd_pfn(pmd) << PAGE_SHIFT, pte_val(pte),
+		      hw_flags(pte_val(pte), false) | pte_sw_flags(pte));
+	if (!pte_none(pte))
+		set_leaf(l, PAGE_SIZE, pte_present(pte), pte_pfn(pte), addr);
+	return 0;
+}
+
+int ptscope_xlate(struct mm_struct *mm, unsigned long addr, struct ptscope_xlate *x)
+{
+	struct ptscope_xlate_level *l;
+	pgd_t *pgdp, pgd;
+	p4d_t *p4dp, p4d;
+	pud_t *pudp, pud;
+	spinlock_t *ptl;	/* the PUD's, for a 1 GiB leaf */
+	int ret;
+
+	memset(x, 0, sizeof(*x));
+	x->addr = addr;
+	ret = mmap_read_lock_killable(mm);
+	if (ret)
+		return ret;
+
+	pgdp = pgd_offset(mm, addr);
+	pgd = READ_ONCE(*pgdp);
+	add_level(x, PTSCOPE_LEVEL_PGD, pgd_index(addr), __pa(mm->pgd),
+		  pgd_val(pgd), hw_flags(pgd_val(pgd), false));
+	if (pgd_none(pgd) || !pgd_present(pgd) || pgd_bad(pgd))
+		goto out;
+
+	/* With 4-level paging the P4D is the PGD entry itself: not a level. */
+	p4dp = p4d_offset(pgdp, addr);
+	p4d = READ_ONCE(*p4dp);
+	if (pgtable_l5_enabled()) {
+		add_level(x, PTSCOPE_LEVEL_P4D, p4d_index(addr),
+			  (u64)pgd_pfn(pgd) << PAGE_SHIFT, p4d_val(p4d),
+			  hw_flags(p4d_val(p4d), false));
+		if (p4d_none(p4d) || !p4d_present(p4d) || p4d_bad(p4d))
+			goto out;
+	}
+
+	pudp = pud_offset(p4dp, addr);
+	pud = READ_ONCE(*pudp);
+	if (pud_leaf(pud)) {
+		ptl = pud_lock(mm, pudp);
+		pud = READ_ONCE(*pudp);
+		spin_unlock(ptl);
+	}
+	l = add_level(x, PTSCOPE_LEVEL_PUD, pud_index(addr),
+		      (u64)p4d_pfn(p4d) << PAGE_SHIFT, pud_val(pud),
+		      hw_flags(pud_val(pud), true));
+	if (pud_leaf(pud)) {
+		if (pud_devmap(pud))
+			l->flags |= PTSCOPE_ENTRY(DEVMAP);
+		set_leaf(l, PUD_SIZE, pud_present(pud), pud_pfn(pud), addr);
+		goto out;
+	}
+	if (pud_none(pud) || !pud_present(pud) || pud_bad(pud))
+		goto out;
+
+	ret = xlate_pmd(mm, pud, pudp, addr, x);
+out:
+	mmap_read_unlock(mm);
+	return ret;
+}

@@ -1,0 +1,120 @@
+# xlate: every level of a translation, checked against /proc/PID/pagemap for
+# each memory kind, from inside (libptscope) and outside (the CLI); the
+# unprivileged view hides frames; every bad input is refused by name.
+. /tests/lib.sh
+load_ptscope
+
+echo "--- libptscope xlate vs /proc/self/pagemap, page by page"
+memkinds check || fail "xlate disagrees with pagemap (see above)"
+
+memkinds serve > /tmp/serve.out &
+srv=$!
+trap 'kill $srv 2>/dev/null' EXIT
+for i in $(seq 1 100); do grep -q '^ready$' /tmp/serve.out && break; sleep 0.1; done
+grep -q '^ready$' /tmp/serve.out || fail "memkinds serve did not start"
+addr_of() { sed -n "s/^$1 //p" /tmp/serve.out; }
+
+# pagemap_pfn PID ADDR: the PFN /proc/PID/pagemap gives, as 0x... (or "absent").
+pagemap_pfn() {
+	e=$(dd if=/proc/$1/pagemap bs=8 skip=$(($2 / 4096)) count=1 2>/dev/null | od -An -tx8 | tr -d ' ')
+	[ -n "$e" ] || fail "cannot read /proc/$1/pagemap"
+	if [ $((0x$e >> 63 & 1)) = 1 ]; then printf '0x%x\n' $((0x$e & ((1 << 55) - 1))); else echo absent; fi
+}
+
+echo "--- the CLI, from another process"
+levels=$(ptscope -j info | jq -r .paging_levels)
+a=$(addr_of anon-written)
+ptscope -j xlate $srv $a > /tmp/x.json || fail "ptscope -j xlate failed: $(cat /tmp/x.json)"
+expect_eq "anon page pfn vs pagemap" "$(pagemap_pfn $srv $a)" "$(jq -r .leaf.pfn /tmp/x.json)"
+expect_eq "levels walked ($levels-level paging)" "$levels" "$(jq '.levels | length' /tmp/x.json)"
+if [ "$levels" = 5 ]; then want="PGD P4D PUD PMD PTE"; else want="PGD PUD PMD PTE"; fi
+expect_eq "level names" "$want" "$(jq -r '[.levels[].level] | join(" ")' /tmp/x.json)"
+expect_eq "leaf flags" "present rw user accessed dirty nx" \
+	"$(jq -r '.levels[-1].flags - ["soft-dirty"] | join(" ")' /tmp/x.json)"
+expect_eq "phys = pfn * 4096 + offset" "$(printf '0x%x' $(( $(jq -r .leaf.pfn /tmp/x.json) * 4096 )))" \
+	"$(jq -r .leaf.phys /tmp/x.json)"
+ptscope xlate $srv $a > /tmp/x.txt || fail "ptscope xlate failed"
+cat /tmp/x.txt
+grep -q "^leaf: PTE, 4 KiB page, pfn $(pagemap_pfn $srv $a), " /tmp/x.txt || fail "text output lacks the leaf line"
+
+a=$(addr_of anon-untouched)
+ptscope -j xlate $srv $a > /tmp/x.json || fail "xlate of an untouched page failed"
+expect_eq "untouched page has no leaf" null "$(jq -c .leaf /tmp/x.json)"
+expect_eq "pagemap agrees" absent "$(pagemap_pfn $srv $a)"
+
+a=$(addr_of anon-prot-none)
+ptscope -j xlate $srv $a > /tmp/x.json || fail "xlate of a PROT_NONE page failed"
+expect_eq "PROT_NONE leaf: protnone, no hardware P bit" "protnone" \
+	"$(jq -r '.levels[-1].flags | map(select(. == "present" or . == "protnone")) | join(" ")' /tmp/x.json)"
+expect_eq "PROT_NONE pfn vs pagemap" "$(pagemap_pfn $srv $a)" "$(jq -r .leaf.pfn /tmp/x.json)"
+
+a=$(addr_of anon-readonly)
+ptscope -j xlate $srv $a > /tmp/x.json || fail "xlate of a read-only page failed"
+expect_eq "read-only leaf has no rw" false "$(jq '.levels[-1].flags | index("rw") != null' /tmp/x.json)"
+
+if grep -q '\[always\]\|\[madvise\]' /sys/kernel/mm/transparent_hugepage/enabled; then
+	a=$(addr_of anon-thp)
+	inner=$((a + 5 * 4096))
+	ptscope -j xlate $srv $inner > /tmp/x.json || fail "xlate in a THP failed"
+	if [ "$(pagemap_pfn $srv $inner)" != absent ] &&
+	   grep -q '^AnonHugePages: *[1-9]' /proc/$srv/smaps_rollup; then
+		expect_eq "THP leaf level" PMD "$(jq -r .leaf.level /tmp/x.json)"
+		expect_eq "THP leaf size" 2097152 "$(jq -r .leaf.size /tmp/x.json)"
+		expect_eq "THP leaf flags include huge" true "$(jq '.levels[-1].flags | index("huge") != null' /tmp/x.json)"
+		expect_eq "THP pfn of page 5 vs pagemap" "$(pagemap_pfn $srv $inner)" "$(jq -r .leaf.pfn /tmp/x.json)"
+	else
+		echo "note: no THP was allocated for anon-thp (memory fragmented?)"
+	fi
+fi
+
+echo "--- unprivileged callers"
+U="/usr/local/bin/setpriv --reuid=1000 --regid=1000 --clear-groups"
+$U ptscope xlate $srv $(addr_of anon-written) > /tmp/u.out 2>&1
+expect_eq "uid 1000 on root's process: status" 1 "$?"
+grep -q "permission denied" /tmp/u.out || fail "no permission message: $(cat /tmp/u.out)"
+cat /tmp/u.out
+
+$U memkinds serve > /tmp/userv.out &
+usrv=$!
+trap 'kill $srv $usrv 2>/dev/null' EXIT
+for i in $(seq 1 100); do grep -q '^ready$' /tmp/userv.out && break; sleep 0.1; done
+a=$(sed -n 's/^anon-written //p' /tmp/userv.out)
+$U ptscope -j xlate $usrv $a > /tmp/u.json || fail "uid 1000 on its own process failed: $(cat /tmp/u.json)"
+expect_eq "own process: pfn hidden" 0x0 "$(jq -r .leaf.pfn /tmp/u.json)"
+expect_eq "own process: table addresses hidden" 0x0 "$(jq -r '[.levels[].table_phys] | unique | join(",")' /tmp/u.json)"
+expect_eq "own process: entries keep their flag bits" true \
+	"$(jq '.levels[-1].flags | index("present") != null' /tmp/u.json)"
+e=$(jq -r '.levels[-1].entry' /tmp/u.json)
+expect_eq "own process: no frame bits in the raw entry" 0 "$(( e & 0x000ffffffffff000 ))"
+ptscope -j xlate $usrv $a > /tmp/r.json
+expect_eq "root sees the frame of that page" "$(pagemap_pfn $usrv $a)" "$(jq -r .leaf.pfn /tmp/r.json)"
+
+echo "--- bad input"
+# xerr DESCRIPTION STATUS REGEX ARGS...
+xerr() {
+	d=$1 want=$2 re=$3
+	shift 3
+	out=$(ptscope "$@" 2>&1)
+	rc=$?
+	echo "ptscope $*: $rc: $out"
+	[ "$rc" = "$want" ] || fail "$d: status $rc, want $want"
+	echo "$out" | grep -Eq "$re" || fail "$d: message does not match /$re/"
+}
+xerr "no such pid" 1 "no (process with pid 4000000|such process)" xlate 4000000 0x1000
+xerr "kernel thread" 1 "kernel thread" xlate 2 0x1000
+xerr "address beyond user space" 1 "beyond the user address space" xlate $srv 0xffffffffff600000
+xerr "non-canonical address" 1 "beyond the user address space" xlate $srv 0x8000000000000000
+xerr "JSON error form" 1 '^\{"error":".*kernel thread' -j xlate 2 0x1000
+xerr "missing arguments" 2 "needs PID and ADDR" xlate $srv
+xerr "bad pid" 2 "is not a PID" xlate abc 0x1000
+xerr "bad address" 2 "is not an address" xlate $srv 0xzz
+sh -c 'sleep 0 & exec sleep 3' &
+zparent=$!
+sleep 0.5
+zombie=$(for p in /proc/[0-9]*; do
+	[ "$(sed -n 's/^PPid:\t//p' $p/status 2>/dev/null)" = "$zparent" ] && basename $p
+done | head -n 1)
+[ -n "$zombie" ] || fail "could not make a zombie"
+grep -q '^State:.*Z' /proc/$zombie/status || fail "pid $zombie is not a zombie"
+xerr "zombie" 1 "(has exited|no address space)" xlate $zombie 0x1000
+wait $zparent

@@ -1,0 +1,105 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/* XLATE: one address through every page-table level. */
+#include <errno.h>
+#include <string.h>
+#include <netlink/attr.h>
+#include <netlink/genl/genl.h>
+
+#include "internal.h"
+#include "uapi/ptscope.h"
+
+static const char *const level_names[] = PTSCOPE_LEVEL_NAMES;
+static const char *const entry_names[__PTSCOPE_ENTRY_BIT_COUNT] = PTSCOPE_ENTRY_NAMES;
+
+const char *ptscope_level_name(unsigned int level)
+{
+	return level < sizeof(level_names) / sizeof(level_names[0]) ?
+	       level_names[level] : NULL;
+}
+
+const char *ptscope_entry_flag_name(unsigned int bit)
+{
+	return bit < __PTSCOPE_ENTRY_BIT_COUNT ? entry_names[bit] : NULL;
+}
+
+static struct nla_policy level_policy[PTSCOPE_A_LEVEL_MAX + 1] = {
+	[PTSCOPE_A_LEVEL_LEVEL] = { .type = NLA_U32 },
+	[PTSCOPE_A_LEVEL_INDEX] = { .type = NLA_U32 },
+	[PTSCOPE_A_LEVEL_TABLE_PHYS] = { .type = NLA_U64 },
+	[PTSCOPE_A_LEVEL_ENTRY] = { .type = NLA_U64 },
+	[PTSCOPE_A_LEVEL_FLAGS] = { .type = NLA_U64 },
+	[PTSCOPE_A_LEVEL_LEAF_SIZE] = { .type = NLA_U64 },
+	[PTSCOPE_A_LEVEL_PFN] = { .type = NLA_U64 },
+};
+
+static int parse_level(struct nlattr *nest, struct ptscope_xlate_level *l)
+{
+	struct nlattr *tb[PTSCOPE_A_LEVEL_MAX + 1];
+
+	if (nla_parse_nested(tb, PTSCOPE_A_LEVEL_MAX, nest, level_policy) ||
+	    !tb[PTSCOPE_A_LEVEL_LEVEL] || !tb[PTSCOPE_A_LEVEL_INDEX] ||
+	    !tb[PTSCOPE_A_LEVEL_TABLE_PHYS] || !tb[PTSCOPE_A_LEVEL_ENTRY] ||
+	    !tb[PTSCOPE_A_LEVEL_FLAGS])
+		return pts_fail(-EPROTO, "malformed page-table level in XLATE reply");
+	memset(l, 0, sizeof(*l));
+	l->level = nla_get_u32(tb[PTSCOPE_A_LEVEL_LEVEL]);
+	l->index = nla_get_u32(tb[PTSCOPE_A_LEVEL_INDEX]);
+	l->table_phys = nla_get_u64(tb[PTSCOPE_A_LEVEL_TABLE_PHYS]);
+	l->entry = nla_get_u64(tb[PTSCOPE_A_LEVEL_ENTRY]);
+	l->flags = nla_get_u64(tb[PTSCOPE_A_LEVEL_FLAGS]);
+	if (tb[PTSCOPE_A_LEVEL_LEAF_SIZE])
+		l->leaf_size = nla_get_u64(tb[PTSCOPE_A_LEVEL_LEAF_SIZE]);
+	if (tb[PTSCOPE_A_LEVEL_PFN]) {
+		l->pfn = nla_get_u64(tb[PTSCOPE_A_LEVEL_PFN]);
+		l->has_pfn = 1;
+	}
+	return 0;
+}
+
+int pts_parse_xlate(struct nlmsghdr *nlh, struct ptscope_xlate *x)
+{
+	struct nlattr *tb[PTSCOPE_A_MAX + 1];
+	struct nlattr *xt[PTSCOPE_A_XLATE_MAX + 1];
+	struct nlattr *a;
+	int rem, ret;
+
+	if (genlmsg_parse(nlh, 0, tb, PTSCOPE_A_MAX, NULL) || !tb[PTSCOPE_A_XLATE] ||
+	    nla_parse_nested(xt, PTSCOPE_A_XLATE_MAX, tb[PTSCOPE_A_XLATE], NULL) ||
+	    !xt[PTSCOPE_A_XLATE_ADDR] || nla_len(xt[PTSCOPE_A_XLATE_ADDR]) != 8)
+		return pts_fail(-EPROTO, "malformed XLATE reply from the module");
+	memset(x, 0, sizeof(*x));
+	x->addr = nla_get_u64(xt[PTSCOPE_A_XLATE_ADDR]);
+	nla_for_each_nested(a, tb[PTSCOPE_A_XLATE], rem) {
+		if (nla_type(a) != PTSCOPE_A_XLATE_LEVEL)
+			continue;	/* unknown to this library: skip */
+		if (x->nr_levels == PTSCOPE_MAX_LEVELS)
+			return pts_fail(-EPROTO, "XLATE reply has more than %d levels",
+					PTSCOPE_MAX_LEVELS);
+		ret = parse_level(a, &x->levels[x->nr_levels]);
+		if (ret)
+			return ret;
+		x->nr_levels++;
+	}
+	if (!x->nr_levels)
+		return pts_fail(-EPROTO, "XLATE reply has no levels");
+	return 0;
+}
+
+static int on_xlate(struct nlmsghdr *nlh, void *arg)
+{
+	return pts_parse_xlate(nlh, arg);
+}
+
+int ptscope_xlate(struct ptscope *h, uint32_t pid, uint64_t addr, struct ptscope_xlate *out)
+{
+	struct nl_msg *msg = pts_msg_new(h, PTSCOPE_CMD_XLATE, 0);
+
+	if (!msg)
+		return pts_fail(-ENOMEM, "out of memory");
+	if (nla_put_u32(msg, PTSCOPE_A_PID, pid) < 0 ||
+	    nla_put_u64(msg, PTSCOPE_A_ADDR, addr) < 0) {
+		nlmsg_free(msg);
+		return pts_fail(-ENOMEM, "out of memory");
+	}
+	return pts_transact(h, msg, "XLATE", on_xlate, out);
+}
