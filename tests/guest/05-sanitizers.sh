@@ -28,3 +28,10 @@ run 0 --version
 run 2 info extra
 run 2 -j bogus
 run 0 help info
+# xlate: a mapped address of init, a kernel thread, bad arguments.
+addr=0x$(head -n 1 /proc/1/maps | cut -d- -f1)
+run 0 xlate 1 $addr
+run 0 -p xlate 1 $addr
+run 1 xlate 2 0x1000
+run 1 -j xlate 1 0xffffffffffffffff
+run 2 xlate abc 0x1000
