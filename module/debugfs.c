@@ -1,11 +1,20 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * /sys/kernel/debug/ptscope/: the netlink answers as text, for `cat` in
- * minimal VMs that have no libnl. Files are read-only (0444 is the most
- * kernel lockdown allows); their content matches the netlink replies.
+ * minimal VMs that have no libnl; their content matches the netlink
+ * replies. info is read-only (0444, which kernel lockdown allows); the
+ * request files are root's (0600) and unusable under lockdown, where the
+ * netlink interface remains.
  */
+#include <linux/capability.h>
 #include <linux/debugfs.h>
+#include <linux/mutex.h>
+#include <linux/netlink.h>
+#include <linux/processor.h>
 #include <linux/seq_file.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/uaccess.h>
 
 #include "ptscope.h"
 #include "version.h"
@@ -39,6 +48,128 @@ static int info_show(struct seq_file *m, void *unused)
 }
 DEFINE_SHOW_ATTRIBUTE(info);
 
+/*
+ * xlate: `echo "PID ADDR" > xlate; cat xlate`. The request must outlive the
+ * writer's open file, so it is one per module, not per reader: concurrent
+ * users of this root-only debugging file see each other's last request.
+ * Refusals are printed as "error: MESSAGE" lines so `cat` shows why.
+ */
+static DEFINE_MUTEX(xlate_req_lock);
+static u32 xlate_req_pid;
+static u64 xlate_req_addr;
+static bool xlate_req_set;
+
+static ssize_t xlate_write(struct file *file, const char __user *ubuf,
+			   size_t count, loff_t *ppos)
+{
+	char buf[64], *p, *pid_tok, *addr_tok;
+	u64 addr;
+	u32 pid;
+
+	if (count >= sizeof(buf))
+		return -EINVAL;
+	if (copy_from_user(buf, ubuf, count))
+		return -EFAULT;
+	buf[count] = '\0';
+	p = strim(buf);
+	pid_tok = strsep(&p, " \t");
+	addr_tok = p ? skip_spaces(p) : NULL;
+	if (!addr_tok || !*addr_tok || strpbrk(addr_tok, " \t") ||
+	    kstrtou32(pid_tok, 10, &pid) || kstrtou64(addr_tok, 0, &addr))
+		return -EINVAL;
+
+	mutex_lock(&xlate_req_lock);
+	xlate_req_pid = pid;
+	xlate_req_addr = addr;
+	xlate_req_set = true;
+	mutex_unlock(&xlate_req_lock);
+	return count;
+}
+
+static void xlate_show_result(struct seq_file *m, const struct ptscope_xlate *x)
+{
+	static const char *const level_names[] = PTSCOPE_LEVEL_NAMES;
+	const struct ptscope_xlate_level *l;
+	unsigned int i;
+	int bit;
+
+	for (i = 0; i < x->nr; i++) {
+		l = &x->lv[i];
+		seq_printf(m, "%s: index %u table 0x%llx entry 0x%llx flags",
+			   level_names[l->level], l->index, l->table_phys, l->entry);
+		for (bit = 0; bit < __PTSCOPE_ENTRY_BIT_COUNT; bit++)
+			if (l->flags & BIT_ULL(bit))
+				seq_printf(m, " %s", ptscope_entry_names[bit]);
+		seq_putc(m, '\n');
+	}
+	l = &x->lv[x->nr - 1];
+	if (!l->leaf_size)
+		seq_puts(m, "leaf: none\n");
+	else if (l->has_pfn)
+		seq_printf(m, "leaf: %s size %llu pfn 0x%llx\n", level_names[l->level],
+			   l->leaf_size, l->pfn);
+	else
+		seq_printf(m, "leaf: %s size %llu not-present\n", level_names[l->level],
+			   l->leaf_size);
+}
+
+static int xlate_show(struct seq_file *m, void *unused)
+{
+	struct netlink_ext_ack extack = {};
+	struct ptscope_target target;
+	struct ptscope_xlate *x;
+	u64 addr;
+	u32 pid;
+	int ret;
+
+	mutex_lock(&xlate_req_lock);
+	pid = xlate_req_pid;
+	addr = xlate_req_addr;
+	ret = xlate_req_set ? 0 : -ENODATA;
+	mutex_unlock(&xlate_req_lock);
+	if (ret) {
+		seq_puts(m, "error: write \"PID ADDR\" to this file first\n");
+		return 0;
+	}
+
+	seq_printf(m, "pid: %u\naddr: 0x%llx\n", pid, addr);
+	if (addr >= TASK_SIZE_MAX) {
+		seq_puts(m, "error: address is beyond the user address space\n");
+		return 0;
+	}
+	x = kmalloc(sizeof(*x), GFP_KERNEL);
+	if (!x)
+		return -ENOMEM;
+	ret = ptscope_target_get(pid, capable(CAP_SYS_ADMIN), &target, &extack);
+	if (!ret) {
+		ret = ptscope_xlate(target.mm, addr, x);
+		if (!ret && !target.see_phys)
+			ptscope_xlate_hide_phys(x);
+		ptscope_target_put(&target);
+		if (!ret)
+			xlate_show_result(m, x);
+	}
+	if (ret)
+		seq_printf(m, "error: %s (errno %d)\n",
+			   extack._msg ? extack._msg : "walk failed", -ret);
+	kfree(x);
+	return 0;
+}
+
+static int xlate_open(struct inode *inode, struct file *file)
+{
+	return single_open(file, xlate_show, NULL);
+}
+
+static const struct file_operations xlate_fops = {
+	.owner = THIS_MODULE,
+	.open = xlate_open,
+	.read = seq_read,
+	.write = xlate_write,
+	.llseek = seq_lseek,
+	.release = single_release,
+};
+
 void __init ptscope_debugfs_init(void)
 {
 	/*
@@ -49,6 +180,7 @@ void __init ptscope_debugfs_init(void)
 	if (IS_ERR(ptscope_debugfs_dir))
 		return;
 	debugfs_create_file("info", 0444, ptscope_debugfs_dir, NULL, &info_fops);
+	debugfs_create_file("xlate", 0600, ptscope_debugfs_dir, NULL, &xlate_fops);
 }
 
 void ptscope_debugfs_exit(void)

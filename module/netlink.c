@@ -91,16 +91,7 @@ static const struct nla_policy ptscope_xlate_policy[PTSCOPE_A_MAX + 1] = {
 	[PTSCOPE_A_ADDR] = { .type = NLA_U64 },
 };
 
-/* Hide what only CAP_SYS_ADMIN may see: frame numbers of present entries. */
-static u64 visible_entry(const struct ptscope_xlate_level *l, bool see_phys)
-{
-	if (see_phys || !(l->flags & (PTSCOPE_ENTRY(PRESENT) | PTSCOPE_ENTRY(PROTNONE))))
-		return l->entry;
-	return l->entry & ~PTE_PFN_MASK;
-}
-
-static int ptscope_put_xlate(struct sk_buff *skb, const struct ptscope_xlate *x,
-			     bool see_phys)
+static int ptscope_put_xlate(struct sk_buff *skb, const struct ptscope_xlate *x)
 {
 	struct nlattr *nest, *lnest;
 	unsigned int i;
@@ -118,9 +109,9 @@ static int ptscope_put_xlate(struct sk_buff *skb, const struct ptscope_xlate *x,
 		    nla_put_u32(skb, PTSCOPE_A_LEVEL_LEVEL, l->level) ||
 		    nla_put_u32(skb, PTSCOPE_A_LEVEL_INDEX, l->index) ||
 		    nla_put_u64_64bit(skb, PTSCOPE_A_LEVEL_TABLE_PHYS,
-				      see_phys ? l->table_phys : 0, PTSCOPE_A_LEVEL_PAD) ||
-		    nla_put_u64_64bit(skb, PTSCOPE_A_LEVEL_ENTRY,
-				      visible_entry(l, see_phys), PTSCOPE_A_LEVEL_PAD) ||
+				      l->table_phys, PTSCOPE_A_LEVEL_PAD) ||
+		    nla_put_u64_64bit(skb, PTSCOPE_A_LEVEL_ENTRY, l->entry,
+				      PTSCOPE_A_LEVEL_PAD) ||
 		    nla_put_u64_64bit(skb, PTSCOPE_A_LEVEL_FLAGS, l->flags,
 				      PTSCOPE_A_LEVEL_PAD))
 			goto cancel;
@@ -129,7 +120,7 @@ static int ptscope_put_xlate(struct sk_buff *skb, const struct ptscope_xlate *x,
 				      PTSCOPE_A_LEVEL_PAD))
 			goto cancel;
 		if (l->has_pfn &&
-		    nla_put_u64_64bit(skb, PTSCOPE_A_LEVEL_PFN, see_phys ? l->pfn : 0,
+		    nla_put_u64_64bit(skb, PTSCOPE_A_LEVEL_PFN, l->pfn,
 				      PTSCOPE_A_LEVEL_PAD))
 			goto cancel;
 		nla_nest_end(skb, lnest);
@@ -177,12 +168,15 @@ static int ptscope_nl_xlate(struct sk_buff *skb, struct genl_info *info)
 		goto out_put;
 	}
 
+	if (!target.see_phys)
+		ptscope_xlate_hide_phys(x);
+
 	ret = -ENOMEM;
 	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
 	if (!msg)
 		goto out_put;
 	hdr = genlmsg_put_reply(msg, info, &ptscope_genl_family, 0, PTSCOPE_CMD_XLATE);
-	ret = hdr ? ptscope_put_xlate(msg, x, target.see_phys) : -EMSGSIZE;
+	ret = hdr ? ptscope_put_xlate(msg, x) : -EMSGSIZE;
 	if (ret) {
 		nlmsg_free(msg);
 		goto out_put;

@@ -51,6 +51,8 @@ struct ptscope_xlate {
 };
 
 int ptscope_xlate(struct mm_struct *mm, unsigned long addr, struct ptscope_xlate *x);
+void ptscope_xlate_hide_phys(struct ptscope_xlate *x);
+extern const char *const ptscope_entry_names[__PTSCOPE_ENTRY_BIT_COUNT];
 
 int ptscope_netlink_init(void);
 void ptscope_netlink_exit(void);

@@ -20,6 +20,9 @@
 #include "ptscope.h"
 #include "compat.h"
 
+const char *const ptscope_entry_names[__PTSCOPE_ENTRY_BIT_COUNT] =
+	PTSCOPE_ENTRY_NAMES;
+
 /* Bounded: a PMD that keeps changing under us is reported, not chased. */
 #define XLATE_MAX_RETRIES 100
 
@@ -235,4 +238,23 @@ int ptscope_xlate(struct mm_struct *mm, unsigned long addr, struct ptscope_xlate
 out:
 	mmap_read_unlock(mm);
 	return ret;
+}
+
+/*
+ * What a caller without CAP_SYS_ADMIN may not see: table addresses, frame
+ * numbers and the frame bits of entries that point at memory (swap entries
+ * keep their offsets, as in /proc/PID/pagemap).
+ */
+void ptscope_xlate_hide_phys(struct ptscope_xlate *x)
+{
+	unsigned int i;
+
+	for (i = 0; i < x->nr; i++) {
+		struct ptscope_xlate_level *l = &x->lv[i];
+
+		l->table_phys = 0;
+		l->pfn = 0;
+		if (l->flags & (PTSCOPE_ENTRY(PRESENT) | PTSCOPE_ENTRY(PROTNONE)))
+			l->entry &= ~PTE_PFN_MASK;
+	}
 }
