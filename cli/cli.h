@@ -67,6 +67,11 @@ void json_hex(struct json *j, uint64_t v);	/* "0x..." string */
 void json_bool(struct json *j, bool v);
 void json_null(struct json *j);
 
+/* Names of the set bits of @mask: " a b c" on stdout, or a JSON array. */
+typedef const char *(*bit_namer)(unsigned int bit);
+void print_bit_names(uint64_t mask, bit_namer namer);
+void json_bit_names(struct json *j, uint64_t mask, bit_namer namer);
+
 int cmd_info(const struct cli_args *a);
 int cmd_xlate(const struct cli_args *a);
 

@@ -6,28 +6,9 @@
 #include "cli.h"
 #include "libptscope.h"
 
-static void print_features_text(uint64_t features)
-{
-	unsigned int bit;
-
-	for (bit = 0; bit < 64; bit++) {
-		const char *name = ptscope_feature_name(bit);
-
-		if (!(features & (1ULL << bit)))
-			continue;
-		if (name)
-			printf(" %s", name);
-		else
-			printf(" bit%u", bit);	/* from a newer module */
-	}
-	putchar('\n');
-}
-
 static void print_info_json(const struct cli_args *a, const struct ptscope_info *in)
 {
 	struct json *j = json_new(stdout, a->pretty);
-	char unknown[16];
-	unsigned int bit;
 
 	json_obj_begin(j);
 	json_key(j, "module_version");
@@ -47,19 +28,7 @@ static void print_info_json(const struct cli_args *a, const struct ptscope_info 
 	json_key(j, "features_mask");
 	json_hex(j, in->features);
 	json_key(j, "features");
-	json_arr_begin(j);
-	for (bit = 0; bit < 64; bit++) {
-		const char *name = ptscope_feature_name(bit);
-
-		if (!(in->features & (1ULL << bit)))
-			continue;
-		if (!name) {
-			snprintf(unknown, sizeof(unknown), "bit%u", bit);
-			name = unknown;
-		}
-		json_str(j, name);
-	}
-	json_arr_end(j);
+	json_bit_names(j, in->features, ptscope_feature_name);
 	json_obj_end(j);
 	json_end(j);
 }
@@ -92,6 +61,7 @@ int cmd_info(const struct cli_args *a)
 	printf("user address limit   0x%" PRIx64 "\n", in.user_addr_max);
 	printf("physical addr bits   %u\n", in.phys_addr_bits);
 	printf("features             0x%" PRIx64 ":", in.features);
-	print_features_text(in.features);
+	print_bit_names(in.features, ptscope_feature_name);
+	putchar('\n');
 	return EXIT_OK;
 }

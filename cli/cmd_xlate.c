@@ -13,20 +13,12 @@ static const struct ptscope_xlate_level *leaf_of(const struct ptscope_xlate *x)
 	return l->leaf_size ? l : NULL;
 }
 
-static void print_flags_text(uint64_t flags)
+/* The level's name, or "?" for a level from a newer module. */
+static const char *level_name(uint32_t level)
 {
-	unsigned int bit;
+	const char *name = ptscope_level_name(level);
 
-	for (bit = 0; bit < 64; bit++) {
-		const char *name = ptscope_entry_flag_name(bit);
-
-		if (!(flags & (1ULL << bit)))
-			continue;
-		if (name)
-			printf(" %s", name);
-		else
-			printf(" bit%u", bit);	/* from a newer module */
-	}
+	return name ? name : "?";
 }
 
 static void print_text(uint32_t pid, const struct ptscope_xlate *x)
@@ -39,44 +31,22 @@ static void print_text(uint32_t pid, const struct ptscope_xlate *x)
 	printf("%-5s %5s  %-18s  %-18s  %s\n", "level", "index", "table", "entry", "flags");
 	for (i = 0; i < x->nr_levels; i++) {
 		const struct ptscope_xlate_level *l = &x->levels[i];
-		const char *name = ptscope_level_name(l->level);
-
 		printf("%-5s %5" PRIu32 "  0x%016" PRIx64 "  0x%016" PRIx64 " ",
-		       name ? name : "?", l->index, l->table_phys, l->entry);
-		print_flags_text(l->flags);
+		       level_name(l->level), l->index, l->table_phys, l->entry);
+		print_bit_names(l->flags, ptscope_entry_flag_name);
 		putchar('\n');
 	}
 	if (!leaf) {
-		printf("not mapped: the %s entry is %s\n", ptscope_level_name(last->level),
+		printf("not mapped: the %s entry is %s\n", level_name(last->level),
 		       last->entry ? "not a present table" : "empty");
 	} else if (leaf->has_pfn) {
 		printf("leaf: %s, %" PRIu64 " KiB page, pfn 0x%" PRIx64 ", phys 0x%" PRIx64 "\n",
-		       ptscope_level_name(leaf->level), leaf->leaf_size / 1024, leaf->pfn,
+		       level_name(leaf->level), leaf->leaf_size / 1024, leaf->pfn,
 		       (leaf->pfn << 12) | (x->addr & 0xfff));
 	} else {
 		printf("leaf: %s, %" PRIu64 " KiB, not present (swap, migration or marker entry)\n",
-		       ptscope_level_name(leaf->level), leaf->leaf_size / 1024);
+		       level_name(leaf->level), leaf->leaf_size / 1024);
 	}
-}
-
-static void json_flags(struct json *j, uint64_t flags)
-{
-	char unknown[16];
-	unsigned int bit;
-
-	json_arr_begin(j);
-	for (bit = 0; bit < 64; bit++) {
-		const char *name = ptscope_entry_flag_name(bit);
-
-		if (!(flags & (1ULL << bit)))
-			continue;
-		if (!name) {
-			snprintf(unknown, sizeof(unknown), "bit%u", bit);
-			name = unknown;
-		}
-		json_str(j, name);
-	}
-	json_arr_end(j);
 }
 
 static void print_json(const struct cli_args *a, uint32_t pid, const struct ptscope_xlate *x)
@@ -97,7 +67,7 @@ static void print_json(const struct cli_args *a, uint32_t pid, const struct ptsc
 
 		json_obj_begin(j);
 		json_key(j, "level");
-		json_str(j, ptscope_level_name(l->level) ? ptscope_level_name(l->level) : "?");
+		json_str(j, level_name(l->level));
 		json_key(j, "index");
 		json_uint(j, l->index);
 		json_key(j, "table_phys");
@@ -105,7 +75,7 @@ static void print_json(const struct cli_args *a, uint32_t pid, const struct ptsc
 		json_key(j, "entry");
 		json_hex(j, l->entry);
 		json_key(j, "flags");
-		json_flags(j, l->flags);
+		json_bit_names(j, l->flags, ptscope_entry_flag_name);
 		json_obj_end(j);
 	}
 	json_arr_end(j);
@@ -115,7 +85,7 @@ static void print_json(const struct cli_args *a, uint32_t pid, const struct ptsc
 	} else {
 		json_obj_begin(j);
 		json_key(j, "level");
-		json_str(j, ptscope_level_name(leaf->level) ? ptscope_level_name(leaf->level) : "?");
+		json_str(j, level_name(leaf->level));
 		json_key(j, "size");
 		json_uint(j, leaf->leaf_size);
 		json_key(j, "present");

@@ -116,7 +116,6 @@ static void xlate_show_result(struct seq_file *m, const struct ptscope_xlate *x)
 static int xlate_show(struct seq_file *m, void *unused)
 {
 	struct netlink_ext_ack extack = {};
-	struct ptscope_target target;
 	struct ptscope_xlate *x;
 	u64 addr;
 	u32 pid;
@@ -140,16 +139,10 @@ static int xlate_show(struct seq_file *m, void *unused)
 	x = kmalloc(sizeof(*x), GFP_KERNEL);
 	if (!x)
 		return -ENOMEM;
-	ret = ptscope_target_get(pid, capable(CAP_SYS_ADMIN), &target, &extack);
-	if (!ret) {
-		ret = ptscope_xlate(target.mm, addr, x);
-		if (!ret && !target.see_phys)
-			ptscope_xlate_hide_phys(x);
-		ptscope_target_put(&target);
-		if (!ret)
-			xlate_show_result(m, x);
-	}
-	if (ret)
+	ret = ptscope_xlate_for_caller(pid, capable(CAP_SYS_ADMIN), addr, x, &extack);
+	if (!ret)
+		xlate_show_result(m, x);
+	else
 		seq_printf(m, "error: %s (errno %d)\n",
 			   extack._msg ? extack._msg : "walk failed", -ret);
 	kfree(x);

@@ -134,7 +134,6 @@ cancel:
 
 static int ptscope_nl_xlate(struct sk_buff *skb, struct genl_info *info)
 {
-	struct ptscope_target target;
 	struct ptscope_xlate *x;
 	struct sk_buff *msg;
 	u64 addr;
@@ -155,36 +154,24 @@ static int ptscope_nl_xlate(struct sk_buff *skb, struct genl_info *info)
 	x = kmalloc(sizeof(*x), GFP_KERNEL);
 	if (!x)
 		return -ENOMEM;
-	ret = ptscope_target_get(nla_get_u32(info->attrs[PTSCOPE_A_PID]),
-				 netlink_capable(skb, CAP_SYS_ADMIN), &target,
-				 info->extack);
+	ret = ptscope_xlate_for_caller(nla_get_u32(info->attrs[PTSCOPE_A_PID]),
+				       netlink_capable(skb, CAP_SYS_ADMIN), addr, x,
+				       info->extack);
 	if (ret)
 		goto out_free;
-	ret = ptscope_xlate(target.mm, addr, x);
-	if (ret) {
-		if (ret == -EAGAIN)
-			NL_SET_ERR_MSG(info->extack,
-				       "page tables kept changing during the walk; try again");
-		goto out_put;
-	}
-
-	if (!target.see_phys)
-		ptscope_xlate_hide_phys(x);
 
 	ret = -ENOMEM;
 	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
 	if (!msg)
-		goto out_put;
+		goto out_free;
 	hdr = genlmsg_put_reply(msg, info, &ptscope_genl_family, 0, PTSCOPE_CMD_XLATE);
 	ret = hdr ? ptscope_put_xlate(msg, x) : -EMSGSIZE;
 	if (ret) {
 		nlmsg_free(msg);
-		goto out_put;
+		goto out_free;
 	}
 	genlmsg_end(msg, hdr);
 	ret = genlmsg_reply(msg, info);
-out_put:
-	ptscope_target_put(&target);
 out_free:
 	kfree(x);
 	return ret;

@@ -52,6 +52,8 @@ struct ptscope_xlate {
 
 int ptscope_xlate(struct mm_struct *mm, unsigned long addr, struct ptscope_xlate *x);
 void ptscope_xlate_hide_phys(struct ptscope_xlate *x);
+int ptscope_xlate_for_caller(u32 pid, bool admin, unsigned long addr,
+			     struct ptscope_xlate *x, struct netlink_ext_ack *extack);
 extern const char *const ptscope_entry_names[__PTSCOPE_ENTRY_BIT_COUNT];
 
 int ptscope_netlink_init(void);

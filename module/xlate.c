@@ -258,3 +258,25 @@ void ptscope_xlate_hide_phys(struct ptscope_xlate *x)
 			l->entry &= ~PTE_PFN_MASK;
 	}
 }
+
+/*
+ * XLATE as a caller sees it: resolve @pid with the caller's rights, walk,
+ * and hide what the caller may not see. Shared by netlink and debugfs.
+ */
+int ptscope_xlate_for_caller(u32 pid, bool admin, unsigned long addr,
+			     struct ptscope_xlate *x, struct netlink_ext_ack *extack)
+{
+	struct ptscope_target target;
+	int ret;
+
+	ret = ptscope_target_get(pid, admin, &target, extack);
+	if (ret)
+		return ret;
+	ret = ptscope_xlate(target.mm, addr, x);
+	if (ret == -EAGAIN)
+		NL_SET_ERR_MSG(extack, "page tables kept changing during the walk; try again");
+	else if (!ret && !target.see_phys)
+		ptscope_xlate_hide_phys(x);
+	ptscope_target_put(&target);
+	return ret;
+}
