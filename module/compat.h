@@ -9,8 +9,10 @@
 #define PTSCOPE_COMPAT_H
 
 #include <linux/version.h>
+#include <linux/mm.h>
 #include <linux/netlink.h>
 #include <linux/pgtable.h>
+#include <net/genetlink.h>
 
 #if LINUX_VERSION_CODE < KERNEL_VERSION(6, 1, 0)
 #error "ptscope needs Linux 6.1 or newer"
@@ -22,6 +24,42 @@
  */
 #ifndef pmdp_get_lockless
 #define pmdp_get_lockless(pmdp) READ_ONCE(*(pmdp))
+#endif
+
+/*
+ * A page's mapcount exactly as /proc/kpagecount reports it: 6.1 uses
+ * page_mapcount(); 6.12 folio_precise_page_mapcount() (fs/proc/internal.h,
+ * not reachable from a module), which is the page's own count plus the
+ * folio's PMD-level ("entire") count.
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 12, 0)
+static inline u32 ptscope_page_mapcount(struct page *page)
+{
+	struct folio *folio = page_folio(page);
+	int mapcount = atomic_read(&page->_mapcount) + 1;
+
+	if (page_mapcount_is_type(mapcount))
+		mapcount = 0;
+	if (folio_test_large(folio))
+		mapcount += folio_entire_mapcount(folio);
+	return mapcount;
+}
+#else
+static inline u32 ptscope_page_mapcount(struct page *page)
+{
+	return page_mapcount(page);
+}
+#endif
+
+/*
+ * Attributes of a dump request, as parsed by genetlink before .start:
+ * genl_info_dump() arrived in 6.6 when the dump info came to embed a
+ * struct genl_info.
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 6, 0)
+#define ptscope_dump_attrs(cb) (genl_info_dump(cb)->attrs)
+#else
+#define ptscope_dump_attrs(cb) (genl_dumpit_info(cb)->attrs)
 #endif
 
 /*

@@ -16,6 +16,7 @@ static int __init ptscope_init(void)
 {
 	int ret;
 
+	ptscope_walk_init();
 	ret = ptscope_netlink_init();
 	if (ret)
 		return ret;

@@ -5,6 +5,7 @@
  * only turns it into messages (see uapi/ptscope.h for the contract).
  */
 #include <linux/module.h>
+#include <linux/sched/mm.h>
 #include <net/genetlink.h>
 
 #include "ptscope.h"
@@ -177,6 +178,178 @@ out_free:
 	return ret;
 }
 
+static const struct nla_policy ptscope_walk_policy[PTSCOPE_A_MAX + 1] = {
+	[PTSCOPE_A_PID] = { .type = NLA_U32 },
+	[PTSCOPE_A_START] = { .type = NLA_U64 },
+	[PTSCOPE_A_END] = { .type = NLA_U64 },
+	[PTSCOPE_A_WALK_FLAGS] = NLA_POLICY_MASK(NLA_U32, PTSCOPE_WALK_RUNS |
+							    PTSCOPE_WALK_SKIP_NONE),
+};
+
+/* Where a WALK dump stands between messages: all of it lives in cb->ctx. */
+struct walk_cursor {
+	struct mm_struct *mm;	/* mmgrab()bed in start, dropped in done */
+	u64 next;
+	u64 end;
+	u32 flags;
+	bool see_phys;
+};
+
+/* The user range of a request: [START, END) page-aligned, END defaulting to the top. */
+static int parse_range(struct nlattr **attrs, struct netlink_ext_ack *extack,
+		       u64 *start, u64 *end)
+{
+	*start = attrs[PTSCOPE_A_START] ? nla_get_u64(attrs[PTSCOPE_A_START]) : 0;
+	*end = attrs[PTSCOPE_A_END] ? nla_get_u64(attrs[PTSCOPE_A_END]) : TASK_SIZE_MAX;
+	if (*end > TASK_SIZE_MAX) {
+		NL_SET_ERR_MSG_ATTR(extack, attrs[PTSCOPE_A_END],
+				    "end is beyond the user address space (see user_addr_max in ptscope info)");
+		return -EINVAL;
+	}
+	if (*start >= *end) {
+		NL_SET_ERR_MSG_ATTR(extack, attrs[PTSCOPE_A_START],
+				    "empty or inverted range: start must be below end");
+		return -EINVAL;
+	}
+	*start = round_down(*start, PAGE_SIZE);
+	*end = round_up(*end, PAGE_SIZE);
+	return 0;
+}
+
+static int ptscope_nl_walk_start(struct netlink_callback *cb)
+{
+	struct walk_cursor *c = (struct walk_cursor *)cb->ctx;
+	struct nlattr **attrs = ptscope_dump_attrs(cb);
+	struct ptscope_target target;
+	u64 start, end;
+	int ret;
+
+	BUILD_BUG_ON(sizeof(*c) > sizeof(cb->ctx));
+	memset(c, 0, sizeof(*c));
+	if (!attrs[PTSCOPE_A_PID]) {
+		NL_SET_ERR_MSG(cb->extack, "WALK needs PTSCOPE_A_PID");
+		return -EINVAL;
+	}
+	ret = parse_range(attrs, cb->extack, &start, &end);
+	if (ret)
+		return ret;
+	ret = ptscope_target_get(nla_get_u32(attrs[PTSCOPE_A_PID]),
+				 netlink_capable(cb->skb, CAP_SYS_ADMIN), &target,
+				 cb->extack);
+	if (ret)
+		return ret;
+	/* Keep the mm_struct, not the address space: an exit can still proceed. */
+	mmgrab(target.mm);
+	c->mm = target.mm;
+	c->see_phys = target.see_phys;
+	ptscope_target_put(&target);
+	c->next = start;
+	c->end = end;
+	if (attrs[PTSCOPE_A_WALK_FLAGS])
+		c->flags = nla_get_u32(attrs[PTSCOPE_A_WALK_FLAGS]);
+	return 0;
+}
+
+static int ptscope_nl_walk_done(struct netlink_callback *cb)
+{
+	struct walk_cursor *c = (struct walk_cursor *)cb->ctx;
+
+	if (c->mm)
+		mmdrop(c->mm);
+	c->mm = NULL;
+	return 0;
+}
+
+struct walk_out {
+	struct sk_buff *skb;
+	bool see_phys;
+};
+
+static int walk_emit(struct ptscope_walk *w, const struct ptscope_page *record)
+{
+	struct walk_out *out = w->ctx;
+	struct sk_buff *skb = out->skb;
+	struct ptscope_page pg = *record;
+	struct nlattr *nest;
+
+	if (!out->see_phys)
+		ptscope_page_hide_phys(&pg);
+	nest = nla_nest_start(skb, PTSCOPE_A_PAGE);
+	if (!nest)
+		return -EMSGSIZE;
+	if (nla_put_u64_64bit(skb, PTSCOPE_A_PAGE_ADDR, pg.addr, PTSCOPE_A_PAGE_PAD) ||
+	    nla_put_u64_64bit(skb, PTSCOPE_A_PAGE_NR_PAGES, pg.nr_pages, PTSCOPE_A_PAGE_PAD) ||
+	    nla_put_u32(skb, PTSCOPE_A_PAGE_LEVEL, pg.level) ||
+	    nla_put_u32(skb, PTSCOPE_A_PAGE_STATE, pg.state) ||
+	    nla_put_u64_64bit(skb, PTSCOPE_A_PAGE_ENTRY, pg.entry, PTSCOPE_A_PAGE_PAD) ||
+	    nla_put_u64_64bit(skb, PTSCOPE_A_PAGE_FLAGS, pg.flags, PTSCOPE_A_PAGE_PAD))
+		goto cancel;
+	if (pg.has_pfn &&
+	    nla_put_u64_64bit(skb, PTSCOPE_A_PAGE_PFN, pg.pfn, PTSCOPE_A_PAGE_PAD))
+		goto cancel;
+	if (pg.state == PTSCOPE_STATE_PRESENT &&
+	    (nla_put_u32(skb, PTSCOPE_A_PAGE_CACHE, pg.cache) ||
+	     nla_put_u32(skb, PTSCOPE_A_PAGE_KIND, pg.kind) ||
+	     nla_put_u32(skb, PTSCOPE_A_PAGE_PFLAGS, pg.pflags)))
+		goto cancel;
+	if (pg.has_page &&
+	    (nla_put_u32(skb, PTSCOPE_A_PAGE_MAPCOUNT, pg.mapcount) ||
+	     nla_put_u32(skb, PTSCOPE_A_PAGE_REFCOUNT, pg.refcount)))
+		goto cancel;
+	if (pg.state == PTSCOPE_STATE_SWAP &&
+	    (nla_put_u32(skb, PTSCOPE_A_PAGE_SWAP_TYPE, pg.swap_type) ||
+	     nla_put_u64_64bit(skb, PTSCOPE_A_PAGE_SWAP_OFFSET, pg.swap_offset,
+			       PTSCOPE_A_PAGE_PAD)))
+		goto cancel;
+	nla_nest_end(skb, nest);
+	return 0;
+cancel:
+	nla_nest_cancel(skb, nest);
+	return -EMSGSIZE;
+}
+
+static int ptscope_nl_walk_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct walk_cursor *c = (struct walk_cursor *)cb->ctx;
+	struct walk_out out = { .skb = skb, .see_phys = c->see_phys };
+	struct ptscope_walk w = {
+		.mm = c->mm,
+		.next = c->next,
+		.end = c->end,
+		.runs = c->flags & PTSCOPE_WALK_RUNS,
+		.skip_none = c->flags & PTSCOPE_WALK_SKIP_NONE,
+		.emit = walk_emit,
+		.ctx = &out,
+	};
+	void *hdr;
+	int ret;
+
+	if (c->next >= c->end)
+		return 0;	/* everything sent: NLMSG_DONE */
+	if (!mmget_not_zero(c->mm)) {
+		NL_SET_ERR_MSG(cb->extack, "the process exited during the walk");
+		return -ESRCH;
+	}
+	hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid, cb->nlh->nlmsg_seq,
+			  &ptscope_genl_family, NLM_F_MULTI, PTSCOPE_CMD_WALK);
+	if (!hdr) {
+		mmput(c->mm);
+		return -EMSGSIZE;
+	}
+	ret = ptscope_walk(&w);
+	mmput(c->mm);
+	if (ret && ret != -EMSGSIZE) {
+		genlmsg_cancel(skb, hdr);
+		if (ret == -EAGAIN)
+			NL_SET_ERR_MSG(cb->extack, PTSCOPE_MSG_UNSETTLED);
+		return ret;
+	}
+	/* -EMSGSIZE: this message is full; w.next is the first record not sent. */
+	c->next = ret ? w.next : c->end;
+	genlmsg_end(skb, hdr);
+	return skb->len;
+}
+
 static const struct genl_ops ptscope_genl_ops[] = {
 	{
 		.cmd = PTSCOPE_CMD_GET_INFO,
@@ -188,6 +361,14 @@ static const struct genl_ops ptscope_genl_ops[] = {
 		.cmd = PTSCOPE_CMD_XLATE,
 		.doit = ptscope_nl_xlate,
 		.policy = ptscope_xlate_policy,
+		.maxattr = PTSCOPE_A_MAX,
+	},
+	{
+		.cmd = PTSCOPE_CMD_WALK,
+		.start = ptscope_nl_walk_start,
+		.dumpit = ptscope_nl_walk_dumpit,
+		.done = ptscope_nl_walk_done,
+		.policy = ptscope_walk_policy,
 		.maxattr = PTSCOPE_A_MAX,
 	},
 };

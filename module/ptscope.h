@@ -3,6 +3,7 @@
 #ifndef PTSCOPE_INTERNAL_H
 #define PTSCOPE_INTERNAL_H
 
+#include <linux/pgtable.h>
 #include <linux/types.h>
 #include <linux/utsname.h>
 
@@ -33,6 +34,9 @@ int ptscope_target_get(u32 pid, bool admin, struct ptscope_target *t,
 		       struct netlink_ext_ack *extack);
 void ptscope_target_put(struct ptscope_target *t);
 
+/* Why a walk gave up: a PMD that kept changing under it. */
+#define PTSCOPE_MSG_UNSETTLED "page tables kept changing during the walk; try again"
+
 struct ptscope_xlate_level {
 	u32 level;		/* enum ptscope_level */
 	u32 index;
@@ -55,6 +59,53 @@ void ptscope_xlate_hide_phys(struct ptscope_xlate *x);
 int ptscope_xlate_for_caller(u32 pid, bool admin, unsigned long addr,
 			     struct ptscope_xlate *x, struct netlink_ext_ack *extack);
 extern const char *const ptscope_entry_names[__PTSCOPE_ENTRY_BIT_COUNT];
+
+u64 ptscope_entry_hw_flags(u64 v, bool huge_capable);
+u64 ptscope_pte_sw_flags(pte_t pte);
+u64 ptscope_pmd_sw_flags(pmd_t pmd);
+
+/* One WALK record: a leaf entry, a run of equal ones, or a hole. */
+struct ptscope_page {
+	u64 addr;
+	u64 nr_pages;
+	u64 pfn;
+	u64 entry;
+	u64 flags;		/* PTSCOPE_ENTRY_* */
+	u64 swap_offset;
+	u32 level;		/* enum ptscope_level */
+	u32 state;		/* enum ptscope_state */
+	u32 kind;		/* enum ptscope_kind */
+	u32 pflags;		/* PTSCOPE_PAGE_* */
+	u32 cache;		/* enum ptscope_cache */
+	u32 swap_type;
+	u32 mapcount;
+	u32 refcount;
+	bool has_pfn;
+	bool has_page;		/* mapcount and refcount apply */
+};
+
+/*
+ * A walk over [next, end) of @mm (held by the caller with mmgrab or
+ * mmget). @emit gets each record; a non-zero return (-EMSGSIZE: output
+ * full) stops the walk with @next at that record, to be redone next time.
+ */
+struct ptscope_walk {
+	struct mm_struct *mm;
+	unsigned long next;
+	unsigned long end;
+	bool runs;
+	bool skip_none;
+	int (*emit)(struct ptscope_walk *w, const struct ptscope_page *pg);
+	void *ctx;
+	/* private */
+	struct ptscope_page run;
+	bool have_run;
+	unsigned int budget;
+};
+
+void ptscope_walk_init(void);
+int ptscope_walk(struct ptscope_walk *w);
+void ptscope_page_hide_phys(struct ptscope_page *pg);
 
 int ptscope_netlink_init(void);
 void ptscope_netlink_exit(void);

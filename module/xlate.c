@@ -26,7 +26,7 @@ const char *const ptscope_entry_names[__PTSCOPE_ENTRY_BIT_COUNT] =
 /* Bounded: a PMD that keeps changing under us is reported, not chased. */
 #define XLATE_MAX_RETRIES 100
 
-static u64 hw_flags(u64 v, bool huge_capable)
+u64 ptscope_entry_hw_flags(u64 v, bool huge_capable)
 {
 	u64 f = 0;
 
@@ -60,7 +60,7 @@ static u64 hw_flags(u64 v, bool huge_capable)
 	return f;
 }
 
-static u64 pte_sw_flags(pte_t pte)
+u64 ptscope_pte_sw_flags(pte_t pte)
 {
 	u64 f = 0;
 
@@ -86,7 +86,7 @@ static u64 pte_sw_flags(pte_t pte)
 	return f;
 }
 
-static u64 pmd_sw_flags(pmd_t pmd)
+u64 ptscope_pmd_sw_flags(pmd_t pmd)
 {
 	u64 f = 0;
 
@@ -150,13 +150,14 @@ again:
 			goto again;	/* split while we waited for the lock */
 		l = add_level(x, PTSCOPE_LEVEL_PMD, pmd_index(addr),
 			      (u64)pud_pfn(pud) << PAGE_SHIFT, pmd_val(pmd),
-			      hw_flags(pmd_val(pmd), true) | pmd_sw_flags(pmd));
+			      ptscope_entry_hw_flags(pmd_val(pmd), true) |
+			      ptscope_pmd_sw_flags(pmd));
 		set_leaf(l, PMD_SIZE, pmd_present(pmd), pmd_pfn(pmd), addr);
 		return 0;
 	}
 	add_level(x, PTSCOPE_LEVEL_PMD, pmd_index(addr),
 		  (u64)pud_pfn(pud) << PAGE_SHIFT, pmd_val(pmd),
-		  hw_flags(pmd_val(pmd), true));
+		  ptscope_entry_hw_flags(pmd_val(pmd), true));
 	/* Not a table: empty, a migration entry, or bad (never touched). */
 	if (pmd_none(pmd) || !pmd_present(pmd) || pmd_bad(pmd))
 		return 0;
@@ -176,7 +177,7 @@ again:
 
 	l = add_level(x, PTSCOPE_LEVEL_PTE, pte_index(addr),
 		      (u64)pmd_pfn(pmd) << PAGE_SHIFT, pte_val(pte),
-		      hw_flags(pte_val(pte), false) | pte_sw_flags(pte));
+		      ptscope_entry_hw_flags(pte_val(pte), false) | ptscope_pte_sw_flags(pte));
 	if (!pte_none(pte))
 		set_leaf(l, PAGE_SIZE, pte_present(pte), pte_pfn(pte), addr);
 	return 0;
@@ -200,7 +201,7 @@ int ptscope_xlate(struct mm_struct *mm, unsigned long addr, struct ptscope_xlate
 	pgdp = pgd_offset(mm, addr);
 	pgd = READ_ONCE(*pgdp);
 	add_level(x, PTSCOPE_LEVEL_PGD, pgd_index(addr), __pa(mm->pgd),
-		  pgd_val(pgd), hw_flags(pgd_val(pgd), false));
+		  pgd_val(pgd), ptscope_entry_hw_flags(pgd_val(pgd), false));
 	if (pgd_none(pgd) || !pgd_present(pgd) || pgd_bad(pgd))
 		goto out;
 
@@ -210,7 +211,7 @@ int ptscope_xlate(struct mm_struct *mm, unsigned long addr, struct ptscope_xlate
 	if (pgtable_l5_enabled()) {
 		add_level(x, PTSCOPE_LEVEL_P4D, p4d_index(addr),
 			  (u64)pgd_pfn(pgd) << PAGE_SHIFT, p4d_val(p4d),
-			  hw_flags(p4d_val(p4d), false));
+			  ptscope_entry_hw_flags(p4d_val(p4d), false));
 		if (p4d_none(p4d) || !p4d_present(p4d) || p4d_bad(p4d))
 			goto out;
 	}
@@ -224,7 +225,7 @@ int ptscope_xlate(struct mm_struct *mm, unsigned long addr, struct ptscope_xlate
 	}
 	l = add_level(x, PTSCOPE_LEVEL_PUD, pud_index(addr),
 		      (u64)p4d_pfn(p4d) << PAGE_SHIFT, pud_val(pud),
-		      hw_flags(pud_val(pud), true));
+		      ptscope_entry_hw_flags(pud_val(pud), true));
 	if (pud_leaf(pud)) {
 		if (pud_devmap(pud))
 			l->flags |= PTSCOPE_ENTRY(DEVMAP);
@@ -274,7 +275,7 @@ int ptscope_xlate_for_caller(u32 pid, bool admin, unsigned long addr,
 		return ret;
 	ret = ptscope_xlate(target.mm, addr, x);
 	if (ret == -EAGAIN)
-		NL_SET_ERR_MSG(extack, "page tables kept changing during the walk; try again");
+		NL_SET_ERR_MSG(extack, PTSCOPE_MSG_UNSETTLED);
 	else if (!ret && !target.see_phys)
 		ptscope_xlate_hide_phys(x);
 	ptscope_target_put(&target);

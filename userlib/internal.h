@@ -39,4 +39,11 @@ const char *pts_extack_msg(const struct nlmsghdr *nlh);
 int pts_parse_info(struct nlmsghdr *nlh, struct ptscope_info *info);
 int pts_parse_xlate(struct nlmsghdr *nlh, struct ptscope_xlate *x);
 
+/* Call @fn for each PTSCOPE_A_PAGE record of a WALK message. */
+int pts_parse_walk_msg(struct nlmsghdr *nlh, ptscope_page_fn fn, void *arg);
+
+/* The name at @i of a fixed table, or NULL past its end. */
+#define PTS_NAME(table, i) \
+	((i) < sizeof(table) / sizeof((table)[0]) ? (table)[i] : NULL)
+
 #endif

@@ -53,6 +53,32 @@ struct ptscope_xlate {
 };
 
 /*
+ * One WALK record (see PTSCOPE_CMD_WALK in uapi/ptscope.h): nr_pages 4 KiB
+ * pages from addr. A present record's frames are pfn, pfn + 1, ...
+ */
+struct ptscope_page {
+	uint64_t addr;
+	uint64_t nr_pages;
+	uint64_t pfn;		/* has_pfn only; 0 when hidden from the caller */
+	uint64_t entry;		/* raw entry of the first page */
+	uint64_t flags;		/* PTSCOPE_ENTRY_* */
+	uint64_t swap_offset;	/* state swap only */
+	uint32_t level;		/* PTSCOPE_LEVEL_* of the leaf */
+	uint32_t state;		/* PTSCOPE_STATE_*: ptscope_state_name() */
+	uint32_t kind;		/* state present only: PTSCOPE_KIND_* */
+	uint32_t pflags;	/* state present only: PTSCOPE_PAGE_* */
+	uint32_t cache;		/* state present only: PTSCOPE_CACHE_* */
+	uint32_t swap_type;	/* state swap only */
+	uint32_t mapcount;	/* has_page only: as /proc/kpagecount */
+	uint32_t refcount;	/* has_page only */
+	int has_pfn;
+	int has_page;
+};
+
+/* Called for each record in address order; non-zero stops the walk. */
+typedef int (*ptscope_page_fn)(const struct ptscope_page *page, void *arg);
+
+/*
  * Connect to the module. -ENOENT means the module is not loaded; the message
  * then says so and how to load it.
  */
@@ -68,6 +94,24 @@ PTSCOPE_API int ptscope_get_info(struct ptscope *handle, struct ptscope_info *in
  */
 PTSCOPE_API int ptscope_xlate(struct ptscope *handle, uint32_t pid, uint64_t addr,
 			      struct ptscope_xlate *out);
+
+/*
+ * Walk [start, end) of process @pid (0: the caller; end 0: to the top of
+ * the user address space), calling @fn for each record as messages arrive:
+ * memory use does not grow with the range. @flags: PTSCOPE_WALK_RUNS to
+ * merge runs of equal pages, PTSCOPE_WALK_SKIP_NONE to leave out unmapped
+ * pages. Returns 0, a negative errno (as ptscope_xlate(), or -ESRCH if the
+ * process exits part-way), or the non-zero value @fn stopped with.
+ */
+PTSCOPE_API int ptscope_walk(struct ptscope *handle, uint32_t pid, uint64_t start,
+			     uint64_t end, unsigned int flags, ptscope_page_fn fn,
+			     void *arg);
+
+/* Names of states, kinds, cache modes and page flag bits; NULL if unknown. */
+PTSCOPE_API const char *ptscope_state_name(unsigned int state);
+PTSCOPE_API const char *ptscope_kind_name(unsigned int kind);
+PTSCOPE_API const char *ptscope_cache_name(unsigned int cache);
+PTSCOPE_API const char *ptscope_page_flag_name(unsigned int bit);
 
 /* "PGD", "P4D", "PUD", "PMD", "PTE"; NULL for an unknown level. */
 PTSCOPE_API const char *ptscope_level_name(unsigned int level);

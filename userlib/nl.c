@@ -74,6 +74,12 @@ int ptscope_open(struct ptscope **handle)
 		   &one, sizeof(one));
 	setsockopt(nl_socket_get_fd(h->sock), SOL_NETLINK, NETLINK_CAP_ACK,
 		   &one, sizeof(one));
+	/*
+	 * The kernel sizes dump messages to what the reader receives: a 32 KiB
+	 * buffer (its maximum) means fewer, fuller messages in long walks.
+	 */
+	nl_socket_set_msg_buf_size(h->sock, 32768);
+	nl_socket_set_buffer_size(h->sock, 1 << 20, 0);
 
 	h->family = genl_ctrl_resolve(h->sock, PTSCOPE_GENL_NAME);
 	if (h->family < 0) {

@@ -48,7 +48,43 @@
  *         PTSCOPE_A_LEVEL_PFN             u64     present leaf only: the frame
  *                                                 of the address's 4 KiB page
  *
- * Who may inspect a process: callers with CAP_SYS_ADMIN (initial user
+ * PTSCOPE_CMD_WALK (dump; same permission rule as XLATE)
+ *   request:
+ *     PTSCOPE_A_PID                       u32     target (0 = the caller)
+ *     PTSCOPE_A_START                     u64     first address (rounded down
+ *                                                 to a page)
+ *     PTSCOPE_A_END                       u64     end, exclusive (rounded up);
+ *                                                 absent = user_addr_max
+ *     PTSCOPE_A_WALK_FLAGS                u32     PTSCOPE_WALK_* (optional)
+ *   reply, in address order, any number per message:
+ *     PTSCOPE_A_PAGE                      nest, one record; covers nr_pages
+ *                                         4 KiB pages from addr; a present
+ *                                         record's frames are pfn, pfn+1, ...
+ *       PTSCOPE_A_PAGE_ADDR               u64
+ *       PTSCOPE_A_PAGE_NR_PAGES           u64
+ *       PTSCOPE_A_PAGE_LEVEL              u32     PTSCOPE_LEVEL_* of the leaf
+ *       PTSCOPE_A_PAGE_STATE              u32     PTSCOPE_STATE_*
+ *       PTSCOPE_A_PAGE_ENTRY              u64     raw entry (of the first page)
+ *       PTSCOPE_A_PAGE_FLAGS              u64     PTSCOPE_ENTRY_* bits
+ *       PTSCOPE_A_PAGE_PFN                u64     states with a frame only
+ *       PTSCOPE_A_PAGE_CACHE              u32     present only: PTSCOPE_CACHE_*
+ *       PTSCOPE_A_PAGE_KIND               u32     present only: PTSCOPE_KIND_*
+ *       PTSCOPE_A_PAGE_PFLAGS             u32     present only: PTSCOPE_PAGE_*
+ *       PTSCOPE_A_PAGE_MAPCOUNT           u32     present, struct page only:
+ *                                                 as /proc/kpagecount
+ *       PTSCOPE_A_PAGE_REFCOUNT           u32     present, struct page only
+ *       PTSCOPE_A_PAGE_SWAP_TYPE          u32     swap only
+ *       PTSCOPE_A_PAGE_SWAP_OFFSET        u64     swap only
+ *   Only addresses inside VMAs are reported; pages of a VMA that no entry
+ *   maps are "none" records, which cover whole holes in either mode (and are
+ *   left out with PTSCOPE_WALK_SKIP_NONE). Without PTSCOPE_WALK_RUNS, every
+ *   leaf entry is its own record (a PMD leaf is one record of 512 pages);
+ *   with it, consecutive leaves whose attributes are all equal and whose
+ *   frames (or swap offsets) follow on are merged. The mmap lock is dropped
+ *   between chunks of the walk, so a record reflects the tables when it was
+ *   read, not one instant for the whole dump. The dump ends with -ESRCH if
+ *   the process exits (or execs) part-way.
+ * callers with CAP_SYS_ADMIN (initial user
  * namespace) any process, with physical details; other callers processes of
  * their own uid and gid that are dumpable, with table addresses, PFNs and the
  * frame bits of present entries reported as 0 (as /proc/PID/pagemap does).
@@ -78,6 +114,7 @@ enum ptscope_cmd {
 	PTSCOPE_CMD_UNSPEC,
 	PTSCOPE_CMD_GET_INFO,
 	PTSCOPE_CMD_XLATE,
+	PTSCOPE_CMD_WALK,
 
 	__PTSCOPE_CMD_MAX,
 	PTSCOPE_CMD_MAX = __PTSCOPE_CMD_MAX - 1
@@ -91,6 +128,10 @@ enum ptscope_attr {
 	PTSCOPE_A_PID,			/* u32 */
 	PTSCOPE_A_ADDR,			/* u64 */
 	PTSCOPE_A_XLATE,		/* nest: enum ptscope_xlate_attr */
+	PTSCOPE_A_START,		/* u64 */
+	PTSCOPE_A_END,			/* u64 */
+	PTSCOPE_A_WALK_FLAGS,		/* u32: PTSCOPE_WALK_* */
+	PTSCOPE_A_PAGE,			/* nest: enum ptscope_page_attr */
 
 	__PTSCOPE_A_MAX,
 	PTSCOPE_A_MAX = __PTSCOPE_A_MAX - 1
@@ -135,6 +176,93 @@ enum ptscope_level_attr {
 	__PTSCOPE_A_LEVEL_MAX,
 	PTSCOPE_A_LEVEL_MAX = __PTSCOPE_A_LEVEL_MAX - 1
 };
+
+enum ptscope_page_attr {
+	PTSCOPE_A_PAGE_UNSPEC,
+	PTSCOPE_A_PAGE_PAD,
+	PTSCOPE_A_PAGE_ADDR,		/* u64 */
+	PTSCOPE_A_PAGE_NR_PAGES,	/* u64 */
+	PTSCOPE_A_PAGE_LEVEL,		/* u32: enum ptscope_level */
+	PTSCOPE_A_PAGE_STATE,		/* u32: enum ptscope_state */
+	PTSCOPE_A_PAGE_ENTRY,		/* u64 */
+	PTSCOPE_A_PAGE_FLAGS,		/* u64: PTSCOPE_ENTRY_* */
+	PTSCOPE_A_PAGE_PFN,		/* u64 */
+	PTSCOPE_A_PAGE_CACHE,		/* u32: enum ptscope_cache */
+	PTSCOPE_A_PAGE_KIND,		/* u32: enum ptscope_kind */
+	PTSCOPE_A_PAGE_PFLAGS,		/* u32: PTSCOPE_PAGE_* */
+	PTSCOPE_A_PAGE_MAPCOUNT,	/* u32 */
+	PTSCOPE_A_PAGE_REFCOUNT,	/* u32 */
+	PTSCOPE_A_PAGE_SWAP_TYPE,	/* u32 */
+	PTSCOPE_A_PAGE_SWAP_OFFSET,	/* u64 */
+
+	__PTSCOPE_A_PAGE_MAX,
+	PTSCOPE_A_PAGE_MAX = __PTSCOPE_A_PAGE_MAX - 1
+};
+
+/* PTSCOPE_A_WALK_FLAGS */
+enum ptscope_walk_flag {
+	PTSCOPE_WALK_RUNS = 1,		/* merge runs of equal leaves */
+	PTSCOPE_WALK_SKIP_NONE = 2,	/* no records for unmapped pages */
+};
+
+/* What a leaf entry holds. */
+enum ptscope_state {
+	PTSCOPE_STATE_NONE,		/* no entry: never touched or discarded */
+	PTSCOPE_STATE_PRESENT,		/* maps a frame (PROT_NONE included) */
+	PTSCOPE_STATE_SWAP,		/* swapped out: type and offset */
+	PTSCOPE_STATE_MIGRATION,	/* being migrated: pfn is the old frame */
+	PTSCOPE_STATE_DEVICE_PRIVATE,	/* in device memory: pfn of the device page */
+	PTSCOPE_STATE_HWPOISON,		/* frame hit by a memory error */
+	PTSCOPE_STATE_MARKER,		/* PTE marker (uffd-wp, poison, guard) */
+	PTSCOPE_STATE_OTHER,		/* a non-swap entry of a kind not known here */
+};
+
+#define PTSCOPE_STATE_NAMES {						\
+	"none", "present", "swap", "migration", "device-private",	\
+	"hwpoison", "marker", "other"					\
+}
+
+/* What a present entry's frame is. */
+enum ptscope_kind {
+	PTSCOPE_KIND_ANON,		/* anonymous memory */
+	PTSCOPE_KIND_FILE,		/* page cache of a regular file */
+	PTSCOPE_KIND_SHMEM,		/* tmpfs, memfd, shared anonymous, SysV shm */
+	PTSCOPE_KIND_ZERO_PAGE,		/* the shared zero page */
+	PTSCOPE_KIND_HUGE_ZERO_PAGE,	/* the shared huge zero page */
+	PTSCOPE_KIND_KSM,		/* merged by KSM */
+	PTSCOPE_KIND_HUGETLB,		/* hugetlbfs */
+	PTSCOPE_KIND_PFNMAP,		/* mapped by frame number: no struct page in use */
+	PTSCOPE_KIND_NOT_RAM,		/* PFN-mapped and not System RAM (MMIO) */
+	PTSCOPE_KIND_OTHER,		/* a struct page of none of the kinds above */
+};
+
+#define PTSCOPE_KIND_NAMES {						\
+	"anon", "file", "shmem", "zero-page", "huge-zero-page", "ksm",	\
+	"hugetlb", "pfnmap", "not-ram", "other"				\
+}
+
+/* PTSCOPE_A_PAGE_PFLAGS */
+enum ptscope_page_bit {
+	PTSCOPE_PAGE_BIT_THP,		/* part of a transparent huge page (large folio) */
+	PTSCOPE_PAGE_BIT_ANON_EXCLUSIVE, /* anon page known exclusive to this process */
+
+	__PTSCOPE_PAGE_BIT_COUNT
+};
+
+#define PTSCOPE_PAGE(name)	(1U << PTSCOPE_PAGE_BIT_##name)
+#define PTSCOPE_PAGE_NAMES { "thp", "anon-exclusive" }
+
+/* PAT cache modes, in the kernel's enum page_cache_mode order. */
+enum ptscope_cache {
+	PTSCOPE_CACHE_WB,
+	PTSCOPE_CACHE_WC,
+	PTSCOPE_CACHE_UC_MINUS,
+	PTSCOPE_CACHE_UC,
+	PTSCOPE_CACHE_WT,
+	PTSCOPE_CACHE_WP,
+};
+
+#define PTSCOPE_CACHE_NAMES { "WB", "WC", "UC-", "UC", "WT", "WP" }
 
 /* Page-table levels, by the kernel's names; P4D only with 5-level paging. */
 enum ptscope_level {

@@ -33,7 +33,7 @@ struct kind {
 	size_t len;
 };
 
-static struct kind kinds[16];
+static struct kind kinds[32];
 static int nkinds;
 
 static void add(const char *name, void *addr, size_t len)
@@ -99,6 +99,55 @@ static void setup(void)
 	p[PAGE] = 3;		/* private copy */
 	add("file-private", p, 4 * PAGE);
 
+	fd = memfd_create("memkinds", 0);
+	if (fd < 0 || ftruncate(fd, 4 * PAGE)) {
+		perror("memkinds: memfd");
+		exit(2);
+	}
+	p = map(4 * PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, fd);
+	memset(p, 5, 3 * PAGE);
+	add("memfd-shared", p, 4 * PAGE);
+
+	p = map(4 * PAGE, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1);
+	memset(p, 6, 4 * PAGE);
+	add("anon-shared", p, 4 * PAGE);
+
+	p = map(8 * PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1);
+	memset(p, 7, 8 * PAGE);
+	madvise(p + 2 * PAGE, 4 * PAGE, MADV_DONTNEED);
+	add("anon-dontneed", p, 8 * PAGE);
+
+	p = map(4 * PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1);
+	memset(p, 8, 4 * PAGE);
+	p = mremap(p, 4 * PAGE, 8 * PAGE, MREMAP_MAYMOVE);
+	if (p == MAP_FAILED) {
+		perror("memkinds: mremap");
+		exit(2);
+	}
+	add("anon-mremap", p, 8 * PAGE);
+
+	/* Written, then paged out: swap entries when swap is on (see 12-walk.sh). */
+	p = map(8 * PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1);
+	for (i = 0; i < 8 * PAGE; i += PAGE)
+		p[i] = (char)i + 1;
+	madvise(p, 8 * PAGE, 21 /* MADV_PAGEOUT */);
+	add("anon-paged-out", p, 8 * PAGE);
+
+	/* hugetlb, when the test reserved huge pages. */
+	p = mmap(NULL, HUGE, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_HUGETLB, -1, 0);
+	if (p != MAP_FAILED) {
+		memset(p, 9, HUGE);
+		add("hugetlb-2m", p, HUGE);
+	}
+
+	/* Read-faulted THP-sized anonymous memory: the huge zero page. */
+	huge = map(2 * HUGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1);
+	huge = (char *)(((uintptr_t)huge + HUGE - 1) & ~(HUGE - 1));
+	madvise(huge, HUGE, MADV_HUGEPAGE);
+	sink = huge[0];
+	add("anon-thp-read", huge, HUGE);
+
 	/* 2 MiB-aligned anonymous memory asking for THP. */
 	huge = map(2 * HUGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1);
 	huge = (char *)(((uintptr_t)huge + HUGE - 1) & ~(HUGE - 1));
@@ -113,10 +162,31 @@ static void setup(void)
 /* pagemap bits (Documentation/admin-guide/mm/pagemap.rst) */
 #define PM_PFN_MASK	((1ULL << 55) - 1)
 #define PM_SOFT_DIRTY	(1ULL << 55)
+#define PM_EXCLUSIVE	(1ULL << 56)
 #define PM_SWAP		(1ULL << 62)
 #define PM_PRESENT	(1ULL << 63)
 
+/* /proc/kpageflags bits (include/uapi/linux/kernel-page-flags.h) */
+#define KPF_ANON	12
+#define KPF_HUGE	17
+#define KPF_KSM		21
+#define KPF_THP		22
+#define KPF_ZERO_PAGE	24
+
 static int n, failed;
+
+static void result(int ok, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void result(int ok, const char *fmt, ...)
+{
+	va_list ap;
+
+	printf("%sok %d ", ok ? "" : "not ", ++n);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	putchar('\n');
+	failed += !ok;
+}
 
 /*
  * Whether the VMA holding @va is soft-dirty as a whole (VM_SOFTDIRTY, "sd"
@@ -133,8 +203,8 @@ static int vma_soft_dirty(uint64_t va)
 	if (!f)
 		return -1;
 	while (fgets(line, sizeof(line), f)) {
-		if (sscanf(line, "%llx-%llx ", &start, &end) == 2 && strchr(line, ' ') &&
-		    line[strspn(line, "0123456789abcdef")] == '-') {
+		if (line[strspn(line, "0123456789abcdef")] == '-' &&
+		    sscanf(line, "%llx-%llx ", &start, &end) == 2) {
 			inside = va >= start && va < end;
 			continue;
 		}
@@ -147,76 +217,289 @@ static int vma_soft_dirty(uint64_t va)
 	return sd;
 }
 
-static void result(int ok, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void result(int ok, const char *fmt, ...)
-{
-	va_list ap;
+/* What the walk said about one 4 KiB page. */
+struct seen {
+	struct ptscope_page rec;	/* the record that covered it */
+	uint64_t pfn;			/* this page's frame */
+	uint64_t swap_offset;
+	int covered;
+};
 
-	printf("%sok %d ", ok ? "" : "not ", ++n);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	putchar('\n');
-	failed += !ok;
+struct collect {
+	uint64_t start;
+	size_t npages;
+	struct seen *pages;
+	int overlap;
+};
+
+static int collect_page(const struct ptscope_page *pg, void *arg)
+{
+	struct collect *c = arg;
+	uint64_t i;
+
+	for (i = 0; i < pg->nr_pages; i++) {
+		uint64_t idx = (pg->addr - c->start) / PAGE + i;
+		struct seen *s;
+
+		if (pg->addr < c->start || idx >= c->npages) {
+			c->overlap++;	/* outside the range asked for */
+			continue;
+		}
+		s = &c->pages[idx];
+		c->overlap += s->covered;
+		s->covered = 1;
+		s->rec = *pg;
+		s->pfn = pg->has_pfn ? pg->pfn + i : 0;
+		s->swap_offset = pg->swap_offset + i;
+	}
+	return 0;
+}
+
+static unsigned long read_sysfs_ulong(const char *path)
+{
+	unsigned long v = 0;
+	FILE *f = fopen(path, "r");
+
+	if (f) {
+		if (fscanf(f, "%lu", &v) != 1)
+			v = 0;
+		fclose(f);
+	}
+	return v;
+}
+
+static int pread_u64(int fd, uint64_t index, uint64_t *v)
+{
+	return pread(fd, v, 8, index * 8) == 8 ? 0 : -1;
+}
+
+struct oracles {
+	int pagemap, kpageflags, kpagecount;
+	/*
+	 * KPF_KSM is set for every anon page by 6.12's stable_page_flags()
+	 * (it tests mapping & PAGE_MAPPING_KSM, and that mask includes
+	 * PAGE_MAPPING_ANON); 6.1 gets it right with PageKsm(). While the
+	 * system holds no KSM page at all, the bit can only be that bug.
+	 */
+	int ksm_pages_exist;
+};
+
+/* Compare one page; returns a description of the first difference, or NULL. */
+static const char *compare(const struct oracles *o, uint64_t va, const struct seen *s,
+			   char *why, size_t len)
+{
+	const struct ptscope_page *r = &s->rec;
+	int present = r->state == PTSCOPE_STATE_PRESENT;
+	uint64_t e, kf = 0, kc = 0;
+	int sd;
+
+	if (!s->covered)
+		return "no record covers the page";
+	if (pread_u64(o->pagemap, va / PAGE, &e))
+		return "cannot read pagemap";
+	if (!!(e & PM_PRESENT) != present)
+		return "present differs";
+	if (!!(e & PM_SWAP) != (r->state == PTSCOPE_STATE_SWAP))
+		return "swapped differs";
+	if (r->state == PTSCOPE_STATE_SWAP &&
+	    (e & PM_PFN_MASK) != ((uint64_t)r->swap_type | (s->swap_offset << 5)))
+		return "swap type/offset differs";
+	if (!present && r->state != PTSCOPE_STATE_SWAP)
+		return NULL;
+	sd = !!(r->flags & PTSCOPE_ENTRY(SOFT_DIRTY)) || vma_soft_dirty(va) == 1;
+	if (!!(e & PM_SOFT_DIRTY) != sd)
+		return "soft-dirty differs (PTE bit or VMA)";
+	if (!present)
+		return NULL;
+	if ((e & PM_PFN_MASK) != s->pfn) {
+		snprintf(why, len, "pfn 0x%llx, pagemap 0x%llx", (unsigned long long)s->pfn,
+			 (unsigned long long)(e & PM_PFN_MASK));
+		return why;
+	}
+	if (!!(e & PM_EXCLUSIVE) != (r->has_page && r->mapcount == 1 &&
+				     r->kind != PTSCOPE_KIND_ZERO_PAGE))
+		return "exclusively-mapped differs (mapcount == 1)";
+	if (!r->has_page)
+		return NULL;
+	if (pread_u64(o->kpageflags, s->pfn, &kf) || pread_u64(o->kpagecount, s->pfn, &kc))
+		return "cannot read kpageflags/kpagecount";
+	if (kc != r->mapcount) {
+		snprintf(why, len, "mapcount %u, kpagecount %llu", r->mapcount,
+			 (unsigned long long)kc);
+		return why;
+	}
+	/* Private hugetlb pages are anon too; ptscope's kind says hugetlb. */
+	if (r->kind != PTSCOPE_KIND_HUGETLB &&
+	    !!(kf >> KPF_ANON & 1) != (r->kind == PTSCOPE_KIND_ANON || r->kind == PTSCOPE_KIND_KSM))
+		return "anon differs from KPF_ANON";
+	if (!!(kf >> KPF_KSM & 1 && o->ksm_pages_exist) != (r->kind == PTSCOPE_KIND_KSM))
+		return "ksm differs from KPF_KSM";
+	if (!!(kf >> KPF_HUGE & 1) != (r->kind == PTSCOPE_KIND_HUGETLB))
+		return "hugetlb differs from KPF_HUGE";
+	if (!!(kf >> KPF_ZERO_PAGE & 1) != (r->kind == PTSCOPE_KIND_ZERO_PAGE ||
+					    r->kind == PTSCOPE_KIND_HUGE_ZERO_PAGE))
+		return "zero page differs from KPF_ZERO_PAGE";
+	if (!!(kf >> KPF_THP & 1) != (!!(r->pflags & PTSCOPE_PAGE(THP)) ||
+				      r->kind == PTSCOPE_KIND_HUGE_ZERO_PAGE))
+		return "thp differs from KPF_THP";
+	return NULL;
+}
+
+/* xlate of the same page must end at the same leaf as the walk. */
+static const char *compare_xlate(struct ptscope *h, uint64_t va, const struct seen *s)
+{
+	const struct ptscope_xlate_level *leaf;
+	struct ptscope_xlate x;
+
+	if (ptscope_xlate(h, getpid(), va, &x))
+		return ptscope_errmsg();
+	leaf = x.levels[x.nr_levels - 1].leaf_size ? &x.levels[x.nr_levels - 1] : NULL;
+	if (s->rec.state == PTSCOPE_STATE_NONE)
+		return leaf ? "xlate found a leaf where walk found none" : NULL;
+	if (!leaf)
+		return "xlate found no leaf";
+	if (leaf->level != s->rec.level)
+		return "xlate leaf level differs";
+	if (s->rec.state == PTSCOPE_STATE_PRESENT && (!leaf->has_pfn || leaf->pfn != s->pfn))
+		return "xlate pfn differs";
+	if (s->rec.level == PTSCOPE_LEVEL_PTE && leaf->entry != s->rec.entry)
+		return "xlate raw entry differs";
+	return NULL;
+}
+
+static void summarize(struct kind *kd, struct collect *c, const char *mode)
+{
+	unsigned int counts[8] = { 0 };
+	size_t i;
+
+	for (i = 0; i < c->npages; i++)
+		counts[c->pages[i].rec.state & 7]++;
+	printf("# %s (%s): %zu pages: %u present, %u none, %u swap\n", kd->name, mode,
+	       c->npages, counts[PTSCOPE_STATE_PRESENT], counts[PTSCOPE_STATE_NONE],
+	       counts[PTSCOPE_STATE_SWAP]);
+}
+
+static void check_kind(struct ptscope *h, const struct oracles *o, struct kind *kd)
+{
+	struct collect pages = { (uintptr_t)kd->addr, kd->len / PAGE, NULL, 0 };
+	struct collect runs = pages;
+	unsigned int bad = 0, bad_x = 0, bad_runs = 0;
+	const char *why, *first = NULL;
+	char buf[128];
+	size_t i;
+	int ret;
+
+	pages.pages = calloc(pages.npages, sizeof(struct seen));
+	runs.pages = calloc(runs.npages, sizeof(struct seen));
+	ret = ptscope_walk(h, getpid(), pages.start, pages.start + kd->len, 0,
+			   collect_page, &pages);
+	if (!ret)
+		ret = ptscope_walk(h, getpid(), runs.start, runs.start + kd->len,
+				   PTSCOPE_WALK_RUNS, collect_page, &runs);
+	if (ret) {
+		result(0, "%s: walk failed: %s", kd->name, ptscope_errmsg());
+		goto out;
+	}
+	summarize(kd, &pages, "pages");
+	for (i = 0; i < pages.npages; i++) {
+		uint64_t va = pages.start + i * PAGE;
+
+		why = compare(o, va, &pages.pages[i], buf, sizeof(buf));
+		if (why && !bad++) {
+			const struct seen *sp = &pages.pages[i];
+			uint64_t e = 0, kf = 0, kc = 0;
+
+			pread_u64(o->pagemap, va / PAGE, &e);
+			if (sp->pfn) {
+				pread_u64(o->kpageflags, sp->pfn, &kf);
+				pread_u64(o->kpagecount, sp->pfn, &kc);
+			}
+			printf("#   +0x%zx: %s: ptscope %s %s pfn 0x%llx entry 0x%llx pflags 0x%x"
+			       " mapcount %u; pagemap 0x%llx kpageflags 0x%llx kpagecount %llu\n",
+			       i * PAGE, why, ptscope_state_name(sp->rec.state),
+			       sp->rec.state == PTSCOPE_STATE_PRESENT ?
+			       ptscope_kind_name(sp->rec.kind) : "-",
+			       (unsigned long long)sp->pfn, (unsigned long long)sp->rec.entry,
+			       sp->rec.pflags, sp->rec.mapcount, (unsigned long long)e,
+			       (unsigned long long)kf, (unsigned long long)kc);
+		}
+		why = compare_xlate(h, va, &pages.pages[i]);
+		if (why && !bad_x++)
+			printf("#   +0x%zx: %s\n", i * PAGE, why);
+		if (pages.pages[i].rec.state != runs.pages[i].rec.state ||
+		    pages.pages[i].pfn != runs.pages[i].pfn || !runs.pages[i].covered) {
+			if (!bad_runs++)
+				first = "run mode differs from page mode";
+		}
+	}
+	result(!bad && !pages.overlap, "%s: walk = pagemap/kpageflags/kpagecount, every page",
+	       kd->name);
+	result(!bad_x, "%s: xlate leaf = walk leaf, every page", kd->name);
+	result(!bad_runs && !runs.overlap, "%s: runs expand to the same pages%s%s", kd->name,
+	       first ? ": " : "", first ? first : "");
+out:
+	free(pages.pages);
+	free(runs.pages);
+}
+
+/* A walk of everything: records in order, none overlapping, VMAs covered. */
+struct order {
+	uint64_t last_end;
+	unsigned long records, pages, disorder;
+};
+
+static int check_order(const struct ptscope_page *pg, void *arg)
+{
+	struct order *o = arg;
+
+	o->disorder += pg->addr < o->last_end || !pg->nr_pages;
+	o->last_end = pg->addr + pg->nr_pages * PAGE;
+	o->records++;
+	o->pages += pg->nr_pages;
+	return 0;
+}
+
+static void check_whole(struct ptscope *h)
+{
+	unsigned long long start, end, vma_pages = 0;
+	struct order ord = { 0 };
+	char line[512];
+	FILE *f;
+	int ret;
+
+	/* Nothing may change the maps between the two views. */
+	ret = ptscope_walk(h, getpid(), 0, 0, 0, check_order, &ord);
+	f = fopen("/proc/self/maps", "r");
+	while (f && fgets(line, sizeof(line), f))
+		if (sscanf(line, "%llx-%llx", &start, &end) == 2 &&
+		    !strstr(line, "[vsyscall]"))
+			vma_pages += (end - start) / PAGE;
+	if (f)
+		fclose(f);
+	printf("# whole address space: %lu records, %lu pages\n", ord.records, ord.pages);
+	result(!ret && !ord.disorder && ord.pages == vma_pages,
+	       "whole walk: %lu records in order, %lu pages = %llu pages of VMAs (%s)",
+	       ord.records, ord.pages, vma_pages, ret ? ptscope_errmsg() : "ok");
 }
 
 static int check(void)
 {
+	struct oracles o;
 	struct ptscope *h;
-	int pm, k;
+	int k;
 
-	pm = open("/proc/self/pagemap", O_RDONLY);
-	if (pm < 0 || ptscope_open(&h)) {
-		printf("Bail out! %s\n", pm < 0 ? strerror(errno) : ptscope_errmsg());
+	o.pagemap = open("/proc/self/pagemap", O_RDONLY);
+	o.kpageflags = open("/proc/kpageflags", O_RDONLY);
+	o.kpagecount = open("/proc/kpagecount", O_RDONLY);
+	o.ksm_pages_exist = read_sysfs_ulong("/sys/kernel/mm/ksm/pages_shared") > 0;
+	if (o.pagemap < 0 || o.kpageflags < 0 || o.kpagecount < 0 || ptscope_open(&h)) {
+		printf("Bail out! %s\n", errno ? strerror(errno) : ptscope_errmsg());
 		return 2;
 	}
-	for (k = 0; k < nkinds; k++) {
-		struct kind *kd = &kinds[k];
-		unsigned int mismatches = 0, present = 0, leaves = 0;
-		uint64_t off;
-
-		for (off = 0; off < kd->len; off += PAGE) {
-			uint64_t va = (uintptr_t)kd->addr + off;
-			const struct ptscope_xlate_level *leaf;
-			struct ptscope_xlate x;
-			uint64_t e;
-			int bad = 0;
-
-			/* Both views are taken with the memory idle: nothing races. */
-			if (pread(pm, &e, 8, (va / PAGE) * 8) != 8 ||
-			    ptscope_xlate(h, getpid(), va, &x)) {
-				printf("# %s +0x%llx: %s\n", kd->name, (unsigned long long)off,
-				       ptscope_errmsg());
-				mismatches++;
-				continue;
-			}
-			leaf = x.levels[x.nr_levels - 1].leaf_size ? &x.levels[x.nr_levels - 1] : NULL;
-			if (e & PM_PRESENT) {
-				int pte_sd = leaf && (leaf->flags & PTSCOPE_ENTRY(SOFT_DIRTY));
-
-				present++;
-				bad = !leaf || !leaf->has_pfn || leaf->pfn != (e & PM_PFN_MASK) ||
-				      !!(e & PM_SOFT_DIRTY) != (pte_sd || vma_soft_dirty(va) == 1);
-			} else if (e & PM_SWAP) {
-				bad = !leaf || leaf->has_pfn;
-			} else {
-				bad = leaf != NULL;
-			}
-			leaves += leaf != NULL;
-			if (bad) {
-				mismatches++;
-				printf("# %s +0x%llx: pagemap 0x%016llx, ptscope leaf %s pfn 0x%llx flags 0x%llx\n",
-				       kd->name, (unsigned long long)off, (unsigned long long)e,
-				       leaf ? ptscope_level_name(leaf->level) : "none",
-				       leaf ? (unsigned long long)leaf->pfn : 0ULL,
-				       leaf ? (unsigned long long)leaf->flags : 0ULL);
-			}
-		}
-		result(!mismatches, "%s: %zu pages, %u present, %u with a leaf, xlate = pagemap",
-		       kd->name, kd->len / PAGE, present, leaves);
-	}
+	for (k = 0; k < nkinds; k++)
+		check_kind(h, &o, &kinds[k]);
+	check_whole(h);
 	ptscope_close(h);
-	close(pm);
 	printf("1..%d\n", n);
 	return failed ? 1 : 0;
 }

@@ -1,0 +1,501 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Walk a range of another process's page tables and describe every leaf:
+ * its state, frame, raw entry, decoded bits, cache mode and what backs the
+ * frame. Records go to an emit callback as they are found (runs merged on
+ * request), so nothing proportional to the range is ever held.
+ *
+ * Locking, as for xlate (see xlate.c): mmap read lock for the VMAs and the
+ * upper tables; leaves of PMD/PUD size re-read under their lock; PTE tables
+ * entered under RCU with the PMD rechecked under the PTE lock, and described
+ * while that lock is held, so a mapped page cannot be freed under us.
+ * The mmap lock is dropped every PTSCOPE_WALK_CHUNK entries: a writer of the
+ * target (mmap, munmap, mprotect) waits for at most one chunk.
+ */
+#include <linux/fs.h>
+#include <linux/ksm.h>
+#include <linux/magic.h>
+#include <linux/mm.h>
+#include <linux/page_ref.h>
+#include <linux/pgtable.h>
+#include <linux/rcupdate.h>
+#include <linux/sched/signal.h>
+#include <linux/spinlock.h>
+#include <linux/swap.h>
+#include <linux/swapops.h>
+#include <asm/memtype.h>
+
+#include "ptscope.h"
+#include "compat.h"
+
+/* Entries visited per hold of the mmap lock. */
+#define PTSCOPE_WALK_CHUNK 2048
+
+/* Positive: the chunk's budget is spent; unlock, let writers in, go on. */
+#define WALK_YIELD 1
+
+/* PWT | PCD << 1 | PAT << 2 -> enum page_cache_mode, built from the kernel. */
+static u8 cache_mode_of_bits[8];
+
+static unsigned int cache_bits(u64 v, u64 pat_bit)
+{
+	return (v & _PAGE_PWT ? 1 : 0) | (v & _PAGE_PCD ? 2 : 0) | (v & pat_bit ? 4 : 0);
+}
+
+void ptscope_walk_init(void)
+{
+	bool seen[8] = { };
+	int pcm;
+
+	for (pcm = 0; pcm < _PAGE_CACHE_MODE_NUM; pcm++) {
+		unsigned long v = cachemode2protval(pcm);
+		unsigned int idx = cache_bits(v, _PAGE_PAT);
+
+		/* Without PAT several modes share bits: the first (strongest) wins. */
+		if (!seen[idx]) {
+			seen[idx] = true;
+			cache_mode_of_bits[idx] = pcm;
+		}
+	}
+}
+
+static u32 cache_mode(u64 v, bool large)
+{
+	return cache_mode_of_bits[cache_bits(v, large ? _PAGE_PAT_LARGE : _PAGE_PAT)];
+}
+
+static bool same_record(const struct ptscope_page *a, const struct ptscope_page *b)
+{
+	return a->level == b->level && a->state == b->state && a->flags == b->flags &&
+	       a->kind == b->kind && a->pflags == b->pflags && a->cache == b->cache &&
+	       a->mapcount == b->mapcount && a->refcount == b->refcount &&
+	       a->has_pfn == b->has_pfn && a->swap_type == b->swap_type;
+}
+
+/* Whether @pg continues the run @run: adjacent, equal, frames following on. */
+static bool continues(const struct ptscope_walk *w, const struct ptscope_page *run,
+		      const struct ptscope_page *pg)
+{
+	if (run->addr + run->nr_pages * PAGE_SIZE != pg->addr)
+		return false;
+	if (run->state == PTSCOPE_STATE_NONE && pg->state == PTSCOPE_STATE_NONE)
+		return true;	/* holes are one record in either mode */
+	if (!w->runs || !same_record(run, pg))
+		return false;
+	if (run->has_pfn && pg->pfn != run->pfn + run->nr_pages)
+		return false;
+	if (run->state == PTSCOPE_STATE_SWAP &&
+	    pg->swap_offset != run->swap_offset + run->nr_pages)
+		return false;
+	return true;
+}
+
+static int flush(struct ptscope_walk *w)
+{
+	int ret;
+
+	if (!w->have_run)
+		return 0;
+	w->have_run = false;
+	ret = w->emit(w, &w->run);
+	if (ret)
+		w->next = w->run.addr;	/* redo it from the tables next time */
+	return ret;
+}
+
+/* Hand one leaf (or hole) to the run being built; w->next moves past it. */
+static int add(struct ptscope_walk *w, const struct ptscope_page *pg)
+{
+	int ret;
+
+	if (pg->state == PTSCOPE_STATE_NONE && w->skip_none) {
+		ret = flush(w);
+		if (ret)
+			return ret;
+	} else if (w->have_run && continues(w, &w->run, pg)) {
+		w->run.nr_pages += pg->nr_pages;
+	} else {
+		ret = flush(w);
+		if (ret)
+			return ret;
+		w->run = *pg;
+		w->have_run = true;
+	}
+	w->next = pg->addr + pg->nr_pages * PAGE_SIZE;
+	return 0;
+}
+
+static int add_none(struct ptscope_walk *w, unsigned long addr, unsigned long end)
+{
+	struct ptscope_page pg = {
+		.addr = addr,
+		.nr_pages = (end - addr) >> PAGE_SHIFT,
+		.state = PTSCOPE_STATE_NONE,
+	};
+
+	return add(w, &pg);
+}
+
+static bool is_shmem_vma(struct vm_area_struct *vma)
+{
+	return vma->vm_file && file_inode(vma->vm_file)->i_sb->s_magic == TMPFS_MAGIC;
+}
+
+/*
+ * What backs a present frame. Called with the leaf's lock held: the page
+ * stays mapped, so its struct page and folio are stable while we look.
+ */
+static void describe_frame(struct vm_area_struct *vma, struct ptscope_page *pg,
+			   bool special, bool huge_leaf)
+{
+	struct page *page;
+
+	pg->kind = PTSCOPE_KIND_OTHER;
+	if (is_zero_pfn(pg->pfn)) {
+		/* Mapped as special, but it has a struct page all the same. */
+		page = pfn_to_online_page(pg->pfn);
+		pg->kind = PTSCOPE_KIND_ZERO_PAGE;
+	} else if (special || (vma->vm_flags & VM_PFNMAP)) {
+		page = NULL;
+	} else {
+		page = pfn_to_online_page(pg->pfn);
+	}
+	if (!page) {
+		if (pg->kind == PTSCOPE_KIND_ZERO_PAGE)
+			return;
+		pg->kind = page_is_ram(pg->pfn) ? PTSCOPE_KIND_PFNMAP :
+						  PTSCOPE_KIND_NOT_RAM;
+		return;
+	}
+
+	pg->has_page = true;
+	pg->mapcount = ptscope_page_mapcount(page);
+	pg->refcount = page_count(page);
+	if (pg->kind == PTSCOPE_KIND_ZERO_PAGE)
+		return;
+	if (PageHuge(page)) {
+		pg->kind = PTSCOPE_KIND_HUGETLB;
+		return;
+	}
+	if (PageTransCompound(page))
+		pg->pflags |= PTSCOPE_PAGE(THP);
+	if (PageKsm(page)) {
+		pg->kind = PTSCOPE_KIND_KSM;
+	} else if (PageAnon(page)) {
+		pg->kind = PTSCOPE_KIND_ANON;
+		if (PageAnonExclusive(page))
+			pg->pflags |= PTSCOPE_PAGE(ANON_EXCLUSIVE);
+	} else if (huge_leaf && vma_is_anonymous(vma)) {
+		/* Not anon, in an anonymous VMA, mapped by a PMD: the huge zero page. */
+		pg->kind = PTSCOPE_KIND_HUGE_ZERO_PAGE;
+	} else if (vma->vm_file) {
+		pg->kind = is_shmem_vma(vma) ? PTSCOPE_KIND_SHMEM : PTSCOPE_KIND_FILE;
+	}
+}
+
+/* A non-present, non-empty entry: what the swap-entry encoding says. */
+static void describe_swp(swp_entry_t e, struct ptscope_page *pg)
+{
+	if (is_pte_marker_entry(e)) {
+		pg->state = PTSCOPE_STATE_MARKER;
+	} else if (is_migration_entry(e)) {
+		pg->state = PTSCOPE_STATE_MIGRATION;
+		pg->pfn = swp_offset_pfn(e);
+		pg->has_pfn = true;
+	} else if (is_device_private_entry(e) || is_device_exclusive_entry(e)) {
+		pg->state = PTSCOPE_STATE_DEVICE_PRIVATE;
+		pg->pfn = swp_offset_pfn(e);
+		pg->has_pfn = true;
+	} else if (is_hwpoison_entry(e)) {
+		pg->state = PTSCOPE_STATE_HWPOISON;
+		pg->pfn = swp_offset_pfn(e);
+		pg->has_pfn = true;
+	} else if (non_swap_entry(e)) {
+		pg->state = PTSCOPE_STATE_OTHER;
+	} else {
+		pg->state = PTSCOPE_STATE_SWAP;
+		pg->swap_type = swp_type(e);
+		pg->swap_offset = swp_offset(e);
+	}
+}
+
+static void describe_pte(struct vm_area_struct *vma, unsigned long addr, pte_t pte,
+			 struct ptscope_page *pg)
+{
+	memset(pg, 0, sizeof(*pg));
+	pg->addr = addr;
+	pg->nr_pages = 1;
+	pg->level = PTSCOPE_LEVEL_PTE;
+	pg->entry = pte_val(pte);
+	pg->flags = ptscope_entry_hw_flags(pte_val(pte), false) | ptscope_pte_sw_flags(pte);
+	if (pte_none(pte)) {
+		pg->state = PTSCOPE_STATE_NONE;
+	} else if (pte_present(pte)) {
+		pg->state = PTSCOPE_STATE_PRESENT;
+		pg->pfn = pte_pfn(pte);
+		pg->has_pfn = true;
+		pg->cache = cache_mode(pte_val(pte), false);
+		describe_frame(vma, pg, pte_special(pte), false);
+	} else {
+		describe_swp(pte_to_swp_entry(pte), pg);
+	}
+}
+
+static void describe_pmd_leaf(struct vm_area_struct *vma, unsigned long addr,
+			      pmd_t pmd, struct ptscope_page *pg)
+{
+	memset(pg, 0, sizeof(*pg));
+	pg->addr = addr;
+	pg->nr_pages = PMD_SIZE >> PAGE_SHIFT;
+	pg->level = PTSCOPE_LEVEL_PMD;
+	pg->entry = pmd_val(pmd);
+	pg->flags = ptscope_entry_hw_flags(pmd_val(pmd), true);
+	if (pmd_present(pmd)) {
+		pg->flags |= ptscope_pmd_sw_flags(pmd);
+		pg->state = PTSCOPE_STATE_PRESENT;
+		pg->pfn = pmd_pfn(pmd);
+		pg->has_pfn = true;
+		pg->cache = cache_mode(pmd_val(pmd), true);
+		describe_frame(vma, pg, false, true);
+	} else {
+		describe_swp(pmd_to_swp_entry(pmd), pg);
+	}
+}
+
+static int walk_pte_table(struct ptscope_walk *w, struct vm_area_struct *vma,
+			  pmd_t *pmdp, pmd_t pmd, unsigned long addr, unsigned long end)
+{
+	struct ptscope_page pg;
+	spinlock_t *ptl;	/* the PTE table's */
+	pte_t *ptep;
+	int ret = 0;
+
+	rcu_read_lock();
+	ptep = pte_offset_kernel(&pmd, addr);
+	ptl = pte_lockptr(w->mm, &pmd);
+	spin_lock(ptl);
+	if (!pmd_same(pmd, pmdp_get_lockless(pmdp))) {
+		/* Collapsed or freed meanwhile: the caller reads the PMD again. */
+		ret = -EAGAIN;
+		goto out;
+	}
+	for (; addr < end; addr += PAGE_SIZE, ptep++) {
+		describe_pte(vma, addr, ptep_get(ptep), &pg);
+		ret = add(w, &pg);
+		if (ret)
+			break;
+	}
+	w->budget -= min_t(unsigned int, w->budget, PTRS_PER_PTE);
+out:
+	spin_unlock(ptl);
+	rcu_read_unlock();
+	return ret;
+}
+
+static int walk_pmd_range(struct ptscope_walk *w, struct vm_area_struct *vma,
+			  pud_t *pudp, unsigned long addr, unsigned long end)
+{
+	unsigned long next;
+	unsigned int tries;
+	struct ptscope_page pg;
+	spinlock_t *ptl;	/* a PMD leaf's */
+	pmd_t *pmdp, pmd;
+	int ret;
+
+	pmdp = pmd_offset(pudp, addr);
+	do {
+		next = pmd_addr_end(addr, end);
+		if (!w->budget)
+			return WALK_YIELD;
+		w->budget--;
+		tries = 0;
+again:
+		if (++tries > 100)
+			return -EAGAIN;	/* a PMD that will not settle: give up */
+		pmd = pmdp_get_lockless(pmdp);
+		if (pmd_none(pmd)) {
+			ret = add_none(w, addr, next);
+		} else if (pmd_leaf(pmd) || pmd_trans_huge(pmd) || pmd_devmap(pmd) ||
+			   !pmd_present(pmd)) {
+			/* A huge leaf or a migration entry for one: re-read it locked. */
+			ptl = pmd_lock(w->mm, pmdp);
+			pmd = *pmdp;
+			if (pmd_none(pmd) || (pmd_present(pmd) && !pmd_leaf(pmd) &&
+					      !pmd_trans_huge(pmd) && !pmd_devmap(pmd))) {
+				spin_unlock(ptl);
+				goto again;	/* split or zapped while we waited */
+			}
+			describe_pmd_leaf(vma, addr & PMD_MASK, pmd, &pg);
+			/* Part of a leaf when the range starts inside it. */
+			pg.pfn += pg.has_pfn ? (addr - pg.addr) >> PAGE_SHIFT : 0;
+			pg.nr_pages = (next - addr) >> PAGE_SHIFT;
+			pg.addr = addr;
+			ret = add(w, &pg);
+			spin_unlock(ptl);
+		} else if (pmd_bad(pmd)) {
+			ret = add_none(w, addr, next);	/* never touch a bad entry */
+		} else {
+			ret = walk_pte_table(w, vma, pmdp, pmd, addr, next);
+			if (ret == -EAGAIN)
+				goto again;
+		}
+		if (ret)
+			return ret;
+	} while (pmdp++, addr = next, addr != end);
+	return 0;
+}
+
+static int walk_pud_range(struct ptscope_walk *w, struct vm_area_struct *vma,
+			  p4d_t *p4dp, unsigned long addr, unsigned long end)
+{
+	struct ptscope_page pg;
+	unsigned long next;
+	spinlock_t *ptl;	/* a PUD leaf's */
+	pud_t *pudp, pud;
+	int ret;
+
+	pudp = pud_offset(p4dp, addr);
+	do {
+		next = pud_addr_end(addr, end);
+		pud = READ_ONCE(*pudp);
+		if (pud_leaf(pud)) {
+			ptl = pud_lock(w->mm, pudp);
+			pud = READ_ONCE(*pudp);
+			if (pud_leaf(pud)) {
+				memset(&pg, 0, sizeof(pg));
+				pg.addr = addr;
+				pg.nr_pages = (next - addr) >> PAGE_SHIFT;
+				pg.level = PTSCOPE_LEVEL_PUD;
+				pg.entry = pud_val(pud);
+				pg.flags = ptscope_entry_hw_flags(pud_val(pud), true);
+				pg.state = PTSCOPE_STATE_PRESENT;
+				pg.pfn = pud_pfn(pud) + ((addr & ~PUD_MASK) >> PAGE_SHIFT);
+				pg.has_pfn = true;
+				pg.cache = cache_mode(pud_val(pud), true);
+				describe_frame(vma, &pg, false, true);
+				ret = add(w, &pg);
+				spin_unlock(ptl);
+				goto next;
+			}
+			spin_unlock(ptl);
+		}
+		if (pud_none(pud) || !pud_present(pud) || pud_bad(pud))
+			ret = add_none(w, addr, next);
+		else
+			ret = walk_pmd_range(w, vma, pudp, addr, next);
+next:
+		if (ret)
+			return ret;
+	} while (pudp++, addr = next, addr != end);
+	return 0;
+}
+
+static int walk_p4d_range(struct ptscope_walk *w, struct vm_area_struct *vma,
+			  pgd_t *pgdp, unsigned long addr, unsigned long end)
+{
+	unsigned long next;
+	p4d_t *p4dp, p4d;
+	int ret;
+
+	p4dp = p4d_offset(pgdp, addr);
+	do {
+		next = p4d_addr_end(addr, end);
+		p4d = READ_ONCE(*p4dp);
+		if (p4d_none(p4d) || !p4d_present(p4d) || p4d_bad(p4d))
+			ret = add_none(w, addr, next);
+		else
+			ret = walk_pud_range(w, vma, p4dp, addr, next);
+		if (ret)
+			return ret;
+	} while (p4dp++, addr = next, addr != end);
+	return 0;
+}
+
+static int walk_vma(struct ptscope_walk *w, struct vm_area_struct *vma,
+		    unsigned long addr, unsigned long end)
+{
+	struct address_space *shared = NULL;
+	unsigned long next;
+	pgd_t *pgdp, pgd;
+	int ret = 0;
+
+	/*
+	 * hugetlb may share PMD tables between processes; unsharing happens
+	 * under i_mmap_rwsem, so hold it (order: mmap_lock, i_mmap, ptl).
+	 */
+	if (is_vm_hugetlb_page(vma) && (vma->vm_flags & VM_MAYSHARE) && vma->vm_file) {
+		shared = vma->vm_file->f_mapping;
+		i_mmap_lock_read(shared);
+	}
+	pgdp = pgd_offset(w->mm, addr);
+	do {
+		next = pgd_addr_end(addr, end);
+		pgd = READ_ONCE(*pgdp);
+		if (pgd_none(pgd) || !pgd_present(pgd) || pgd_bad(pgd))
+			ret = add_none(w, addr, next);
+		else
+			ret = walk_p4d_range(w, vma, pgdp, addr, next);
+		if (ret)
+			break;
+	} while (pgdp++, addr = next, addr != end);
+	if (shared)
+		i_mmap_unlock_read(shared);
+	return ret;
+}
+
+/* One chunk, mmap lock held: VMAs from w->next until the budget is spent. */
+static int walk_chunk(struct ptscope_walk *w)
+{
+	struct vm_area_struct *vma;
+	int ret;
+
+	w->budget = PTSCOPE_WALK_CHUNK;
+	while (w->next < w->end) {
+		vma = find_vma(w->mm, w->next);
+		if (!vma || vma->vm_start >= w->end) {
+			w->next = w->end;
+			break;
+		}
+		if (w->next < vma->vm_start)
+			w->next = vma->vm_start;
+		ret = walk_vma(w, vma, w->next, min(vma->vm_end, w->end));
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+int ptscope_walk(struct ptscope_walk *w)
+{
+	int ret;
+
+	while (w->next < w->end) {
+		ret = mmap_read_lock_killable(w->mm);
+		if (ret)
+			return ret;
+		ret = walk_chunk(w);
+		mmap_read_unlock(w->mm);
+		if (ret < 0) {
+			w->have_run = false;
+			return ret;
+		}
+		if (ret == WALK_YIELD) {
+			cond_resched();
+			if (fatal_signal_pending(current))
+				return -EINTR;
+		}
+	}
+	return flush(w);
+}
+
+/* As ptscope_xlate_hide_phys(), for a WALK record. */
+void ptscope_page_hide_phys(struct ptscope_page *pg)
+{
+	if (!pg->has_pfn)
+		return;		/* swap entries keep their offsets, as in pagemap */
+	pg->pfn = 0;
+	if (pg->state == PTSCOPE_STATE_PRESENT)
+		pg->entry &= ~PTE_PFN_MASK;
+	else
+		pg->entry = 0;	/* the frame is encoded all over a swap-style entry */
+}

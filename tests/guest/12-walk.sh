@@ -1,0 +1,33 @@
+# walk: every page of every memory kind against the kernel's own views
+# (pagemap, kpageflags, kpagecount), runs against pages, xlate against walk,
+# and a walk of the whole address space against /proc/self/maps.
+. /tests/lib.sh
+load_ptscope
+
+# Swap on zram, so paged-out memory really is swapped (harness loads zram).
+if [ -e /sys/block/zram0 ] || modprobe zram 2>/dev/null; then
+	if ! grep -q zram0 /proc/swaps; then
+		echo 64M > /sys/block/zram0/disksize && mkswap /dev/zram0 > /dev/null &&
+			swapon /dev/zram0 || echo "note: could not enable zram swap"
+	fi
+else
+	echo "note: no zram module in this guest: paged-out memory stays present"
+fi
+grep -q zram0 /proc/swaps && echo "swap: $(grep zram0 /proc/swaps)"
+# hugetlb pages for the hugetlb kind.
+echo 4 > /proc/sys/vm/nr_hugepages
+echo "hugetlb pages reserved: $(cat /proc/sys/vm/nr_hugepages)"
+
+memkinds check > /tmp/check.out
+rc=$?
+cat /tmp/check.out
+[ $rc = 0 ] || fail "walk disagrees with the kernel's views (see above)"
+grep -q "^ok .*anon-paged-out: walk" /tmp/check.out || fail "no paged-out check"
+if grep -q zram0 /proc/swaps; then
+	grep -q "anon-paged-out (pages): 8 pages: 0 present, 0 none, 8 swap" /tmp/check.out ||
+		fail "paged-out pages are not all swap entries"
+fi
+if [ "$(cat /proc/sys/vm/nr_hugepages)" -gt 0 ]; then
+	grep -q "^ok .*hugetlb-2m: walk" /tmp/check.out || fail "hugetlb kind was not checked"
+fi
+true

@@ -1,0 +1,139 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/* WALK: stream the records of a range of a process's page tables. */
+#include <errno.h>
+#include <string.h>
+#include <netlink/attr.h>
+#include <netlink/genl/genl.h>
+
+#include "internal.h"
+#include "uapi/ptscope.h"
+
+static const char *const state_names[] = PTSCOPE_STATE_NAMES;
+static const char *const kind_names[] = PTSCOPE_KIND_NAMES;
+static const char *const cache_names[] = PTSCOPE_CACHE_NAMES;
+static const char *const page_flag_names[] = PTSCOPE_PAGE_NAMES;
+
+const char *ptscope_state_name(unsigned int state)
+{
+	return PTS_NAME(state_names, state);
+}
+
+const char *ptscope_kind_name(unsigned int kind)
+{
+	return PTS_NAME(kind_names, kind);
+}
+
+const char *ptscope_cache_name(unsigned int cache)
+{
+	return PTS_NAME(cache_names, cache);
+}
+
+const char *ptscope_page_flag_name(unsigned int bit)
+{
+	return PTS_NAME(page_flag_names, bit);
+}
+
+static struct nla_policy page_policy[PTSCOPE_A_PAGE_MAX + 1] = {
+	[PTSCOPE_A_PAGE_ADDR] = { .type = NLA_U64 },
+	[PTSCOPE_A_PAGE_NR_PAGES] = { .type = NLA_U64 },
+	[PTSCOPE_A_PAGE_LEVEL] = { .type = NLA_U32 },
+	[PTSCOPE_A_PAGE_STATE] = { .type = NLA_U32 },
+	[PTSCOPE_A_PAGE_ENTRY] = { .type = NLA_U64 },
+	[PTSCOPE_A_PAGE_FLAGS] = { .type = NLA_U64 },
+	[PTSCOPE_A_PAGE_PFN] = { .type = NLA_U64 },
+	[PTSCOPE_A_PAGE_CACHE] = { .type = NLA_U32 },
+	[PTSCOPE_A_PAGE_KIND] = { .type = NLA_U32 },
+	[PTSCOPE_A_PAGE_PFLAGS] = { .type = NLA_U32 },
+	[PTSCOPE_A_PAGE_MAPCOUNT] = { .type = NLA_U32 },
+	[PTSCOPE_A_PAGE_REFCOUNT] = { .type = NLA_U32 },
+	[PTSCOPE_A_PAGE_SWAP_TYPE] = { .type = NLA_U32 },
+	[PTSCOPE_A_PAGE_SWAP_OFFSET] = { .type = NLA_U64 },
+};
+
+static uint64_t get_u64(struct nlattr **tb, int type)
+{
+	return tb[type] ? nla_get_u64(tb[type]) : 0;
+}
+
+static uint32_t get_u32(struct nlattr **tb, int type)
+{
+	return tb[type] ? nla_get_u32(tb[type]) : 0;
+}
+
+static int parse_page(struct nlattr *nest, struct ptscope_page *pg)
+{
+	struct nlattr *tb[PTSCOPE_A_PAGE_MAX + 1];
+
+	if (nla_parse_nested(tb, PTSCOPE_A_PAGE_MAX, nest, page_policy) ||
+	    !tb[PTSCOPE_A_PAGE_ADDR] || !tb[PTSCOPE_A_PAGE_NR_PAGES] ||
+	    !tb[PTSCOPE_A_PAGE_LEVEL] || !tb[PTSCOPE_A_PAGE_STATE] ||
+	    !tb[PTSCOPE_A_PAGE_ENTRY] || !tb[PTSCOPE_A_PAGE_FLAGS])
+		return pts_fail(-EPROTO, "malformed page record in WALK reply");
+	memset(pg, 0, sizeof(*pg));
+	pg->addr = get_u64(tb, PTSCOPE_A_PAGE_ADDR);
+	pg->nr_pages = get_u64(tb, PTSCOPE_A_PAGE_NR_PAGES);
+	pg->level = get_u32(tb, PTSCOPE_A_PAGE_LEVEL);
+	pg->state = get_u32(tb, PTSCOPE_A_PAGE_STATE);
+	pg->entry = get_u64(tb, PTSCOPE_A_PAGE_ENTRY);
+	pg->flags = get_u64(tb, PTSCOPE_A_PAGE_FLAGS);
+	pg->has_pfn = tb[PTSCOPE_A_PAGE_PFN] != NULL;
+	pg->pfn = get_u64(tb, PTSCOPE_A_PAGE_PFN);
+	pg->cache = get_u32(tb, PTSCOPE_A_PAGE_CACHE);
+	pg->kind = get_u32(tb, PTSCOPE_A_PAGE_KIND);
+	pg->pflags = get_u32(tb, PTSCOPE_A_PAGE_PFLAGS);
+	pg->has_page = tb[PTSCOPE_A_PAGE_MAPCOUNT] != NULL;
+	pg->mapcount = get_u32(tb, PTSCOPE_A_PAGE_MAPCOUNT);
+	pg->refcount = get_u32(tb, PTSCOPE_A_PAGE_REFCOUNT);
+	pg->swap_type = get_u32(tb, PTSCOPE_A_PAGE_SWAP_TYPE);
+	pg->swap_offset = get_u64(tb, PTSCOPE_A_PAGE_SWAP_OFFSET);
+	return 0;
+}
+
+int pts_parse_walk_msg(struct nlmsghdr *nlh, ptscope_page_fn fn, void *arg)
+{
+	struct ptscope_page pg;
+	struct nlattr *a;
+	int rem, ret;
+
+	nla_for_each_attr(a, genlmsg_attrdata(nlmsg_data(nlh), 0),
+			  genlmsg_attrlen(nlmsg_data(nlh), 0), rem) {
+		if (nla_type(a) != PTSCOPE_A_PAGE)
+			continue;	/* unknown to this library: skip */
+		ret = parse_page(a, &pg);
+		if (!ret)
+			ret = fn(&pg, arg);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+struct walk_ctx {
+	ptscope_page_fn fn;
+	void *arg;
+};
+
+static int on_walk_msg(struct nlmsghdr *nlh, void *arg)
+{
+	struct walk_ctx *c = arg;
+
+	return pts_parse_walk_msg(nlh, c->fn, c->arg);
+}
+
+int ptscope_walk(struct ptscope *h, uint32_t pid, uint64_t start, uint64_t end,
+		 unsigned int flags, ptscope_page_fn fn, void *arg)
+{
+	struct nl_msg *msg = pts_msg_new(h, PTSCOPE_CMD_WALK, NLM_F_DUMP);
+	struct walk_ctx c = { .fn = fn, .arg = arg };
+
+	if (!msg)
+		return pts_fail(-ENOMEM, "out of memory");
+	if (nla_put_u32(msg, PTSCOPE_A_PID, pid) < 0 ||
+	    nla_put_u64(msg, PTSCOPE_A_START, start) < 0 ||
+	    (end && nla_put_u64(msg, PTSCOPE_A_END, end) < 0) ||
+	    (flags && nla_put_u32(msg, PTSCOPE_A_WALK_FLAGS, flags) < 0)) {
+		nlmsg_free(msg);
+		return pts_fail(-ENOMEM, "out of memory");
+	}
+	return pts_transact(h, msg, "WALK", on_walk_msg, &c);
+}
