@@ -6,11 +6,18 @@
 
 #include "cli.h"
 
+/* Long-only options. */
+enum { OPT_PAGES = 256, OPT_PRESENT, OPT_SWAPPED, OPT_HUGE };
+
 static const struct option long_options[] = {
 	{ "json", no_argument, NULL, 'j' },
 	{ "pretty", no_argument, NULL, 'p' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
+	{ "pages", no_argument, NULL, OPT_PAGES },
+	{ "present", no_argument, NULL, OPT_PRESENT },
+	{ "swapped", no_argument, NULL, OPT_SWAPPED },
+	{ "huge", no_argument, NULL, OPT_HUGE },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -36,6 +43,18 @@ int cli_parse(int argc, char **argv, struct cli_args *a, char *err, size_t errle
 			break;
 		case 'V':
 			a->version = true;
+			break;
+		case OPT_PAGES:
+			a->pages = true;
+			break;
+		case OPT_PRESENT:
+			a->only_present = true;
+			break;
+		case OPT_SWAPPED:
+			a->only_swapped = true;
+			break;
+		case OPT_HUGE:
+			a->only_huge = true;
 			break;
 		case ':':
 			snprintf(err, errlen, "option '%s' needs a value",
@@ -65,5 +84,18 @@ const struct cli_command *cli_find_command(const char *name)
 	for (c = cli_commands; c->name; c++)
 		if (!strcmp(c->name, name))
 			return c;
+	return NULL;
+}
+
+const char *cli_walk_option(const struct cli_args *a)
+{
+	if (a->pages)
+		return "--pages";
+	if (a->only_present)
+		return "--present";
+	if (a->only_swapped)
+		return "--swapped";
+	if (a->only_huge)
+		return "--huge";
 	return NULL;
 }

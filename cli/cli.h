@@ -20,6 +20,11 @@ struct cli_args {
 	bool pretty;
 	bool help;
 	bool version;
+	/* walk only */
+	bool pages;		/* --pages: one record per leaf, not runs */
+	bool only_present;	/* --present */
+	bool only_swapped;	/* --swapped */
+	bool only_huge;		/* --huge */
 	const char *cmd;	/* the OBJECT|COMMAND word, NULL if none */
 	int argc;		/* its positional arguments */
 	char **argv;
@@ -36,13 +41,22 @@ int cli_parse(int argc, char **argv, struct cli_args *a, char *err, size_t errle
 int cli_parse_pid(const char *s, uint32_t *pid, char *err, size_t errlen);
 /* 0x-prefixed hex or decimal. Returns 0 or -1 with @err set. */
 int cli_parse_addr(const char *s, uint64_t *addr, char *err, size_t errlen);
+/*
+ * ADDR (its page), ADDR-END or ADDR+LEN; numbers as cli_parse_addr(), and
+ * K/M/G/T suffixes on decimal ones. Returns 0 or -1 with @err set.
+ */
+int cli_parse_range(const char *s, uint64_t *start, uint64_t *end, char *err, size_t errlen);
 
 struct cli_command {
 	const char *name;
 	const char *summary;	/* one line for the help */
 	const char *usage;	/* arguments, "" for none */
 	int (*run)(const struct cli_args *a);
+	bool walk_options;	/* takes --pages, --present, --swapped, --huge */
 };
+
+/* The first walk-only option given, for refusing it elsewhere; NULL if none. */
+const char *cli_walk_option(const struct cli_args *a);
 
 /* The command called @name, or NULL. */
 const struct cli_command *cli_find_command(const char *name);
@@ -74,5 +88,6 @@ void json_bit_names(struct json *j, uint64_t mask, bit_namer namer);
 
 int cmd_info(const struct cli_args *a);
 int cmd_xlate(const struct cli_args *a);
+int cmd_walk(const struct cli_args *a);
 
 #endif

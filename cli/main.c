@@ -14,12 +14,15 @@
 static int cmd_help(const struct cli_args *a);
 
 const struct cli_command cli_commands[] = {
-	{ "info", "show the module, the kernel and its paging features", "",
-	  cmd_info },
-	{ "xlate", "translate an address through every page-table level",
-	  "PID ADDR", cmd_xlate },
-	{ "help", "show this help, or a command's", "[COMMAND]", cmd_help },
-	{ NULL, NULL, NULL, NULL },
+	{ .name = "info", .usage = "", .run = cmd_info,
+	  .summary = "show the module, the kernel and its paging features" },
+	{ .name = "xlate", .usage = "PID ADDR", .run = cmd_xlate,
+	  .summary = "translate an address through every page-table level" },
+	{ .name = "walk", .usage = "PID [RANGE]", .run = cmd_walk, .walk_options = true,
+	  .summary = "every page-table leaf of a range, as runs or pages" },
+	{ .name = "help", .usage = "[COMMAND]", .run = cmd_help,
+	  .summary = "show this help, or a command's" },
+	{ .name = NULL },
 };
 
 void cli_error(const struct cli_args *a, const char *fmt, ...)
@@ -50,12 +53,19 @@ static void print_usage(FILE *out)
 	fputs("Usage: ptscope [OPTIONS] OBJECT|COMMAND [ARGS]\n"
 	      "       ptscope help [COMMAND]\n\nCommands:\n", out);
 	for (c = cli_commands; c->name; c++)
-		fprintf(out, "  %-6s %-10s %s\n", c->name, c->usage, c->summary);
+		fprintf(out, "  %-6s %-12s %s\n", c->name, c->usage, c->summary);
 	fputs("\nOptions:\n"
 	      "  -j, --json      print JSON\n"
 	      "  -p, --pretty    print indented JSON (implies --json)\n"
 	      "  -h, --help      show this help\n"
 	      "  -V, --version   show the version\n"
+	      "\nwalk options:\n"
+	      "  --pages         one record per page-table leaf instead of runs\n"
+	      "  --present       only present pages\n"
+	      "  --swapped       only swapped-out pages\n"
+	      "  --huge          only pages mapped by PMD or PUD leaves\n"
+	      "\nPID is a number or 'self'. RANGE is ADDR, ADDR-END or ADDR+LEN (hex with 0x,\n"
+	      "or decimal with an optional K, M, G or T suffix); walk's default is all of it.\n"
 	      "\nExit status: 0 success, 1 the request failed, 2 usage error.\n"
 	      "See ptscope(8).\n", out);
 }
@@ -134,6 +144,10 @@ int main(int argc, char **argv)
 	if (a.help) {
 		print_command_usage(c);
 		return EXIT_OK;
+	}
+	if (!c->walk_options && cli_walk_option(&a)) {
+		cli_error(&a, "option %s applies to walk only", cli_walk_option(&a));
+		return EXIT_USAGE;
 	}
 	return c->run(&a);
 }

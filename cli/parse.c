@@ -44,3 +44,67 @@ int cli_parse_addr(const char *s, uint64_t *addr, char *err, size_t errlen)
 	*addr = v;
 	return 0;
 }
+
+/* A number with an optional K, M, G or T suffix (binary units). */
+static int parse_size(const char *s, const char *end, uint64_t *v)
+{
+	unsigned long long n;
+	unsigned int shift = 0;
+	char buf[64], *e;
+	size_t len = (size_t)(end - s);
+
+	if (!len || len >= sizeof(buf) || s[0] == '-' || s[0] == '+' || s[0] == ' ')
+		return -1;
+	memcpy(buf, s, len);
+	buf[len] = '\0';
+	switch (buf[len - 1]) {
+	case 'K': case 'k': shift = 10; break;
+	case 'M': case 'm': shift = 20; break;
+	case 'G': case 'g': shift = 30; break;
+	case 'T': case 't': shift = 40; break;
+	}
+	if (shift && !strncmp(buf, "0x", 2))
+		return -1;	/* "0x1b" is hex, not 1 byte with a suffix */
+	if (shift)
+		buf[--len] = '\0';
+	errno = 0;
+	n = strtoull(buf, &e, 0);
+	if (!len || *e || errno || (shift && n > (~0ULL >> shift)))
+		return -1;
+	*v = n << shift;
+	return 0;
+}
+
+int cli_parse_range(const char *s, uint64_t *start, uint64_t *end, char *err, size_t errlen)
+{
+	const char *sep = strpbrk(s, "-+");
+	uint64_t a, b;
+
+	if (!sep) {
+		if (parse_size(s, s + strlen(s), &a))
+			goto bad;
+		*start = a;
+		*end = a + 1;	/* the page holding ADDR */
+		return 0;
+	}
+	if (parse_size(s, sep, &a) || parse_size(sep + 1, sep + strlen(sep), &b))
+		goto bad;
+	if (*sep == '+') {
+		if (!b || a + b < a) {
+			snprintf(err, errlen, "'%s': the length must be above 0 and stay below 2^64", s);
+			return -1;
+		}
+		b += a;
+	}
+	if (a >= b) {
+		snprintf(err, errlen, "'%s' is an empty or inverted range", s);
+		return -1;
+	}
+	*start = a;
+	*end = b;
+	return 0;
+bad:
+	snprintf(err, errlen, "'%s' is not a range (ADDR, ADDR-END or ADDR+LEN; "
+		 "hex with 0x or decimal, LEN may end in K, M, G or T)", s);
+	return -1;
+}

@@ -193,6 +193,8 @@ struct walk_cursor {
 	u64 end;
 	u32 flags;
 	bool see_phys;
+	int err;		/* a refusal .start could not report itself */
+	const char *err_msg;	/* its static message */
 };
 
 /* The user range of a request: [START, END) page-aligned, END defaulting to the top. */
@@ -216,7 +218,7 @@ static int parse_range(struct nlattr **attrs, struct netlink_ext_ack *extack,
 	return 0;
 }
 
-static int ptscope_nl_walk_start(struct netlink_callback *cb)
+static int walk_start(struct netlink_callback *cb, struct netlink_ext_ack *extack)
 {
 	struct walk_cursor *c = (struct walk_cursor *)cb->ctx;
 	struct nlattr **attrs = ptscope_dump_attrs(cb);
@@ -224,18 +226,15 @@ static int ptscope_nl_walk_start(struct netlink_callback *cb)
 	u64 start, end;
 	int ret;
 
-	BUILD_BUG_ON(sizeof(*c) > sizeof(cb->ctx));
-	memset(c, 0, sizeof(*c));
 	if (!attrs[PTSCOPE_A_PID]) {
-		NL_SET_ERR_MSG(cb->extack, "WALK needs PTSCOPE_A_PID");
+		NL_SET_ERR_MSG(extack, "WALK needs PTSCOPE_A_PID");
 		return -EINVAL;
 	}
-	ret = parse_range(attrs, cb->extack, &start, &end);
+	ret = parse_range(attrs, extack, &start, &end);
 	if (ret)
 		return ret;
 	ret = ptscope_target_get(nla_get_u32(attrs[PTSCOPE_A_PID]),
-				 netlink_capable(cb->skb, CAP_SYS_ADMIN), &target,
-				 cb->extack);
+				 netlink_capable(cb->skb, CAP_SYS_ADMIN), &target, extack);
 	if (ret)
 		return ret;
 	/* Keep the mm_struct, not the address space: an exit can still proceed. */
@@ -248,6 +247,34 @@ static int ptscope_nl_walk_start(struct netlink_callback *cb)
 	if (attrs[PTSCOPE_A_WALK_FLAGS])
 		c->flags = nla_get_u32(attrs[PTSCOPE_A_WALK_FLAGS]);
 	return 0;
+}
+
+/*
+ * Until genetlink handed the request's extack to .start (6.1 keeps it in
+ * its own start context; cb->extack is NULL there), a message set in
+ * .start is lost. Then the refusal waits in the cursor for the first
+ * .dumpit, which has an extack, and arrives in NLMSG_DONE. Messages on such
+ * kernels are static strings (PTSCOPE_ERR_FMT's fallback), safe to keep.
+ */
+static int ptscope_nl_walk_start(struct netlink_callback *cb)
+{
+	struct walk_cursor *c = (struct walk_cursor *)cb->ctx;
+	struct netlink_ext_ack local = { };
+	int ret;
+
+	BUILD_BUG_ON(sizeof(*c) > sizeof(cb->ctx));
+	memset(c, 0, sizeof(*c));
+	ret = walk_start(cb, cb->extack ?: &local);
+	if (ret && !cb->extack) {
+		c->err = ret;
+		c->err_msg = local._msg;
+		if ((const char *)c->err_msg >= (const char *)&local &&
+		    (const char *)c->err_msg < (const char *)(&local + 1))
+			c->err_msg = "WALK refused";	/* formatted on our stack */
+		c->end = 0;
+		return 0;
+	}
+	return ret;
 }
 
 static int ptscope_nl_walk_done(struct netlink_callback *cb)
@@ -324,6 +351,12 @@ static int ptscope_nl_walk_dumpit(struct sk_buff *skb, struct netlink_callback *
 	void *hdr;
 	int ret;
 
+	if (c->err) {
+		/* NL_SET_ERR_MSG() takes only literals; this one is static too. */
+		if (cb->extack)
+			cb->extack->_msg = c->err_msg;
+		return c->err;
+	}
 	if (c->next >= c->end)
 		return 0;	/* everything sent: NLMSG_DONE */
 	if (!mmget_not_zero(c->mm)) {

@@ -35,3 +35,10 @@ run 0 -p xlate 1 $addr
 run 1 xlate 2 0x1000
 run 1 -j xlate 1 0xffffffffffffffff
 run 2 xlate abc 0x1000
+# walk: runs, pages, filters, JSON, a refusal.
+run 0 walk 1
+run 0 -j walk --pages 1
+run 0 -p walk --present --huge 1
+run 1 walk 2
+run 1 -j walk 4000000
+run 2 walk 1 0x3000-0x1000

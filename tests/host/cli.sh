@@ -41,6 +41,15 @@ t "info takes no arguments" 2 "^ptscope: info takes no arguments, got 'extra'$" 
 t "info without the module" 1 '^ptscope: kernel module ptscope is not loaded \(try: modprobe ptscope\)$' -- info
 t "info -j without the module" 1 '^\{"error":"kernel module ptscope is not loaded \(try: modprobe ptscope\)"\}$' -- info -j
 
+t "help walk" 0 '^Usage: ptscope \[OPTIONS\] walk PID \[RANGE\]' -- help walk
+t "--help lists walk's options" 0 '--pages.*--present.*--swapped.*--huge' -- --help
+t "walk needs a PID" 2 "walk needs PID and at most one RANGE" -- walk
+t "walk refuses a bad range" 2 "'0x2-0x1' is an empty or inverted range" -- walk 1 0x2-0x1
+t "walk refuses a bad PID" 2 "'x' is not a PID" -- walk x
+t "walk options elsewhere" 2 "^ptscope: option --huge applies to walk only$" -- info --huge
+t "xlate needs two arguments" 2 "xlate needs PID and ADDR" -- xlate 1
+t "walk without the module" 1 'kernel module ptscope is not loaded' -- walk 1
+
 # Pretty JSON is still one valid document.
 n=$((n + 1))
 if "$P" -p --version | jq -e '.version' > /dev/null; then

@@ -12,9 +12,9 @@ static int run_nothing(const struct cli_args *a)
 }
 
 const struct cli_command cli_commands[] = {
-	{ "info", "", "", run_nothing },
-	{ "help", "", "", run_nothing },
-	{ NULL, NULL, NULL, NULL },
+	{ .name = "info", .usage = "", .summary = "", .run = run_nothing },
+	{ .name = "help", .usage = "", .summary = "", .run = run_nothing },
+	{ .name = NULL },
 };
 
 static int parse(struct cli_args *a, char *err, int argc, ...)
@@ -116,6 +116,40 @@ int main(void)
 		is_int(cli_parse_addr("-4096", &addr, err, 256), -1, "negative address refused");
 		is_int(cli_parse_addr("", &addr, err, 256), -1, "empty address refused");
 	}
+
+	{
+		uint64_t s0, e0;
+
+		is_int(cli_parse_range("0x1000-0x3000", &s0, &e0, err, 256), 0, "range A-B");
+		ok(s0 == 0x1000 && e0 == 0x3000, "range A-B values");
+		is_int(cli_parse_range("0x1000+0x2000", &s0, &e0, err, 256), 0, "range A+L");
+		ok(s0 == 0x1000 && e0 == 0x3000, "range A+L values");
+		is_int(cli_parse_range("4096+2M", &s0, &e0, err, 256), 0, "range with M suffix");
+		ok(s0 == 4096 && e0 == 4096 + (2 << 20), "M suffix is 2^20");
+		is_int(cli_parse_range("0+1G", &s0, &e0, err, 256), 0, "range with G suffix");
+		ok(e0 == 1ULL << 30, "G suffix is 2^30");
+		is_int(cli_parse_range("0x7f0000001234", &s0, &e0, err, 256), 0, "single address");
+		ok(s0 == 0x7f0000001234ULL && e0 == s0 + 1, "single address covers its page");
+		is_int(cli_parse_range("0x3000-0x1000", &s0, &e0, err, 256), -1, "inverted range refused");
+		is_str(err, "'0x3000-0x1000' is an empty or inverted range", "inverted range named");
+		is_int(cli_parse_range("0x1000-0x1000", &s0, &e0, err, 256), -1, "empty range refused");
+		is_int(cli_parse_range("0x1000+0", &s0, &e0, err, 256), -1, "zero length refused");
+		is_int(cli_parse_range("0xffffffffffffffff+2", &s0, &e0, err, 256), -1,
+		       "length past 2^64 refused");
+		is_int(cli_parse_range("0x1000-", &s0, &e0, err, 256), -1, "missing end refused");
+		is_int(cli_parse_range("-0x1000", &s0, &e0, err, 256), -1, "missing start refused");
+		is_int(cli_parse_range("abc", &s0, &e0, err, 256), -1, "garbage refused");
+		is_int(cli_parse_range("1X+2", &s0, &e0, err, 256), -1, "unknown suffix refused");
+		is_int(cli_parse_range("0+99999999999T", &s0, &e0, err, 256), -1, "suffix overflow refused");
+	}
+
+	is_int(parse(&a, err, 5, "walk", "--pages", "1", "--present"), 0, "walk options");
+	ok(a.pages && a.only_present && !a.only_swapped && !a.only_huge, "--pages --present set");
+	is_str(cli_walk_option(&a), "--pages", "first walk option named");
+	is_int(parse(&a, err, 4, "--swapped", "--huge", "walk"), 0, "--swapped --huge");
+	ok(a.only_swapped && a.only_huge, "--swapped --huge set");
+	is_int(parse(&a, err, 2, "info"), 0, "no walk options");
+	ok(cli_walk_option(&a) == NULL, "no walk option named");
 
 	ok(cli_find_command("info") == &cli_commands[0], "find info");
 	ok(cli_find_command("inf") == NULL, "no prefix matching");

@@ -9,6 +9,8 @@
  *                      mismatch
  *   memkinds serve     build the kinds, print "NAME ADDR" lines and "ready",
  *                      then wait for a signal (for tests from outside)
+ *   memkinds hog MB    only MB MiB of written anonymous memory, then "ready"
+ *                      and wait (a large target for walks)
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -522,8 +524,18 @@ static void serve(void)
 
 int main(int argc, char **argv)
 {
+	if (argc == 3 && !strcmp(argv[1], "hog")) {
+		size_t len = strtoul(argv[2], NULL, 10) << 20;
+		char *p = map(len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1);
+
+		madvise(p, len, MADV_NOHUGEPAGE);	/* 4 KiB pages: many records */
+		memset(p, 1, len);
+		add("hog", p, len);
+		serve();
+		return 0;
+	}
 	if (argc != 2 || (strcmp(argv[1], "check") && strcmp(argv[1], "serve"))) {
-		fprintf(stderr, "usage: memkinds check|serve\n");
+		fprintf(stderr, "usage: memkinds check|serve|hog MB\n");
 		return 2;
 	}
 	setup();

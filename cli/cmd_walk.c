@@ -1,0 +1,221 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * ptscope walk PID [RANGE]: every leaf of a range of a process's page
+ * tables, as runs (default) or one line per leaf (--pages). Records are
+ * printed as they arrive from the kernel: nothing is buffered.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+
+#include "cli.h"
+#include "libptscope.h"
+#include "uapi/ptscope.h"
+
+struct walk_out {
+	const struct cli_args *a;
+	struct json *j;		/* JSON document, opened at the first record */
+	bool begun;
+	uint32_t pid;
+	uint64_t records, pages, present, swapped, none, huge;
+};
+
+/* Whether the record passes --present / --swapped / --huge (any of those given). */
+static int wanted(const struct cli_args *a, const struct ptscope_page *pg)
+{
+	if (!a->only_present && !a->only_swapped && !a->only_huge)
+		return 1;
+	return (a->only_present && pg->state == PTSCOPE_STATE_PRESENT) ||
+	       (a->only_swapped && pg->state == PTSCOPE_STATE_SWAP) ||
+	       (a->only_huge && pg->level != PTSCOPE_LEVEL_PTE);
+}
+
+static const char *name_or(const char *name, const char *unknown)
+{
+	return name ? name : unknown;
+}
+
+static void print_text(const struct ptscope_page *pg)
+{
+	printf("0x%016" PRIx64 " %8" PRIu64 "  %-4s %-8s", pg->addr, pg->nr_pages,
+	       name_or(ptscope_level_name(pg->level), "?"),
+	       name_or(ptscope_state_name(pg->state), "?"));
+	if (pg->has_pfn)
+		printf(" 0x%-10" PRIx64, pg->pfn);
+	else
+		printf(" %-12s", "-");
+	if (pg->state == PTSCOPE_STATE_PRESENT)
+		printf(" %-14s %-3s", name_or(ptscope_kind_name(pg->kind), "?"),
+		       name_or(ptscope_cache_name(pg->cache), "?"));
+	else if (pg->state == PTSCOPE_STATE_SWAP)
+		printf(" swap %u:0x%-6" PRIx64 " %-3s", pg->swap_type, pg->swap_offset, "");
+	else
+		printf(" %-14s %-3s", "-", "-");
+	if (pg->has_page)
+		printf(" %4u %4u ", pg->mapcount, pg->refcount);
+	else
+		printf(" %4s %4s ", "-", "-");
+	print_bit_names(pg->flags, ptscope_entry_flag_name);
+	print_bit_names(pg->pflags, ptscope_page_flag_name);
+	putchar('\n');
+}
+
+static void print_json_record(struct json *j, const struct ptscope_page *pg)
+{
+	json_obj_begin(j);
+	json_key(j, "addr");
+	json_hex(j, pg->addr);
+	json_key(j, "nr_pages");
+	json_uint(j, pg->nr_pages);
+	json_key(j, "level");
+	json_str(j, name_or(ptscope_level_name(pg->level), "?"));
+	json_key(j, "state");
+	json_str(j, name_or(ptscope_state_name(pg->state), "?"));
+	json_key(j, "entry");
+	json_hex(j, pg->entry);
+	json_key(j, "flags");
+	json_bit_names(j, pg->flags, ptscope_entry_flag_name);
+	if (pg->has_pfn) {
+		json_key(j, "pfn");
+		json_hex(j, pg->pfn);
+	}
+	if (pg->state == PTSCOPE_STATE_PRESENT) {
+		json_key(j, "kind");
+		json_str(j, name_or(ptscope_kind_name(pg->kind), "?"));
+		json_key(j, "cache");
+		json_str(j, name_or(ptscope_cache_name(pg->cache), "?"));
+		json_key(j, "page_flags");
+		json_bit_names(j, pg->pflags, ptscope_page_flag_name);
+	}
+	if (pg->has_page) {
+		json_key(j, "mapcount");
+		json_uint(j, pg->mapcount);
+		json_key(j, "refcount");
+		json_uint(j, pg->refcount);
+	}
+	if (pg->state == PTSCOPE_STATE_SWAP) {
+		json_key(j, "swap_type");
+		json_uint(j, pg->swap_type);
+		json_key(j, "swap_offset");
+		json_hex(j, pg->swap_offset);
+	}
+	json_obj_end(j);
+}
+
+/*
+ * The head of the output, written once something is known to follow, so a
+ * walk refused at the start prints only its error.
+ */
+static void begin_output(struct walk_out *o)
+{
+	if (o->begun)
+		return;
+	o->begun = true;
+	if (!o->a->json) {
+		printf("%-18s %8s  %-4s %-8s %-12s %-14s %-3s %4s %4s  %s\n", "ADDRESS",
+		       "PAGES", "LVL", "STATE", "PFN", "KIND", "PAT", "MAP", "REF", "FLAGS");
+		return;
+	}
+	o->j = json_new(stdout, o->a->pretty);
+	json_obj_begin(o->j);
+	json_key(o->j, "pid");
+	json_uint(o->j, o->pid);
+	json_key(o->j, "mode");
+	json_str(o->j, o->a->pages ? "pages" : "runs");
+	json_key(o->j, "records");
+	json_arr_begin(o->j);
+}
+
+static int on_record(const struct ptscope_page *pg, void *arg)
+{
+	struct walk_out *o = arg;
+
+	if (!wanted(o->a, pg))
+		return 0;
+	o->records++;
+	o->pages += pg->nr_pages;
+	o->present += pg->state == PTSCOPE_STATE_PRESENT ? pg->nr_pages : 0;
+	o->swapped += pg->state == PTSCOPE_STATE_SWAP ? pg->nr_pages : 0;
+	o->none += pg->state == PTSCOPE_STATE_NONE ? pg->nr_pages : 0;
+	o->huge += pg->level != PTSCOPE_LEVEL_PTE ? pg->nr_pages : 0;
+	begin_output(o);
+	if (o->j)
+		print_json_record(o->j, pg);
+	else
+		print_text(pg);
+	return 0;
+}
+
+int cmd_walk(const struct cli_args *a)
+{
+	struct walk_out o = { .a = a };
+	uint64_t start = 0, end = 0;
+	unsigned int flags = 0;
+	struct ptscope *h;
+	char err[256];
+	uint32_t pid;
+	int ret;
+
+	if (a->argc < 1 || a->argc > 2) {
+		cli_error(a, "walk needs PID and at most one RANGE (see 'ptscope help walk')");
+		return EXIT_USAGE;
+	}
+	if (cli_parse_pid(a->argv[0], &pid, err, sizeof(err)) ||
+	    (a->argc == 2 && cli_parse_range(a->argv[1], &start, &end, err, sizeof(err)))) {
+		cli_error(a, "%s", err);
+		return EXIT_USAGE;
+	}
+	if (!a->pages)
+		flags |= PTSCOPE_WALK_RUNS;
+	if (a->only_present || a->only_swapped || a->only_huge)
+		flags |= PTSCOPE_WALK_SKIP_NONE;	/* no hole passes those filters */
+	if (ptscope_open(&h)) {
+		cli_error(a, "%s", ptscope_errmsg());
+		return EXIT_RUNTIME;
+	}
+
+	o.pid = pid;
+	ret = ptscope_walk(h, pid, start, end, flags, on_record, &o);
+	if (ret && !o.begun) {
+		/* Refused before any record: just the error, as every command. */
+		cli_error(a, "%s", ptscope_errmsg());
+		ptscope_close(h);
+		return EXIT_RUNTIME;
+	}
+	begin_output(&o);
+	if (a->json) {
+		/*
+		 * Records already printed stay valid JSON: close the document,
+		 * with the error in it when the walk failed part-way.
+		 */
+		json_arr_end(o.j);
+		if (ret) {
+			json_key(o.j, "error");
+			json_str(o.j, ptscope_errmsg());
+		}
+		json_key(o.j, "summary");
+		json_obj_begin(o.j);
+		json_key(o.j, "records");
+		json_uint(o.j, o.records);
+		json_key(o.j, "pages");
+		json_uint(o.j, o.pages);
+		json_key(o.j, "present");
+		json_uint(o.j, o.present);
+		json_key(o.j, "swapped");
+		json_uint(o.j, o.swapped);
+		json_key(o.j, "none");
+		json_uint(o.j, o.none);
+		json_key(o.j, "huge");
+		json_uint(o.j, o.huge);
+		json_obj_end(o.j);
+		json_obj_end(o.j);
+		json_end(o.j);
+	} else if (!ret) {
+		printf("%" PRIu64 " records, %" PRIu64 " pages: %" PRIu64 " present, %" PRIu64
+		       " swapped, %" PRIu64 " none, %" PRIu64 " in huge leaves\n", o.records,
+		       o.pages, o.present, o.swapped, o.none, o.huge);
+	}
+	if (ret && !a->json)
+		cli_error(a, "%s", ptscope_errmsg());
+	ptscope_close(h);
+	return ret ? EXIT_RUNTIME : EXIT_OK;
+}

@@ -1,0 +1,101 @@
+# ptscope walk from the command line: JSON and text against pagemap and
+# /proc/PID/maps, the filters, the unprivileged view, bad input, and a
+# target that dies while its walk is half-way.
+. /tests/lib.sh
+load_ptscope
+
+memkinds serve > /tmp/serve.out &
+srv=$!
+trap 'kill $srv 2>/dev/null' EXIT
+for i in $(seq 1 100); do grep -q '^ready$' /tmp/serve.out && break; sleep 0.1; done
+grep -q '^ready$' /tmp/serve.out || fail "memkinds serve did not start"
+addr_of() { sed -n "s/^$1 //p" /tmp/serve.out; }
+pagemap_pfn() {
+	e=$(dd if=/proc/$1/pagemap bs=8 skip=$(($2 / 4096)) count=1 2>/dev/null | od -An -tx8 | tr -d ' ')
+	if [ $((0x$e >> 63 & 1)) = 1 ]; then printf '0x%x\n' $((0x$e & ((1 << 55) - 1))); else echo absent; fi
+}
+
+echo "--- whole address space, runs"
+ptscope -j walk $srv > /tmp/all.json || fail "walk failed: $(head -c 300 /tmp/all.json)"
+jq -e . /tmp/all.json > /dev/null || fail "walk -j is not valid JSON"
+vma_pages=$(grep -v vsyscall /proc/$srv/maps | while read -r range _; do
+	echo $(( (0x${range#*-} - 0x${range%-*}) / 4096 )); done | awk '{s += $1} END {print s}')
+expect_eq "pages covered = pages of the VMAs" "$vma_pages" "$(jq .summary.pages /tmp/all.json)"
+expect_eq "records counted = records printed" "$(jq '.records | length' /tmp/all.json)" \
+	"$(jq .summary.records /tmp/all.json)"
+
+echo "--- one kind, page by page"
+a=$(addr_of anon-written)
+ptscope -j walk --pages $srv $a+16K > /tmp/w.json || fail "walk --pages failed"
+expect_eq "four records" 4 "$(jq '.records | length' /tmp/w.json)"
+i=0
+for pfn in $(jq -r '.records[].pfn' /tmp/w.json); do
+	expect_eq "page $i pfn vs pagemap" "$(pagemap_pfn $srv $((a + i * 4096)))" "$pfn"
+	i=$((i + 1))
+done
+expect_eq "kind and cache" "anon WB" "$(jq -r '.records[0] | "\(.kind) \(.cache)"' /tmp/w.json)"
+expect_eq "mapcount" 1 "$(jq -r '.records[0].mapcount' /tmp/w.json)"
+
+ptscope walk $srv $a+16K > /tmp/w.txt || fail "text walk failed"
+cat /tmp/w.txt
+grep -q '^ADDRESS ' /tmp/w.txt || fail "no header line"
+grep -q "^[0-9]* records, 4 pages: 4 present, 0 swapped, 0 none" /tmp/w.txt || fail "no summary line"
+
+echo "--- filters"
+a=$(addr_of anon-thp)
+ptscope -j walk --huge $srv $a+2M > /tmp/h.json || fail "walk --huge failed"
+if [ "$(jq .summary.pages /tmp/h.json)" != 0 ]; then
+	expect_eq "--huge: only PMD leaves" PMD "$(jq -r '[.records[].level] | unique | join(",")' /tmp/h.json)"
+fi
+ptscope -j walk --present $srv > /tmp/p.json || fail "walk --present failed"
+expect_eq "--present: only present records" present \
+	"$(jq -r '[.records[].state] | unique | join(",")' /tmp/p.json)"
+ptscope -j walk --swapped $srv > /tmp/s.json || fail "walk --swapped failed"
+expect_eq "--swapped: no other state" "" \
+	"$(jq -r '[.records[].state] | unique | map(select(. != "swap")) | join(",")' /tmp/s.json)"
+
+echo "--- unprivileged"
+U="/usr/local/bin/setpriv --reuid=1000 --regid=1000 --clear-groups"
+$U ptscope walk $srv > /tmp/u.out 2>&1 && fail "uid 1000 walked root's process"
+grep -q "permission denied" /tmp/u.out || fail "no permission message: $(cat /tmp/u.out)"
+$U memkinds serve > /tmp/userv.out &
+usrv=$!
+trap 'kill $srv $usrv 2>/dev/null' EXIT
+for i in $(seq 1 100); do grep -q '^ready$' /tmp/userv.out && break; sleep 0.1; done
+$U ptscope -j walk --present $usrv > /tmp/u.json || fail "uid 1000 on its own process failed"
+expect_eq "own process: every pfn hidden" 0x0 "$(jq -r '[.records[].pfn] | unique | join(",")' /tmp/u.json)"
+
+echo "--- bad input"
+xerr() {
+	d=$1 want=$2 re=$3
+	shift 3
+	out=$(ptscope "$@" 2>&1)
+	rc=$?
+	echo "ptscope $*: $rc: $out"
+	[ "$rc" = "$want" ] || fail "$d: status $rc, want $want"
+	echo "$out" | grep -Eq "$re" || fail "$d: message does not match /$re/"
+}
+xerr "end beyond user space" 1 "end is beyond the user address space" walk $srv 0x1000-0xffffffffffffffff
+xerr "JSON error form" 1 '^\{"error":"end is beyond' -j walk $srv 0x1000-0xffffffffffffffff
+xerr "no such pid" 1 "no (process with pid 4000000|such process)" walk 4000000
+xerr "kernel thread" 1 "kernel thread" walk 2
+xerr "inverted range" 2 "empty or inverted range" walk $srv 0x3000-0x1000
+xerr "bad range" 2 "is not a range" walk $srv 12-ab-
+xerr "too many arguments" 2 "at most one RANGE" walk $srv 0x1000 0x2000
+xerr "walk option elsewhere" 2 "option --pages applies to walk only" xlate $srv 0x1000 --pages
+
+echo "--- the target dies half-way through its walk"
+memkinds hog 48 > /tmp/hog.out &
+hog=$!
+for i in $(seq 1 200); do grep -q '^ready$' /tmp/hog.out && break; sleep 0.1; done
+# A reader that waits keeps the dump paused in the kernel (the pipe is full).
+{ ptscope -j walk --pages $hog; echo $? > /tmp/hog.rc; } | { sleep 2; cat > /tmp/hog.json; } &
+reader=$!
+sleep 0.5
+kill -9 $hog
+wait $reader
+echo "records before the exit: $(jq '.records | length' /tmp/hog.json), error: $(jq -r .error /tmp/hog.json)"
+expect_eq "status after the target died" 1 "$(cat /tmp/hog.rc)"
+expect_eq "error names the exit" "the process exited during the walk" "$(jq -r .error /tmp/hog.json)"
+[ "$(jq '.records | length' /tmp/hog.json)" -gt 0 ] || fail "no records before the exit"
+true
