@@ -89,5 +89,6 @@ void json_bit_names(struct json *j, uint64_t mask, bit_namer namer);
 int cmd_info(const struct cli_args *a);
 int cmd_xlate(const struct cli_args *a);
 int cmd_walk(const struct cli_args *a);
+int cmd_maps(const struct cli_args *a);
 
 #endif

@@ -16,6 +16,8 @@ static int cmd_help(const struct cli_args *a);
 const struct cli_command cli_commands[] = {
 	{ .name = "info", .usage = "", .run = cmd_info,
 	  .summary = "show the module, the kernel and its paging features" },
+	{ .name = "maps", .usage = "PID", .run = cmd_maps,
+	  .summary = "the mappings of a process, with page-table counters" },
 	{ .name = "xlate", .usage = "PID ADDR", .run = cmd_xlate,
 	  .summary = "translate an address through every page-table level" },
 	{ .name = "walk", .usage = "PID [RANGE]", .run = cmd_walk, .walk_options = true,

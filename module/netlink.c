@@ -227,7 +227,7 @@ static int walk_start(struct netlink_callback *cb, struct netlink_ext_ack *extac
 	int ret;
 
 	if (!attrs[PTSCOPE_A_PID]) {
-		NL_SET_ERR_MSG(extack, "WALK needs PTSCOPE_A_PID");
+		NL_SET_ERR_MSG(extack, "PTSCOPE_A_PID is required");
 		return -EINVAL;
 	}
 	ret = parse_range(attrs, extack, &start, &end);
@@ -383,6 +383,99 @@ static int ptscope_nl_walk_dumpit(struct sk_buff *skb, struct netlink_callback *
 	return skb->len;
 }
 
+static const struct nla_policy ptscope_vmas_policy[PTSCOPE_A_MAX + 1] = {
+	[PTSCOPE_A_PID] = { .type = NLA_U32 },
+};
+
+static int put_vma(struct sk_buff *skb, const struct ptscope_vma *v)
+{
+	struct nlattr *nest = nla_nest_start(skb, PTSCOPE_A_VMA);
+
+	if (!nest)
+		return -EMSGSIZE;
+	if (nla_put_u64_64bit(skb, PTSCOPE_A_VMA_START, v->start, PTSCOPE_A_VMA_PAD) ||
+	    nla_put_u64_64bit(skb, PTSCOPE_A_VMA_END, v->end, PTSCOPE_A_VMA_PAD) ||
+	    nla_put_u64_64bit(skb, PTSCOPE_A_VMA_FLAGS, v->flags, PTSCOPE_A_VMA_PAD) ||
+	    nla_put_u64_64bit(skb, PTSCOPE_A_VMA_PGOFF, v->pgoff, PTSCOPE_A_VMA_PAD) ||
+	    nla_put_u32(skb, PTSCOPE_A_VMA_BACKING, v->backing) ||
+	    nla_put_string(skb, PTSCOPE_A_VMA_NAME, v->name) ||
+	    nla_put_u64_64bit(skb, PTSCOPE_A_VMA_INODE, v->inode, PTSCOPE_A_VMA_PAD) ||
+	    nla_put_u64_64bit(skb, PTSCOPE_A_VMA_PRESENT, v->present, PTSCOPE_A_VMA_PAD) ||
+	    nla_put_u64_64bit(skb, PTSCOPE_A_VMA_ZERO, v->zero, PTSCOPE_A_VMA_PAD) ||
+	    nla_put_u64_64bit(skb, PTSCOPE_A_VMA_SWAPPED, v->swapped, PTSCOPE_A_VMA_PAD) ||
+	    nla_put_u64_64bit(skb, PTSCOPE_A_VMA_HUGE, v->huge, PTSCOPE_A_VMA_PAD) ||
+	    nla_put_u64_64bit(skb, PTSCOPE_A_VMA_DIRTY, v->dirty, PTSCOPE_A_VMA_PAD) ||
+	    nla_put_u64_64bit(skb, PTSCOPE_A_VMA_SOFT_DIRTY, v->soft_dirty,
+			      PTSCOPE_A_VMA_PAD)) {
+		nla_nest_cancel(skb, nest);
+		return -EMSGSIZE;
+	}
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+/*
+ * GET_VMAS shares WALK's cursor, start and done: the same target, the
+ * range defaulting to the whole user address space.
+ */
+static int ptscope_nl_vmas_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct walk_cursor *c = (struct walk_cursor *)cb->ctx;
+	unsigned int sent = 0;
+	struct ptscope_vma v;
+	char *name;
+	void *hdr;
+	int ret = 0;
+
+	if (c->err) {
+		if (cb->extack)
+			cb->extack->_msg = c->err_msg;	/* static, see walk start */
+		return c->err;
+	}
+	if (c->next >= c->end)
+		return 0;
+	if (!mmget_not_zero(c->mm)) {
+		NL_SET_ERR_MSG(cb->extack, "the process exited while its maps were read");
+		return -ESRCH;
+	}
+	name = kmalloc(PATH_MAX, GFP_KERNEL);
+	hdr = name ? genlmsg_put(skb, NETLINK_CB(cb->skb).portid, cb->nlh->nlmsg_seq,
+				 &ptscope_genl_family, NLM_F_MULTI, PTSCOPE_CMD_GET_VMAS) : NULL;
+	if (!hdr) {
+		ret = name ? -EMSGSIZE : -ENOMEM;
+		goto out;
+	}
+	while (c->next < c->end) {
+		ret = ptscope_vma_describe(c->mm, c->next, &v, name);
+		if (ret == -ENOENT) {
+			c->next = c->end;
+			ret = 0;
+			break;
+		}
+		if (ret)
+			break;
+		if (put_vma(skb, &v)) {
+			/* Full: this VMA opens the next message (recounted then). */
+			ret = sent ? 0 : -EMSGSIZE;
+			break;
+		}
+		sent++;
+		c->next = v.end;
+	}
+	if (ret) {
+		genlmsg_cancel(skb, hdr);
+		if (ret == -EAGAIN)
+			NL_SET_ERR_MSG(cb->extack, PTSCOPE_MSG_UNSETTLED);
+		goto out;
+	}
+	genlmsg_end(skb, hdr);
+	ret = skb->len;
+out:
+	kfree(name);
+	mmput(c->mm);
+	return ret;
+}
+
 static const struct genl_ops ptscope_genl_ops[] = {
 	{
 		.cmd = PTSCOPE_CMD_GET_INFO,
@@ -402,6 +495,14 @@ static const struct genl_ops ptscope_genl_ops[] = {
 		.dumpit = ptscope_nl_walk_dumpit,
 		.done = ptscope_nl_walk_done,
 		.policy = ptscope_walk_policy,
+		.maxattr = PTSCOPE_A_MAX,
+	},
+	{
+		.cmd = PTSCOPE_CMD_GET_VMAS,
+		.start = ptscope_nl_walk_start,
+		.dumpit = ptscope_nl_vmas_dumpit,
+		.done = ptscope_nl_walk_done,
+		.policy = ptscope_vmas_policy,
 		.maxattr = PTSCOPE_A_MAX,
 	},
 };

@@ -107,6 +107,25 @@ void ptscope_walk_init(void);
 int ptscope_walk(struct ptscope_walk *w);
 void ptscope_page_hide_phys(struct ptscope_page *pg);
 
+/* One GET_VMAS record. */
+struct ptscope_vma {
+	u64 start;
+	u64 end;
+	u64 flags;		/* PTSCOPE_VMA_* */
+	u64 pgoff;		/* bytes, file mappings only */
+	u64 inode;
+	u32 backing;		/* enum ptscope_backing */
+	const char *name;
+	u64 present, zero, swapped, huge, dirty, soft_dirty;	/* pages */
+};
+
+/*
+ * The first VMA ending above @addr, described and counted. @name is a
+ * PATH_MAX buffer the description's name is kept in. -ENOENT: none left.
+ */
+int ptscope_vma_describe(struct mm_struct *mm, unsigned long addr, struct ptscope_vma *v,
+			 char *name);
+
 int ptscope_netlink_init(void);
 void ptscope_netlink_exit(void);
 

@@ -78,6 +78,25 @@ struct ptscope_page {
 /* Called for each record in address order; non-zero stops the walk. */
 typedef int (*ptscope_page_fn)(const struct ptscope_page *page, void *arg);
 
+/* One mapping (see PTSCOPE_CMD_GET_VMAS); counters are in 4 KiB pages. */
+struct ptscope_vma {
+	uint64_t start;
+	uint64_t end;		/* exclusive */
+	uint64_t flags;		/* PTSCOPE_VMA_*: ptscope_vma_flag_name() */
+	uint64_t pgoff;		/* file offset in bytes (file mappings) */
+	uint64_t inode;
+	uint32_t backing;	/* PTSCOPE_BACKING_*: ptscope_backing_name() */
+	const char *name;	/* valid during the callback only */
+	uint64_t present;	/* pages with a present entry */
+	uint64_t zero;		/* of those, the zero page or huge zero page */
+	uint64_t swapped;
+	uint64_t huge;		/* pages mapped by PMD/PUD leaves */
+	uint64_t dirty;
+	uint64_t soft_dirty;
+};
+
+typedef int (*ptscope_vma_fn)(const struct ptscope_vma *vma, void *arg);
+
 /*
  * Connect to the module. -ENOENT means the module is not loaded; the message
  * then says so and how to load it.
@@ -106,6 +125,16 @@ PTSCOPE_API int ptscope_xlate(struct ptscope *handle, uint32_t pid, uint64_t add
 PTSCOPE_API int ptscope_walk(struct ptscope *handle, uint32_t pid, uint64_t start,
 			     uint64_t end, unsigned int flags, ptscope_page_fn fn,
 			     void *arg);
+
+/*
+ * Every mapping of process @pid in address order, with counters from its
+ * page tables, streamed to @fn. Returns as ptscope_walk().
+ */
+PTSCOPE_API int ptscope_maps(struct ptscope *handle, uint32_t pid, ptscope_vma_fn fn,
+			     void *arg);
+
+PTSCOPE_API const char *ptscope_vma_flag_name(unsigned int bit);
+PTSCOPE_API const char *ptscope_backing_name(unsigned int backing);
 
 /* Names of states, kinds, cache modes and page flag bits; NULL if unknown. */
 PTSCOPE_API const char *ptscope_state_name(unsigned int state);

@@ -84,7 +84,32 @@
  *   between chunks of the walk, so a record reflects the tables when it was
  *   read, not one instant for the whole dump. The dump ends with -ESRCH if
  *   the process exits (or execs) part-way.
- * callers with CAP_SYS_ADMIN (initial user
+ *
+ * PTSCOPE_CMD_GET_VMAS (dump; same permission rule as XLATE)
+ *   request:
+ *     PTSCOPE_A_PID                       u32     target (0 = the caller)
+ *   reply, in address order, any number per message:
+ *     PTSCOPE_A_VMA                       nest, one mapping
+ *       PTSCOPE_A_VMA_START               u64
+ *       PTSCOPE_A_VMA_END                 u64     exclusive
+ *       PTSCOPE_A_VMA_FLAGS               u64     PTSCOPE_VMA_* bits
+ *       PTSCOPE_A_VMA_PGOFF               u64     file offset in bytes (file
+ *                                                 mappings; else 0)
+ *       PTSCOPE_A_VMA_BACKING             u32     PTSCOPE_BACKING_*
+ *       PTSCOPE_A_VMA_NAME                string  path, "[heap]", "[stack]",
+ *                                                 "[vdso]", ... ("" for anon)
+ *       PTSCOPE_A_VMA_INODE               u64     file mappings
+ *       PTSCOPE_A_VMA_PRESENT             u64     pages with a present entry
+ *       PTSCOPE_A_VMA_ZERO                u64     of those, the (huge) zero page
+ *       PTSCOPE_A_VMA_SWAPPED             u64     pages with a swap entry
+ *       PTSCOPE_A_VMA_HUGE                u64     pages mapped by PMD/PUD leaves
+ *       PTSCOPE_A_VMA_DIRTY               u64     pages whose entry is dirty
+ *       PTSCOPE_A_VMA_SOFT_DIRTY          u64     pages whose entry is soft-dirty
+ *   The counters come from walking the VMA's page tables (see WALK): each
+ *   VMA is described, then its tables walked with the mmap lock released
+ *   between chunks, so they reflect the tables just after the description.
+ *
+ * Who may inspect a process: callers with CAP_SYS_ADMIN (initial user
  * namespace) any process, with physical details; other callers processes of
  * their own uid and gid that are dumpable, with table addresses, PFNs and the
  * frame bits of present entries reported as 0 (as /proc/PID/pagemap does).
@@ -115,6 +140,7 @@ enum ptscope_cmd {
 	PTSCOPE_CMD_GET_INFO,
 	PTSCOPE_CMD_XLATE,
 	PTSCOPE_CMD_WALK,
+	PTSCOPE_CMD_GET_VMAS,
 
 	__PTSCOPE_CMD_MAX,
 	PTSCOPE_CMD_MAX = __PTSCOPE_CMD_MAX - 1
@@ -132,6 +158,7 @@ enum ptscope_attr {
 	PTSCOPE_A_END,			/* u64 */
 	PTSCOPE_A_WALK_FLAGS,		/* u32: PTSCOPE_WALK_* */
 	PTSCOPE_A_PAGE,			/* nest: enum ptscope_page_attr */
+	PTSCOPE_A_VMA,			/* nest: enum ptscope_vma_attr */
 
 	__PTSCOPE_A_MAX,
 	PTSCOPE_A_MAX = __PTSCOPE_A_MAX - 1
@@ -198,6 +225,75 @@ enum ptscope_page_attr {
 	__PTSCOPE_A_PAGE_MAX,
 	PTSCOPE_A_PAGE_MAX = __PTSCOPE_A_PAGE_MAX - 1
 };
+
+enum ptscope_vma_attr {
+	PTSCOPE_A_VMA_UNSPEC,
+	PTSCOPE_A_VMA_PAD,
+	PTSCOPE_A_VMA_START,		/* u64 */
+	PTSCOPE_A_VMA_END,		/* u64 */
+	PTSCOPE_A_VMA_FLAGS,		/* u64: PTSCOPE_VMA_* */
+	PTSCOPE_A_VMA_PGOFF,		/* u64 */
+	PTSCOPE_A_VMA_BACKING,		/* u32: enum ptscope_backing */
+	PTSCOPE_A_VMA_NAME,		/* string */
+	PTSCOPE_A_VMA_INODE,		/* u64 */
+	PTSCOPE_A_VMA_PRESENT,		/* u64 */
+	PTSCOPE_A_VMA_ZERO,		/* u64 */
+	PTSCOPE_A_VMA_SWAPPED,		/* u64 */
+	PTSCOPE_A_VMA_HUGE,		/* u64 */
+	PTSCOPE_A_VMA_DIRTY,		/* u64 */
+	PTSCOPE_A_VMA_SOFT_DIRTY,	/* u64 */
+
+	__PTSCOPE_A_VMA_MAX,
+	PTSCOPE_A_VMA_MAX = __PTSCOPE_A_VMA_MAX - 1
+};
+
+/* VMA flags that matter to page tables (PTSCOPE_A_VMA_FLAGS). */
+enum ptscope_vma_bit {
+	PTSCOPE_VMA_BIT_READ,
+	PTSCOPE_VMA_BIT_WRITE,
+	PTSCOPE_VMA_BIT_EXEC,
+	PTSCOPE_VMA_BIT_SHARED,		/* MAP_SHARED (VM_MAYSHARE) */
+	PTSCOPE_VMA_BIT_IO,
+	PTSCOPE_VMA_BIT_PFNMAP,
+	PTSCOPE_VMA_BIT_MIXEDMAP,
+	PTSCOPE_VMA_BIT_LOCKED,
+	PTSCOPE_VMA_BIT_HUGEPAGE,	/* MADV_HUGEPAGE */
+	PTSCOPE_VMA_BIT_NOHUGEPAGE,	/* MADV_NOHUGEPAGE */
+	PTSCOPE_VMA_BIT_DONTCOPY,	/* MADV_DONTFORK */
+	PTSCOPE_VMA_BIT_WIPEONFORK,
+	PTSCOPE_VMA_BIT_GROWSDOWN,
+	PTSCOPE_VMA_BIT_HUGETLB,
+	PTSCOPE_VMA_BIT_UFFD_MISSING,
+	PTSCOPE_VMA_BIT_UFFD_WP,
+	PTSCOPE_VMA_BIT_SOFT_DIRTY,	/* VM_SOFTDIRTY: the whole VMA counts as soft-dirty */
+	PTSCOPE_VMA_BIT_MERGEABLE,	/* MADV_MERGEABLE (KSM) */
+
+	__PTSCOPE_VMA_BIT_COUNT
+};
+
+#define PTSCOPE_VMA(name)	(1ULL << PTSCOPE_VMA_BIT_##name)
+
+#define PTSCOPE_VMA_NAMES {						\
+	"read", "write", "exec", "shared", "io", "pfnmap", "mixedmap",	\
+	"locked", "hugepage", "nohugepage", "dontcopy", "wipeonfork",	\
+	"growsdown", "hugetlb", "uffd-missing", "uffd-wp", "soft-dirty",	\
+	"mergeable"							\
+}
+
+/* What a VMA maps. */
+enum ptscope_backing {
+	PTSCOPE_BACKING_ANON,		/* private anonymous memory */
+	PTSCOPE_BACKING_FILE,		/* a regular file */
+	PTSCOPE_BACKING_SHMEM,		/* tmpfs, memfd, shared anonymous, SysV shm */
+	PTSCOPE_BACKING_HEAP,		/* [heap] */
+	PTSCOPE_BACKING_STACK,		/* [stack] */
+	PTSCOPE_BACKING_SPECIAL,	/* [vdso], [vvar] and other special mappings */
+	PTSCOPE_BACKING_HUGETLB,	/* hugetlbfs, or MAP_HUGETLB */
+};
+
+#define PTSCOPE_BACKING_NAMES {						\
+	"anon", "file", "shmem", "heap", "stack", "special", "hugetlb"	\
+}
 
 /* PTSCOPE_A_WALK_FLAGS */
 enum ptscope_walk_flag {

@@ -42,3 +42,7 @@ run 0 -p walk --present --huge 1
 run 1 walk 2
 run 1 -j walk 4000000
 run 2 walk 1 0x3000-0x1000
+# maps: success, JSON, a refusal.
+run 0 maps 1
+run 0 -p maps 1
+run 1 maps 2

@@ -48,6 +48,10 @@ t "walk refuses a bad range" 2 "'0x2-0x1' is an empty or inverted range" -- walk
 t "walk refuses a bad PID" 2 "'x' is not a PID" -- walk x
 t "walk options elsewhere" 2 "^ptscope: option --huge applies to walk only$" -- info --huge
 t "xlate needs two arguments" 2 "xlate needs PID and ADDR" -- xlate 1
+t "help maps" 0 '^Usage: ptscope \[OPTIONS\] maps PID' -- help maps
+t "maps needs one PID" 2 "maps needs exactly one PID" -- maps
+t "maps refuses a bad PID" 2 "'-3' is not a PID" -- maps -- -3
+t "maps without the module" 1 'kernel module ptscope is not loaded' -- maps self
 t "walk without the module" 1 'kernel module ptscope is not loaded' -- walk 1
 
 # Pretty JSON is still one valid document.

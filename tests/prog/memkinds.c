@@ -484,6 +484,166 @@ static void check_whole(struct ptscope *h)
 	       ord.records, ord.pages, vma_pages, ret ? ptscope_errmsg() : "ok");
 }
 
+/* One mapping as /proc/self/smaps describes it (sizes in kB). */
+struct smaps_vma {
+	unsigned long long start, end;
+	char perms[5];
+	char name[256];
+	unsigned long long rss, swap, anon_huge, shmem_pmd, file_pmd, hugetlb;
+};
+
+#define MAX_VMAS 256
+
+static int read_smaps(struct smaps_vma *out, int max)
+{
+	struct smaps_vma *v = NULL;
+	char line[512];
+	unsigned long long kb;
+	int count = 0;
+	FILE *f = fopen("/proc/self/smaps", "r");
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		if (line[strspn(line, "0123456789abcdef")] == '-') {
+			if (count == max)
+				break;
+			v = &out[count++];
+			memset(v, 0, sizeof(*v));
+			if (sscanf(line, "%llx-%llx %4s %*s %*s %*s %255[^\n]", &v->start, &v->end,
+				   v->perms, v->name) < 3)
+				v->name[0] = '\0';
+			continue;
+		}
+		if (!v)
+			continue;
+		if (sscanf(line, "Rss: %llu kB", &kb) == 1)
+			v->rss = kb;
+		else if (sscanf(line, "Swap: %llu kB", &kb) == 1)
+			v->swap = kb;
+		else if (sscanf(line, "AnonHugePages: %llu kB", &kb) == 1)
+			v->anon_huge = kb;
+		else if (sscanf(line, "ShmemPmdMapped: %llu kB", &kb) == 1)
+			v->shmem_pmd = kb;
+		else if (sscanf(line, "FilePmdMapped: %llu kB", &kb) == 1)
+			v->file_pmd = kb;
+		else if (sscanf(line, "Private_Hugetlb: %llu kB", &kb) == 1 ||
+			 sscanf(line, "Shared_Hugetlb: %llu kB", &kb) == 1)
+			v->hugetlb += kb;
+	}
+	fclose(f);
+	return count;
+}
+
+struct vma_list {
+	struct ptscope_vma v[MAX_VMAS];
+	char names[MAX_VMAS][256];
+	int n;
+};
+
+static int collect_vma(const struct ptscope_vma *v, void *arg)
+{
+	struct vma_list *l = arg;
+
+	if (l->n == MAX_VMAS)
+		return 1;
+	l->v[l->n] = *v;
+	snprintf(l->names[l->n], sizeof(l->names[0]), "%s", v->name);
+	l->v[l->n].name = l->names[l->n];
+	l->n++;
+	return 0;
+}
+
+static int count_huge_zero(const struct ptscope_page *pg, void *arg)
+{
+	if (pg->state == PTSCOPE_STATE_PRESENT && pg->kind == PTSCOPE_KIND_HUGE_ZERO_PAGE)
+		*(uint64_t *)arg += pg->nr_pages;
+	return 0;
+}
+
+static uint64_t huge_zero_pages(struct ptscope *h, const struct ptscope_vma *v)
+{
+	uint64_t pages = 0;
+
+	if (v->huge && v->zero)
+		ptscope_walk(h, getpid(), v->start, v->end, PTSCOPE_WALK_RUNS, count_huge_zero,
+			     &pages);
+	return pages;
+}
+
+/* The first difference between ptscope's mapping and smaps', or NULL. */
+static const char *compare_vma(struct ptscope *h, const struct ptscope_vma *v,
+			       const struct smaps_vma *s, char *why, size_t len)
+{
+	char perms[5] = {
+		v->flags & PTSCOPE_VMA(READ) ? 'r' : '-',
+		v->flags & PTSCOPE_VMA(WRITE) ? 'w' : '-',
+		v->flags & PTSCOPE_VMA(EXEC) ? 'x' : '-',
+		v->flags & PTSCOPE_VMA(SHARED) ? 's' : 'p', 0
+	};
+	int special = v->backing == PTSCOPE_BACKING_SPECIAL ||
+		      (v->flags & (PTSCOPE_VMA(PFNMAP) | PTSCOPE_VMA(IO) | PTSCOPE_VMA(MIXEDMAP)));
+
+	if (v->end != s->end)
+		return "end differs";
+	if (strcmp(perms, s->perms))
+		return "permissions differ";
+	if (strcmp(v->name, s->name)) {
+		snprintf(why, len, "name '%s', smaps '%s'", v->name, s->name);
+		return why;
+	}
+	if (v->backing == PTSCOPE_BACKING_HUGETLB) {
+		if (s->hugetlb != v->present * 4)
+			return "present differs from Private_Hugetlb + Shared_Hugetlb";
+		return NULL;
+	}
+	/* smaps counts pages with a struct page in use: not the zero page, not PFN maps. */
+	if (!special && s->rss != (v->present - v->zero) * 4) {
+		snprintf(why, len, "present %llu - zero %llu pages, Rss %llu kB",
+			 (unsigned long long)v->present, (unsigned long long)v->zero, s->rss);
+		return why;
+	}
+	if (v->backing != PTSCOPE_BACKING_SHMEM && s->swap != v->swapped * 4)
+		return "swapped differs from Swap";
+	/* smaps leaves the huge zero page out (checked per page in check_kind). */
+	if (s->anon_huge + s->shmem_pmd + s->file_pmd != (v->huge - huge_zero_pages(h, v)) * 4)
+		return "huge differs from AnonHugePages + ShmemPmdMapped + FilePmdMapped";
+	return NULL;
+}
+
+static void check_maps(struct ptscope *h)
+{
+	static struct vma_list l;
+	static struct smaps_vma sm[MAX_VMAS];
+	int round, i, j, ns = 0, ret = 0, bad = 0;
+	const char *why;
+	char buf[300];
+
+	/* A first round grows the heap and stack as far as the reads need. */
+	for (round = 0; round < 2; round++) {
+		l.n = 0;
+		ret = ptscope_maps(h, getpid(), collect_vma, &l);
+		ns = read_smaps(sm, MAX_VMAS);
+	}
+	if (ret || ns < 0) {
+		result(0, "maps: %s", ret ? ptscope_errmsg() : "cannot read smaps");
+		return;
+	}
+	for (i = 0, j = 0; i < l.n; i++, j++) {
+		while (j < ns && sm[j].start < l.v[i].start)
+			j++;
+		why = j < ns && sm[j].start == l.v[i].start ?
+		      compare_vma(h, &l.v[i], &sm[j], buf, sizeof(buf)) : "no smaps entry starts there";
+		if (why && !bad++)
+			printf("#   VMA 0x%llx-0x%llx %s: %s\n", (unsigned long long)l.v[i].start,
+			       (unsigned long long)l.v[i].end, l.v[i].name, why);
+	}
+	for (j = 0; j < ns; j++)
+		ns -= !strcmp(sm[j].name, "[vsyscall]");	/* not a VMA of the mm */
+	printf("# maps: %d VMAs from ptscope, %d from smaps\n", l.n, ns);
+	result(!bad && l.n == ns, "maps = smaps for every VMA (bounds, perms, name, Rss, Swap, huge)");
+}
+
 static int check(void)
 {
 	struct oracles o;
@@ -501,6 +661,7 @@ static int check(void)
 	for (k = 0; k < nkinds; k++)
 		check_kind(h, &o, &kinds[k]);
 	check_whole(h);
+	check_maps(h);
 	ptscope_close(h);
 	printf("1..%d\n", n);
 	return failed ? 1 : 0;

@@ -1,0 +1,185 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * ptscope maps PID: the mappings of a process, like pmap, with what their
+ * page tables hold (present, swapped, huge, zero-page pages).
+ */
+#include <inttypes.h>
+#include <stdio.h>
+
+#include "cli.h"
+#include "libptscope.h"
+#include "uapi/ptscope.h"
+
+struct maps_out {
+	const struct cli_args *a;
+	struct json *j;
+	bool begun;
+	uint32_t pid;
+	uint64_t vmas, bytes, present, swapped, huge;
+};
+
+/* "r-xp", as /proc/PID/maps writes the permissions. */
+static void perms(uint64_t flags, char out[5])
+{
+	out[0] = flags & PTSCOPE_VMA(READ) ? 'r' : '-';
+	out[1] = flags & PTSCOPE_VMA(WRITE) ? 'w' : '-';
+	out[2] = flags & PTSCOPE_VMA(EXEC) ? 'x' : '-';
+	out[3] = flags & PTSCOPE_VMA(SHARED) ? 's' : 'p';
+	out[4] = '\0';
+}
+
+/* 4096 -> "4K", 2097152 -> "2M": the largest unit that divides exactly. */
+static const char *human(uint64_t bytes, char *buf, size_t len)
+{
+	static const char units[] = "KMGTP";
+	int i = -1;
+
+	while (i < 4 && bytes >= 1024 && !(bytes % 1024)) {
+		bytes /= 1024;
+		i++;
+	}
+	if (i < 0)
+		snprintf(buf, len, "%" PRIu64, bytes);
+	else
+		snprintf(buf, len, "%" PRIu64 "%c", bytes, units[i]);
+	return buf;
+}
+
+static void begin_output(struct maps_out *o)
+{
+	if (o->begun)
+		return;
+	o->begun = true;
+	if (!o->a->json) {
+		printf("%-14s %-14s %6s %-4s %7s %6s %6s %6s %-7s %s\n", "START", "END", "SIZE",
+		       "PERM", "PRESENT", "SWAP", "HUGE", "ZERO", "BACKING", "NAME");
+		return;
+	}
+	o->j = json_new(stdout, o->a->pretty);
+	json_obj_begin(o->j);
+	json_key(o->j, "pid");
+	json_uint(o->j, o->pid);
+	json_key(o->j, "vmas");
+	json_arr_begin(o->j);
+}
+
+static void print_json_vma(struct json *j, const struct ptscope_vma *v, const char *perm)
+{
+	json_obj_begin(j);
+	json_key(j, "start");
+	json_hex(j, v->start);
+	json_key(j, "end");
+	json_hex(j, v->end);
+	json_key(j, "size");
+	json_uint(j, v->end - v->start);
+	json_key(j, "perms");
+	json_str(j, perm);
+	json_key(j, "flags");
+	json_bit_names(j, v->flags, ptscope_vma_flag_name);
+	json_key(j, "offset");
+	json_hex(j, v->pgoff);
+	json_key(j, "backing");
+	json_str(j, ptscope_backing_name(v->backing) ? ptscope_backing_name(v->backing) : "?");
+	json_key(j, "name");
+	json_str(j, v->name);
+	json_key(j, "inode");
+	json_uint(j, v->inode);
+	json_key(j, "present");
+	json_uint(j, v->present);
+	json_key(j, "zero");
+	json_uint(j, v->zero);
+	json_key(j, "swapped");
+	json_uint(j, v->swapped);
+	json_key(j, "huge");
+	json_uint(j, v->huge);
+	json_key(j, "dirty");
+	json_uint(j, v->dirty);
+	json_key(j, "soft_dirty");
+	json_uint(j, v->soft_dirty);
+	json_obj_end(j);
+}
+
+static int on_vma(const struct ptscope_vma *v, void *arg)
+{
+	struct maps_out *o = arg;
+	char perm[5], size[32];
+
+	perms(v->flags, perm);
+	o->vmas++;
+	o->bytes += v->end - v->start;
+	o->present += v->present;
+	o->swapped += v->swapped;
+	o->huge += v->huge;
+	begin_output(o);
+	if (o->j) {
+		print_json_vma(o->j, v, perm);
+		return 0;
+	}
+	printf("0x%012" PRIx64 " 0x%012" PRIx64 " %6s %-4s %7" PRIu64 " %6" PRIu64 " %6" PRIu64
+	       " %6" PRIu64 " %-7s %s\n", v->start, v->end,
+	       human(v->end - v->start, size, sizeof(size)), perm, v->present, v->swapped,
+	       v->huge, v->zero,
+	       ptscope_backing_name(v->backing) ? ptscope_backing_name(v->backing) : "?",
+	       v->name);
+	return 0;
+}
+
+int cmd_maps(const struct cli_args *a)
+{
+	struct maps_out o = { .a = a };
+	struct ptscope *h;
+	char err[256], size[32];
+	uint32_t pid;
+	int ret;
+
+	if (a->argc != 1) {
+		cli_error(a, "maps needs exactly one PID (see 'ptscope help maps')");
+		return EXIT_USAGE;
+	}
+	if (cli_parse_pid(a->argv[0], &pid, err, sizeof(err))) {
+		cli_error(a, "%s", err);
+		return EXIT_USAGE;
+	}
+	if (ptscope_open(&h)) {
+		cli_error(a, "%s", ptscope_errmsg());
+		return EXIT_RUNTIME;
+	}
+	o.pid = pid;
+	ret = ptscope_maps(h, pid, on_vma, &o);
+	if (ret && !o.begun) {
+		cli_error(a, "%s", ptscope_errmsg());
+		ptscope_close(h);
+		return EXIT_RUNTIME;
+	}
+	begin_output(&o);
+	if (o.j) {
+		json_arr_end(o.j);
+		if (ret) {
+			json_key(o.j, "error");
+			json_str(o.j, ptscope_errmsg());
+		}
+		json_key(o.j, "summary");
+		json_obj_begin(o.j);
+		json_key(o.j, "vmas");
+		json_uint(o.j, o.vmas);
+		json_key(o.j, "size");
+		json_uint(o.j, o.bytes);
+		json_key(o.j, "present");
+		json_uint(o.j, o.present);
+		json_key(o.j, "swapped");
+		json_uint(o.j, o.swapped);
+		json_key(o.j, "huge");
+		json_uint(o.j, o.huge);
+		json_obj_end(o.j);
+		json_obj_end(o.j);
+		json_end(o.j);
+	} else if (ret) {
+		cli_error(a, "%s", ptscope_errmsg());
+	} else {
+		printf("%" PRIu64 " mappings, %s: %" PRIu64 " pages present, %" PRIu64
+		       " swapped, %" PRIu64 " in huge leaves\n", o.vmas,
+		       human(o.bytes, size, sizeof(size)), o.present, o.swapped, o.huge);
+	}
+	ptscope_close(h);
+	return ret ? EXIT_RUNTIME : EXIT_OK;
+}

@@ -1,0 +1,107 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/* GET_VMAS: stream a process's mappings with their page-table counters. */
+#include <errno.h>
+#include <string.h>
+#include <netlink/attr.h>
+#include <netlink/genl/genl.h>
+
+#include "internal.h"
+#include "uapi/ptscope.h"
+
+static const char *const vma_flag_names[] = PTSCOPE_VMA_NAMES;
+static const char *const backing_names[] = PTSCOPE_BACKING_NAMES;
+
+const char *ptscope_vma_flag_name(unsigned int bit)
+{
+	return PTS_NAME(vma_flag_names, bit);
+}
+
+const char *ptscope_backing_name(unsigned int backing)
+{
+	return PTS_NAME(backing_names, backing);
+}
+
+static struct nla_policy vma_policy[PTSCOPE_A_VMA_MAX + 1] = {
+	[PTSCOPE_A_VMA_START] = { .type = NLA_U64 },
+	[PTSCOPE_A_VMA_END] = { .type = NLA_U64 },
+	[PTSCOPE_A_VMA_FLAGS] = { .type = NLA_U64 },
+	[PTSCOPE_A_VMA_PGOFF] = { .type = NLA_U64 },
+	[PTSCOPE_A_VMA_BACKING] = { .type = NLA_U32 },
+	[PTSCOPE_A_VMA_NAME] = { .type = NLA_STRING },
+	[PTSCOPE_A_VMA_INODE] = { .type = NLA_U64 },
+	[PTSCOPE_A_VMA_PRESENT] = { .type = NLA_U64 },
+	[PTSCOPE_A_VMA_ZERO] = { .type = NLA_U64 },
+	[PTSCOPE_A_VMA_SWAPPED] = { .type = NLA_U64 },
+	[PTSCOPE_A_VMA_HUGE] = { .type = NLA_U64 },
+	[PTSCOPE_A_VMA_DIRTY] = { .type = NLA_U64 },
+	[PTSCOPE_A_VMA_SOFT_DIRTY] = { .type = NLA_U64 },
+};
+
+static uint64_t get_u64(struct nlattr **tb, int type)
+{
+	return tb[type] ? nla_get_u64(tb[type]) : 0;
+}
+
+static int parse_vma(struct nlattr *nest, struct ptscope_vma *v)
+{
+	struct nlattr *tb[PTSCOPE_A_VMA_MAX + 1];
+
+	if (nla_parse_nested(tb, PTSCOPE_A_VMA_MAX, nest, vma_policy) ||
+	    !tb[PTSCOPE_A_VMA_START] || !tb[PTSCOPE_A_VMA_END] || !tb[PTSCOPE_A_VMA_FLAGS] ||
+	    !tb[PTSCOPE_A_VMA_BACKING] || !tb[PTSCOPE_A_VMA_NAME])
+		return pts_fail(-EPROTO, "malformed VMA record in GET_VMAS reply");
+	memset(v, 0, sizeof(*v));
+	v->start = get_u64(tb, PTSCOPE_A_VMA_START);
+	v->end = get_u64(tb, PTSCOPE_A_VMA_END);
+	v->flags = get_u64(tb, PTSCOPE_A_VMA_FLAGS);
+	v->pgoff = get_u64(tb, PTSCOPE_A_VMA_PGOFF);
+	v->inode = get_u64(tb, PTSCOPE_A_VMA_INODE);
+	v->backing = nla_get_u32(tb[PTSCOPE_A_VMA_BACKING]);
+	v->name = nla_data(tb[PTSCOPE_A_VMA_NAME]);
+	v->present = get_u64(tb, PTSCOPE_A_VMA_PRESENT);
+	v->zero = get_u64(tb, PTSCOPE_A_VMA_ZERO);
+	v->swapped = get_u64(tb, PTSCOPE_A_VMA_SWAPPED);
+	v->huge = get_u64(tb, PTSCOPE_A_VMA_HUGE);
+	v->dirty = get_u64(tb, PTSCOPE_A_VMA_DIRTY);
+	v->soft_dirty = get_u64(tb, PTSCOPE_A_VMA_SOFT_DIRTY);
+	return 0;
+}
+
+struct maps_ctx {
+	ptscope_vma_fn fn;
+	void *arg;
+};
+
+static int on_maps_msg(struct nlmsghdr *nlh, void *arg)
+{
+	struct maps_ctx *c = arg;
+	struct ptscope_vma v;
+	struct nlattr *a;
+	int rem, ret;
+
+	nla_for_each_attr(a, genlmsg_attrdata(nlmsg_data(nlh), 0),
+			  genlmsg_attrlen(nlmsg_data(nlh), 0), rem) {
+		if (nla_type(a) != PTSCOPE_A_VMA)
+			continue;	/* unknown to this library: skip */
+		ret = parse_vma(a, &v);
+		if (!ret)
+			ret = c->fn(&v, c->arg);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+int ptscope_maps(struct ptscope *h, uint32_t pid, ptscope_vma_fn fn, void *arg)
+{
+	struct nl_msg *msg = pts_msg_new(h, PTSCOPE_CMD_GET_VMAS, NLM_F_DUMP);
+	struct maps_ctx c = { .fn = fn, .arg = arg };
+
+	if (!msg)
+		return pts_fail(-ENOMEM, "out of memory");
+	if (nla_put_u32(msg, PTSCOPE_A_PID, pid) < 0) {
+		nlmsg_free(msg);
+		return pts_fail(-ENOMEM, "out of memory");
+	}
+	return pts_transact(h, msg, "GET_VMAS", on_maps_msg, &c);
+}
