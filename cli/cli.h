@@ -81,6 +81,21 @@ void json_hex(struct json *j, uint64_t v);	/* "0x..." string */
 void json_bool(struct json *j, bool v);
 void json_null(struct json *j);
 
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+struct json_count {
+	const char *key;
+	uint64_t value;
+};
+
+/*
+ * Close a streamed listing: its open record array, "error" when it failed
+ * part-way (what was printed stays valid JSON), a "summary" object of
+ * @counts, and the document; frees @j.
+ */
+void json_stream_close(struct json *j, const char *error, const struct json_count *counts,
+		       size_t n);
+
 /* Names of the set bits of @mask: " a b c" on stdout, or a JSON array. */
 typedef const char *(*bit_namer)(unsigned int bit);
 void print_bit_names(uint64_t mask, bit_namer namer);

@@ -153,26 +153,12 @@ int cmd_maps(const struct cli_args *a)
 	}
 	begin_output(&o);
 	if (o.j) {
-		json_arr_end(o.j);
-		if (ret) {
-			json_key(o.j, "error");
-			json_str(o.j, ptscope_errmsg());
-		}
-		json_key(o.j, "summary");
-		json_obj_begin(o.j);
-		json_key(o.j, "vmas");
-		json_uint(o.j, o.vmas);
-		json_key(o.j, "size");
-		json_uint(o.j, o.bytes);
-		json_key(o.j, "present");
-		json_uint(o.j, o.present);
-		json_key(o.j, "swapped");
-		json_uint(o.j, o.swapped);
-		json_key(o.j, "huge");
-		json_uint(o.j, o.huge);
-		json_obj_end(o.j);
-		json_obj_end(o.j);
-		json_end(o.j);
+		const struct json_count counts[] = {
+			{ "vmas", o.vmas }, { "size", o.bytes }, { "present", o.present },
+			{ "swapped", o.swapped }, { "huge", o.huge },
+		};
+
+		json_stream_close(o.j, ret ? ptscope_errmsg() : NULL, counts, ARRAY_SIZE(counts));
 	} else if (ret) {
 		cli_error(a, "%s", ptscope_errmsg());
 	} else {

@@ -183,32 +183,13 @@ int cmd_walk(const struct cli_args *a)
 	}
 	begin_output(&o);
 	if (a->json) {
-		/*
-		 * Records already printed stay valid JSON: close the document,
-		 * with the error in it when the walk failed part-way.
-		 */
-		json_arr_end(o.j);
-		if (ret) {
-			json_key(o.j, "error");
-			json_str(o.j, ptscope_errmsg());
-		}
-		json_key(o.j, "summary");
-		json_obj_begin(o.j);
-		json_key(o.j, "records");
-		json_uint(o.j, o.records);
-		json_key(o.j, "pages");
-		json_uint(o.j, o.pages);
-		json_key(o.j, "present");
-		json_uint(o.j, o.present);
-		json_key(o.j, "swapped");
-		json_uint(o.j, o.swapped);
-		json_key(o.j, "none");
-		json_uint(o.j, o.none);
-		json_key(o.j, "huge");
-		json_uint(o.j, o.huge);
-		json_obj_end(o.j);
-		json_obj_end(o.j);
-		json_end(o.j);
+		const struct json_count counts[] = {
+			{ "records", o.records }, { "pages", o.pages },
+			{ "present", o.present }, { "swapped", o.swapped },
+			{ "none", o.none }, { "huge", o.huge },
+		};
+
+		json_stream_close(o.j, ret ? ptscope_errmsg() : NULL, counts, ARRAY_SIZE(counts));
 	} else if (!ret) {
 		printf("%" PRIu64 " records, %" PRIu64 " pages: %" PRIu64 " present, %" PRIu64
 		       " swapped, %" PRIu64 " none, %" PRIu64 " in huge leaves\n", o.records,

@@ -163,3 +163,24 @@ void json_null(struct json *j)
 	begin_item(j);
 	fputs("null", j->out);
 }
+
+void json_stream_close(struct json *j, const char *error, const struct json_count *counts,
+		       size_t n)
+{
+	size_t i;
+
+	json_arr_end(j);
+	if (error) {
+		json_key(j, "error");
+		json_str(j, error);
+	}
+	json_key(j, "summary");
+	json_obj_begin(j);
+	for (i = 0; i < n; i++) {
+		json_key(j, counts[i].key);
+		json_uint(j, counts[i].value);
+	}
+	json_obj_end(j);
+	json_obj_end(j);
+	json_end(j);
+}

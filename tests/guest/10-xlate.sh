@@ -7,19 +7,10 @@ load_ptscope
 echo "--- libptscope xlate vs /proc/self/pagemap, page by page"
 memkinds check || fail "xlate disagrees with pagemap (see above)"
 
-memkinds serve > /tmp/serve.out &
-srv=$!
+memkinds_serve /tmp/serve.out
+srv=$MK_PID
 trap 'kill $srv 2>/dev/null' EXIT
-for i in $(seq 1 100); do grep -q '^ready$' /tmp/serve.out && break; sleep 0.1; done
-grep -q '^ready$' /tmp/serve.out || fail "memkinds serve did not start"
-addr_of() { sed -n "s/^$1 //p" /tmp/serve.out; }
-
-# pagemap_pfn PID ADDR: the PFN /proc/PID/pagemap gives, as 0x... (or "absent").
-pagemap_pfn() {
-	e=$(dd if=/proc/$1/pagemap bs=8 skip=$(($2 / 4096)) count=1 2>/dev/null | od -An -tx8 | tr -d ' ')
-	[ -n "$e" ] || fail "cannot read /proc/$1/pagemap"
-	if [ $((0x$e >> 63 & 1)) = 1 ]; then printf '0x%x\n' $((0x$e & ((1 << 55) - 1))); else echo absent; fi
-}
+addr_of() { mk_addr /tmp/serve.out "$1"; }
 
 echo "--- the CLI, from another process"
 levels=$(ptscope -j info | jq -r .paging_levels)
@@ -74,11 +65,10 @@ expect_eq "uid 1000 on root's process: status" 1 "$?"
 grep -q "permission denied" /tmp/u.out || fail "no permission message: $(cat /tmp/u.out)"
 cat /tmp/u.out
 
-$U memkinds serve > /tmp/userv.out &
-usrv=$!
+memkinds_serve /tmp/userv.out $U
+usrv=$MK_PID
 trap 'kill $srv $usrv 2>/dev/null' EXIT
-for i in $(seq 1 100); do grep -q '^ready$' /tmp/userv.out && break; sleep 0.1; done
-a=$(sed -n 's/^anon-written //p' /tmp/userv.out)
+a=$(mk_addr /tmp/userv.out anon-written)
 $U ptscope -j xlate $usrv $a > /tmp/u.json || fail "uid 1000 on its own process failed: $(cat /tmp/u.json)"
 expect_eq "own process: pfn hidden" 0x0 "$(jq -r .leaf.pfn /tmp/u.json)"
 expect_eq "own process: table addresses hidden" 0x0 "$(jq -r '[.levels[].table_phys] | unique | join(",")' /tmp/u.json)"

@@ -7,14 +7,12 @@ F=/sys/kernel/debug/ptscope/xlate
 expect_eq "xlate control file mode" 600 "$(stat -c %a $F)"
 grep -q '^error: write "PID ADDR" to this file first$' $F || fail "fresh file: $(cat $F)"
 
-memkinds serve > /tmp/serve.out &
-srv=$!
+memkinds_serve /tmp/serve.out
+srv=$MK_PID
 trap 'kill $srv 2>/dev/null' EXIT
-for i in $(seq 1 100); do grep -q '^ready$' /tmp/serve.out && break; sleep 0.1; done
-grep -q '^ready$' /tmp/serve.out || fail "memkinds serve did not start"
 
 for kind in anon-written anon-untouched anon-thp file-private; do
-	a=$(sed -n "s/^$kind //p" /tmp/serve.out)
+	a=$(mk_addr /tmp/serve.out $kind)
 	echo "$srv $a" > $F || fail "write '$srv $a' refused"
 	cat $F > /tmp/d.txt
 	cat /tmp/d.txt
@@ -27,7 +25,7 @@ for kind in anon-written anon-untouched anon-thp file-private; do
 done
 
 # Decimal addresses work too; bad writes are refused with EINVAL.
-a=$(sed -n "s/^anon-written //p" /tmp/serve.out)
+a=$(mk_addr /tmp/serve.out anon-written)
 echo "$srv $((a))" > $F || fail "decimal address refused"
 grep -q "^addr: $a\$" $F || fail "decimal address not taken: $(cat $F)"
 for bad in "" "$srv" "x 0x1000" "$srv 0x1000 extra" "$srv 0xzz" "-1 0x1000"; do

@@ -4,16 +4,10 @@
 . /tests/lib.sh
 load_ptscope
 
-memkinds serve > /tmp/serve.out &
-srv=$!
+memkinds_serve /tmp/serve.out
+srv=$MK_PID
 trap 'kill $srv 2>/dev/null' EXIT
-for i in $(seq 1 100); do grep -q '^ready$' /tmp/serve.out && break; sleep 0.1; done
-grep -q '^ready$' /tmp/serve.out || fail "memkinds serve did not start"
-addr_of() { sed -n "s/^$1 //p" /tmp/serve.out; }
-pagemap_pfn() {
-	e=$(dd if=/proc/$1/pagemap bs=8 skip=$(($2 / 4096)) count=1 2>/dev/null | od -An -tx8 | tr -d ' ')
-	if [ $((0x$e >> 63 & 1)) = 1 ]; then printf '0x%x\n' $((0x$e & ((1 << 55) - 1))); else echo absent; fi
-}
+addr_of() { mk_addr /tmp/serve.out "$1"; }
 
 echo "--- whole address space, runs"
 ptscope -j walk $srv > /tmp/all.json || fail "walk failed: $(head -c 300 /tmp/all.json)"
@@ -58,10 +52,9 @@ echo "--- unprivileged"
 U="/usr/local/bin/setpriv --reuid=1000 --regid=1000 --clear-groups"
 $U ptscope walk $srv > /tmp/u.out 2>&1 && fail "uid 1000 walked root's process"
 grep -q "permission denied" /tmp/u.out || fail "no permission message: $(cat /tmp/u.out)"
-$U memkinds serve > /tmp/userv.out &
-usrv=$!
+memkinds_serve /tmp/userv.out $U
+usrv=$MK_PID
 trap 'kill $srv $usrv 2>/dev/null' EXIT
-for i in $(seq 1 100); do grep -q '^ready$' /tmp/userv.out && break; sleep 0.1; done
 $U ptscope -j walk --present $usrv > /tmp/u.json || fail "uid 1000 on its own process failed"
 expect_eq "own process: every pfn hidden" 0x0 "$(jq -r '[.records[].pfn] | unique | join(",")' /tmp/u.json)"
 

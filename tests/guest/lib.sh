@@ -24,3 +24,35 @@ expect_eq() {
 debugfs_info() {
 	sed -n "s/^$1: //p" /sys/kernel/debug/ptscope/info
 }
+
+# memkinds_serve OUT [WRAPPER...]: start "memkinds serve" in the background
+# (under WRAPPER, e.g. setpriv), wait for its "ready" line in OUT and leave
+# its pid in MK_PID.
+memkinds_serve() {
+	mk_out=$1
+	shift
+	"$@" memkinds serve > "$mk_out" &
+	MK_PID=$!
+	for i in $(seq 1 100); do
+		grep -q '^ready$' "$mk_out" && return 0
+		sleep 0.1
+	done
+	fail "memkinds serve did not start"
+}
+
+# mk_addr OUT NAME: the address memkinds printed for memory kind NAME.
+mk_addr() {
+	sed -n "s/^$2 //p" "$1"
+}
+
+# pagemap_pfn PID ADDR: the PFN /proc/PID/pagemap gives for ADDR, as 0x...,
+# or "absent" when the page is not present.
+pagemap_pfn() {
+	e=$(dd if=/proc/$1/pagemap bs=8 skip=$(($2 / 4096)) count=1 2>/dev/null | od -An -tx8 | tr -d ' ')
+	[ -n "$e" ] || fail "cannot read /proc/$1/pagemap"
+	if [ $((0x$e >> 63 & 1)) = 1 ]; then
+		printf '0x%x\n' $((0x$e & ((1 << 55) - 1)))
+	else
+		echo absent
+	fi
+}
