@@ -11,5 +11,19 @@ echo "\$ insmod ptscope.ko"
 load_ptscope
 echo
 show ptscope info
-show ptscope -p info
 show cat /sys/kernel/debug/ptscope/info
+
+# A live process with memory of many kinds (tests/prog/memkinds.c).
+memkinds_serve /tmp/serve.out
+pid=$MK_PID
+a=$(mk_addr /tmp/serve.out anon-written)
+echo "--- a live process: memkinds, pid $pid"
+echo
+echo "\$ ptscope maps $pid | head -n 12"
+ptscope maps $pid | head -n 12
+echo
+show ptscope walk $pid $a+16K
+show ptscope xlate $pid $a
+t=$(mk_addr /tmp/serve.out anon-thp)
+show ptscope walk --huge $pid $t+2M
+kill $pid
