@@ -335,6 +335,35 @@ cancel:
 	return -EMSGSIZE;
 }
 
+/* NL_SET_ERR_MSG() takes only literals; @msg must be as lasting (static). */
+static void set_static_msg(struct netlink_callback *cb, const char *msg)
+{
+	if (cb->extack)
+		cb->extack->_msg = msg;
+}
+
+/*
+ * How every message of a dump over a target begins: report a refusal that
+ * .start kept, end the dump when all is sent (0), or take a reference on
+ * the address space for this message (1; the caller mmput()s it). A process
+ * that exited meanwhile ends the dump with -ESRCH and @exited as message.
+ */
+static int dump_resume(struct netlink_callback *cb, struct walk_cursor *c,
+		       const char *exited)
+{
+	if (c->err) {
+		set_static_msg(cb, c->err_msg);
+		return c->err;
+	}
+	if (c->next >= c->end)
+		return 0;
+	if (!mmget_not_zero(c->mm)) {
+		set_static_msg(cb, exited);
+		return -ESRCH;
+	}
+	return 1;
+}
+
 static int ptscope_nl_walk_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	struct walk_cursor *c = (struct walk_cursor *)cb->ctx;
@@ -351,18 +380,9 @@ static int ptscope_nl_walk_dumpit(struct sk_buff *skb, struct netlink_callback *
 	void *hdr;
 	int ret;
 
-	if (c->err) {
-		/* NL_SET_ERR_MSG() takes only literals; this one is static too. */
-		if (cb->extack)
-			cb->extack->_msg = c->err_msg;
-		return c->err;
-	}
-	if (c->next >= c->end)
-		return 0;	/* everything sent: NLMSG_DONE */
-	if (!mmget_not_zero(c->mm)) {
-		NL_SET_ERR_MSG(cb->extack, "the process exited during the walk");
-		return -ESRCH;
-	}
+	ret = dump_resume(cb, c, "the process exited during the walk");
+	if (ret <= 0)
+		return ret;
 	hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid, cb->nlh->nlmsg_seq,
 			  &ptscope_genl_family, NLM_F_MULTI, PTSCOPE_CMD_WALK);
 	if (!hdr) {
@@ -425,19 +445,12 @@ static int ptscope_nl_vmas_dumpit(struct sk_buff *skb, struct netlink_callback *
 	struct ptscope_vma v;
 	char *name;
 	void *hdr;
-	int ret = 0;
+	int ret;
 
-	if (c->err) {
-		if (cb->extack)
-			cb->extack->_msg = c->err_msg;	/* static, see walk start */
-		return c->err;
-	}
-	if (c->next >= c->end)
-		return 0;
-	if (!mmget_not_zero(c->mm)) {
-		NL_SET_ERR_MSG(cb->extack, "the process exited while its maps were read");
-		return -ESRCH;
-	}
+	ret = dump_resume(cb, c, "the process exited while its maps were read");
+	if (ret <= 0)
+		return ret;
+	ret = 0;
 	name = kmalloc(PATH_MAX, GFP_KERNEL);
 	hdr = name ? genlmsg_put(skb, NETLINK_CB(cb->skb).portid, cb->nlh->nlmsg_seq,
 				 &ptscope_genl_family, NLM_F_MULTI, PTSCOPE_CMD_GET_VMAS) : NULL;

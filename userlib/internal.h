@@ -3,6 +3,7 @@
 #ifndef LIBPTSCOPE_INTERNAL_H
 #define LIBPTSCOPE_INTERNAL_H
 
+#include <netlink/attr.h>
 #include <netlink/msg.h>
 
 #include "libptscope.h"
@@ -39,8 +40,24 @@ const char *pts_extack_msg(const struct nlmsghdr *nlh);
 int pts_parse_info(struct nlmsghdr *nlh, struct ptscope_info *info);
 int pts_parse_xlate(struct nlmsghdr *nlh, struct ptscope_xlate *x);
 
-/* Call @fn for each PTSCOPE_A_PAGE record of a WALK message. */
-int pts_parse_walk_msg(struct nlmsghdr *nlh, ptscope_page_fn fn, void *arg);
+/*
+ * Call @fn for each top-level attribute of @type in a genetlink message
+ * (records of a dump); others, unknown to this library, are skipped. Stops
+ * at the first non-zero return and returns it.
+ */
+int pts_for_each_attr(struct nlmsghdr *nlh, int type,
+		      int (*fn)(struct nlattr *a, void *arg), void *arg);
+
+/* An optional attribute's value, 0 when absent. */
+static inline uint64_t pts_attr_u64(struct nlattr **tb, int type)
+{
+	return tb[type] ? nla_get_u64(tb[type]) : 0;
+}
+
+static inline uint32_t pts_attr_u32(struct nlattr **tb, int type)
+{
+	return tb[type] ? nla_get_u32(tb[type]) : 0;
+}
 
 /* The name at @i of a fixed table, or NULL past its end. */
 #define PTS_NAME(table, i) \

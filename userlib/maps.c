@@ -37,11 +37,6 @@ static struct nla_policy vma_policy[PTSCOPE_A_VMA_MAX + 1] = {
 	[PTSCOPE_A_VMA_SOFT_DIRTY] = { .type = NLA_U64 },
 };
 
-static uint64_t get_u64(struct nlattr **tb, int type)
-{
-	return tb[type] ? nla_get_u64(tb[type]) : 0;
-}
-
 static int parse_vma(struct nlattr *nest, struct ptscope_vma *v)
 {
 	struct nlattr *tb[PTSCOPE_A_VMA_MAX + 1];
@@ -51,19 +46,19 @@ static int parse_vma(struct nlattr *nest, struct ptscope_vma *v)
 	    !tb[PTSCOPE_A_VMA_BACKING] || !tb[PTSCOPE_A_VMA_NAME])
 		return pts_fail(-EPROTO, "malformed VMA record in GET_VMAS reply");
 	memset(v, 0, sizeof(*v));
-	v->start = get_u64(tb, PTSCOPE_A_VMA_START);
-	v->end = get_u64(tb, PTSCOPE_A_VMA_END);
-	v->flags = get_u64(tb, PTSCOPE_A_VMA_FLAGS);
-	v->pgoff = get_u64(tb, PTSCOPE_A_VMA_PGOFF);
-	v->inode = get_u64(tb, PTSCOPE_A_VMA_INODE);
+	v->start = pts_attr_u64(tb, PTSCOPE_A_VMA_START);
+	v->end = pts_attr_u64(tb, PTSCOPE_A_VMA_END);
+	v->flags = pts_attr_u64(tb, PTSCOPE_A_VMA_FLAGS);
+	v->pgoff = pts_attr_u64(tb, PTSCOPE_A_VMA_PGOFF);
+	v->inode = pts_attr_u64(tb, PTSCOPE_A_VMA_INODE);
 	v->backing = nla_get_u32(tb[PTSCOPE_A_VMA_BACKING]);
 	v->name = nla_data(tb[PTSCOPE_A_VMA_NAME]);
-	v->present = get_u64(tb, PTSCOPE_A_VMA_PRESENT);
-	v->zero = get_u64(tb, PTSCOPE_A_VMA_ZERO);
-	v->swapped = get_u64(tb, PTSCOPE_A_VMA_SWAPPED);
-	v->huge = get_u64(tb, PTSCOPE_A_VMA_HUGE);
-	v->dirty = get_u64(tb, PTSCOPE_A_VMA_DIRTY);
-	v->soft_dirty = get_u64(tb, PTSCOPE_A_VMA_SOFT_DIRTY);
+	v->present = pts_attr_u64(tb, PTSCOPE_A_VMA_PRESENT);
+	v->zero = pts_attr_u64(tb, PTSCOPE_A_VMA_ZERO);
+	v->swapped = pts_attr_u64(tb, PTSCOPE_A_VMA_SWAPPED);
+	v->huge = pts_attr_u64(tb, PTSCOPE_A_VMA_HUGE);
+	v->dirty = pts_attr_u64(tb, PTSCOPE_A_VMA_DIRTY);
+	v->soft_dirty = pts_attr_u64(tb, PTSCOPE_A_VMA_SOFT_DIRTY);
 	return 0;
 }
 
@@ -72,24 +67,18 @@ struct maps_ctx {
 	void *arg;
 };
 
-static int on_maps_msg(struct nlmsghdr *nlh, void *arg)
+static int on_vma(struct nlattr *a, void *arg)
 {
 	struct maps_ctx *c = arg;
 	struct ptscope_vma v;
-	struct nlattr *a;
-	int rem, ret;
+	int ret = parse_vma(a, &v);
 
-	nla_for_each_attr(a, genlmsg_attrdata(nlmsg_data(nlh), 0),
-			  genlmsg_attrlen(nlmsg_data(nlh), 0), rem) {
-		if (nla_type(a) != PTSCOPE_A_VMA)
-			continue;	/* unknown to this library: skip */
-		ret = parse_vma(a, &v);
-		if (!ret)
-			ret = c->fn(&v, c->arg);
-		if (ret)
-			return ret;
-	}
-	return 0;
+	return ret ? ret : c->fn(&v, c->arg);
+}
+
+static int on_maps_msg(struct nlmsghdr *nlh, void *arg)
+{
+	return pts_for_each_attr(nlh, PTSCOPE_A_VMA, on_vma, arg);
 }
 
 int ptscope_maps(struct ptscope *h, uint32_t pid, ptscope_vma_fn fn, void *arg)

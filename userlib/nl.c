@@ -270,6 +270,23 @@ out:
 	return t.err;
 }
 
+int pts_for_each_attr(struct nlmsghdr *nlh, int type,
+		      int (*fn)(struct nlattr *a, void *arg), void *arg)
+{
+	struct nlattr *a;
+	int rem, ret;
+
+	nla_for_each_attr(a, genlmsg_attrdata(nlmsg_data(nlh), 0),
+			  genlmsg_attrlen(nlmsg_data(nlh), 0), rem) {
+		if (nla_type(a) != type)
+			continue;
+		ret = fn(a, arg);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
 const char *ptscope_lib_version(void)
 {
 	return PTSCOPE_VERSION;

@@ -50,16 +50,6 @@ static struct nla_policy page_policy[PTSCOPE_A_PAGE_MAX + 1] = {
 	[PTSCOPE_A_PAGE_SWAP_OFFSET] = { .type = NLA_U64 },
 };
 
-static uint64_t get_u64(struct nlattr **tb, int type)
-{
-	return tb[type] ? nla_get_u64(tb[type]) : 0;
-}
-
-static uint32_t get_u32(struct nlattr **tb, int type)
-{
-	return tb[type] ? nla_get_u32(tb[type]) : 0;
-}
-
 static int parse_page(struct nlattr *nest, struct ptscope_page *pg)
 {
 	struct nlattr *tb[PTSCOPE_A_PAGE_MAX + 1];
@@ -70,41 +60,22 @@ static int parse_page(struct nlattr *nest, struct ptscope_page *pg)
 	    !tb[PTSCOPE_A_PAGE_ENTRY] || !tb[PTSCOPE_A_PAGE_FLAGS])
 		return pts_fail(-EPROTO, "malformed page record in WALK reply");
 	memset(pg, 0, sizeof(*pg));
-	pg->addr = get_u64(tb, PTSCOPE_A_PAGE_ADDR);
-	pg->nr_pages = get_u64(tb, PTSCOPE_A_PAGE_NR_PAGES);
-	pg->level = get_u32(tb, PTSCOPE_A_PAGE_LEVEL);
-	pg->state = get_u32(tb, PTSCOPE_A_PAGE_STATE);
-	pg->entry = get_u64(tb, PTSCOPE_A_PAGE_ENTRY);
-	pg->flags = get_u64(tb, PTSCOPE_A_PAGE_FLAGS);
+	pg->addr = pts_attr_u64(tb, PTSCOPE_A_PAGE_ADDR);
+	pg->nr_pages = pts_attr_u64(tb, PTSCOPE_A_PAGE_NR_PAGES);
+	pg->level = pts_attr_u32(tb, PTSCOPE_A_PAGE_LEVEL);
+	pg->state = pts_attr_u32(tb, PTSCOPE_A_PAGE_STATE);
+	pg->entry = pts_attr_u64(tb, PTSCOPE_A_PAGE_ENTRY);
+	pg->flags = pts_attr_u64(tb, PTSCOPE_A_PAGE_FLAGS);
 	pg->has_pfn = tb[PTSCOPE_A_PAGE_PFN] != NULL;
-	pg->pfn = get_u64(tb, PTSCOPE_A_PAGE_PFN);
-	pg->cache = get_u32(tb, PTSCOPE_A_PAGE_CACHE);
-	pg->kind = get_u32(tb, PTSCOPE_A_PAGE_KIND);
-	pg->pflags = get_u32(tb, PTSCOPE_A_PAGE_PFLAGS);
+	pg->pfn = pts_attr_u64(tb, PTSCOPE_A_PAGE_PFN);
+	pg->cache = pts_attr_u32(tb, PTSCOPE_A_PAGE_CACHE);
+	pg->kind = pts_attr_u32(tb, PTSCOPE_A_PAGE_KIND);
+	pg->pflags = pts_attr_u32(tb, PTSCOPE_A_PAGE_PFLAGS);
 	pg->has_page = tb[PTSCOPE_A_PAGE_MAPCOUNT] != NULL;
-	pg->mapcount = get_u32(tb, PTSCOPE_A_PAGE_MAPCOUNT);
-	pg->refcount = get_u32(tb, PTSCOPE_A_PAGE_REFCOUNT);
-	pg->swap_type = get_u32(tb, PTSCOPE_A_PAGE_SWAP_TYPE);
-	pg->swap_offset = get_u64(tb, PTSCOPE_A_PAGE_SWAP_OFFSET);
-	return 0;
-}
-
-int pts_parse_walk_msg(struct nlmsghdr *nlh, ptscope_page_fn fn, void *arg)
-{
-	struct ptscope_page pg;
-	struct nlattr *a;
-	int rem, ret;
-
-	nla_for_each_attr(a, genlmsg_attrdata(nlmsg_data(nlh), 0),
-			  genlmsg_attrlen(nlmsg_data(nlh), 0), rem) {
-		if (nla_type(a) != PTSCOPE_A_PAGE)
-			continue;	/* unknown to this library: skip */
-		ret = parse_page(a, &pg);
-		if (!ret)
-			ret = fn(&pg, arg);
-		if (ret)
-			return ret;
-	}
+	pg->mapcount = pts_attr_u32(tb, PTSCOPE_A_PAGE_MAPCOUNT);
+	pg->refcount = pts_attr_u32(tb, PTSCOPE_A_PAGE_REFCOUNT);
+	pg->swap_type = pts_attr_u32(tb, PTSCOPE_A_PAGE_SWAP_TYPE);
+	pg->swap_offset = pts_attr_u64(tb, PTSCOPE_A_PAGE_SWAP_OFFSET);
 	return 0;
 }
 
@@ -113,11 +84,18 @@ struct walk_ctx {
 	void *arg;
 };
 
-static int on_walk_msg(struct nlmsghdr *nlh, void *arg)
+static int on_page(struct nlattr *a, void *arg)
 {
 	struct walk_ctx *c = arg;
+	struct ptscope_page pg;
+	int ret = parse_page(a, &pg);
 
-	return pts_parse_walk_msg(nlh, c->fn, c->arg);
+	return ret ? ret : c->fn(&pg, c->arg);
+}
+
+static int on_walk_msg(struct nlmsghdr *nlh, void *arg)
+{
+	return pts_for_each_attr(nlh, PTSCOPE_A_PAGE, on_page, arg);
 }
 
 int ptscope_walk(struct ptscope *h, uint32_t pid, uint64_t start, uint64_t end,

@@ -80,16 +80,6 @@ ptscope -j xlate $usrv $a > /tmp/r.json
 expect_eq "root sees the frame of that page" "$(pagemap_pfn $usrv $a)" "$(jq -r .leaf.pfn /tmp/r.json)"
 
 echo "--- bad input"
-# xerr DESCRIPTION STATUS REGEX ARGS...
-xerr() {
-	d=$1 want=$2 re=$3
-	shift 3
-	out=$(ptscope "$@" 2>&1)
-	rc=$?
-	echo "ptscope $*: $rc: $out"
-	[ "$rc" = "$want" ] || fail "$d: status $rc, want $want"
-	echo "$out" | grep -Eq "$re" || fail "$d: message does not match /$re/"
-}
 xerr "no such pid" 1 "no (process with pid 4000000|such process)" xlate 4000000 0x1000
 xerr "kernel thread" 1 "kernel thread" xlate 2 0x1000
 xerr "address beyond user space" 1 "beyond the user address space" xlate $srv 0xffffffffff600000

@@ -59,15 +59,6 @@ $U ptscope -j walk --present $usrv > /tmp/u.json || fail "uid 1000 on its own pr
 expect_eq "own process: every pfn hidden" 0x0 "$(jq -r '[.records[].pfn] | unique | join(",")' /tmp/u.json)"
 
 echo "--- bad input"
-xerr() {
-	d=$1 want=$2 re=$3
-	shift 3
-	out=$(ptscope "$@" 2>&1)
-	rc=$?
-	echo "ptscope $*: $rc: $out"
-	[ "$rc" = "$want" ] || fail "$d: status $rc, want $want"
-	echo "$out" | grep -Eq "$re" || fail "$d: message does not match /$re/"
-}
 xerr "end beyond user space" 1 "end is beyond the user address space" walk $srv 0x1000-0xffffffffffffffff
 xerr "JSON error form" 1 '^\{"error":"end is beyond' -j walk $srv 0x1000-0xffffffffffffffff
 xerr "no such pid" 1 "no (process with pid 4000000|such process)" walk 4000000

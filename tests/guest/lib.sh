@@ -56,3 +56,15 @@ pagemap_pfn() {
 		echo absent
 	fi
 }
+
+# xerr DESCRIPTION STATUS REGEX ARGS...: "ptscope ARGS" must exit with
+# STATUS and print a message matching the extended regex REGEX.
+xerr() {
+	d=$1 want=$2 re=$3
+	shift 3
+	out=$(ptscope "$@" 2>&1)
+	rc=$?
+	echo "ptscope $*: $rc: $out"
+	[ "$rc" = "$want" ] || fail "$d: status $rc, want $want"
+	echo "$out" | grep -Eq "$re" || fail "$d: message does not match /$re/"
+}
