@@ -174,6 +174,7 @@ void __init ptscope_debugfs_init(void)
 		return;
 	debugfs_create_file("info", 0444, ptscope_debugfs_dir, NULL, &info_fops);
 	debugfs_create_file("xlate", 0600, ptscope_debugfs_dir, NULL, &xlate_fops);
+	ptscope_debugfs_dump_init(ptscope_debugfs_dir);
 }
 
 void ptscope_debugfs_exit(void)

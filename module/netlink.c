@@ -380,7 +380,7 @@ static int ptscope_nl_walk_dumpit(struct sk_buff *skb, struct netlink_callback *
 	void *hdr;
 	int ret;
 
-	ret = dump_resume(cb, c, "the process exited during the walk");
+	ret = dump_resume(cb, c, PTSCOPE_MSG_GONE_WALK);
 	if (ret <= 0)
 		return ret;
 	hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid, cb->nlh->nlmsg_seq,
@@ -447,7 +447,7 @@ static int ptscope_nl_vmas_dumpit(struct sk_buff *skb, struct netlink_callback *
 	void *hdr;
 	int ret;
 
-	ret = dump_resume(cb, c, "the process exited while its maps were read");
+	ret = dump_resume(cb, c, PTSCOPE_MSG_GONE_MAPS);
 	if (ret <= 0)
 		return ret;
 	ret = 0;

@@ -36,6 +36,9 @@ void ptscope_target_put(struct ptscope_target *t);
 
 /* Why a walk gave up: a PMD that kept changing under it. */
 #define PTSCOPE_MSG_UNSETTLED "page tables kept changing during the walk; try again"
+/* Why a dump ended early: its address space is gone. */
+#define PTSCOPE_MSG_GONE_WALK "the process exited or called exec during the walk"
+#define PTSCOPE_MSG_GONE_MAPS "the process exited or called exec while its maps were read"
 
 struct ptscope_xlate_level {
 	u32 level;		/* enum ptscope_level */
@@ -131,5 +134,7 @@ void ptscope_netlink_exit(void);
 
 void ptscope_debugfs_init(void);
 void ptscope_debugfs_exit(void);
+struct dentry;
+void ptscope_debugfs_dump_init(struct dentry *dir);
 
 #endif

@@ -80,6 +80,23 @@ kill -9 $hog
 wait $reader
 echo "records before the exit: $(jq '.records | length' /tmp/hog.json), error: $(jq -r .error /tmp/hog.json)"
 expect_eq "status after the target died" 1 "$(cat /tmp/hog.rc)"
-expect_eq "error names the exit" "the process exited during the walk" "$(jq -r .error /tmp/hog.json)"
+expect_eq "error names the exit" "the process exited or called exec during the walk" "$(jq -r .error /tmp/hog.json)"
 [ "$(jq '.records | length' /tmp/hog.json)" -gt 0 ] || fail "no records before the exit"
+
+echo "--- the target calls exec half-way through its walk"
+memkinds hog 48 > /tmp/hog.out &
+hog=$!
+for i in $(seq 1 200); do grep -q '^ready$' /tmp/hog.out && break; sleep 0.1; done
+{ ptscope -j walk --pages $hog; echo $? > /tmp/hog.rc; } | { sleep 2; cat > /tmp/hog.json; } &
+reader=$!
+sleep 0.5
+kill -USR1 $hog
+wait $reader
+expect_eq "status after the exec" 1 "$(cat /tmp/hog.rc)"
+expect_eq "error names the exec" "the process exited or called exec during the walk" \
+	"$(jq -r .error /tmp/hog.json)"
+kill -0 $hog || fail "the target did not survive its exec"
+ptscope -j walk $hog > /tmp/after.json || fail "walk of the new image failed"
+echo "ok: the new image walks: $(jq .summary.pages /tmp/after.json) pages"
+kill $hog
 true

@@ -11,6 +11,8 @@
  *                      then wait for a signal (for tests from outside)
  *   memkinds hog MB    only MB MiB of written anonymous memory, then "ready"
  *                      and wait (a large target for walks)
+ * While serving, SIGTERM or SIGINT ends the process and SIGUSR1 makes it
+ * exec "memkinds hog 1" (a new address space under the same pid).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -675,12 +677,19 @@ static void serve(void)
 	sigemptyset(&set);
 	sigaddset(&set, SIGTERM);
 	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGUSR1);
 	sigprocmask(SIG_BLOCK, &set, NULL);
 	for (k = 0; k < nkinds; k++)
 		printf("%s 0x%llx\n", kinds[k].name, (unsigned long long)(uintptr_t)kinds[k].addr);
 	printf("ready\n");
 	fflush(stdout);
 	sigwait(&set, &sig);
+	if (sig == SIGUSR1) {
+		sigprocmask(SIG_UNBLOCK, &set, NULL);
+		execl("/proc/self/exe", "memkinds", "hog", "1", (char *)NULL);
+		perror("memkinds: exec");
+		exit(2);
+	}
 }
 
 int main(int argc, char **argv)
