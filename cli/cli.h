@@ -47,6 +47,22 @@ int cli_parse_addr(const char *s, uint64_t *addr, char *err, size_t errlen);
  */
 int cli_parse_range(const char *s, uint64_t *start, uint64_t *end, char *err, size_t errlen);
 
+/*
+ * A place named instead of an address: a mapping's name ("[heap]", "libc",
+ * a path; see ptscope_find_mapping()) and an optional "+N" after it.
+ */
+struct cli_place {
+	char name[4096];
+	uint64_t off;
+	bool has_off;
+};
+
+/*
+ * 1 with @p filled if @s names a place (does not begin with a digit), 0 if
+ * it is a number for cli_parse_addr() or cli_parse_range().
+ */
+int cli_parse_place(const char *s, struct cli_place *p);
+
 struct cli_command {
 	const char *name;
 	const char *summary;	/* one line for the help */

@@ -147,8 +147,10 @@ static int on_record(const struct ptscope_page *pg, void *arg)
 
 int cmd_walk(const struct cli_args *a)
 {
+	static struct cli_place where;
 	struct walk_out o = { .a = a };
 	uint64_t start = 0, end = 0;
+	int place;
 	unsigned int flags = 0;
 	struct ptscope *h;
 	char err[256];
@@ -159,9 +161,15 @@ int cmd_walk(const struct cli_args *a)
 		cli_error(a, "walk needs PID and at most one RANGE (see 'ptscope help walk')");
 		return EXIT_USAGE;
 	}
+	place = a->argc == 2 && cli_parse_place(a->argv[1], &where);
 	if (cli_parse_pid(a->argv[0], &pid, err, sizeof(err)) ||
-	    (a->argc == 2 && cli_parse_range(a->argv[1], &start, &end, err, sizeof(err)))) {
+	    (a->argc == 2 && !place &&
+	     cli_parse_range(a->argv[1], &start, &end, err, sizeof(err)))) {
 		cli_error(a, "%s", err);
+		return EXIT_USAGE;
+	}
+	if (place && where.has_off && !where.off) {
+		cli_error(a, "'%s': the length must be above 0", a->argv[1]);
 		return EXIT_USAGE;
 	}
 	if (!a->pages)
@@ -172,6 +180,15 @@ int cmd_walk(const struct cli_args *a)
 		cli_error(a, "%s", ptscope_errmsg());
 		return EXIT_RUNTIME;
 	}
+
+	/* A place means the whole mapping, or its first N bytes with "+N". */
+	if (place && ptscope_find_mapping(h, pid, where.name, &start, &end)) {
+		cli_error(a, "%s", ptscope_errmsg());
+		ptscope_close(h);
+		return EXIT_RUNTIME;
+	}
+	if (place && where.has_off)
+		end = start + where.off < start ? UINT64_MAX : start + where.off;
 
 	o.pid = pid;
 	ret = ptscope_walk(h, pid, start, end, flags, on_record, &o);

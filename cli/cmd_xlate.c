@@ -104,22 +104,28 @@ static void print_json(const struct cli_args *a, uint32_t pid, const struct ptsc
 
 int cmd_xlate(const struct cli_args *a)
 {
+	static struct cli_place where;
 	struct ptscope_xlate x;
+	uint64_t addr = 0, end;
 	struct ptscope *h;
 	char err[256];
-	uint64_t addr;
 	uint32_t pid;
+	int place;
 
 	if (a->argc != 2) {
 		cli_error(a, "xlate needs PID and ADDR (see 'ptscope help xlate')");
 		return EXIT_USAGE;
 	}
+	place = cli_parse_place(a->argv[1], &where);
 	if (cli_parse_pid(a->argv[0], &pid, err, sizeof(err)) ||
-	    cli_parse_addr(a->argv[1], &addr, err, sizeof(err))) {
+	    (!place && cli_parse_addr(a->argv[1], &addr, err, sizeof(err)))) {
 		cli_error(a, "%s", err);
 		return EXIT_USAGE;
 	}
-	if (ptscope_open(&h) || ptscope_xlate(h, pid, addr, &x)) {
+	/* A place means its first byte, or N bytes into it with "+N". */
+	if (ptscope_open(&h) ||
+	    (place && ptscope_find_mapping(h, pid, where.name, &addr, &end)) ||
+	    ptscope_xlate(h, pid, addr + where.off, &x)) {
 		cli_error(a, "%s", ptscope_errmsg());
 		ptscope_close(h);
 		return EXIT_RUNTIME;

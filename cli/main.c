@@ -68,6 +68,9 @@ static void print_usage(FILE *out)
 	      "  --huge          only pages mapped by PMD or PUD leaves\n"
 	      "\nPID is a number or 'self'. RANGE is ADDR, ADDR-END or ADDR+LEN (hex with 0x,\n"
 	      "or decimal with an optional K, M, G or T suffix); walk's default is all of it.\n"
+	      "A mapping's name may stand for ADDR or RANGE: [heap], [stack], [vdso], a path,\n"
+	      "a file name or its start (libc); NAME+N is N bytes into it (xlate) or its\n"
+	      "first N bytes (walk).\n"
 	      "\nExit status: 0 success, 1 the request failed, 2 usage error.\n"
 	      "See ptscope(8).\n", out);
 }

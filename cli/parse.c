@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* Parsing of command arguments: PIDs and addresses. */
+/* Parsing of command arguments: PIDs, addresses and places. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -107,4 +107,24 @@ bad:
 	snprintf(err, errlen, "'%s' is not a range (ADDR, ADDR-END or ADDR+LEN; "
 		 "hex with 0x or decimal, LEN may end in K, M, G or T)", s);
 	return -1;
+}
+
+int cli_parse_place(const char *s, struct cli_place *p)
+{
+	const char *plus = strrchr(s, '+');
+	size_t len = strlen(s);
+
+	if (!*s || (s[0] >= '0' && s[0] <= '9') || s[0] == '-' || s[0] == '+' || s[0] == ' ')
+		return 0;
+	memset(p, 0, sizeof(*p));
+	/* "libstdc++.so.6" is a name; "[heap]+16K" a name and a number. */
+	if (plus && plus > s && !parse_size(plus + 1, s + len, &p->off)) {
+		p->has_off = true;
+		len = (size_t)(plus - s);
+	}
+	if (len >= sizeof(p->name))
+		len = sizeof(p->name) - 1;
+	memcpy(p->name, s, len);
+	p->name[len] = '\0';
+	return 1;
 }

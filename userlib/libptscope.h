@@ -133,6 +133,18 @@ PTSCOPE_API int ptscope_walk(struct ptscope *handle, uint32_t pid, uint64_t star
 PTSCOPE_API int ptscope_maps(struct ptscope *handle, uint32_t pid, ptscope_vma_fn fn,
 			     void *arg);
 
+/*
+ * The address range of the mapping process @pid knows as @place: a
+ * bracketed name as maps shows it ("[heap]", "[stack]", "[vdso]",
+ * "[anon:NAME]"), a file's full path, its file name ("libc.so.6"), or the
+ * start of a file name up to a '.' or '-' ("libc"). All VMAs with that name
+ * count, so a library's range spans its text and data. Returns 0 with
+ * [*start, *end), -ENOENT if nothing matches, -EINVAL if @place names more
+ * than one file, or an error as ptscope_maps().
+ */
+PTSCOPE_API int ptscope_find_mapping(struct ptscope *handle, uint32_t pid, const char *place,
+				     uint64_t *start, uint64_t *end);
+
 PTSCOPE_API const char *ptscope_vma_flag_name(unsigned int bit);
 PTSCOPE_API const char *ptscope_backing_name(unsigned int backing);
 

@@ -1,6 +1,12 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
-/* GET_VMAS: stream a process's mappings with their page-table counters. */
+/*
+ * GET_VMAS: stream a process's mappings with their page-table counters,
+ * and find a mapping by the name maps shows for it.
+ */
 #include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <netlink/attr.h>
 #include <netlink/genl/genl.h>
@@ -93,4 +99,70 @@ int ptscope_maps(struct ptscope *h, uint32_t pid, ptscope_vma_fn fn, void *arg)
 		return pts_fail(-ENOMEM, "out of memory");
 	}
 	return pts_transact(h, msg, "GET_VMAS", on_maps_msg, &c);
+}
+
+/* Whether mapping @name answers to @place (see ptscope_find_mapping()). */
+static int place_matches(const char *name, const char *place)
+{
+	const char *base = strrchr(name, '/');
+	size_t len = strlen(place);
+
+	if (!*name)
+		return 0;
+	if (!strcmp(name, place) || place[0] == '[' || place[0] == '/')
+		return !strcmp(name, place);
+	base = base ? base + 1 : name;
+	return !strncmp(base, place, len) &&
+	       (!base[len] || base[len] == '.' || base[len] == '-');
+}
+
+struct find_ctx {
+	const char *place;
+	char found[PATH_MAX];
+	char other[PATH_MAX];	/* a second, different name that matched */
+	uint64_t start, end;
+};
+
+static int on_find_vma(const struct ptscope_vma *v, void *arg)
+{
+	struct find_ctx *c = arg;
+
+	if (!place_matches(v->name, c->place))
+		return 0;
+	if (!c->found[0]) {
+		snprintf(c->found, sizeof(c->found), "%s", v->name);
+		c->start = v->start;
+	} else if (strcmp(c->found, v->name)) {
+		if (!c->other[0])
+			snprintf(c->other, sizeof(c->other), "%s", v->name);
+		return 0;
+	}
+	c->end = v->end;
+	return 0;
+}
+
+int ptscope_find_mapping(struct ptscope *h, uint32_t pid, const char *place,
+			 uint64_t *start, uint64_t *end)
+{
+	struct find_ctx *c;
+	int ret;
+
+	if (!place || !*place)
+		return pts_fail(-EINVAL, "empty mapping name");
+	c = calloc(1, sizeof(*c));
+	if (!c)
+		return pts_fail(-ENOMEM, "out of memory");
+	c->place = place;
+	ret = ptscope_maps(h, pid, on_find_vma, c);
+	if (!ret && !c->found[0])
+		ret = pts_fail(-ENOENT, "no mapping named '%s' in the process", place);
+	else if (!ret && c->other[0])
+		ret = pts_fail(-EINVAL, "'%s' names more than one mapping: %s and %s", place,
+			       c->found, c->other);
+	if (!ret) {
+		*start = c->start;
+		*end = c->end;
+	}
+	free(c);
+	return ret;
 }

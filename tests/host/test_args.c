@@ -143,6 +143,26 @@ int main(void)
 		is_int(cli_parse_range("0+99999999999T", &s0, &e0, err, 256), -1, "suffix overflow refused");
 	}
 
+	{
+		static struct cli_place pl;
+
+		is_int(cli_parse_place("0x1000", &pl), 0, "a number is no place");
+		is_int(cli_parse_place("4096+4K", &pl), 0, "a decimal range is no place");
+		is_int(cli_parse_place("[heap]", &pl), 1, "[heap] is a place");
+		ok(!strcmp(pl.name, "[heap]") && !pl.has_off, "[heap]: name, no offset");
+		is_int(cli_parse_place("[stack]+16K", &pl), 1, "[stack]+16K is a place");
+		ok(!strcmp(pl.name, "[stack]") && pl.has_off && pl.off == 16384,
+		   "[stack]+16K: name and 16384");
+		is_int(cli_parse_place("libstdc++.so.6", &pl), 1, "libstdc++.so.6 is a place");
+		ok(!strcmp(pl.name, "libstdc++.so.6") && !pl.has_off, "a '+' in a name stays in it");
+		is_int(cli_parse_place("libstdc+++0x10", &pl), 1, "libstdc+++0x10");
+		ok(!strcmp(pl.name, "libstdc++") && pl.off == 16, "the last '+N' is the offset");
+		is_int(cli_parse_place("/usr/lib/x.so+0", &pl), 1, "path+0 is a place");
+		ok(pl.has_off && pl.off == 0, "+0 kept for the command to judge");
+		is_int(cli_parse_place("-1", &pl), 0, "a sign is no place");
+		is_int(cli_parse_place("", &pl), 0, "empty is no place");
+	}
+
 	is_int(parse(&a, err, 5, "walk", "--pages", "1", "--present"), 0, "walk options");
 	ok(a.pages && a.only_present && !a.only_swapped && !a.only_huge, "--pages --present set");
 	is_str(cli_walk_option(&a), "--pages", "first walk option named");
