@@ -16,6 +16,9 @@
 #include <linux/pgtable.h>
 #include <linux/rcupdate.h>
 #include <linux/spinlock.h>
+#include <linux/swap.h>
+#include <linux/swapops.h>
+#include <linux/userfaultfd_k.h>
 
 #include "ptscope.h"
 #include "compat.h"
@@ -69,7 +72,8 @@ u64 ptscope_pte_sw_flags(pte_t pte)
 	if (!pte_present(pte)) {
 		if (pte_swp_soft_dirty(pte))
 			f |= PTSCOPE_ENTRY(SOFT_DIRTY);
-		if (pte_swp_uffd_wp(pte))
+		/* A PTE marker keeps uffd-wp in its offset, not in the swap bit. */
+		if (pte_swp_uffd_wp(pte) || pte_marker_entry_uffd_wp(pte_to_swp_entry(pte)))
 			f |= PTSCOPE_ENTRY(UFFD_WP);
 		return f;
 	}

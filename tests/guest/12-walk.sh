@@ -17,6 +17,21 @@ grep -q zram0 /proc/swaps && echo "swap: $(grep zram0 /proc/swaps)"
 # hugetlb pages for the hugetlb kind.
 echo 4 > /proc/sys/vm/nr_hugepages
 echo "hugetlb pages reserved: $(cat /proc/sys/vm/nr_hugepages)"
+# One 1 GiB page: reserved at boot by tests/run (hugepagesz=1G hugepages=1,
+# with --mem 3G); failing that, try at run time.
+G=/sys/kernel/mm/hugepages/hugepages-1048576kB/nr_hugepages
+[ -e $G ] || fail "no 1 GiB hugetlb pages on this kernel"
+[ "$(cat $G)" -gt 0 ] || echo 1 > $G
+[ "$(cat $G)" -gt 0 ] ||
+	fail "no 1 GiB page reserved: boot with hugepagesz=1G hugepages=1 and --mem 3G"
+echo "1 GiB hugetlb pages reserved: $(cat $G)"
+
+# KSM, scanning fast, for the ksm-merged kind (memkinds waits for the merge).
+if [ -e /sys/kernel/mm/ksm/run ]; then
+	echo 1000 > /sys/kernel/mm/ksm/pages_to_scan
+	echo 10 > /sys/kernel/mm/ksm/sleep_millisecs
+	echo 1 > /sys/kernel/mm/ksm/run
+fi
 
 memkinds check > /tmp/check.out
 rc=$?
@@ -30,4 +45,11 @@ fi
 if [ "$(cat /proc/sys/vm/nr_hugepages)" -gt 0 ]; then
 	grep -q "^ok .*hugetlb-2m: walk" /tmp/check.out || fail "hugetlb kind was not checked"
 fi
+[ -e /sys/kernel/mm/ksm/run ] && echo 0 > /sys/kernel/mm/ksm/run
+# Every kind this kernel offers must have been checked, in parent and child.
+for kind in hugetlb-1g anon-soft-dirty anon-uffd-wp memfd-uffd-wp ksm-merged; do
+	grep -q "^ok [0-9]* $kind: walk" /tmp/check.out || fail "$kind was not checked"
+	grep -q "^ok [0-9]* child: $kind: walk" /tmp/check.out || fail "$kind was not checked in the child"
+done
+grep -q "^ok [0-9]* ksm: " /tmp/check.out || fail "no KSM count check"
 true

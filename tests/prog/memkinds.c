@@ -22,7 +22,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/userfaultfd.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "libptscope.h"
@@ -37,7 +42,7 @@ struct kind {
 	size_t len;
 };
 
-static struct kind kinds[32];
+static struct kind kinds[40];
 static int nkinds;
 
 static void add(const char *name, void *addr, size_t len)
@@ -58,6 +63,77 @@ static void *map(size_t len, int prot, int flags, int fd)
 	}
 	return p;
 }
+
+/* Write-protect [p, p + wp_len) of [p, p + len) with userfaultfd; the fd stays open. */
+static int uffd_wp(char *p, size_t len, size_t wp_len, int shmem)
+{
+	struct uffdio_api api = {
+		.api = UFFD_API,
+		.features = shmem ? UFFD_FEATURE_WP_HUGETLBFS_SHMEM : 0,
+	};
+	struct uffdio_register reg = {
+		.range = { (uintptr_t)p, len },
+		.mode = UFFDIO_REGISTER_MODE_WP,
+	};
+	struct uffdio_writeprotect wp = {
+		.range = { (uintptr_t)p, wp_len },
+		.mode = UFFDIO_WRITEPROTECT_MODE_WP,
+	};
+	int fd = (int)syscall(SYS_userfaultfd, O_CLOEXEC | O_NONBLOCK);
+
+	if (fd < 0 || ioctl(fd, UFFDIO_API, &api) || ioctl(fd, UFFDIO_REGISTER, &reg) ||
+	    ioctl(fd, UFFDIO_WRITEPROTECT, &wp)) {
+		printf("# userfaultfd write-protect%s unavailable: %s\n", shmem ? " (shmem)" : "",
+		       strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+static unsigned long read_ulong(const char *path)
+{
+	unsigned long v = 0;
+	FILE *f = fopen(path, "r");
+
+	if (f) {
+		if (fscanf(f, "%lu", &v) != 1)
+			v = 0;
+		fclose(f);
+	}
+	return v;
+}
+
+/*
+ * Pages KSM may merge: with ksmd running (the test starts it), wait until
+ * all of them are merged into one frame, up to 30 s.
+ */
+static void setup_ksm(void)
+{
+	struct timespec tick = { 0, 100 * 1000 * 1000 };
+	size_t i, n = 8;
+	char *p;
+	int t;
+
+	if (read_ulong("/sys/kernel/mm/ksm/run") != 1)
+		return;
+	p = map(n * PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1);
+	for (i = 0; i < n; i++)
+		memset(p + i * PAGE, 0x4b, PAGE);
+	if (madvise(p, n * PAGE, MADV_MERGEABLE)) {
+		printf("# MADV_MERGEABLE: %s\n", strerror(errno));
+		return;
+	}
+	for (t = 0; t < 300 && read_ulong("/proc/self/ksm_merging_pages") < n; t++)
+		nanosleep(&tick, NULL);
+	printf("# ksm: %lu pages merged after %d.%d s\n",
+	       read_ulong("/proc/self/ksm_merging_pages"), t / 10, t % 10);
+	add("ksm-merged", p, n * PAGE);
+}
+
+/* Where setup() put the page to write after clear_refs. */
+static char *soft_dirty_kind;
 
 static void setup(void)
 {
@@ -145,6 +221,14 @@ static void setup(void)
 		add("hugetlb-2m", p, HUGE);
 	}
 
+	/* 1 GiB hugetlb (a PUD leaf), when the test reserved one. */
+	p = mmap(NULL, 1UL << 30, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_HUGETLB | (30 << 26) /* MAP_HUGE_1GB */, -1, 0);
+	if (p != MAP_FAILED) {
+		memset(p, 10, 1UL << 30);
+		add("hugetlb-1g", p, 1UL << 30);
+	}
+
 	/* Read-faulted THP-sized anonymous memory: the huge zero page. */
 	huge = map(2 * HUGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1);
 	huge = (char *)(((uintptr_t)huge + HUGE - 1) & ~(HUGE - 1));
@@ -158,6 +242,38 @@ static void setup(void)
 	madvise(huge, HUGE, MADV_HUGEPAGE);
 	memset(huge, 4, HUGE);
 	add("anon-thp", huge, HUGE);
+
+	/* uffd-wp: anon pages write-protected; shmem pages and PTE markers. */
+	p = map(4 * PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1);
+	memset(p, 8, 4 * PAGE);
+	if (uffd_wp(p, 4 * PAGE, 2 * PAGE, 0) >= 0)
+		add("anon-uffd-wp", p, 4 * PAGE);
+	fd = memfd_create("memkinds-wp", 0);
+	if (fd < 0 || ftruncate(fd, 4 * PAGE)) {
+		perror("memkinds: memfd");
+		exit(2);
+	}
+	p = map(4 * PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, fd);
+	close(fd);
+	p[0] = 1;
+	if (uffd_wp(p, 4 * PAGE, 4 * PAGE, 1) >= 0)
+		add("memfd-uffd-wp", p, 4 * PAGE);
+
+	setup_ksm();
+
+	/* Soft-dirty: cleared for the whole process, then pages 0 and 2 written. */
+	p = map(4 * PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1);
+	memset(p, 3, 4 * PAGE);
+	soft_dirty_kind = p;
+	fd = open("/proc/self/clear_refs", O_WRONLY);
+	if (fd < 0 || write(fd, "4", 1) != 1) {
+		perror("memkinds: clear_refs");
+		exit(2);
+	}
+	close(fd);
+	p[0] = 1;
+	p[2 * PAGE] = 1;
+	add("anon-soft-dirty", p, 4 * PAGE);
 
 	add("stack", (char *)((uintptr_t)&sink & ~(PAGE - 1)), PAGE);
 	(void)sink;
@@ -178,13 +294,14 @@ static void setup(void)
 #define KPF_ZERO_PAGE	24
 
 static int n, failed;
+static const char *who = "";	/* "child: " in the forked child */
 
 static void result(int ok, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void result(int ok, const char *fmt, ...)
 {
 	va_list ap;
 
-	printf("%sok %d ", ok ? "" : "not ", ++n);
+	printf("%sok %d %s", ok ? "" : "not ", ++n, who);
 	va_start(ap, fmt);
 	vprintf(fmt, ap);
 	va_end(ap);
@@ -193,32 +310,47 @@ static void result(int ok, const char *fmt, ...)
 }
 
 /*
- * Whether the VMA holding @va is soft-dirty as a whole (VM_SOFTDIRTY, "sd"
- * in smaps' VmFlags). pagemap reports a page soft-dirty when its PTE is or
- * its VMA is; ptscope reports the PTE bit itself, so the oracle needs both.
+ * What smaps says of the VMA holding @va: whether it is soft-dirty as a
+ * whole (VM_SOFTDIRTY, "sd" in VmFlags; pagemap reports a page soft-dirty
+ * when its PTE is or its VMA is, ptscope the PTE bit itself, so the oracle
+ * needs both) and executable ("ex": present pages of other VMAs are NX).
+ * The last VMA is kept, so a kind costs one read of smaps, not one a page.
  */
-static int vma_soft_dirty(uint64_t va)
-{
+struct vma_view {
 	unsigned long long start, end;
-	char line[512];
-	int inside = 0, sd = 0;
-	FILE *f = fopen("/proc/self/smaps", "r");
+	int sd, ex;
+};
 
+static const struct vma_view *vma_of(uint64_t va)
+{
+	static struct vma_view last;
+	struct vma_view v = { 0, 0, 0, 0 };
+	char line[512];
+	int inside = 0;
+	FILE *f;
+
+	if (va >= last.start && va < last.end)
+		return &last;
+	f = fopen("/proc/self/smaps", "r");
 	if (!f)
-		return -1;
+		return NULL;
 	while (fgets(line, sizeof(line), f)) {
 		if (line[strspn(line, "0123456789abcdef")] == '-' &&
-		    sscanf(line, "%llx-%llx ", &start, &end) == 2) {
-			inside = va >= start && va < end;
+		    sscanf(line, "%llx-%llx ", &v.start, &v.end) == 2) {
+			inside = va >= v.start && va < v.end;
 			continue;
 		}
 		if (inside && !strncmp(line, "VmFlags:", 8)) {
-			sd = strstr(line, " sd") != NULL;
+			v.sd = strstr(line, " sd") != NULL;
+			v.ex = strstr(line, " ex") != NULL;
 			break;
 		}
 	}
 	fclose(f);
-	return sd;
+	if (!inside)
+		return NULL;
+	last = v;
+	return &last;
 }
 
 /* What the walk said about one 4 KiB page. */
@@ -259,22 +391,36 @@ static int collect_page(const struct ptscope_page *pg, void *arg)
 	return 0;
 }
 
-static unsigned long read_sysfs_ulong(const char *path)
-{
-	unsigned long v = 0;
-	FILE *f = fopen(path, "r");
-
-	if (f) {
-		if (fscanf(f, "%lu", &v) != 1)
-			v = 0;
-		fclose(f);
-	}
-	return v;
-}
+/*
+ * One u64 of a /proc table of them, read 512 at a time: a 1 GiB kind has
+ * 262144 pages. A window is valid for one epoch (one kind), since the
+ * tables change as the walks of later kinds run.
+ */
+static unsigned int epoch = 1;
 
 static int pread_u64(int fd, uint64_t index, uint64_t *v)
 {
-	return pread(fd, v, 8, index * 8) == 8 ? 0 : -1;
+	static struct window {
+		int fd;
+		unsigned int epoch;
+		uint64_t first, count;
+		uint64_t v[512];
+	} win[4];
+	struct window *w = &win[fd % 4];
+	ssize_t got;
+
+	if (w->fd != fd || w->epoch != epoch || index < w->first ||
+	    index >= w->first + w->count) {
+		w->fd = fd;
+		w->epoch = epoch;
+		w->first = index & ~511ULL;
+		got = pread(fd, w->v, sizeof(w->v), (off_t)(w->first * 8));
+		w->count = got > 0 ? (uint64_t)got / 8 : 0;
+		if (index >= w->first + w->count)
+			return -1;
+	}
+	*v = w->v[index - w->first];
+	return 0;
 }
 
 struct oracles {
@@ -282,11 +428,16 @@ struct oracles {
 	/*
 	 * KPF_KSM is set for every anon page by 6.12's stable_page_flags()
 	 * (it tests mapping & PAGE_MAPPING_KSM, and that mask includes
-	 * PAGE_MAPPING_ANON); 6.1 gets it right with PageKsm(). While the
-	 * system holds no KSM page at all, the bit can only be that bug.
+	 * PAGE_MAPPING_ANON); 6.1 gets it right with PageKsm(). When the bit
+	 * shows on a page KSM was never asked to merge, it cannot be trusted,
+	 * and /proc/self/ksm_merging_pages checks the count instead.
 	 */
-	int ksm_pages_exist;
+	int kpf_ksm_trusted;
+	int nx;			/* the CPU has NX: non-exec pages carry it */
 };
+
+/* pagemap's bit 57: the entry (or PTE marker) is uffd-wp write-protected. */
+#define PM_UFFD_WP	(1ULL << 57)
 
 /* Compare one page; returns a description of the first difference, or NULL. */
 static const char *compare(const struct oracles *o, uint64_t va, const struct seen *s,
@@ -294,23 +445,35 @@ static const char *compare(const struct oracles *o, uint64_t va, const struct se
 {
 	const struct ptscope_page *r = &s->rec;
 	int present = r->state == PTSCOPE_STATE_PRESENT;
+	int swap_style = !present && r->state != PTSCOPE_STATE_NONE;
+	const struct vma_view *vma = vma_of(va);
 	uint64_t e, kf = 0, kc = 0;
 	int sd;
 
 	if (!s->covered)
 		return "no record covers the page";
+	if (!vma)
+		return "no VMA in smaps holds the page";
 	if (pread_u64(o->pagemap, va / PAGE, &e))
 		return "cannot read pagemap";
 	if (!!(e & PM_PRESENT) != present)
 		return "present differs";
-	if (!!(e & PM_SWAP) != (r->state == PTSCOPE_STATE_SWAP))
-		return "swapped differs";
+	/* Swap, migration and marker entries all read as swap in pagemap. */
+	if (!!(e & PM_SWAP) != swap_style)
+		return "swap-style entry differs";
 	if (r->state == PTSCOPE_STATE_SWAP &&
 	    (e & PM_PFN_MASK) != ((uint64_t)r->swap_type | (s->swap_offset << 5)))
 		return "swap type/offset differs";
+	if (!!(e & PM_UFFD_WP) != !!(r->flags & PTSCOPE_ENTRY(UFFD_WP)))
+		return "uffd-wp differs";
 	if (!present && r->state != PTSCOPE_STATE_SWAP)
 		return NULL;
-	sd = !!(r->flags & PTSCOPE_ENTRY(SOFT_DIRTY)) || vma_soft_dirty(va) == 1;
+	/*
+	 * hugetlb does not track soft-dirty (clear_refs skips it): pagemap
+	 * reports the VMA flag alone there, while the entry keeps its bit.
+	 */
+	sd = (r->kind != PTSCOPE_KIND_HUGETLB && (r->flags & PTSCOPE_ENTRY(SOFT_DIRTY))) ||
+	     vma->sd;
 	if (!!(e & PM_SOFT_DIRTY) != sd)
 		return "soft-dirty differs (PTE bit or VMA)";
 	if (!present)
@@ -320,8 +483,22 @@ static const char *compare(const struct oracles *o, uint64_t va, const struct se
 			 (unsigned long long)(e & PM_PFN_MASK));
 		return why;
 	}
+	if (!(r->flags & PTSCOPE_ENTRY(PROTNONE))) {
+		if (!(r->flags & PTSCOPE_ENTRY(USER)))
+			return "a user page without the user bit";
+		if (o->nx && !!(r->flags & PTSCOPE_ENTRY(NX)) == vma->ex)
+			return "NX differs from the VMA's exec permission (smaps ex)";
+	}
+	/*
+	 * 6.12's pagemap also asks hugetlb_pmd_shared() of a 1 GiB page's
+	 * entry: the PMD-sharing count of the table holding it, which for a
+	 * PUD table is a union field put to other uses. Such pages may read
+	 * as shared while mapped once (kpagecount, below, still counts).
+	 */
 	if (!!(e & PM_EXCLUSIVE) != (r->has_page && r->mapcount == 1 &&
-				     r->kind != PTSCOPE_KIND_ZERO_PAGE))
+				     r->kind != PTSCOPE_KIND_ZERO_PAGE) &&
+	    !(r->kind == PTSCOPE_KIND_HUGETLB && r->level == PTSCOPE_LEVEL_PUD &&
+	      !(e & PM_EXCLUSIVE)))
 		return "exclusively-mapped differs (mapcount == 1)";
 	if (!r->has_page)
 		return NULL;
@@ -336,7 +513,7 @@ static const char *compare(const struct oracles *o, uint64_t va, const struct se
 	if (r->kind != PTSCOPE_KIND_HUGETLB &&
 	    !!(kf >> KPF_ANON & 1) != (r->kind == PTSCOPE_KIND_ANON || r->kind == PTSCOPE_KIND_KSM))
 		return "anon differs from KPF_ANON";
-	if (!!(kf >> KPF_KSM & 1 && o->ksm_pages_exist) != (r->kind == PTSCOPE_KIND_KSM))
+	if (o->kpf_ksm_trusted && !!(kf >> KPF_KSM & 1) != (r->kind == PTSCOPE_KIND_KSM))
 		return "ksm differs from KPF_KSM";
 	if (!!(kf >> KPF_HUGE & 1) != (r->kind == PTSCOPE_KIND_HUGETLB))
 		return "hugetlb differs from KPF_HUGE";
@@ -393,6 +570,7 @@ static void check_kind(struct ptscope *h, const struct oracles *o, struct kind *
 	size_t i;
 	int ret;
 
+	epoch++;
 	pages.pages = calloc(pages.npages, sizeof(struct seen));
 	runs.pages = calloc(runs.npages, sizeof(struct seen));
 	ret = ptscope_walk(h, getpid(), pages.start, pages.start + kd->len, 0,
@@ -427,7 +605,8 @@ static void check_kind(struct ptscope *h, const struct oracles *o, struct kind *
 			       sp->rec.pflags, sp->rec.mapcount, (unsigned long long)e,
 			       (unsigned long long)kf, (unsigned long long)kc);
 		}
-		why = compare_xlate(h, va, &pages.pages[i]);
+		/* Once a leaf (or hole): a 1 GiB leaf needs one xlate, not 262144. */
+		why = pages.pages[i].rec.addr == va || !i ? compare_xlate(h, va, &pages.pages[i]) : NULL;
 		if (why && !bad_x++)
 			printf("#   +0x%zx: %s\n", i * PAGE, why);
 		if (pages.pages[i].rec.state != runs.pages[i].rec.state ||
@@ -646,24 +825,171 @@ static void check_maps(struct ptscope *h)
 	result(!bad && l.n == ns, "maps = smaps for every VMA (bounds, perms, name, Rss, Swap, huge)");
 }
 
+/* Pages of [addr, addr + len) a walk calls KSM. */
+static int count_ksm(const struct ptscope_page *pg, void *arg)
+{
+	if (pg->state == PTSCOPE_STATE_PRESENT && pg->kind == PTSCOPE_KIND_KSM)
+		*(unsigned long *)arg += pg->nr_pages;
+	return 0;
+}
+
+/*
+ * What the special kinds must show beyond agreeing with the oracles, so a
+ * kernel that quietly did nothing (no merge, no write-protect) is noticed.
+ */
+static void check_expectations(struct ptscope *h, const struct oracles *o)
+{
+	unsigned long ksm = 0, merging = read_ulong("/proc/self/ksm_merging_pages");
+	int k;
+
+	for (k = 0; k < nkinds; k++) {
+		struct kind *kd = &kinds[k];
+		struct ptscope_page pg[4];
+		char flags[5] = "....";
+		int i;
+
+		if (strcmp(kd->name, "anon-soft-dirty") && strcmp(kd->name, "anon-uffd-wp") &&
+		    strcmp(kd->name, "memfd-uffd-wp"))
+			continue;
+		for (i = 0; i < 4; i++) {
+			struct collect c = { (uintptr_t)kd->addr + i * PAGE, 1, NULL, 0 };
+			struct seen one = { 0 };
+
+			c.pages = &one;
+			ptscope_walk(h, getpid(), c.start, c.start + PAGE, 0, collect_page, &c);
+			pg[i] = one.rec;
+			if (!strcmp(kd->name, "anon-soft-dirty"))
+				flags[i] = pg[i].flags & PTSCOPE_ENTRY(SOFT_DIRTY) ? 's' : '-';
+			else if (pg[i].state == PTSCOPE_STATE_MARKER)
+				flags[i] = pg[i].flags & PTSCOPE_ENTRY(UFFD_WP) ? 'M' : 'm';
+			else
+				flags[i] = pg[i].flags & PTSCOPE_ENTRY(UFFD_WP) ? 'w' : '-';
+		}
+		if (!strcmp(kd->name, "anon-soft-dirty"))
+			result(!strcmp(flags, "s-s-"),
+			       "%s: after clear_refs, soft-dirty exactly where written since (%s)",
+			       kd->name, flags);
+		else if (*who)	/* a child has no userfaultfd: fork drops uffd-wp */
+			result(!strcmp(flags, "----"), "%s: no uffd-wp left after fork (%s)",
+			       kd->name, flags);
+		else if (!strcmp(kd->name, "anon-uffd-wp"))
+			result(!strcmp(flags, "ww--"), "%s: uffd-wp on the 2 protected pages (%s)",
+			       kd->name, flags);
+		else
+			result(!strcmp(flags, "wMMM"),
+			       "%s: uffd-wp on the present page, markers on the others (%s)",
+			       kd->name, flags);
+	}
+	for (k = 0; k < nkinds; k++)
+		if (!strcmp(kinds[k].name, "ksm-merged"))
+			break;
+	if (k == nkinds)
+		return;
+	ptscope_walk(h, getpid(), 0, 0, PTSCOPE_WALK_RUNS | PTSCOPE_WALK_SKIP_NONE, count_ksm, &ksm);
+	/*
+	 * 6.1 copies the parent's ksm_merging_pages into a forked child and
+	 * counts the child's pages on top; there KPF_KSM, checked page by
+	 * page, is the oracle.
+	 */
+	if (*who && o->kpf_ksm_trusted) {
+		printf("# %sksm: %lu KSM pages; ksm_merging_pages %lu (not checked in a child)\n",
+		       who, ksm, merging);
+		return;
+	}
+	result(ksm == merging && merging >= kinds[k].len / PAGE,
+	       "ksm: %lu pages of the process are KSM pages, /proc/self/ksm_merging_pages %lu%s",
+	       ksm, merging, o->kpf_ksm_trusted ? "" : " (KPF_KSM not trusted on this kernel)");
+}
+
+/* Whether kpageflags calls a page KSM that was never offered to KSM. */
+static int kpf_ksm_trusted(const struct oracles *o)
+{
+	uint64_t e = 0, kf = 0;
+	int k;
+
+	for (k = 0; k < nkinds && strcmp(kinds[k].name, "anon-written"); k++)
+		;
+	if (k == nkinds || pread_u64(o->pagemap, (uintptr_t)kinds[k].addr / PAGE, &e) ||
+	    pread_u64(o->kpageflags, e & PM_PFN_MASK, &kf))
+		return 0;
+	return !(kf >> KPF_KSM & 1);
+}
+
+static void check_all(struct ptscope *h, const struct oracles *o)
+{
+	int k;
+
+	for (k = 0; k < nkinds; k++)
+		check_kind(h, o, &kinds[k]);
+	check_expectations(h, o);
+	check_whole(h);
+	check_maps(h);
+}
+
+/*
+ * The same checks in a forked child, while the parent waits: every private
+ * page is now shared by two processes (mapcount 2, not exclusive), and VMAs
+ * registered with userfaultfd lose their write-protection in the child.
+ */
+static void check_child(struct ptscope *h, const struct oracles *o)
+{
+	int pfd[2], status;
+	struct ptscope *ch;
+	pid_t pid;
+
+	fflush(stdout);
+	if (pipe(pfd)) {
+		result(0, "child: pipe: %s", strerror(errno));
+		return;
+	}
+	pid = fork();
+	if (pid == 0) {
+		struct oracles co = *o;
+
+		close(pfd[0]);
+		who = "child: ";
+		co.pagemap = open("/proc/self/pagemap", O_RDONLY);
+		if (co.pagemap < 0 || ptscope_open(&ch))
+			result(0, "child: open pagemap or ptscope");
+		else
+			check_all(ch, &co);
+		fflush(stdout);
+		if (write(pfd[1], &n, sizeof(n)) != sizeof(n) ||
+		    write(pfd[1], &failed, sizeof(failed)) != sizeof(failed))
+			_exit(2);
+		_exit(0);
+	}
+	close(pfd[1]);
+	if (pid < 0 || read(pfd[0], &n, sizeof(n)) != sizeof(n) ||
+	    read(pfd[0], &failed, sizeof(failed)) != sizeof(failed))
+		result(0, "child: no results from the forked child");
+	close(pfd[0]);
+	if (pid > 0 && (waitpid(pid, &status, 0) != pid || !WIFEXITED(status) ||
+			WEXITSTATUS(status)))
+		result(0, "child: exited abnormally (status 0x%x)", status);
+	(void)h;
+}
+
 static int check(void)
 {
+	struct ptscope_info info;
 	struct oracles o;
 	struct ptscope *h;
-	int k;
 
 	o.pagemap = open("/proc/self/pagemap", O_RDONLY);
 	o.kpageflags = open("/proc/kpageflags", O_RDONLY);
 	o.kpagecount = open("/proc/kpagecount", O_RDONLY);
-	o.ksm_pages_exist = read_sysfs_ulong("/sys/kernel/mm/ksm/pages_shared") > 0;
-	if (o.pagemap < 0 || o.kpageflags < 0 || o.kpagecount < 0 || ptscope_open(&h)) {
+	if (o.pagemap < 0 || o.kpageflags < 0 || o.kpagecount < 0 || ptscope_open(&h) ||
+	    ptscope_get_info(h, &info)) {
 		printf("Bail out! %s\n", errno ? strerror(errno) : ptscope_errmsg());
 		return 2;
 	}
-	for (k = 0; k < nkinds; k++)
-		check_kind(h, &o, &kinds[k]);
-	check_whole(h);
-	check_maps(h);
+	o.kpf_ksm_trusted = kpf_ksm_trusted(&o);
+	o.nx = !!(info.features & PTSCOPE_FEATURE(NX));
+	printf("# KPF_KSM %s; NX %s\n", o.kpf_ksm_trusted ? "trusted" : "set on plain anon pages",
+	       o.nx ? "on" : "off");
+	check_all(h, &o);
+	check_child(h, &o);
 	ptscope_close(h);
 	printf("1..%d\n", n);
 	return failed ? 1 : 0;
