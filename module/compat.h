@@ -52,6 +52,17 @@ static inline u32 ptscope_page_mapcount(struct page *page)
 #endif
 
 /*
+ * Since 6.6 (x86 shadow stacks) write-protecting a dirty entry moves its
+ * hardware dirty bit into a software one, so a write-protected entry never
+ * looks like a shadow-stack page. Before, the dirty bit simply stays.
+ */
+#ifdef _PAGE_SAVED_DIRTY
+#define PTSCOPE_SAVED_DIRTY_BIT _PAGE_SAVED_DIRTY
+#else
+#define PTSCOPE_SAVED_DIRTY_BIT 0
+#endif
+
+/*
  * Attributes of a dump request, as parsed by genetlink before .start:
  * genl_info_dump() arrived in 6.6 when the dump info came to embed a
  * struct genl_info.

@@ -393,6 +393,7 @@ enum ptscope_entry_bit {
 	PTSCOPE_ENTRY_BIT_SPECIAL,
 	PTSCOPE_ENTRY_BIT_DEVMAP,
 	PTSCOPE_ENTRY_BIT_PROTNONE,	/* PROT_NONE or NUMA hinting: present to the kernel */
+	PTSCOPE_ENTRY_BIT_SAVED_DIRTY,	/* dirty, kept aside while write-protected (6.6+) */
 
 	__PTSCOPE_ENTRY_BIT_COUNT
 };
@@ -402,7 +403,7 @@ enum ptscope_entry_bit {
 #define PTSCOPE_ENTRY_NAMES {						\
 	"present", "rw", "user", "pwt", "pcd", "accessed", "dirty",	\
 	"huge", "pat", "global", "nx", "soft-dirty", "uffd-wp",		\
-	"special", "devmap", "protnone"					\
+	"special", "devmap", "protnone", "saved-dirty"			\
 }
 
 /*

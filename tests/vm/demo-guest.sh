@@ -26,4 +26,9 @@ show ptscope walk $pid $a+16K
 show ptscope xlate $pid $a
 t=$(mk_addr /tmp/serve.out anon-thp)
 show ptscope walk --huge $pid $t+2M
+show ptscope walk $pid '[heap]'
+req="$pid $a $(printf '0x%x' $((a + 8192))) pages"
+echo "\$ echo \"$req\" > /sys/kernel/debug/ptscope/walk"
+echo "$req" > /sys/kernel/debug/ptscope/walk
+show cat /sys/kernel/debug/ptscope/walk
 kill $pid
