@@ -7,7 +7,7 @@
 #include "cli.h"
 
 /* Long-only options. */
-enum { OPT_PAGES = 256, OPT_PRESENT, OPT_SWAPPED, OPT_HUGE };
+enum { OPT_PAGES = 256, OPT_PRESENT, OPT_SWAPPED, OPT_HUGE, OPT_COW, OPT_ALL };
 
 static const struct option long_options[] = {
 	{ "json", no_argument, NULL, 'j' },
@@ -18,6 +18,9 @@ static const struct option long_options[] = {
 	{ "present", no_argument, NULL, OPT_PRESENT },
 	{ "swapped", no_argument, NULL, OPT_SWAPPED },
 	{ "huge", no_argument, NULL, OPT_HUGE },
+	{ "cow", no_argument, NULL, OPT_COW },
+	{ "all", no_argument, NULL, OPT_ALL },
+	{ "output", required_argument, NULL, 'o' },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -29,7 +32,7 @@ int cli_parse(int argc, char **argv, struct cli_args *a, char *err, size_t errle
 	err[0] = '\0';
 	optind = 0;	/* full getopt reset: the parser may run more than once */
 	opterr = 0;	/* messages are ours, and JSON mode must stay JSON */
-	while ((c = getopt_long(argc, argv, ":jphV", long_options, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":jphVo:", long_options, NULL)) != -1) {
 		switch (c) {
 		case 'j':
 			a->json = true;
@@ -55,6 +58,15 @@ int cli_parse(int argc, char **argv, struct cli_args *a, char *err, size_t errle
 			break;
 		case OPT_HUGE:
 			a->only_huge = true;
+			break;
+		case OPT_COW:
+			a->only_cow = true;
+			break;
+		case 'o':
+			a->output = optarg;
+			break;
+		case OPT_ALL:
+			a->all = true;
 			break;
 		case ':':
 			snprintf(err, errlen, "option '%s' needs a value",
@@ -97,5 +109,9 @@ const char *cli_walk_option(const struct cli_args *a)
 		return "--swapped";
 	if (a->only_huge)
 		return "--huge";
+	if (a->only_cow)
+		return "--cow";
+	if (a->output)
+		return "--output";
 	return NULL;
 }

@@ -25,6 +25,10 @@ struct cli_args {
 	bool only_present;	/* --present */
 	bool only_swapped;	/* --swapped */
 	bool only_huge;		/* --huge */
+	bool only_cow;		/* --cow: pages a write would copy or reuse */
+	const char *output;	/* -o FILE: also save the records as a snapshot */
+	/* share only */
+	bool all;		/* --all: every process the caller may inspect */
 	const char *cmd;	/* the OBJECT|COMMAND word, NULL if none */
 	int argc;		/* its positional arguments */
 	char **argv;
@@ -68,7 +72,8 @@ struct cli_command {
 	const char *summary;	/* one line for the help */
 	const char *usage;	/* arguments, "" for none */
 	int (*run)(const struct cli_args *a);
-	bool walk_options;	/* takes --pages, --present, --swapped, --huge */
+	bool walk_options;	/* takes --pages, --present, --swapped, --huge, --cow, -o */
+	bool share_options;	/* takes --all */
 };
 
 /* The first walk-only option given, for refusing it elsewhere; NULL if none. */
@@ -107,9 +112,14 @@ struct json_count {
 /*
  * Close a streamed listing: its open record array, "error" when it failed
  * part-way (what was printed stays valid JSON), a "summary" object of
- * @counts, and the document; frees @j.
+ * @counts (and, if @group is not NULL, an object @group of @group_counts
+ * inside it), and the document; frees @j.
  */
 void json_stream_close(struct json *j, const char *error, const struct json_count *counts,
+		       size_t n, const char *group, const struct json_count *group_counts,
+		       size_t ngroup);
+/* "key": {counts...} */
+void json_count_object(struct json *j, const char *key, const struct json_count *counts,
 		       size_t n);
 
 /* Names of the set bits of @mask: " a b c" on stdout, or a JSON array. */
@@ -121,5 +131,23 @@ int cmd_info(const struct cli_args *a);
 int cmd_xlate(const struct cli_args *a);
 int cmd_walk(const struct cli_args *a);
 int cmd_maps(const struct cli_args *a);
+int cmd_share(const struct cli_args *a);
+int cmd_diff(const struct cli_args *a);
+
+/* Walk records saved by "walk -o" and read back by "diff" (snapshot.c). */
+struct ptscope_page;
+struct snapshot {
+	uint32_t pid;
+	uint64_t start, end;	/* the range walked; end 0: everything */
+	struct ptscope_page *rec;
+	size_t n, cap;
+};
+
+void snapshot_write_header(FILE *f, uint32_t pid, uint64_t start, uint64_t end);
+void snapshot_write_record(FILE *f, const struct ptscope_page *pg);
+int snapshot_write_end(FILE *f);	/* 0, or -1 if the file could not be written */
+int snapshot_add(struct snapshot *s, const struct ptscope_page *pg);	/* 0 or -ENOMEM */
+void snapshot_free(struct snapshot *s);
+int snapshot_load(const char *path, struct snapshot *s, char *err, size_t errlen);
 
 #endif

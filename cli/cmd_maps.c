@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * ptscope maps PID: the mappings of a process, like pmap, with what their
- * page tables hold (present, swapped, huge, zero-page pages).
+ * page tables hold (present, swapped, huge, zero-page pages) and what a
+ * write to their pages would do (copy-on-write states).
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -16,7 +17,29 @@ struct maps_out {
 	bool begun;
 	uint32_t pid;
 	uint64_t vmas, bytes, present, swapped, huge;
+	uint64_t cow[PTSCOPE_COW_STATES];	/* the process's totals */
 };
+
+/* Pages a write would copy (or fill anew): COW-shared, zero, file, KSM. */
+static uint64_t copies(const uint64_t *cow)
+{
+	return cow[PTSCOPE_COW_SHARED] + cow[PTSCOPE_COW_ZERO] + cow[PTSCOPE_COW_FILE] +
+	       cow[PTSCOPE_COW_KSM];
+}
+
+/* Every COW state this tool knows, by name, with its count in @cow. */
+static size_t cow_counts(const uint64_t *cow, struct json_count *out)
+{
+	size_t n = 0;
+	unsigned int s;
+
+	for (s = 0; s < __PTSCOPE_COW_COUNT; s++)
+		if (s != PTSCOPE_COW_UNMAPPED) {
+			out[n].key = ptscope_cow_name(s);
+			out[n++].value = cow[s];
+		}
+	return n;
+}
 
 /* "r-xp", as /proc/PID/maps writes the permissions. */
 static void perms(uint64_t flags, char out[5])
@@ -51,8 +74,9 @@ static void begin_output(struct maps_out *o)
 		return;
 	o->begun = true;
 	if (!o->a->json) {
-		printf("%-14s %-14s %6s %-4s %7s %6s %6s %6s %-7s %s\n", "START", "END", "SIZE",
-		       "PERM", "PRESENT", "SWAP", "HUGE", "ZERO", "BACKING", "NAME");
+		printf("%-14s %-14s %6s %-4s %7s %6s %6s %6s %6s %6s %-7s %s\n", "START", "END",
+		       "SIZE", "PERM", "PRESENT", "SWAP", "HUGE", "ZERO", "COPY", "REUSE",
+		       "BACKING", "NAME");
 		return;
 	}
 	o->j = json_new(stdout, o->a->pretty);
@@ -96,6 +120,11 @@ static void print_json_vma(struct json *j, const struct ptscope_vma *v, const ch
 	json_uint(j, v->dirty);
 	json_key(j, "soft_dirty");
 	json_uint(j, v->soft_dirty);
+	{
+		struct json_count c[__PTSCOPE_COW_COUNT];
+
+		json_count_object(j, "cow", c, cow_counts(v->cow, c));
+	}
 	json_obj_end(j);
 }
 
@@ -103,6 +132,7 @@ static int on_vma(const struct ptscope_vma *v, void *arg)
 {
 	struct maps_out *o = arg;
 	char perm[5], size[32];
+	int i;
 
 	perms(v->flags, perm);
 	o->vmas++;
@@ -110,15 +140,17 @@ static int on_vma(const struct ptscope_vma *v, void *arg)
 	o->present += v->present;
 	o->swapped += v->swapped;
 	o->huge += v->huge;
+	for (i = 0; i < PTSCOPE_COW_STATES; i++)
+		o->cow[i] += v->cow[i];
 	begin_output(o);
 	if (o->j) {
 		print_json_vma(o->j, v, perm);
 		return 0;
 	}
 	printf("0x%012" PRIx64 " 0x%012" PRIx64 " %6s %-4s %7" PRIu64 " %6" PRIu64 " %6" PRIu64
-	       " %6" PRIu64 " %-7s %s\n", v->start, v->end,
+	       " %6" PRIu64 " %6" PRIu64 " %6" PRIu64 " %-7s %s\n", v->start, v->end,
 	       human(v->end - v->start, size, sizeof(size)), perm, v->present, v->swapped,
-	       v->huge, v->zero,
+	       v->huge, v->zero, copies(v->cow), v->cow[PTSCOPE_COW_REUSABLE],
 	       ptscope_backing_name(v->backing) ? ptscope_backing_name(v->backing) : "?",
 	       v->name);
 	return 0;
@@ -158,13 +190,17 @@ int cmd_maps(const struct cli_args *a)
 			{ "swapped", o.swapped }, { "huge", o.huge },
 		};
 
-		json_stream_close(o.j, ret ? ptscope_errmsg() : NULL, counts, ARRAY_SIZE(counts));
+		struct json_count c[__PTSCOPE_COW_COUNT];
+
+		json_stream_close(o.j, ret ? ptscope_errmsg() : NULL, counts, ARRAY_SIZE(counts),
+				  "cow", c, cow_counts(o.cow, c));
 	} else if (ret) {
 		cli_error(a, "%s", ptscope_errmsg());
 	} else {
 		printf("%" PRIu64 " mappings, %s: %" PRIu64 " pages present, %" PRIu64
-		       " swapped, %" PRIu64 " in huge leaves\n", o.vmas,
-		       human(o.bytes, size, sizeof(size)), o.present, o.swapped, o.huge);
+		       " swapped, %" PRIu64 " in huge leaves; a write would copy %" PRIu64
+		       ", reuse %" PRIu64 "\n", o.vmas, human(o.bytes, size, sizeof(size)),
+		       o.present, o.swapped, o.huge, copies(o.cow), o.cow[PTSCOPE_COW_REUSABLE]);
 	}
 	ptscope_close(h);
 	return ret ? EXIT_RUNTIME : EXIT_OK;

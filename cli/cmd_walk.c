@@ -4,8 +4,11 @@
  * tables, as runs (default) or one line per leaf (--pages). Records are
  * printed as they arrive from the kernel: nothing is buffered.
  */
+#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
+#include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "libptscope.h"
@@ -17,16 +20,25 @@ struct walk_out {
 	bool begun;
 	uint32_t pid;
 	uint64_t records, pages, present, swapped, none, huge;
+	FILE *save;		/* -o FILE */
 };
 
-/* Whether the record passes --present / --swapped / --huge (any of those given). */
+/* Whether a write to a page in state @cow goes through copy-on-write. */
+static int is_cow(uint32_t cow)
+{
+	return cow == PTSCOPE_COW_SHARED || cow == PTSCOPE_COW_REUSABLE ||
+	       cow == PTSCOPE_COW_ZERO || cow == PTSCOPE_COW_FILE || cow == PTSCOPE_COW_KSM;
+}
+
+/* Whether the record passes --present / --swapped / --huge / --cow (any given). */
 static int wanted(const struct cli_args *a, const struct ptscope_page *pg)
 {
-	if (!a->only_present && !a->only_swapped && !a->only_huge)
+	if (!a->only_present && !a->only_swapped && !a->only_huge && !a->only_cow)
 		return 1;
 	return (a->only_present && pg->state == PTSCOPE_STATE_PRESENT) ||
 	       (a->only_swapped && pg->state == PTSCOPE_STATE_SWAP) ||
-	       (a->only_huge && pg->level != PTSCOPE_LEVEL_PTE);
+	       (a->only_huge && pg->level != PTSCOPE_LEVEL_PTE) ||
+	       (a->only_cow && is_cow(pg->cow));
 }
 
 static const char *name_or(const char *name, const char *unknown)
@@ -44,12 +56,14 @@ static void print_text(const struct ptscope_page *pg)
 	else
 		printf(" %-12s", "-");
 	if (pg->state == PTSCOPE_STATE_PRESENT)
-		printf(" %-14s %-3s", name_or(ptscope_kind_name(pg->kind), "?"),
-		       name_or(ptscope_cache_name(pg->cache), "?"));
+		printf(" %-14s %-3s %-14s", name_or(ptscope_kind_name(pg->kind), "?"),
+		       name_or(ptscope_cache_name(pg->cache), "?"),
+		       name_or(ptscope_cow_name(pg->cow), "?"));
 	else if (pg->state == PTSCOPE_STATE_SWAP)
-		printf(" swap %u:0x%-6" PRIx64 " %-3s", pg->swap_type, pg->swap_offset, "");
+		printf(" swap %u:0x%-6" PRIx64 " %-3s %-14s", pg->swap_type, pg->swap_offset, "",
+		       "-");
 	else
-		printf(" %-14s %-3s", "-", "-");
+		printf(" %-14s %-3s %-14s", "-", "-", "-");
 	if (pg->has_page)
 		printf(" %4u %4u ", pg->mapcount, pg->refcount);
 	else
@@ -86,6 +100,10 @@ static void print_json_record(struct json *j, const struct ptscope_page *pg)
 		json_key(j, "page_flags");
 		json_bit_names(j, pg->pflags, ptscope_page_flag_name);
 	}
+	json_key(j, "cow");
+	json_str(j, name_or(ptscope_cow_name(pg->cow), "?"));
+	json_key(j, "write");
+	json_str(j, name_or(ptscope_cow_action(pg->cow), "?"));
 	if (pg->has_page) {
 		json_key(j, "mapcount");
 		json_uint(j, pg->mapcount);
@@ -111,8 +129,9 @@ static void begin_output(struct walk_out *o)
 		return;
 	o->begun = true;
 	if (!o->a->json) {
-		printf("%-18s %8s  %-4s %-8s %-12s %-14s %-3s %4s %4s  %s\n", "ADDRESS",
-		       "PAGES", "LVL", "STATE", "PFN", "KIND", "PAT", "MAP", "REF", "FLAGS");
+		printf("%-18s %8s  %-4s %-8s %-12s %-14s %-3s %-14s %4s %4s  %s\n", "ADDRESS",
+		       "PAGES", "LVL", "STATE", "PFN", "KIND", "PAT", "COW", "MAP", "REF",
+		       "FLAGS");
 		return;
 	}
 	o->j = json_new(stdout, o->a->pretty);
@@ -138,6 +157,8 @@ static int on_record(const struct ptscope_page *pg, void *arg)
 	o->none += pg->state == PTSCOPE_STATE_NONE ? pg->nr_pages : 0;
 	o->huge += pg->level != PTSCOPE_LEVEL_PTE ? pg->nr_pages : 0;
 	begin_output(o);
+	if (o->save)
+		snapshot_write_record(o->save, pg);
 	if (o->j)
 		print_json_record(o->j, pg);
 	else
@@ -172,6 +193,10 @@ int cmd_walk(const struct cli_args *a)
 		cli_error(a, "'%s': the length must be above 0", a->argv[1]);
 		return EXIT_USAGE;
 	}
+	if (a->output && (a->only_present || a->only_swapped || a->only_huge || a->only_cow)) {
+		cli_error(a, "-o saves every record for diff: it does not combine with filters");
+		return EXIT_USAGE;
+	}
 	if (!a->pages)
 		flags |= PTSCOPE_WALK_RUNS;
 	if (a->only_present || a->only_swapped || a->only_huge)
@@ -190,8 +215,24 @@ int cmd_walk(const struct cli_args *a)
 	if (place && where.has_off)
 		end = start + where.off < start ? UINT64_MAX : start + where.off;
 
+	if (a->output) {
+		o.save = fopen(a->output, "w");
+		if (!o.save) {
+			cli_error(a, "cannot write snapshot '%s': %s", a->output, strerror(errno));
+			ptscope_close(h);
+			return EXIT_RUNTIME;
+		}
+		snapshot_write_header(o.save, pid ? pid : (uint32_t)getpid(), start, end);
+	}
+
 	o.pid = pid;
 	ret = ptscope_walk(h, pid, start, end, flags, on_record, &o);
+	/* A snapshot cut short keeps no end line, so diff refuses it. */
+	if (o.save && ((!ret && snapshot_write_end(o.save)) | fclose(o.save)) && !ret) {
+		cli_error(a, "cannot write snapshot '%s'", a->output);
+		ptscope_close(h);
+		return EXIT_RUNTIME;
+	}
 	if (ret && !o.begun) {
 		/* Refused before any record: just the error, as every command. */
 		cli_error(a, "%s", ptscope_errmsg());
@@ -206,7 +247,8 @@ int cmd_walk(const struct cli_args *a)
 			{ "none", o.none }, { "huge", o.huge },
 		};
 
-		json_stream_close(o.j, ret ? ptscope_errmsg() : NULL, counts, ARRAY_SIZE(counts));
+		json_stream_close(o.j, ret ? ptscope_errmsg() : NULL, counts, ARRAY_SIZE(counts),
+				  NULL, NULL, 0);
 	} else if (!ret) {
 		printf("%" PRIu64 " records, %" PRIu64 " pages: %" PRIu64 " present, %" PRIu64
 		       " swapped, %" PRIu64 " none, %" PRIu64 " in huge leaves\n", o.records,

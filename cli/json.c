@@ -164,10 +164,29 @@ void json_null(struct json *j)
 	fputs("null", j->out);
 }
 
-void json_stream_close(struct json *j, const char *error, const struct json_count *counts,
-		       size_t n)
+static void json_counts(struct json *j, const struct json_count *counts, size_t n)
 {
 	size_t i;
+
+	for (i = 0; i < n; i++) {
+		json_key(j, counts[i].key);
+		json_uint(j, counts[i].value);
+	}
+}
+
+void json_count_object(struct json *j, const char *key, const struct json_count *counts,
+		       size_t n)
+{
+	json_key(j, key);
+	json_obj_begin(j);
+	json_counts(j, counts, n);
+	json_obj_end(j);
+}
+
+void json_stream_close(struct json *j, const char *error, const struct json_count *counts,
+		       size_t n, const char *group, const struct json_count *group_counts,
+		       size_t ngroup)
+{
 
 	json_arr_end(j);
 	if (error) {
@@ -176,10 +195,9 @@ void json_stream_close(struct json *j, const char *error, const struct json_coun
 	}
 	json_key(j, "summary");
 	json_obj_begin(j);
-	for (i = 0; i < n; i++) {
-		json_key(j, counts[i].key);
-		json_uint(j, counts[i].value);
-	}
+	json_counts(j, counts, n);
+	if (group)
+		json_count_object(j, group, group_counts, ngroup);
 	json_obj_end(j);
 	json_obj_end(j);
 	json_end(j);

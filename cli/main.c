@@ -22,6 +22,10 @@ const struct cli_command cli_commands[] = {
 	  .summary = "translate an address through every page-table level" },
 	{ .name = "walk", .usage = "PID [RANGE]", .run = cmd_walk, .walk_options = true,
 	  .summary = "every page-table leaf of a range, as runs or pages" },
+	{ .name = "share", .usage = "PID... | --all", .run = cmd_share, .share_options = true,
+	  .summary = "frames mapped by more than one process, by mapping" },
+	{ .name = "diff", .usage = "A B [RANGE]", .run = cmd_diff,
+	  .summary = "pages that changed between snapshots (walk -o) or PIDs" },
 	{ .name = "help", .usage = "[COMMAND]", .run = cmd_help,
 	  .summary = "show this help, or a command's" },
 	{ .name = NULL },
@@ -55,7 +59,7 @@ static void print_usage(FILE *out)
 	fputs("Usage: ptscope [OPTIONS] OBJECT|COMMAND [ARGS]\n"
 	      "       ptscope help [COMMAND]\n\nCommands:\n", out);
 	for (c = cli_commands; c->name; c++)
-		fprintf(out, "  %-6s %-12s %s\n", c->name, c->usage, c->summary);
+		fprintf(out, "  %-6s %-16s %s\n", c->name, c->usage, c->summary);
 	fputs("\nOptions:\n"
 	      "  -j, --json      print JSON\n"
 	      "  -p, --pretty    print indented JSON (implies --json)\n"
@@ -66,6 +70,10 @@ static void print_usage(FILE *out)
 	      "  --present       only present pages\n"
 	      "  --swapped       only swapped-out pages\n"
 	      "  --huge          only pages mapped by PMD or PUD leaves\n"
+	      "  --cow           only pages a write would copy or reuse (copy-on-write)\n"
+	      "  -o, --output FILE  also save the records as a snapshot for 'diff'\n"
+	      "\nshare options:\n"
+	      "  --all           every process the caller may inspect\n"
 	      "\nPID is a number or 'self'. RANGE is ADDR, ADDR-END or ADDR+LEN (hex with 0x,\n"
 	      "or decimal with an optional K, M, G or T suffix); walk's default is all of it.\n"
 	      "A mapping's name may stand for ADDR or RANGE: [heap], [stack], [vdso], a path,\n"
@@ -152,6 +160,10 @@ int main(int argc, char **argv)
 	}
 	if (!c->walk_options && cli_walk_option(&a)) {
 		cli_error(&a, "option %s applies to walk only", cli_walk_option(&a));
+		return EXIT_USAGE;
+	}
+	if (!c->share_options && a.all) {
+		cli_error(&a, "option --all applies to share only");
 		return EXIT_USAGE;
 	}
 	return c->run(&a);

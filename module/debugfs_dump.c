@@ -31,6 +31,7 @@ static const char *const level_names[] = PTSCOPE_LEVEL_NAMES;
 static const char *const page_names[] = PTSCOPE_PAGE_NAMES;
 static const char *const vma_names[] = PTSCOPE_VMA_NAMES;
 static const char *const backing_names[] = PTSCOPE_BACKING_NAMES;
+static const char *const cow_names[] = PTSCOPE_COW_NAMES;
 
 /* The last request written to a control file (one per file, root's). */
 struct dump_request {
@@ -161,7 +162,8 @@ static int walk_line(struct ptscope_walk *w, const struct ptscope_page *record)
 	text_add(d, " entry 0x%llx flags", pg.entry);
 	text_flags(d, pg.flags, ptscope_entry_names, __PTSCOPE_ENTRY_BIT_COUNT);
 	if (pg.state == PTSCOPE_STATE_PRESENT) {
-		text_add(d, " kind %s cache %s", kind_names[pg.kind], cache_names[pg.cache]);
+		text_add(d, " kind %s cache %s cow %s", kind_names[pg.kind], cache_names[pg.cache],
+			 cow_names[pg.cow]);
 		text_flags(d, pg.pflags, page_names, __PTSCOPE_PAGE_BIT_COUNT);
 	}
 	if (pg.has_page)
@@ -190,7 +192,7 @@ static int walk_fill(struct dump_reader *d)
 static int maps_fill(struct dump_reader *d)
 {
 	struct ptscope_vma v;
-	int ret = 0;
+	int ret = 0, i;
 
 	while (d->next < d->end && d->len <= TEXT_SIZE - PATH_MAX - LINE_MAX_LEN) {
 		ret = ptscope_vma_describe(d->mm, d->next, &v, d->name);
@@ -209,6 +211,10 @@ static int maps_fill(struct dump_reader *d)
 		text_flags(d, v.flags & ~(PTSCOPE_VMA(READ) | PTSCOPE_VMA(WRITE) |
 					  PTSCOPE_VMA(EXEC) | PTSCOPE_VMA(SHARED)),
 			   vma_names, __PTSCOPE_VMA_BIT_COUNT);
+		text_add(d, " cow");
+		for (i = 0; i < __PTSCOPE_COW_COUNT; i++)
+			if (v.cow[i])
+				text_add(d, " %s=%llu", cow_names[i], v.cow[i]);
 		text_add(d, "%s%s\n", *v.name ? " name " : "", v.name);
 		d->next = v.end;
 	}

@@ -308,6 +308,7 @@ static int walk_emit(struct ptscope_walk *w, const struct ptscope_page *record)
 	    nla_put_u64_64bit(skb, PTSCOPE_A_PAGE_NR_PAGES, pg.nr_pages, PTSCOPE_A_PAGE_PAD) ||
 	    nla_put_u32(skb, PTSCOPE_A_PAGE_LEVEL, pg.level) ||
 	    nla_put_u32(skb, PTSCOPE_A_PAGE_STATE, pg.state) ||
+	    nla_put_u32(skb, PTSCOPE_A_PAGE_COW, pg.cow) ||
 	    nla_put_u64_64bit(skb, PTSCOPE_A_PAGE_ENTRY, pg.entry, PTSCOPE_A_PAGE_PAD) ||
 	    nla_put_u64_64bit(skb, PTSCOPE_A_PAGE_FLAGS, pg.flags, PTSCOPE_A_PAGE_PAD))
 		goto cancel;
@@ -407,6 +408,24 @@ static const struct nla_policy ptscope_vmas_policy[PTSCOPE_A_MAX + 1] = {
 	[PTSCOPE_A_PID] = { .type = NLA_U32 },
 };
 
+/* PTSCOPE_A_VMA_COW: attribute 1 + state, for the states with pages. */
+static int put_cow_counts(struct sk_buff *skb, const struct ptscope_vma *v)
+{
+	struct nlattr *nest = nla_nest_start(skb, PTSCOPE_A_VMA_COW);
+	int state;
+
+	if (!nest)
+		return -EMSGSIZE;
+	for (state = 0; state < __PTSCOPE_COW_COUNT; state++)
+		if (v->cow[state] &&
+		    nla_put_u64_64bit(skb, 1 + state, v->cow[state], 0)) {
+			nla_nest_cancel(skb, nest);
+			return -EMSGSIZE;
+		}
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
 static int put_vma(struct sk_buff *skb, const struct ptscope_vma *v)
 {
 	struct nlattr *nest = nla_nest_start(skb, PTSCOPE_A_VMA);
@@ -426,12 +445,13 @@ static int put_vma(struct sk_buff *skb, const struct ptscope_vma *v)
 	    nla_put_u64_64bit(skb, PTSCOPE_A_VMA_HUGE, v->huge, PTSCOPE_A_VMA_PAD) ||
 	    nla_put_u64_64bit(skb, PTSCOPE_A_VMA_DIRTY, v->dirty, PTSCOPE_A_VMA_PAD) ||
 	    nla_put_u64_64bit(skb, PTSCOPE_A_VMA_SOFT_DIRTY, v->soft_dirty,
-			      PTSCOPE_A_VMA_PAD)) {
-		nla_nest_cancel(skb, nest);
-		return -EMSGSIZE;
-	}
+			      PTSCOPE_A_VMA_PAD) || put_cow_counts(skb, v))
+		goto cancel;
 	nla_nest_end(skb, nest);
 	return 0;
+cancel:
+	nla_nest_cancel(skb, nest);
+	return -EMSGSIZE;
 }
 
 /*

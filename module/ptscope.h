@@ -81,6 +81,7 @@ struct ptscope_page {
 	u32 pflags;		/* PTSCOPE_PAGE_* */
 	u32 cache;		/* enum ptscope_cache */
 	u32 swap_type;
+	u32 cow;		/* enum ptscope_cow */
 	u32 mapcount;
 	u32 refcount;
 	bool has_pfn;
@@ -106,6 +107,11 @@ struct ptscope_walk {
 	unsigned int budget;
 };
 
+/* What a write to the present frame described by @pg would do (cow.c). */
+struct page;
+u32 ptscope_cow_state(struct vm_area_struct *vma, const struct ptscope_page *pg,
+		      struct page *page);
+
 void ptscope_walk_init(void);
 int ptscope_walk(struct ptscope_walk *w);
 void ptscope_page_hide_phys(struct ptscope_page *pg);
@@ -120,6 +126,7 @@ struct ptscope_vma {
 	u32 backing;		/* enum ptscope_backing */
 	const char *name;
 	u64 present, zero, swapped, huge, dirty, soft_dirty;	/* pages */
+	u64 cow[__PTSCOPE_COW_COUNT];				/* present pages */
 };
 
 /*

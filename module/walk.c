@@ -68,7 +68,7 @@ static bool same_record(const struct ptscope_page *a, const struct ptscope_page 
 {
 	return a->level == b->level && a->state == b->state && a->flags == b->flags &&
 	       a->kind == b->kind && a->pflags == b->pflags && a->cache == b->cache &&
-	       a->mapcount == b->mapcount && a->refcount == b->refcount &&
+	       a->cow == b->cow && a->mapcount == b->mapcount && a->refcount == b->refcount &&
 	       a->has_pfn == b->has_pfn && a->swap_type == b->swap_type;
 }
 
@@ -144,9 +144,10 @@ static bool is_shmem_vma(struct vm_area_struct *vma)
 /*
  * What backs a present frame. Called with the leaf's lock held: the page
  * stays mapped, so its struct page and folio are stable while we look.
+ * Returns the struct page, if the frame has one in use.
  */
-static void describe_frame(struct vm_area_struct *vma, struct ptscope_page *pg,
-			   bool special, bool huge_leaf)
+static struct page *describe_backing(struct vm_area_struct *vma, struct ptscope_page *pg,
+				     bool special, bool huge_leaf)
 {
 	struct page *page;
 
@@ -162,20 +163,20 @@ static void describe_frame(struct vm_area_struct *vma, struct ptscope_page *pg,
 	}
 	if (!page) {
 		if (pg->kind == PTSCOPE_KIND_ZERO_PAGE)
-			return;
+			return NULL;
 		pg->kind = page_is_ram(pg->pfn) ? PTSCOPE_KIND_PFNMAP :
 						  PTSCOPE_KIND_NOT_RAM;
-		return;
+		return NULL;
 	}
 
 	pg->has_page = true;
 	pg->mapcount = ptscope_page_mapcount(page);
 	pg->refcount = page_count(page);
 	if (pg->kind == PTSCOPE_KIND_ZERO_PAGE)
-		return;
+		return page;
 	if (PageHuge(page)) {
 		pg->kind = PTSCOPE_KIND_HUGETLB;
-		return;
+		return page;
 	}
 	if (PageTransCompound(page))
 		pg->pflags |= PTSCOPE_PAGE(THP);
@@ -191,6 +192,15 @@ static void describe_frame(struct vm_area_struct *vma, struct ptscope_page *pg,
 	} else if (vma->vm_file) {
 		pg->kind = is_shmem_vma(vma) ? PTSCOPE_KIND_SHMEM : PTSCOPE_KIND_FILE;
 	}
+	return page;
+}
+
+static void describe_frame(struct vm_area_struct *vma, struct ptscope_page *pg,
+			   bool special, bool huge_leaf)
+{
+	struct page *page = describe_backing(vma, pg, special, huge_leaf);
+
+	pg->cow = ptscope_cow_state(vma, pg, page);
 }
 
 /* A non-present, non-empty entry: what the swap-entry encoding says. */

@@ -33,6 +33,8 @@ struct ptscope_info {
 };
 
 #define PTSCOPE_MAX_LEVELS 5
+/* Room for the PTSCOPE_COW_* states of uapi/ptscope.h, and some to come. */
+#define PTSCOPE_COW_STATES 16
 
 /* One level of a translation (see PTSCOPE_CMD_XLATE in uapi/ptscope.h). */
 struct ptscope_xlate_level {
@@ -71,6 +73,7 @@ struct ptscope_page {
 	uint32_t swap_type;	/* state swap only */
 	uint32_t mapcount;	/* has_page only: as /proc/kpagecount */
 	uint32_t refcount;	/* has_page only */
+	uint32_t cow;		/* PTSCOPE_COW_*: what a write would do, ptscope_cow_name() */
 	int has_pfn;
 	int has_page;
 };
@@ -93,6 +96,7 @@ struct ptscope_vma {
 	uint64_t huge;		/* pages mapped by PMD/PUD leaves */
 	uint64_t dirty;
 	uint64_t soft_dirty;
+	uint64_t cow[PTSCOPE_COW_STATES];	/* present pages per PTSCOPE_COW_* */
 };
 
 typedef int (*ptscope_vma_fn)(const struct ptscope_vma *vma, void *arg);
@@ -147,6 +151,13 @@ PTSCOPE_API int ptscope_find_mapping(struct ptscope *handle, uint32_t pid, const
 
 PTSCOPE_API const char *ptscope_vma_flag_name(unsigned int bit);
 PTSCOPE_API const char *ptscope_backing_name(unsigned int backing);
+
+/*
+ * A COW state's name ("cow-shared") and what a write does in that state
+ * ("copies the frame"); NULL if unknown.
+ */
+PTSCOPE_API const char *ptscope_cow_name(unsigned int cow);
+PTSCOPE_API const char *ptscope_cow_action(unsigned int cow);
 
 /* Names of states, kinds, cache modes and page flag bits; NULL if unknown. */
 PTSCOPE_API const char *ptscope_state_name(unsigned int state);

@@ -41,6 +41,7 @@ static struct nla_policy vma_policy[PTSCOPE_A_VMA_MAX + 1] = {
 	[PTSCOPE_A_VMA_HUGE] = { .type = NLA_U64 },
 	[PTSCOPE_A_VMA_DIRTY] = { .type = NLA_U64 },
 	[PTSCOPE_A_VMA_SOFT_DIRTY] = { .type = NLA_U64 },
+	[PTSCOPE_A_VMA_COW] = { .type = NLA_NESTED },
 };
 
 static int parse_vma(struct nlattr *nest, struct ptscope_vma *v)
@@ -65,6 +66,16 @@ static int parse_vma(struct nlattr *nest, struct ptscope_vma *v)
 	v->huge = pts_attr_u64(tb, PTSCOPE_A_VMA_HUGE);
 	v->dirty = pts_attr_u64(tb, PTSCOPE_A_VMA_DIRTY);
 	v->soft_dirty = pts_attr_u64(tb, PTSCOPE_A_VMA_SOFT_DIRTY);
+	if (tb[PTSCOPE_A_VMA_COW]) {
+		struct nlattr *a;
+		int rem;
+
+		/* Attribute 1 + state; states this library does not know are skipped. */
+		nla_for_each_nested(a, tb[PTSCOPE_A_VMA_COW], rem)
+			if (nla_type(a) >= 1 && nla_type(a) <= PTSCOPE_COW_STATES &&
+			    nla_len(a) == sizeof(uint64_t))
+				v->cow[nla_type(a) - 1] = nla_get_u64(a);
+	}
 	return 0;
 }
 

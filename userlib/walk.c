@@ -12,6 +12,34 @@ static const char *const state_names[] = PTSCOPE_STATE_NAMES;
 static const char *const kind_names[] = PTSCOPE_KIND_NAMES;
 static const char *const cache_names[] = PTSCOPE_CACHE_NAMES;
 static const char *const page_flag_names[] = PTSCOPE_PAGE_NAMES;
+static const char *const cow_names[] = PTSCOPE_COW_NAMES;
+static const char *const cow_actions[] = {
+	[PTSCOPE_COW_UNMAPPED] = "faults the page in first",
+	[PTSCOPE_COW_WRITABLE] = "writes in place",
+	[PTSCOPE_COW_SHARED] = "copies the frame",
+	[PTSCOPE_COW_REUSABLE] = "reuses the frame, no copy",
+	[PTSCOPE_COW_ZERO] = "allocates a fresh frame",
+	[PTSCOPE_COW_FILE] = "copies the file's page",
+	[PTSCOPE_COW_KSM] = "copies the merged frame",
+	[PTSCOPE_COW_SHARED_MAPPING] = "writes in place, seen by every sharer",
+	[PTSCOPE_COW_READ_ONLY] = "faults: SIGSEGV",
+	[PTSCOPE_COW_UFFD_WP] = "wakes the userfaultfd handler",
+	[PTSCOPE_COW_OTHER] = "unknown",
+};
+
+_Static_assert(__PTSCOPE_COW_COUNT <= PTSCOPE_COW_STATES, "PTSCOPE_COW_STATES too small");
+_Static_assert(sizeof(cow_actions) / sizeof(cow_actions[0]) == __PTSCOPE_COW_COUNT,
+	       "a COW state without an action");
+
+const char *ptscope_cow_name(unsigned int cow)
+{
+	return PTS_NAME(cow_names, cow);
+}
+
+const char *ptscope_cow_action(unsigned int cow)
+{
+	return PTS_NAME(cow_actions, cow);
+}
 
 const char *ptscope_state_name(unsigned int state)
 {
@@ -48,6 +76,7 @@ static struct nla_policy page_policy[PTSCOPE_A_PAGE_MAX + 1] = {
 	[PTSCOPE_A_PAGE_REFCOUNT] = { .type = NLA_U32 },
 	[PTSCOPE_A_PAGE_SWAP_TYPE] = { .type = NLA_U32 },
 	[PTSCOPE_A_PAGE_SWAP_OFFSET] = { .type = NLA_U64 },
+	[PTSCOPE_A_PAGE_COW] = { .type = NLA_U32 },
 };
 
 static int parse_page(struct nlattr *nest, struct ptscope_page *pg)
@@ -76,6 +105,7 @@ static int parse_page(struct nlattr *nest, struct ptscope_page *pg)
 	pg->refcount = pts_attr_u32(tb, PTSCOPE_A_PAGE_REFCOUNT);
 	pg->swap_type = pts_attr_u32(tb, PTSCOPE_A_PAGE_SWAP_TYPE);
 	pg->swap_offset = pts_attr_u64(tb, PTSCOPE_A_PAGE_SWAP_OFFSET);
+	pg->cow = pts_attr_u32(tb, PTSCOPE_A_PAGE_COW);
 	return 0;
 }
 

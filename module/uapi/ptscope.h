@@ -75,6 +75,9 @@
  *       PTSCOPE_A_PAGE_REFCOUNT           u32     present, struct page only
  *       PTSCOPE_A_PAGE_SWAP_TYPE          u32     swap only
  *       PTSCOPE_A_PAGE_SWAP_OFFSET        u64     swap only
+ *       PTSCOPE_A_PAGE_COW                u32     PTSCOPE_COW_*: what a write
+ *                                                 would do (unmapped if not
+ *                                                 present)
  *   Only addresses inside VMAs are reported; pages of a VMA that no entry
  *   maps are "none" records, which cover whole holes in either mode (and are
  *   left out with PTSCOPE_WALK_SKIP_NONE). Without PTSCOPE_WALK_RUNS, every
@@ -104,7 +107,10 @@
  *       PTSCOPE_A_VMA_SWAPPED             u64     pages with a swap entry
  *       PTSCOPE_A_VMA_HUGE                u64     pages mapped by PMD/PUD leaves
  *       PTSCOPE_A_VMA_DIRTY               u64     pages whose entry is dirty
+ *                                                 (or saved-dirty)
  *       PTSCOPE_A_VMA_SOFT_DIRTY          u64     pages whose entry is soft-dirty
+ *       PTSCOPE_A_VMA_COW                 nest    present pages per COW state:
+ *         attribute type 1 + PTSCOPE_COW_*  u64   (only states with pages)
  *   The counters come from walking the VMA's page tables (see WALK): each
  *   VMA is described, then its tables walked with the mmap lock released
  *   between chunks, so they reflect the tables just after the description.
@@ -221,6 +227,7 @@ enum ptscope_page_attr {
 	PTSCOPE_A_PAGE_REFCOUNT,	/* u32 */
 	PTSCOPE_A_PAGE_SWAP_TYPE,	/* u32 */
 	PTSCOPE_A_PAGE_SWAP_OFFSET,	/* u64 */
+	PTSCOPE_A_PAGE_COW,		/* u32: enum ptscope_cow */
 
 	__PTSCOPE_A_PAGE_MAX,
 	PTSCOPE_A_PAGE_MAX = __PTSCOPE_A_PAGE_MAX - 1
@@ -242,6 +249,7 @@ enum ptscope_vma_attr {
 	PTSCOPE_A_VMA_HUGE,		/* u64 */
 	PTSCOPE_A_VMA_DIRTY,		/* u64 */
 	PTSCOPE_A_VMA_SOFT_DIRTY,	/* u64 */
+	PTSCOPE_A_VMA_COW,		/* nest: u64 pages per COW state */
 
 	__PTSCOPE_A_VMA_MAX,
 	PTSCOPE_A_VMA_MAX = __PTSCOPE_A_VMA_MAX - 1
@@ -335,6 +343,33 @@ enum ptscope_kind {
 #define PTSCOPE_KIND_NAMES {						\
 	"anon", "file", "shmem", "zero-page", "huge-zero-page", "ksm",	\
 	"hugetlb", "pfnmap", "not-ram", "other"				\
+}
+
+/*
+ * What a write to a page would do, from its mapping, entry and frame
+ * (PTSCOPE_A_PAGE_COW). The kernel decides at the fault; this is the
+ * prediction from the state at the walk.
+ */
+enum ptscope_cow {
+	PTSCOPE_COW_UNMAPPED,		/* no present entry: the write faults it in first */
+	PTSCOPE_COW_WRITABLE,		/* writable entry: written in place */
+	PTSCOPE_COW_SHARED,		/* anon frame shared read-only: the write copies it */
+	PTSCOPE_COW_REUSABLE,		/* read-only, frame exclusive: reused, no copy */
+	PTSCOPE_COW_ZERO,		/* the (huge) zero page: a fresh frame is allocated */
+	PTSCOPE_COW_FILE,		/* page cache in a private mapping: copied from it */
+	PTSCOPE_COW_KSM,		/* merged by KSM: the write copies it */
+	PTSCOPE_COW_SHARED_MAPPING,	/* MAP_SHARED: in place, seen by every sharer */
+	PTSCOPE_COW_READ_ONLY,		/* the mapping forbids writes: SIGSEGV */
+	PTSCOPE_COW_UFFD_WP,		/* userfaultfd write-protected: its handler is woken */
+	PTSCOPE_COW_OTHER,		/* a frame with no known COW behaviour (PFN maps) */
+
+	__PTSCOPE_COW_COUNT
+};
+
+#define PTSCOPE_COW_NAMES {						\
+	"unmapped", "writable", "cow-shared", "reusable", "zero",	\
+	"file-private", "ksm", "shared-mapping", "read-only", "uffd-wp",	\
+	"other"								\
 }
 
 /* PTSCOPE_A_PAGE_PFLAGS */

@@ -25,16 +25,19 @@ ptscope -j walk --pages $srv > /tmp/w.json || fail "ptscope -j walk failed"
 head -n 4 /tmp/d.txt
 expect_eq "pid line" "pid: $srv" "$(sed -n 1p /tmp/d.txt)"
 # "ADDR pages N LEVEL STATE [pfn P] ... [entry E]" from both sides.
-sed 1d /tmp/d.txt | awk '{ pfn = "-"; entry = "-"
-	for (i = 5; i < NF; i++) { if ($i == "pfn") pfn = $(i + 1); if ($i == "entry") entry = $(i + 1) }
-	print $1, $3, $4, $5, pfn, entry }' > /tmp/got.txt
-jq -r '.records[] | "\(.addr) \(.nr_pages) \(.level) \(.state) \(.pfn // "-") \(if .state == "none" then "-" else .entry end)"' \
+sed 1d /tmp/d.txt | awk '{ pfn = "-"; entry = "-"; cow = "-"
+	for (i = 5; i < NF; i++) {
+		if ($i == "pfn") pfn = $(i + 1); if ($i == "entry") entry = $(i + 1)
+		if ($i == "cow") cow = $(i + 1)
+	}
+	print $1, $3, $4, $5, pfn, entry, cow }' > /tmp/got.txt
+jq -r '.records[] | "\(.addr) \(.nr_pages) \(.level) \(.state) \(.pfn // "-") \(if .state == "none" then "-" else .entry end) \(if .state == "present" then .cow else "-" end)"' \
 	/tmp/w.json > /tmp/want.txt
 if ! cmp -s /tmp/want.txt /tmp/got.txt; then
 	diff /tmp/want.txt /tmp/got.txt | head -n 20
 	fail "debugfs walk differs from the netlink walk"
 fi
-echo "ok: $(wc -l < /tmp/got.txt) records = ptscope -j walk (address, pages, level, state, pfn, entry)"
+echo "ok: $(wc -l < /tmp/got.txt) records = ptscope -j walk (address, pages, level, state, pfn, entry, cow)"
 [ "$(wc -c < /tmp/d.txt)" -gt 4096 ] || fail "whole walk fits one page: streaming not exercised"
 
 echo "--- walk: runs over private memory"

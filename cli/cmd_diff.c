@@ -1,0 +1,312 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * ptscope diff A B [RANGE]: the pages whose frame, state, COW state or
+ * entry flags differ between two views of page tables. A and B are each a
+ * snapshot file (from "ptscope walk -o") or a live PID; a PID is walked over
+ * the snapshot's range, or RANGE, or everything. The first view is held in
+ * memory; the second is streamed against it, page by page, and consecutive
+ * pages that changed alike are reported as one run.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "libptscope.h"
+#include "uapi/ptscope.h"
+
+/* One 4 KiB page as a view sees it; in_vma 0: no mapping there. */
+struct page_view {
+	int in_vma;
+	uint32_t state, cow;
+	int has_pfn;
+	uint64_t pfn, flags;
+};
+
+/* A run of pages that changed alike, not yet printed. */
+struct change {
+	uint64_t addr, pages;
+	struct page_view a, b;	/* of its first page */
+};
+
+struct differ {
+	const struct cli_args *a;
+	struct json *j;
+	const struct snapshot *left;
+	size_t li;		/* left record of the next page to compare */
+	uint64_t lpage;		/* and that page's index in it */
+	uint64_t compared, changed;
+	struct change run;
+	int have_run;
+};
+
+static struct page_view view_of(const struct ptscope_page *pg, uint64_t addr)
+{
+	struct page_view v = { 1, pg->state, pg->cow, pg->has_pfn, 0, pg->flags };
+
+	if (pg->has_pfn)
+		v.pfn = pg->pfn + (addr - pg->addr) / 4096;
+	return v;
+}
+
+static int same_view(const struct page_view *x, const struct page_view *y)
+{
+	return x->in_vma == y->in_vma && x->state == y->state && x->cow == y->cow &&
+	       x->has_pfn == y->has_pfn && x->pfn == y->pfn && x->flags == y->flags;
+}
+
+/* @v is @first's view @i pages on, frames counted on. */
+static int follows(const struct page_view *first, const struct page_view *v, uint64_t i)
+{
+	struct page_view f = *first;
+
+	f.pfn += f.has_pfn ? i : 0;
+	return same_view(&f, v);
+}
+
+static void describe(const struct page_view *v, char *buf, size_t len)
+{
+	int n;
+
+	if (!v->in_vma) {
+		snprintf(buf, len, "(no mapping)");
+		return;
+	}
+	n = snprintf(buf, len, "%s", ptscope_state_name(v->state) ?: "?");
+	if (v->has_pfn)
+		n += snprintf(buf + n, len - (size_t)n, " pfn 0x%" PRIx64, v->pfn);
+	if (v->state == PTSCOPE_STATE_PRESENT)
+		snprintf(buf + n, len - (size_t)n, " %s", ptscope_cow_name(v->cow) ?: "?");
+}
+
+/* "+rw -dirty": entry flags set and cleared. */
+static void flag_changes(uint64_t before, uint64_t after, char *buf, size_t len)
+{
+	size_t n = 0;
+	unsigned int bit;
+
+	buf[0] = '\0';
+	for (bit = 0; bit < 64 && n < len; bit++) {
+		const char *name = ptscope_entry_flag_name(bit);
+
+		if (!name || !((before ^ after) >> bit & 1))
+			continue;
+		n += (size_t)snprintf(buf + n, len - n, "%s%c%s", n ? " " : "",
+				      after >> bit & 1 ? '+' : '-', name);
+	}
+}
+
+static void json_view(struct json *j, const char *key, const struct page_view *v)
+{
+	json_key(j, key);
+	if (!v->in_vma) {
+		json_null(j);
+		return;
+	}
+	json_obj_begin(j);
+	json_key(j, "state");
+	json_str(j, ptscope_state_name(v->state) ?: "?");
+	if (v->has_pfn) {
+		json_key(j, "pfn");
+		json_hex(j, v->pfn);
+	}
+	json_key(j, "cow");
+	json_str(j, ptscope_cow_name(v->cow) ?: "?");
+	json_key(j, "flags");
+	json_bit_names(j, v->flags, ptscope_entry_flag_name);
+	json_obj_end(j);
+}
+
+static void flush_run(struct differ *d)
+{
+	struct change *c = &d->run;
+	char before[96], after[96], flags[256];
+
+	if (!d->have_run)
+		return;
+	d->have_run = 0;
+	if (d->j) {
+		json_obj_begin(d->j);
+		json_key(d->j, "addr");
+		json_hex(d->j, c->addr);
+		json_key(d->j, "nr_pages");
+		json_uint(d->j, c->pages);
+		json_view(d->j, "before", &c->a);
+		json_view(d->j, "after", &c->b);
+		json_obj_end(d->j);
+		return;
+	}
+	describe(&c->a, before, sizeof(before));
+	describe(&c->b, after, sizeof(after));
+	flag_changes(c->a.in_vma ? c->a.flags : 0, c->b.in_vma ? c->b.flags : 0, flags,
+		     sizeof(flags));
+	printf("0x%016" PRIx64 " %6" PRIu64 "  %-36s -> %-36s %s\n", c->addr, c->pages, before,
+	       after, flags);
+}
+
+/* Compare one page; a change joins the pending run or starts one. */
+static void compare_page(struct differ *d, uint64_t addr, const struct page_view *a,
+			 const struct page_view *b)
+{
+	struct change *c = &d->run;
+
+	d->compared++;
+	if (same_view(a, b))
+		return;
+	d->changed++;
+	if (d->have_run && c->addr + c->pages * 4096 == addr && follows(&c->a, a, c->pages) &&
+	    follows(&c->b, b, c->pages)) {
+		c->pages++;
+		return;
+	}
+	flush_run(d);
+	d->have_run = 1;
+	c->addr = addr;
+	c->pages = 1;
+	c->a = *a;
+	c->b = *b;
+}
+
+static const struct page_view no_mapping;
+
+/* The left view's next page not yet compared, if any: 1 and its address. */
+static int left_next(const struct differ *d, uint64_t *addr)
+{
+	if (d->li >= d->left->n)
+		return 0;
+	*addr = d->left->rec[d->li].addr + d->lpage * 4096;
+	return 1;
+}
+
+static struct page_view left_take(struct differ *d, uint64_t addr)
+{
+	const struct ptscope_page *pg = &d->left->rec[d->li];
+	struct page_view v = view_of(pg, addr);
+
+	if (++d->lpage == pg->nr_pages) {
+		d->li++;
+		d->lpage = 0;
+	}
+	return v;
+}
+
+/* Left pages below @addr that the right view does not have: gone. */
+static void left_until(struct differ *d, uint64_t addr)
+{
+	uint64_t p;
+
+	while (left_next(d, &p) && p < addr) {
+		struct page_view a = left_take(d, p);
+
+		compare_page(d, p, &a, &no_mapping);
+	}
+}
+
+static int on_right(const struct ptscope_page *pg, void *arg)
+{
+	struct differ *d = arg;
+	uint64_t p, lp;
+
+	for (p = pg->addr; p < pg->addr + pg->nr_pages * 4096; p += 4096) {
+		struct page_view b = view_of(pg, p), a = no_mapping;
+
+		left_until(d, p);
+		if (left_next(d, &lp) && lp == p)
+			a = left_take(d, p);
+		compare_page(d, p, &a, &b);
+	}
+	return 0;
+}
+
+/* A live process into memory, as a snapshot. */
+static int on_load(const struct ptscope_page *pg, void *arg)
+{
+	return snapshot_add(arg, pg) ? -ENOMEM : 0;
+}
+
+/* Whether @arg names a snapshot file rather than a PID ("./123" for a file "123"). */
+static int is_file(const char *arg)
+{
+	return strcmp(arg, "self") && arg[strspn(arg, "0123456789")];
+}
+
+int cmd_diff(const struct cli_args *a)
+{
+	struct differ d = { .a = a };
+	struct snapshot left = { 0 }, right = { 0 };
+	uint64_t start = 0, end = 0;
+	struct ptscope *h = NULL;
+	uint32_t pid_a = 0, pid_b = 0;
+	int file_a, file_b, ret = 0;
+	char err[512];
+	size_t i;
+
+	if (a->argc < 2 || a->argc > 3) {
+		cli_error(a, "diff needs two of FILE or PID, and at most a RANGE (see 'ptscope help diff')");
+		return EXIT_USAGE;
+	}
+	file_a = is_file(a->argv[0]);
+	file_b = is_file(a->argv[1]);
+	if ((!file_a && cli_parse_pid(a->argv[0], &pid_a, err, sizeof(err))) ||
+	    (!file_b && cli_parse_pid(a->argv[1], &pid_b, err, sizeof(err))) ||
+	    (a->argc == 3 && cli_parse_range(a->argv[2], &start, &end, err, sizeof(err)))) {
+		cli_error(a, "%s", err);
+		return EXIT_USAGE;
+	}
+	if ((file_a && snapshot_load(a->argv[0], &left, err, sizeof(err))) ||
+	    (file_b && snapshot_load(a->argv[1], &right, err, sizeof(err)))) {
+		cli_error(a, "%s", err);
+		ret = EXIT_RUNTIME;
+		goto out;
+	}
+	if (file_a && a->argc != 3) {
+		start = left.start;
+		end = left.end;
+	}
+	if ((!file_a || !file_b) && ptscope_open(&h)) {
+		cli_error(a, "%s", ptscope_errmsg());
+		ret = EXIT_RUNTIME;
+		goto out;
+	}
+	if (!file_a && ptscope_walk(h, pid_a, start, end, PTSCOPE_WALK_RUNS, on_load, &left)) {
+		cli_error(a, "%s", ptscope_errmsg());
+		ret = EXIT_RUNTIME;
+		goto out;
+	}
+	d.left = &left;
+	if (a->json) {
+		d.j = json_new(stdout, a->pretty);
+		json_obj_begin(d.j);
+		json_key(d.j, "changes");
+		json_arr_begin(d.j);
+	} else {
+		printf("%-18s %6s  %-36s    %-36s %s\n", "ADDRESS", "PAGES", "BEFORE", "AFTER",
+		       "FLAGS");
+	}
+	if (file_b) {
+		for (i = 0; i < right.n; i++)
+			on_right(&right.rec[i], &d);
+	} else if (ptscope_walk(h, pid_b, start, end, PTSCOPE_WALK_RUNS, on_right, &d)) {
+		ret = EXIT_RUNTIME;
+	}
+	left_until(&d, UINT64_MAX);
+	flush_run(&d);
+	if (d.j) {
+		const struct json_count counts[] = {
+			{ "compared", d.compared }, { "changed", d.changed },
+		};
+
+		json_stream_close(d.j, ret ? ptscope_errmsg() : NULL, counts, ARRAY_SIZE(counts),
+				  NULL, NULL, 0);
+	} else if (ret) {
+		cli_error(a, "%s", ptscope_errmsg());
+	} else {
+		printf("%" PRIu64 " pages compared, %" PRIu64 " changed\n", d.compared, d.changed);
+	}
+out:
+	ptscope_close(h);
+	snapshot_free(&left);
+	snapshot_free(&right);
+	return ret;
+}

@@ -1,0 +1,67 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * What a write to a present page would do: the kernel's write-fault
+ * decision (do_wp_page(), do_huge_pmd_wp_page(), hugetlb_wp()) predicted
+ * from the state a walk sees, so that copy-on-write becomes visible before
+ * it happens. The fault path remains the authority; the tests check every
+ * prediction by doing the write and walking again.
+ */
+#include <linux/mm.h>
+#include <linux/page-flags.h>
+#include <linux/swap.h>
+
+#include "ptscope.h"
+
+/*
+ * An anonymous frame mapped read-only in a private writable mapping: reused
+ * in place if nobody else can see it, copied otherwise. PageAnonExclusive
+ * settles it; without that flag the fault path reuses a small page only
+ * when this mapping holds its sole reference (one more for the swap cache,
+ * one more while it waits in a per-CPU LRU batch, which the fault drains).
+ * hugetlb goes by the mapcount alone.
+ */
+static bool anon_reusable(const struct ptscope_page *pg, struct page *page)
+{
+	struct folio *folio = page_folio(page);
+	int refs;
+
+	if (pg->pflags & PTSCOPE_PAGE(ANON_EXCLUSIVE))
+		return true;
+	if (pg->kind == PTSCOPE_KIND_HUGETLB)
+		return pg->mapcount == 1;
+	if (pg->mapcount != 1 || folio_test_large(folio))
+		return false;
+	refs = folio_ref_count(folio) - folio_test_swapcache(folio) - !folio_test_lru(folio);
+	return refs <= 1;
+}
+
+u32 ptscope_cow_state(struct vm_area_struct *vma, const struct ptscope_page *pg,
+		      struct page *page)
+{
+	if (pg->state != PTSCOPE_STATE_PRESENT)
+		return PTSCOPE_COW_UNMAPPED;
+	if (!(vma->vm_flags & VM_WRITE))
+		return PTSCOPE_COW_READ_ONLY;
+	if (vma->vm_flags & VM_SHARED)
+		return PTSCOPE_COW_SHARED_MAPPING;
+	if (pg->flags & PTSCOPE_ENTRY(UFFD_WP))
+		return PTSCOPE_COW_UFFD_WP;
+	if (pg->flags & PTSCOPE_ENTRY(RW))
+		return PTSCOPE_COW_WRITABLE;
+	switch (pg->kind) {
+	case PTSCOPE_KIND_ZERO_PAGE:
+	case PTSCOPE_KIND_HUGE_ZERO_PAGE:
+		return PTSCOPE_COW_ZERO;
+	case PTSCOPE_KIND_KSM:
+		return PTSCOPE_COW_KSM;
+	case PTSCOPE_KIND_FILE:
+	case PTSCOPE_KIND_SHMEM:
+		return PTSCOPE_COW_FILE;
+	case PTSCOPE_KIND_ANON:
+	case PTSCOPE_KIND_HUGETLB:
+		if (!page)
+			break;
+		return anon_reusable(pg, page) ? PTSCOPE_COW_REUSABLE : PTSCOPE_COW_SHARED;
+	}
+	return PTSCOPE_COW_OTHER;
+}
