@@ -148,6 +148,8 @@ void snapshot_write_record(FILE *f, const struct ptscope_page *pg);
 int snapshot_write_end(FILE *f);	/* 0, or -1 if the file could not be written */
 int snapshot_add(struct snapshot *s, const struct ptscope_page *pg);	/* 0 or -ENOMEM */
 void snapshot_free(struct snapshot *s);
+/* Keep only the pages of [start, end) (page-rounded outwards). */
+void snapshot_clip(struct snapshot *s, uint64_t start, uint64_t end);
 int snapshot_load(const char *path, struct snapshot *s, char *err, size_t errlen);
 
 #endif

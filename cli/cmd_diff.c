@@ -260,7 +260,11 @@ int cmd_diff(const struct cli_args *a)
 		ret = EXIT_RUNTIME;
 		goto out;
 	}
-	if (file_a && a->argc != 3) {
+	if (a->argc == 3) {
+		/* Files hold what they hold: only RANGE is compared. */
+		snapshot_clip(&left, start, end);
+		snapshot_clip(&right, start, end);
+	} else if (file_a) {
 		start = left.start;
 		end = left.end;
 	}

@@ -70,6 +70,30 @@ int snapshot_add(struct snapshot *s, const struct ptscope_page *pg)
 	return 0;
 }
 
+void snapshot_clip(struct snapshot *s, uint64_t start, uint64_t end)
+{
+	size_t i, n = 0;
+
+	start &= ~4095ULL;
+	end = (end + 4095) & ~4095ULL;
+	for (i = 0; i < s->n; i++) {
+		struct ptscope_page pg = s->rec[i];
+		uint64_t last = pg.addr + pg.nr_pages * 4096;
+
+		if (last <= start || pg.addr >= end)
+			continue;
+		if (pg.addr < start) {
+			pg.pfn += pg.has_pfn ? (start - pg.addr) / 4096 : 0;
+			pg.addr = start;
+		}
+		pg.nr_pages = ((last < end ? last : end) - pg.addr) / 4096;
+		s->rec[n++] = pg;
+	}
+	s->n = n;
+	s->start = start;
+	s->end = end;
+}
+
 void snapshot_free(struct snapshot *s)
 {
 	free(s->rec);

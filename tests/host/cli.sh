@@ -54,6 +54,42 @@ t "maps refuses a bad PID" 2 "'-3' is not a PID" -- maps -- -3
 t "maps without the module" 1 'kernel module ptscope is not loaded' -- maps self
 t "walk without the module" 1 'kernel module ptscope is not loaded' -- walk 1
 
+# diff of two snapshot files needs no module: handmade snapshots.
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+snap() {	# snap FILE RECORD-LINES...: a snapshot of pid 42
+	local f=$1
+	shift
+	{ echo "# ptscope snapshot 1"; echo "pid 42 range 0x0 0x0"; printf '%s\n' "$@"; echo "# end"; } > "$f"
+}
+snap "$T/a" "0x1000 4 PTE present 0x100 0x8000000000100867 0x7f cow-shared anon 2" \
+	"0x5000 2 PTE none - 0x0 0x0 unmapped - -"
+snap "$T/b" "0x1000 1 PTE present 0x200 0x8000000000200867 0x7f writable anon 1" \
+	"0x2000 3 PTE present 0x101 0x8000000000101867 0x7f cow-shared anon 2" \
+	"0x5000 1 PTE present 0x300 0x8000000000300867 0x7f writable anon 1" \
+	"0x6000 1 PTE none - 0x0 0x0 unmapped - -" "0x9000 1 PTE none - 0x0 0x0 unmapped - -"
+snap "$T/c" "0x2000 1 PTE present 0x101 0x8000000000101867 0x5f cow-shared anon 2"
+t "diff: a file against itself" 0 '6 pages compared, 0 changed' -- diff "$T/a" "$T/a"
+t "diff: the written page, the faulted one, a new mapping" 0 \
+	'0x0000000000001000 +1  present pfn 0x100 cow-shared +-> present pfn 0x200 writable.*0x0000000000005000 +1  none +-> present pfn 0x300 writable.*0x0000000000009000 +1  \(no mapping\) +-> none.*7 pages compared, 3 changed' \
+	-- diff "$T/a" "$T/b"
+t "diff -j" 0 '^\{"changes":\[\{"addr":"0x1000","nr_pages":1,"before":\{"state":"present","pfn":"0x100","cow":"cow-shared".*"summary":\{"compared":7,"changed":3\}\}$' \
+	-- -j diff "$T/a" "$T/b"
+t "diff over a RANGE compares only that" 0 '0x0000000000002000 +1  present pfn 0x101 cow-shared +-> present pfn 0x101 cow-shared +-accessed.*1 pages compared, 1 changed' \
+	-- diff "$T/a" "$T/c" 0x2000+4K
+head -n 3 "$T/a" > "$T/cut"
+t "diff refuses a snapshot cut short" 1 "snapshot '.*/cut' is cut short \(no end line\)" -- diff "$T/cut" "$T/a"
+snap "$T/bad" "0x1000 4 PTE present 0x100 0x0 0x0 no-such-state anon 2"
+t "diff names a bad line" 1 "snapshot '.*/bad', line 3: not a record in order" -- diff "$T/bad" "$T/a"
+t "diff refuses other files" 1 "'/etc/hostname' is not a ptscope snapshot" -- diff /etc/hostname "$T/a"
+t "diff needs two sides" 2 "diff needs two of FILE or PID" -- diff "$T/a"
+t "diff with a PID needs the module" 1 'kernel module ptscope is not loaded' -- diff "$T/a" 1
+t "share needs PIDs" 2 "share needs PIDs, or --all" -- share
+t "share --all takes no PIDs" 2 "share needs PIDs, or --all" -- share --all 1
+t "--all is share's" 2 "option --all applies to share only" -- walk 1 --all
+t "walk -o with a filter" 2 "does not combine with filters" -- walk 1 --cow -o "$T/x"
+t "-o is walk's" 2 "option --output applies to walk only" -- maps 1 -o "$T/x"
+
 # Pretty JSON is still one valid document.
 n=$((n + 1))
 if "$P" -p --version | jq -e '.version' > /dev/null; then

@@ -31,5 +31,17 @@ vg "ptscope info (module not loaded)" "$ROOT/build/ptscope" info
 vg "ptscope -j info (module not loaded)" "$ROOT/build/ptscope" -j info
 vg "ptscope bogus" "$ROOT/build/ptscope" bogus
 vg "ptscope --help" "$ROOT/build/ptscope" --help
+# diff of two snapshot files runs without the module.
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+printf '# ptscope snapshot 1\npid 1 range 0x0 0x0\n%s\n%s\n# end\n' \
+	"0x1000 4 PTE present 0x100 0x8000000000100867 0x7f cow-shared anon 2" \
+	"0x5000 2 PTE none - 0x0 0x0 unmapped - -" > "$T/a"
+printf '# ptscope snapshot 1\npid 1 range 0x0 0x0\n%s\n# end\n' \
+	"0x1000 1 PTE present 0x200 0x8000000000200867 0x7f writable anon 1" > "$T/b"
+head -n 3 "$T/a" > "$T/cut"
+vg "ptscope diff A B" "$ROOT/build/ptscope" diff "$T/a" "$T/b"
+vg "ptscope -j diff A B" "$ROOT/build/ptscope" -j diff "$T/a" "$T/b"
+vg "ptscope diff (cut short)" "$ROOT/build/ptscope" diff "$T/cut" "$T/b"
 echo "1..$n"
 [ "$failed" = 0 ]

@@ -32,3 +32,29 @@ echo "\$ echo \"$req\" > /sys/kernel/debug/ptscope/walk"
 echo "$req" > /sys/kernel/debug/ptscope/walk
 show cat /sys/kernel/debug/ptscope/walk
 kill $pid
+
+# Copy-on-write, visible: a parent and the child it forked share frames
+# until the child writes (tests/prog/cowlab.c, "forked").
+cowlab forked > /tmp/f.out &
+for i in $(seq 1 100); do grep -q '^ready$' /tmp/f.out && break; sleep 0.1; done
+set -- $(head -n 1 /tmp/f.out)
+parent=$2 child=$4 a=$6
+echo "--- copy-on-write: parent $parent forked child $child; 4 pages at $a written before"
+echo
+show ptscope walk --pages $parent $a+16K
+show ptscope walk --pages $child $a+16K
+echo "\$ ptscope walk $child -o /tmp/before.snap > /dev/null"
+ptscope walk $child -o /tmp/before.snap > /dev/null || fail "walk -o failed"
+echo "\$ kill -USR1 $child      # the child writes its first page"
+kill -USR1 $child
+for i in $(seq 1 50); do grep -q '^wrote$' /tmp/f.out && break; sleep 0.1; done
+echo
+show ptscope walk --pages $parent $a+16K
+show ptscope walk --pages $child $a+16K
+echo "\$ ptscope diff /tmp/before.snap $child $a+16K"
+ptscope diff /tmp/before.snap $child $a+16K || fail "diff failed"
+echo
+echo "\$ ptscope share $parent $child | grep -E 'MAPPING|libc.so.6 +r-xp|anon|frames'"
+ptscope share $parent $child | grep -E 'MAPPING|libc.so.6 +r-xp|anon|frames'
+echo
+kill $parent
