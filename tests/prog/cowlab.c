@@ -150,10 +150,12 @@ static int agrees(const struct view *v)
 
 static void describe(const char *who, const struct view *v)
 {
-	printf("#   %s: %s pfn 0x%llx cow %s mapcount %u ref %u; pagemap pfn 0x%llx%s kpagecount %llu\n",
+	printf("#   %s: %s pfn 0x%llx cow %s mapcount %u ref %u; pagemap pfn 0x%llx%s"
+	       " kpagecount %llu kpageflags 0x%llx\n",
 	       who, v->found ? ptscope_state_name(v->pg.state) : "-", (unsigned long long)v->pfn,
 	       cow(v), v->pg.mapcount, v->pg.refcount, (unsigned long long)PM_PFN(v->pm),
-	       v->pm & PM_EXCLUSIVE ? " exclusive" : "", (unsigned long long)v->kpagecount);
+	       v->pm & PM_EXCLUSIVE ? " exclusive" : "", (unsigned long long)v->kpagecount,
+	       (unsigned long long)v->kpageflags);
 }
 
 /* ---- agents: children that write and read when told ---- */
@@ -328,15 +330,44 @@ static void write_and_verify(const char *what, struct agent *ag, void *addr, cha
 	       ptscope_cow_action(before.pg.cow) ?: "?", why ? ": " : "", why ? why : "");
 }
 
+/* /proc/kpageflags bits (include/uapi/linux/kernel-page-flags.h) */
+#define KPF_ANON	12
+#define KPF_KSM		21
+#define KPF_ZERO_PAGE	24
+
+/*
+ * The frame kind a COW state implies, as kpageflags sees it: the zero page,
+ * a KSM page, or an anonymous page (KSM's bit alone cannot tell: 6.12 sets
+ * it on every anonymous page).
+ */
+static int kind_agrees(const struct view *v, uint32_t state)
+{
+	uint64_t f = v->kpageflags;
+
+	switch (state) {
+	case PTSCOPE_COW_ZERO:
+		return f >> KPF_ZERO_PAGE & 1;
+	case PTSCOPE_COW_KSM:
+		return (f >> KPF_KSM & 1) && (f >> KPF_ANON & 1);
+	case PTSCOPE_COW_SHARED:
+	case PTSCOPE_COW_REUSABLE:
+		return (f >> KPF_ANON & 1) && !(f >> KPF_ZERO_PAGE & 1);
+	case PTSCOPE_COW_FILE:
+		return !(f >> KPF_ANON & 1);
+	}
+	return 1;
+}
+
 /* Expect a COW state, agreeing with the kernel's views; returns the view. */
 static struct view expect(const char *what, pid_t pid, void *addr, uint32_t state)
 {
 	struct view v = look(pid, addr);
-	int ok = v.found && v.pg.cow == state && agrees(&v);
+	int ok = v.found && v.pg.cow == state && agrees(&v) && kind_agrees(&v, state);
 
 	if (!ok)
 		describe(what, &v);
-	result(ok, "%s: %s (pagemap, kpagecount agree)", what, ptscope_cow_name(state));
+	result(ok, "%s: %s (pagemap, kpagecount, kpageflags agree)", what,
+	       ptscope_cow_name(state));
 	return v;
 }
 
