@@ -42,7 +42,7 @@ CLI_SRCS := cli/main.c cli/args.c cli/parse.c cli/json.c cli/bits.c cli/cmd_info
 LIB_PIC  := $(LIB_SRCS:%.c=$(BUILD)/pic/%.o)
 LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/obj/%.o)
 CLI_OBJS := $(CLI_SRCS:%.c=$(BUILD)/obj/%.o)
-HDRS     := $(wildcard module/*.h module/uapi/*.h userlib/*.h cli/*.h tests/host/*.h)
+HDRS     := $(wildcard module/*.h module/uapi/*.h userlib/*.h cli/*.h tests/host/*.h tests/prog/*.h)
 
 SONAME  := libptscope.so.1
 LIBSO   := $(BUILD)/$(SONAME)

@@ -27,11 +27,7 @@ G=/sys/kernel/mm/hugepages/hugepages-1048576kB/nr_hugepages
 echo "1 GiB hugetlb pages reserved: $(cat $G)"
 
 # KSM, scanning fast, for the ksm-merged kind (memkinds waits for the merge).
-if [ -e /sys/kernel/mm/ksm/run ]; then
-	echo 1000 > /sys/kernel/mm/ksm/pages_to_scan
-	echo 10 > /sys/kernel/mm/ksm/sleep_millisecs
-	echo 1 > /sys/kernel/mm/ksm/run
-fi
+ksm_start
 
 memkinds check > /tmp/check.out
 rc=$?
@@ -45,7 +41,7 @@ fi
 if [ "$(cat /proc/sys/vm/nr_hugepages)" -gt 0 ]; then
 	grep -q "^ok .*hugetlb-2m: walk" /tmp/check.out || fail "hugetlb kind was not checked"
 fi
-[ -e /sys/kernel/mm/ksm/run ] && echo 0 > /sys/kernel/mm/ksm/run
+ksm_stop
 # Every kind this kernel offers must have been checked, in parent and child.
 for kind in hugetlb-1g anon-soft-dirty anon-uffd-wp memfd-uffd-wp ksm-merged; do
 	grep -q "^ok [0-9]* $kind: walk" /tmp/check.out || fail "$kind was not checked"

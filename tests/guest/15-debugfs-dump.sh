@@ -100,9 +100,8 @@ grep -q '^error: .*kernel thread.*(errno 22)$' $D/maps || fail "kernel thread: $
 echo "ok: refusals named in the text"
 
 echo "--- the target dies half-way through a read"
-memkinds hog 48 > /tmp/hog.out &
-hog=$!
-for i in $(seq 1 200); do grep -q '^ready$' /tmp/hog.out && break; sleep 0.1; done
+hog_start 48
+hog=$HOG
 echo "$hog pages" > $D/walk
 # A reader that waits keeps the file open half-way.
 { exec 3< $D/walk; head -c 8192 <&3 > /tmp/h1.txt; kill -9 $hog; wait $hog 2>/dev/null

@@ -68,3 +68,24 @@ xerr() {
 	[ "$rc" = "$want" ] || fail "$d: status $rc, want $want"
 	echo "$out" | grep -Eq "$re" || fail "$d: message does not match /$re/"
 }
+
+# ksm_start: KSM scanning fast, so tests need not wait long for merges;
+# ksm_stop: KSM off again.
+ksm_start() {
+	[ -e /sys/kernel/mm/ksm/run ] || return 0
+	echo 1000 > /sys/kernel/mm/ksm/pages_to_scan
+	echo 10 > /sys/kernel/mm/ksm/sleep_millisecs
+	echo 1 > /sys/kernel/mm/ksm/run
+}
+ksm_stop() {
+	[ -e /sys/kernel/mm/ksm/run ] && echo 0 > /sys/kernel/mm/ksm/run
+	true
+}
+
+# hog_start MB: "memkinds hog MB" in the background, ready; its pid in HOG.
+hog_start() {
+	memkinds hog "$1" > /tmp/hog.out &
+	HOG=$!
+	for i in $(seq 1 200); do grep -q '^ready$' /tmp/hog.out && return 0; sleep 0.1; done
+	fail "memkinds hog did not start"
+}

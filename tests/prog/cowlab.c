@@ -33,6 +33,7 @@
 #include <unistd.h>
 
 #include "libptscope.h"
+#include "procfs.h"
 #include "uapi/ptscope.h"
 
 #define PAGE 4096UL
@@ -603,19 +604,6 @@ static void read_only(void)
 	expect("read-only: mprotect(PROT_READ)", getpid(), p, PTSCOPE_COW_READ_ONLY);
 	write_and_verify("read-only: write", NULL, p, 'x');
 	munmap(p, PAGE);
-}
-
-static unsigned long read_ulong(const char *path)
-{
-	unsigned long v = 0;
-	FILE *f = fopen(path, "r");
-
-	if (f) {
-		if (fscanf(f, "%lu", &v) != 1)
-			v = 0;
-		fclose(f);
-	}
-	return v;
 }
 
 static void ksm(void)

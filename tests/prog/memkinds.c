@@ -31,6 +31,7 @@
 #include <unistd.h>
 
 #include "libptscope.h"
+#include "procfs.h"
 #include "uapi/ptscope.h"
 
 #define PAGE 4096UL
@@ -90,19 +91,6 @@ static int uffd_wp(char *p, size_t len, size_t wp_len, int shmem)
 		return -1;
 	}
 	return fd;
-}
-
-static unsigned long read_ulong(const char *path)
-{
-	unsigned long v = 0;
-	FILE *f = fopen(path, "r");
-
-	if (f) {
-		if (fscanf(f, "%lu", &v) != 1)
-			v = 0;
-		fclose(f);
-	}
-	return v;
 }
 
 /*
