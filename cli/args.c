@@ -7,7 +7,7 @@
 #include "cli.h"
 
 /* Long-only options. */
-enum { OPT_PAGES = 256, OPT_PRESENT, OPT_SWAPPED, OPT_HUGE, OPT_COW, OPT_ALL };
+enum { OPT_PAGES = 256, OPT_PRESENT, OPT_SWAPPED, OPT_HUGE, OPT_COW, OPT_ALL, OPT_WHO };
 
 static const struct option long_options[] = {
 	{ "json", no_argument, NULL, 'j' },
@@ -20,6 +20,7 @@ static const struct option long_options[] = {
 	{ "huge", no_argument, NULL, OPT_HUGE },
 	{ "cow", no_argument, NULL, OPT_COW },
 	{ "all", no_argument, NULL, OPT_ALL },
+	{ "who", no_argument, NULL, OPT_WHO },
 	{ "output", required_argument, NULL, 'o' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -67,6 +68,9 @@ int cli_parse(int argc, char **argv, struct cli_args *a, char *err, size_t errle
 			break;
 		case OPT_ALL:
 			a->all = true;
+			break;
+		case OPT_WHO:
+			a->who = true;
 			break;
 		case ':':
 			snprintf(err, errlen, "option '%s' needs a value",

@@ -29,6 +29,8 @@ struct cli_args {
 	const char *output;	/* -o FILE: also save the records as a snapshot */
 	/* share only */
 	bool all;		/* --all: every process the caller may inspect */
+	/* phys only */
+	bool who;		/* --who: the processes mapping the frame */
 	const char *cmd;	/* the OBJECT|COMMAND word, NULL if none */
 	int argc;		/* its positional arguments */
 	char **argv;
@@ -74,6 +76,7 @@ struct cli_command {
 	int (*run)(const struct cli_args *a);
 	bool walk_options;	/* takes --pages, --present, --swapped, --huge, --cow, -o */
 	bool share_options;	/* takes --all */
+	bool phys_options;	/* takes --who */
 };
 
 /* The first walk-only option given, for refusing it elsewhere; NULL if none. */
@@ -133,6 +136,19 @@ int cmd_walk(const struct cli_args *a);
 int cmd_maps(const struct cli_args *a);
 int cmd_share(const struct cli_args *a);
 int cmd_diff(const struct cli_args *a);
+int cmd_dma(const struct cli_args *a);
+int cmd_phys(const struct cli_args *a);
+int cmd_iommu(const struct cli_args *a);
+
+/* Who maps frame @pfn: @fn for each (pid, virtual address); returns the count (mappers.c). */
+struct ptscope;
+typedef void (*mapper_fn)(uint32_t pid, uint64_t addr, void *arg);
+int find_mappers(struct ptscope *h, uint64_t pfn, mapper_fn fn, void *arg);
+/* /proc/PID/comm, or "" */
+void process_name(uint32_t pid, char *buf, size_t len);
+
+/* "pfn:N" or a physical address; 0 or -1 with @err set (parse.c). */
+int cli_parse_phys(const char *s, uint64_t *addr, char *err, size_t errlen);
 
 /* Walk records saved by "walk -o" and read back by "diff" (snapshot.c). */
 struct ptscope_page;

@@ -16,7 +16,7 @@ struct maps_out {
 	struct json *j;
 	bool begun;
 	uint32_t pid;
-	uint64_t vmas, bytes, present, swapped, huge;
+	uint64_t vmas, bytes, present, swapped, huge, pinned;
 	uint64_t cow[PTSCOPE_COW_STATES];	/* the process's totals */
 };
 
@@ -120,6 +120,8 @@ static void print_json_vma(struct json *j, const struct ptscope_vma *v, const ch
 	json_uint(j, v->dirty);
 	json_key(j, "soft_dirty");
 	json_uint(j, v->soft_dirty);
+	json_key(j, "pinned");
+	json_uint(j, v->pinned);
 	{
 		struct json_count c[__PTSCOPE_COW_COUNT];
 
@@ -140,6 +142,7 @@ static int on_vma(const struct ptscope_vma *v, void *arg)
 	o->present += v->present;
 	o->swapped += v->swapped;
 	o->huge += v->huge;
+	o->pinned += v->pinned;
 	for (i = 0; i < PTSCOPE_COW_STATES; i++)
 		o->cow[i] += v->cow[i];
 	begin_output(o);
@@ -187,7 +190,7 @@ int cmd_maps(const struct cli_args *a)
 	if (o.j) {
 		const struct json_count counts[] = {
 			{ "vmas", o.vmas }, { "size", o.bytes }, { "present", o.present },
-			{ "swapped", o.swapped }, { "huge", o.huge },
+			{ "swapped", o.swapped }, { "huge", o.huge }, { "pinned", o.pinned },
 		};
 
 		struct json_count c[__PTSCOPE_COW_COUNT];

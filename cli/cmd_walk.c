@@ -100,6 +100,19 @@ static void print_json_record(struct json *j, const struct ptscope_page *pg)
 		json_key(j, "page_flags");
 		json_bit_names(j, pg->pflags, ptscope_page_flag_name);
 	}
+	if (pg->has_pincount) {
+		json_key(j, "pincount");
+		json_uint(j, pg->pincount);
+	}
+	if (pg->has_res) {
+		json_key(j, "resource");
+		json_obj_begin(j);
+		json_key(j, "flags");
+		json_hex(j, pg->res_flags);
+		json_key(j, "desc");
+		json_uint(j, pg->res_desc);
+		json_obj_end(j);
+	}
 	json_key(j, "cow");
 	json_str(j, name_or(ptscope_cow_name(pg->cow), "?"));
 	json_key(j, "write");

@@ -26,6 +26,12 @@ const struct cli_command cli_commands[] = {
 	  .summary = "frames mapped by more than one process, by mapping" },
 	{ .name = "diff", .usage = "A B [RANGE]", .run = cmd_diff,
 	  .summary = "pages that changed between snapshots (walk -o) or PIDs" },
+	{ .name = "dma", .usage = "PID", .run = cmd_dma,
+	  .summary = "pinned pages and device mappings, with cache modes and owners" },
+	{ .name = "phys", .usage = "ADDR|pfn:N", .run = cmd_phys, .phys_options = true,
+	  .summary = "what a physical address is: RAM, owner, page state" },
+	{ .name = "iommu", .usage = "DEVICE [IOVA]", .run = cmd_iommu,
+	  .summary = "a PCI device's IOMMU domain; what an IOVA maps to" },
 	{ .name = "help", .usage = "[COMMAND]", .run = cmd_help,
 	  .summary = "show this help, or a command's" },
 	{ .name = NULL },
@@ -59,7 +65,7 @@ static void print_usage(FILE *out)
 	fputs("Usage: ptscope [OPTIONS] OBJECT|COMMAND [ARGS]\n"
 	      "       ptscope help [COMMAND]\n\nCommands:\n", out);
 	for (c = cli_commands; c->name; c++)
-		fprintf(out, "  %-6s %-16s %s\n", c->name, c->usage, c->summary);
+		fprintf(out, "  %-6s %-15s %s\n", c->name, c->usage, c->summary);
 	fputs("\nOptions:\n"
 	      "  -j, --json      print JSON\n"
 	      "  -p, --pretty    print indented JSON (implies --json)\n"
@@ -74,6 +80,8 @@ static void print_usage(FILE *out)
 	      "  -o, --output FILE  also save the records as a snapshot for 'diff'\n"
 	      "\nshare options:\n"
 	      "  --all           every process the caller may inspect\n"
+	      "\nphys options:\n"
+	      "  --who           the processes (that the caller may inspect) mapping it\n"
 	      "\nPID is a number or 'self'. RANGE is ADDR, ADDR-END or ADDR+LEN (hex with 0x,\n"
 	      "or decimal with an optional K, M, G or T suffix); walk's default is all of it.\n"
 	      "A mapping's name may stand for ADDR or RANGE: [heap], [stack], [vdso], a path,\n"
@@ -164,6 +172,10 @@ int main(int argc, char **argv)
 	}
 	if (!c->share_options && a.all) {
 		cli_error(&a, "option --all applies to share only");
+		return EXIT_USAGE;
+	}
+	if (!c->phys_options && a.who) {
+		cli_error(&a, "option --who applies to phys only");
 		return EXIT_USAGE;
 	}
 	return c->run(&a);

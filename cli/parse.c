@@ -128,3 +128,17 @@ int cli_parse_place(const char *s, struct cli_place *p)
 	p->name[len] = '\0';
 	return 1;
 }
+
+int cli_parse_phys(const char *s, uint64_t *addr, char *err, size_t errlen)
+{
+	uint64_t pfn;
+
+	if (strncmp(s, "pfn:", 4))
+		return cli_parse_addr(s, addr, err, errlen);
+	if (cli_parse_addr(s + 4, &pfn, err, errlen) || pfn >> 52) {
+		snprintf(err, errlen, "'%s' is not a frame number (pfn:N, hex with 0x or decimal)", s);
+		return -1;
+	}
+	*addr = pfn << 12;
+	return 0;
+}

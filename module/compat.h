@@ -63,6 +63,16 @@ static inline u32 ptscope_page_mapcount(struct page *page)
 #endif
 
 /*
+ * The exact FOLL_PIN count of a large folio: its own field since 6.2
+ * (folio->_pincount), the second page's compound_pincount before.
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 2, 0)
+#define ptscope_folio_pincount(folio) atomic_read(&(folio)->_pincount)
+#else
+#define ptscope_folio_pincount(folio) atomic_read(folio_pincount_ptr(folio))
+#endif
+
+/*
  * Attributes of a dump request, as parsed by genetlink before .start:
  * genl_info_dump() arrived in 6.6 when the dump info came to embed a
  * struct genl_info.

@@ -84,8 +84,13 @@ struct ptscope_page {
 	u32 cow;		/* enum ptscope_cow */
 	u32 mapcount;
 	u32 refcount;
+	u32 pincount;		/* has_pincount: a large folio's exact pin count */
+	u32 res_desc;		/* has_res: IORES_DESC_* */
+	u64 res_flags;		/* has_res: IORESOURCE_* */
 	bool has_pfn;
 	bool has_page;		/* mapcount and refcount apply */
+	bool has_pincount;
+	bool has_res;		/* an iomem resource claims the frame */
 };
 
 /*
@@ -127,6 +132,7 @@ struct ptscope_vma {
 	const char *name;
 	u64 present, zero, swapped, huge, dirty, soft_dirty;	/* pages */
 	u64 cow[__PTSCOPE_COW_COUNT];				/* present pages */
+	u64 pinned;						/* pages */
 };
 
 /*
@@ -135,6 +141,35 @@ struct ptscope_vma {
  */
 int ptscope_vma_describe(struct mm_struct *mm, unsigned long addr, struct ptscope_vma *v,
 			 char *name);
+
+/*
+ * The innermost iomem resource claiming physical address @phys: true with
+ * its IORESOURCE_* flags and IORES_DESC_*, false if none does (phys.c).
+ */
+bool ptscope_resource_of(u64 phys, u64 *flags, u32 *desc);
+
+/* PHYS: what a physical address is. */
+struct ptscope_phys {
+	u64 addr, pfn;
+	u64 pflags;		/* PTSCOPE_PHYS_* */
+	u64 res_flags;
+	const char *zone;	/* static: the zone's name */
+	u32 nid, mapcount, refcount, pincount, res_desc;
+	bool ram, has_page, has_pincount, has_res;
+};
+
+int ptscope_phys_describe(u64 addr, struct ptscope_phys *p, struct netlink_ext_ack *extack);
+
+/* IOMMU: how a PCI device's DMA addresses are translated. */
+struct ptscope_iommu {
+	u32 domain;		/* enum ptscope_iommu_domain */
+	u32 group;
+	u64 phys;
+	bool has_group, mapped;
+};
+
+int ptscope_iommu_describe(const char *bdf, bool has_iova, u64 iova, struct ptscope_iommu *out,
+			   struct netlink_ext_ack *extack);
 
 int ptscope_netlink_init(void);
 void ptscope_netlink_exit(void);

@@ -96,6 +96,8 @@ static int count_page(struct ptscope_walk *w, const struct ptscope_page *pg)
 	if (pg->flags & (PTSCOPE_ENTRY(DIRTY) | PTSCOPE_ENTRY(SAVED_DIRTY)))
 		v->dirty += pg->nr_pages;
 	v->cow[pg->cow] += pg->nr_pages;
+	if (pg->pflags & PTSCOPE_PAGE(PINNED))
+		v->pinned += pg->nr_pages;
 	if (pg->flags & PTSCOPE_ENTRY(SOFT_DIRTY))
 		v->soft_dirty += pg->nr_pages;
 	return 0;

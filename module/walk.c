@@ -69,6 +69,9 @@ static bool same_record(const struct ptscope_page *a, const struct ptscope_page 
 	return a->level == b->level && a->state == b->state && a->flags == b->flags &&
 	       a->kind == b->kind && a->pflags == b->pflags && a->cache == b->cache &&
 	       a->cow == b->cow && a->mapcount == b->mapcount && a->refcount == b->refcount &&
+	       a->has_pincount == b->has_pincount && a->pincount == b->pincount &&
+	       a->has_res == b->has_res && a->res_flags == b->res_flags &&
+	       a->res_desc == b->res_desc &&
 	       a->has_pfn == b->has_pfn && a->swap_type == b->swap_type;
 }
 
@@ -149,6 +152,7 @@ static bool is_shmem_vma(struct vm_area_struct *vma)
 static struct page *describe_backing(struct vm_area_struct *vma, struct ptscope_page *pg,
 				     bool special, bool huge_leaf)
 {
+	struct folio *folio;
 	struct page *page;
 
 	pg->kind = PTSCOPE_KIND_OTHER;
@@ -166,6 +170,9 @@ static struct page *describe_backing(struct vm_area_struct *vma, struct ptscope_
 			return NULL;
 		pg->kind = page_is_ram(pg->pfn) ? PTSCOPE_KIND_PFNMAP :
 						  PTSCOPE_KIND_NOT_RAM;
+		/* Device memory, usually: who owns the frame (a PCI BAR...). */
+		pg->has_res = ptscope_resource_of(PFN_PHYS(pg->pfn), &pg->res_flags,
+						  &pg->res_desc);
 		return NULL;
 	}
 
@@ -174,6 +181,13 @@ static struct page *describe_backing(struct vm_area_struct *vma, struct ptscope_
 	pg->refcount = page_count(page);
 	if (pg->kind == PTSCOPE_KIND_ZERO_PAGE)
 		return page;
+	folio = page_folio(page);
+	if (folio_maybe_dma_pinned(folio))
+		pg->pflags |= PTSCOPE_PAGE(PINNED);
+	if (folio_test_large(folio)) {
+		pg->pincount = ptscope_folio_pincount(folio);
+		pg->has_pincount = true;
+	}
 	if (PageHuge(page)) {
 		pg->kind = PTSCOPE_KIND_HUGETLB;
 		return page;
@@ -501,6 +515,9 @@ int ptscope_walk(struct ptscope_walk *w)
 /* As ptscope_xlate_hide_phys(), for a WALK record. */
 void ptscope_page_hide_phys(struct ptscope_page *pg)
 {
+	pg->has_res = false;	/* which resource owns it says where it is */
+	pg->res_flags = 0;
+	pg->res_desc = 0;
 	if (!pg->has_pfn)
 		return;		/* swap entries keep their offsets, as in pagemap */
 	pg->pfn = 0;

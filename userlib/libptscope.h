@@ -74,8 +74,13 @@ struct ptscope_page {
 	uint32_t mapcount;	/* has_page only: as /proc/kpagecount */
 	uint32_t refcount;	/* has_page only */
 	uint32_t cow;		/* PTSCOPE_COW_*: what a write would do, ptscope_cow_name() */
+	uint32_t pincount;	/* has_pincount: a large folio's exact FOLL_PIN count */
+	uint32_t res_desc;	/* has_res: IORES_DESC_* of the resource owning the frame */
+	uint64_t res_flags;	/* has_res: its IORESOURCE_* flags */
 	int has_pfn;
 	int has_page;
+	int has_pincount;
+	int has_res;		/* frames without a struct page: see ptscope_iomem_owner() */
 };
 
 /* Called for each record in address order; non-zero stops the walk. */
@@ -97,6 +102,7 @@ struct ptscope_vma {
 	uint64_t dirty;
 	uint64_t soft_dirty;
 	uint64_t cow[PTSCOPE_COW_STATES];	/* present pages per PTSCOPE_COW_* */
+	uint64_t pinned;	/* pages (maybe) pinned for DMA */
 };
 
 typedef int (*ptscope_vma_fn)(const struct ptscope_vma *vma, void *arg);
@@ -151,6 +157,54 @@ PTSCOPE_API int ptscope_find_mapping(struct ptscope *handle, uint32_t pid, const
 
 PTSCOPE_API const char *ptscope_vma_flag_name(unsigned int bit);
 PTSCOPE_API const char *ptscope_backing_name(unsigned int backing);
+
+/* What a physical address is (PTSCOPE_CMD_PHYS; CAP_SYS_ADMIN only). */
+struct ptscope_phys {
+	uint64_t addr;
+	uint64_t pfn;
+	uint64_t pflags;	/* has_page: PTSCOPE_PHYS_*, ptscope_phys_flag_name() */
+	uint64_t res_flags;	/* has_res: IORESOURCE_* of the innermost resource */
+	uint32_t res_desc;	/* has_res: IORES_DESC_* */
+	uint32_t nid;		/* has_page */
+	uint32_t mapcount;	/* has_page */
+	uint32_t refcount;	/* has_page */
+	uint32_t pincount;	/* has_pincount (large folios) */
+	char zone[32];		/* has_page: "Normal", "DMA32", ... */
+	int ram;		/* System RAM */
+	int has_page;		/* a struct page in use (online memory) */
+	int has_pincount;
+	int has_res;
+};
+
+PTSCOPE_API int ptscope_phys(struct ptscope *handle, uint64_t addr, struct ptscope_phys *out);
+PTSCOPE_API const char *ptscope_phys_flag_name(unsigned int bit);
+
+/* How a PCI device's DMA addresses are translated (PTSCOPE_CMD_IOMMU). */
+struct ptscope_iommu {
+	uint32_t domain;	/* PTSCOPE_IOMMU_*: ptscope_iommu_domain_name() */
+	uint32_t group;		/* has_group */
+	uint64_t iova;		/* has_iova: as asked */
+	uint64_t phys;		/* mapped: what iova translates to */
+	int has_group;
+	int has_iova;
+	int mapped;
+};
+
+/*
+ * @device is "DOMAIN:BUS:SLOT.FN"; with @has_iova, also translate @iova.
+ * Errors: -ENODEV (no such device), -EINVAL (malformed), -EPERM.
+ */
+PTSCOPE_API int ptscope_iommu(struct ptscope *handle, const char *device, int has_iova,
+			      uint64_t iova, struct ptscope_iommu *out);
+PTSCOPE_API const char *ptscope_iommu_domain_name(unsigned int domain);
+
+/*
+ * The innermost /proc/iomem resource holding physical address @phys: its
+ * name ("0000:00:02.0", "System RAM") and [*start, *end] (inclusive).
+ * -ENOENT if none, -EACCES when /proc/iomem hides addresses (not root).
+ */
+PTSCOPE_API int ptscope_iomem_owner(uint64_t phys, char *name, size_t len, uint64_t *start,
+				    uint64_t *end);
 
 /*
  * A COW state's name ("cow-shared") and what a write does in that state

@@ -42,6 +42,7 @@ static struct nla_policy vma_policy[PTSCOPE_A_VMA_MAX + 1] = {
 	[PTSCOPE_A_VMA_DIRTY] = { .type = NLA_U64 },
 	[PTSCOPE_A_VMA_SOFT_DIRTY] = { .type = NLA_U64 },
 	[PTSCOPE_A_VMA_COW] = { .type = NLA_NESTED },
+	[PTSCOPE_A_VMA_PINNED] = { .type = NLA_U64 },
 };
 
 static int parse_vma(struct nlattr *nest, struct ptscope_vma *v)
@@ -66,6 +67,7 @@ static int parse_vma(struct nlattr *nest, struct ptscope_vma *v)
 	v->huge = pts_attr_u64(tb, PTSCOPE_A_VMA_HUGE);
 	v->dirty = pts_attr_u64(tb, PTSCOPE_A_VMA_DIRTY);
 	v->soft_dirty = pts_attr_u64(tb, PTSCOPE_A_VMA_SOFT_DIRTY);
+	v->pinned = pts_attr_u64(tb, PTSCOPE_A_VMA_PINNED);
 	if (tb[PTSCOPE_A_VMA_COW]) {
 		struct nlattr *a;
 		int rem;

@@ -78,6 +78,15 @@
  *       PTSCOPE_A_PAGE_COW                u32     PTSCOPE_COW_*: what a write
  *                                                 would do (unmapped if not
  *                                                 present)
+ *       PTSCOPE_A_PAGE_PINCOUNT           u32     large folios only: exact
+ *                                                 FOLL_PIN count (small pages
+ *                                                 have only the "pinned" page
+ *                                                 flag, from the refcount bias)
+ *       PTSCOPE_A_PAGE_RES_FLAGS          u64     frames without a struct page
+ *       PTSCOPE_A_PAGE_RES_DESC           u32     in use: IORESOURCE_* flags and
+ *                                                 IORES_DESC_* of the innermost
+ *                                                 iomem resource claiming the
+ *                                                 frame (names: /proc/iomem)
  *   Only addresses inside VMAs are reported; pages of a VMA that no entry
  *   maps are "none" records, which cover whole holes in either mode (and are
  *   left out with PTSCOPE_WALK_SKIP_NONE). Without PTSCOPE_WALK_RUNS, every
@@ -111,9 +120,37 @@
  *       PTSCOPE_A_VMA_SOFT_DIRTY          u64     pages whose entry is soft-dirty
  *       PTSCOPE_A_VMA_COW                 nest    present pages per COW state:
  *         attribute type 1 + PTSCOPE_COW_*  u64   (only states with pages)
+ *       PTSCOPE_A_VMA_PINNED              u64     pages (maybe) pinned for DMA
  *   The counters come from walking the VMA's page tables (see WALK): each
  *   VMA is described, then its tables walked with the mmap lock released
  *   between chunks, so they reflect the tables just after the description.
+ *
+ * PTSCOPE_CMD_PHYS (doit; CAP_SYS_ADMIN only)
+ *   request:
+ *     PTSCOPE_A_ADDR                      u64     physical address
+ *   reply:
+ *     PTSCOPE_A_PHYS                      nest
+ *       PTSCOPE_A_PHYS_ADDR               u64
+ *       PTSCOPE_A_PHYS_PFN                u64
+ *       PTSCOPE_A_PHYS_RAM                u32     1: System RAM
+ *       PTSCOPE_A_PHYS_NID, _ZONE         u32, string   a struct page in use
+ *       PTSCOPE_A_PHYS_PFLAGS             u64     only: node, zone, PTSCOPE_PHYS_*
+ *       PTSCOPE_A_PHYS_MAPCOUNT, _REFCOUNT u32    flags, counts (racy snapshots
+ *       PTSCOPE_A_PHYS_PINCOUNT           u32     of a page in use elsewhere)
+ *       PTSCOPE_A_PHYS_RES_FLAGS          u64     the innermost iomem resource
+ *       PTSCOPE_A_PHYS_RES_DESC           u32     claiming it, if any
+ *   An address beyond the CPU's physical address width is refused.
+ *
+ * PTSCOPE_CMD_IOMMU (doit; CAP_SYS_ADMIN only)
+ *   request:
+ *     PTSCOPE_A_PCI_DEV                   string  "DOMAIN:BUS:SLOT.FN"
+ *     PTSCOPE_A_IOVA                      u64     optional: translate it
+ *   reply:
+ *     PTSCOPE_A_IOMMU                     nest
+ *       PTSCOPE_A_IOMMU_DOMAIN            u32     PTSCOPE_IOMMU_*
+ *       PTSCOPE_A_IOMMU_GROUP             u32     with an IOMMU only
+ *       PTSCOPE_A_IOMMU_IOVA              u64     as asked
+ *       PTSCOPE_A_IOMMU_PHYS              u64     only if the IOVA is mapped
  *
  * Who may inspect a process: callers with CAP_SYS_ADMIN (initial user
  * namespace) any process, with physical details; other callers processes of
@@ -147,6 +184,8 @@ enum ptscope_cmd {
 	PTSCOPE_CMD_XLATE,
 	PTSCOPE_CMD_WALK,
 	PTSCOPE_CMD_GET_VMAS,
+	PTSCOPE_CMD_PHYS,
+	PTSCOPE_CMD_IOMMU,
 
 	__PTSCOPE_CMD_MAX,
 	PTSCOPE_CMD_MAX = __PTSCOPE_CMD_MAX - 1
@@ -165,6 +204,10 @@ enum ptscope_attr {
 	PTSCOPE_A_WALK_FLAGS,		/* u32: PTSCOPE_WALK_* */
 	PTSCOPE_A_PAGE,			/* nest: enum ptscope_page_attr */
 	PTSCOPE_A_VMA,			/* nest: enum ptscope_vma_attr */
+	PTSCOPE_A_PHYS,			/* nest: enum ptscope_phys_attr */
+	PTSCOPE_A_PCI_DEV,		/* string: "0000:00:03.0" */
+	PTSCOPE_A_IOVA,			/* u64 */
+	PTSCOPE_A_IOMMU,		/* nest: enum ptscope_iommu_attr */
 
 	__PTSCOPE_A_MAX,
 	PTSCOPE_A_MAX = __PTSCOPE_A_MAX - 1
@@ -228,6 +271,9 @@ enum ptscope_page_attr {
 	PTSCOPE_A_PAGE_SWAP_TYPE,	/* u32 */
 	PTSCOPE_A_PAGE_SWAP_OFFSET,	/* u64 */
 	PTSCOPE_A_PAGE_COW,		/* u32: enum ptscope_cow */
+	PTSCOPE_A_PAGE_PINCOUNT,	/* u32 */
+	PTSCOPE_A_PAGE_RES_FLAGS,	/* u64: IORESOURCE_* */
+	PTSCOPE_A_PAGE_RES_DESC,	/* u32: IORES_DESC_* */
 
 	__PTSCOPE_A_PAGE_MAX,
 	PTSCOPE_A_PAGE_MAX = __PTSCOPE_A_PAGE_MAX - 1
@@ -250,6 +296,7 @@ enum ptscope_vma_attr {
 	PTSCOPE_A_VMA_DIRTY,		/* u64 */
 	PTSCOPE_A_VMA_SOFT_DIRTY,	/* u64 */
 	PTSCOPE_A_VMA_COW,		/* nest: u64 pages per COW state */
+	PTSCOPE_A_VMA_PINNED,		/* u64 */
 
 	__PTSCOPE_A_VMA_MAX,
 	PTSCOPE_A_VMA_MAX = __PTSCOPE_A_VMA_MAX - 1
@@ -376,12 +423,94 @@ enum ptscope_cow {
 enum ptscope_page_bit {
 	PTSCOPE_PAGE_BIT_THP,		/* part of a transparent huge page (large folio) */
 	PTSCOPE_PAGE_BIT_ANON_EXCLUSIVE, /* anon page known exclusive to this process */
+	PTSCOPE_PAGE_BIT_PINNED,	/* (maybe) pinned for DMA: folio_maybe_dma_pinned() */
 
 	__PTSCOPE_PAGE_BIT_COUNT
 };
 
 #define PTSCOPE_PAGE(name)	(1U << PTSCOPE_PAGE_BIT_##name)
-#define PTSCOPE_PAGE_NAMES { "thp", "anon-exclusive" }
+#define PTSCOPE_PAGE_NAMES { "thp", "anon-exclusive", "pinned" }
+
+/* PHYS: the physical page's state (PTSCOPE_A_PHYS_PFLAGS). */
+enum ptscope_phys_bit {
+	PTSCOPE_PHYS_BIT_LOCKED,
+	PTSCOPE_PHYS_BIT_REFERENCED,
+	PTSCOPE_PHYS_BIT_UPTODATE,
+	PTSCOPE_PHYS_BIT_DIRTY,
+	PTSCOPE_PHYS_BIT_LRU,
+	PTSCOPE_PHYS_BIT_ACTIVE,
+	PTSCOPE_PHYS_BIT_SLAB,
+	PTSCOPE_PHYS_BIT_WRITEBACK,
+	PTSCOPE_PHYS_BIT_RESERVED,
+	PTSCOPE_PHYS_BIT_BUDDY,		/* free, in the page allocator */
+	PTSCOPE_PHYS_BIT_COMPOUND,	/* part of a large folio */
+	PTSCOPE_PHYS_BIT_HUGETLB,
+	PTSCOPE_PHYS_BIT_ANON,
+	PTSCOPE_PHYS_BIT_KSM,
+	PTSCOPE_PHYS_BIT_SWAPCACHE,
+	PTSCOPE_PHYS_BIT_SWAPBACKED,
+	PTSCOPE_PHYS_BIT_UNEVICTABLE,
+	PTSCOPE_PHYS_BIT_MLOCKED,
+	PTSCOPE_PHYS_BIT_HWPOISON,
+	PTSCOPE_PHYS_BIT_ZERO,		/* the zero page */
+	PTSCOPE_PHYS_BIT_PINNED,	/* folio_maybe_dma_pinned() */
+
+	__PTSCOPE_PHYS_BIT_COUNT
+};
+
+#define PTSCOPE_PHYS(name)	(1ULL << PTSCOPE_PHYS_BIT_##name)
+#define PTSCOPE_PHYS_NAMES {						\
+	"locked", "referenced", "uptodate", "dirty", "lru", "active",	\
+	"slab", "writeback", "reserved", "buddy", "compound", "hugetlb", \
+	"anon", "ksm", "swapcache", "swapbacked", "unevictable",	\
+	"mlocked", "hwpoison", "zero", "pinned"				\
+}
+
+enum ptscope_phys_attr {
+	PTSCOPE_A_PHYS_UNSPEC,
+	PTSCOPE_A_PHYS_PAD,
+	PTSCOPE_A_PHYS_ADDR,		/* u64 */
+	PTSCOPE_A_PHYS_PFN,		/* u64 */
+	PTSCOPE_A_PHYS_RAM,		/* u32: 1 if System RAM */
+	PTSCOPE_A_PHYS_NID,		/* u32: struct page in use only */
+	PTSCOPE_A_PHYS_ZONE,		/* string: struct page in use only */
+	PTSCOPE_A_PHYS_PFLAGS,		/* u64: PTSCOPE_PHYS_* */
+	PTSCOPE_A_PHYS_MAPCOUNT,	/* u32 */
+	PTSCOPE_A_PHYS_REFCOUNT,	/* u32 */
+	PTSCOPE_A_PHYS_PINCOUNT,	/* u32: large folios only */
+	PTSCOPE_A_PHYS_RES_FLAGS,	/* u64: IORESOURCE_*, when a resource claims it */
+	PTSCOPE_A_PHYS_RES_DESC,	/* u32: IORES_DESC_* */
+
+	__PTSCOPE_A_PHYS_MAX,
+	PTSCOPE_A_PHYS_MAX = __PTSCOPE_A_PHYS_MAX - 1
+};
+
+/* What an IOMMU does for a device (PTSCOPE_A_IOMMU_DOMAIN). */
+enum ptscope_iommu_domain {
+	PTSCOPE_IOMMU_NONE,		/* no IOMMU translates for it: DMA addresses are physical */
+	PTSCOPE_IOMMU_BLOCKED,		/* all DMA blocked */
+	PTSCOPE_IOMMU_IDENTITY,		/* passthrough: IOVA = physical address */
+	PTSCOPE_IOMMU_DMA,		/* DMA API domain: IOVAs mapped by the kernel */
+	PTSCOPE_IOMMU_DMA_FQ,		/* the same, with a flush queue (lazy unmap) */
+	PTSCOPE_IOMMU_UNMANAGED,	/* owned by a user (VFIO, a driver) */
+	PTSCOPE_IOMMU_OTHER,
+};
+
+#define PTSCOPE_IOMMU_DOMAIN_NAMES {					\
+	"none", "blocked", "identity", "dma", "dma-fq", "unmanaged", "other" \
+}
+
+enum ptscope_iommu_attr {
+	PTSCOPE_A_IOMMU_UNSPEC,
+	PTSCOPE_A_IOMMU_PAD,
+	PTSCOPE_A_IOMMU_DOMAIN,		/* u32: enum ptscope_iommu_domain */
+	PTSCOPE_A_IOMMU_GROUP,		/* u32: the device's IOMMU group, if any */
+	PTSCOPE_A_IOMMU_IOVA,		/* u64: asked for */
+	PTSCOPE_A_IOMMU_PHYS,		/* u64: what IOVA translates to, if mapped */
+
+	__PTSCOPE_A_IOMMU_MAX,
+	PTSCOPE_A_IOMMU_MAX = __PTSCOPE_A_IOMMU_MAX - 1
+};
 
 /* PAT cache modes, in the kernel's enum page_cache_mode order. */
 enum ptscope_cache {

@@ -90,6 +90,15 @@ t "--all is share's" 2 "option --all applies to share only" -- walk 1 --all
 t "walk -o with a filter" 2 "does not combine with filters" -- walk 1 --cow -o "$T/x"
 t "-o is walk's" 2 "option --output applies to walk only" -- maps 1 -o "$T/x"
 
+t "phys needs an address" 2 "phys needs one ADDR or pfn:N" -- phys
+t "phys refuses a bad pfn" 2 "'pfn:x' is not a frame number" -- phys pfn:x
+t "phys without the module" 1 'kernel module ptscope is not loaded' -- phys pfn:0x1000
+t "--who is phys's" 2 "option --who applies to phys only" -- dma 1 --who
+t "dma needs one PID" 2 "dma needs exactly one PID" -- dma
+t "iommu needs a device" 2 "iommu needs a PCI DEVICE" -- iommu
+t "iommu refuses a bad IOVA" 2 "'zz' is not an address" -- iommu 0000:00:02.0 zz
+t "--help lists dma, phys, iommu" 0 'dma +PID.*phys +ADDR\|pfn:N.*iommu +DEVICE \[IOVA\]' -- --help
+
 # Pretty JSON is still one valid document.
 n=$((n + 1))
 if "$P" -p --version | jq -e '.version' > /dev/null; then

@@ -43,5 +43,7 @@ head -n 3 "$T/a" > "$T/cut"
 vg "ptscope diff A B" "$ROOT/build/ptscope" diff "$T/a" "$T/b"
 vg "ptscope -j diff A B" "$ROOT/build/ptscope" -j diff "$T/a" "$T/b"
 vg "ptscope diff (cut short)" "$ROOT/build/ptscope" diff "$T/cut" "$T/b"
+vg "ptscope -j phys (module not loaded)" "$ROOT/build/ptscope" -j phys pfn:0x1000
+vg "ptscope dma (module not loaded)" "$ROOT/build/ptscope" dma 1
 echo "1..$n"
 [ "$failed" = 0 ]

@@ -58,3 +58,35 @@ echo "\$ ptscope share $parent $child | grep -E 'MAPPING|libc.so.6 +r-xp|anon|fr
 ptscope share $parent $child | grep -E 'MAPPING|libc.so.6 +r-xp|anon|frames'
 echo
 kill $parent
+
+# DMA: buffers io_uring pinned, and a PCI BAR mapped from sysfs
+# (tests/prog/dmalab.c; the demo guest has a VGA device).
+dmalab pin > /tmp/pin.out &
+pinner=$!
+for i in $(seq 1 100); do grep -q '^ready$' /tmp/pin.out && break; sleep 0.1; done
+echo "--- DMA: pid $pinner registered 64 KiB and a 2 MiB THP with io_uring"
+echo
+echo "\$ ptscope dma $pinner | head -n 6"
+ptscope dma $pinner | head -n 6
+echo
+small=$(sed -n 's/^small //p' /tmp/pin.out)
+pfn=$(ptscope -j walk $pinner $small | jq -r '.records[0].pfn')
+show ptscope phys pfn:$pfn --who
+kill $pinner
+for d in /sys/bus/pci/devices/*; do
+	[ -e $d/resource0_wc ] && { dev=$(basename $d); break; }
+done
+if [ -n "${dev:-}" ]; then
+	dmalab bar /sys/bus/pci/devices/$dev/resource0_wc > /tmp/bar.out &
+	barpid=$!
+	for i in $(seq 1 100); do grep -q '^ready$' /tmp/bar.out && break; sleep 0.1; done
+	echo "--- pid $barpid mapped BAR 0 of $dev through resource0_wc"
+	echo
+	echo "\$ ptscope dma $barpid | tail -n 4"
+	ptscope dma $barpid | tail -n 4
+	echo
+	bar=$(printf '0x%x' $(head -n 1 /sys/bus/pci/devices/$dev/resource | cut -d' ' -f1))
+	show ptscope phys $bar
+	show ptscope iommu $dev 0x1000
+	kill $barpid
+fi

@@ -1,0 +1,271 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * ptscope dma PID: what a process has handed, or could hand, to devices:
+ * pages pinned for DMA (io_uring buffers, RDMA, VFIO...) and mappings of
+ * device memory (VM_IO, VM_PFNMAP, VM_MIXEDMAP) frame by frame, with their
+ * cache modes and the iomem resource that owns them (a PCI BAR, say).
+ * The VMA list says where to look; only those VMAs are walked.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "libptscope.h"
+#include "uapi/ptscope.h"
+
+#define DEVICE_VMA (PTSCOPE_VMA(IO) | PTSCOPE_VMA(PFNMAP) | PTSCOPE_VMA(MIXEDMAP))
+
+struct dma_vma {
+	uint64_t start, end, flags, pinned;
+	char *name;
+};
+
+struct dma {
+	const struct cli_args *a;
+	struct json *j;
+	struct dma_vma *v;
+	size_t n, cap;
+	uint64_t pinned_pages, device_pages, device_vmas;
+	int oom;
+};
+
+static int keep_vma(const struct ptscope_vma *v, void *arg)
+{
+	struct dma *d = arg;
+
+	if (!v->pinned && !(v->flags & DEVICE_VMA))
+		return 0;
+	if (d->n == d->cap) {
+		size_t cap = d->cap ? d->cap * 2 : 16;
+		struct dma_vma *bigger = realloc(d->v, cap * sizeof(*bigger));
+
+		if (!bigger)
+			return d->oom = 1;
+		d->v = bigger;
+		d->cap = cap;
+	}
+	d->v[d->n].start = v->start;
+	d->v[d->n].end = v->end;
+	d->v[d->n].flags = v->flags;
+	d->v[d->n].pinned = v->pinned;
+	d->v[d->n].name = strdup(v->name);
+	if (!d->v[d->n].name)
+		return d->oom = 1;
+	d->n++;
+	return 0;
+}
+
+static int on_pinned(const struct ptscope_page *pg, void *arg)
+{
+	struct dma *d = arg;
+
+	if (!(pg->pflags & PTSCOPE_PAGE(PINNED)))
+		return 0;
+	d->pinned_pages += pg->nr_pages;
+	if (d->j) {
+		json_obj_begin(d->j);
+		json_key(d->j, "addr");
+		json_hex(d->j, pg->addr);
+		json_key(d->j, "nr_pages");
+		json_uint(d->j, pg->nr_pages);
+		json_key(d->j, "pfn");
+		json_hex(d->j, pg->pfn);
+		json_key(d->j, "kind");
+		json_str(d->j, ptscope_kind_name(pg->kind) ?: "?");
+		if (pg->has_pincount) {
+			json_key(d->j, "pincount");
+			json_uint(d->j, pg->pincount);
+		}
+		json_obj_end(d->j);
+	} else {
+		printf("  0x%016" PRIx64 " %8" PRIu64 "  0x%-12" PRIx64 " %-8s ", pg->addr,
+		       pg->nr_pages, pg->pfn, ptscope_kind_name(pg->kind) ?: "?");
+		if (pg->has_pincount)
+			printf("%u pins\n", pg->pincount);
+		else
+			printf("maybe (refcount bias)\n");
+	}
+	return 0;
+}
+
+static int on_device_frame(const struct ptscope_page *pg, void *arg)
+{
+	struct dma *d = arg;
+	uint64_t phys = pg->pfn << 12, start = 0, end = 0;
+	char owner[256];
+	int named;
+
+	if (pg->state != PTSCOPE_STATE_PRESENT)
+		return 0;
+	d->device_pages += pg->nr_pages;
+	named = !ptscope_iomem_owner(phys, owner, sizeof(owner), &start, &end);
+	if (d->j) {
+		json_obj_begin(d->j);
+		json_key(d->j, "addr");
+		json_hex(d->j, pg->addr);
+		json_key(d->j, "nr_pages");
+		json_uint(d->j, pg->nr_pages);
+		json_key(d->j, "phys");
+		json_hex(d->j, phys);
+		json_key(d->j, "cache");
+		json_str(d->j, ptscope_cache_name(pg->cache) ?: "?");
+		json_key(d->j, "kind");
+		json_str(d->j, ptscope_kind_name(pg->kind) ?: "?");
+		json_key(d->j, "owner");
+		if (named) {
+			json_obj_begin(d->j);
+			json_key(d->j, "name");
+			json_str(d->j, owner);
+			json_key(d->j, "start");
+			json_hex(d->j, start);
+			json_key(d->j, "end");
+			json_hex(d->j, end);
+			json_obj_end(d->j);
+		} else {
+			json_null(d->j);
+		}
+		json_obj_end(d->j);
+	} else {
+		printf("  0x%016" PRIx64 " %8" PRIu64 "  0x%-14" PRIx64 " %-4s %-8s ", pg->addr,
+		       pg->nr_pages, phys, ptscope_cache_name(pg->cache) ?: "?",
+		       ptscope_kind_name(pg->kind) ?: "?");
+		if (named)
+			printf("%s (0x%" PRIx64 "-0x%" PRIx64 ")\n", owner, start, end);
+		else
+			printf("?\n");
+	}
+	return 0;
+}
+
+static void perms(uint64_t f, char out[5])
+{
+	out[0] = f & PTSCOPE_VMA(READ) ? 'r' : '-';
+	out[1] = f & PTSCOPE_VMA(WRITE) ? 'w' : '-';
+	out[2] = f & PTSCOPE_VMA(EXEC) ? 'x' : '-';
+	out[3] = f & PTSCOPE_VMA(SHARED) ? 's' : 'p';
+	out[4] = '\0';
+}
+
+static int report(struct ptscope *h, uint32_t pid, struct dma *d)
+{
+	const int flags = PTSCOPE_WALK_RUNS | PTSCOPE_WALK_SKIP_NONE;
+	char perm[5];
+	size_t i;
+	int ret = 0;
+
+	if (d->j) {
+		json_key(d->j, "pinned");
+		json_arr_begin(d->j);
+	} else {
+		printf("pinned pages:\n  %-18s %8s  %-14s %-8s %s\n", "ADDRESS", "PAGES", "PFN",
+		       "KIND", "PINS");
+	}
+	for (i = 0; !ret && i < d->n; i++)
+		if (d->v[i].pinned)
+			ret = ptscope_walk(h, pid, d->v[i].start, d->v[i].end, flags, on_pinned, d);
+	if (d->j) {
+		json_arr_end(d->j);
+		json_key(d->j, "device_mappings");
+		json_arr_begin(d->j);
+	} else {
+		printf("device mappings:\n");
+	}
+	for (i = 0; !ret && i < d->n; i++) {
+		if (!(d->v[i].flags & DEVICE_VMA))
+			continue;
+		d->device_vmas++;
+		perms(d->v[i].flags, perm);
+		if (d->j) {
+			json_obj_begin(d->j);
+			json_key(d->j, "start");
+			json_hex(d->j, d->v[i].start);
+			json_key(d->j, "end");
+			json_hex(d->j, d->v[i].end);
+			json_key(d->j, "perms");
+			json_str(d->j, perm);
+			json_key(d->j, "flags");
+			json_bit_names(d->j, d->v[i].flags, ptscope_vma_flag_name);
+			json_key(d->j, "name");
+			json_str(d->j, d->v[i].name);
+			json_key(d->j, "frames");
+			json_arr_begin(d->j);
+		} else {
+			printf("0x%012" PRIx64 "-0x%012" PRIx64 " %s", d->v[i].start, d->v[i].end,
+			       perm);
+			print_bit_names(d->v[i].flags & DEVICE_VMA, ptscope_vma_flag_name);
+			printf(" %s\n  %-18s %8s  %-16s %-4s %-8s %s\n", d->v[i].name, "ADDRESS",
+			       "PAGES", "PHYS", "PAT", "KIND", "OWNER");
+		}
+		ret = ptscope_walk(h, pid, d->v[i].start, d->v[i].end, flags, on_device_frame, d);
+		if (d->j) {
+			json_arr_end(d->j);
+			json_obj_end(d->j);
+		}
+	}
+	if (d->j)
+		json_arr_end(d->j);
+	return ret;
+}
+
+int cmd_dma(const struct cli_args *a)
+{
+	struct dma d = { .a = a };
+	struct ptscope *h;
+	char err[256];
+	uint32_t pid;
+	size_t i;
+	int ret;
+
+	if (a->argc != 1) {
+		cli_error(a, "dma needs exactly one PID (see 'ptscope help dma')");
+		return EXIT_USAGE;
+	}
+	if (cli_parse_pid(a->argv[0], &pid, err, sizeof(err))) {
+		cli_error(a, "%s", err);
+		return EXIT_USAGE;
+	}
+	if (ptscope_open(&h)) {
+		cli_error(a, "%s", ptscope_errmsg());
+		return EXIT_RUNTIME;
+	}
+	ret = ptscope_maps(h, pid, keep_vma, &d);
+	if (ret || d.oom) {
+		cli_error(a, "%s", d.oom ? "out of memory" : ptscope_errmsg());
+		ret = -1;
+		goto out;
+	}
+	if (a->json) {
+		d.j = json_new(stdout, a->pretty);
+		json_obj_begin(d.j);
+		json_key(d.j, "pid");
+		json_uint(d.j, pid);
+	}
+	ret = report(h, pid, &d);
+	if (d.j) {
+		const struct json_count counts[] = {
+			{ "pinned_pages", d.pinned_pages }, { "device_mappings", d.device_vmas },
+			{ "device_pages", d.device_pages },
+		};
+
+		if (ret) {
+			json_key(d.j, "error");
+			json_str(d.j, ptscope_errmsg());
+		}
+		json_count_object(d.j, "summary", counts, ARRAY_SIZE(counts));
+		json_obj_end(d.j);
+		json_end(d.j);
+	} else if (ret) {
+		cli_error(a, "%s", ptscope_errmsg());
+	} else {
+		printf("%" PRIu64 " pages pinned; %" PRIu64 " device mappings, %" PRIu64
+		       " pages mapped\n", d.pinned_pages, d.device_vmas, d.device_pages);
+	}
+out:
+	for (i = 0; i < d.n; i++)
+		free(d.v[i].name);
+	free(d.v);
+	ptscope_close(h);
+	return ret ? EXIT_RUNTIME : EXIT_OK;
+}

@@ -1,0 +1,249 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The physical side: ptscope phys ADDR|pfn:N [--who] (what a physical
+ * address is, and who maps it) and ptscope iommu DEVICE [IOVA] (how a
+ * device's DMA addresses become physical ones). Both need CAP_SYS_ADMIN.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "libptscope.h"
+#include "uapi/ptscope.h"
+
+/* "0000:00:02.0 (0xfd000000-0xfdffffff)", or why there is no name. */
+static void owner_text(uint64_t phys, char *buf, size_t len, struct json *j)
+{
+	uint64_t start, end;
+	char name[256];
+
+	if (ptscope_iomem_owner(phys, name, sizeof(name), &start, &end)) {
+		snprintf(buf, len, "? (%s)", ptscope_errmsg());
+		if (j) {
+			json_key(j, "owner");
+			json_null(j);
+		}
+		return;
+	}
+	snprintf(buf, len, "%s (0x%" PRIx64 "-0x%" PRIx64 ")", name, start, end);
+	if (j) {
+		json_key(j, "owner");
+		json_obj_begin(j);
+		json_key(j, "name");
+		json_str(j, name);
+		json_key(j, "start");
+		json_hex(j, start);
+		json_key(j, "end");
+		json_hex(j, end);
+		json_obj_end(j);
+	}
+}
+
+struct who {
+	struct json *j;
+	int n;
+};
+
+static void print_mapper(uint32_t pid, uint64_t addr, void *arg)
+{
+	struct who *w = arg;
+	char comm[64];
+
+	process_name(pid, comm, sizeof(comm));
+	if (w->j) {
+		json_obj_begin(w->j);
+		json_key(w->j, "pid");
+		json_uint(w->j, pid);
+		json_key(w->j, "comm");
+		json_str(w->j, comm);
+		json_key(w->j, "addr");
+		json_hex(w->j, addr);
+		json_obj_end(w->j);
+	} else {
+		printf("%-18s pid %u (%s) at 0x%" PRIx64 "\n", w->n ? "" : "mapped by", pid, comm,
+		       addr);
+	}
+	w->n++;
+}
+
+/* The processes mapping @pfn, as a "mapped_by" array or lines. */
+static void list_mappers(struct ptscope *h, uint64_t pfn, struct json *j)
+{
+	struct who w = { .j = j };
+
+	if (j) {
+		json_key(j, "mapped_by");
+		json_arr_begin(j);
+	}
+	find_mappers(h, pfn, print_mapper, &w);
+	if (j)
+		json_arr_end(j);
+	else if (!w.n)
+		printf("%-18s no process the caller may inspect\n", "mapped by");
+}
+
+static void print_phys(const struct cli_args *a, struct ptscope *h, const struct ptscope_phys *p)
+{
+	struct json *j = a->json ? json_new(stdout, a->pretty) : NULL;
+	int pinned = !!(p->pflags & PTSCOPE_PHYS(PINNED));
+	char owner[400];
+
+	if (j) {
+		json_obj_begin(j);
+		json_key(j, "addr");
+		json_hex(j, p->addr);
+		json_key(j, "pfn");
+		json_hex(j, p->pfn);
+		json_key(j, "ram");
+		json_bool(j, p->ram);
+	} else {
+		printf("%-18s 0x%" PRIx64 " (pfn 0x%" PRIx64 ")\n", "physical address", p->addr,
+		       p->pfn);
+		printf("%-18s %s", "memory", p->ram ? "System RAM" : "not RAM");
+		if (p->has_page)
+			printf(", node %u, zone %s", p->nid, p->zone);
+		else
+			printf(", no struct page in use");
+		putchar('\n');
+	}
+	owner_text(p->addr, owner, sizeof(owner), j);
+	if (!j)
+		printf("%-18s %s\n", "owner", owner);
+	if (p->has_page) {
+		if (j) {
+			json_key(j, "node");
+			json_uint(j, p->nid);
+			json_key(j, "zone");
+			json_str(j, p->zone);
+			json_key(j, "page_flags");
+			json_bit_names(j, p->pflags, ptscope_phys_flag_name);
+			json_key(j, "mapcount");
+			json_uint(j, p->mapcount);
+			json_key(j, "refcount");
+			json_uint(j, p->refcount);
+			json_key(j, "pinned");
+			json_bool(j, pinned);
+			if (p->has_pincount) {
+				json_key(j, "pincount");
+				json_uint(j, p->pincount);
+			}
+		} else {
+			printf("%-18s", "page flags");
+			print_bit_names(p->pflags, ptscope_phys_flag_name);
+			printf("\n%-18s %u\n%-18s %u\n", "mapcount", p->mapcount, "refcount",
+			       p->refcount);
+			if (p->has_pincount)
+				printf("%-18s %s (pin count %u)\n", "pinned", pinned ? "yes" : "no",
+				       p->pincount);
+			else
+				printf("%-18s %s\n", "pinned", pinned ? "maybe (refcount bias)" : "no");
+		}
+	}
+	if (a->who)
+		list_mappers(h, p->pfn, j);
+	if (j) {
+		json_obj_end(j);
+		json_end(j);
+	}
+}
+
+int cmd_phys(const struct cli_args *a)
+{
+	struct ptscope_phys p;
+	struct ptscope *h;
+	char err[256];
+	uint64_t addr;
+
+	if (a->argc != 1) {
+		cli_error(a, "phys needs one ADDR or pfn:N (see 'ptscope help phys')");
+		return EXIT_USAGE;
+	}
+	if (cli_parse_phys(a->argv[0], &addr, err, sizeof(err))) {
+		cli_error(a, "%s", err);
+		return EXIT_USAGE;
+	}
+	if (ptscope_open(&h) || ptscope_phys(h, addr, &p)) {
+		cli_error(a, "%s", ptscope_errmsg());
+		ptscope_close(h);
+		return EXIT_RUNTIME;
+	}
+	print_phys(a, h, &p);
+	ptscope_close(h);
+	return EXIT_OK;
+}
+
+int cmd_iommu(const struct cli_args *a)
+{
+	struct ptscope_iommu io;
+	struct json *j = NULL;
+	uint64_t iova = 0;
+	struct ptscope *h;
+	char err[256], owner[400];
+	const char *domain;
+
+	if (a->argc < 1 || a->argc > 2) {
+		cli_error(a, "iommu needs a PCI DEVICE and at most an IOVA (see 'ptscope help iommu')");
+		return EXIT_USAGE;
+	}
+	if (a->argc == 2 && cli_parse_addr(a->argv[1], &iova, err, sizeof(err))) {
+		cli_error(a, "%s", err);
+		return EXIT_USAGE;
+	}
+	if (ptscope_open(&h) || ptscope_iommu(h, a->argv[0], a->argc == 2, iova, &io)) {
+		cli_error(a, "%s", ptscope_errmsg());
+		ptscope_close(h);
+		return EXIT_RUNTIME;
+	}
+	domain = ptscope_iommu_domain_name(io.domain) ?: "?";
+	if (a->json) {
+		j = json_new(stdout, a->pretty);
+		json_obj_begin(j);
+		json_key(j, "device");
+		json_str(j, a->argv[0]);
+		json_key(j, "domain");
+		json_str(j, domain);
+		json_key(j, "group");
+		if (io.has_group)
+			json_uint(j, io.group);
+		else
+			json_null(j);
+	} else {
+		printf("%-18s %s\n%-18s ", "device", a->argv[0], "iommu");
+		if (io.domain == PTSCOPE_IOMMU_NONE)
+			printf("none: DMA addresses are physical addresses\n");
+		else if (io.has_group)
+			printf("%s domain, group %u\n", domain, io.group);
+		else
+			printf("%s domain\n", domain);
+	}
+	if (io.has_iova) {
+		if (j) {
+			json_key(j, "iova");
+			json_hex(j, io.iova);
+			json_key(j, "phys");
+			if (io.mapped)
+				json_hex(j, io.phys);
+			else
+				json_null(j);
+		} else if (!io.mapped) {
+			printf("%-18s 0x%" PRIx64 ": not mapped (a DMA there would fault)\n", "iova",
+			       io.iova);
+		} else {
+			printf("%-18s 0x%" PRIx64 " -> physical 0x%" PRIx64 "\n", "iova", io.iova,
+			       io.phys);
+		}
+		if (io.mapped) {
+			owner_text(io.phys, owner, sizeof(owner), j);
+			if (!j)
+				printf("%-18s %s\n", "owner", owner);
+			list_mappers(h, io.phys >> 12, j);
+		}
+	}
+	if (j) {
+		json_obj_end(j);
+		json_end(j);
+	}
+	ptscope_close(h);
+	return EXIT_OK;
+}

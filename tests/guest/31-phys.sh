@@ -1,0 +1,51 @@
+# phys: a frame of a process's page (against pagemap, kpageflags and
+# kpagecount, and --who finds the process), a PCI BAR address (owned by the
+# device, not RAM), and bad input.
+. /tests/lib.sh
+load_ptscope
+
+memkinds_serve /tmp/serve.out
+srv=$MK_PID
+trap 'kill $srv 2>/dev/null' EXIT
+a=$(mk_addr /tmp/serve.out anon-written)
+pfn=$(pagemap_pfn $srv $a)
+echo "memkinds $srv: anon-written at $a, pfn $pfn"
+ptscope phys pfn:$pfn --who
+ptscope -j phys pfn:$pfn --who > /tmp/p.json || fail "phys failed: $(cat /tmp/p.json)"
+expect_eq "address" "$(printf '0x%x' $((pfn << 12)))" "$(jq -r .addr /tmp/p.json)"
+expect_eq "RAM" true "$(jq .ram /tmp/p.json)"
+kc=$(dd if=/proc/kpagecount bs=8 skip=$((pfn)) count=1 2>/dev/null | od -An -tu8 | tr -d ' ')
+kf=$(dd if=/proc/kpageflags bs=8 skip=$((pfn)) count=1 2>/dev/null | od -An -tu8 | tr -d ' ')
+expect_eq "mapcount vs kpagecount" "$kc" "$(jq .mapcount /tmp/p.json)"
+flag() { [ $(( ($kf >> $1) & 1 )) = 1 ] && echo true || echo false; }
+# KPF_ANON 12, KPF_LRU 5, KPF_SWAPBACKED 14 (include/uapi/linux/kernel-page-flags.h)
+expect_eq "anon vs KPF_ANON" "$(flag 12)" "$(jq '.page_flags | index("anon") != null' /tmp/p.json)"
+expect_eq "lru vs KPF_LRU" "$(flag 5)" "$(jq '.page_flags | index("lru") != null' /tmp/p.json)"
+expect_eq "swapbacked vs KPF_SWAPBACKED" "$(flag 14)" "$(jq '.page_flags | index("swapbacked") != null' /tmp/p.json)"
+expect_eq "--who names memkinds at the address" "$srv $a" \
+	"$(jq -r --argjson p $srv '.mapped_by[] | select(.pid == $p) | "\(.pid) \(.addr)"' /tmp/p.json)"
+expect_eq "the owner is System RAM" "System RAM" "$(jq -r .owner.name /tmp/p.json)"
+
+dev=
+for d in /sys/bus/pci/devices/*; do
+	set -- $(head -n 1 $d/resource)
+	[ $(( $3 & 0x200 )) != 0 ] && [ $(( $2 - $1 + 1 )) -ge 4096 ] && { dev=$(basename $d); break; }
+done
+[ -n "$dev" ] || fail "no PCI device with a memory BAR 0"
+bar=$(printf '0x%x' $1)
+ptscope phys $bar
+ptscope -j phys $bar > /tmp/b.json || fail "phys of the BAR failed"
+expect_eq "BAR: not RAM" false "$(jq .ram /tmp/b.json)"
+expect_eq "BAR: owned by $dev" "$dev" "$(jq -r .owner.name /tmp/b.json)"
+
+bits=$(debugfs_info phys_addr_bits)
+xerr "beyond the physical address width" 1 "beyond the CPU's ${bits}-bit physical address space|beyond the CPU's physical address width" \
+	phys $(printf '0x%x' $((1 << bits)))
+xerr "malformed address" 2 "is not an address" phys 0xzz
+xerr "malformed pfn" 2 "is not a frame number" phys pfn:-1
+xerr "--who elsewhere" 2 "option --who applies to phys only" walk $srv --who
+U="/usr/local/bin/setpriv --reuid=1000 --regid=1000 --clear-groups"
+out=$($U ptscope phys $bar 2>&1)
+echo "uid 1000: $out"
+echo "$out" | grep -q "permission denied: physical memory is CAP_SYS_ADMIN's" || fail "phys without privilege: $out"
+true
