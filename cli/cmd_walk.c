@@ -70,6 +70,8 @@ static void print_text(const struct ptscope_page *pg)
 		printf(" %4s %4s ", "-", "-");
 	print_bit_names(pg->flags, ptscope_entry_flag_name);
 	print_bit_names(pg->pflags, ptscope_page_flag_name);
+	if (pg->state == PTSCOPE_STATE_PRESENT && pg->pkey)
+		printf(" pkey=%u", pg->pkey);
 	putchar('\n');
 }
 
@@ -99,6 +101,8 @@ static void print_json_record(struct json *j, const struct ptscope_page *pg)
 		json_str(j, name_or(ptscope_cache_name(pg->cache), "?"));
 		json_key(j, "page_flags");
 		json_bit_names(j, pg->pflags, ptscope_page_flag_name);
+		json_key(j, "pkey");
+		json_uint(j, pg->pkey);
 	}
 	if (pg->has_pincount) {
 		json_key(j, "pincount");

@@ -72,6 +72,19 @@ static inline u32 ptscope_page_mapcount(struct page *page)
 #define ptscope_folio_pincount(folio) atomic_read(folio_pincount_ptr(folio))
 #endif
 
+/* A PR_SET_VMA_ANON_NAME name; only kernels built with it keep one. */
+#ifdef CONFIG_ANON_VMA_NAME
+static inline const char *ptscope_vma_anon_name(struct vm_area_struct *vma)
+{
+	return vma->anon_name ? vma->anon_name->name : NULL;
+}
+#else
+static inline const char *ptscope_vma_anon_name(struct vm_area_struct *vma)
+{
+	return NULL;
+}
+#endif
+
 /*
  * Attributes of a dump request, as parsed by genetlink before .start:
  * genl_info_dump() arrived in 6.6 when the dump info came to embed a

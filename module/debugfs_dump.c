@@ -162,8 +162,8 @@ static int walk_line(struct ptscope_walk *w, const struct ptscope_page *record)
 	text_add(d, " entry 0x%llx flags", pg.entry);
 	text_flags(d, pg.flags, ptscope_entry_names, __PTSCOPE_ENTRY_BIT_COUNT);
 	if (pg.state == PTSCOPE_STATE_PRESENT) {
-		text_add(d, " kind %s cache %s cow %s", kind_names[pg.kind], cache_names[pg.cache],
-			 cow_names[pg.cow]);
+		text_add(d, " kind %s cache %s cow %s pkey %u", kind_names[pg.kind],
+			 cache_names[pg.cache], cow_names[pg.cow], pg.pkey);
 		text_flags(d, pg.pflags, page_names, __PTSCOPE_PAGE_BIT_COUNT);
 	}
 	if (pg.has_page)

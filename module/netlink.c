@@ -317,6 +317,7 @@ static int walk_emit(struct ptscope_walk *w, const struct ptscope_page *record)
 		goto cancel;
 	if (pg.state == PTSCOPE_STATE_PRESENT &&
 	    (nla_put_u32(skb, PTSCOPE_A_PAGE_CACHE, pg.cache) ||
+	     nla_put_u32(skb, PTSCOPE_A_PAGE_PKEY, pg.pkey) ||
 	     nla_put_u32(skb, PTSCOPE_A_PAGE_KIND, pg.kind) ||
 	     nla_put_u32(skb, PTSCOPE_A_PAGE_PFLAGS, pg.pflags)))
 		goto cancel;

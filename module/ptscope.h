@@ -82,6 +82,7 @@ struct ptscope_page {
 	u32 cache;		/* enum ptscope_cache */
 	u32 swap_type;
 	u32 cow;		/* enum ptscope_cow */
+	u32 pkey;		/* present: the entry's protection key */
 	u32 mapcount;
 	u32 refcount;
 	u32 pincount;		/* has_pincount: a large folio's exact pin count */

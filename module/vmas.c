@@ -71,6 +71,10 @@ static void vma_name(struct vm_area_struct *vma, struct ptscope_vma *v, char *na
 	} else if (vma->vm_start <= mm->start_stack && vma->vm_end >= mm->start_stack) {
 		s = "[stack]";
 		v->backing = PTSCOPE_BACKING_STACK;
+	} else if (ptscope_vma_anon_name(vma)) {
+		/* Stable under the mmap lock: renaming takes it for writing. */
+		snprintf(name, PATH_MAX, "[anon:%s]", ptscope_vma_anon_name(vma));
+		s = name;
 	}
 	if (is_vm_hugetlb_page(vma))
 		v->backing = PTSCOPE_BACKING_HUGETLB;

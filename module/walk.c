@@ -68,7 +68,8 @@ static bool same_record(const struct ptscope_page *a, const struct ptscope_page 
 {
 	return a->level == b->level && a->state == b->state && a->flags == b->flags &&
 	       a->kind == b->kind && a->pflags == b->pflags && a->cache == b->cache &&
-	       a->cow == b->cow && a->mapcount == b->mapcount && a->refcount == b->refcount &&
+	       a->cow == b->cow && a->pkey == b->pkey &&
+	       a->mapcount == b->mapcount && a->refcount == b->refcount &&
 	       a->has_pincount == b->has_pincount && a->pincount == b->pincount &&
 	       a->has_res == b->has_res && a->res_flags == b->res_flags &&
 	       a->res_desc == b->res_desc &&
@@ -215,6 +216,8 @@ static void describe_frame(struct vm_area_struct *vma, struct ptscope_page *pg,
 	struct page *page = describe_backing(vma, pg, special, huge_leaf);
 
 	pg->cow = ptscope_cow_state(vma, pg, page);
+	/* Bits 59-62 at every level that maps a page. */
+	pg->pkey = pte_flags_pkey(pg->entry);
 }
 
 /* A non-present, non-empty entry: what the swap-entry encoding says. */

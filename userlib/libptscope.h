@@ -74,6 +74,7 @@ struct ptscope_page {
 	uint32_t mapcount;	/* has_page only: as /proc/kpagecount */
 	uint32_t refcount;	/* has_page only */
 	uint32_t cow;		/* PTSCOPE_COW_*: what a write would do, ptscope_cow_name() */
+	uint32_t pkey;		/* state present only: the entry's protection key */
 	uint32_t pincount;	/* has_pincount: a large folio's exact FOLL_PIN count */
 	uint32_t res_desc;	/* has_res: IORES_DESC_* of the resource owning the frame */
 	uint64_t res_flags;	/* has_res: its IORESOURCE_* flags */

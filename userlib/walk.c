@@ -80,6 +80,7 @@ static struct nla_policy page_policy[PTSCOPE_A_PAGE_MAX + 1] = {
 	[PTSCOPE_A_PAGE_PINCOUNT] = { .type = NLA_U32 },
 	[PTSCOPE_A_PAGE_RES_FLAGS] = { .type = NLA_U64 },
 	[PTSCOPE_A_PAGE_RES_DESC] = { .type = NLA_U32 },
+	[PTSCOPE_A_PAGE_PKEY] = { .type = NLA_U32 },
 };
 
 static int parse_page(struct nlattr *nest, struct ptscope_page *pg)
@@ -109,6 +110,7 @@ static int parse_page(struct nlattr *nest, struct ptscope_page *pg)
 	pg->swap_type = pts_attr_u32(tb, PTSCOPE_A_PAGE_SWAP_TYPE);
 	pg->swap_offset = pts_attr_u64(tb, PTSCOPE_A_PAGE_SWAP_OFFSET);
 	pg->cow = pts_attr_u32(tb, PTSCOPE_A_PAGE_COW);
+	pg->pkey = pts_attr_u32(tb, PTSCOPE_A_PAGE_PKEY);
 	pg->has_pincount = tb[PTSCOPE_A_PAGE_PINCOUNT] != NULL;
 	pg->pincount = pts_attr_u32(tb, PTSCOPE_A_PAGE_PINCOUNT);
 	pg->has_res = tb[PTSCOPE_A_PAGE_RES_FLAGS] != NULL;

@@ -78,6 +78,9 @@
  *       PTSCOPE_A_PAGE_COW                u32     PTSCOPE_COW_*: what a write
  *                                                 would do (unmapped if not
  *                                                 present)
+ *       PTSCOPE_A_PAGE_PKEY               u32     present only: the protection
+ *                                                 key in the entry (0 without
+ *                                                 pkeys)
  *       PTSCOPE_A_PAGE_PINCOUNT           u32     large folios only: exact
  *                                                 FOLL_PIN count (small pages
  *                                                 have only the "pinned" page
@@ -274,6 +277,7 @@ enum ptscope_page_attr {
 	PTSCOPE_A_PAGE_PINCOUNT,	/* u32 */
 	PTSCOPE_A_PAGE_RES_FLAGS,	/* u64: IORESOURCE_* */
 	PTSCOPE_A_PAGE_RES_DESC,	/* u32: IORES_DESC_* */
+	PTSCOPE_A_PAGE_PKEY,		/* u32 */
 
 	__PTSCOPE_A_PAGE_MAX,
 	PTSCOPE_A_PAGE_MAX = __PTSCOPE_A_PAGE_MAX - 1

@@ -48,4 +48,7 @@ for kind in hugetlb-1g anon-soft-dirty anon-uffd-wp memfd-uffd-wp ksm-merged; do
 	grep -q "^ok [0-9]* child: $kind: walk" /tmp/check.out || fail "$kind was not checked in the child"
 done
 grep -q "^ok [0-9]* ksm: " /tmp/check.out || fail "no KSM count check"
+if grep -q pkeys /sys/kernel/debug/ptscope/info; then
+	grep -q "^ok [0-9]* anon-pkey: walk" /tmp/check.out || fail "the pkey kind was not checked"
+fi
 true

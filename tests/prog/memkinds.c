@@ -25,6 +25,7 @@
 #include <linux/userfaultfd.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -182,6 +183,20 @@ static void setup(int clear_soft_dirty)
 	madvise(p + 2 * PAGE, 4 * PAGE, MADV_DONTNEED);
 	add("anon-dontneed", p, 8 * PAGE);
 
+	/* A protection key, where the CPU and kernel have them. */
+	p = map(4 * PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1);
+	memset(p, 12, 4 * PAGE);
+	i = (size_t)pkey_alloc(0, 0);
+	if ((int)i > 0 && !pkey_mprotect(p, 4 * PAGE, PROT_READ | PROT_WRITE, (int)i))
+		add("anon-pkey", p, 4 * PAGE);
+
+	/* A named anonymous mapping, where the kernel keeps names. */
+	p = map(4 * PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1);
+	memset(p, 11, 4 * PAGE);
+	if (!prctl(PR_SET_VMA, PR_SET_VMA_ANON_NAME, (unsigned long)p, 4 * PAGE,
+		   (unsigned long)"memkinds-named"))
+		add("anon-named", p, 4 * PAGE);
+
 	p = map(4 * PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1);
 	memset(p, 8, 4 * PAGE);
 	p = mremap(p, 4 * PAGE, 8 * PAGE, MREMAP_MAYMOVE);
@@ -310,12 +325,13 @@ static void result(int ok, const char *fmt, ...)
 struct vma_view {
 	unsigned long long start, end;
 	int sd, ex;
+	int pkey;	/* smaps' ProtectionKey, -1 where it has none */
 };
 
 static const struct vma_view *vma_of(uint64_t va)
 {
 	static struct vma_view last;
-	struct vma_view v = { 0, 0, 0, 0 };
+	struct vma_view v = { 0, 0, 0, 0, -1 };
 	char line[512];
 	int inside = 0;
 	FILE *f;
@@ -331,6 +347,9 @@ static const struct vma_view *vma_of(uint64_t va)
 			inside = va >= v.start && va < v.end;
 			continue;
 		}
+		/* ProtectionKey comes before VmFlags, when the CPU has pkeys. */
+		if (inside && sscanf(line, "ProtectionKey: %d", &v.pkey) == 1)
+			continue;
 		if (inside && !strncmp(line, "VmFlags:", 8)) {
 			v.sd = strstr(line, " sd") != NULL;
 			v.ex = strstr(line, " ex") != NULL;
@@ -472,6 +491,10 @@ static const char *compare(const struct oracles *o, uint64_t va, const struct se
 	if ((e & PM_PFN_MASK) != s->pfn) {
 		snprintf(why, len, "pfn 0x%llx, pagemap 0x%llx", (unsigned long long)s->pfn,
 			 (unsigned long long)(e & PM_PFN_MASK));
+		return why;
+	}
+	if (vma->pkey >= 0 && r->pkey != (uint32_t)vma->pkey) {
+		snprintf(why, len, "pkey %u, smaps ProtectionKey %d", r->pkey, vma->pkey);
 		return why;
 	}
 	if (!(r->flags & PTSCOPE_ENTRY(PROTNONE))) {
