@@ -43,7 +43,7 @@ if [ "$(cat /proc/sys/vm/nr_hugepages)" -gt 0 ]; then
 fi
 ksm_stop
 # Every kind this kernel offers must have been checked, in parent and child.
-for kind in hugetlb-1g anon-soft-dirty anon-uffd-wp memfd-uffd-wp ksm-merged; do
+for kind in anon-hwpoison hugetlb-1g anon-soft-dirty anon-uffd-wp memfd-uffd-wp ksm-merged; do
 	grep -q "^ok [0-9]* $kind: walk" /tmp/check.out || fail "$kind was not checked"
 	grep -q "^ok [0-9]* child: $kind: walk" /tmp/check.out || fail "$kind was not checked in the child"
 done

@@ -121,11 +121,19 @@ static void setup_ksm(void)
 	add("ksm-merged", p, n * PAGE);
 }
 
+static volatile sig_atomic_t sigbus_seen;
+
+static void on_sigbus(int sig)
+{
+	(void)sig;
+	sigbus_seen = 1;
+}
+
 static void setup(int clear_soft_dirty)
 {
 	char path[] = "/tmp/memkinds.XXXXXX";
 	volatile char sink;
-	char *p, *huge;
+	char *p, *q, *huge;
 	size_t i;
 	int fd;
 
@@ -270,6 +278,22 @@ static void setup(int clear_soft_dirty)
 	memset(p, 3, 4 * PAGE);
 	if (!clear_soft_dirty)
 		goto out;
+	/*
+	 * A page hit by a (simulated) memory error: unmapped and replaced by a
+	 * hwpoison entry. Checks only, as root: the frame is lost for good.
+	 */
+	q = map(2 * PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1);
+	memset(q, 13, 2 * PAGE);
+	/* 6.12 reports the error to the caller with a SIGBUS: take it. */
+	signal(SIGBUS, on_sigbus);
+	if (!madvise(q, PAGE, 100 /* MADV_HWPOISON */))
+		add("anon-hwpoison", q, 2 * PAGE);
+	else
+		printf("# MADV_HWPOISON: %s\n", strerror(errno));
+	signal(SIGBUS, SIG_DFL);
+	if (sigbus_seen)
+		printf("# MADV_HWPOISON raised SIGBUS (the kernel's report of the error)\n");
+
 	fd = open("/proc/self/clear_refs", O_WRONLY);
 	if (fd < 0 || write(fd, "4", 1) != 1) {
 		perror("memkinds: clear_refs");
@@ -766,6 +790,22 @@ static uint64_t huge_zero_pages(struct ptscope *h, const struct ptscope_vma *v)
 	return pages;
 }
 
+static int count_hwpoison(const struct ptscope_page *pg, void *arg)
+{
+	if (pg->state == PTSCOPE_STATE_HWPOISON)
+		*(uint64_t *)arg += pg->nr_pages;
+	return 0;
+}
+
+static uint64_t hwpoison_pages(struct ptscope *h, const struct ptscope_vma *v)
+{
+	uint64_t pages = 0;
+
+	ptscope_walk(h, getpid(), v->start, v->end, PTSCOPE_WALK_RUNS | PTSCOPE_WALK_SKIP_NONE,
+		     count_hwpoison, &pages);
+	return pages;
+}
+
 /* The first difference between ptscope's mapping and smaps', or NULL. */
 static const char *compare_vma(struct ptscope *h, const struct ptscope_vma *v,
 			       const struct smaps_vma *s, char *why, size_t len)
@@ -792,8 +832,13 @@ static const char *compare_vma(struct ptscope *h, const struct ptscope_vma *v,
 			return "present differs from Private_Hugetlb + Shared_Hugetlb";
 		return NULL;
 	}
-	/* smaps counts pages with a struct page in use: not the zero page, not PFN maps. */
-	if (!special && s->rss != (v->present - v->zero) * 4) {
+	/*
+	 * smaps counts pages with a struct page in use: not the zero page, not
+	 * PFN maps; and, on kernels whose is_pfn_swap_entry() covers them,
+	 * pages behind hwpoison entries.
+	 */
+	if (!special && s->rss != (v->present - v->zero) * 4 &&
+	    s->rss != (v->present - v->zero + hwpoison_pages(h, v)) * 4) {
 		snprintf(why, len, "present %llu - zero %llu pages, Rss %llu kB",
 			 (unsigned long long)v->present, (unsigned long long)v->zero, s->rss);
 		return why;
@@ -899,6 +944,18 @@ static void check_expectations(struct ptscope *h, const struct oracles *o)
 			result(!strcmp(flags, "wMMM"),
 			       "%s: uffd-wp on the present page, markers on the others (%s)",
 			       kd->name, flags);
+	}
+	for (k = 0; k < nkinds; k++) {
+		struct collect c = { (uintptr_t)kinds[k].addr, 1, NULL, 0 };
+		struct seen one = { 0 };
+
+		if (strcmp(kinds[k].name, "anon-hwpoison"))
+			continue;
+		c.pages = &one;
+		ptscope_walk(h, getpid(), c.start, c.start + PAGE, 0, collect_page, &c);
+		result(one.rec.state == PTSCOPE_STATE_HWPOISON && one.rec.has_pfn,
+		       "%s: a hwpoison entry naming the lost frame (%s)", kinds[k].name,
+		       ptscope_state_name(one.rec.state) ?: "?");
 	}
 	for (k = 0; k < nkinds; k++)
 		if (!strcmp(kinds[k].name, "ksm-merged"))
