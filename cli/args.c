@@ -7,7 +7,7 @@
 #include "cli.h"
 
 /* Long-only options. */
-enum { OPT_PAGES = 256, OPT_PRESENT, OPT_SWAPPED, OPT_HUGE, OPT_COW, OPT_ALL, OPT_WHO };
+enum { OPT_PAGES = 256, OPT_PRESENT, OPT_SWAPPED, OPT_HUGE, OPT_COW, OPT_ALL, OPT_WHO, OPT_FOLLOW, OPT_LAST, OPT_FAULT };
 
 static const struct option long_options[] = {
 	{ "json", no_argument, NULL, 'j' },
@@ -21,6 +21,9 @@ static const struct option long_options[] = {
 	{ "cow", no_argument, NULL, OPT_COW },
 	{ "all", no_argument, NULL, OPT_ALL },
 	{ "who", no_argument, NULL, OPT_WHO },
+	{ "follow", no_argument, NULL, OPT_FOLLOW },
+	{ "last", no_argument, NULL, OPT_LAST },
+	{ "fault", required_argument, NULL, OPT_FAULT },
 	{ "output", required_argument, NULL, 'o' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -71,6 +74,15 @@ int cli_parse(int argc, char **argv, struct cli_args *a, char *err, size_t errle
 			break;
 		case OPT_WHO:
 			a->who = true;
+			break;
+		case OPT_FOLLOW:
+			a->follow = true;
+			break;
+		case OPT_LAST:
+			a->last = true;
+			break;
+		case OPT_FAULT:
+			a->fault_id = optarg;
 			break;
 		case ':':
 			snprintf(err, errlen, "option '%s' needs a value",

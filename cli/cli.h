@@ -31,6 +31,10 @@ struct cli_args {
 	bool all;		/* --all: every process the caller may inspect */
 	/* phys only */
 	bool who;		/* --who: the processes mapping the frame */
+	/* faults and explain */
+	bool follow;		/* faults --follow: live records */
+	bool last;		/* explain --last */
+	const char *fault_id;	/* explain --fault ID */
 	const char *cmd;	/* the OBJECT|COMMAND word, NULL if none */
 	int argc;		/* its positional arguments */
 	char **argv;
@@ -77,6 +81,7 @@ struct cli_command {
 	bool walk_options;	/* takes --pages, --present, --swapped, --huge, --cow, -o */
 	bool share_options;	/* takes --all */
 	bool phys_options;	/* takes --who */
+	bool fault_options;	/* takes --follow, --last, --fault */
 };
 
 /* The first walk-only option given, for refusing it elsewhere; NULL if none. */
@@ -146,6 +151,22 @@ typedef void (*mapper_fn)(uint32_t pid, uint64_t addr, void *arg);
 int find_mappers(struct ptscope *h, uint64_t pfn, mapper_fn fn, void *arg);
 /* /proc/PID/comm, or "" */
 void process_name(uint32_t pid, char *buf, size_t len);
+
+/* Why a fault happened (reason.c): a stable code and a sentence. */
+struct ptscope_fault;
+struct fault_reason {
+	const char *code;	/* "null-deref", "stack-overflow", ... */
+	char text[512];
+};
+
+void explain_fault(const struct ptscope_fault *f, uint64_t user_max, struct fault_reason *r);
+const char *fault_access(const struct ptscope_fault *f);	/* "read", "write", "execute" */
+const char *fault_code_name(uint32_t sig, uint32_t code);	/* "SEGV_MAPERR" */
+/* ", in .rodata" when ELF file @path has a section at file offset @off, else "". */
+const char *elf_section_of(const char *path, uint64_t off);
+
+int cmd_faults(const struct cli_args *a);
+int cmd_explain(const struct cli_args *a);
 
 /* "pfn:N" or a physical address; 0 or -1 with @err set (parse.c). */
 int cli_parse_phys(const char *s, uint64_t *addr, char *err, size_t errlen);

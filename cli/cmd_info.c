@@ -29,6 +29,12 @@ static void print_info_json(const struct cli_args *a, const struct ptscope_info 
 	json_hex(j, in->features);
 	json_key(j, "features");
 	json_bit_names(j, in->features, ptscope_feature_name);
+	json_key(j, "fault_ring");
+	json_uint(j, in->fault_ring);
+	json_key(j, "faults");
+	json_uint(j, in->faults);
+	json_key(j, "faults_dropped");
+	json_uint(j, in->faults_dropped);
 	json_obj_end(j);
 	json_end(j);
 }
@@ -62,6 +68,7 @@ int cmd_info(const struct cli_args *a)
 	printf("physical addr bits   %u\n", in.phys_addr_bits);
 	printf("features             0x%" PRIx64 ":", in.features);
 	print_bit_names(in.features, ptscope_feature_name);
-	putchar('\n');
+	printf("\nfault records        %" PRIu64 " made, %" PRIu64 " dropped, ring of %u\n",
+	       in.faults, in.faults_dropped, in.fault_ring);
 	return EXIT_OK;
 }

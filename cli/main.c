@@ -32,6 +32,10 @@ const struct cli_command cli_commands[] = {
 	  .summary = "what a physical address is: RAM, owner, page state" },
 	{ .name = "iommu", .usage = "DEVICE [IOVA]", .run = cmd_iommu,
 	  .summary = "a PCI device's IOMMU domain; what an IOVA maps to" },
+	{ .name = "faults", .usage = "[clear]", .run = cmd_faults, .fault_options = true,
+	  .summary = "recorded segfaults (--follow: as they happen); clear them" },
+	{ .name = "explain", .usage = "--fault ID|--last", .run = cmd_explain,
+	  .fault_options = true, .summary = "why a recorded fault happened" },
 	{ .name = "help", .usage = "[COMMAND]", .run = cmd_help,
 	  .summary = "show this help, or a command's" },
 	{ .name = NULL },
@@ -65,7 +69,7 @@ static void print_usage(FILE *out)
 	fputs("Usage: ptscope [OPTIONS] OBJECT|COMMAND [ARGS]\n"
 	      "       ptscope help [COMMAND]\n\nCommands:\n", out);
 	for (c = cli_commands; c->name; c++)
-		fprintf(out, "  %-6s %-15s %s\n", c->name, c->usage, c->summary);
+		fprintf(out, "  %-7s %-17s %s\n", c->name, c->usage, c->summary);
 	fputs("\nOptions:\n"
 	      "  -j, --json      print JSON\n"
 	      "  -p, --pretty    print indented JSON (implies --json)\n"
@@ -82,6 +86,10 @@ static void print_usage(FILE *out)
 	      "  --all           every process the caller may inspect\n"
 	      "\nphys options:\n"
 	      "  --who           the processes (that the caller may inspect) mapping it\n"
+	      "\nfaults and explain options:\n"
+	      "  --follow        faults: print records as they happen, until interrupted\n"
+	      "  --fault ID      explain: that record\n"
+	      "  --last          explain: the newest record\n"
 	      "\nPID is a number or 'self'. RANGE is ADDR, ADDR-END or ADDR+LEN (hex with 0x,\n"
 	      "or decimal with an optional K, M, G or T suffix); walk's default is all of it.\n"
 	      "A mapping's name may stand for ADDR or RANGE: [heap], [stack], [vdso], a path,\n"
@@ -176,6 +184,10 @@ int main(int argc, char **argv)
 	}
 	if (!c->phys_options && a.who) {
 		cli_error(&a, "option --who applies to phys only");
+		return EXIT_USAGE;
+	}
+	if (!c->fault_options && (a.follow || a.last || a.fault_id)) {
+		cli_error(&a, "options --follow, --last and --fault apply to faults and explain");
 		return EXIT_USAGE;
 	}
 	return c->run(&a);

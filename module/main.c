@@ -20,6 +20,12 @@ static int __init ptscope_init(void)
 	ret = ptscope_netlink_init();
 	if (ret)
 		return ret;
+	/* After netlink: a record's task_work may multicast at once. */
+	ret = ptscope_faults_init();
+	if (ret) {
+		ptscope_netlink_exit();
+		return ret;
+	}
 	ptscope_debugfs_init();
 	pr_info("version %s loaded\n", PTSCOPE_VERSION);
 	return 0;
@@ -28,6 +34,7 @@ static int __init ptscope_init(void)
 static void __exit ptscope_exit(void)
 {
 	ptscope_debugfs_exit();
+	ptscope_faults_exit();
 	ptscope_netlink_exit();
 }
 

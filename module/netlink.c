@@ -4,6 +4,7 @@
  * checks and message building. Page-table work is done elsewhere; this file
  * only turns it into messages (see uapi/ptscope.h for the contract).
  */
+#include <linux/cred.h>
 #include <linux/module.h>
 #include <linux/sched/mm.h>
 #include <net/genetlink.h>
@@ -29,14 +30,17 @@ static struct genl_family ptscope_genl_family;
 static int ptscope_put_info(struct sk_buff *skb)
 {
 	struct ptscope_info *info;
+	u64 recorded, dropped;
 	struct nlattr *nest;
 	int ret = -EMSGSIZE;
+	u32 ring;
 
 	/* struct ptscope_info holds a 65-byte string: keep it off the stack. */
 	info = kmalloc(sizeof(*info), GFP_KERNEL);
 	if (!info)
 		return -ENOMEM;
 	ptscope_info_get(info);
+	ptscope_faults_stats(&recorded, &dropped, &ring);
 
 	nest = nla_nest_start(skb, PTSCOPE_A_INFO);
 	if (!nest)
@@ -49,6 +53,10 @@ static int ptscope_put_info(struct sk_buff *skb)
 			      info->user_addr_max, PTSCOPE_A_INFO_PAD) ||
 	    nla_put_u32(skb, PTSCOPE_A_INFO_PHYS_ADDR_BITS, info->phys_addr_bits) ||
 	    nla_put_u64_64bit(skb, PTSCOPE_A_INFO_FEATURES, info->features,
+			      PTSCOPE_A_INFO_PAD) ||
+	    nla_put_u32(skb, PTSCOPE_A_INFO_FAULT_RING, ring) ||
+	    nla_put_u64_64bit(skb, PTSCOPE_A_INFO_FAULTS, recorded, PTSCOPE_A_INFO_PAD) ||
+	    nla_put_u64_64bit(skb, PTSCOPE_A_INFO_FAULTS_DROPPED, dropped,
 			      PTSCOPE_A_INFO_PAD)) {
 		nla_nest_cancel(skb, nest);
 		goto out;
@@ -92,12 +100,13 @@ static const struct nla_policy ptscope_xlate_policy[PTSCOPE_A_MAX + 1] = {
 	[PTSCOPE_A_ADDR] = { .type = NLA_U64 },
 };
 
-static int ptscope_put_xlate(struct sk_buff *skb, const struct ptscope_xlate *x)
+/* @x as a nest of type @type (PTSCOPE_A_XLATE, or a fault's translations). */
+static int put_xlate_as(struct sk_buff *skb, int type, const struct ptscope_xlate *x)
 {
 	struct nlattr *nest, *lnest;
 	unsigned int i;
 
-	nest = nla_nest_start(skb, PTSCOPE_A_XLATE);
+	nest = nla_nest_start(skb, type);
 	if (!nest)
 		return -EMSGSIZE;
 	if (nla_put_u64_64bit(skb, PTSCOPE_A_XLATE_ADDR, x->addr, PTSCOPE_A_XLATE_PAD))
@@ -166,7 +175,7 @@ static int ptscope_nl_xlate(struct sk_buff *skb, struct genl_info *info)
 	if (!msg)
 		goto out_free;
 	hdr = genlmsg_put_reply(msg, info, &ptscope_genl_family, 0, PTSCOPE_CMD_XLATE);
-	ret = hdr ? ptscope_put_xlate(msg, x) : -EMSGSIZE;
+	ret = hdr ? put_xlate_as(msg, PTSCOPE_A_XLATE, x) : -EMSGSIZE;
 	if (ret) {
 		nlmsg_free(msg);
 		goto out_free;
@@ -651,6 +660,195 @@ static int ptscope_nl_iommu(struct sk_buff *skb, struct genl_info *info)
 	return ret ? ret : reply_with(info, PTSCOPE_CMD_IOMMU, put_iommu_reply, &r);
 }
 
+static int put_fault_vma(struct sk_buff *skb, int type, const struct ptscope_fault_vma *v)
+{
+	struct nlattr *nest;
+
+	if (!v->present)
+		return 0;
+	nest = nla_nest_start(skb, type);
+	if (!nest)
+		return -EMSGSIZE;
+	if (nla_put_u64_64bit(skb, PTSCOPE_A_VMA_START, v->start, PTSCOPE_A_VMA_PAD) ||
+	    nla_put_u64_64bit(skb, PTSCOPE_A_VMA_END, v->end, PTSCOPE_A_VMA_PAD) ||
+	    nla_put_u64_64bit(skb, PTSCOPE_A_VMA_FLAGS, v->flags, PTSCOPE_A_VMA_PAD) ||
+	    nla_put_u64_64bit(skb, PTSCOPE_A_VMA_PGOFF, v->pgoff, PTSCOPE_A_VMA_PAD) ||
+	    nla_put_u32(skb, PTSCOPE_A_VMA_BACKING, v->backing) ||
+	    nla_put_string(skb, PTSCOPE_A_VMA_NAME, v->name)) {
+		nla_nest_cancel(skb, nest);
+		return -EMSGSIZE;
+	}
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+/* One record; @f may be changed (its translations hidden) when @see_phys is false. */
+static int put_fault(struct sk_buff *skb, struct ptscope_fault *f, bool see_phys)
+{
+	struct nlattr *nest = nla_nest_start(skb, PTSCOPE_A_FAULT);
+
+	if (!nest)
+		return -EMSGSIZE;
+	if (!see_phys) {
+		ptscope_xlate_hide_phys(&f->x_addr);
+		ptscope_xlate_hide_phys(&f->x_ip);
+	}
+	if (nla_put_u64_64bit(skb, PTSCOPE_A_FAULT_REC_ID, f->id, PTSCOPE_A_FAULT_PAD) ||
+	    nla_put_u64_64bit(skb, PTSCOPE_A_FAULT_TIME_NS, f->time_ns, PTSCOPE_A_FAULT_PAD) ||
+	    nla_put_u32(skb, PTSCOPE_A_FAULT_PID, f->pid) ||
+	    nla_put_u32(skb, PTSCOPE_A_FAULT_TID, f->tid) ||
+	    nla_put_u32(skb, PTSCOPE_A_FAULT_UID, f->uid) ||
+	    nla_put_string(skb, PTSCOPE_A_FAULT_COMM, f->comm) ||
+	    nla_put_string(skb, PTSCOPE_A_FAULT_EXE, f->exe) ||
+	    nla_put_u32(skb, PTSCOPE_A_FAULT_SIGNAL, f->sig) ||
+	    nla_put_u32(skb, PTSCOPE_A_FAULT_CODE, f->code) ||
+	    nla_put_u64_64bit(skb, PTSCOPE_A_FAULT_ADDR, f->addr, PTSCOPE_A_FAULT_PAD) ||
+	    nla_put_u64_64bit(skb, PTSCOPE_A_FAULT_IP, f->ip, PTSCOPE_A_FAULT_PAD) ||
+	    nla_put_u64_64bit(skb, PTSCOPE_A_FAULT_SP, f->sp, PTSCOPE_A_FAULT_PAD) ||
+	    nla_put_u64_64bit(skb, PTSCOPE_A_FAULT_ERROR, f->error, PTSCOPE_A_FAULT_PAD) ||
+	    nla_put_u32(skb, PTSCOPE_A_FAULT_TRAP, f->trap) ||
+	    nla_put_u32(skb, PTSCOPE_A_FAULT_HANDLED, f->handled) ||
+	    nla_put_u32(skb, PTSCOPE_A_FAULT_SNAPSHOT, f->snapshot))
+		goto cancel;
+	if (f->snapshot &&
+	    (put_fault_vma(skb, PTSCOPE_A_FAULT_VMA, &f->vma) ||
+	     put_fault_vma(skb, PTSCOPE_A_FAULT_VMA_BELOW, &f->below) ||
+	     put_fault_vma(skb, PTSCOPE_A_FAULT_VMA_ABOVE, &f->above) ||
+	     nla_put_u64_64bit(skb, PTSCOPE_A_FAULT_STACK_START, f->stack_start,
+			       PTSCOPE_A_FAULT_PAD) ||
+	     nla_put_u64_64bit(skb, PTSCOPE_A_FAULT_STACK_END, f->stack_end,
+			       PTSCOPE_A_FAULT_PAD) ||
+	     (f->x_addr.nr && put_xlate_as(skb, PTSCOPE_A_FAULT_XLATE_ADDR, &f->x_addr)) ||
+	     (f->x_ip.nr && put_xlate_as(skb, PTSCOPE_A_FAULT_XLATE_IP, &f->x_ip))))
+		goto cancel;
+	nla_nest_end(skb, nest);
+	return 0;
+cancel:
+	nla_nest_cancel(skb, nest);
+	return -EMSGSIZE;
+}
+
+static const struct genl_multicast_group ptscope_mcgrps[] = {
+	{ .name = PTSCOPE_MCGRP_FAULTS, .flags = GENL_MCAST_CAP_SYS_ADMIN },
+};
+
+void ptscope_nl_fault_event(const struct ptscope_fault *f)
+{
+	struct ptscope_fault *copy;
+	struct sk_buff *msg;
+	void *hdr;
+
+	if (!genl_has_listeners(&ptscope_genl_family, &init_net, 0))
+		return;
+	copy = kvmalloc(sizeof(*copy), GFP_KERNEL);
+	msg = copy ? genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL) : NULL;
+	if (!msg)
+		goto out;
+	*copy = *f;
+	hdr = genlmsg_put(msg, 0, 0, &ptscope_genl_family, 0, PTSCOPE_CMD_FAULT_EVENT);
+	if (!hdr || put_fault(msg, copy, true)) {
+		nlmsg_free(msg);
+		goto out;
+	}
+	genlmsg_end(msg, hdr);
+	/* Listeners are CAP_SYS_ADMIN's (the group's flag): all is theirs to see. */
+	genlmsg_multicast(&ptscope_genl_family, msg, 0, 0, GFP_KERNEL);
+out:
+	kvfree(copy);
+}
+
+/* GET_FAULTS' cursor: the next record id, and whose records the caller sees. */
+struct fault_cursor {
+	u64 next;
+	u64 only;		/* a single record asked for, or 0 */
+	u32 uid;
+	bool admin;
+	bool sent;
+};
+
+static const struct nla_policy ptscope_faults_policy[PTSCOPE_A_MAX + 1] = {
+	[PTSCOPE_A_FAULT_ID] = { .type = NLA_U64 },
+};
+
+static int ptscope_nl_faults_start(struct netlink_callback *cb)
+{
+	struct fault_cursor *c = (struct fault_cursor *)cb->ctx;
+	struct nlattr **attrs = ptscope_dump_attrs(cb);
+
+	BUILD_BUG_ON(sizeof(*c) > sizeof(cb->ctx));
+	memset(c, 0, sizeof(*c));
+	c->next = 1;
+	c->admin = netlink_capable(cb->skb, CAP_SYS_ADMIN);
+	c->uid = from_kuid(&init_user_ns, current_uid());
+	if (attrs && attrs[PTSCOPE_A_FAULT_ID]) {
+		c->only = nla_get_u64(attrs[PTSCOPE_A_FAULT_ID]);
+		c->next = c->only;
+	}
+	return 0;
+}
+
+static int ptscope_nl_faults_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct fault_cursor *c = (struct fault_cursor *)cb->ctx;
+	struct ptscope_fault *f = kvmalloc(sizeof(*f), GFP_KERNEL);
+	void *hdr = NULL;
+	int ret = 0, n = 0;
+
+	if (!f)
+		return -ENOMEM;
+	while (!ptscope_fault_get(c->next, f)) {
+		if (c->only && f->id != c->only)
+			break;
+		c->next = f->id + 1;
+		if (!c->admin && f->uid != c->uid)
+			continue;
+		if (!hdr) {
+			hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid, cb->nlh->nlmsg_seq,
+					  &ptscope_genl_family, NLM_F_MULTI,
+					  PTSCOPE_CMD_GET_FAULTS);
+			if (!hdr) {
+				ret = -EMSGSIZE;
+				break;
+			}
+		}
+		if (put_fault(skb, f, c->admin)) {
+			c->next = f->id;	/* full: this record opens the next message */
+			ret = n ? 0 : -EMSGSIZE;
+			break;
+		}
+		n++;
+		c->sent = true;
+		if (c->only)
+			break;
+	}
+	kvfree(f);
+	if (!ret && c->only && !c->sent) {
+		set_static_msg(cb, "no such fault record (cleared, overwritten, or not yours)");
+		ret = -ENOENT;
+	}
+	if (ret) {
+		if (hdr)
+			genlmsg_cancel(skb, hdr);
+		return ret;
+	}
+	if (!hdr)
+		return 0;
+	genlmsg_end(skb, hdr);
+	if (c->only)
+		c->next = U64_MAX;
+	return skb->len;
+}
+
+static int ptscope_nl_clear_faults(struct sk_buff *skb, struct genl_info *info)
+{
+	if (!netlink_capable(skb, CAP_SYS_ADMIN)) {
+		NL_SET_ERR_MSG(info->extack, "permission denied: only CAP_SYS_ADMIN clears faults");
+		return -EPERM;
+	}
+	ptscope_faults_clear();
+	return 0;
+}
+
 static const struct genl_ops ptscope_genl_ops[] = {
 	{
 		.cmd = PTSCOPE_CMD_GET_INFO,
@@ -692,6 +890,19 @@ static const struct genl_ops ptscope_genl_ops[] = {
 		.policy = ptscope_iommu_policy,
 		.maxattr = PTSCOPE_A_MAX,
 	},
+	{
+		.cmd = PTSCOPE_CMD_GET_FAULTS,
+		.start = ptscope_nl_faults_start,
+		.dumpit = ptscope_nl_faults_dumpit,
+		.policy = ptscope_faults_policy,
+		.maxattr = PTSCOPE_A_MAX,
+	},
+	{
+		.cmd = PTSCOPE_CMD_CLEAR_FAULTS,
+		.doit = ptscope_nl_clear_faults,
+		.policy = ptscope_no_attrs_policy,
+		.maxattr = PTSCOPE_A_MAX,
+	},
 };
 
 static struct genl_family ptscope_genl_family __ro_after_init = {
@@ -706,6 +917,8 @@ static struct genl_family ptscope_genl_family __ro_after_init = {
 	.module = THIS_MODULE,
 	.ops = ptscope_genl_ops,
 	.n_ops = ARRAY_SIZE(ptscope_genl_ops),
+	.mcgrps = ptscope_mcgrps,
+	.n_mcgrps = ARRAY_SIZE(ptscope_mcgrps),
 };
 
 int __init ptscope_netlink_init(void)

@@ -5,6 +5,7 @@
 
 #include <linux/pgtable.h>
 #include <linux/types.h>
+#include <linux/sched.h>
 #include <linux/utsname.h>
 
 #include "uapi/ptscope.h"
@@ -142,6 +143,39 @@ struct ptscope_vma {
  */
 int ptscope_vma_describe(struct mm_struct *mm, unsigned long addr, struct ptscope_vma *v,
 			 char *name);
+/* Only bounds, flags, backing and name of @vma (mmap lock held); no counters. */
+void ptscope_vma_identify(struct vm_area_struct *vma, struct ptscope_vma *v, char *name);
+
+/* A mapping as a fault record keeps it. */
+struct ptscope_fault_vma {
+	u64 start, end, flags, pgoff;
+	u32 backing;
+	bool present;
+	char name[128];
+};
+
+/* One user SIGSEGV/SIGBUS and the address space around it (faults.c). */
+struct ptscope_fault {
+	u64 id, time_ns;
+	u64 addr, ip, sp, error;
+	u64 stack_start, stack_end;
+	u32 pid, tid, uid, sig, code, trap;
+	bool handled;
+	bool snapshot;		/* the VMAs and translations were taken */
+	char comm[TASK_COMM_LEN];
+	char exe[128];
+	struct ptscope_fault_vma vma, below, above;
+	struct ptscope_xlate x_addr, x_ip;
+};
+
+int ptscope_faults_init(void);
+void ptscope_faults_exit(void);
+/* The oldest kept record with id >= @id, copied; -ENOENT when none. */
+int ptscope_fault_get(u64 id, struct ptscope_fault *out);
+void ptscope_faults_clear(void);
+void ptscope_faults_stats(u64 *recorded, u64 *dropped, u32 *ring_size);
+/* Send a completed record to the "faults" multicast group (netlink.c). */
+void ptscope_nl_fault_event(const struct ptscope_fault *f);
 
 /*
  * The innermost iomem resource claiming physical address @phys: true with

@@ -84,6 +84,14 @@ static void vma_name(struct vm_area_struct *vma, struct ptscope_vma *v, char *na
 	v->name = name;
 }
 
+void ptscope_vma_identify(struct vm_area_struct *vma, struct ptscope_vma *v, char *name)
+{
+	v->start = vma->vm_start;
+	v->end = vma->vm_end;
+	v->flags = vma_flags(vma);
+	vma_name(vma, v, name);
+}
+
 static int count_page(struct ptscope_walk *w, const struct ptscope_page *pg)
 {
 	struct ptscope_vma *v = w->ctx;
@@ -129,10 +137,7 @@ int ptscope_vma_describe(struct mm_struct *mm, unsigned long addr, struct ptscop
 		mmap_read_unlock(mm);
 		return -ENOENT;
 	}
-	v->start = vma->vm_start;
-	v->end = vma->vm_end;
-	v->flags = vma_flags(vma);
-	vma_name(vma, v, name);
+	ptscope_vma_identify(vma, v, name);
 	mmap_read_unlock(mm);
 
 	/* Counting cannot fill up; the walk takes the lock chunk by chunk. */

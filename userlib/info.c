@@ -28,6 +28,9 @@ static struct nla_policy info_policy[PTSCOPE_A_INFO_MAX + 1] = {
 	[PTSCOPE_A_INFO_USER_ADDR_MAX] = { .type = NLA_U64 },
 	[PTSCOPE_A_INFO_PHYS_ADDR_BITS] = { .type = NLA_U32 },
 	[PTSCOPE_A_INFO_FEATURES] = { .type = NLA_U64 },
+	[PTSCOPE_A_INFO_FAULT_RING] = { .type = NLA_U32 },
+	[PTSCOPE_A_INFO_FAULTS] = { .type = NLA_U64 },
+	[PTSCOPE_A_INFO_FAULTS_DROPPED] = { .type = NLA_U64 },
 };
 
 static const char *const required_name[PTSCOPE_A_INFO_MAX + 1] = {
@@ -66,6 +69,9 @@ int pts_parse_info(struct nlmsghdr *nlh, struct ptscope_info *info)
 	info->user_addr_max = nla_get_u64(it[PTSCOPE_A_INFO_USER_ADDR_MAX]);
 	info->phys_addr_bits = nla_get_u32(it[PTSCOPE_A_INFO_PHYS_ADDR_BITS]);
 	info->features = nla_get_u64(it[PTSCOPE_A_INFO_FEATURES]);
+	info->fault_ring = pts_attr_u32(it, PTSCOPE_A_INFO_FAULT_RING);
+	info->faults = pts_attr_u64(it, PTSCOPE_A_INFO_FAULTS);
+	info->faults_dropped = pts_attr_u64(it, PTSCOPE_A_INFO_FAULTS_DROPPED);
 	return 0;
 }
 

@@ -39,6 +39,7 @@ const char *pts_extack_msg(const struct nlmsghdr *nlh);
 
 int pts_parse_info(struct nlmsghdr *nlh, struct ptscope_info *info);
 int pts_parse_xlate(struct nlmsghdr *nlh, struct ptscope_xlate *x);
+int pts_parse_xlate_nest(struct nlattr *nest, struct ptscope_xlate *x);
 
 /*
  * Call @fn for each top-level attribute of @type in a genetlink message

@@ -30,6 +30,9 @@ struct ptscope_info {
 	uint64_t user_addr_max;
 	uint32_t phys_addr_bits;
 	uint64_t features;		/* PTSCOPE_FEATURE_* bits */
+	uint32_t fault_ring;		/* fault records the module keeps */
+	uint64_t faults;		/* fault records made since it was loaded */
+	uint64_t faults_dropped;	/* overwritten before anyone read them */
 };
 
 #define PTSCOPE_MAX_LEVELS 5
@@ -206,6 +209,48 @@ PTSCOPE_API const char *ptscope_iommu_domain_name(unsigned int domain);
  */
 PTSCOPE_API int ptscope_iomem_owner(uint64_t phys, char *name, size_t len, uint64_t *start,
 				    uint64_t *end);
+
+/* A mapping as a fault record keeps it; present 0: there was none. */
+struct ptscope_fault_vma {
+	uint64_t start, end, flags, pgoff;
+	uint32_t backing;
+	int present;
+	char name[128];
+};
+
+/* One recorded SIGSEGV/SIGBUS (PTSCOPE_CMD_GET_FAULTS). */
+struct ptscope_fault {
+	uint64_t id;
+	uint64_t time_ns;	/* CLOCK_REALTIME */
+	uint64_t addr, ip, sp;
+	uint64_t error;		/* x86 page-fault error code: PTSCOPE_PF(...) bits */
+	uint64_t stack_start, stack_end;
+	uint32_t pid, tid, uid;
+	uint32_t signal, code;	/* SIGSEGV or SIGBUS, si_code */
+	uint32_t trap;		/* 14 page fault, 13 general protection */
+	int handled;		/* a user handler was installed */
+	int snapshot;		/* the VMAs and translations below were taken */
+	char comm[16];
+	char exe[128];
+	struct ptscope_fault_vma vma, below, above;
+	struct ptscope_xlate xlate_addr, xlate_ip;	/* nr_levels 0: none */
+};
+
+typedef int (*ptscope_fault_fn)(const struct ptscope_fault *fault, void *arg);
+
+/*
+ * The kept fault records, oldest first (only the caller's own unless it has
+ * CAP_SYS_ADMIN), or with @id != 0 that one record (-ENOENT if not kept).
+ */
+PTSCOPE_API int ptscope_faults(struct ptscope *handle, uint64_t id, ptscope_fault_fn fn,
+			       void *arg);
+/* Forget all records (CAP_SYS_ADMIN). */
+PTSCOPE_API int ptscope_faults_clear(struct ptscope *handle);
+/*
+ * Live records as the module makes them (CAP_SYS_ADMIN), until @fn returns
+ * non-zero (returned). -ENOBUFS if the socket overflowed: records were lost.
+ */
+PTSCOPE_API int ptscope_faults_follow(struct ptscope *handle, ptscope_fault_fn fn, void *arg);
 
 /*
  * A COW state's name ("cow-shared") and what a write does in that state

@@ -59,17 +59,24 @@ static int parse_level(struct nlattr *nest, struct ptscope_xlate_level *l)
 int pts_parse_xlate(struct nlmsghdr *nlh, struct ptscope_xlate *x)
 {
 	struct nlattr *tb[PTSCOPE_A_MAX + 1];
+
+	if (genlmsg_parse(nlh, 0, tb, PTSCOPE_A_MAX, NULL) || !tb[PTSCOPE_A_XLATE])
+		return pts_fail(-EPROTO, "malformed XLATE reply from the module");
+	return pts_parse_xlate_nest(tb[PTSCOPE_A_XLATE], x);
+}
+
+int pts_parse_xlate_nest(struct nlattr *nest, struct ptscope_xlate *x)
+{
 	struct nlattr *xt[PTSCOPE_A_XLATE_MAX + 1];
 	struct nlattr *a;
 	int rem, ret;
 
-	if (genlmsg_parse(nlh, 0, tb, PTSCOPE_A_MAX, NULL) || !tb[PTSCOPE_A_XLATE] ||
-	    nla_parse_nested(xt, PTSCOPE_A_XLATE_MAX, tb[PTSCOPE_A_XLATE], NULL) ||
+	if (nla_parse_nested(xt, PTSCOPE_A_XLATE_MAX, nest, NULL) ||
 	    !xt[PTSCOPE_A_XLATE_ADDR] || nla_len(xt[PTSCOPE_A_XLATE_ADDR]) != 8)
-		return pts_fail(-EPROTO, "malformed XLATE reply from the module");
+		return pts_fail(-EPROTO, "malformed translation from the module");
 	memset(x, 0, sizeof(*x));
 	x->addr = nla_get_u64(xt[PTSCOPE_A_XLATE_ADDR]);
-	nla_for_each_nested(a, tb[PTSCOPE_A_XLATE], rem) {
+	nla_for_each_nested(a, nest, rem) {
 		if (nla_type(a) != PTSCOPE_A_XLATE_LEVEL)
 			continue;	/* unknown to this library: skip */
 		if (x->nr_levels == PTSCOPE_MAX_LEVELS)

@@ -155,6 +155,37 @@
  *       PTSCOPE_A_IOMMU_IOVA              u64     as asked
  *       PTSCOPE_A_IOMMU_PHYS              u64     only if the IOVA is mapped
  *
+ * PTSCOPE_CMD_GET_FAULTS (dump; records of the caller's uid, all for
+ * CAP_SYS_ADMIN, physical details as for XLATE)
+ *   request:
+ *     PTSCOPE_A_FAULT_ID                  u64     optional: that record only
+ *   reply, oldest first:
+ *     PTSCOPE_A_FAULT                     nest, one record
+ *       PTSCOPE_A_FAULT_REC_ID            u64     increasing from 1
+ *       PTSCOPE_A_FAULT_TIME_NS           u64
+ *       PTSCOPE_A_FAULT_PID, _TID, _UID   u32
+ *       PTSCOPE_A_FAULT_COMM, _EXE        string
+ *       PTSCOPE_A_FAULT_SIGNAL, _CODE     u32     SIGSEGV/SIGBUS, si_code
+ *       PTSCOPE_A_FAULT_ADDR, _IP, _SP    u64
+ *       PTSCOPE_A_FAULT_ERROR             u64     PTSCOPE_PF(...) bits
+ *       PTSCOPE_A_FAULT_TRAP              u32     14 page fault, 13 general
+ *                                                 protection
+ *       PTSCOPE_A_FAULT_HANDLED           u32
+ *       PTSCOPE_A_FAULT_SNAPSHOT          u32     the rest was taken, in the
+ *                                                 task, before delivery
+ *       PTSCOPE_A_FAULT_VMA, _VMA_BELOW, _VMA_ABOVE   nest of PTSCOPE_A_VMA_
+ *                                                 START, END, FLAGS, PGOFF,
+ *                                                 BACKING, NAME; absent if none
+ *       PTSCOPE_A_FAULT_STACK_START, _END u64
+ *       PTSCOPE_A_FAULT_XLATE_ADDR, _IP   nest of PTSCOPE_A_XLATE_*, as XLATE
+ *   With PTSCOPE_A_FAULT_ID of a record not kept (or not the caller's), the
+ *   dump fails with -ENOENT.
+ *
+ * PTSCOPE_CMD_CLEAR_FAULTS (doit; CAP_SYS_ADMIN): forget every record.
+ *
+ * Multicast group PTSCOPE_MCGRP_FAULTS: PTSCOPE_CMD_FAULT_EVENT messages,
+ * one PTSCOPE_A_FAULT each, when a record's snapshot is taken.
+ *
  * Who may inspect a process: callers with CAP_SYS_ADMIN (initial user
  * namespace) any process, with physical details; other callers processes of
  * their own uid and gid that are dumpable, with table addresses, PFNs and the
@@ -189,6 +220,9 @@ enum ptscope_cmd {
 	PTSCOPE_CMD_GET_VMAS,
 	PTSCOPE_CMD_PHYS,
 	PTSCOPE_CMD_IOMMU,
+	PTSCOPE_CMD_GET_FAULTS,
+	PTSCOPE_CMD_CLEAR_FAULTS,
+	PTSCOPE_CMD_FAULT_EVENT,	/* multicast only: one new record */
 
 	__PTSCOPE_CMD_MAX,
 	PTSCOPE_CMD_MAX = __PTSCOPE_CMD_MAX - 1
@@ -211,6 +245,8 @@ enum ptscope_attr {
 	PTSCOPE_A_PCI_DEV,		/* string: "0000:00:03.0" */
 	PTSCOPE_A_IOVA,			/* u64 */
 	PTSCOPE_A_IOMMU,		/* nest: enum ptscope_iommu_attr */
+	PTSCOPE_A_FAULT,		/* nest: enum ptscope_fault_attr */
+	PTSCOPE_A_FAULT_ID,		/* u64 */
 
 	__PTSCOPE_A_MAX,
 	PTSCOPE_A_MAX = __PTSCOPE_A_MAX - 1
@@ -226,6 +262,9 @@ enum ptscope_info_attr {
 	PTSCOPE_A_INFO_USER_ADDR_MAX,	/* u64 */
 	PTSCOPE_A_INFO_PHYS_ADDR_BITS,	/* u32 */
 	PTSCOPE_A_INFO_FEATURES,	/* u64: PTSCOPE_FEATURE_* */
+	PTSCOPE_A_INFO_FAULT_RING,	/* u32: fault records kept */
+	PTSCOPE_A_INFO_FAULTS,		/* u64: fault records made since load */
+	PTSCOPE_A_INFO_FAULTS_DROPPED,	/* u64: overwritten before read */
 
 	__PTSCOPE_A_INFO_MAX,
 	PTSCOPE_A_INFO_MAX = __PTSCOPE_A_INFO_MAX - 1
@@ -353,6 +392,53 @@ enum ptscope_backing {
 #define PTSCOPE_BACKING_NAMES {						\
 	"anon", "file", "shmem", "heap", "stack", "special", "hugetlb"	\
 }
+
+/* The multicast group of live fault records (CAP_SYS_ADMIN to join). */
+#define PTSCOPE_MCGRP_FAULTS	"faults"
+
+enum ptscope_fault_attr {
+	PTSCOPE_A_FAULT_UNSPEC,
+	PTSCOPE_A_FAULT_PAD,
+	PTSCOPE_A_FAULT_REC_ID,		/* u64 */
+	PTSCOPE_A_FAULT_TIME_NS,	/* u64: CLOCK_REALTIME */
+	PTSCOPE_A_FAULT_PID,		/* u32: in the initial pid namespace */
+	PTSCOPE_A_FAULT_TID,		/* u32 */
+	PTSCOPE_A_FAULT_UID,		/* u32 */
+	PTSCOPE_A_FAULT_COMM,		/* string */
+	PTSCOPE_A_FAULT_EXE,		/* string */
+	PTSCOPE_A_FAULT_SIGNAL,		/* u32 */
+	PTSCOPE_A_FAULT_CODE,		/* u32: si_code */
+	PTSCOPE_A_FAULT_ADDR,		/* u64: si_addr */
+	PTSCOPE_A_FAULT_IP,		/* u64 */
+	PTSCOPE_A_FAULT_SP,		/* u64 */
+	PTSCOPE_A_FAULT_ERROR,		/* u64: x86 page-fault error code */
+	PTSCOPE_A_FAULT_TRAP,		/* u32: x86 trap number */
+	PTSCOPE_A_FAULT_HANDLED,	/* u32: 1 if a user handler was installed */
+	PTSCOPE_A_FAULT_SNAPSHOT,	/* u32: 1 if the attributes below were taken */
+	PTSCOPE_A_FAULT_VMA,		/* nest: ptscope_vma_attr, the VMA holding addr */
+	PTSCOPE_A_FAULT_VMA_BELOW,	/* nest: the nearest VMA below it */
+	PTSCOPE_A_FAULT_VMA_ABOVE,	/* nest: the nearest VMA above it */
+	PTSCOPE_A_FAULT_STACK_START,	/* u64 */
+	PTSCOPE_A_FAULT_STACK_END,	/* u64 */
+	PTSCOPE_A_FAULT_XLATE_ADDR,	/* nest: ptscope_xlate_attr of addr */
+	PTSCOPE_A_FAULT_XLATE_IP,	/* nest: ptscope_xlate_attr of ip */
+
+	__PTSCOPE_A_FAULT_MAX,
+	PTSCOPE_A_FAULT_MAX = __PTSCOPE_A_FAULT_MAX - 1
+};
+
+/* x86 page-fault error code bits (PTSCOPE_A_FAULT_ERROR). */
+enum ptscope_pf_bit {
+	PTSCOPE_PF_BIT_PROT,		/* protection violation (page present) */
+	PTSCOPE_PF_BIT_WRITE,
+	PTSCOPE_PF_BIT_USER,
+	PTSCOPE_PF_BIT_RSVD,
+	PTSCOPE_PF_BIT_INSTR,
+	PTSCOPE_PF_BIT_PK,
+	PTSCOPE_PF_BIT_SHSTK,
+};
+
+#define PTSCOPE_PF(name)	(1ULL << PTSCOPE_PF_BIT_##name)
 
 /* PTSCOPE_A_WALK_FLAGS */
 enum ptscope_walk_flag {

@@ -99,6 +99,13 @@ t "iommu needs a device" 2 "iommu needs a PCI DEVICE" -- iommu
 t "iommu refuses a bad IOVA" 2 "'zz' is not an address" -- iommu 0000:00:02.0 zz
 t "--help lists dma, phys, iommu" 0 'dma +PID.*phys +ADDR\|pfn:N.*iommu +DEVICE \[IOVA\]' -- --help
 
+t "explain needs a record" 2 "explain needs --fault ID or --last" -- explain
+t "explain refuses a bad ID" 2 "'x' is not a fault record ID" -- explain --fault x
+t "faults takes only clear" 2 "faults takes nothing, or 'clear'" -- faults 12
+t "--follow is faults'" 2 "options --follow, --last and --fault apply to faults and explain" -- walk 1 --follow
+t "faults without the module" 1 'kernel module ptscope is not loaded' -- faults
+t "explain without the module" 1 'kernel module ptscope is not loaded' -- explain --last
+
 # Pretty JSON is still one valid document.
 n=$((n + 1))
 if "$P" -p --version | jq -e '.version' > /dev/null; then

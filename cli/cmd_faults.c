@@ -1,0 +1,378 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * ptscope faults [clear] [--follow] and ptscope explain --fault ID|--last:
+ * the segfaults the module recorded, listed, followed live, forgotten, and
+ * each explained from its record after the process is gone.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cli.h"
+#include "libptscope.h"
+#include "uapi/ptscope.h"
+
+static uint64_t user_limit(struct ptscope *h)
+{
+	struct ptscope_info info;
+
+	return ptscope_get_info(h, &info) ? 0 : info.user_addr_max;
+}
+
+static void when(uint64_t ns, char *buf, size_t len)
+{
+	time_t t = (time_t)(ns / 1000000000ULL);
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+static const char *sig_name(uint32_t sig)
+{
+	return sig == SIGSEGV ? "SIGSEGV" : sig == SIGBUS ? "SIGBUS" : "?";
+}
+
+static void json_vma(struct json *j, const char *key, const struct ptscope_fault_vma *v)
+{
+	json_key(j, key);
+	if (!v->present) {
+		json_null(j);
+		return;
+	}
+	json_obj_begin(j);
+	json_key(j, "start");
+	json_hex(j, v->start);
+	json_key(j, "end");
+	json_hex(j, v->end);
+	json_key(j, "flags");
+	json_bit_names(j, v->flags, ptscope_vma_flag_name);
+	json_key(j, "offset");
+	json_hex(j, v->pgoff);
+	json_key(j, "backing");
+	json_str(j, ptscope_backing_name(v->backing) ?: "?");
+	json_key(j, "name");
+	json_str(j, v->name);
+	json_obj_end(j);
+}
+
+static void json_xlate(struct json *j, const char *key, const struct ptscope_xlate *x)
+{
+	unsigned int i;
+
+	json_key(j, key);
+	if (!x->nr_levels) {
+		json_null(j);
+		return;
+	}
+	json_arr_begin(j);
+	for (i = 0; i < x->nr_levels; i++) {
+		const struct ptscope_xlate_level *l = &x->levels[i];
+
+		json_obj_begin(j);
+		json_key(j, "level");
+		json_str(j, ptscope_level_name(l->level) ?: "?");
+		json_key(j, "entry");
+		json_hex(j, l->entry);
+		json_key(j, "flags");
+		json_bit_names(j, l->flags, ptscope_entry_flag_name);
+		if (l->leaf_size) {
+			json_key(j, "leaf_size");
+			json_uint(j, l->leaf_size);
+		}
+		json_obj_end(j);
+	}
+	json_arr_end(j);
+}
+
+/* A record as JSON members (in an open object), with its reason. */
+static void json_fault(struct json *j, const struct ptscope_fault *f, const struct fault_reason *r)
+{
+	char t[32];
+
+	when(f->time_ns, t, sizeof(t));
+	json_key(j, "id");
+	json_uint(j, f->id);
+	json_key(j, "time");
+	json_str(j, t);
+	json_key(j, "pid");
+	json_uint(j, f->pid);
+	json_key(j, "tid");
+	json_uint(j, f->tid);
+	json_key(j, "uid");
+	json_uint(j, f->uid);
+	json_key(j, "comm");
+	json_str(j, f->comm);
+	json_key(j, "exe");
+	json_str(j, f->exe);
+	json_key(j, "signal");
+	json_str(j, sig_name(f->signal));
+	json_key(j, "si_code");
+	json_str(j, fault_code_name(f->signal, f->code));
+	json_key(j, "addr");
+	json_hex(j, f->addr);
+	json_key(j, "ip");
+	json_hex(j, f->ip);
+	json_key(j, "sp");
+	json_hex(j, f->sp);
+	json_key(j, "error");
+	json_hex(j, f->error);
+	json_key(j, "trap");
+	json_uint(j, f->trap);
+	json_key(j, "access");
+	json_str(j, fault_access(f));
+	json_key(j, "handled");
+	json_bool(j, f->handled);
+	json_key(j, "snapshot");
+	json_bool(j, f->snapshot);
+	json_vma(j, "vma", &f->vma);
+	json_vma(j, "vma_below", &f->below);
+	json_vma(j, "vma_above", &f->above);
+	json_key(j, "stack");
+	json_obj_begin(j);
+	json_key(j, "start");
+	json_hex(j, f->stack_start);
+	json_key(j, "end");
+	json_hex(j, f->stack_end);
+	json_obj_end(j);
+	json_xlate(j, "xlate_addr", &f->xlate_addr);
+	json_xlate(j, "xlate_ip", &f->xlate_ip);
+	json_key(j, "reason");
+	json_str(j, r->code);
+	json_key(j, "explanation");
+	json_str(j, r->text);
+}
+
+struct listing {
+	const struct cli_args *a;
+	struct json *j;
+	uint64_t user_max, count;
+	struct ptscope_fault last;
+};
+
+static void line(const struct ptscope_fault *f, const struct fault_reason *r)
+{
+	char t[32];
+
+	when(f->time_ns, t, sizeof(t));
+	printf("%5" PRIu64 "  %s  %7u %-15s %-7s %-13s 0x%-14" PRIx64 " %-8s%s %s\n", f->id, t,
+	       f->pid, f->comm, sig_name(f->signal), fault_code_name(f->signal, f->code), f->addr,
+	       fault_access(f), f->handled ? " handled" : "", r->code);
+}
+
+static int on_listed(const struct ptscope_fault *f, void *arg)
+{
+	struct listing *l = arg;
+	struct fault_reason r;
+
+	explain_fault(f, l->user_max, &r);
+	l->count++;
+	if (l->j) {
+		json_obj_begin(l->j);
+		json_fault(l->j, f, &r);
+		json_obj_end(l->j);
+	} else {
+		line(f, &r);
+	}
+	return 0;
+}
+
+/* --follow: one line (or one JSON document) per record, flushed at once. */
+static int on_live(const struct ptscope_fault *f, void *arg)
+{
+	struct listing *l = arg;
+	struct fault_reason r;
+
+	explain_fault(f, l->user_max, &r);
+	if (l->a->json) {
+		struct json *j = json_new(stdout, false);
+
+		json_obj_begin(j);
+		json_fault(j, f, &r);
+		json_obj_end(j);
+		json_end(j);
+	} else {
+		line(f, &r);
+	}
+	fflush(stdout);
+	return 0;
+}
+
+static const char *header =
+	"   ID  TIME                      PID COMM            SIGNAL  CODE          ADDRESS"
+	"            ACCESS   REASON\n";
+
+int cmd_faults(const struct cli_args *a)
+{
+	struct listing l = { .a = a };
+	struct ptscope *h;
+	int ret;
+
+	if (a->last || a->fault_id) {
+		cli_error(a, "--last and --fault are explain's (see 'ptscope help explain')");
+		return EXIT_USAGE;
+	}
+	if (a->argc > 1 || (a->argc == 1 && strcmp(a->argv[0], "clear"))) {
+		cli_error(a, "faults takes nothing, or 'clear' (see 'ptscope help faults')");
+		return EXIT_USAGE;
+	}
+	if (ptscope_open(&h)) {
+		cli_error(a, "%s", ptscope_errmsg());
+		return EXIT_RUNTIME;
+	}
+	l.user_max = user_limit(h);
+	if (a->argc == 1) {
+		ret = ptscope_faults_clear(h);
+		if (ret)
+			cli_error(a, "%s", ptscope_errmsg());
+		else if (a->json)
+			puts("{\"cleared\":true}");
+		ptscope_close(h);
+		return ret ? EXIT_RUNTIME : EXIT_OK;
+	}
+	if (a->follow) {
+		if (!a->json) {
+			fputs(header, stdout);
+			fflush(stdout);
+		}
+		ret = ptscope_faults_follow(h, on_live, &l);
+		cli_error(a, "%s", ptscope_errmsg());
+		ptscope_close(h);
+		return EXIT_RUNTIME;	/* it only ends on an error */
+	}
+	if (a->json) {
+		l.j = json_new(stdout, a->pretty);
+		json_obj_begin(l.j);
+		json_key(l.j, "faults");
+		json_arr_begin(l.j);
+	} else {
+		fputs(header, stdout);
+	}
+	ret = ptscope_faults(h, 0, on_listed, &l);
+	if (l.j) {
+		struct ptscope_info info = { 0 };
+		struct json_count counts[3] = { { "records", l.count }, { "made", 0 }, { "dropped", 0 } };
+
+		if (!ptscope_get_info(h, &info)) {
+			counts[1].value = info.faults;
+			counts[2].value = info.faults_dropped;
+		}
+
+		json_stream_close(l.j, ret ? ptscope_errmsg() : NULL, counts, ARRAY_SIZE(counts),
+				  NULL, NULL, 0);
+	} else if (ret) {
+		cli_error(a, "%s", ptscope_errmsg());
+	} else {
+		struct ptscope_info info = { 0 };
+
+		ptscope_get_info(h, &info);
+		printf("%" PRIu64 " records kept (ring of %u); %" PRIu64 " made since load, %" PRIu64
+		       " dropped\n", l.count, info.fault_ring, info.faults, info.faults_dropped);
+	}
+	ptscope_close(h);
+	return ret ? EXIT_RUNTIME : EXIT_OK;
+}
+
+static int keep_last(const struct ptscope_fault *f, void *arg)
+{
+	struct listing *l = arg;
+
+	l->last = *f;
+	l->count++;
+	return 0;
+}
+
+static void print_vma(const char *what, const struct ptscope_fault_vma *v)
+{
+	if (!v->present) {
+		printf("%-10s none\n", what);
+		return;
+	}
+	printf("%-10s 0x%012" PRIx64 "-0x%012" PRIx64 " ", what, v->start, v->end);
+	print_bit_names(v->flags, ptscope_vma_flag_name);
+	printf(" %s\n", *v->name ? v->name : "[anon]");
+}
+
+static void print_xlate(const char *what, const struct ptscope_xlate *x)
+{
+	unsigned int i;
+
+	if (!x->nr_levels)
+		return;
+	printf("%-10s", what);
+	for (i = 0; i < x->nr_levels; i++) {
+		const struct ptscope_xlate_level *l = &x->levels[i];
+
+		printf(" %s 0x%" PRIx64 "%s", ptscope_level_name(l->level) ?: "?", l->entry,
+		       l->flags & (PTSCOPE_ENTRY(PRESENT) | PTSCOPE_ENTRY(PROTNONE)) ? "" :
+		       " (not present)");
+	}
+	putchar('\n');
+}
+
+int cmd_explain(const struct cli_args *a)
+{
+	struct listing l = { .a = a };
+	struct fault_reason r;
+	struct ptscope *h;
+	uint64_t id = 0;
+	char *end;
+	int ret;
+
+	if (a->follow || a->argc || (!a->last == !a->fault_id)) {
+		cli_error(a, "explain needs --fault ID or --last (see 'ptscope help explain')");
+		return EXIT_USAGE;
+	}
+	if (a->fault_id) {
+		id = strtoull(a->fault_id, &end, 10);
+		if (!*a->fault_id || *end || !id) {
+			cli_error(a, "'%s' is not a fault record ID (a number from 'ptscope faults')",
+				  a->fault_id);
+			return EXIT_USAGE;
+		}
+	}
+	if (ptscope_open(&h)) {
+		cli_error(a, "%s", ptscope_errmsg());
+		return EXIT_RUNTIME;
+	}
+	ret = ptscope_faults(h, id, keep_last, &l);
+	if (!ret && !l.count)
+		ret = -ENOENT;
+	if (ret) {
+		cli_error(a, "%s", ret == -ENOENT && !id ? "no fault records (none kept, or none of "
+			  "yours)" : ptscope_errmsg());
+		ptscope_close(h);
+		return EXIT_RUNTIME;
+	}
+	explain_fault(&l.last, user_limit(h), &r);
+	ptscope_close(h);
+	if (a->json) {
+		struct json *j = json_new(stdout, a->pretty);
+
+		json_obj_begin(j);
+		json_fault(j, &l.last, &r);
+		json_obj_end(j);
+		json_end(j);
+		return EXIT_OK;
+	}
+	printf("fault %" PRIu64 ": pid %u (%s) %s, %s (%s) at 0x%" PRIx64 "%s\n", l.last.id,
+	       l.last.pid, l.last.comm, l.last.exe, sig_name(l.last.signal),
+	       fault_code_name(l.last.signal, l.last.code), l.last.addr,
+	       l.last.handled ? ", caught by a handler" : "");
+	printf("%-10s %s\n%-10s %s.\n", "reason", r.code, "why", r.text);
+	printf("%-10s ip 0x%" PRIx64 ", sp 0x%" PRIx64 ", error 0x%" PRIx64 ", trap %u\n", "cpu",
+	       l.last.ip, l.last.sp, l.last.error, l.last.trap);
+	if (l.last.snapshot) {
+		print_vma("mapping", &l.last.vma);
+		if (!l.last.vma.present) {
+			print_vma("below", &l.last.below);
+			print_vma("above", &l.last.above);
+		}
+		print_xlate("tables", &l.last.xlate_addr);
+	}
+	return EXIT_OK;
+}

@@ -1,0 +1,84 @@
+# The fault recorder: one crash of each kind, each recorded after its
+# process is gone with the fields the test knows (pid, address, signal,
+# si_code, mapping) and the expected reason; a handled SIGSEGV; who sees
+# which records; clearing; bad input.
+. /tests/lib.sh
+load_ptscope
+ptscope faults clear || fail "faults clear failed"
+echo 0 > /proc/sys/vm/nr_hugepages	# so the hugetlb mapping finds no page
+
+# crash MODE REASON SIGNAL SI_CODE: run "crashlab MODE" (it dies) and check
+# the newest record against what crashlab announced.
+crash() {
+	mode=$1 reason=$2 sig=$3 code=$4
+	crashlab $mode > /tmp/c.out 2>&1
+	rc=$?
+	if grep -q '^unsupported' /tmp/c.out; then
+		echo "note: $mode: $(cat /tmp/c.out)"
+		return
+	fi
+	set -- $(grep '^pid ' /tmp/c.out)
+	pid=$2 addr=$4
+	ptscope -j explain --last > /tmp/e.json || fail "$mode: explain --last failed: $(cat /tmp/e.json)"
+	echo "$mode (exit $rc): $(jq -r '"\(.reason): \(.explanation)"' /tmp/e.json)"
+	expect_eq "$mode: pid, signal, si_code, reason" "$pid $sig $code $reason" \
+		"$(jq -r '"\(.pid) \(.signal) \(.si_code) \(.reason)"' /tmp/e.json)"
+	[ "$addr" = 0x0 ] || expect_eq "$mode: fault address" "$addr" "$(jq -r .addr /tmp/e.json)"
+	expect_eq "$mode: snapshot taken before it died" true "$(jq .snapshot /tmp/e.json)"
+	kill -0 $pid 2>/dev/null && fail "$mode: the process is still alive"
+}
+
+crash null null-deref SIGSEGV SEGV_MAPERR
+crash gap unmapped SIGSEGV SEGV_MAPERR
+jq -r .explanation /tmp/e.json | grep -q "bytes above the end of" || fail "gap: no distances"
+crash stack-overflow stack-overflow SIGSEGV SEGV_MAPERR
+crash write-ro write-read-only SIGSEGV SEGV_ACCERR
+jq -r .explanation /tmp/e.json | grep -q "/usr/bin/crashlab at file offset 0x[0-9a-f]*, in .rodata" ||
+	fail "write-ro: the file and section are not named"
+expect_eq "write-ro: the mapping, readable, not writable" "/usr/bin/crashlab true false" \
+	"$(jq -r '"\(.vma.name) \(.vma.flags | index("read") != null) \(.vma.flags | index("write") != null)"' /tmp/e.json)"
+crash exec-stack exec-non-exec SIGSEGV SEGV_ACCERR
+expect_eq "exec-stack: the mapping" "[stack]" "$(jq -r .vma.name /tmp/e.json)"
+crash exec-heap exec-non-exec SIGSEGV SEGV_ACCERR
+crash prot-none prot-none SIGSEGV SEGV_ACCERR
+crash pkey pkey SIGSEGV SEGV_PKUERR
+crash kernel-addr kernel-address SIGSEGV SEGV_MAPERR
+crash non-canonical non-canonical SIGSEGV SI_KERNEL
+expect_eq "non-canonical: trap 13 (general protection)" 13 "$(jq .trap /tmp/e.json)"
+crash bus-eof bus-past-eof SIGBUS BUS_ADRERR
+crash bus-hugetlb bus-hugetlb SIGBUS BUS_ADRERR
+
+echo "--- a SIGSEGV a handler catches"
+crashlab handled > /tmp/c.out || fail "crashlab handled did not survive: $(cat /tmp/c.out)"
+grep -q survived /tmp/c.out || fail "no survival"
+ptscope -j explain --last > /tmp/e.json
+expect_eq "handled: recorded as handled, reason" "true null-deref" \
+	"$(jq -r '"\(.handled) \(.reason)"' /tmp/e.json)"
+
+echo "--- the list and one record by ID"
+ptscope faults
+n=$(ptscope -j faults | jq '.faults | length')
+[ "$n" -ge 12 ] || fail "only $n records listed"
+id=$(ptscope -j faults | jq '.faults[0].id')
+expect_eq "explain --fault ID" "$id" "$(ptscope -j explain --fault $id | jq .id)"
+ptscope explain --fault $id
+
+echo "--- other users see their own records only"
+U="/usr/local/bin/setpriv --reuid=1000 --regid=1000 --clear-groups"
+$U crashlab null > /dev/null 2>&1
+$U ptscope -j faults > /tmp/u.json || fail "faults as uid 1000 failed"
+expect_eq "uid 1000 sees its one record" "1 1000" "$(jq -r '"\(.faults | length) \(.faults[0].uid)"' /tmp/u.json)"
+for e in $(jq -r '.faults[0].xlate_addr // [] | .[] | select(.flags | index("present")) | .entry' /tmp/u.json); do
+	[ $(( (e >> 12) & 0xffffffffff )) = 0 ] || fail "uid 1000 sees a frame in entry $e"
+done
+echo "ok: uid 1000's record shows no frame numbers"
+$U ptscope faults clear > /tmp/u.out 2>&1 && fail "uid 1000 cleared the records"
+grep -q "permission denied" /tmp/u.out || fail "clear refusal: $(cat /tmp/u.out)"
+xerr "unknown fault ID" 1 "no such fault record" explain --fault 999999
+xerr "malformed fault ID" 2 "is not a fault record ID" explain --fault x
+xerr "explain needs a record" 2 "explain needs --fault ID or --last" explain
+xerr "faults takes no PID" 2 "faults takes nothing, or 'clear'" faults 1
+ptscope faults clear
+expect_eq "after clear: no records" 0 "$(ptscope -j faults | jq '.faults | length')"
+xerr "explain --last with none" 1 "no fault records" explain --last
+true

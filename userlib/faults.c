@@ -1,0 +1,225 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * Fault records: the kept ones (GET_FAULTS), forgetting them, and the live
+ * ones from the "faults" multicast group.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <netlink/attr.h>
+#include <netlink/genl/ctrl.h>
+#include <netlink/genl/genl.h>
+#include <netlink/handlers.h>
+#include <netlink/socket.h>
+
+#include "internal.h"
+#include "uapi/ptscope.h"
+
+static struct nla_policy vma_policy[PTSCOPE_A_VMA_MAX + 1] = {
+	[PTSCOPE_A_VMA_START] = { .type = NLA_U64 },
+	[PTSCOPE_A_VMA_END] = { .type = NLA_U64 },
+	[PTSCOPE_A_VMA_FLAGS] = { .type = NLA_U64 },
+	[PTSCOPE_A_VMA_PGOFF] = { .type = NLA_U64 },
+	[PTSCOPE_A_VMA_BACKING] = { .type = NLA_U32 },
+	[PTSCOPE_A_VMA_NAME] = { .type = NLA_STRING },
+};
+
+static int parse_vma(struct nlattr *nest, struct ptscope_fault_vma *v)
+{
+	struct nlattr *tb[PTSCOPE_A_VMA_MAX + 1];
+
+	memset(v, 0, sizeof(*v));
+	if (!nest)
+		return 0;
+	if (nla_parse_nested(tb, PTSCOPE_A_VMA_MAX, nest, vma_policy) ||
+	    !tb[PTSCOPE_A_VMA_START] || !tb[PTSCOPE_A_VMA_END])
+		return pts_fail(-EPROTO, "malformed VMA in a fault record");
+	v->present = 1;
+	v->start = pts_attr_u64(tb, PTSCOPE_A_VMA_START);
+	v->end = pts_attr_u64(tb, PTSCOPE_A_VMA_END);
+	v->flags = pts_attr_u64(tb, PTSCOPE_A_VMA_FLAGS);
+	v->pgoff = pts_attr_u64(tb, PTSCOPE_A_VMA_PGOFF);
+	v->backing = pts_attr_u32(tb, PTSCOPE_A_VMA_BACKING);
+	if (tb[PTSCOPE_A_VMA_NAME])
+		snprintf(v->name, sizeof(v->name), "%s", (char *)nla_data(tb[PTSCOPE_A_VMA_NAME]));
+	return 0;
+}
+
+static struct nla_policy fault_policy[PTSCOPE_A_FAULT_MAX + 1] = {
+	[PTSCOPE_A_FAULT_REC_ID] = { .type = NLA_U64 },
+	[PTSCOPE_A_FAULT_TIME_NS] = { .type = NLA_U64 },
+	[PTSCOPE_A_FAULT_PID] = { .type = NLA_U32 },
+	[PTSCOPE_A_FAULT_TID] = { .type = NLA_U32 },
+	[PTSCOPE_A_FAULT_UID] = { .type = NLA_U32 },
+	[PTSCOPE_A_FAULT_COMM] = { .type = NLA_STRING },
+	[PTSCOPE_A_FAULT_EXE] = { .type = NLA_STRING },
+	[PTSCOPE_A_FAULT_SIGNAL] = { .type = NLA_U32 },
+	[PTSCOPE_A_FAULT_CODE] = { .type = NLA_U32 },
+	[PTSCOPE_A_FAULT_ADDR] = { .type = NLA_U64 },
+	[PTSCOPE_A_FAULT_IP] = { .type = NLA_U64 },
+	[PTSCOPE_A_FAULT_SP] = { .type = NLA_U64 },
+	[PTSCOPE_A_FAULT_ERROR] = { .type = NLA_U64 },
+	[PTSCOPE_A_FAULT_TRAP] = { .type = NLA_U32 },
+	[PTSCOPE_A_FAULT_HANDLED] = { .type = NLA_U32 },
+	[PTSCOPE_A_FAULT_SNAPSHOT] = { .type = NLA_U32 },
+	[PTSCOPE_A_FAULT_VMA] = { .type = NLA_NESTED },
+	[PTSCOPE_A_FAULT_VMA_BELOW] = { .type = NLA_NESTED },
+	[PTSCOPE_A_FAULT_VMA_ABOVE] = { .type = NLA_NESTED },
+	[PTSCOPE_A_FAULT_STACK_START] = { .type = NLA_U64 },
+	[PTSCOPE_A_FAULT_STACK_END] = { .type = NLA_U64 },
+	[PTSCOPE_A_FAULT_XLATE_ADDR] = { .type = NLA_NESTED },
+	[PTSCOPE_A_FAULT_XLATE_IP] = { .type = NLA_NESTED },
+};
+
+static void copy_str(char *dst, size_t len, struct nlattr *a)
+{
+	snprintf(dst, len, "%s", a ? (char *)nla_data(a) : "");
+}
+
+static int parse_fault(struct nlattr *nest, struct ptscope_fault *f)
+{
+	struct nlattr *tb[PTSCOPE_A_FAULT_MAX + 1];
+	int ret;
+
+	if (nla_parse_nested(tb, PTSCOPE_A_FAULT_MAX, nest, fault_policy) ||
+	    !tb[PTSCOPE_A_FAULT_REC_ID] || !tb[PTSCOPE_A_FAULT_SIGNAL] || !tb[PTSCOPE_A_FAULT_ADDR])
+		return pts_fail(-EPROTO, "malformed fault record from the module");
+	memset(f, 0, sizeof(*f));
+	f->id = pts_attr_u64(tb, PTSCOPE_A_FAULT_REC_ID);
+	f->time_ns = pts_attr_u64(tb, PTSCOPE_A_FAULT_TIME_NS);
+	f->pid = pts_attr_u32(tb, PTSCOPE_A_FAULT_PID);
+	f->tid = pts_attr_u32(tb, PTSCOPE_A_FAULT_TID);
+	f->uid = pts_attr_u32(tb, PTSCOPE_A_FAULT_UID);
+	copy_str(f->comm, sizeof(f->comm), tb[PTSCOPE_A_FAULT_COMM]);
+	copy_str(f->exe, sizeof(f->exe), tb[PTSCOPE_A_FAULT_EXE]);
+	f->signal = pts_attr_u32(tb, PTSCOPE_A_FAULT_SIGNAL);
+	f->code = pts_attr_u32(tb, PTSCOPE_A_FAULT_CODE);
+	f->addr = pts_attr_u64(tb, PTSCOPE_A_FAULT_ADDR);
+	f->ip = pts_attr_u64(tb, PTSCOPE_A_FAULT_IP);
+	f->sp = pts_attr_u64(tb, PTSCOPE_A_FAULT_SP);
+	f->error = pts_attr_u64(tb, PTSCOPE_A_FAULT_ERROR);
+	f->trap = pts_attr_u32(tb, PTSCOPE_A_FAULT_TRAP);
+	f->handled = pts_attr_u32(tb, PTSCOPE_A_FAULT_HANDLED);
+	f->snapshot = pts_attr_u32(tb, PTSCOPE_A_FAULT_SNAPSHOT);
+	f->stack_start = pts_attr_u64(tb, PTSCOPE_A_FAULT_STACK_START);
+	f->stack_end = pts_attr_u64(tb, PTSCOPE_A_FAULT_STACK_END);
+	ret = parse_vma(tb[PTSCOPE_A_FAULT_VMA], &f->vma);
+	if (!ret)
+		ret = parse_vma(tb[PTSCOPE_A_FAULT_VMA_BELOW], &f->below);
+	if (!ret)
+		ret = parse_vma(tb[PTSCOPE_A_FAULT_VMA_ABOVE], &f->above);
+	if (!ret && tb[PTSCOPE_A_FAULT_XLATE_ADDR])
+		ret = pts_parse_xlate_nest(tb[PTSCOPE_A_FAULT_XLATE_ADDR], &f->xlate_addr);
+	if (!ret && tb[PTSCOPE_A_FAULT_XLATE_IP])
+		ret = pts_parse_xlate_nest(tb[PTSCOPE_A_FAULT_XLATE_IP], &f->xlate_ip);
+	return ret;
+}
+
+struct faults_ctx {
+	ptscope_fault_fn fn;
+	void *arg;
+	int stop;
+};
+
+static int on_fault(struct nlattr *a, void *arg)
+{
+	struct faults_ctx *c = arg;
+	struct ptscope_fault f;
+	int ret = parse_fault(a, &f);
+
+	if (!ret)
+		ret = c->fn(&f, c->arg);
+	c->stop = ret;
+	return ret;
+}
+
+static int on_faults_msg(struct nlmsghdr *nlh, void *arg)
+{
+	return pts_for_each_attr(nlh, PTSCOPE_A_FAULT, on_fault, arg);
+}
+
+int ptscope_faults(struct ptscope *h, uint64_t id, ptscope_fault_fn fn, void *arg)
+{
+	struct nl_msg *msg = pts_msg_new(h, PTSCOPE_CMD_GET_FAULTS, NLM_F_DUMP);
+	struct faults_ctx c = { fn, arg, 0 };
+
+	if (!msg)
+		return pts_fail(-ENOMEM, "out of memory");
+	if (id && nla_put_u64(msg, PTSCOPE_A_FAULT_ID, id) < 0) {
+		nlmsg_free(msg);
+		return pts_fail(-ENOMEM, "out of memory");
+	}
+	return pts_transact(h, msg, "GET_FAULTS", on_faults_msg, &c);
+}
+
+static int on_nothing(struct nlmsghdr *nlh, void *arg)
+{
+	(void)nlh;
+	(void)arg;
+	return 0;
+}
+
+int ptscope_faults_clear(struct ptscope *h)
+{
+	struct nl_msg *msg = pts_msg_new(h, PTSCOPE_CMD_CLEAR_FAULTS, 0);
+
+	if (!msg)
+		return pts_fail(-ENOMEM, "out of memory");
+	return pts_transact(h, msg, "CLEAR_FAULTS", on_nothing, NULL);
+}
+
+static int on_event(struct nl_msg *msg, void *arg)
+{
+	struct nlmsghdr *nlh = nlmsg_hdr(msg);
+	struct faults_ctx *c = arg;
+
+	if (genlmsg_hdr(nlh)->cmd != PTSCOPE_CMD_FAULT_EVENT)
+		return NL_SKIP;
+	pts_for_each_attr(nlh, PTSCOPE_A_FAULT, on_fault, c);
+	return c->stop ? NL_STOP : NL_OK;
+}
+
+int ptscope_faults_follow(struct ptscope *h, ptscope_fault_fn fn, void *arg)
+{
+	struct faults_ctx c = { fn, arg, 0 };
+	struct nl_sock *sock;
+	int grp, ret;
+
+	grp = genl_ctrl_resolve_grp(h->sock, PTSCOPE_GENL_NAME, PTSCOPE_MCGRP_FAULTS);
+	if (grp < 0)
+		return pts_fail(-ENOENT, "the module has no '%s' multicast group (too old?)",
+				PTSCOPE_MCGRP_FAULTS);
+	/* Events on a socket of their own: requests keep the handle's. */
+	sock = nl_socket_alloc();
+	if (!sock)
+		return pts_fail(-ENOMEM, "out of memory");
+	nl_socket_disable_seq_check(sock);
+	nl_socket_modify_cb(sock, NL_CB_VALID, NL_CB_CUSTOM, on_event, &c);
+	ret = genl_connect(sock);
+	if (!ret) {
+		nl_socket_set_buffer_size(sock, 4 << 20, 0);
+		ret = nl_socket_add_membership(sock, grp);
+		if (ret < 0) {
+			ret = pts_fail(-EPERM, "cannot follow fault records: joining the group needs CAP_SYS_ADMIN");
+			goto out;
+		}
+	} else {
+		ret = pts_fail(-EIO, "cannot open a generic netlink socket");
+		goto out;
+	}
+	while (!c.stop) {
+		ret = nl_recvmsgs_default(sock);
+		if (ret == -NLE_NOMEM || ret == -NLE_MSG_OVERFLOW) {
+			ret = pts_fail(-ENOBUFS, "fault records were lost: the reader fell behind");
+			goto out;
+		}
+		if (ret < 0 && !c.stop) {
+			ret = pts_fail(-EIO, "receiving fault records: %s", nl_geterror(ret));
+			goto out;
+		}
+	}
+	ret = c.stop;
+out:
+	nl_socket_free(sock);
+	return ret;
+}
