@@ -163,6 +163,74 @@ static const struct file_operations xlate_fops = {
 	.release = single_release,
 };
 
+/*
+ * faults: one line per kept fault record, oldest first. The file position
+ * is the id of the next record to show, so a reader resumes where it
+ * stopped even while new records push old ones out.
+ */
+static void *faults_start(struct seq_file *m, loff_t *pos)
+{
+	struct ptscope_fault *f = m->private;
+
+	return ptscope_fault_get(*pos ? *pos : 1, f) ? NULL : f;
+}
+
+static void *faults_next(struct seq_file *m, void *v, loff_t *pos)
+{
+	struct ptscope_fault *f = v;
+
+	*pos = f->id + 1;
+	return ptscope_fault_get(*pos, f) ? NULL : f;
+}
+
+static void faults_stop(struct seq_file *m, void *v)
+{
+}
+
+static void show_fault_vma(struct seq_file *m, const char *what,
+			   const struct ptscope_fault_vma *v)
+{
+	if (v->present)
+		seq_printf(m, " %s 0x%llx-0x%llx:%s", what, v->start, v->end,
+			   *v->name ? v->name : "[anon]");
+}
+
+static int faults_show(struct seq_file *m, void *v)
+{
+	const struct ptscope_fault *f = v;
+
+	seq_printf(m, "id %llu time_ns %llu pid %u tid %u uid %u comm %s sig %u code %u",
+		   f->id, f->time_ns, f->pid, f->tid, f->uid, f->comm, f->sig, f->code);
+	seq_printf(m, " addr 0x%llx ip 0x%llx sp 0x%llx error 0x%llx trap %u handled %u",
+		   f->addr, f->ip, f->sp, f->error, f->trap, f->handled);
+	seq_printf(m, " snapshot %u", f->snapshot);
+	show_fault_vma(m, "vma", &f->vma);
+	show_fault_vma(m, "below", &f->below);
+	show_fault_vma(m, "above", &f->above);
+	seq_printf(m, " exe %s\n", *f->exe ? f->exe : "-");
+	return 0;
+}
+
+static const struct seq_operations faults_seq_ops = {
+	.start = faults_start,
+	.next = faults_next,
+	.stop = faults_stop,
+	.show = faults_show,
+};
+
+static int faults_open(struct inode *inode, struct file *file)
+{
+	return seq_open_private(file, &faults_seq_ops, sizeof(struct ptscope_fault));
+}
+
+static const struct file_operations faults_fops = {
+	.owner = THIS_MODULE,
+	.open = faults_open,
+	.read = seq_read,
+	.llseek = seq_lseek,
+	.release = seq_release_private,
+};
+
 void __init ptscope_debugfs_init(void)
 {
 	/*
@@ -175,6 +243,8 @@ void __init ptscope_debugfs_init(void)
 	debugfs_create_file("info", 0444, ptscope_debugfs_dir, NULL, &info_fops);
 	debugfs_create_file("xlate", 0600, ptscope_debugfs_dir, NULL, &xlate_fops);
 	ptscope_debugfs_dump_init(ptscope_debugfs_dir);
+	/* Root's: records hold other users' addresses. */
+	debugfs_create_file("faults", 0400, ptscope_debugfs_dir, NULL, &faults_fops);
 }
 
 void ptscope_debugfs_exit(void)

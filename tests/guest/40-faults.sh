@@ -63,6 +63,15 @@ id=$(ptscope -j faults | jq '.faults[0].id')
 expect_eq "explain --fault ID" "$id" "$(ptscope -j explain --fault $id | jq .id)"
 ptscope explain --fault $id
 
+echo "--- the debugfs mirror"
+D=/sys/kernel/debug/ptscope/faults
+expect_eq "faults file mode" 400 "$(stat -c %a $D)"
+head -n 2 $D
+expect_eq "debugfs lines = records" "$(ptscope -j faults | jq '.faults | length')" "$(wc -l < $D)"
+expect_eq "first record: id, pid, address" \
+	"$(ptscope -j faults | jq -r '.faults[0] | "id \(.id) pid \(.pid) addr \(.addr)"')" \
+	"$(head -n 1 $D | awk '{ for (i = 1; i < NF; i++) { if ($i == "id") id = $(i+1); if ($i == "pid") p = $(i+1); if ($i == "addr") a = $(i+1) } print "id " id " pid " p " addr " a }')"
+
 echo "--- other users see their own records only"
 U="/usr/local/bin/setpriv --reuid=1000 --regid=1000 --clear-groups"
 $U crashlab null > /dev/null 2>&1
