@@ -90,3 +90,13 @@ if [ -n "${dev:-}" ]; then
 	show ptscope iommu $dev 0x1000
 	kill $barpid
 fi
+
+# A crash, explained after the process is gone (tests/prog/crashlab.c).
+echo "--- segfaults, explained after the fact"
+echo
+echo "\$ crashlab null; crashlab write-ro; crashlab stack-overflow"
+for m in null write-ro stack-overflow; do crashlab $m > /dev/null 2>&1; done
+echo
+show ptscope faults
+show ptscope explain --last
+show ptscope explain --fault 2
