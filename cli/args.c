@@ -7,7 +7,7 @@
 #include "cli.h"
 
 /* Long-only options. */
-enum { OPT_PAGES = 256, OPT_PRESENT, OPT_SWAPPED, OPT_HUGE, OPT_COW, OPT_ALL, OPT_WHO, OPT_FOLLOW, OPT_LAST, OPT_FAULT };
+enum { OPT_PAGES = 256, OPT_PRESENT, OPT_SWAPPED, OPT_HUGE, OPT_COW, OPT_ALL, OPT_WHO, OPT_FOLLOW, OPT_LAST, OPT_FAULT, OPT_DMESG, OPT_CORE };
 
 static const struct option long_options[] = {
 	{ "json", no_argument, NULL, 'j' },
@@ -24,6 +24,8 @@ static const struct option long_options[] = {
 	{ "follow", no_argument, NULL, OPT_FOLLOW },
 	{ "last", no_argument, NULL, OPT_LAST },
 	{ "fault", required_argument, NULL, OPT_FAULT },
+	{ "dmesg", no_argument, NULL, OPT_DMESG },
+	{ "core", no_argument, NULL, OPT_CORE },
 	{ "output", required_argument, NULL, 'o' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -83,6 +85,12 @@ int cli_parse(int argc, char **argv, struct cli_args *a, char *err, size_t errle
 			break;
 		case OPT_FAULT:
 			a->fault_id = optarg;
+			break;
+		case OPT_DMESG:
+			a->dmesg = true;
+			break;
+		case OPT_CORE:
+			a->core = true;
 			break;
 		case ':':
 			snprintf(err, errlen, "option '%s' needs a value",

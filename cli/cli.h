@@ -35,6 +35,8 @@ struct cli_args {
 	bool follow;		/* faults --follow: live records */
 	bool last;		/* explain --last */
 	const char *fault_id;	/* explain --fault ID */
+	bool dmesg;		/* explain --dmesg [FILE]: kernel log lines */
+	bool core;		/* explain --core FILE: an ELF core */
 	const char *cmd;	/* the OBJECT|COMMAND word, NULL if none */
 	int argc;		/* its positional arguments */
 	char **argv;
@@ -164,6 +166,10 @@ const char *fault_access(const struct ptscope_fault *f);	/* "read", "write", "ex
 const char *fault_code_name(uint32_t sig, uint32_t code);	/* "SEGV_MAPERR" */
 /* ", in .rodata" when ELF file @path has a section at file offset @off, else "". */
 const char *elf_section_of(const char *path, uint64_t off);
+
+/* Faults without the module (postmortem.c): 0, or -1 (with @err for cores). */
+int fault_from_log_line(const char *line, struct ptscope_fault *f);
+int fault_from_core(const char *path, struct ptscope_fault *f, char *err, size_t errlen);
 
 int cmd_faults(const struct cli_args *a);
 int cmd_explain(const struct cli_args *a);

@@ -314,6 +314,95 @@ static void print_xlate(const char *what, const struct ptscope_xlate *x)
 	putchar('\n');
 }
 
+/* Addresses at or above this are the kernel's, when no module says better. */
+#define KERNEL_HALF (1ULL << 63)
+
+static void print_explained(const struct cli_args *a, const struct ptscope_fault *f,
+			    const struct fault_reason *r, struct json *list)
+{
+	if (list) {
+		json_obj_begin(list);
+		json_fault(list, f, r);
+		json_obj_end(list);
+		return;
+	}
+	if (a->json) {
+		struct json *j = json_new(stdout, a->pretty);
+
+		json_obj_begin(j);
+		json_fault(j, f, r);
+		json_obj_end(j);
+		json_end(j);
+		return;
+	}
+	printf("%s[%u]: %s (%s) at 0x%" PRIx64 ", ip 0x%" PRIx64 "%s%s\n", f->comm, f->pid,
+	       sig_name(f->signal), fault_code_name(f->signal, f->code), f->addr, f->ip,
+	       *f->exe ? " in " : "", f->exe);
+	printf("%-10s %s\n%-10s %s.\n", "reason", r->code, "why", r->text);
+}
+
+/* --dmesg [FILE|-]: every segfault line of a kernel log. */
+static int explain_log(const struct cli_args *a)
+{
+	const char *path = a->argc ? a->argv[0] : "-";
+	FILE *in = strcmp(path, "-") ? fopen(path, "r") : stdin;
+	struct json *list = NULL;
+	struct ptscope_fault f;
+	struct fault_reason r;
+	char line[2048];
+	int found = 0;
+
+	if (!in) {
+		cli_error(a, "cannot read '%s': %s", path, strerror(errno));
+		return EXIT_RUNTIME;
+	}
+	while (fgets(line, sizeof(line), in)) {
+		if (fault_from_log_line(line, &f))
+			continue;
+		if (!found++ && a->json) {
+			list = json_new(stdout, a->pretty);
+			json_obj_begin(list);
+			json_key(list, "faults");
+			json_arr_begin(list);
+		}
+		explain_fault(&f, KERNEL_HALF, &r);
+		print_explained(a, &f, &r, list);
+	}
+	if (in != stdin)
+		fclose(in);
+	if (!found) {
+		cli_error(a, "no segfault lines in %s (\"... segfault at ADDR ip IP sp SP error N\")",
+			  strcmp(path, "-") ? path : "the input");
+		return EXIT_RUNTIME;
+	}
+	if (list) {
+		json_arr_end(list);
+		json_obj_end(list);
+		json_end(list);
+	}
+	return EXIT_OK;
+}
+
+/* --core FILE: the fault that made a core dump. */
+static int explain_core(const struct cli_args *a)
+{
+	struct ptscope_fault f;
+	struct fault_reason r;
+	char err[512];
+
+	if (a->argc != 1) {
+		cli_error(a, "explain --core needs one core FILE");
+		return EXIT_USAGE;
+	}
+	if (fault_from_core(a->argv[0], &f, err, sizeof(err))) {
+		cli_error(a, "%s", err);
+		return EXIT_RUNTIME;
+	}
+	explain_fault(&f, KERNEL_HALF, &r);
+	print_explained(a, &f, &r, NULL);
+	return EXIT_OK;
+}
+
 int cmd_explain(const struct cli_args *a)
 {
 	struct listing l = { .a = a };
@@ -323,10 +412,17 @@ int cmd_explain(const struct cli_args *a)
 	char *end;
 	int ret;
 
-	if (a->follow || a->argc || (!a->last == !a->fault_id)) {
-		cli_error(a, "explain needs --fault ID or --last (see 'ptscope help explain')");
+	if (a->dmesg + a->core + a->last + !!a->fault_id != 1 || a->follow ||
+	    (a->argc && !a->dmesg && !a->core)) {
+		cli_error(a, "explain needs --fault ID, --last, --dmesg [FILE] or --core FILE "
+			  "(see 'ptscope help explain')");
 		return EXIT_USAGE;
 	}
+	if (a->dmesg)
+		return a->argc > 1 ? (cli_error(a, "explain --dmesg takes at most one FILE"),
+				      EXIT_USAGE) : explain_log(a);
+	if (a->core)
+		return explain_core(a);
 	if (a->fault_id) {
 		id = strtoull(a->fault_id, &end, 10);
 		if (!*a->fault_id || *end || !id) {

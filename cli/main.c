@@ -34,7 +34,7 @@ const struct cli_command cli_commands[] = {
 	  .summary = "a PCI device's IOMMU domain; what an IOVA maps to" },
 	{ .name = "faults", .usage = "[clear]", .run = cmd_faults, .fault_options = true,
 	  .summary = "recorded segfaults (--follow: as they happen); clear them" },
-	{ .name = "explain", .usage = "--fault ID|--last", .run = cmd_explain,
+	{ .name = "explain", .usage = "--fault ID|--last|--dmesg [FILE]|--core FILE", .run = cmd_explain,
 	  .fault_options = true, .summary = "why a recorded fault happened" },
 	{ .name = "help", .usage = "[COMMAND]", .run = cmd_help,
 	  .summary = "show this help, or a command's" },
@@ -90,6 +90,8 @@ static void print_usage(FILE *out)
 	      "  --follow        faults: print records as they happen, until interrupted\n"
 	      "  --fault ID      explain: that record\n"
 	      "  --last          explain: the newest record\n"
+	      "  --dmesg [FILE]  explain: the segfault lines of a kernel log (stdin if no FILE)\n"
+	      "  --core FILE     explain: the fault that made an ELF core file\n"
 	      "\nPID is a number or 'self'. RANGE is ADDR, ADDR-END or ADDR+LEN (hex with 0x,\n"
 	      "or decimal with an optional K, M, G or T suffix); walk's default is all of it.\n"
 	      "A mapping's name may stand for ADDR or RANGE: [heap], [stack], [vdso], a path,\n"
@@ -186,8 +188,8 @@ int main(int argc, char **argv)
 		cli_error(&a, "option --who applies to phys only");
 		return EXIT_USAGE;
 	}
-	if (!c->fault_options && (a.follow || a.last || a.fault_id)) {
-		cli_error(&a, "options --follow, --last and --fault apply to faults and explain");
+	if (!c->fault_options && (a.follow || a.last || a.fault_id || a.dmesg || a.core)) {
+		cli_error(&a, "options --follow, --last, --fault, --dmesg and --core apply to faults and explain");
 		return EXIT_USAGE;
 	}
 	return c->run(&a);

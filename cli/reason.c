@@ -92,6 +92,14 @@ static void unmapped(const struct ptscope_fault *f, struct fault_reason *r)
 			 f->addr, NULL_PAGE_LIMIT);
 		return;
 	}
+	/* A log line knows no mappings; an access at the stack pointer is its overflow. */
+	if (!f->snapshot && f->sp && f->addr <= f->sp + 4096 && f->sp - f->addr < 65536) {
+		r->code = "stack-overflow";
+		snprintf(r->text, sizeof(r->text),
+			 "stack overflow: %s at 0x%" PRIx64 ", at the stack pointer (0x%" PRIx64
+			 "): the stack ran out of room", fault_access(f), f->addr, f->sp);
+		return;
+	}
 	if (!f->snapshot) {
 		r->code = "unmapped";
 		snprintf(r->text, sizeof(r->text), "%s at 0x%" PRIx64 ", where nothing is mapped",
@@ -186,6 +194,26 @@ static void denied(const struct ptscope_fault *f, struct fault_reason *r)
 		 PRIx64 ")", fault_access(f), f->addr, where, f->error);
 }
 
+/* Refused by a mapping the source does not describe (a log line): by the error bits. */
+static void refused_unknown(const struct ptscope_fault *f, struct fault_reason *r)
+{
+	const char *in = *f->exe ? f->exe : "?";
+
+	if (f->error & PTSCOPE_PF(INSTR)) {
+		r->code = "exec-non-exec";
+		snprintf(r->text, sizeof(r->text), "execute at 0x%" PRIx64 " in a non-executable"
+			 " mapping (the log names none; ip in %s)", f->addr, in);
+	} else if (f->error & PTSCOPE_PF(WRITE)) {
+		r->code = "write-read-only";
+		snprintf(r->text, sizeof(r->text), "write at 0x%" PRIx64 " to a read-only mapping"
+			 " (the log names none; ip in %s)", f->addr, in);
+	} else {
+		r->code = "access-denied";
+		snprintf(r->text, sizeof(r->text), "%s at 0x%" PRIx64 " refused by the mapping's"
+			 " permissions (error code 0x%" PRIx64 ")", fault_access(f), f->addr, f->error);
+	}
+}
+
 void explain_fault(const struct ptscope_fault *f, uint64_t user_max, struct fault_reason *r)
 {
 	memset(r, 0, sizeof(*r));
@@ -240,11 +268,9 @@ void explain_fault(const struct ptscope_fault *f, uint64_t user_max, struct faul
 	}
 	if (f->vma.present)
 		denied(f, r);
-	else if (f->code == CODE_SEGV_ACCERR && !f->snapshot && f->addr >= NULL_PAGE_LIMIT) {
-		r->code = "access-denied";
-		snprintf(r->text, sizeof(r->text), "%s at 0x%" PRIx64 " refused by the mapping's"
-			 " permissions (error code 0x%" PRIx64 ")", fault_access(f), f->addr, f->error);
-	} else {
+	else if (f->code == CODE_SEGV_ACCERR && !f->snapshot && f->addr >= NULL_PAGE_LIMIT)
+		refused_unknown(f, r);
+	else {
 		unmapped(f, r);
 	}
 }

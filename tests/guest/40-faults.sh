@@ -6,6 +6,11 @@
 load_ptscope
 ptscope faults clear || fail "faults clear failed"
 echo 0 > /proc/sys/vm/nr_hugepages	# so the hugetlb mapping finds no page
+# Cores and log lines of the same crashes, for explain --core and --dmesg.
+ulimit -c unlimited
+echo "/tmp/core.%p" > /proc/sys/kernel/core_pattern
+echo 1 > /proc/sys/debug/exception-trace
+echo 1000 > /proc/sys/kernel/printk_ratelimit_burst
 
 # crash MODE REASON SIGNAL SI_CODE: run "crashlab MODE" (it dies) and check
 # the newest record against what crashlab announced.
@@ -26,6 +31,21 @@ crash() {
 	[ "$addr" = 0x0 ] || expect_eq "$mode: fault address" "$addr" "$(jq -r .addr /tmp/e.json)"
 	expect_eq "$mode: snapshot taken before it died" true "$(jq .snapshot /tmp/e.json)"
 	kill -0 $pid 2>/dev/null && fail "$mode: the process is still alive"
+	# The same crash from its core file, without the module's record.
+	[ -s /tmp/core.$pid ] || fail "$mode: no core file"
+	expect_eq "$mode: explain --core, same reason" "$reason" \
+		"$(ptscope -j explain --core /tmp/core.$pid | jq -r .reason)"
+	rm -f /tmp/core.$pid
+	# And from the kernel's log line, where it writes one (SIGSEGV only). A
+	# log line has no mappings: PROT_NONE and pkey refusals of pages not yet
+	# present read as "unmapped" there.
+	if [ $sig = SIGSEGV ]; then
+		dmesg | grep "crashlab\[$pid\]" > /tmp/d.txt
+		want=$reason
+		case $mode in prot-none|pkey) want=unmapped ;; esac
+		expect_eq "$mode: explain --dmesg" "$want" \
+			"$(ptscope -j explain --dmesg /tmp/d.txt | jq -r '.faults[0].reason')"
+	fi
 }
 
 crash null null-deref SIGSEGV SEGV_MAPERR
@@ -85,7 +105,11 @@ $U ptscope faults clear > /tmp/u.out 2>&1 && fail "uid 1000 cleared the records"
 grep -q "permission denied" /tmp/u.out || fail "clear refusal: $(cat /tmp/u.out)"
 xerr "unknown fault ID" 1 "no such fault record" explain --fault 999999
 xerr "malformed fault ID" 2 "is not a fault record ID" explain --fault x
-xerr "explain needs a record" 2 "explain needs --fault ID or --last" explain
+xerr "explain needs a record" 2 "explain needs --fault ID, --last, --dmesg" explain
+echo "garbage" > /tmp/g.txt
+xerr "garbage dmesg" 1 "no segfault lines in /tmp/g.txt" explain --dmesg /tmp/g.txt
+head -c 5000 /bin/busybox > /tmp/corrupt.core
+xerr "corrupt core" 1 "is not an x86-64 ELF core file" explain --core /tmp/corrupt.core
 xerr "faults takes no PID" 2 "faults takes nothing, or 'clear'" faults 1
 ptscope faults clear
 expect_eq "after clear: no records" 0 "$(ptscope -j faults | jq '.faults | length')"

@@ -99,10 +99,24 @@ t "iommu needs a device" 2 "iommu needs a PCI DEVICE" -- iommu
 t "iommu refuses a bad IOVA" 2 "'zz' is not an address" -- iommu 0000:00:02.0 zz
 t "--help lists dma, phys, iommu" 0 'dma +PID.*phys +ADDR\|pfn:N.*iommu +DEVICE \[IOVA\]' -- --help
 
-t "explain needs a record" 2 "explain needs --fault ID or --last" -- explain
+t "explain needs a record" 2 "explain needs --fault ID, --last, --dmesg" -- explain
+printf '%s\n' '[   24.1] crashlab[267]: segfault at 10 ip 000055ecd091e1d7 sp 00007ffef5c31ed0 error 4 in crashlab[11d7,55ecd091e000+1000] likely on CPU 0' \
+	'[   18.5] traps: crashlab[228] general protection fault ip:55d090ebc4b2 sp:7ffe08183c80 error:0 in crashlab[14b2,55d090ebc000+1000]' \
+	'[   9.68] crashlab[176]: segfault at 55c3238c7120 ip 000055c3238c63bc sp 00007fff92cc3200 error 7 in crashlab[13bc,55c3238c6000+1000]' \
+	'[   8.60] crashlab[169]: segfault at 7fffa8e8a360 ip 000055591b55c7f4 sp 00007fffa8e8a360 error 6 in crashlab[17f4,55591b55c000+1000]' > "$T/dmesg"
+t "explain --dmesg: a NULL dereference, without the module" 0 'crashlab\[267\]: SIGSEGV \(SEGV_MAPERR\) at 0x10.*reason +null-deref' -- explain --dmesg "$T/dmesg"
+t "explain --dmesg: general protection" 0 'reason +non-canonical' -- explain --dmesg "$T/dmesg"
+t "explain --dmesg: a write refused" 0 'reason +write-read-only' -- explain --dmesg "$T/dmesg"
+t "explain --dmesg: at the stack pointer" 0 'reason +stack-overflow' -- explain --dmesg "$T/dmesg"
+t "explain -j --dmesg" 0 '^\{"faults":\[\{"id":0,.*"reason":"null-deref"' -- -j explain --dmesg "$T/dmesg"
+echo "garbage text" > "$T/garbage"
+t "explain --dmesg of garbage" 1 "no segfault lines in .*/garbage" -- explain --dmesg "$T/garbage"
+t "explain --core of a non-core" 1 "is not an x86-64 ELF core file" -- explain --core /bin/sh
+t "explain --core of garbage" 1 "not a core file|is not an x86-64 ELF core file" -- explain --core "$T/garbage"
+t "explain --core needs a file" 2 "explain --core needs one core FILE" -- explain --core
 t "explain refuses a bad ID" 2 "'x' is not a fault record ID" -- explain --fault x
 t "faults takes only clear" 2 "faults takes nothing, or 'clear'" -- faults 12
-t "--follow is faults'" 2 "options --follow, --last and --fault apply to faults and explain" -- walk 1 --follow
+t "--follow is faults'" 2 "options --follow, --last, --fault, --dmesg and --core apply to faults and explain" -- walk 1 --follow
 t "faults without the module" 1 'kernel module ptscope is not loaded' -- faults
 t "explain without the module" 1 'kernel module ptscope is not loaded' -- explain --last
 

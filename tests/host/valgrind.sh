@@ -45,5 +45,8 @@ vg "ptscope -j diff A B" "$ROOT/build/ptscope" -j diff "$T/a" "$T/b"
 vg "ptscope diff (cut short)" "$ROOT/build/ptscope" diff "$T/cut" "$T/b"
 vg "ptscope -j phys (module not loaded)" "$ROOT/build/ptscope" -j phys pfn:0x1000
 vg "ptscope dma (module not loaded)" "$ROOT/build/ptscope" dma 1
+printf '%s\n' '[ 1.0] a[7]: segfault at 10 ip 0000000000401000 sp 00007ffe00000000 error 4 in a[1000,400000+1000]' > "$T/log"
+vg "ptscope -j explain --dmesg" "$ROOT/build/ptscope" -j explain --dmesg "$T/log"
+vg "ptscope explain --core (not a core)" "$ROOT/build/ptscope" explain --core /bin/sh
 echo "1..$n"
 [ "$failed" = 0 ]
