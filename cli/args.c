@@ -7,7 +7,7 @@
 #include "cli.h"
 
 /* Long-only options. */
-enum { OPT_PAGES = 256, OPT_PRESENT, OPT_SWAPPED, OPT_HUGE, OPT_COW, OPT_ALL, OPT_WHO, OPT_FOLLOW, OPT_LAST, OPT_FAULT, OPT_DMESG, OPT_CORE };
+enum { OPT_PAGES = 256, OPT_PRESENT, OPT_SWAPPED, OPT_HUGE, OPT_COW, OPT_ALL, OPT_WHO, OPT_FOLLOW, OPT_LAST, OPT_FAULT, OPT_DMESG, OPT_CORE, OPT_ACCESS };
 
 static const struct option long_options[] = {
 	{ "json", no_argument, NULL, 'j' },
@@ -26,6 +26,7 @@ static const struct option long_options[] = {
 	{ "fault", required_argument, NULL, OPT_FAULT },
 	{ "dmesg", no_argument, NULL, OPT_DMESG },
 	{ "core", no_argument, NULL, OPT_CORE },
+	{ "access", required_argument, NULL, OPT_ACCESS },
 	{ "output", required_argument, NULL, 'o' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -91,6 +92,9 @@ int cli_parse(int argc, char **argv, struct cli_args *a, char *err, size_t errle
 			break;
 		case OPT_CORE:
 			a->core = true;
+			break;
+		case OPT_ACCESS:
+			a->access = optarg;
 			break;
 		case ':':
 			snprintf(err, errlen, "option '%s' needs a value",

@@ -37,6 +37,7 @@ struct cli_args {
 	const char *fault_id;	/* explain --fault ID */
 	bool dmesg;		/* explain --dmesg [FILE]: kernel log lines */
 	bool core;		/* explain --core FILE: an ELF core */
+	const char *access;	/* explain PID ADDR --access read|write|exec */
 	const char *cmd;	/* the OBJECT|COMMAND word, NULL if none */
 	int argc;		/* its positional arguments */
 	char **argv;
@@ -170,6 +171,9 @@ const char *elf_section_of(const char *path, uint64_t off);
 /* Faults without the module (postmortem.c): 0, or -1 (with @err for cores). */
 int fault_from_log_line(const char *line, struct ptscope_fault *f);
 int fault_from_core(const char *path, struct ptscope_fault *f, char *err, size_t errlen);
+
+/* explain PID ADDR: what an @access would do now (live.c). */
+int explain_live(const struct cli_args *a, const char *access);
 
 int cmd_faults(const struct cli_args *a);
 int cmd_explain(const struct cli_args *a);

@@ -412,10 +412,19 @@ int cmd_explain(const struct cli_args *a)
 	char *end;
 	int ret;
 
-	if (a->dmesg + a->core + a->last + !!a->fault_id != 1 || a->follow ||
+	if (a->argc == 2 && !a->dmesg && !a->core && !a->last && !a->fault_id && !a->follow) {
+		const char *access = a->access ? a->access : "read";
+
+		if (strcmp(access, "read") && strcmp(access, "write") && strcmp(access, "exec")) {
+			cli_error(a, "'%s' is not an access (read, write or exec)", access);
+			return EXIT_USAGE;
+		}
+		return explain_live(a, access);
+	}
+	if (a->dmesg + a->core + a->last + !!a->fault_id != 1 || a->follow || a->access ||
 	    (a->argc && !a->dmesg && !a->core)) {
-		cli_error(a, "explain needs --fault ID, --last, --dmesg [FILE] or --core FILE "
-			  "(see 'ptscope help explain')");
+		cli_error(a, "explain needs PID ADDR, --fault ID, --last, --dmesg [FILE] or --core "
+			  "FILE (see 'ptscope help explain')");
 		return EXIT_USAGE;
 	}
 	if (a->dmesg)

@@ -34,8 +34,8 @@ const struct cli_command cli_commands[] = {
 	  .summary = "a PCI device's IOMMU domain; what an IOVA maps to" },
 	{ .name = "faults", .usage = "[clear]", .run = cmd_faults, .fault_options = true,
 	  .summary = "recorded segfaults (--follow: as they happen); clear them" },
-	{ .name = "explain", .usage = "--fault ID|--last|--dmesg [FILE]|--core FILE", .run = cmd_explain,
-	  .fault_options = true, .summary = "why a recorded fault happened" },
+	{ .name = "explain", .usage = "PID ADDR|--fault ID|--last|--dmesg|--core", .run = cmd_explain,
+	  .fault_options = true, .summary = "why a fault happened, or what an access would do" },
 	{ .name = "help", .usage = "[COMMAND]", .run = cmd_help,
 	  .summary = "show this help, or a command's" },
 	{ .name = NULL },
@@ -92,6 +92,7 @@ static void print_usage(FILE *out)
 	      "  --last          explain: the newest record\n"
 	      "  --dmesg [FILE]  explain: the segfault lines of a kernel log (stdin if no FILE)\n"
 	      "  --core FILE     explain: the fault that made an ELF core file\n"
+	      "  --access A      explain PID ADDR: read (default), write or exec\n"
 	      "\nPID is a number or 'self'. RANGE is ADDR, ADDR-END or ADDR+LEN (hex with 0x,\n"
 	      "or decimal with an optional K, M, G or T suffix); walk's default is all of it.\n"
 	      "A mapping's name may stand for ADDR or RANGE: [heap], [stack], [vdso], a path,\n"
@@ -188,7 +189,7 @@ int main(int argc, char **argv)
 		cli_error(&a, "option --who applies to phys only");
 		return EXIT_USAGE;
 	}
-	if (!c->fault_options && (a.follow || a.last || a.fault_id || a.dmesg || a.core)) {
+	if (!c->fault_options && (a.follow || a.last || a.fault_id || a.dmesg || a.core || a.access)) {
 		cli_error(&a, "options --follow, --last, --fault, --dmesg and --core apply to faults and explain");
 		return EXIT_USAGE;
 	}

@@ -105,7 +105,7 @@ $U ptscope faults clear > /tmp/u.out 2>&1 && fail "uid 1000 cleared the records"
 grep -q "permission denied" /tmp/u.out || fail "clear refusal: $(cat /tmp/u.out)"
 xerr "unknown fault ID" 1 "no such fault record" explain --fault 999999
 xerr "malformed fault ID" 2 "is not a fault record ID" explain --fault x
-xerr "explain needs a record" 2 "explain needs --fault ID, --last, --dmesg" explain
+xerr "explain needs a record" 2 "explain needs PID ADDR, --fault ID, --last, --dmesg" explain
 echo "garbage" > /tmp/g.txt
 xerr "garbage dmesg" 1 "no segfault lines in /tmp/g.txt" explain --dmesg /tmp/g.txt
 head -c 5000 /bin/busybox > /tmp/corrupt.core

@@ -99,7 +99,9 @@ t "iommu needs a device" 2 "iommu needs a PCI DEVICE" -- iommu
 t "iommu refuses a bad IOVA" 2 "'zz' is not an address" -- iommu 0000:00:02.0 zz
 t "--help lists dma, phys, iommu" 0 'dma +PID.*phys +ADDR\|pfn:N.*iommu +DEVICE \[IOVA\]' -- --help
 
-t "explain needs a record" 2 "explain needs --fault ID, --last, --dmesg" -- explain
+t "explain needs a record" 2 "explain needs PID ADDR, --fault ID, --last, --dmesg" -- explain
+t "explain refuses a bad access" 2 "'fly' is not an access" -- explain 1 0x1000 --access fly
+t "explain PID ADDR needs the module" 1 'kernel module ptscope is not loaded' -- explain 1 0x1000
 printf '%s\n' '[   24.1] crashlab[267]: segfault at 10 ip 000055ecd091e1d7 sp 00007ffef5c31ed0 error 4 in crashlab[11d7,55ecd091e000+1000] likely on CPU 0' \
 	'[   18.5] traps: crashlab[228] general protection fault ip:55d090ebc4b2 sp:7ffe08183c80 error:0 in crashlab[14b2,55d090ebc000+1000]' \
 	'[   9.68] crashlab[176]: segfault at 55c3238c7120 ip 000055c3238c63bc sp 00007fff92cc3200 error 7 in crashlab[13bc,55c3238c6000+1000]' \
@@ -117,6 +119,7 @@ t "explain --core needs a file" 2 "explain --core needs one core FILE" -- explai
 t "explain refuses a bad ID" 2 "'x' is not a fault record ID" -- explain --fault x
 t "faults takes only clear" 2 "faults takes nothing, or 'clear'" -- faults 12
 t "--follow is faults'" 2 "options --follow, --last, --fault, --dmesg and --core apply to faults and explain" -- walk 1 --follow
+t "--access is explain's" 2 "apply to faults and explain" -- walk 1 --access read
 t "faults without the module" 1 'kernel module ptscope is not loaded' -- faults
 t "explain without the module" 1 'kernel module ptscope is not loaded' -- explain --last
 

@@ -1,0 +1,278 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * ptscope explain PID ADDR [--access read|write|exec]: what an access would
+ * do now, without doing it: succeed, be served by a fault (demand-zero,
+ * copy-on-write, swap-in, a file read, stack growth), or end in SIGSEGV or
+ * SIGBUS, and why. Read from the mappings and the page's entry as they are;
+ * the thread's PKRU is not known from outside, so protection keys are named,
+ * not judged.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "cli.h"
+#include "libptscope.h"
+#include "uapi/ptscope.h"
+
+#define STACK_GUARD	(256ULL << 12)
+#define STACK_LIMIT	(8ULL << 20)	/* the usual RLIMIT_STACK */
+
+struct around {
+	uint64_t addr;
+	struct ptscope_fault_vma vma, below, above;
+};
+
+static int find_vmas(const struct ptscope_vma *v, void *arg)
+{
+	struct around *a = arg;
+	struct ptscope_fault_vma *dst;
+
+	if (v->end <= a->addr)
+		dst = &a->below;
+	else if (v->start <= a->addr)
+		dst = &a->vma;
+	else if (!a->above.present)
+		dst = &a->above;
+	else
+		return 1;	/* past it: done */
+	dst->present = 1;
+	dst->start = v->start;
+	dst->end = v->end;
+	dst->flags = v->flags;
+	dst->pgoff = v->pgoff;
+	dst->backing = v->backing;
+	snprintf(dst->name, sizeof(dst->name), "%s", v->name);
+	return 0;
+}
+
+static int take_page(const struct ptscope_page *pg, void *arg)
+{
+	*(struct ptscope_page *)arg = *pg;
+	return 0;
+}
+
+struct outcome {
+	const char *result;	/* "succeeds", "fault", "SIGSEGV", "SIGBUS" */
+	const char *code;
+	char text[512];
+};
+
+static void set(struct outcome *o, const char *result, const char *code, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+static void set(struct outcome *o, const char *result, const char *code, const char *fmt, ...)
+{
+	va_list ap;
+
+	o->result = result;
+	o->code = code;
+	va_start(ap, fmt);
+	vsnprintf(o->text, sizeof(o->text), fmt, ap);
+	va_end(ap);
+}
+
+/* A file page not yet mapped: read from the file, or SIGBUS past its end. */
+static void file_page(const struct around *ar, const char *access, struct outcome *o)
+{
+	uint64_t off = ar->addr - ar->vma.start + ar->vma.pgoff;
+	struct stat st;
+
+	if (!stat(ar->vma.name, &st) && S_ISREG(st.st_mode) &&
+	    off >= (((uint64_t)st.st_size + 4095) & ~4095ULL)) {
+		set(o, "SIGBUS", "bus-past-eof", "file offset 0x%" PRIx64 " is past the end of %s"
+		    " (%lld bytes): a %s there raises SIGBUS", off, ar->vma.name,
+		    (long long)st.st_size, access);
+		return;
+	}
+	set(o, "fault", "file-read", "a page fault reads file offset 0x%" PRIx64 " of %s into the"
+	    " page cache (or finds it there) and maps it%s", off, ar->vma.name,
+	    strcmp(access, "write") || (ar->vma.flags & PTSCOPE_VMA(SHARED)) ? "" :
+	    ", then copies it: the mapping is private");
+}
+
+static void present_page(const struct around *ar, const struct ptscope_page *pg,
+			 const char *access, struct outcome *o)
+{
+	if (strcmp(access, "write")) {
+		set(o, "succeeds", "present", "the page is present (pfn 0x%" PRIx64 "%s): the %s"
+		    " goes through without a fault", pg->pfn, pg->pkey ? ", pkey set" : "", access);
+		return;
+	}
+	switch (pg->cow) {
+	case PTSCOPE_COW_WRITABLE:
+		set(o, "succeeds", "writable", "the entry is writable: the write goes in place");
+		break;
+	case PTSCOPE_COW_SHARED:
+		set(o, "fault", "cow-copy", "the frame is shared copy-on-write (mapcount %u): a write"
+		    " fault copies it to a new frame", pg->mapcount);
+		break;
+	case PTSCOPE_COW_REUSABLE:
+		set(o, "fault", "cow-reuse", "the entry is read-only but nobody else maps the frame:"
+		    " a write fault makes it writable in place, no copy");
+		break;
+	case PTSCOPE_COW_ZERO:
+		set(o, "fault", "zero-copy", "the zero page is mapped: a write fault allocates a fresh"
+		    " zeroed frame");
+		break;
+	case PTSCOPE_COW_FILE:
+		set(o, "fault", "cow-copy-file", "a page cache page is mapped privately: a write"
+		    " fault copies it to an anonymous frame");
+		break;
+	case PTSCOPE_COW_KSM:
+		set(o, "fault", "cow-copy-ksm", "the frame is merged by KSM: a write fault copies it");
+		break;
+	case PTSCOPE_COW_SHARED_MAPPING:
+		if (pg->flags & PTSCOPE_ENTRY(RW))
+			set(o, "succeeds", "writable", "a shared mapping, writable entry: the write"
+			    " goes in place and every sharer sees it");
+		else
+			set(o, "fault", "dirty-tracking", "a shared mapping with a read-only entry: a"
+			    " write fault marks the page dirty and makes it writable");
+		break;
+	case PTSCOPE_COW_UFFD_WP:
+		set(o, "fault", "uffd-wp", "the page is write-protected by userfaultfd: the write"
+		    " waits for the handler");
+		break;
+	default:
+		set(o, "fault", "other", "a write fault decides (%s)",
+		    ptscope_cow_name(pg->cow) ?: "?");
+	}
+	(void)ar;
+}
+
+static void judge(const struct around *ar, const struct ptscope_page *pg, int have_page,
+		  const char *access, uint64_t user_max, struct outcome *o)
+{
+	const struct ptscope_fault_vma *v = &ar->vma;
+	uint64_t need = !strcmp(access, "write") ? PTSCOPE_VMA(WRITE) :
+			!strcmp(access, "exec") ? PTSCOPE_VMA(EXEC) : PTSCOPE_VMA(READ);
+
+	if (ar->addr >= user_max) {
+		set(o, "SIGSEGV", "kernel-address", "0x%" PRIx64 " is beyond the user address space"
+		    " (which ends at 0x%" PRIx64 ")", ar->addr, user_max);
+		return;
+	}
+	if (!v->present) {
+		const struct ptscope_fault_vma *a = &ar->above;
+
+		if (ar->addr < 0x10000)
+			set(o, "SIGSEGV", "null-deref", "nothing may be mapped below 0x10000: a NULL"
+			    " pointer dereference (offset %" PRIu64 ")", ar->addr);
+		else if (a->present && (a->flags & PTSCOPE_VMA(GROWSDOWN)) &&
+			 a->start - ar->addr <= STACK_LIMIT &&
+			 (!ar->below.present || ar->addr >= ar->below.end + STACK_GUARD))
+			set(o, "fault", "stack-growth", "0x%" PRIx64 " is %" PRIu64 " bytes below the"
+			    " stack: the fault grows the stack down to it (within RLIMIT_STACK)",
+			    ar->addr, a->start - ar->addr);
+		else if (a->present && (a->flags & PTSCOPE_VMA(GROWSDOWN)))
+			set(o, "SIGSEGV", "stack-overflow", "0x%" PRIx64 " is below the stack, beyond"
+			    " where it may grow", ar->addr);
+		else
+			set(o, "SIGSEGV", "unmapped", "no mapping holds 0x%" PRIx64, ar->addr);
+		return;
+	}
+	if (!(v->flags & (PTSCOPE_VMA(READ) | PTSCOPE_VMA(WRITE) | PTSCOPE_VMA(EXEC)))) {
+		set(o, "SIGSEGV", "prot-none", "the mapping (%s) is PROT_NONE",
+		    *v->name ? v->name : "anonymous");
+		return;
+	}
+	if (!(v->flags & need) && !(need == PTSCOPE_VMA(READ) && (v->flags & PTSCOPE_VMA(WRITE)))) {
+		set(o, "SIGSEGV", !strcmp(access, "write") ? "write-read-only" :
+		    !strcmp(access, "exec") ? "exec-non-exec" : "read-no-read",
+		    "the mapping (%s) does not allow %s", *v->name ? v->name : "anonymous",
+		    !strcmp(access, "exec") ? "execution" : !strcmp(access, "write") ? "writes" :
+		    "reads");
+		return;
+	}
+	if (have_page && pg->state == PTSCOPE_STATE_PRESENT) {
+		present_page(ar, pg, access, o);
+		return;
+	}
+	if (have_page && pg->state == PTSCOPE_STATE_SWAP) {
+		set(o, "fault", "swap-in", "the page is swapped out (swap %u:0x%" PRIx64 "): a fault"
+		    " reads it back", pg->swap_type, pg->swap_offset);
+		return;
+	}
+	if (have_page && pg->state == PTSCOPE_STATE_HWPOISON) {
+		set(o, "SIGBUS", "hwpoison", "the page was lost to a memory error: SIGBUS");
+		return;
+	}
+	if (have_page && pg->state == PTSCOPE_STATE_MIGRATION) {
+		set(o, "fault", "migration-wait", "the page is being migrated: the fault waits");
+		return;
+	}
+	if (v->backing == PTSCOPE_BACKING_HUGETLB) {
+		set(o, "fault", "hugetlb-alloc", "a fault takes a huge page from the pool (SIGBUS if"
+		    " it is empty)");
+		return;
+	}
+	/* A private mapping of a tmpfs file reads it like any file. */
+	if (v->backing == PTSCOPE_BACKING_FILE ||
+	    (v->backing == PTSCOPE_BACKING_SHMEM && !(v->flags & PTSCOPE_VMA(SHARED)))) {
+		file_page(ar, access, o);
+		return;
+	}
+	if (v->backing == PTSCOPE_BACKING_SHMEM)
+		set(o, "fault", "shmem-page", "a fault finds or allocates the shared memory page");
+	else if (strcmp(access, "write"))
+		set(o, "fault", "demand-zero", "nothing is mapped yet: a read fault maps the shared"
+		    " zero page");
+	else
+		set(o, "fault", "demand-zero", "nothing is mapped yet: a write fault allocates a"
+		    " zeroed frame");
+}
+
+int explain_live(const struct cli_args *a, const char *access)
+{
+	struct ptscope_page pg = { 0 };
+	struct around ar = { 0 };
+	struct ptscope_info info;
+	struct outcome o = { 0 };
+	struct ptscope *h;
+	char err[256];
+	uint32_t pid;
+	int have_page;
+
+	if (cli_parse_pid(a->argv[0], &pid, err, sizeof(err)) ||
+	    cli_parse_addr(a->argv[1], &ar.addr, err, sizeof(err))) {
+		cli_error(a, "%s", err);
+		return EXIT_USAGE;
+	}
+	if (ptscope_open(&h) || ptscope_get_info(h, &info) ||
+	    ptscope_maps(h, pid, find_vmas, &ar) < 0) {
+		cli_error(a, "%s", ptscope_errmsg());
+		ptscope_close(h);
+		return EXIT_RUNTIME;
+	}
+	have_page = ar.vma.present && ar.addr < info.user_addr_max &&
+		    !ptscope_walk(h, pid, ar.addr, ar.addr + 1, 0, take_page, &pg);
+	ptscope_close(h);
+	judge(&ar, &pg, have_page, access, info.user_addr_max, &o);
+	if (a->json) {
+		struct json *j = json_new(stdout, a->pretty);
+
+		json_obj_begin(j);
+		json_key(j, "pid");
+		json_uint(j, pid);
+		json_key(j, "addr");
+		json_hex(j, ar.addr);
+		json_key(j, "access");
+		json_str(j, access);
+		json_key(j, "outcome");
+		json_str(j, o.result);
+		json_key(j, "reason");
+		json_str(j, o.code);
+		json_key(j, "explanation");
+		json_str(j, o.text);
+		json_obj_end(j);
+		json_end(j);
+	} else {
+		printf("%s of 0x%" PRIx64 " in pid %u: %s (%s)\n%s.\n", access, ar.addr, pid,
+		       o.result, o.code, o.text);
+	}
+	return EXIT_OK;
+}
