@@ -7,7 +7,7 @@
 #include "cli.h"
 
 /* Long-only options. */
-enum { OPT_PAGES = 256, OPT_PRESENT, OPT_SWAPPED, OPT_HUGE, OPT_COW, OPT_ALL, OPT_WHO, OPT_FOLLOW, OPT_LAST, OPT_FAULT, OPT_DMESG, OPT_CORE, OPT_ACCESS };
+enum { OPT_PAGES = 256, OPT_PRESENT, OPT_SWAPPED, OPT_HUGE, OPT_COW, OPT_ALL, OPT_WHO, OPT_FOLLOW, OPT_LAST, OPT_FAULT, OPT_DMESG, OPT_CORE, OPT_ACCESS, OPT_FORMAT };
 
 static const struct option long_options[] = {
 	{ "json", no_argument, NULL, 'j' },
@@ -27,6 +27,8 @@ static const struct option long_options[] = {
 	{ "dmesg", no_argument, NULL, OPT_DMESG },
 	{ "core", no_argument, NULL, OPT_CORE },
 	{ "access", required_argument, NULL, OPT_ACCESS },
+	{ "format", required_argument, NULL, OPT_FORMAT },
+	{ "file", required_argument, NULL, 'f' },
 	{ "output", required_argument, NULL, 'o' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -39,7 +41,7 @@ int cli_parse(int argc, char **argv, struct cli_args *a, char *err, size_t errle
 	err[0] = '\0';
 	optind = 0;	/* full getopt reset: the parser may run more than once */
 	opterr = 0;	/* messages are ours, and JSON mode must stay JSON */
-	while ((c = getopt_long(argc, argv, ":jphVo:", long_options, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":jphVo:f:", long_options, NULL)) != -1) {
 		switch (c) {
 		case 'j':
 			a->json = true;
@@ -95,6 +97,12 @@ int cli_parse(int argc, char **argv, struct cli_args *a, char *err, size_t errle
 			break;
 		case OPT_ACCESS:
 			a->access = optarg;
+			break;
+		case OPT_FORMAT:
+			a->format = optarg;
+			break;
+		case 'f':
+			a->check_file = optarg;
 			break;
 		case ':':
 			snprintf(err, errlen, "option '%s' needs a value",

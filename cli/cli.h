@@ -38,6 +38,9 @@ struct cli_args {
 	bool dmesg;		/* explain --dmesg [FILE]: kernel log lines */
 	bool core;		/* explain --core FILE: an ELF core */
 	const char *access;	/* explain PID ADDR --access read|write|exec */
+	/* check only */
+	const char *check_file;	/* -f FILE */
+	const char *format;	/* --format=tap|json|plain */
 	const char *cmd;	/* the OBJECT|COMMAND word, NULL if none */
 	int argc;		/* its positional arguments */
 	char **argv;
@@ -85,6 +88,7 @@ struct cli_command {
 	bool share_options;	/* takes --all */
 	bool phys_options;	/* takes --who */
 	bool fault_options;	/* takes --follow, --last, --fault */
+	bool check_options;	/* takes -f, --format */
 };
 
 /* The first walk-only option given, for refusing it elsewhere; NULL if none. */
@@ -175,6 +179,7 @@ int fault_from_core(const char *path, struct ptscope_fault *f, char *err, size_t
 /* explain PID ADDR: what an @access would do now (live.c). */
 int explain_live(const struct cli_args *a, const char *access);
 
+int cmd_check(const struct cli_args *a);
 int cmd_faults(const struct cli_args *a);
 int cmd_explain(const struct cli_args *a);
 

@@ -32,6 +32,8 @@ const struct cli_command cli_commands[] = {
 	  .summary = "what a physical address is: RAM, owner, page state" },
 	{ .name = "iommu", .usage = "DEVICE [IOVA]", .run = cmd_iommu,
 	  .summary = "a PCI device's IOMMU domain; what an IOVA maps to" },
+	{ .name = "check", .usage = "PID RANGE ASSERTION...|-f FILE", .run = cmd_check,
+	  .check_options = true, .summary = "assert page states (exit 0/1/2; TAP for -f)" },
 	{ .name = "faults", .usage = "[clear]", .run = cmd_faults, .fault_options = true,
 	  .summary = "recorded segfaults (--follow: as they happen); clear them" },
 	{ .name = "explain", .usage = "PID ADDR|--fault ID|--last|--dmesg|--core", .run = cmd_explain,
@@ -86,6 +88,9 @@ static void print_usage(FILE *out)
 	      "  --all           every process the caller may inspect\n"
 	      "\nphys options:\n"
 	      "  --who           the processes (that the caller may inspect) mapping it\n"
+	      "\ncheck options:\n"
+	      "  -f, --file FILE checks from FILE, one per line (TAP output)\n"
+	      "  --format F      tap, json or plain\n"
 	      "\nfaults and explain options:\n"
 	      "  --follow        faults: print records as they happen, until interrupted\n"
 	      "  --fault ID      explain: that record\n"
@@ -187,6 +192,10 @@ int main(int argc, char **argv)
 	}
 	if (!c->phys_options && a.who) {
 		cli_error(&a, "option --who applies to phys only");
+		return EXIT_USAGE;
+	}
+	if (!c->check_options && (a.check_file || a.format)) {
+		cli_error(&a, "options -f and --format apply to check only");
 		return EXIT_USAGE;
 	}
 	if (!c->fault_options && (a.follow || a.last || a.fault_id || a.dmesg || a.core || a.access)) {

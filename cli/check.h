@@ -1,0 +1,66 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* ptscope check: assertions about the pages of a range (check_expr.c, cmd_check.c). */
+#ifndef PTSCOPE_CHECK_H
+#define PTSCOPE_CHECK_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "cli.h"
+
+struct ptscope_page;
+
+enum check_pred_kind {
+	PRED_STATE,		/* present, swapped, none, state=NAME */
+	PRED_ENTRY_FLAG,	/* writable, nx, dirty, soft-dirty, uffd-wp, ... */
+	PRED_PAGE_FLAG,		/* pinned, thp, anon-exclusive */
+	PRED_HUGE,		/* a PMD or PUD leaf */
+	PRED_EXCLUSIVE,		/* mapped once */
+	PRED_KIND,		/* zero-page, anon, file, ..., kind=NAME */
+	PRED_COW,		/* cow-shared, reusable, ..., cow=NAME */
+	PRED_CACHE,		/* cache=WC */
+	PRED_PFN,		/* pfn=N */
+	PRED_PKEY,		/* pkey=N */
+	PRED_MAPCOUNT,		/* mapcount=N */
+	PRED_LEVEL,		/* level=PMD */
+};
+
+struct check_pred {
+	enum check_pred_kind kind;
+	uint64_t value;
+	bool negate;		/* written with a leading '!' */
+	char text[80];		/* as written */
+};
+
+enum check_op { OP_EQ, OP_NE, OP_LT, OP_LE, OP_GT, OP_GE };
+
+enum check_item_type {
+	ITEM_EACH,		/* the predicate holds for every page */
+	ITEM_COUNT,		/* count(predicate) OP N */
+	ITEM_SAME_FRAME,	/* every page's frame is the other process's at the same offset */
+};
+
+struct check_item {
+	enum check_item_type type;
+	struct check_pred pred;
+	enum check_op op;
+	uint64_t count;
+	uint32_t other_pid;
+	uint64_t other_addr;
+};
+
+#define CHECK_MAX_ITEMS 32
+
+struct check_expr {
+	struct check_item item[CHECK_MAX_ITEMS];
+	int n;
+};
+
+/* Parse assertion words; 0, or -1 with a message naming the bad word. */
+int check_parse(int argc, char **argv, struct check_expr *e, char *err, size_t errlen);
+bool check_pred_holds(const struct check_pred *p, const struct ptscope_page *pg, uint64_t pfn);
+bool check_count_holds(const struct check_item *it, uint64_t n);
+/* PTSCOPE_FEATURE_BIT_* the predicate needs, or -1. */
+int check_pred_feature(const struct check_pred *p);
+
+#endif

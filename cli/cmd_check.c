@@ -1,0 +1,336 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * ptscope check PID RANGE ASSERTION...   one check: exit 0 if all hold, 1 if
+ *                                        one fails (which page, and why), 2
+ *                                        on a usage or runtime error
+ * ptscope check -f FILE                  one check per line ("#" comments),
+ *                                        TAP 13 by default (kselftest style:
+ *                                        plan, ok/not ok, # SKIP for features
+ *                                        the kernel lacks)
+ * --format=tap|json|plain for either.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "check.h"
+#include "libptscope.h"
+#include "uapi/ptscope.h"
+
+enum format { FMT_PLAIN, FMT_TAP, FMT_JSON };
+
+/* What one check found. */
+struct result {
+	uint64_t pages;
+	uint64_t held[CHECK_MAX_ITEMS];		/* pages the predicate held for */
+	uint64_t first_bad[CHECK_MAX_ITEMS];	/* address of the first page it failed */
+	char why[CHECK_MAX_ITEMS][160];
+	bool failed[CHECK_MAX_ITEMS];
+	uint64_t *other;	/* same-frame-as: the other process's frames, +1 (0: none) */
+	uint64_t start;
+	const struct check_expr *e;
+};
+
+static void describe_page(const struct ptscope_page *pg, uint64_t pfn, char *buf, size_t len)
+{
+	int n = snprintf(buf, len, "%s", ptscope_state_name(pg->state) ?: "?");
+
+	if (pg->state == PTSCOPE_STATE_PRESENT)
+		snprintf(buf + n, len - (size_t)n, " pfn 0x%" PRIx64 " %s %s cow %s", pfn,
+			 ptscope_kind_name(pg->kind) ?: "?", ptscope_cache_name(pg->cache) ?: "?",
+			 ptscope_cow_name(pg->cow) ?: "?");
+}
+
+static int on_page(const struct ptscope_page *pg, void *arg)
+{
+	struct result *r = arg;
+	uint64_t i;
+	int k;
+
+	for (i = 0; i < pg->nr_pages; i++) {
+		uint64_t addr = pg->addr + i * 4096, pfn = pg->has_pfn ? pg->pfn + i : 0;
+		uint64_t idx = (addr - r->start) / 4096;
+
+		r->pages++;
+		for (k = 0; k < r->e->n; k++) {
+			const struct check_item *it = &r->e->item[k];
+			bool ok;
+
+			if (it->type == ITEM_SAME_FRAME)
+				ok = pg->state == PTSCOPE_STATE_PRESENT && r->other[idx] == pfn + 1;
+			else
+				ok = check_pred_holds(&it->pred, pg, pfn);
+			if (ok) {
+				r->held[k]++;
+			} else if (it->type != ITEM_COUNT && !r->failed[k]) {
+				r->failed[k] = true;
+				r->first_bad[k] = addr;
+				describe_page(pg, pfn, r->why[k], sizeof(r->why[k]));
+			}
+		}
+	}
+	return 0;
+}
+
+struct other {
+	uint64_t *frames;
+	uint64_t start, npages;
+};
+
+static int on_other(const struct ptscope_page *pg, void *arg)
+{
+	struct other *o = arg;
+	uint64_t i;
+
+	for (i = 0; i < pg->nr_pages && pg->state == PTSCOPE_STATE_PRESENT && pg->has_pfn; i++) {
+		uint64_t idx = (pg->addr + i * 4096 - o->start) / 4096;
+
+		if (idx < o->npages)
+			o->frames[idx] = pg->pfn + i + 1;
+	}
+	return 0;
+}
+
+/* Outcome of one check: 0 passed, 1 failed, 2 could not run, 3 skipped. */
+struct outcome {
+	int status;
+	char msg[400];
+};
+
+static int run_one(struct ptscope *h, const struct ptscope_info *info, int argc, char **argv,
+		   struct result *r, struct outcome *o)
+{
+	static struct check_expr e;
+	static struct cli_place where;
+	uint64_t start = 0, end = 0, npages;
+	struct other other = { 0 };
+	char err[256];
+	uint32_t pid;
+	int k, ret;
+
+	memset(r, 0, sizeof(*r));
+	memset(o, 0, sizeof(*o));
+	if (argc < 3 || cli_parse_pid(argv[0], &pid, err, sizeof(err)) ||
+	    (!cli_parse_place(argv[1], &where) &&
+	     cli_parse_range(argv[1], &start, &end, err, sizeof(err))) ||
+	    check_parse(argc - 2, argv + 2, &e, err, sizeof(err))) {
+		snprintf(o->msg, sizeof(o->msg), "%s", argc < 3 ? "a check is PID RANGE ASSERTION..." : err);
+		return o->status = 2;
+	}
+	/* A place: its whole mapping, or its first N bytes with "+N". */
+	if (cli_parse_place(argv[1], &where)) {
+		if (ptscope_find_mapping(h, pid, where.name, &start, &end)) {
+			snprintf(o->msg, sizeof(o->msg), "%s", ptscope_errmsg());
+			return o->status = 2;
+		}
+		if (where.has_off)
+			end = start + where.off;
+	}
+	for (k = 0; k < e.n; k++) {
+		int feature = e.item[k].type == ITEM_SAME_FRAME ? -1 : check_pred_feature(&e.item[k].pred);
+
+		if (feature >= 0 && !(info->features >> feature & 1)) {
+			snprintf(o->msg, sizeof(o->msg), "the kernel lacks %s",
+				 ptscope_feature_name((unsigned int)feature) ?: "a feature");
+			return o->status = 3;
+		}
+	}
+	start &= ~4095ULL;
+	end = (end + 4095) & ~4095ULL;
+	npages = (end - start) / 4096;
+	r->e = &e;
+	r->start = start;
+	for (k = 0; k < e.n; k++) {
+		if (e.item[k].type != ITEM_SAME_FRAME)
+			continue;
+		if (npages > (1 << 20)) {
+			snprintf(o->msg, sizeof(o->msg), "same-frame-as: at most 4 GiB");
+			return o->status = 2;
+		}
+		if (!other.frames)
+			other.frames = calloc(npages, sizeof(uint64_t));
+		other.start = e.item[k].other_addr & ~4095ULL;
+		other.npages = npages;
+		if (!other.frames ||
+		    ptscope_walk(h, e.item[k].other_pid, other.start, other.start + npages * 4096, 0,
+				 on_other, &other)) {
+			snprintf(o->msg, sizeof(o->msg), "same-frame-as: %s",
+				 other.frames ? ptscope_errmsg() : "out of memory");
+			free(other.frames);
+			return o->status = 2;
+		}
+		r->other = other.frames;
+	}
+	ret = ptscope_walk(h, pid, start, end, 0, on_page, r);
+	free(other.frames);
+	r->other = NULL;
+	if (ret) {
+		snprintf(o->msg, sizeof(o->msg), "%s", ptscope_errmsg());
+		return o->status = 2;
+	}
+	for (k = 0; k < e.n; k++) {
+		const struct check_item *it = &e.item[k];
+
+		if (it->type == ITEM_COUNT ? !check_count_holds(it, r->held[k]) : r->failed[k]) {
+			if (it->type == ITEM_COUNT)
+				snprintf(o->msg, sizeof(o->msg), "%s: %" PRIu64 " of %" PRIu64
+					 " pages", it->pred.text, r->held[k], r->pages);
+			else
+				snprintf(o->msg, sizeof(o->msg), "%s: page 0x%" PRIx64 " is %s",
+					 it->pred.text, r->first_bad[k], r->why[k]);
+			return o->status = 1;
+		}
+	}
+	if (!r->pages) {
+		snprintf(o->msg, sizeof(o->msg), "no page of the range is in a mapping");
+		return o->status = 1;
+	}
+	snprintf(o->msg, sizeof(o->msg), "%" PRIu64 " pages", r->pages);
+	return o->status = 0;
+}
+
+static enum format parse_format(const struct cli_args *a, enum format dflt, int *bad)
+{
+	*bad = 0;
+	if (a->json)
+		return FMT_JSON;
+	if (!a->format)
+		return dflt;
+	if (!strcmp(a->format, "tap"))
+		return FMT_TAP;
+	if (!strcmp(a->format, "json"))
+		return FMT_JSON;
+	if (!strcmp(a->format, "plain"))
+		return FMT_PLAIN;
+	*bad = 1;
+	return dflt;
+}
+
+/* One line of output per check, in @fmt; @n counts from 1. */
+static void report(enum format fmt, struct json *j, int n, const char *text,
+		   const struct outcome *o)
+{
+	static const char *const word[] = { "ok", "not ok", "not ok", "ok" };
+
+	if (fmt == FMT_JSON) {
+		static const char *const status[] = { "pass", "fail", "error", "skip" };
+
+		json_obj_begin(j);
+		json_key(j, "check");
+		json_str(j, text);
+		json_key(j, "result");
+		json_str(j, status[o->status]);
+		json_key(j, "detail");
+		json_str(j, o->msg);
+		json_obj_end(j);
+	} else if (fmt == FMT_TAP) {
+		printf("%s %d - %s%s%s\n", word[o->status], n, text,
+		       o->status == 3 ? " # SKIP " : "", o->status == 3 ? o->msg : "");
+		if (o->status == 1 || o->status == 2)
+			printf("# %s\n", o->msg);
+	} else {
+		static const char *const status[] = { "PASS", "FAIL", "ERROR", "SKIP" };
+
+		printf("%s: %s: %s\n", status[o->status], text, o->msg);
+	}
+}
+
+/* Split @line into words in place; returns the count. */
+static int split(char *line, char **words, int max)
+{
+	int n = 0;
+	char *save = NULL, *w;
+
+	for (w = strtok_r(line, " \t\n", &save); w && n < max; w = strtok_r(NULL, " \t\n", &save))
+		words[n++] = w;
+	return n;
+}
+
+int cmd_check(const struct cli_args *a)
+{
+	static struct result r;
+	struct ptscope_info info;
+	struct outcome o;
+	struct json *j = NULL;
+	enum format fmt;
+	struct ptscope *h;
+	int bad, worst = 0, n = 0, i;
+	char text[1024];
+
+	fmt = parse_format(a, a->check_file ? FMT_TAP : FMT_PLAIN, &bad);
+	if (bad) {
+		cli_error(a, "'%s' is not a format (tap, json or plain)", a->format);
+		return EXIT_USAGE;
+	}
+	if (a->check_file ? a->argc != 0 : a->argc < 3) {
+		cli_error(a, "check needs PID RANGE ASSERTION... or -f FILE (see 'ptscope help check')");
+		return EXIT_USAGE;
+	}
+	if (ptscope_open(&h) || ptscope_get_info(h, &info)) {
+		cli_error(a, "%s", ptscope_errmsg());
+		ptscope_close(h);
+		return EXIT_USAGE;	/* a runtime error: status 2, as documented */
+	}
+	if (fmt == FMT_JSON) {
+		j = json_new(stdout, a->pretty);
+		json_obj_begin(j);
+		json_key(j, "checks");
+		json_arr_begin(j);
+	}
+	if (!a->check_file) {
+		int len = 0;
+
+		for (i = 0; i < a->argc; i++)
+			len += snprintf(text + len, sizeof(text) - (size_t)len, "%s%s", i ? " " : "",
+					a->argv[i]);
+		if (fmt == FMT_TAP)
+			printf("TAP version 13\n1..1\n");
+		run_one(h, &info, a->argc, a->argv, &r, &o);
+		report(fmt, j, 1, text, &o);
+		worst = o.status == 3 ? 0 : o.status;
+		n = 1;
+	} else {
+		FILE *f = strcmp(a->check_file, "-") ? fopen(a->check_file, "r") : stdin;
+		static char lines[1024][256];
+		int count = 0;
+
+		if (!f) {
+			cli_error(a, "cannot read check file '%s': %s", a->check_file, strerror(errno));
+			ptscope_close(h);
+			return EXIT_USAGE;
+		}
+		while (count < 1024 && fgets(lines[count], sizeof(lines[0]), f)) {
+			char *s = lines[count] + strspn(lines[count], " \t");
+
+			s[strcspn(s, "\n")] = '\0';
+			if (*s && *s != '#')
+				memmove(lines[count], s, strlen(s) + 1), count++;
+		}
+		if (f != stdin)
+			fclose(f);
+		if (fmt == FMT_TAP)
+			printf("TAP version 13\n1..%d\n", count);
+		for (n = 0; n < count; n++) {
+			char copy[256], *words[64];
+			int nw;
+
+			memcpy(copy, lines[n], sizeof(copy));
+			nw = split(copy, words, 64);
+			run_one(h, &info, nw, words, &r, &o);
+			report(fmt, j, n + 1, lines[n], &o);
+			if (o.status != 3 && o.status > worst)
+				worst = o.status;
+		}
+	}
+	if (j) {
+		json_arr_end(j);
+		json_key(j, "ok");
+		json_bool(j, worst == 0);
+		json_obj_end(j);
+		json_end(j);
+	}
+	ptscope_close(h);
+	return worst;
+}

@@ -1,0 +1,86 @@
+# ptscope check: assertions that must hold and must fail for known memory
+# states (the walker's kinds), exit codes 0/1/2, same-frame-as across a
+# fork, and check files (-f) with TAP, JSON and plain output.
+. /tests/lib.sh
+load_ptscope
+memkinds_serve /tmp/serve.out
+srv=$MK_PID
+trap 'kill $srv $parent 2>/dev/null' EXIT
+A() { mk_addr /tmp/serve.out "$1"; }
+
+# chk STATUS ARGS...: ptscope check ARGS must exit with STATUS.
+chk() {
+	want=$1
+	shift
+	out=$(ptscope check "$@" 2>&1)
+	rc=$?
+	echo "check $*: $rc: $out"
+	[ "$rc" = "$want" ] || fail "check $*: status $rc, want $want"
+}
+a=$(A anon-written)
+chk 0 $srv $a+16K present writable nx exclusive anon cow=writable 'count(present)=4' dirty
+chk 1 $srv $a+16K '!present'
+echo "$out" | grep -q "!present: page $a is present pfn" || fail "the failing page is not named"
+chk 1 $srv $a+16K 'count(present)=3'
+chk 1 $srv $a+16K zero-page
+chk 0 $srv $(A anon-untouched)+16K '!present' none 'count(present)=0'
+chk 0 $srv $(A anon-zero-page)+16K zero-page '!writable' cow=zero
+chk 0 $srv $(A anon-readonly)+16K present '!writable' read-only
+# PROT_NONE pages are present to the kernel, not to the hardware.
+chk 0 $srv $(A anon-prot-none)+16K protnone present '!writable' read-only
+chk 1 $srv $(A anon-prot-none)+16K writable
+chk 0 $srv $(A file-private)+4K shmem cow=file-private	# /tmp is tmpfs: a shmem file
+chk 0 $srv $(A anon-shared)+16K shmem shared-mapping
+chk 0 $srv $(A memfd-shared)+12K present 'count(present)=3'
+t=$(A anon-thp)
+if ptscope -j walk $srv $t+2M | jq -e '.records[0].level == "PMD"' > /dev/null; then
+	chk 0 $srv $t+2M huge level=PMD thp 'count(huge)=512'
+fi
+if [ -n "$(A anon-pkey)" ]; then
+	key=$(grep -A30 "^$(A anon-pkey | sed 's/^0x//')-" /proc/$srv/smaps | sed -n 's/^ProtectionKey: *//p' | head -n 1)
+	[ -n "$key" ] || fail "oracle: no ProtectionKey in smaps"
+	chk 0 $srv $(A anon-pkey)+16K pkey=$key
+	chk 1 $srv $(A anon-pkey)+16K pkey=$((key + 1))
+fi
+chk 2 $srv $a+16K presnt
+chk 2 $srv 0x2000-0x1000 present
+chk 2 4000000 $a+4K present
+chk 2 $srv $a+4K
+
+echo "--- same-frame-as across a fork"
+cowlab forked > /tmp/f.out &
+for i in $(seq 1 100); do grep -q '^ready$' /tmp/f.out && break; sleep 0.1; done
+set -- $(head -n 1 /tmp/f.out)
+parent=$2 child=$4 fa=$6
+chk 0 $parent $fa+16K same-frame-as $child $fa cow-shared
+kill -USR1 $child
+for i in $(seq 1 50); do grep -q '^wrote$' /tmp/f.out && break; sleep 0.1; done
+chk 1 $parent $fa+16K same-frame-as $child $fa
+chk 0 $parent $((fa + 4096))+12K same-frame-as $child $((fa + 4096))
+
+echo "--- a check file"
+cat > /tmp/checks <<EOT
+# memkinds $srv
+$srv $a+16K present writable 'count(present)=4'
+$srv $(A anon-untouched)+16K present
+$srv $(A anon-zero-page)+4K zero-page
+EOT
+sed -i "s/'//g" /tmp/checks
+ptscope check -f /tmp/checks > /tmp/tap.out
+rc=$?
+cat /tmp/tap.out
+expect_eq "check -f: status (one check fails)" 1 "$rc"
+expect_eq "TAP plan" "1..3" "$(sed -n 2p /tmp/tap.out)"
+expect_eq "TAP results" "ok 1|not ok 2|ok 3" "$(grep -Eo '^(not )?ok [0-9]+' /tmp/tap.out | paste -sd'|')"
+ptscope check -f /tmp/checks --format=json > /tmp/c.json
+expect_eq "JSON results" "pass,fail,pass false" "$(jq -r '"\([.checks[].result] | join(",")) \(.ok)"' /tmp/c.json)"
+ptscope check -f /tmp/checks --format=plain | head -n 1 | grep -q '^PASS: ' || fail "plain format"
+# A passing check file's TAP, for the host to validate with prove(1).
+grep -v anon-untouched /tmp/checks | sed "/$(A anon-untouched)/d" > /tmp/pass.checks
+ptscope check -f /tmp/pass.checks > /tmp/pass.tap || fail "the passing check file failed: $(cat /tmp/pass.tap)"
+echo "--- PROVE BEGIN check-file"
+cat /tmp/pass.tap
+echo "--- PROVE END"
+xerr "bad format" 2 "'xml' is not a format" check -f /tmp/checks --format=xml
+xerr "missing check file" 2 "cannot read check file" check -f /nonexistent
+true
