@@ -98,6 +98,13 @@ const char *cli_walk_option(const struct cli_args *a);
 const struct cli_command *cli_find_command(const char *name);
 extern const struct cli_command cli_commands[];
 
+/*
+ * The opening of a command on one PID: exactly one argument, a PID, and a
+ * handle. EXIT_OK with *@pid and *@h set, or the exit status (reported).
+ */
+struct ptscope;
+int cli_open_pid(const struct cli_args *a, const char *cmd, uint32_t *pid, struct ptscope **h);
+
 /* Report a failure: {"error": ...} on stdout in JSON mode, else stderr. */
 void cli_error(const struct cli_args *a, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));

@@ -213,23 +213,13 @@ int cmd_dma(const struct cli_args *a)
 {
 	struct dma d = { .a = a };
 	struct ptscope *h;
-	char err[256];
 	uint32_t pid;
 	size_t i;
 	int ret;
 
-	if (a->argc != 1) {
-		cli_error(a, "dma needs exactly one PID (see 'ptscope help dma')");
-		return EXIT_USAGE;
-	}
-	if (cli_parse_pid(a->argv[0], &pid, err, sizeof(err))) {
-		cli_error(a, "%s", err);
-		return EXIT_USAGE;
-	}
-	if (ptscope_open(&h)) {
-		cli_error(a, "%s", ptscope_errmsg());
-		return EXIT_RUNTIME;
-	}
+	ret = cli_open_pid(a, "dma", &pid, &h);
+	if (ret)
+		return ret;
 	ret = ptscope_maps(h, pid, keep_vma, &d);
 	if (ret || d.oom) {
 		cli_error(a, "%s", d.oom ? "out of memory" : ptscope_errmsg());

@@ -163,22 +163,13 @@ int cmd_maps(const struct cli_args *a)
 {
 	struct maps_out o = { .a = a };
 	struct ptscope *h;
-	char err[256], size[32];
+	char size[32];
 	uint32_t pid;
 	int ret;
 
-	if (a->argc != 1) {
-		cli_error(a, "maps needs exactly one PID (see 'ptscope help maps')");
-		return EXIT_USAGE;
-	}
-	if (cli_parse_pid(a->argv[0], &pid, err, sizeof(err))) {
-		cli_error(a, "%s", err);
-		return EXIT_USAGE;
-	}
-	if (ptscope_open(&h)) {
-		cli_error(a, "%s", ptscope_errmsg());
-		return EXIT_RUNTIME;
-	}
+	ret = cli_open_pid(a, "maps", &pid, &h);
+	if (ret)
+		return ret;
 	o.pid = pid;
 	ret = ptscope_maps(h, pid, on_vma, &o);
 	if (ret && !o.begun) {

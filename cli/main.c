@@ -64,6 +64,25 @@ void cli_error(const struct cli_args *a, const char *fmt, ...)
 	}
 }
 
+int cli_open_pid(const struct cli_args *a, const char *cmd, uint32_t *pid, struct ptscope **h)
+{
+	char err[256];
+
+	if (a->argc != 1) {
+		cli_error(a, "%s needs exactly one PID (see 'ptscope help %s')", cmd, cmd);
+		return EXIT_USAGE;
+	}
+	if (cli_parse_pid(a->argv[0], pid, err, sizeof(err))) {
+		cli_error(a, "%s", err);
+		return EXIT_USAGE;
+	}
+	if (ptscope_open(h)) {
+		cli_error(a, "%s", ptscope_errmsg());
+		return EXIT_RUNTIME;
+	}
+	return EXIT_OK;
+}
+
 static void print_usage(FILE *out)
 {
 	const struct cli_command *c;

@@ -15,15 +15,6 @@
 #include "internal.h"
 #include "uapi/ptscope.h"
 
-static struct nla_policy vma_policy[PTSCOPE_A_VMA_MAX + 1] = {
-	[PTSCOPE_A_VMA_START] = { .type = NLA_U64 },
-	[PTSCOPE_A_VMA_END] = { .type = NLA_U64 },
-	[PTSCOPE_A_VMA_FLAGS] = { .type = NLA_U64 },
-	[PTSCOPE_A_VMA_PGOFF] = { .type = NLA_U64 },
-	[PTSCOPE_A_VMA_BACKING] = { .type = NLA_U32 },
-	[PTSCOPE_A_VMA_NAME] = { .type = NLA_STRING },
-};
-
 static int parse_vma(struct nlattr *nest, struct ptscope_fault_vma *v)
 {
 	struct nlattr *tb[PTSCOPE_A_VMA_MAX + 1];
@@ -31,7 +22,7 @@ static int parse_vma(struct nlattr *nest, struct ptscope_fault_vma *v)
 	memset(v, 0, sizeof(*v));
 	if (!nest)
 		return 0;
-	if (nla_parse_nested(tb, PTSCOPE_A_VMA_MAX, nest, vma_policy) ||
+	if (nla_parse_nested(tb, PTSCOPE_A_VMA_MAX, nest, pts_vma_policy) ||
 	    !tb[PTSCOPE_A_VMA_START] || !tb[PTSCOPE_A_VMA_END])
 		return pts_fail(-EPROTO, "malformed VMA in a fault record");
 	v->present = 1;

@@ -41,6 +41,9 @@ int pts_parse_info(struct nlmsghdr *nlh, struct ptscope_info *info);
 int pts_parse_xlate(struct nlmsghdr *nlh, struct ptscope_xlate *x);
 int pts_parse_xlate_nest(struct nlattr *nest, struct ptscope_xlate *x);
 
+/* The attributes of a VMA nest (GET_VMAS records and fault records). */
+extern struct nla_policy pts_vma_policy[];
+
 /*
  * Call @fn for each top-level attribute of @type in a genetlink message
  * (records of a dump); others, unknown to this library, are skipped. Stops

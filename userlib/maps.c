@@ -27,7 +27,8 @@ const char *ptscope_backing_name(unsigned int backing)
 	return PTS_NAME(backing_names, backing);
 }
 
-static struct nla_policy vma_policy[PTSCOPE_A_VMA_MAX + 1] = {
+/* Also the policy of the VMAs in fault records (faults.c). */
+struct nla_policy pts_vma_policy[PTSCOPE_A_VMA_MAX + 1] = {
 	[PTSCOPE_A_VMA_START] = { .type = NLA_U64 },
 	[PTSCOPE_A_VMA_END] = { .type = NLA_U64 },
 	[PTSCOPE_A_VMA_FLAGS] = { .type = NLA_U64 },
@@ -49,7 +50,7 @@ static int parse_vma(struct nlattr *nest, struct ptscope_vma *v)
 {
 	struct nlattr *tb[PTSCOPE_A_VMA_MAX + 1];
 
-	if (nla_parse_nested(tb, PTSCOPE_A_VMA_MAX, nest, vma_policy) ||
+	if (nla_parse_nested(tb, PTSCOPE_A_VMA_MAX, nest, pts_vma_policy) ||
 	    !tb[PTSCOPE_A_VMA_START] || !tb[PTSCOPE_A_VMA_END] || !tb[PTSCOPE_A_VMA_FLAGS] ||
 	    !tb[PTSCOPE_A_VMA_BACKING] || !tb[PTSCOPE_A_VMA_NAME])
 		return pts_fail(-EPROTO, "malformed VMA record in GET_VMAS reply");
