@@ -165,6 +165,8 @@ install: all
 	install -D -m 0644 module/uapi/ptscope.h $(DESTDIR)$(PREFIX)/include/ptscope/uapi/ptscope.h
 	install -D -m 0755 $(CLI) $(DESTDIR)$(PREFIX)/sbin/ptscope
 	install -D -m 0644 doc/ptscope.8 $(DESTDIR)$(PREFIX)/share/man/man8/ptscope.8
+	install -D -m 0644 completion/ptscope.bash \
+		$(DESTDIR)$(PREFIX)/share/bash-completion/completions/ptscope
 	[ -n "$(DESTDIR)" ] || ldconfig
 
 uninstall:
@@ -172,7 +174,8 @@ uninstall:
 	[ -n "$(DESTDIR)" ] || depmod -a $(KVER)
 	rm -f $(DESTDIR)$(PREFIX)/lib/$(SONAME) $(DESTDIR)$(PREFIX)/lib/libptscope.so \
 		$(DESTDIR)$(PREFIX)/lib/libptscope.a $(DESTDIR)$(PREFIX)/sbin/ptscope \
-		$(DESTDIR)$(PREFIX)/share/man/man8/ptscope.8
+		$(DESTDIR)$(PREFIX)/share/man/man8/ptscope.8 \
+		$(DESTDIR)$(PREFIX)/share/bash-completion/completions/ptscope
 	rm -rf $(DESTDIR)$(PREFIX)/include/ptscope
 
 clean:

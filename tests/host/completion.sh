@@ -1,0 +1,45 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# The bash completion against the help text: every command and every
+# option the help lists can be completed where it applies. TAP.
+set -u
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+export LD_LIBRARY_PATH=$ROOT/build
+n=0 failed=0
+check() {	# check DESCRIPTION COMMAND...
+	local desc=$1
+	shift
+	n=$((n + 1))
+	if "$@"; then echo "ok $n $desc"; else echo "not ok $n $desc"; failed=$((failed + 1)); fi
+}
+. "$ROOT/completion/ptscope.bash"
+complete_words() {	# complete_words WORD...: what completing the last word offers
+	COMP_WORDS=("$@")
+	COMP_CWORD=$(($# - 1))
+	COMPREPLY=()
+	_ptscope
+	printf '%s\n' "${COMPREPLY[@]}" | sort -u | tr '\n' ' '
+}
+help=$("$ROOT/build/ptscope" --help)
+help_cmds=$(sed -n '/^Commands:/,/^$/s/^  \([a-z]*\) .*/\1/p' <<< "$help" | sort | tr '\n' ' ')
+check "commands = --help commands ($help_cmds)" test "$(complete_words ptscope '')" = "$help_cmds"
+# Every long option of the help, under the command it belongs to.
+section_opts() {	# section_opts HEADER: the long options listed under it
+	sed -n "/^$1/,/^\$/p" <<< "$help" | grep -o -- '--[a-z-]*' | sort -u
+}
+for s in "walk options:walk" "share options:share" "phys options:phys" \
+	"faults and explain options:explain" "check options:check" "Options:info"; do
+	header=${s%:*} cmd=${s##*:}
+	for o in $(section_opts "$header"); do
+		[ "$o" = --follow ] && cmd2=faults || cmd2=$cmd
+		check "$cmd2 completes $o" grep -q -- " $o " <<< " $(complete_words ptscope $cmd2 --) "
+	done
+done
+check "walk --pages is not offered to maps" bash -c "! grep -q -- --pages <<< '$(complete_words ptscope maps --)'"
+check "a PID completes for walk" grep -q " $$ " <<< " $(complete_words ptscope walk '') "
+check "places complete for walk's range" grep -q '\[heap\]' <<< "$(complete_words ptscope walk 1 '')"
+check "--format values" test "$(complete_words ptscope check --format '')" = "json plain tap "
+check "--access values" test "$(complete_words ptscope explain 1 0x1000 --access '')" = "exec read write "
+check "faults completes clear" test "$(complete_words ptscope faults '')" = "clear "
+echo "1..$n"
+[ "$failed" = 0 ]
