@@ -6,6 +6,7 @@
 #   make KVER=6.12.117+deb12-amd64    module for installed headers of that kernel
 #   make demo            install what is needed, boot the default guest, show ptscope
 #   make check           install what is needed, host + guest tests on 6.1 and 6.12
+#   make bench           benchmarks against pagemap in guests of 6.1 and 6.12
 #   make lint            checkpatch --strict, sparse, W=1 on both kernels, cppcheck
 #   make install         module, library, headers, CLI (DESTDIR=, PREFIX=)
 #
@@ -52,7 +53,7 @@ CLI     := $(BUILD)/ptscope
 HOST_TESTS  := $(patsubst tests/host/%.c,$(BUILD)/tests/host/%,$(wildcard tests/host/*.c))
 GUEST_PROGS := $(patsubst tests/prog/%.c,$(BUILD)/tests/prog/%,$(wildcard tests/prog/*.c))
 
-.PHONY: all module userspace asan test-progs deps demo check lint check-host check-guest \
+.PHONY: all module userspace asan test-progs deps demo check lint check-host check-guest bench \
 	install uninstall clean help
 
 all: module userspace
@@ -145,6 +146,10 @@ check: deps
 
 lint: deps
 	tests/lint.sh
+
+# Benchmarks against pagemap in the same guest (figures, not tests).
+bench: deps
+	tests/bench/run
 
 check-host: userspace test-progs
 	tests/run --host-only
