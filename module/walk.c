@@ -307,8 +307,21 @@ static int walk_pte_table(struct ptscope_walk *w, struct vm_area_struct *vma,
 		goto out;
 	}
 	for (; addr < end; addr += PAGE_SIZE, ptep++) {
-		describe_pte(vma, addr, ptep_get(ptep), &pg);
-		ret = add(w, &pg);
+		pte_t pte = ptep_get(ptep);
+
+		if (pte_none(pte)) {
+			/* A hole is one record: find its end before describing it. */
+			unsigned long hole = addr;
+
+			while (addr + PAGE_SIZE < end && pte_none(ptep_get(ptep + 1))) {
+				addr += PAGE_SIZE;
+				ptep++;
+			}
+			ret = add_none(w, hole, addr + PAGE_SIZE);
+		} else {
+			describe_pte(vma, addr, pte, &pg);
+			ret = add(w, &pg);
+		}
 		if (ret)
 			break;
 	}
@@ -341,7 +354,16 @@ again:
 			return -EAGAIN;	/* a PMD that will not settle: give up */
 		pmd = pmdp_get_lockless(pmdp);
 		if (pmd_none(pmd)) {
-			ret = add_none(w, addr, next);
+			/* A run of empty entries is one hole (each still spends budget). */
+			unsigned long hole = addr;
+
+			while (next != end && w->budget && pmd_none(pmdp_get_lockless(pmdp + 1))) {
+				w->budget--;
+				pmdp++;
+				addr = next;
+				next = pmd_addr_end(addr, end);
+			}
+			ret = add_none(w, hole, next);
 		} else if (pmd_leaf(pmd) || pmd_trans_huge(pmd) || pmd_devmap(pmd) ||
 			   !pmd_present(pmd)) {
 			/* A huge leaf or a migration entry for one: re-read it locked. */
