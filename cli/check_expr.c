@@ -15,18 +15,6 @@
 #include "libptscope.h"
 #include "uapi/ptscope.h"
 
-/* Does @name appear among the names @namer gives? Its index, or -1. */
-static int lookup(const char *name, const char *(*namer)(unsigned int))
-{
-	const char *n;
-	unsigned int i;
-
-	for (i = 0; (n = namer(i)); i++)
-		if (!strcmp(n, name))
-			return (int)i;
-	return -1;
-}
-
 static int parse_number(const char *s, uint64_t *v)
 {
 	char *end;
@@ -62,20 +50,20 @@ static int parse_simple(const char *w, struct check_pred *p)
 	}
 	if (!strcmp(w, "pinned") || !strcmp(w, "thp") || !strcmp(w, "anon-exclusive")) {
 		p->kind = PRED_PAGE_FLAG;
-		p->value = (uint64_t)lookup(w, ptscope_page_flag_name);
+		p->value = (uint64_t)cli_name_index(w, ptscope_page_flag_name);
 		return 0;
 	}
-	if ((i = lookup(w, ptscope_entry_flag_name)) >= 0) {
+	if ((i = cli_name_index(w, ptscope_entry_flag_name)) >= 0) {
 		p->kind = PRED_ENTRY_FLAG;
 		p->value = (uint64_t)i;
 		return 0;
 	}
-	if ((i = lookup(w, ptscope_kind_name)) >= 0) {
+	if ((i = cli_name_index(w, ptscope_kind_name)) >= 0) {
 		p->kind = PRED_KIND;
 		p->value = (uint64_t)i;
 		return 0;
 	}
-	if ((i = lookup(w, ptscope_cow_name)) >= 0) {
+	if ((i = cli_name_index(w, ptscope_cow_name)) >= 0) {
 		p->kind = PRED_COW;
 		p->value = (uint64_t)i;
 		return 0;
@@ -103,27 +91,27 @@ static int parse_keyed(const char *w, struct check_pred *p, char *err, size_t er
 		}
 		return 0;
 	}
-	if (!strcmp(key, "cache") && (i = lookup(eq, ptscope_cache_name)) >= 0) {
+	if (!strcmp(key, "cache") && (i = cli_name_index(eq, ptscope_cache_name)) >= 0) {
 		p->kind = PRED_CACHE;
 		p->value = (uint64_t)i;
 		return 0;
 	}
-	if (!strcmp(key, "kind") && (i = lookup(eq, ptscope_kind_name)) >= 0) {
+	if (!strcmp(key, "kind") && (i = cli_name_index(eq, ptscope_kind_name)) >= 0) {
 		p->kind = PRED_KIND;
 		p->value = (uint64_t)i;
 		return 0;
 	}
-	if (!strcmp(key, "cow") && (i = lookup(eq, ptscope_cow_name)) >= 0) {
+	if (!strcmp(key, "cow") && (i = cli_name_index(eq, ptscope_cow_name)) >= 0) {
 		p->kind = PRED_COW;
 		p->value = (uint64_t)i;
 		return 0;
 	}
-	if (!strcmp(key, "level") && (i = lookup(eq, ptscope_level_name)) >= 0) {
+	if (!strcmp(key, "level") && (i = cli_name_index(eq, ptscope_level_name)) >= 0) {
 		p->kind = PRED_LEVEL;
 		p->value = (uint64_t)i;
 		return 0;
 	}
-	if (!strcmp(key, "state") && (i = lookup(eq, ptscope_state_name)) >= 0) {
+	if (!strcmp(key, "state") && (i = cli_name_index(eq, ptscope_state_name)) >= 0) {
 		p->kind = PRED_STATE;
 		p->value = (uint64_t)i;
 		return 0;

@@ -79,6 +79,27 @@ struct cli_place {
  */
 int cli_parse_place(const char *s, struct cli_place *p);
 
+struct ptscope;
+/*
+ * The range a place stands for in process @pid: its whole mapping, or its
+ * first N bytes with "+N". 0, or the library's error (ptscope_errmsg()).
+ */
+int cli_place_range(struct ptscope *h, uint32_t pid, const struct cli_place *p,
+		    uint64_t *start, uint64_t *end);
+
+/* The number a name function (ptscope_kind_name...) gives @name, or -1. */
+int cli_name_index(const char *name, const char *(*namer)(unsigned int));
+/* "r-xp", as /proc/PID/maps writes a mapping's permissions. */
+void cli_vma_perms(uint64_t flags, char out[5]);
+
+/*
+ * Rules of the x86-64 Linux address space that explanations rely on: nothing
+ * maps below mmap_min_addr's default, and a stack may not grow within
+ * stack_guard_gap (256 pages) of the mapping below it.
+ */
+#define NULL_PAGE_LIMIT	0x10000ULL
+#define STACK_GUARD	(256ULL << 12)
+
 struct cli_command {
 	const char *name;
 	const char *summary;	/* one line for the help */
@@ -185,6 +206,13 @@ int fault_from_core(const char *path, struct ptscope_fault *f, char *err, size_t
 
 /* explain PID ADDR: what an @access would do now (live.c). */
 int explain_live(const struct cli_args *a, const char *access);
+
+/*
+ * The iomem resource owning @phys, from /proc/iomem: "0000:00:02.0
+ * (0xfd000000-0xfdffffff)" in @buf, or "? (why not)"; with @j, also an
+ * "owner" member (null when unnamed). Returns 1 if named (cmd_phys.c).
+ */
+int owner_text(uint64_t phys, char *buf, size_t len, struct json *j);
 
 int cmd_check(const struct cli_args *a);
 int cmd_faults(const struct cli_args *a);

@@ -108,25 +108,20 @@ static int run_one(struct ptscope *h, const struct ptscope_info *info, int argc,
 	struct other other = { 0 };
 	char err[256];
 	uint32_t pid;
-	int k, ret;
+	int k, ret, place;
 
 	memset(r, 0, sizeof(*r));
 	memset(o, 0, sizeof(*o));
+	place = argc >= 3 && cli_parse_place(argv[1], &where);
 	if (argc < 3 || cli_parse_pid(argv[0], &pid, err, sizeof(err)) ||
-	    (!cli_parse_place(argv[1], &where) &&
-	     cli_parse_range(argv[1], &start, &end, err, sizeof(err))) ||
+	    (!place && cli_parse_range(argv[1], &start, &end, err, sizeof(err))) ||
 	    check_parse(argc - 2, argv + 2, &e, err, sizeof(err))) {
 		snprintf(o->msg, sizeof(o->msg), "%s", argc < 3 ? "a check is PID RANGE ASSERTION..." : err);
 		return o->status = 2;
 	}
-	/* A place: its whole mapping, or its first N bytes with "+N". */
-	if (cli_parse_place(argv[1], &where)) {
-		if (ptscope_find_mapping(h, pid, where.name, &start, &end)) {
-			snprintf(o->msg, sizeof(o->msg), "%s", ptscope_errmsg());
-			return o->status = 2;
-		}
-		if (where.has_off)
-			end = start + where.off;
+	if (place && cli_place_range(h, pid, &where, &start, &end)) {
+		snprintf(o->msg, sizeof(o->msg), "%s", ptscope_errmsg());
+		return o->status = 2;
 	}
 	for (k = 0; k < e.n; k++) {
 		int feature = e.item[k].type == ITEM_SAME_FRAME ? -1 : check_pred_feature(&e.item[k].pred);

@@ -93,14 +93,12 @@ static int on_pinned(const struct ptscope_page *pg, void *arg)
 static int on_device_frame(const struct ptscope_page *pg, void *arg)
 {
 	struct dma *d = arg;
-	uint64_t phys = pg->pfn << 12, start = 0, end = 0;
-	char owner[256];
-	int named;
+	uint64_t phys = pg->pfn << 12;
+	char owner[400];
 
 	if (pg->state != PTSCOPE_STATE_PRESENT)
 		return 0;
 	d->device_pages += pg->nr_pages;
-	named = !ptscope_iomem_owner(phys, owner, sizeof(owner), &start, &end);
 	if (d->j) {
 		json_obj_begin(d->j);
 		json_key(d->j, "addr");
@@ -113,39 +111,15 @@ static int on_device_frame(const struct ptscope_page *pg, void *arg)
 		json_str(d->j, ptscope_cache_name(pg->cache) ?: "?");
 		json_key(d->j, "kind");
 		json_str(d->j, ptscope_kind_name(pg->kind) ?: "?");
-		json_key(d->j, "owner");
-		if (named) {
-			json_obj_begin(d->j);
-			json_key(d->j, "name");
-			json_str(d->j, owner);
-			json_key(d->j, "start");
-			json_hex(d->j, start);
-			json_key(d->j, "end");
-			json_hex(d->j, end);
-			json_obj_end(d->j);
-		} else {
-			json_null(d->j);
-		}
+		owner_text(phys, owner, sizeof(owner), d->j);
 		json_obj_end(d->j);
 	} else {
 		printf("  0x%016" PRIx64 " %8" PRIu64 "  0x%-14" PRIx64 " %-4s %-8s ", pg->addr,
 		       pg->nr_pages, phys, ptscope_cache_name(pg->cache) ?: "?",
 		       ptscope_kind_name(pg->kind) ?: "?");
-		if (named)
-			printf("%s (0x%" PRIx64 "-0x%" PRIx64 ")\n", owner, start, end);
-		else
-			printf("?\n");
+		printf("%s\n", owner_text(phys, owner, sizeof(owner), NULL) ? owner : "?");
 	}
 	return 0;
-}
-
-static void perms(uint64_t f, char out[5])
-{
-	out[0] = f & PTSCOPE_VMA(READ) ? 'r' : '-';
-	out[1] = f & PTSCOPE_VMA(WRITE) ? 'w' : '-';
-	out[2] = f & PTSCOPE_VMA(EXEC) ? 'x' : '-';
-	out[3] = f & PTSCOPE_VMA(SHARED) ? 's' : 'p';
-	out[4] = '\0';
 }
 
 static int report(struct ptscope *h, uint32_t pid, struct dma *d)
@@ -176,7 +150,7 @@ static int report(struct ptscope *h, uint32_t pid, struct dma *d)
 		if (!(d->v[i].flags & DEVICE_VMA))
 			continue;
 		d->device_vmas++;
-		perms(d->v[i].flags, perm);
+		cli_vma_perms(d->v[i].flags, perm);
 		if (d->j) {
 			json_obj_begin(d->j);
 			json_key(d->j, "start");

@@ -41,16 +41,6 @@ static size_t cow_counts(const uint64_t *cow, struct json_count *out)
 	return n;
 }
 
-/* "r-xp", as /proc/PID/maps writes the permissions. */
-static void perms(uint64_t flags, char out[5])
-{
-	out[0] = flags & PTSCOPE_VMA(READ) ? 'r' : '-';
-	out[1] = flags & PTSCOPE_VMA(WRITE) ? 'w' : '-';
-	out[2] = flags & PTSCOPE_VMA(EXEC) ? 'x' : '-';
-	out[3] = flags & PTSCOPE_VMA(SHARED) ? 's' : 'p';
-	out[4] = '\0';
-}
-
 /* 4096 -> "4K", 2097152 -> "2M": the largest unit that divides exactly. */
 static const char *human(uint64_t bytes, char *buf, size_t len)
 {
@@ -136,7 +126,7 @@ static int on_vma(const struct ptscope_vma *v, void *arg)
 	char perm[5], size[32];
 	int i;
 
-	perms(v->flags, perm);
+	cli_vma_perms(v->flags, perm);
 	o->vmas++;
 	o->bytes += v->end - v->start;
 	o->present += v->present;

@@ -12,8 +12,7 @@
 #include "libptscope.h"
 #include "uapi/ptscope.h"
 
-/* "0000:00:02.0 (0xfd000000-0xfdffffff)", or why there is no name. */
-static void owner_text(uint64_t phys, char *buf, size_t len, struct json *j)
+int owner_text(uint64_t phys, char *buf, size_t len, struct json *j)
 {
 	uint64_t start, end;
 	char name[256];
@@ -24,7 +23,7 @@ static void owner_text(uint64_t phys, char *buf, size_t len, struct json *j)
 			json_key(j, "owner");
 			json_null(j);
 		}
-		return;
+		return 0;
 	}
 	snprintf(buf, len, "%s (0x%" PRIx64 "-0x%" PRIx64 ")", name, start, end);
 	if (j) {
@@ -38,6 +37,7 @@ static void owner_text(uint64_t phys, char *buf, size_t len, struct json *j)
 		json_hex(j, end);
 		json_obj_end(j);
 	}
+	return 1;
 }
 
 struct who {

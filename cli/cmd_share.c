@@ -115,7 +115,7 @@ struct share {
 static int on_vma(const struct ptscope_vma *v, void *arg)
 {
 	struct share *s = arg;
-	char where[4200];
+	char where[4200], perm[5];
 
 	if (s->nvmas == s->capvmas) {
 		size_t cap = s->capvmas ? s->capvmas * 2 : 128;
@@ -126,9 +126,8 @@ static int on_vma(const struct ptscope_vma *v, void *arg)
 		s->vmas = bigger;
 		s->capvmas = cap;
 	}
-	snprintf(where, sizeof(where), "%s %c%c%c%c", *v->name ? v->name : "[anon]",
-		 v->flags & PTSCOPE_VMA(READ) ? 'r' : '-', v->flags & PTSCOPE_VMA(WRITE) ? 'w' : '-',
-		 v->flags & PTSCOPE_VMA(EXEC) ? 'x' : '-', v->flags & PTSCOPE_VMA(SHARED) ? 's' : 'p');
+	cli_vma_perms(v->flags, perm);
+	snprintf(where, sizeof(where), "%s %s", *v->name ? v->name : "[anon]", perm);
 	s->vmas[s->nvmas].start = v->start;
 	s->vmas[s->nvmas].end = v->end;
 	s->vmas[s->nvmas].where = intern(&s->names, where);

@@ -223,14 +223,11 @@ int cmd_walk(const struct cli_args *a)
 		return EXIT_RUNTIME;
 	}
 
-	/* A place means the whole mapping, or its first N bytes with "+N". */
-	if (place && ptscope_find_mapping(h, pid, where.name, &start, &end)) {
+	if (place && cli_place_range(h, pid, &where, &start, &end)) {
 		cli_error(a, "%s", ptscope_errmsg());
 		ptscope_close(h);
 		return EXIT_RUNTIME;
 	}
-	if (place && where.has_off)
-		end = start + where.off < start ? UINT64_MAX : start + where.off;
 
 	if (a->output) {
 		o.save = fopen(a->output, "w");

@@ -19,7 +19,6 @@
 #include "libptscope.h"
 #include "uapi/ptscope.h"
 
-#define STACK_GUARD	(256ULL << 12)
 #define STACK_LIMIT	(8ULL << 20)	/* the usual RLIMIT_STACK */
 
 struct around {
@@ -159,9 +158,9 @@ static void judge(const struct around *ar, const struct ptscope_page *pg, int ha
 	if (!v->present) {
 		const struct ptscope_fault_vma *a = &ar->above;
 
-		if (ar->addr < 0x10000)
-			set(o, "SIGSEGV", "null-deref", "nothing may be mapped below 0x10000: a NULL"
-			    " pointer dereference (offset %" PRIu64 ")", ar->addr);
+		if (ar->addr < NULL_PAGE_LIMIT)
+			set(o, "SIGSEGV", "null-deref", "nothing may be mapped below 0x%llx: a NULL"
+			    " pointer dereference (offset %" PRIu64 ")", NULL_PAGE_LIMIT, ar->addr);
 		else if (a->present && (a->flags & PTSCOPE_VMA(GROWSDOWN)) &&
 			 a->start - ar->addr <= STACK_LIMIT &&
 			 (!ar->below.present || ar->addr >= ar->below.end + STACK_GUARD))

@@ -83,6 +83,16 @@ int cli_open_pid(const struct cli_args *a, const char *cmd, uint32_t *pid, struc
 	return EXIT_OK;
 }
 
+int cli_place_range(struct ptscope *h, uint32_t pid, const struct cli_place *p,
+		    uint64_t *start, uint64_t *end)
+{
+	int ret = ptscope_find_mapping(h, pid, p->name, start, end);
+
+	if (!ret && p->has_off)
+		*end = *start + p->off < *start ? UINT64_MAX : *start + p->off;
+	return ret;
+}
+
 static void print_usage(FILE *out)
 {
 	const struct cli_command *c;

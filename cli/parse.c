@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "uapi/ptscope.h"
 
 /* The kernel's PID_MAX_LIMIT on 64-bit. */
 #define PID_LIMIT 4194304UL
@@ -141,4 +142,24 @@ int cli_parse_phys(const char *s, uint64_t *addr, char *err, size_t errlen)
 	}
 	*addr = pfn << 12;
 	return 0;
+}
+
+int cli_name_index(const char *name, const char *(*namer)(unsigned int))
+{
+	unsigned int i;
+	const char *n;
+
+	for (i = 0; (n = namer(i)); i++)
+		if (!strcmp(n, name))
+			return (int)i;
+	return -1;
+}
+
+void cli_vma_perms(uint64_t flags, char out[5])
+{
+	out[0] = flags & PTSCOPE_VMA(READ) ? 'r' : '-';
+	out[1] = flags & PTSCOPE_VMA(WRITE) ? 'w' : '-';
+	out[2] = flags & PTSCOPE_VMA(EXEC) ? 'x' : '-';
+	out[3] = flags & PTSCOPE_VMA(SHARED) ? 's' : 'p';
+	out[4] = '\0';
 }

@@ -16,10 +16,6 @@
 #include "libptscope.h"
 #include "uapi/ptscope.h"
 
-/* Linux's defaults: mmap_min_addr and stack_guard_gap (256 pages). */
-#define NULL_PAGE_LIMIT	0x10000ULL
-#define STACK_GUARD	(256ULL << 12)
-
 /* si_code values (asm-generic/siginfo.h), for records from any source. */
 #define CODE_SEGV_MAPERR	1
 #define CODE_SEGV_ACCERR	2

@@ -100,18 +100,6 @@ void snapshot_free(struct snapshot *s)
 	memset(s, 0, sizeof(*s));
 }
 
-/* The number whose name @namer gives as @name; -1 if none. */
-static int name_to_number(const char *name, const char *(*namer)(unsigned int))
-{
-	unsigned int i;
-	const char *n;
-
-	for (i = 0; (n = namer(i)); i++)
-		if (!strcmp(n, name))
-			return (int)i;
-	return -1;
-}
-
 static int parse_record(char *line, struct ptscope_page *pg)
 {
 	char level[16], state[32], pfn[32], cow[32], kind[32], mapcount[16];
@@ -122,11 +110,11 @@ static int parse_record(char *line, struct ptscope_page *pg)
 		   " %31s %31s %15s", &pg->addr, &pg->nr_pages, level, state, pfn, &pg->entry,
 		   &pg->flags, cow, kind, mapcount) != 10)
 		return -1;
-	lv = name_to_number(level, ptscope_level_name);
-	st = name_to_number(state, ptscope_state_name);
-	cw = name_to_number(cow, ptscope_cow_name);
+	lv = cli_name_index(level, ptscope_level_name);
+	st = cli_name_index(state, ptscope_state_name);
+	cw = cli_name_index(cow, ptscope_cow_name);
 	if (strcmp(kind, "-"))
-		kd = name_to_number(kind, ptscope_kind_name);
+		kd = cli_name_index(kind, ptscope_kind_name);
 	if (lv < 0 || st < 0 || cw < 0 || kd < 0 || !pg->nr_pages)
 		return -1;
 	pg->level = (uint32_t)lv;
