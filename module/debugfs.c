@@ -2,15 +2,19 @@
 /*
  * /sys/kernel/debug/ptscope/: the netlink answers as text, for `cat` in
  * minimal VMs that have no libnl; their content matches the netlink
- * replies. info is read-only (0444, which kernel lockdown allows); the
- * request files are root's (0600) and unusable under lockdown, where the
- * netlink interface remains.
+ * replies. info is read-only (0444) and faults root's read-only (0400),
+ * which kernel lockdown allows; the request files are root's (0600), which
+ * lockdown refuses to open: when the module loads under lockdown they are
+ * not created at all. The netlink interface remains either way.
  */
 #include <linux/capability.h>
+#include <linux/cred.h>
 #include <linux/debugfs.h>
 #include <linux/mutex.h>
 #include <linux/netlink.h>
+#include <linux/pid_namespace.h>
 #include <linux/processor.h>
+#include <linux/security.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/string.h>
@@ -172,7 +176,8 @@ static void *faults_start(struct seq_file *m, loff_t *pos)
 {
 	struct ptscope_fault *f = m->private;
 
-	return ptscope_fault_get(*pos ? *pos : 1, f) ? NULL : f;
+	return ptscope_fault_get(*pos ? *pos : 1, f, task_active_pid_ns(current),
+				 current_user_ns()) ? NULL : f;
 }
 
 static void *faults_next(struct seq_file *m, void *v, loff_t *pos)
@@ -180,7 +185,8 @@ static void *faults_next(struct seq_file *m, void *v, loff_t *pos)
 	struct ptscope_fault *f = v;
 
 	*pos = f->id + 1;
-	return ptscope_fault_get(*pos, f) ? NULL : f;
+	return ptscope_fault_get(*pos, f, task_active_pid_ns(current), current_user_ns()) ?
+	       NULL : f;
 }
 
 static void faults_stop(struct seq_file *m, void *v)
@@ -241,10 +247,12 @@ void __init ptscope_debugfs_init(void)
 	if (IS_ERR(ptscope_debugfs_dir))
 		return;
 	debugfs_create_file("info", 0444, ptscope_debugfs_dir, NULL, &info_fops);
-	debugfs_create_file("xlate", 0600, ptscope_debugfs_dir, NULL, &xlate_fops);
-	ptscope_debugfs_dump_init(ptscope_debugfs_dir);
 	/* Root's: records hold other users' addresses. */
 	debugfs_create_file("faults", 0400, ptscope_debugfs_dir, NULL, &faults_fops);
+	if (security_locked_down(LOCKDOWN_DEBUGFS))
+		return;		/* writable files would only answer EPERM */
+	debugfs_create_file("xlate", 0600, ptscope_debugfs_dir, NULL, &xlate_fops);
+	ptscope_debugfs_dump_init(ptscope_debugfs_dir);
 }
 
 void ptscope_debugfs_exit(void)

@@ -15,11 +15,20 @@
  * The ring holds ring_size records allocated at load; the newest overwrite
  * the oldest, which are counted as dropped. Each queued task_work holds a
  * module reference, so the module cannot go while one is pending.
+ *
+ * A record keeps references to the faulting thread's struct pids, so that
+ * each reader sees the pids its own pid namespace gives (and nothing of a
+ * process its namespace cannot see), even after the process is gone. The
+ * references an overwritten record held are dropped in the task_work, in
+ * process context: dropping the last one can free a pid namespace, which
+ * is no job for a tracepoint under the siglock.
  */
 #include <linux/cred.h>
 #include <linux/fs.h>
 #include <linux/mm.h>
+#include <linux/llist.h>
 #include <linux/module.h>
+#include <linux/pid_namespace.h>
 #include <linux/sched/mm.h>
 #include <linux/sched/signal.h>
 #include <linux/sched/task_stack.h>
@@ -47,7 +56,28 @@ static struct tracepoint *signal_tp;
 struct fault_work {
 	struct callback_head cb;
 	u64 id;
+	struct pid *stale[2];	/* the overwritten record's references */
+	struct llist_node orphan;
 };
+
+/* Works that could not be queued: their references wait for process context. */
+static LLIST_HEAD(orphans);
+
+static void put_stale(struct fault_work *w)
+{
+	put_pid(w->stale[0]);
+	put_pid(w->stale[1]);
+}
+
+static void put_orphans(void)
+{
+	struct fault_work *w, *tmp;
+
+	llist_for_each_entry_safe(w, tmp, llist_del_all(&orphans), orphan) {
+		put_stale(w);
+		kfree(w);
+	}
+}
 
 static struct ptscope_fault *slot(u64 id)
 {
@@ -119,6 +149,8 @@ static void fault_work(struct callback_head *cb)
 	unsigned long flags;
 	bool kept = false;
 
+	put_stale(w);
+	put_orphans();
 	if (!f || !buf || !current->mm)	/* no mm: the task is already exiting */
 		goto out;
 	spin_lock_irqsave(&ring_lock, flags);
@@ -170,18 +202,38 @@ static void probe_signal_generate(void *data, int sig, struct kernel_siginfo *in
 	    info == SEND_SIG_PRIV || info->si_code <= 0 || task != current || !task->mm ||
 	    (task->flags & PF_KTHREAD))
 		return;
+	/*
+	 * The work is allocated first: without it the record would keep its
+	 * references with no process context to drop the ones it replaces.
+	 */
+	w = kzalloc(sizeof(*w), GFP_ATOMIC);
+	if (!w || !try_module_get(THIS_MODULE)) {
+		kfree(w);
+		spin_lock_irqsave(&ring_lock, flags);
+		dropped++;
+		spin_unlock_irqrestore(&ring_lock, flags);
+		return;
+	}
+	init_task_work(&w->cb, fault_work);
 	regs = task_pt_regs(task);
 	spin_lock_irqsave(&ring_lock, flags);
 	id = next_id++;
 	f = slot(id);
 	if (f->id)
 		dropped++;	/* the oldest record makes room */
+	w->id = id;
+	w->stale[0] = f->tgid_ref;
+	w->stale[1] = f->tid_ref;
 	memset(f, 0, sizeof(*f));
 	f->id = id;
 	f->time_ns = ktime_get_real_ns();
+	f->tgid_ref = get_pid(task_tgid(task));
+	f->tid_ref = get_pid(task_pid(task));
+	f->kuid = task_uid(task);
+	/* As the initial namespaces see them: what fault events carry. */
 	f->pid = task_tgid_nr(task);
 	f->tid = task_pid_nr(task);
-	f->uid = from_kuid(&init_user_ns, task_uid(task));
+	f->uid = from_kuid(&init_user_ns, f->kuid);
 	strscpy(f->comm, task->comm, sizeof(f->comm));
 	f->sig = sig;
 	f->code = info->si_code;
@@ -193,48 +245,79 @@ static void probe_signal_generate(void *data, int sig, struct kernel_siginfo *in
 	f->handled = user_handler(task, sig);
 	spin_unlock_irqrestore(&ring_lock, flags);
 
-	w = kmalloc(sizeof(*w), GFP_ATOMIC);
-	if (!w || !try_module_get(THIS_MODULE)) {
-		kfree(w);
-		return;		/* the record stays, without its snapshot */
-	}
-	w->id = id;
-	init_task_work(&w->cb, fault_work);
 	if (task_work_add(task, &w->cb, TWA_RESUME)) {
-		kfree(w);
+		/* The task is exiting: the record stays, without its snapshot. */
+		llist_add(&w->orphan, &orphans);
 		module_put(THIS_MODULE);
 	}
 }
 
-int ptscope_fault_get(u64 id, struct ptscope_fault *out)
+int ptscope_fault_get(u64 id, struct ptscope_fault *out, struct pid_namespace *ns,
+		      struct user_namespace *uns)
 {
+	const struct ptscope_fault *f;
 	unsigned long flags;
 	int ret = -ENOENT;
+	pid_t pid;
 
 	spin_lock_irqsave(&ring_lock, flags);
 	id = max3(id, first_id, next_id > ring_size ? next_id - ring_size : 1);
 	for (; id < next_id; id++) {
-		if (slot(id)->id == id) {
-			*out = *slot(id);
-			ret = 0;
-			break;
-		}
+		f = slot(id);
+		if (f->id != id)
+			continue;
+		pid = pid_nr_ns(f->tgid_ref, ns);
+		if (!pid)
+			continue;	/* not in the reader's namespace */
+		*out = *f;
+		out->pid = pid;
+		out->tid = pid_nr_ns(f->tid_ref, ns);
+		out->uid = from_kuid_munged(uns, f->kuid);
+		out->tgid_ref = NULL;
+		out->tid_ref = NULL;
+		ret = 0;
+		break;
 	}
 	spin_unlock_irqrestore(&ring_lock, flags);
 	return ret;
 }
 
+/* Forget every record older than @below, and the references it holds. */
+static void forget_below(u64 below)
+{
+	struct pid *refs[2];
+	unsigned long flags;
+	unsigned int i;
+
+	for (i = 0; i < ring_size; i++) {
+		spin_lock_irqsave(&ring_lock, flags);
+		if (ring[i].id >= below) {	/* recorded since: kept */
+			spin_unlock_irqrestore(&ring_lock, flags);
+			continue;
+		}
+		refs[0] = ring[i].tgid_ref;
+		refs[1] = ring[i].tid_ref;
+		ring[i].tgid_ref = NULL;
+		ring[i].tid_ref = NULL;
+		ring[i].id = 0;
+		spin_unlock_irqrestore(&ring_lock, flags);
+		put_pid(refs[0]);
+		put_pid(refs[1]);
+	}
+	put_orphans();
+}
+
 void ptscope_faults_clear(void)
 {
 	unsigned long flags;
-	u64 id;
+	u64 below;
 
 	spin_lock_irqsave(&ring_lock, flags);
-	for (id = first_id; id < next_id; id++)
-		slot(id)->id = 0;
-	first_id = next_id;
+	below = next_id;
+	first_id = below;	/* from here on, older records do not exist */
 	dropped = 0;
 	spin_unlock_irqrestore(&ring_lock, flags);
+	forget_below(below);
 }
 
 void ptscope_faults_stats(u64 *recorded, u64 *dropped_out, u32 *size)
@@ -281,5 +364,7 @@ void ptscope_faults_exit(void)
 		tracepoint_probe_unregister(signal_tp, probe_signal_generate, NULL);
 		tracepoint_synchronize_unregister();
 	}
+	if (ring)
+		forget_below(U64_MAX);
 	vfree(ring);
 }

@@ -6,6 +6,7 @@
  */
 #include <linux/cred.h>
 #include <linux/module.h>
+#include <linux/pid_namespace.h>
 #include <linux/sched/mm.h>
 #include <net/genetlink.h>
 
@@ -761,7 +762,7 @@ out:
 struct fault_cursor {
 	u64 next;
 	u64 only;		/* a single record asked for, or 0 */
-	u32 uid;
+	kuid_t uid;
 	bool admin;
 	bool sent;
 };
@@ -779,7 +780,7 @@ static int ptscope_nl_faults_start(struct netlink_callback *cb)
 	memset(c, 0, sizeof(*c));
 	c->next = 1;
 	c->admin = netlink_capable(cb->skb, CAP_SYS_ADMIN);
-	c->uid = from_kuid(&init_user_ns, current_uid());
+	c->uid = current_uid();
 	if (attrs && attrs[PTSCOPE_A_FAULT_ID]) {
 		c->only = nla_get_u64(attrs[PTSCOPE_A_FAULT_ID]);
 		c->next = c->only;
@@ -796,11 +797,15 @@ static int ptscope_nl_faults_dumpit(struct sk_buff *skb, struct netlink_callback
 
 	if (!f)
 		return -ENOMEM;
-	while (!ptscope_fault_get(c->next, f)) {
+	/*
+	 * Dumps run in the reading process (start, then each recvmsg): its
+	 * namespaces decide which records exist for it and how pids read.
+	 */
+	while (!ptscope_fault_get(c->next, f, task_active_pid_ns(current), current_user_ns())) {
 		if (c->only && f->id != c->only)
 			break;
 		c->next = f->id + 1;
-		if (!c->admin && f->uid != c->uid)
+		if (!c->admin && !uid_eq(f->kuid, c->uid))
 			continue;
 		if (!hdr) {
 			hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid, cb->nlh->nlmsg_seq,

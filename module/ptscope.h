@@ -5,6 +5,7 @@
 
 #include <linux/pgtable.h>
 #include <linux/types.h>
+#include <linux/uidgid.h>
 #include <linux/sched.h>
 #include <linux/utsname.h>
 
@@ -31,6 +32,9 @@ struct ptscope_target {
 };
 
 struct netlink_ext_ack;
+struct pid;
+struct pid_namespace;
+struct user_namespace;
 int ptscope_target_get(u32 pid, bool admin, struct ptscope_target *t,
 		       struct netlink_ext_ack *extack);
 void ptscope_target_put(struct ptscope_target *t);
@@ -159,7 +163,14 @@ struct ptscope_fault {
 	u64 id, time_ns;
 	u64 addr, ip, sp, error;
 	u64 stack_start, stack_end;
+	/*
+	 * pid, tid and uid as the reader sees them (filled in by
+	 * ptscope_fault_get); the ring's own copy keeps the struct pids and
+	 * the kuid they come from, and readers' copies never hold references.
+	 */
 	u32 pid, tid, uid, sig, code, trap;
+	struct pid *tgid_ref, *tid_ref;
+	kuid_t kuid;
 	bool handled;
 	bool snapshot;		/* the VMAs and translations were taken */
 	char comm[TASK_COMM_LEN];
@@ -170,8 +181,13 @@ struct ptscope_fault {
 
 int ptscope_faults_init(void);
 void ptscope_faults_exit(void);
-/* The oldest kept record with id >= @id, copied; -ENOENT when none. */
-int ptscope_fault_get(u64 id, struct ptscope_fault *out);
+/*
+ * The oldest kept record with id >= @id that a reader in pid namespace @ns
+ * can see (its process has a pid there), copied, with pids as @ns numbers
+ * them and the uid as @uns maps it; -ENOENT when none.
+ */
+int ptscope_fault_get(u64 id, struct ptscope_fault *out, struct pid_namespace *ns,
+		      struct user_namespace *uns);
 void ptscope_faults_clear(void);
 void ptscope_faults_stats(u64 *recorded, u64 *dropped, u32 *ring_size);
 /* Send a completed record to the "faults" multicast group (netlink.c). */

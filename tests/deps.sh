@@ -11,6 +11,7 @@ pkgs=(
 	qemu-system-x86 busybox-static cpio kmod xz-utils zstd
 	jq util-linux libc-bin perl
 	sparse cppcheck linux-source-6.12 valgrind
+	bc flex bison libelf-dev libssl-dev
 )
 
 missing=()

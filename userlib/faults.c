@@ -159,20 +159,47 @@ int ptscope_faults_clear(struct ptscope *h)
 	return pts_transact(h, msg, "CLEAR_FAULTS", on_nothing, NULL);
 }
 
+struct follow_ctx {
+	struct ptscope *h;
+	struct faults_ctx c;
+};
+
+/*
+ * An event announces a record with pids as the initial pid namespace numbers
+ * them. The record itself is read back through GET_FAULTS, which answers in
+ * the follower's own namespaces: the pids it would see, and nothing from a
+ * process it cannot see (then, or if the record is already gone: ENOENT).
+ */
+static int on_announced(struct nlattr *a, void *arg)
+{
+	struct follow_ctx *f = arg;
+	struct nlattr *tb[PTSCOPE_A_MAX + 1];
+	int ret;
+
+	if (nla_parse_nested(tb, PTSCOPE_A_MAX, a, NULL) < 0 || !tb[PTSCOPE_A_FAULT_REC_ID])
+		return 0;	/* not a record we can name: ignored, as unknown attributes are */
+	ret = ptscope_faults(f->h, nla_get_u64(tb[PTSCOPE_A_FAULT_REC_ID]), f->c.fn, f->c.arg);
+	if (ret == -ENOENT)
+		return 0;
+	f->c.stop = ret;
+	return ret;
+}
+
 static int on_event(struct nl_msg *msg, void *arg)
 {
 	struct nlmsghdr *nlh = nlmsg_hdr(msg);
-	struct faults_ctx *c = arg;
+	struct follow_ctx *f = arg;
 
 	if (genlmsg_hdr(nlh)->cmd != PTSCOPE_CMD_FAULT_EVENT)
 		return NL_SKIP;
-	pts_for_each_attr(nlh, PTSCOPE_A_FAULT, on_fault, c);
-	return c->stop ? NL_STOP : NL_OK;
+	pts_for_each_attr(nlh, PTSCOPE_A_FAULT, on_announced, f);
+	return f->c.stop ? NL_STOP : NL_OK;
 }
 
 int ptscope_faults_follow(struct ptscope *h, ptscope_fault_fn fn, void *arg)
 {
-	struct faults_ctx c = { fn, arg, 0 };
+	struct follow_ctx f = { h, { fn, arg, 0 } };
+	struct faults_ctx *cp = &f.c;
 	struct nl_sock *sock;
 	int grp, ret;
 
@@ -185,7 +212,7 @@ int ptscope_faults_follow(struct ptscope *h, ptscope_fault_fn fn, void *arg)
 	if (!sock)
 		return pts_fail(-ENOMEM, "out of memory");
 	nl_socket_disable_seq_check(sock);
-	nl_socket_modify_cb(sock, NL_CB_VALID, NL_CB_CUSTOM, on_event, &c);
+	nl_socket_modify_cb(sock, NL_CB_VALID, NL_CB_CUSTOM, on_event, &f);
 	ret = genl_connect(sock);
 	if (!ret) {
 		nl_socket_set_buffer_size(sock, 4 << 20, 0);
@@ -198,18 +225,18 @@ int ptscope_faults_follow(struct ptscope *h, ptscope_fault_fn fn, void *arg)
 		ret = pts_fail(-EIO, "cannot open a generic netlink socket");
 		goto out;
 	}
-	while (!c.stop) {
+	while (!cp->stop) {
 		ret = nl_recvmsgs_default(sock);
 		if (ret == -NLE_NOMEM || ret == -NLE_MSG_OVERFLOW) {
 			ret = pts_fail(-ENOBUFS, "fault records were lost: the reader fell behind");
 			goto out;
 		}
-		if (ret < 0 && !c.stop) {
+		if (ret < 0 && !cp->stop) {
 			ret = pts_fail(-EIO, "receiving fault records: %s", nl_geterror(ret));
 			goto out;
 		}
 	}
-	ret = c.stop;
+	ret = cp->stop;
 out:
 	nl_socket_free(sock);
 	return ret;

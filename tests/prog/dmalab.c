@@ -58,6 +58,13 @@ static int pin(void)
 	struct iovec iov[2] = { { small, 16 * PAGE }, { thp, HUGE } };
 	int ring, sig;
 
+	/*
+	 * Only the 2 MiB buffer may be a THP. Under THP "always", the small and
+	 * plain buffers could otherwise land in a huge page that spans a
+	 * neighbour (anonymous mappings merge), and pin 512 pages at once.
+	 */
+	madvise(small, 16 * PAGE, MADV_NOHUGEPAGE);
+	madvise(plain, 4 * PAGE, MADV_NOHUGEPAGE);
 	madvise(thp, HUGE, MADV_HUGEPAGE);
 	memset(small, 1, 16 * PAGE);
 	memset(thp, 2, HUGE);

@@ -9,8 +9,10 @@
  *                      mismatch
  *   memkinds serve     build the kinds, print "NAME ADDR" lines and "ready",
  *                      then wait for a signal (for tests from outside)
- *   memkinds hog MB    only MB MiB of written anonymous memory, then "ready"
- *                      and wait (a large target for walks)
+ *   memkinds hog MB [nodump]
+ *                      only MB MiB of written anonymous memory, then "ready"
+ *                      and wait (a large target for walks); nodump first
+ *                      makes the process non-dumpable, as a setuid program is
  * While serving, SIGTERM or SIGINT ends the process and SIGUSR1 makes it
  * exec "memkinds hog 1" (a new address space under the same pid).
  */
@@ -1097,9 +1099,14 @@ static void serve(void)
 
 int main(int argc, char **argv)
 {
-	if (argc == 3 && !strcmp(argv[1], "hog")) {
+	if ((argc == 3 || (argc == 4 && !strcmp(argv[3], "nodump"))) && !strcmp(argv[1], "hog")) {
 		size_t len = strtoul(argv[2], NULL, 10) << 20;
 		char *p = map(len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1);
+
+		if (argc == 4 && prctl(PR_SET_DUMPABLE, 0, 0, 0, 0)) {
+			perror("memkinds: PR_SET_DUMPABLE");
+			return 2;
+		}
 
 		madvise(p, len, MADV_NOHUGEPAGE);	/* 4 KiB pages: many records */
 		memset(p, 1, len);
@@ -1108,7 +1115,7 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	if (argc != 2 || (strcmp(argv[1], "check") && strcmp(argv[1], "serve"))) {
-		fprintf(stderr, "usage: memkinds check|serve|hog MB\n");
+		fprintf(stderr, "usage: memkinds check|serve|hog MB [nodump]\n");
 		return 2;
 	}
 	setup(!strcmp(argv[1], "check"));
