@@ -7,6 +7,10 @@
 #   make demo            install what is needed, boot the default guest, show ptscope
 #   make check           install what is needed, host + guest tests on 6.1 and 6.12
 #   make bench           benchmarks against pagemap in guests of 6.1 and 6.12
+#   make check-debug     the guest suite on a debug 6.12 kernel (KASAN, lockdep...;
+#                        built once, ~10 min, cached in ~/.cache/ptscope)
+#   make stress          10 minutes of stress per kernel (STRESS_SECONDS=)
+#   make fuzz            libFuzzer targets for the library and CLI parsers (FUZZ_SECONDS=)
 #   make lint            checkpatch --strict, sparse, W=1 on both kernels, cppcheck
 #   make install         module, library, headers, CLI (DESTDIR=, PREFIX=)
 #
@@ -54,12 +58,13 @@ HOST_TESTS  := $(patsubst tests/host/%.c,$(BUILD)/tests/host/%,$(wildcard tests/
 GUEST_PROGS := $(patsubst tests/prog/%.c,$(BUILD)/tests/prog/%,$(wildcard tests/prog/*.c))
 
 .PHONY: all module userspace asan test-progs deps demo check lint check-host check-guest bench \
+	check-debug stress fuzz \
 	install uninstall clean help
 
 all: module userspace
 
 help:
-	@sed -n '3,12p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '3,16p' Makefile | sed 's/^# \{0,1\}//'
 
 # ---- kernel module ---------------------------------------------------------
 
@@ -150,6 +155,17 @@ lint: deps
 # Benchmarks against pagemap in the same guest (figures, not tests).
 bench: deps
 	tests/bench/run
+
+check-debug: deps
+	tests/run --debug-only
+
+STRESS_SECONDS ?= 600
+stress: deps
+	tests/stress $(STRESS_SECONDS)
+
+FUZZ_SECONDS ?= 300
+fuzz: deps
+	tests/fuzz/run $(FUZZ_SECONDS)
 
 check-host: userspace test-progs
 	tests/run --host-only

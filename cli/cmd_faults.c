@@ -256,14 +256,16 @@ int cmd_faults(const struct cli_args *a)
 	if (l.j) {
 		struct ptscope_info info = { 0 };
 		struct json_count counts[3] = { { "records", l.count }, { "made", 0 }, { "dropped", 0 } };
+		char *err = ret ? strdup(ptscope_errmsg()) : NULL;	/* GET_INFO resets it */
 
 		if (!ptscope_get_info(h, &info)) {
 			counts[1].value = info.faults;
 			counts[2].value = info.faults_dropped;
 		}
 
-		json_stream_close(l.j, ret ? ptscope_errmsg() : NULL, counts, ARRAY_SIZE(counts),
-				  NULL, NULL, 0);
+		json_stream_close(l.j, ret ? (err ? err : "out of memory") : NULL, counts,
+				  ARRAY_SIZE(counts), NULL, NULL, 0);
+		free(err);
 	} else if (ret) {
 		cli_error(a, "%s", ptscope_errmsg());
 	} else {

@@ -113,4 +113,20 @@ static inline const char *ptscope_vma_anon_name(struct vm_area_struct *vma)
 } while (0)
 #endif
 
+/*
+ * pte_protnone()/pmd_protnone() are constant 0 in kernels built without
+ * CONFIG_NUMA_BALANCING, yet mprotect(PROT_NONE) entries exist there too.
+ * This is x86's own test, for every configuration: PROTNONE without
+ * PRESENT (swap entries never set bit 8, which is why x86 chose it).
+ */
+static inline bool ptscope_pte_protnone(pte_t pte)
+{
+	return (pte_flags(pte) & (_PAGE_PRESENT | _PAGE_PROTNONE)) == _PAGE_PROTNONE;
+}
+
+static inline bool ptscope_pmd_protnone(pmd_t pmd)
+{
+	return (pmd_flags(pmd) & (_PAGE_PRESENT | _PAGE_PROTNONE)) == _PAGE_PROTNONE;
+}
+
 #endif

@@ -85,7 +85,7 @@ u64 ptscope_pte_sw_flags(pte_t pte)
 		f |= PTSCOPE_ENTRY(SPECIAL);
 	if (pte_devmap(pte))
 		f |= PTSCOPE_ENTRY(DEVMAP);
-	if (pte_protnone(pte))
+	if (ptscope_pte_protnone(pte))
 		f |= PTSCOPE_ENTRY(PROTNONE);
 	if (pte_val(pte) & PTSCOPE_SAVED_DIRTY_BIT)
 		f |= PTSCOPE_ENTRY(SAVED_DIRTY);
@@ -102,7 +102,7 @@ u64 ptscope_pmd_sw_flags(pmd_t pmd)
 		f |= PTSCOPE_ENTRY(UFFD_WP);
 	if (pmd_devmap(pmd))
 		f |= PTSCOPE_ENTRY(DEVMAP);
-	if (pmd_protnone(pmd))
+	if (ptscope_pmd_protnone(pmd))
 		f |= PTSCOPE_ENTRY(PROTNONE);
 	if (pmd_present(pmd) && (pmd_val(pmd) & PTSCOPE_SAVED_DIRTY_BIT))
 		f |= PTSCOPE_ENTRY(SAVED_DIRTY);

@@ -5,6 +5,7 @@
  * turned into ptscope_errmsg() text.
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -130,29 +131,36 @@ struct nl_msg *pts_msg_new(struct ptscope *h, uint8_t cmd, int flags)
 const char *pts_extack_msg(const struct nlmsghdr *nlh)
 {
 	struct nlattr *tb[NLMSGERR_ATTR_MAX + 1];
-	size_t off;
-	int len;
+	size_t off, payload;
 
-	if (!(nlh->nlmsg_flags & NLM_F_ACK_TLVS))
+	if (!(nlh->nlmsg_flags & NLM_F_ACK_TLVS) || nlh->nlmsg_len < NLMSG_HDRLEN)
 		return NULL;
+	payload = nlh->nlmsg_len - NLMSG_HDRLEN;
 	if (nlh->nlmsg_type == NLMSG_ERROR) {
 		const struct nlmsgerr *e = nlmsg_data(nlh);
 
-		if (nlh->nlmsg_len < NLMSG_HDRLEN + sizeof(*e))
+		if (payload < sizeof(*e))
 			return NULL;
 		off = sizeof(*e);
-		if (!(nlh->nlmsg_flags & NLM_F_CAPPED))
+		/*
+		 * Uncapped, the request is echoed before the TLVs: its length
+		 * must be a header's at least and fit (found by fuzzing).
+		 */
+		if (!(nlh->nlmsg_flags & NLM_F_CAPPED)) {
+			if (e->msg.nlmsg_len < NLMSG_HDRLEN ||
+			    NLMSG_ALIGN(e->msg.nlmsg_len) - NLMSG_HDRLEN > payload - off)
+				return NULL;
 			off += NLMSG_ALIGN(e->msg.nlmsg_len) - NLMSG_HDRLEN;
+		}
 	} else if (nlh->nlmsg_type == NLMSG_DONE) {
 		off = NLMSG_ALIGN(sizeof(int));
 	} else {
 		return NULL;
 	}
-	len = (int)(nlh->nlmsg_len - NLMSG_HDRLEN) - (int)off;
-	if (len <= 0)
+	if (payload <= off || payload - off > INT_MAX)
 		return NULL;
 	if (nla_parse(tb, NLMSGERR_ATTR_MAX,
-		      (struct nlattr *)((char *)nlmsg_data(nlh) + off), len, NULL))
+		      (struct nlattr *)((char *)nlmsg_data(nlh) + off), (int)(payload - off), NULL))
 		return NULL;
 	if (!tb[NLMSGERR_ATTR_MSG] || nla_len(tb[NLMSGERR_ATTR_MSG]) < 1)
 		return NULL;
@@ -176,6 +184,9 @@ static int kernel_error(struct transact *t, const struct nlmsghdr *nlh, int err)
 
 	if (msg)
 		return pts_fail(err, "%s", msg);
+	/* netlink's own refusal of a dump whose module is on its way out */
+	if (err == -EPROTONOSUPPORT)
+		return pts_fail(err, "%s failed: the ptscope module is being unloaded", t->what);
 	return pts_fail(err, "%s failed: %s", t->what, strerror(-err));
 }
 

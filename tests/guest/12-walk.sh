@@ -4,16 +4,7 @@
 . /tests/lib.sh
 load_ptscope
 
-# Swap on zram, so paged-out memory really is swapped (harness loads zram).
-if [ -e /sys/block/zram0 ] || modprobe zram 2>/dev/null; then
-	if ! grep -q zram0 /proc/swaps; then
-		echo 64M > /sys/block/zram0/disksize && mkswap /dev/zram0 > /dev/null &&
-			swapon /dev/zram0 || echo "note: could not enable zram swap"
-	fi
-else
-	echo "note: no zram module in this guest: paged-out memory stays present"
-fi
-grep -q zram0 /proc/swaps && echo "swap: $(grep zram0 /proc/swaps)"
+zram_swap_on
 # hugetlb pages for the hugetlb kind.
 echo 4 > /proc/sys/vm/nr_hugepages
 echo "hugetlb pages reserved: $(cat /proc/sys/vm/nr_hugepages)"

@@ -3,10 +3,7 @@
 # pagemap/kpageflags (present, swapped, zero page).
 . /tests/lib.sh
 load_ptscope
-# Swap on zram, so paged-out memory really is swapped.
-if [ -e /sys/block/zram0 ] && ! grep -q zram0 /proc/swaps; then
-	echo 64M > /sys/block/zram0/disksize && mkswap /dev/zram0 > /dev/null && swapon /dev/zram0
-fi
+zram_swap_on
 memkinds_serve /tmp/serve.out
 srv=$MK_PID
 trap 'kill $srv 2>/dev/null' EXIT

@@ -82,6 +82,21 @@ ksm_stop() {
 	true
 }
 
+# zram_swap_on: swap on zram (the harness loads the module; the debug kernel
+# has it built in), so paged-out memory really is swapped. Says when not.
+zram_swap_on() {
+	if [ -e /sys/block/zram0 ] || modprobe zram 2>/dev/null; then
+		if ! grep -q zram0 /proc/swaps; then
+			echo 64M > /sys/block/zram0/disksize && mkswap /dev/zram0 > /dev/null &&
+				swapon /dev/zram0 || echo "note: could not enable zram swap"
+		fi
+	else
+		echo "note: no zram in this guest: paged-out memory stays present"
+	fi
+	grep -q zram0 /proc/swaps && echo "swap: $(grep zram0 /proc/swaps)"
+	true
+}
+
 # hog_start MB: "memkinds hog MB" in the background, ready; its pid in HOG.
 hog_start() {
 	memkinds hog "$1" > /tmp/hog.out &
