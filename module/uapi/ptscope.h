@@ -180,11 +180,18 @@
  *       PTSCOPE_A_FAULT_XLATE_ADDR, _IP   nest of PTSCOPE_A_XLATE_*, as XLATE
  *   With PTSCOPE_A_FAULT_ID of a record not kept (or not the caller's), the
  *   dump fails with -ENOENT.
+ *   PID and TID are as the caller's pid namespace numbers them, UID as its
+ *   user namespace maps it; records of processes outside the caller's pid
+ *   namespace are not listed.
  *
  * PTSCOPE_CMD_CLEAR_FAULTS (doit; CAP_SYS_ADMIN): forget every record.
  *
- * Multicast group PTSCOPE_MCGRP_FAULTS: PTSCOPE_CMD_FAULT_EVENT messages,
- * one PTSCOPE_A_FAULT each, when a record's snapshot is taken.
+ * Multicast group PTSCOPE_MCGRP_FAULTS (CAP_SYS_ADMIN):
+ * PTSCOPE_CMD_FAULT_EVENT messages, one PTSCOPE_A_FAULT each, when a
+ * record's snapshot is taken, with pids and uid of the initial namespaces
+ * (one message goes to every listener). A listener in another pid
+ * namespace reads the record back with GET_FAULTS and its
+ * PTSCOPE_A_FAULT_REC_ID, as libptscope's ptscope_faults_follow() does.
  *
  * Who may inspect a process: callers with CAP_SYS_ADMIN (initial user
  * namespace) any process, with physical details; other callers processes of

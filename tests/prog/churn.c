@@ -23,6 +23,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "anon.h"
+
 #ifndef MADV_PAGEOUT
 #define MADV_PAGEOUT 21
 #endif
@@ -69,21 +71,10 @@ static void expect(const unsigned char *p, size_t first, size_t n, int zero, uns
 	}
 }
 
-static void *map(size_t len)
-{
-	void *p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-
-	if (p == MAP_FAILED) {
-		perror("churn: mmap");
-		exit(2);
-	}
-	return p;
-}
-
 /* A 2 MiB-aligned area of @len bytes inside a larger mapping. */
 static unsigned char *map_aligned(size_t len)
 {
-	uintptr_t raw = (uintptr_t)map(len + HUGE);
+	uintptr_t raw = (uintptr_t)map_anon(len + HUGE);
 	uintptr_t al = (raw + HUGE - 1) & ~(HUGE - 1);
 
 	if (al > raw)
@@ -161,7 +152,7 @@ int main(int argc, char **argv)
 
 		/* Scratch mappings: map, write, mremap grow and move, munmap. */
 		len = ((size_t)rand() % 64 + 1) * PAGE;
-		scratch = map(len);
+		scratch = map_anon(len);
 		memset(scratch, 0x5a, len);
 		moved = mremap(scratch, len, len * 2, MREMAP_MAYMOVE);
 		if (moved == MAP_FAILED) {

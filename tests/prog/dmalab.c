@@ -25,6 +25,8 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
+#include "anon.h"
+
 #define PAGE 4096UL
 #define HUGE (2UL << 20)
 
@@ -37,17 +39,6 @@ static void wait_for(int want, int *got)
 	sigaddset(&set, SIGUSR1);
 	sigwait(&set, got);
 	(void)want;
-}
-
-static void *map_anon(size_t len)
-{
-	void *p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-
-	if (p == MAP_FAILED) {
-		perror("dmalab: mmap");
-		exit(2);
-	}
-	return p;
 }
 
 static int pin(void)
