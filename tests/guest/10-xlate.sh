@@ -88,13 +88,18 @@ xerr "JSON error form" 1 '^\{"error":".*kernel thread' -j xlate 2 0x1000
 xerr "missing arguments" 2 "needs PID and ADDR" xlate $srv
 xerr "bad pid" 2 "is not a PID" xlate abc 0x1000
 xerr "bad address" 2 "is not an address" xlate $srv 0xzz
-sh -c 'sleep 0 & exec sleep 3' &
+sh -c 'sleep 0 & exec sleep 10' &
 zparent=$!
-sleep 0.5
-zombie=$(for p in /proc/[0-9]*; do
-	[ "$(sed -n 's/^PPid:\t//p' $p/status 2>/dev/null)" = "$zparent" ] && basename $p
-done | head -n 1)
+zombie=
+for i in $(seq 1 50); do	# polled: slow kernels (the debug one) need seconds
+	zombie=$(for p in /proc/[0-9]*; do
+		[ "$(sed -n 's/^PPid:\t//p' $p/status 2>/dev/null)" = "$zparent" ] &&
+			grep -q '^State:.*Z' $p/status && basename $p
+	done | head -n 1)
+	[ -n "$zombie" ] && break
+	sleep 0.1
+done
 [ -n "$zombie" ] || fail "could not make a zombie"
 grep -q '^State:.*Z' /proc/$zombie/status || fail "pid $zombie is not a zombie"
 xerr "zombie" 1 "(has exited|no address space)" xlate $zombie 0x1000
-wait $zparent
+kill $zparent; wait $zparent 2>/dev/null
