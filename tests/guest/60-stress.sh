@@ -65,8 +65,14 @@ walker dma 1 'ptscope dma $c2' &
 walker share 1 'ptscope share $c1 $c2' &
 walker check 2 'ptscope check $c1 "[stack]" present' &	# 1: an assertion failed
 walker faults 1 'ptscope -j faults' &
-walker debugfs-walk 1 '{ [ -e $D/walk ] && echo $c1 > $D/walk && cat $D/walk; } || [ ! -e $D/walk ]' &
-walker debugfs-maps 1 '{ [ -e $D/maps ] && echo $c2 > $D/maps && cat $D/maps; } || [ ! -e $D/maps ]' &
+# debugfs_req FILE REQUEST: a request and its answer. The shell's echo fails
+# silently when write() is refused (as it is while the module goes away).
+debugfs_req() {
+	echo "$2" > $D/$1 || { echo "write to $1 refused (status $?)" >&2; return 1; }
+	cat $D/$1
+}
+walker debugfs-walk 1 'debugfs_req walk $c1' &
+walker debugfs-maps 1 'debugfs_req maps $c2' &
 ptscope -j faults --follow > /tmp/follow.out 2>&1 &
 follower=$!
 
