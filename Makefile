@@ -12,7 +12,9 @@
 #   make stress          10 minutes of stress per kernel (STRESS_SECONDS=)
 #   make fuzz            libFuzzer targets for the library and CLI parsers (FUZZ_SECONDS=)
 #   make lint            checkpatch --strict, sparse, W=1 on both kernels, cppcheck
-#   make install         module, library, headers, CLI (DESTDIR=, PREFIX=)
+#   make install         module, library, headers, ptscope.pc, CLI, man pages (DESTDIR=, PREFIX=, LIBDIR=)
+#   make dkms-install    module sources to /usr/src/ptscope-VERSION for DKMS
+#   make deb             Debian packages (dkms module, library, -dev, tools) in build/deb/
 #
 # Module objects are built in build/kmod/KVER/, a copy of the sources per
 # kernel, so builds for several kernels never overwrite each other.
@@ -29,6 +31,7 @@ endif
 BUILD   := build
 KMODDIR := $(BUILD)/kmod/$(KVER)
 PREFIX  ?= /usr/local
+LIBDIR  ?= $(PREFIX)/lib
 DESTDIR ?=
 
 CC      ?= cc
@@ -58,13 +61,13 @@ HOST_TESTS  := $(patsubst tests/host/%.c,$(BUILD)/tests/host/%,$(wildcard tests/
 GUEST_PROGS := $(patsubst tests/prog/%.c,$(BUILD)/tests/prog/%,$(wildcard tests/prog/*.c))
 
 .PHONY: all module userspace asan test-progs deps demo check lint check-host check-guest bench \
-	check-debug stress fuzz \
+	check-debug stress fuzz install-user dkms-install deb \
 	install uninstall clean help
 
 all: module userspace
 
 help:
-	@sed -n '3,16p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '3,18p' Makefile | sed 's/^# \{0,1\}//'
 
 # ---- kernel module ---------------------------------------------------------
 
@@ -175,17 +178,28 @@ check-guest: deps
 
 # ---- install ---------------------------------------------------------------
 
-install: all
+$(BUILD)/ptscope.pc: userlib/ptscope.pc.in module/version.h
+	@mkdir -p $(BUILD)
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' -e 's|@VERSION@|$(VERSION)|' $< > $@
+
+.PHONY: $(BUILD)/ptscope.pc	# PREFIX and LIBDIR may differ between runs
+
+install: all install-user
 	install -D -m 0644 $(KMODDIR)/ptscope.ko \
 		$(DESTDIR)/lib/modules/$(KVER)/updates/ptscope.ko
 	[ -n "$(DESTDIR)" ] || depmod -a $(KVER)
-	install -D -m 0755 $(LIBSO) $(DESTDIR)$(PREFIX)/lib/$(SONAME)
-	ln -sf $(SONAME) $(DESTDIR)$(PREFIX)/lib/libptscope.so
-	install -D -m 0644 $(LIBA) $(DESTDIR)$(PREFIX)/lib/libptscope.a
+
+# Everything but the module (the Debian packages take the module from DKMS).
+install-user: userspace $(BUILD)/ptscope.pc
+	install -D -m 0755 $(LIBSO) $(DESTDIR)$(LIBDIR)/$(SONAME)
+	ln -sf $(SONAME) $(DESTDIR)$(LIBDIR)/libptscope.so
+	install -D -m 0644 $(LIBA) $(DESTDIR)$(LIBDIR)/libptscope.a
+	install -D -m 0644 $(BUILD)/ptscope.pc $(DESTDIR)$(LIBDIR)/pkgconfig/ptscope.pc
 	install -D -m 0644 userlib/libptscope.h $(DESTDIR)$(PREFIX)/include/ptscope/libptscope.h
 	install -D -m 0644 module/uapi/ptscope.h $(DESTDIR)$(PREFIX)/include/ptscope/uapi/ptscope.h
 	install -D -m 0755 $(CLI) $(DESTDIR)$(PREFIX)/sbin/ptscope
 	install -D -m 0644 doc/ptscope.8 $(DESTDIR)$(PREFIX)/share/man/man8/ptscope.8
+	install -D -m 0644 doc/libptscope.3 $(DESTDIR)$(PREFIX)/share/man/man3/libptscope.3
 	install -D -m 0644 completion/ptscope.bash \
 		$(DESTDIR)$(PREFIX)/share/bash-completion/completions/ptscope
 	[ -n "$(DESTDIR)" ] || ldconfig
@@ -193,11 +207,27 @@ install: all
 uninstall:
 	rm -f $(DESTDIR)/lib/modules/$(KVER)/updates/ptscope.ko
 	[ -n "$(DESTDIR)" ] || depmod -a $(KVER)
-	rm -f $(DESTDIR)$(PREFIX)/lib/$(SONAME) $(DESTDIR)$(PREFIX)/lib/libptscope.so \
-		$(DESTDIR)$(PREFIX)/lib/libptscope.a $(DESTDIR)$(PREFIX)/sbin/ptscope \
+	rm -f $(DESTDIR)$(LIBDIR)/$(SONAME) $(DESTDIR)$(LIBDIR)/libptscope.so \
+		$(DESTDIR)$(LIBDIR)/libptscope.a $(DESTDIR)$(LIBDIR)/pkgconfig/ptscope.pc \
+		$(DESTDIR)$(PREFIX)/sbin/ptscope \
 		$(DESTDIR)$(PREFIX)/share/man/man8/ptscope.8 \
+		$(DESTDIR)$(PREFIX)/share/man/man3/libptscope.3 \
 		$(DESTDIR)$(PREFIX)/share/bash-completion/completions/ptscope
 	rm -rf $(DESTDIR)$(PREFIX)/include/ptscope
+
+# The module's sources where DKMS looks for them: then
+# dkms add -m ptscope -v $(VERSION); dkms install -m ptscope -v $(VERSION) -k KVER
+DKMS_SRC = $(DESTDIR)/usr/src/ptscope-$(VERSION)
+dkms-install:
+	rm -rf $(DKMS_SRC)
+	install -d $(DKMS_SRC)/module/uapi
+	install -m 0644 Kbuild dkms.conf $(DKMS_SRC)/
+	install -m 0644 module/*.c module/*.h $(DKMS_SRC)/module/
+	install -m 0644 module/uapi/*.h $(DKMS_SRC)/module/uapi/
+
+# Debian packages for this machine's architecture, in build/deb/.
+deb:
+	packaging/deb/build
 
 clean:
 	rm -rf $(BUILD)

@@ -7,7 +7,22 @@
 #include "cli.h"
 
 /* Long-only options. */
-enum { OPT_PAGES = 256, OPT_PRESENT, OPT_SWAPPED, OPT_HUGE, OPT_COW, OPT_ALL, OPT_WHO, OPT_FOLLOW, OPT_LAST, OPT_FAULT, OPT_DMESG, OPT_CORE, OPT_ACCESS, OPT_FORMAT };
+enum {
+	OPT_PAGES = 256,
+	OPT_PRESENT,
+	OPT_SWAPPED,
+	OPT_HUGE,
+	OPT_COW,
+	OPT_ALL,
+	OPT_WHO,
+	OPT_FOLLOW,
+	OPT_LAST,
+	OPT_FAULT,
+	OPT_DMESG,
+	OPT_CORE,
+	OPT_ACCESS,
+	OPT_FORMAT
+};
 
 static const struct option long_options[] = {
 	{ "json", no_argument, NULL, 'j' },
@@ -39,8 +54,8 @@ int cli_parse(int argc, char **argv, struct cli_args *a, char *err, size_t errle
 
 	memset(a, 0, sizeof(*a));
 	err[0] = '\0';
-	optind = 0;	/* full getopt reset: the parser may run more than once */
-	opterr = 0;	/* messages are ours, and JSON mode must stay JSON */
+	optind = 0; /* full getopt reset: the parser may run more than once */
+	opterr = 0; /* messages are ours, and JSON mode must stay JSON */
 	while ((c = getopt_long(argc, argv, ":jphVo:f:", long_options, NULL)) != -1) {
 		switch (c) {
 		case 'j':
@@ -105,15 +120,13 @@ int cli_parse(int argc, char **argv, struct cli_args *a, char *err, size_t errle
 			a->check_file = optarg;
 			break;
 		case ':':
-			snprintf(err, errlen, "option '%s' needs a value",
-				 argv[optind - 1]);
+			snprintf(err, errlen, "option '%s' needs a value", argv[optind - 1]);
 			return -1;
 		default:
 			if (optopt)
 				snprintf(err, errlen, "unknown option '-%c'", optopt);
 			else
-				snprintf(err, errlen, "unknown option '%s'",
-					 argv[optind - 1]);
+				snprintf(err, errlen, "unknown option '%s'", argv[optind - 1]);
 			return -1;
 		}
 	}

@@ -11,33 +11,33 @@
 struct ptscope_page;
 
 enum check_pred_kind {
-	PRED_STATE,		/* present, swapped, none, state=NAME */
-	PRED_ENTRY_FLAG,	/* writable, nx, dirty, soft-dirty, uffd-wp, ... */
-	PRED_PAGE_FLAG,		/* pinned, thp, anon-exclusive */
-	PRED_HUGE,		/* a PMD or PUD leaf */
-	PRED_EXCLUSIVE,		/* mapped once */
-	PRED_KIND,		/* zero-page, anon, file, ..., kind=NAME */
-	PRED_COW,		/* cow-shared, reusable, ..., cow=NAME */
-	PRED_CACHE,		/* cache=WC */
-	PRED_PFN,		/* pfn=N */
-	PRED_PKEY,		/* pkey=N */
-	PRED_MAPCOUNT,		/* mapcount=N */
-	PRED_LEVEL,		/* level=PMD */
+	PRED_STATE, /* present, swapped, none, state=NAME */
+	PRED_ENTRY_FLAG, /* writable, nx, dirty, soft-dirty, uffd-wp, ... */
+	PRED_PAGE_FLAG, /* pinned, thp, anon-exclusive */
+	PRED_HUGE, /* a PMD or PUD leaf */
+	PRED_EXCLUSIVE, /* mapped once */
+	PRED_KIND, /* zero-page, anon, file, ..., kind=NAME */
+	PRED_COW, /* cow-shared, reusable, ..., cow=NAME */
+	PRED_CACHE, /* cache=WC */
+	PRED_PFN, /* pfn=N */
+	PRED_PKEY, /* pkey=N */
+	PRED_MAPCOUNT, /* mapcount=N */
+	PRED_LEVEL, /* level=PMD */
 };
 
 struct check_pred {
 	enum check_pred_kind kind;
 	uint64_t value;
-	bool negate;		/* written with a leading '!' */
-	char text[80];		/* as written */
+	bool negate; /* written with a leading '!' */
+	char text[80]; /* as written */
 };
 
 enum check_op { OP_EQ, OP_NE, OP_LT, OP_LE, OP_GT, OP_GE };
 
 enum check_item_type {
-	ITEM_EACH,		/* the predicate holds for every page */
-	ITEM_COUNT,		/* count(predicate) OP N */
-	ITEM_SAME_FRAME,	/* every page's frame is the other process's at the same offset */
+	ITEM_EACH, /* the predicate holds for every page */
+	ITEM_COUNT, /* count(predicate) OP N */
+	ITEM_SAME_FRAME, /* every page's frame is the other process's at the same offset */
 };
 
 struct check_item {

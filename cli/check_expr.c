@@ -32,7 +32,8 @@ static int parse_simple(const char *w, struct check_pred *p)
 	if (!strcmp(w, "present") || !strcmp(w, "swapped") || !strcmp(w, "none")) {
 		p->kind = PRED_STATE;
 		p->value = !strcmp(w, "present") ? PTSCOPE_STATE_PRESENT :
-			   !strcmp(w, "swapped") ? PTSCOPE_STATE_SWAP : PTSCOPE_STATE_NONE;
+			   !strcmp(w, "swapped") ? PTSCOPE_STATE_SWAP :
+						   PTSCOPE_STATE_NONE;
 		return 0;
 	}
 	if (!strcmp(w, "writable")) {
@@ -83,8 +84,9 @@ static int parse_keyed(const char *w, struct check_pred *p, char *err, size_t er
 	snprintf(key, sizeof(key), "%.*s", (int)(eq - w), w);
 	eq++;
 	if (!strcmp(key, "pfn") || !strcmp(key, "pkey") || !strcmp(key, "mapcount")) {
-		p->kind = !strcmp(key, "pfn") ? PRED_PFN : !strcmp(key, "pkey") ? PRED_PKEY :
-			  PRED_MAPCOUNT;
+		p->kind = !strcmp(key, "pfn")  ? PRED_PFN :
+			  !strcmp(key, "pkey") ? PRED_PKEY :
+						 PRED_MAPCOUNT;
 		if (parse_number(eq, &p->value)) {
 			snprintf(err, errlen, "'%s': '%s' is not a number", w, eq);
 			return -2;
@@ -134,7 +136,8 @@ static int parse_pred(const char *w, struct check_pred *p, char *err, size_t err
 	if (ret == -2)
 		return -1;
 	if (ret && parse_simple(w, p)) {
-		snprintf(err, errlen, "'%s' is not an assertion (see 'ptscope help check')", p->text);
+		snprintf(err, errlen, "'%s' is not an assertion (see 'ptscope help check')",
+			 p->text);
 		return -1;
 	}
 	return 0;
@@ -144,8 +147,8 @@ static const struct {
 	const char *op;
 	enum check_op code;
 } ops[] = {
-	{ "<=", OP_LE }, { ">=", OP_GE }, { "!=", OP_NE }, { "=", OP_EQ }, { "<", OP_LT },
-	{ ">", OP_GT },
+	{ "<=", OP_LE }, { ">=", OP_GE }, { "!=", OP_NE },
+	{ "=", OP_EQ },	 { "<", OP_LT },  { ">", OP_GT },
 };
 
 int check_parse(int argc, char **argv, struct check_expr *e, char *err, size_t errlen)
@@ -194,7 +197,8 @@ int check_parse(int argc, char **argv, struct check_expr *e, char *err, size_t e
 					break;
 			if (k == (int)(sizeof(ops) / sizeof(ops[0])) ||
 			    parse_number(close + 1 + strlen(ops[k].op), &it->count)) {
-				snprintf(err, errlen, "'%s': count(PREDICATE) needs = != < <= > >= and a number",
+				snprintf(err, errlen,
+					 "'%s': count(PREDICATE) needs = != < <= > >= and a number",
 					 w);
 				return -1;
 			}
@@ -235,7 +239,8 @@ bool check_pred_holds(const struct check_pred *p, const struct ptscope_page *pg,
 		r = pg->state != PTSCOPE_STATE_NONE && pg->level != PTSCOPE_LEVEL_PTE;
 		break;
 	case PRED_EXCLUSIVE:
-		r = present && pg->has_page && pg->mapcount == 1 && pg->kind != PTSCOPE_KIND_ZERO_PAGE;
+		r = present && pg->has_page && pg->mapcount == 1 &&
+		    pg->kind != PTSCOPE_KIND_ZERO_PAGE;
 		break;
 	case PRED_KIND:
 		r = present && pg->kind == p->value;
@@ -265,12 +270,18 @@ bool check_pred_holds(const struct check_pred *p, const struct ptscope_page *pg,
 bool check_count_holds(const struct check_item *it, uint64_t n)
 {
 	switch (it->op) {
-	case OP_EQ: return n == it->count;
-	case OP_NE: return n != it->count;
-	case OP_LT: return n < it->count;
-	case OP_LE: return n <= it->count;
-	case OP_GT: return n > it->count;
-	case OP_GE: return n >= it->count;
+	case OP_EQ:
+		return n == it->count;
+	case OP_NE:
+		return n != it->count;
+	case OP_LT:
+		return n < it->count;
+	case OP_LE:
+		return n <= it->count;
+	case OP_GT:
+		return n > it->count;
+	case OP_GE:
+		return n >= it->count;
 	}
 	return false;
 }

@@ -11,8 +11,8 @@
 /* Exit statuses, documented in ptscope(8). */
 enum {
 	EXIT_OK = 0,
-	EXIT_RUNTIME = 1,	/* the request failed (or, for checks, an assertion) */
-	EXIT_USAGE = 2,		/* the command line is wrong */
+	EXIT_RUNTIME = 1, /* the request failed (or, for checks, an assertion) */
+	EXIT_USAGE = 2, /* the command line is wrong */
 };
 
 struct cli_args {
@@ -21,28 +21,28 @@ struct cli_args {
 	bool help;
 	bool version;
 	/* walk only */
-	bool pages;		/* --pages: one record per leaf, not runs */
-	bool only_present;	/* --present */
-	bool only_swapped;	/* --swapped */
-	bool only_huge;		/* --huge */
-	bool only_cow;		/* --cow: pages a write would copy or reuse */
-	const char *output;	/* -o FILE: also save the records as a snapshot */
+	bool pages; /* --pages: one record per leaf, not runs */
+	bool only_present; /* --present */
+	bool only_swapped; /* --swapped */
+	bool only_huge; /* --huge */
+	bool only_cow; /* --cow: pages a write would copy or reuse */
+	const char *output; /* -o FILE: also save the records as a snapshot */
 	/* share only */
-	bool all;		/* --all: every process the caller may inspect */
+	bool all; /* --all: every process the caller may inspect */
 	/* phys only */
-	bool who;		/* --who: the processes mapping the frame */
+	bool who; /* --who: the processes mapping the frame */
 	/* faults and explain */
-	bool follow;		/* faults --follow: live records */
-	bool last;		/* explain --last */
-	const char *fault_id;	/* explain --fault ID */
-	bool dmesg;		/* explain --dmesg [FILE]: kernel log lines */
-	bool core;		/* explain --core FILE: an ELF core */
-	const char *access;	/* explain PID ADDR --access read|write|exec */
+	bool follow; /* faults --follow: live records */
+	bool last; /* explain --last */
+	const char *fault_id; /* explain --fault ID */
+	bool dmesg; /* explain --dmesg [FILE]: kernel log lines */
+	bool core; /* explain --core FILE: an ELF core */
+	const char *access; /* explain PID ADDR --access read|write|exec */
 	/* check only */
-	const char *check_file;	/* -f FILE */
-	const char *format;	/* --format=tap|json|plain */
-	const char *cmd;	/* the OBJECT|COMMAND word, NULL if none */
-	int argc;		/* its positional arguments */
+	const char *check_file; /* -f FILE */
+	const char *format; /* --format=tap|json|plain */
+	const char *cmd; /* the OBJECT|COMMAND word, NULL if none */
+	int argc; /* its positional arguments */
 	char **argv;
 };
 
@@ -84,8 +84,8 @@ struct ptscope;
  * The range a place stands for in process @pid: its whole mapping, or its
  * first N bytes with "+N". 0, or the library's error (ptscope_errmsg()).
  */
-int cli_place_range(struct ptscope *h, uint32_t pid, const struct cli_place *p,
-		    uint64_t *start, uint64_t *end);
+int cli_place_range(struct ptscope *h, uint32_t pid, const struct cli_place *p, uint64_t *start,
+		    uint64_t *end);
 
 /* The number a name function (ptscope_kind_name...) gives @name, or -1. */
 int cli_name_index(const char *name, const char *(*namer)(unsigned int));
@@ -97,19 +97,19 @@ void cli_vma_perms(uint64_t flags, char out[5]);
  * maps below mmap_min_addr's default, and a stack may not grow within
  * stack_guard_gap (256 pages) of the mapping below it.
  */
-#define NULL_PAGE_LIMIT	0x10000ULL
-#define STACK_GUARD	(256ULL << 12)
+#define NULL_PAGE_LIMIT 0x10000ULL
+#define STACK_GUARD (256ULL << 12)
 
 struct cli_command {
 	const char *name;
-	const char *summary;	/* one line for the help */
-	const char *usage;	/* arguments, "" for none */
+	const char *summary; /* one line for the help */
+	const char *usage; /* arguments, "" for none */
 	int (*run)(const struct cli_args *a);
-	bool walk_options;	/* takes --pages, --present, --swapped, --huge, --cow, -o */
-	bool share_options;	/* takes --all */
-	bool phys_options;	/* takes --who */
-	bool fault_options;	/* takes --follow, --last, --fault */
-	bool check_options;	/* takes -f, --format */
+	bool walk_options; /* takes --pages, --present, --swapped, --huge, --cow, -o */
+	bool share_options; /* takes --all */
+	bool phys_options; /* takes --who */
+	bool fault_options; /* takes --follow, --last, --fault */
+	bool check_options; /* takes -f, --format */
 };
 
 /* The first walk-only option given, for refusing it elsewhere; NULL if none. */
@@ -133,7 +133,7 @@ void cli_error(const struct cli_args *a, const char *fmt, ...)
 /* Minimal streaming JSON writer. */
 struct json;
 struct json *json_new(FILE *out, bool pretty);
-void json_end(struct json *j);	/* finishes the line and frees @j */
+void json_end(struct json *j); /* finishes the line and frees @j */
 void json_obj_begin(struct json *j);
 void json_obj_end(struct json *j);
 void json_arr_begin(struct json *j);
@@ -141,7 +141,7 @@ void json_arr_end(struct json *j);
 void json_key(struct json *j, const char *key);
 void json_str(struct json *j, const char *s);
 void json_uint(struct json *j, uint64_t v);
-void json_hex(struct json *j, uint64_t v);	/* "0x..." string */
+void json_hex(struct json *j, uint64_t v); /* "0x..." string */
 void json_bool(struct json *j, bool v);
 void json_null(struct json *j);
 
@@ -158,12 +158,10 @@ struct json_count {
  * @counts (and, if @group is not NULL, an object @group of @group_counts
  * inside it), and the document; frees @j.
  */
-void json_stream_close(struct json *j, const char *error, const struct json_count *counts,
-		       size_t n, const char *group, const struct json_count *group_counts,
-		       size_t ngroup);
+void json_stream_close(struct json *j, const char *error, const struct json_count *counts, size_t n,
+		       const char *group, const struct json_count *group_counts, size_t ngroup);
 /* "key": {counts...} */
-void json_count_object(struct json *j, const char *key, const struct json_count *counts,
-		       size_t n);
+void json_count_object(struct json *j, const char *key, const struct json_count *counts, size_t n);
 
 /* Names of the set bits of @mask: " a b c" on stdout, or a JSON array. */
 typedef const char *(*bit_namer)(unsigned int bit);
@@ -190,13 +188,13 @@ void process_name(uint32_t pid, char *buf, size_t len);
 /* Why a fault happened (reason.c): a stable code and a sentence. */
 struct ptscope_fault;
 struct fault_reason {
-	const char *code;	/* "null-deref", "stack-overflow", ... */
+	const char *code; /* "null-deref", "stack-overflow", ... */
 	char text[512];
 };
 
 void explain_fault(const struct ptscope_fault *f, uint64_t user_max, struct fault_reason *r);
-const char *fault_access(const struct ptscope_fault *f);	/* "read", "write", "execute" */
-const char *fault_code_name(uint32_t sig, uint32_t code);	/* "SEGV_MAPERR" */
+const char *fault_access(const struct ptscope_fault *f); /* "read", "write", "execute" */
+const char *fault_code_name(uint32_t sig, uint32_t code); /* "SEGV_MAPERR" */
 /* ", in .rodata" when ELF file @path has a section at file offset @off, else "". */
 const char *elf_section_of(const char *path, uint64_t off);
 
@@ -225,15 +223,15 @@ int cli_parse_phys(const char *s, uint64_t *addr, char *err, size_t errlen);
 struct ptscope_page;
 struct snapshot {
 	uint32_t pid;
-	uint64_t start, end;	/* the range walked; end 0: everything */
+	uint64_t start, end; /* the range walked; end 0: everything */
 	struct ptscope_page *rec;
 	size_t n, cap;
 };
 
 void snapshot_write_header(FILE *f, uint32_t pid, uint64_t start, uint64_t end);
 void snapshot_write_record(FILE *f, const struct ptscope_page *pg);
-int snapshot_write_end(FILE *f);	/* 0, or -1 if the file could not be written */
-int snapshot_add(struct snapshot *s, const struct ptscope_page *pg);	/* 0 or -ENOMEM */
+int snapshot_write_end(FILE *f); /* 0, or -1 if the file could not be written */
+int snapshot_add(struct snapshot *s, const struct ptscope_page *pg); /* 0 or -ENOMEM */
 void snapshot_free(struct snapshot *s);
 /* Keep only the pages of [start, end) (page-rounded outwards). */
 void snapshot_clip(struct snapshot *s, uint64_t start, uint64_t end);

@@ -24,11 +24,11 @@ enum format { FMT_PLAIN, FMT_TAP, FMT_JSON };
 /* What one check found. */
 struct result {
 	uint64_t pages;
-	uint64_t held[CHECK_MAX_ITEMS];		/* pages the predicate held for */
-	uint64_t first_bad[CHECK_MAX_ITEMS];	/* address of the first page it failed */
+	uint64_t held[CHECK_MAX_ITEMS]; /* pages the predicate held for */
+	uint64_t first_bad[CHECK_MAX_ITEMS]; /* address of the first page it failed */
 	char why[CHECK_MAX_ITEMS][160];
 	bool failed[CHECK_MAX_ITEMS];
-	uint64_t *other;	/* same-frame-as: the other process's frames, +1 (0: none) */
+	uint64_t *other; /* same-frame-as: the other process's frames, +1 (0: none) */
 	uint64_t start;
 	const struct check_expr *e;
 };
@@ -116,7 +116,8 @@ static int run_one(struct ptscope *h, const struct ptscope_info *info, int argc,
 	if (argc < 3 || cli_parse_pid(argv[0], &pid, err, sizeof(err)) ||
 	    (!place && cli_parse_range(argv[1], &start, &end, err, sizeof(err))) ||
 	    check_parse(argc - 2, argv + 2, &e, err, sizeof(err))) {
-		snprintf(o->msg, sizeof(o->msg), "%s", argc < 3 ? "a check is PID RANGE ASSERTION..." : err);
+		snprintf(o->msg, sizeof(o->msg), "%s",
+			 argc < 3 ? "a check is PID RANGE ASSERTION..." : err);
 		return o->status = 2;
 	}
 	if (place && cli_place_range(h, pid, &where, &start, &end)) {
@@ -124,7 +125,9 @@ static int run_one(struct ptscope *h, const struct ptscope_info *info, int argc,
 		return o->status = 2;
 	}
 	for (k = 0; k < e.n; k++) {
-		int feature = e.item[k].type == ITEM_SAME_FRAME ? -1 : check_pred_feature(&e.item[k].pred);
+		int feature = e.item[k].type == ITEM_SAME_FRAME ?
+				      -1 :
+				      check_pred_feature(&e.item[k].pred);
 
 		if (feature >= 0 && !(info->features >> feature & 1)) {
 			snprintf(o->msg, sizeof(o->msg), "the kernel lacks %s",
@@ -149,8 +152,8 @@ static int run_one(struct ptscope *h, const struct ptscope_info *info, int argc,
 		other.start = e.item[k].other_addr & ~4095ULL;
 		other.npages = npages;
 		if (!other.frames ||
-		    ptscope_walk(h, e.item[k].other_pid, other.start, other.start + npages * 4096, 0,
-				 on_other, &other)) {
+		    ptscope_walk(h, e.item[k].other_pid, other.start, other.start + npages * 4096,
+				 0, on_other, &other)) {
 			snprintf(o->msg, sizeof(o->msg), "same-frame-as: %s",
 				 other.frames ? ptscope_errmsg() : "out of memory");
 			free(other.frames);
@@ -170,8 +173,9 @@ static int run_one(struct ptscope *h, const struct ptscope_info *info, int argc,
 
 		if (it->type == ITEM_COUNT ? !check_count_holds(it, r->held[k]) : r->failed[k]) {
 			if (it->type == ITEM_COUNT)
-				snprintf(o->msg, sizeof(o->msg), "%s: %" PRIu64 " of %" PRIu64
-					 " pages", it->pred.text, r->held[k], r->pages);
+				snprintf(o->msg, sizeof(o->msg),
+					 "%s: %" PRIu64 " of %" PRIu64 " pages", it->pred.text,
+					 r->held[k], r->pages);
 			else
 				snprintf(o->msg, sizeof(o->msg), "%s: page 0x%" PRIx64 " is %s",
 					 it->pred.text, r->first_bad[k], r->why[k]);
@@ -260,13 +264,15 @@ int cmd_check(const struct cli_args *a)
 		return EXIT_USAGE;
 	}
 	if (a->check_file ? a->argc != 0 : a->argc < 3) {
-		cli_error(a, "check needs PID RANGE ASSERTION... or -f FILE (see 'ptscope help check')");
+		cli_error(
+			a,
+			"check needs PID RANGE ASSERTION... or -f FILE (see 'ptscope help check')");
 		return EXIT_USAGE;
 	}
 	if (ptscope_open(&h) || ptscope_get_info(h, &info)) {
 		cli_error(a, "%s", ptscope_errmsg());
 		ptscope_close(h);
-		return EXIT_USAGE;	/* a runtime error: status 2, as documented */
+		return EXIT_USAGE; /* a runtime error: status 2, as documented */
 	}
 	if (fmt == FMT_JSON) {
 		j = json_new(stdout, a->pretty);
@@ -278,8 +284,8 @@ int cmd_check(const struct cli_args *a)
 		int len = 0;
 
 		for (i = 0; i < a->argc; i++)
-			len += snprintf(text + len, sizeof(text) - (size_t)len, "%s%s", i ? " " : "",
-					a->argv[i]);
+			len += snprintf(text + len, sizeof(text) - (size_t)len, "%s%s",
+					i ? " " : "", a->argv[i]);
 		if (fmt == FMT_TAP)
 			printf("TAP version 13\n1..1\n");
 		run_one(h, &info, a->argc, a->argv, &r, &o);
@@ -292,7 +298,8 @@ int cmd_check(const struct cli_args *a)
 		int count = 0;
 
 		if (!f) {
-			cli_error(a, "cannot read check file '%s': %s", a->check_file, strerror(errno));
+			cli_error(a, "cannot read check file '%s': %s", a->check_file,
+				  strerror(errno));
 			ptscope_close(h);
 			return EXIT_USAGE;
 		}

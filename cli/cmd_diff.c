@@ -27,15 +27,15 @@ struct page_view {
 /* A run of pages that changed alike, not yet printed. */
 struct change {
 	uint64_t addr, pages;
-	struct page_view a, b;	/* of its first page */
+	struct page_view a, b; /* of its first page */
 };
 
 struct differ {
 	const struct cli_args *a;
 	struct json *j;
 	const struct snapshot *left;
-	size_t li;		/* left record of the next page to compare */
-	uint64_t lpage;		/* and that page's index in it */
+	size_t li; /* left record of the next page to compare */
+	uint64_t lpage; /* and that page's index in it */
 	uint64_t compared, changed;
 	struct change run;
 	int have_run;
@@ -243,7 +243,9 @@ int cmd_diff(const struct cli_args *a)
 	size_t i;
 
 	if (a->argc < 2 || a->argc > 3) {
-		cli_error(a, "diff needs two of FILE or PID, and at most a RANGE (see 'ptscope help diff')");
+		cli_error(
+			a,
+			"diff needs two of FILE or PID, and at most a RANGE (see 'ptscope help diff')");
 		return EXIT_USAGE;
 	}
 	file_a = is_file(a->argv[0]);
@@ -298,7 +300,8 @@ int cmd_diff(const struct cli_args *a)
 	flush_run(&d);
 	if (d.j) {
 		const struct json_count counts[] = {
-			{ "compared", d.compared }, { "changed", d.changed },
+			{ "compared", d.compared },
+			{ "changed", d.changed },
 		};
 
 		json_stream_close(d.j, ret ? ptscope_errmsg() : NULL, counts, ARRAY_SIZE(counts),

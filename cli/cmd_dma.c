@@ -209,7 +209,8 @@ int cmd_dma(const struct cli_args *a)
 	ret = report(h, pid, &d);
 	if (d.j) {
 		const struct json_count counts[] = {
-			{ "pinned_pages", d.pinned_pages }, { "device_mappings", d.device_vmas },
+			{ "pinned_pages", d.pinned_pages },
+			{ "device_mappings", d.device_vmas },
 			{ "device_pages", d.device_pages },
 		};
 
@@ -224,7 +225,8 @@ int cmd_dma(const struct cli_args *a)
 		cli_error(a, "%s", ptscope_errmsg());
 	} else {
 		printf("%" PRIu64 " pages pinned; %" PRIu64 " device mappings, %" PRIu64
-		       " pages mapped\n", d.pinned_pages, d.device_vmas, d.device_pages);
+		       " pages mapped\n",
+		       d.pinned_pages, d.device_vmas, d.device_pages);
 	}
 out:
 	for (i = 0; i < d.n; i++)

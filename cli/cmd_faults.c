@@ -242,7 +242,7 @@ int cmd_faults(const struct cli_args *a)
 		ret = ptscope_faults_follow(h, on_live, &l);
 		cli_error(a, "%s", ptscope_errmsg());
 		ptscope_close(h);
-		return EXIT_RUNTIME;	/* it only ends on an error */
+		return EXIT_RUNTIME; /* it only ends on an error */
 	}
 	if (a->json) {
 		l.j = json_new(stdout, a->pretty);
@@ -255,8 +255,10 @@ int cmd_faults(const struct cli_args *a)
 	ret = ptscope_faults(h, 0, on_listed, &l);
 	if (l.j) {
 		struct ptscope_info info = { 0 };
-		struct json_count counts[3] = { { "records", l.count }, { "made", 0 }, { "dropped", 0 } };
-		char *err = ret ? strdup(ptscope_errmsg()) : NULL;	/* GET_INFO resets it */
+		struct json_count counts[3] = { { "records", l.count },
+						{ "made", 0 },
+						{ "dropped", 0 } };
+		char *err = ret ? strdup(ptscope_errmsg()) : NULL; /* GET_INFO resets it */
 
 		if (!ptscope_get_info(h, &info)) {
 			counts[1].value = info.faults;
@@ -272,8 +274,9 @@ int cmd_faults(const struct cli_args *a)
 		struct ptscope_info info = { 0 };
 
 		ptscope_get_info(h, &info);
-		printf("%" PRIu64 " records kept (ring of %u); %" PRIu64 " made since load, %" PRIu64
-		       " dropped\n", l.count, info.fault_ring, info.faults, info.faults_dropped);
+		printf("%" PRIu64 " records kept (ring of %u); %" PRIu64
+		       " made since load, %" PRIu64 " dropped\n",
+		       l.count, info.fault_ring, info.faults, info.faults_dropped);
 	}
 	ptscope_close(h);
 	return ret ? EXIT_RUNTIME : EXIT_OK;
@@ -310,8 +313,9 @@ static void print_xlate(const char *what, const struct ptscope_xlate *x)
 		const struct ptscope_xlate_level *l = &x->levels[i];
 
 		printf(" %s 0x%" PRIx64 "%s", ptscope_level_name(l->level) ?: "?", l->entry,
-		       l->flags & (PTSCOPE_ENTRY(PRESENT) | PTSCOPE_ENTRY(PROTNONE)) ? "" :
-		       " (not present)");
+		       l->flags & (PTSCOPE_ENTRY(PRESENT) | PTSCOPE_ENTRY(PROTNONE)) ?
+			       "" :
+			       " (not present)");
 	}
 	putchar('\n');
 }
@@ -373,7 +377,8 @@ static int explain_log(const struct cli_args *a)
 	if (in != stdin)
 		fclose(in);
 	if (!found) {
-		cli_error(a, "no segfault lines in %s (\"... segfault at ADDR ip IP sp SP error N\")",
+		cli_error(a,
+			  "no segfault lines in %s (\"... segfault at ADDR ip IP sp SP error N\")",
 			  strcmp(path, "-") ? path : "the input");
 		return EXIT_RUNTIME;
 	}
@@ -426,18 +431,20 @@ int cmd_explain(const struct cli_args *a)
 	if (a->dmesg + a->core + a->last + !!a->fault_id != 1 || a->follow || a->access ||
 	    (a->argc && !a->dmesg && !a->core)) {
 		cli_error(a, "explain needs PID ADDR, --fault ID, --last, --dmesg [FILE] or --core "
-			  "FILE (see 'ptscope help explain')");
+			     "FILE (see 'ptscope help explain')");
 		return EXIT_USAGE;
 	}
 	if (a->dmesg)
 		return a->argc > 1 ? (cli_error(a, "explain --dmesg takes at most one FILE"),
-				      EXIT_USAGE) : explain_log(a);
+				      EXIT_USAGE) :
+				     explain_log(a);
 	if (a->core)
 		return explain_core(a);
 	if (a->fault_id) {
 		id = strtoull(a->fault_id, &end, 10);
 		if (!*a->fault_id || *end || !id) {
-			cli_error(a, "'%s' is not a fault record ID (a number from 'ptscope faults')",
+			cli_error(a,
+				  "'%s' is not a fault record ID (a number from 'ptscope faults')",
 				  a->fault_id);
 			return EXIT_USAGE;
 		}
@@ -450,8 +457,10 @@ int cmd_explain(const struct cli_args *a)
 	if (!ret && !l.count)
 		ret = -ENOENT;
 	if (ret) {
-		cli_error(a, "%s", ret == -ENOENT && !id ? "no fault records (none kept, or none of "
-			  "yours)" : ptscope_errmsg());
+		cli_error(a, "%s",
+			  ret == -ENOENT && !id ? "no fault records (none kept, or none of "
+						  "yours)" :
+						  ptscope_errmsg());
 		ptscope_close(h);
 		return EXIT_RUNTIME;
 	}

@@ -17,7 +17,7 @@ struct maps_out {
 	bool begun;
 	uint32_t pid;
 	uint64_t vmas, bytes, present, swapped, huge, pinned;
-	uint64_t cow[PTSCOPE_COW_STATES];	/* the process's totals */
+	uint64_t cow[PTSCOPE_COW_STATES]; /* the process's totals */
 };
 
 /* Pages a write would copy (or fill anew): COW-shared, zero, file, KSM. */
@@ -141,11 +141,10 @@ static int on_vma(const struct ptscope_vma *v, void *arg)
 		return 0;
 	}
 	printf("0x%012" PRIx64 " 0x%012" PRIx64 " %6s %-4s %7" PRIu64 " %6" PRIu64 " %6" PRIu64
-	       " %6" PRIu64 " %6" PRIu64 " %6" PRIu64 " %-7s %s\n", v->start, v->end,
-	       human(v->end - v->start, size, sizeof(size)), perm, v->present, v->swapped,
-	       v->huge, v->zero, copies(v->cow), v->cow[PTSCOPE_COW_REUSABLE],
-	       ptscope_backing_name(v->backing) ? ptscope_backing_name(v->backing) : "?",
-	       v->name);
+	       " %6" PRIu64 " %6" PRIu64 " %6" PRIu64 " %-7s %s\n",
+	       v->start, v->end, human(v->end - v->start, size, sizeof(size)), perm, v->present,
+	       v->swapped, v->huge, v->zero, copies(v->cow), v->cow[PTSCOPE_COW_REUSABLE],
+	       ptscope_backing_name(v->backing) ? ptscope_backing_name(v->backing) : "?", v->name);
 	return 0;
 }
 
@@ -170,8 +169,8 @@ int cmd_maps(const struct cli_args *a)
 	begin_output(&o);
 	if (o.j) {
 		const struct json_count counts[] = {
-			{ "vmas", o.vmas }, { "size", o.bytes }, { "present", o.present },
-			{ "swapped", o.swapped }, { "huge", o.huge }, { "pinned", o.pinned },
+			{ "vmas", o.vmas },	  { "size", o.bytes }, { "present", o.present },
+			{ "swapped", o.swapped }, { "huge", o.huge },  { "pinned", o.pinned },
 		};
 
 		struct json_count c[__PTSCOPE_COW_COUNT];
@@ -183,8 +182,9 @@ int cmd_maps(const struct cli_args *a)
 	} else {
 		printf("%" PRIu64 " mappings, %s: %" PRIu64 " pages present, %" PRIu64
 		       " swapped, %" PRIu64 " in huge leaves; a write would copy %" PRIu64
-		       ", reuse %" PRIu64 "\n", o.vmas, human(o.bytes, size, sizeof(size)),
-		       o.present, o.swapped, o.huge, copies(o.cow), o.cow[PTSCOPE_COW_REUSABLE]);
+		       ", reuse %" PRIu64 "\n",
+		       o.vmas, human(o.bytes, size, sizeof(size)), o.present, o.swapped, o.huge,
+		       copies(o.cow), o.cow[PTSCOPE_COW_REUSABLE]);
 	}
 	ptscope_close(h);
 	return ret ? EXIT_RUNTIME : EXIT_OK;

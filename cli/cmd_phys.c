@@ -137,7 +137,8 @@ static void print_phys(const struct cli_args *a, struct ptscope *h, const struct
 				printf("%-18s %s (pin count %u)\n", "pinned", pinned ? "yes" : "no",
 				       p->pincount);
 			else
-				printf("%-18s %s\n", "pinned", pinned ? "maybe (refcount bias)" : "no");
+				printf("%-18s %s\n", "pinned",
+				       pinned ? "maybe (refcount bias)" : "no");
 		}
 	}
 	if (a->who)
@@ -183,7 +184,9 @@ int cmd_iommu(const struct cli_args *a)
 	const char *domain;
 
 	if (a->argc < 1 || a->argc > 2) {
-		cli_error(a, "iommu needs a PCI DEVICE and at most an IOVA (see 'ptscope help iommu')");
+		cli_error(
+			a,
+			"iommu needs a PCI DEVICE and at most an IOVA (see 'ptscope help iommu')");
 		return EXIT_USAGE;
 	}
 	if (a->argc == 2 && cli_parse_addr(a->argv[1], &iova, err, sizeof(err))) {
@@ -227,8 +230,8 @@ int cmd_iommu(const struct cli_args *a)
 			else
 				json_null(j);
 		} else if (!io.mapped) {
-			printf("%-18s 0x%" PRIx64 ": not mapped (a DMA there would fault)\n", "iova",
-			       io.iova);
+			printf("%-18s 0x%" PRIx64 ": not mapped (a DMA there would fault)\n",
+			       "iova", io.iova);
 		} else {
 			printf("%-18s 0x%" PRIx64 " -> physical 0x%" PRIx64 "\n", "iova", io.iova,
 			       io.phys);

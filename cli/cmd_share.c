@@ -22,17 +22,17 @@
 
 /* One frame seen in the walks. */
 struct frame {
-	uint64_t pfn;		/* key; 0 = empty slot (frame 0 is never user memory) */
-	const char *where;	/* interned "NAME PERMS" of its first mapping */
-	uint32_t cow;		/* its first mapping's COW state */
+	uint64_t pfn; /* key; 0 = empty slot (frame 0 is never user memory) */
+	const char *where; /* interned "NAME PERMS" of its first mapping */
+	uint32_t cow; /* its first mapping's COW state */
 	uint32_t npids, nmaps;
 	uint32_t first_pid, second_pid, last_pid;
-	uint64_t pid_hash;	/* which processes: a sum of per-pid hashes */
+	uint64_t pid_hash; /* which processes: a sum of per-pid hashes */
 };
 
 struct frame_table {
 	struct frame *slot;
-	size_t size, used;	/* size: a power of two */
+	size_t size, used; /* size: a power of two */
 };
 
 static uint64_t mix(uint64_t x)
@@ -81,7 +81,7 @@ static const char *intern(struct names *nm, const char *s)
 {
 	size_t i;
 
-	for (i = nm->n; i-- > 0;)	/* recent names first: mappings repeat */
+	for (i = nm->n; i-- > 0;) /* recent names first: mappings repeat */
 		if (!strcmp(nm->s[i], s))
 			return nm->s[i];
 	if (nm->n == nm->cap) {
@@ -104,10 +104,10 @@ struct vma_name {
 struct share {
 	struct frame_table frames;
 	struct names names;
-	struct vma_name *vmas;	/* of the process being walked */
+	struct vma_name *vmas; /* of the process being walked */
 	size_t nvmas, capvmas, cur;
 	uint32_t pid;
-	int hidden;		/* PFNs came back as 0: not allowed to see them */
+	int hidden; /* PFNs came back as 0: not allowed to see them */
 	int oom;
 	uint32_t processes;
 };
@@ -220,13 +220,14 @@ static struct group *make_groups(struct share *s, size_t *count)
 
 		if (!f->pfn || f->npids < 2)
 			continue;
-		for (k = 0; k < n; k++)	/* groups are few: a linear search will do */
+		for (k = 0; k < n; k++) /* groups are few: a linear search will do */
 			if (g[k].where == f->where && g[k].cow == f->cow &&
 			    g[k].npids == f->npids && g[k].pid_hash == f->pid_hash)
 				break;
 		if (k == n) {
 			if (n == cap) {
-				struct group *bigger = realloc(g, (cap ? cap * 2 : 32) * sizeof(*g));
+				struct group *bigger =
+					realloc(g, (cap ? cap * 2 : 32) * sizeof(*g));
 
 				if (!bigger) {
 					free(g);
@@ -276,8 +277,7 @@ static int add_all(struct ptscope *h, struct share *s)
 	return s->processes ? 0 : ret ? ret : -ESRCH;
 }
 
-static void print_groups(const struct cli_args *a, const struct share *s, struct group *g,
-			 size_t n)
+static void print_groups(const struct cli_args *a, const struct share *s, struct group *g, size_t n)
 {
 	uint64_t frames = 0, saved = 0;
 	struct json *j = NULL;
@@ -342,7 +342,8 @@ static void print_groups(const struct cli_args *a, const struct share *s, struct
 	}
 	if (j) {
 		const struct json_count counts[] = {
-			{ "frames", frames }, { "saved_bytes", saved * 4096 },
+			{ "frames", frames },
+			{ "saved_bytes", saved * 4096 },
 		};
 
 		json_arr_end(j);
@@ -351,7 +352,8 @@ static void print_groups(const struct cli_args *a, const struct share *s, struct
 		json_end(j);
 	} else {
 		printf("%" PRIu64 " frames shared among %u processes; one copy each saves %" PRIu64
-		       " KiB\n", frames, s->processes, saved * 4);
+		       " KiB\n",
+		       frames, s->processes, saved * 4);
 	}
 }
 

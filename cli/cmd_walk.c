@@ -16,11 +16,11 @@
 
 struct walk_out {
 	const struct cli_args *a;
-	struct json *j;		/* JSON document, opened at the first record */
+	struct json *j; /* JSON document, opened at the first record */
 	bool begun;
 	uint32_t pid;
 	uint64_t records, pages, present, swapped, none, huge;
-	FILE *save;		/* -o FILE */
+	FILE *save; /* -o FILE */
 };
 
 /* Whether a write to a page in state @cow goes through copy-on-write. */
@@ -37,8 +37,7 @@ static int wanted(const struct cli_args *a, const struct ptscope_page *pg)
 		return 1;
 	return (a->only_present && pg->state == PTSCOPE_STATE_PRESENT) ||
 	       (a->only_swapped && pg->state == PTSCOPE_STATE_SWAP) ||
-	       (a->only_huge && pg->level != PTSCOPE_LEVEL_PTE) ||
-	       (a->only_cow && is_cow(pg->cow));
+	       (a->only_huge && pg->level != PTSCOPE_LEVEL_PTE) || (a->only_cow && is_cow(pg->cow));
 }
 
 static const char *name_or(const char *name, const char *unknown)
@@ -147,8 +146,7 @@ static void begin_output(struct walk_out *o)
 	o->begun = true;
 	if (!o->a->json) {
 		printf("%-18s %8s  %-4s %-8s %-12s %-14s %-3s %-14s %4s %4s  %s\n", "ADDRESS",
-		       "PAGES", "LVL", "STATE", "PFN", "KIND", "PAT", "COW", "MAP", "REF",
-		       "FLAGS");
+		       "PAGES", "LVL", "STATE", "PFN", "KIND", "PAT", "COW", "MAP", "REF", "FLAGS");
 		return;
 	}
 	o->j = json_new(stdout, o->a->pretty);
@@ -217,7 +215,7 @@ int cmd_walk(const struct cli_args *a)
 	if (!a->pages)
 		flags |= PTSCOPE_WALK_RUNS;
 	if (a->only_present || a->only_swapped || a->only_huge)
-		flags |= PTSCOPE_WALK_SKIP_NONE;	/* no hole passes those filters */
+		flags |= PTSCOPE_WALK_SKIP_NONE; /* no hole passes those filters */
 	if (ptscope_open(&h)) {
 		cli_error(a, "%s", ptscope_errmsg());
 		return EXIT_RUNTIME;
@@ -256,17 +254,16 @@ int cmd_walk(const struct cli_args *a)
 	begin_output(&o);
 	if (a->json) {
 		const struct json_count counts[] = {
-			{ "records", o.records }, { "pages", o.pages },
-			{ "present", o.present }, { "swapped", o.swapped },
-			{ "none", o.none }, { "huge", o.huge },
+			{ "records", o.records }, { "pages", o.pages }, { "present", o.present },
+			{ "swapped", o.swapped }, { "none", o.none },	{ "huge", o.huge },
 		};
 
 		json_stream_close(o.j, ret ? ptscope_errmsg() : NULL, counts, ARRAY_SIZE(counts),
 				  NULL, NULL, 0);
 	} else if (!ret) {
 		printf("%" PRIu64 " records, %" PRIu64 " pages: %" PRIu64 " present, %" PRIu64
-		       " swapped, %" PRIu64 " none, %" PRIu64 " in huge leaves\n", o.records,
-		       o.pages, o.present, o.swapped, o.none, o.huge);
+		       " swapped, %" PRIu64 " none, %" PRIu64 " in huge leaves\n",
+		       o.records, o.pages, o.present, o.swapped, o.none, o.huge);
 	}
 	if (ret && !a->json)
 		cli_error(a, "%s", ptscope_errmsg());

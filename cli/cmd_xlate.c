@@ -123,8 +123,7 @@ int cmd_xlate(const struct cli_args *a)
 		return EXIT_USAGE;
 	}
 	/* A place means its first byte, or N bytes into it with "+N". */
-	if (ptscope_open(&h) ||
-	    (place && ptscope_find_mapping(h, pid, where.name, &addr, &end)) ||
+	if (ptscope_open(&h) || (place && ptscope_find_mapping(h, pid, where.name, &addr, &end)) ||
 	    ptscope_xlate(h, pid, addr + where.off, &x)) {
 		cli_error(a, "%s", ptscope_errmsg());
 		ptscope_close(h);

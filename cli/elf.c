@@ -26,12 +26,14 @@ const char *elf_section_of(const char *path, uint64_t off)
 	    !eh.e_shnum || eh.e_shnum > 4096 || eh.e_shstrndx >= eh.e_shnum)
 		goto out;
 	sh = calloc(eh.e_shnum, sizeof(*sh));
-	if (!sh || pread(fd, sh, eh.e_shnum * sizeof(*sh), (off_t)eh.e_shoff) !=
-		   (ssize_t)(eh.e_shnum * sizeof(*sh)) || sh[eh.e_shstrndx].sh_size > (1 << 20))
+	if (!sh ||
+	    pread(fd, sh, eh.e_shnum * sizeof(*sh), (off_t)eh.e_shoff) !=
+		    (ssize_t)(eh.e_shnum * sizeof(*sh)) ||
+	    sh[eh.e_shstrndx].sh_size > (1 << 20))
 		goto out;
 	names = calloc(1, sh[eh.e_shstrndx].sh_size + 1);
-	if (!names || pread(fd, names, sh[eh.e_shstrndx].sh_size,
-			    (off_t)sh[eh.e_shstrndx].sh_offset) < 0)
+	if (!names ||
+	    pread(fd, names, sh[eh.e_shstrndx].sh_size, (off_t)sh[eh.e_shstrndx].sh_offset) < 0)
 		goto out;
 	for (i = 0; i < eh.e_shnum; i++)
 		if ((sh[i].sh_flags & SHF_ALLOC) && sh[i].sh_type != SHT_NOBITS &&

@@ -13,7 +13,7 @@ struct json {
 	FILE *out;
 	bool pretty;
 	int depth;
-	bool has_items[JSON_MAX_DEPTH];	/* per level: a comma is due */
+	bool has_items[JSON_MAX_DEPTH]; /* per level: a comma is due */
 	bool after_key;
 };
 
@@ -22,7 +22,7 @@ struct json *json_new(FILE *out, bool pretty)
 	struct json *j = calloc(1, sizeof(*j));
 
 	if (!j)
-		abort();	/* a CLI that cannot allocate 300 bytes cannot go on */
+		abort(); /* a CLI that cannot allocate 300 bytes cannot go on */
 	j->out = out;
 	j->pretty = pretty;
 	return j;
@@ -174,8 +174,7 @@ static void json_counts(struct json *j, const struct json_count *counts, size_t 
 	}
 }
 
-void json_count_object(struct json *j, const char *key, const struct json_count *counts,
-		       size_t n)
+void json_count_object(struct json *j, const char *key, const struct json_count *counts, size_t n)
 {
 	json_key(j, key);
 	json_obj_begin(j);
@@ -183,11 +182,9 @@ void json_count_object(struct json *j, const char *key, const struct json_count 
 	json_obj_end(j);
 }
 
-void json_stream_close(struct json *j, const char *error, const struct json_count *counts,
-		       size_t n, const char *group, const struct json_count *group_counts,
-		       size_t ngroup)
+void json_stream_close(struct json *j, const char *error, const struct json_count *counts, size_t n,
+		       const char *group, const struct json_count *group_counts, size_t ngroup)
 {
-
 	json_arr_end(j);
 	if (error) {
 		json_key(j, "error");

@@ -19,7 +19,7 @@
 #include "libptscope.h"
 #include "uapi/ptscope.h"
 
-#define STACK_LIMIT	(8ULL << 20)	/* the usual RLIMIT_STACK */
+#define STACK_LIMIT (8ULL << 20) /* the usual RLIMIT_STACK */
 
 struct around {
 	uint64_t addr;
@@ -38,7 +38,7 @@ static int find_vmas(const struct ptscope_vma *v, void *arg)
 	else if (!a->above.present)
 		dst = &a->above;
 	else
-		return 1;	/* past it: done */
+		return 1; /* past it: done */
 	dst->present = 1;
 	dst->start = v->start;
 	dst->end = v->end;
@@ -56,7 +56,7 @@ static int take_page(const struct ptscope_page *pg, void *arg)
 }
 
 struct outcome {
-	const char *result;	/* "succeeds", "fault", "SIGSEGV", "SIGBUS" */
+	const char *result; /* "succeeds", "fault", "SIGSEGV", "SIGBUS" */
 	const char *code;
 	char text[512];
 };
@@ -82,23 +82,29 @@ static void file_page(const struct around *ar, const char *access, struct outcom
 
 	if (!stat(ar->vma.name, &st) && S_ISREG(st.st_mode) &&
 	    off >= (((uint64_t)st.st_size + 4095) & ~4095ULL)) {
-		set(o, "SIGBUS", "bus-past-eof", "file offset 0x%" PRIx64 " is past the end of %s"
-		    " (%lld bytes): a %s there raises SIGBUS", off, ar->vma.name,
-		    (long long)st.st_size, access);
+		set(o, "SIGBUS", "bus-past-eof",
+		    "file offset 0x%" PRIx64 " is past the end of %s"
+		    " (%lld bytes): a %s there raises SIGBUS",
+		    off, ar->vma.name, (long long)st.st_size, access);
 		return;
 	}
-	set(o, "fault", "file-read", "a page fault reads file offset 0x%" PRIx64 " of %s into the"
-	    " page cache (or finds it there) and maps it%s", off, ar->vma.name,
-	    strcmp(access, "write") || (ar->vma.flags & PTSCOPE_VMA(SHARED)) ? "" :
-	    ", then copies it: the mapping is private");
+	set(o, "fault", "file-read",
+	    "a page fault reads file offset 0x%" PRIx64 " of %s into the"
+	    " page cache (or finds it there) and maps it%s",
+	    off, ar->vma.name,
+	    strcmp(access, "write") || (ar->vma.flags & PTSCOPE_VMA(SHARED)) ?
+		    "" :
+		    ", then copies it: the mapping is private");
 }
 
-static void present_page(const struct around *ar, const struct ptscope_page *pg,
-			 const char *access, struct outcome *o)
+static void present_page(const struct around *ar, const struct ptscope_page *pg, const char *access,
+			 struct outcome *o)
 {
 	if (strcmp(access, "write")) {
-		set(o, "succeeds", "present", "the page is present (pfn 0x%" PRIx64 "%s): the %s"
-		    " goes through without a fault", pg->pfn, pg->pkey ? ", pkey set" : "", access);
+		set(o, "succeeds", "present",
+		    "the page is present (pfn 0x%" PRIx64 "%s): the %s"
+		    " goes through without a fault",
+		    pg->pfn, pg->pkey ? ", pkey set" : "", access);
 		return;
 	}
 	switch (pg->cow) {
@@ -106,34 +112,43 @@ static void present_page(const struct around *ar, const struct ptscope_page *pg,
 		set(o, "succeeds", "writable", "the entry is writable: the write goes in place");
 		break;
 	case PTSCOPE_COW_SHARED:
-		set(o, "fault", "cow-copy", "the frame is shared copy-on-write (mapcount %u): a write"
-		    " fault copies it to a new frame", pg->mapcount);
+		set(o, "fault", "cow-copy",
+		    "the frame is shared copy-on-write (mapcount %u): a write"
+		    " fault copies it to a new frame",
+		    pg->mapcount);
 		break;
 	case PTSCOPE_COW_REUSABLE:
-		set(o, "fault", "cow-reuse", "the entry is read-only but nobody else maps the frame:"
+		set(o, "fault", "cow-reuse",
+		    "the entry is read-only but nobody else maps the frame:"
 		    " a write fault makes it writable in place, no copy");
 		break;
 	case PTSCOPE_COW_ZERO:
-		set(o, "fault", "zero-copy", "the zero page is mapped: a write fault allocates a fresh"
+		set(o, "fault", "zero-copy",
+		    "the zero page is mapped: a write fault allocates a fresh"
 		    " zeroed frame");
 		break;
 	case PTSCOPE_COW_FILE:
-		set(o, "fault", "cow-copy-file", "a page cache page is mapped privately: a write"
+		set(o, "fault", "cow-copy-file",
+		    "a page cache page is mapped privately: a write"
 		    " fault copies it to an anonymous frame");
 		break;
 	case PTSCOPE_COW_KSM:
-		set(o, "fault", "cow-copy-ksm", "the frame is merged by KSM: a write fault copies it");
+		set(o, "fault", "cow-copy-ksm",
+		    "the frame is merged by KSM: a write fault copies it");
 		break;
 	case PTSCOPE_COW_SHARED_MAPPING:
 		if (pg->flags & PTSCOPE_ENTRY(RW))
-			set(o, "succeeds", "writable", "a shared mapping, writable entry: the write"
+			set(o, "succeeds", "writable",
+			    "a shared mapping, writable entry: the write"
 			    " goes in place and every sharer sees it");
 		else
-			set(o, "fault", "dirty-tracking", "a shared mapping with a read-only entry: a"
+			set(o, "fault", "dirty-tracking",
+			    "a shared mapping with a read-only entry: a"
 			    " write fault marks the page dirty and makes it writable");
 		break;
 	case PTSCOPE_COW_UFFD_WP:
-		set(o, "fault", "uffd-wp", "the page is write-protected by userfaultfd: the write"
+		set(o, "fault", "uffd-wp",
+		    "the page is write-protected by userfaultfd: the write"
 		    " waits for the handler");
 		break;
 	default:
@@ -148,28 +163,36 @@ static void judge(const struct around *ar, const struct ptscope_page *pg, int ha
 {
 	const struct ptscope_fault_vma *v = &ar->vma;
 	uint64_t need = !strcmp(access, "write") ? PTSCOPE_VMA(WRITE) :
-			!strcmp(access, "exec") ? PTSCOPE_VMA(EXEC) : PTSCOPE_VMA(READ);
+			!strcmp(access, "exec")	 ? PTSCOPE_VMA(EXEC) :
+						   PTSCOPE_VMA(READ);
 
 	if (ar->addr >= user_max) {
-		set(o, "SIGSEGV", "kernel-address", "0x%" PRIx64 " is beyond the user address space"
-		    " (which ends at 0x%" PRIx64 ")", ar->addr, user_max);
+		set(o, "SIGSEGV", "kernel-address",
+		    "0x%" PRIx64 " is beyond the user address space"
+		    " (which ends at 0x%" PRIx64 ")",
+		    ar->addr, user_max);
 		return;
 	}
 	if (!v->present) {
 		const struct ptscope_fault_vma *a = &ar->above;
 
 		if (ar->addr < NULL_PAGE_LIMIT)
-			set(o, "SIGSEGV", "null-deref", "nothing may be mapped below 0x%llx: a NULL"
-			    " pointer dereference (offset %" PRIu64 ")", NULL_PAGE_LIMIT, ar->addr);
+			set(o, "SIGSEGV", "null-deref",
+			    "nothing may be mapped below 0x%llx: a NULL"
+			    " pointer dereference (offset %" PRIu64 ")",
+			    NULL_PAGE_LIMIT, ar->addr);
 		else if (a->present && (a->flags & PTSCOPE_VMA(GROWSDOWN)) &&
 			 a->start - ar->addr <= STACK_LIMIT &&
 			 (!ar->below.present || ar->addr >= ar->below.end + STACK_GUARD))
-			set(o, "fault", "stack-growth", "0x%" PRIx64 " is %" PRIu64 " bytes below the"
+			set(o, "fault", "stack-growth",
+			    "0x%" PRIx64 " is %" PRIu64 " bytes below the"
 			    " stack: the fault grows the stack down to it (within RLIMIT_STACK)",
 			    ar->addr, a->start - ar->addr);
 		else if (a->present && (a->flags & PTSCOPE_VMA(GROWSDOWN)))
-			set(o, "SIGSEGV", "stack-overflow", "0x%" PRIx64 " is below the stack, beyond"
-			    " where it may grow", ar->addr);
+			set(o, "SIGSEGV", "stack-overflow",
+			    "0x%" PRIx64 " is below the stack, beyond"
+			    " where it may grow",
+			    ar->addr);
 		else
 			set(o, "SIGSEGV", "unmapped", "no mapping holds 0x%" PRIx64, ar->addr);
 		return;
@@ -180,11 +203,14 @@ static void judge(const struct around *ar, const struct ptscope_page *pg, int ha
 		return;
 	}
 	if (!(v->flags & need) && !(need == PTSCOPE_VMA(READ) && (v->flags & PTSCOPE_VMA(WRITE)))) {
-		set(o, "SIGSEGV", !strcmp(access, "write") ? "write-read-only" :
-		    !strcmp(access, "exec") ? "exec-non-exec" : "read-no-read",
+		set(o, "SIGSEGV",
+		    !strcmp(access, "write") ? "write-read-only" :
+		    !strcmp(access, "exec")  ? "exec-non-exec" :
+					       "read-no-read",
 		    "the mapping (%s) does not allow %s", *v->name ? v->name : "anonymous",
-		    !strcmp(access, "exec") ? "execution" : !strcmp(access, "write") ? "writes" :
-		    "reads");
+		    !strcmp(access, "exec")  ? "execution" :
+		    !strcmp(access, "write") ? "writes" :
+					       "reads");
 		return;
 	}
 	if (have_page && pg->state == PTSCOPE_STATE_PRESENT) {
@@ -192,8 +218,10 @@ static void judge(const struct around *ar, const struct ptscope_page *pg, int ha
 		return;
 	}
 	if (have_page && pg->state == PTSCOPE_STATE_SWAP) {
-		set(o, "fault", "swap-in", "the page is swapped out (swap %u:0x%" PRIx64 "): a fault"
-		    " reads it back", pg->swap_type, pg->swap_offset);
+		set(o, "fault", "swap-in",
+		    "the page is swapped out (swap %u:0x%" PRIx64 "): a fault"
+		    " reads it back",
+		    pg->swap_type, pg->swap_offset);
 		return;
 	}
 	if (have_page && pg->state == PTSCOPE_STATE_HWPOISON) {
@@ -205,7 +233,8 @@ static void judge(const struct around *ar, const struct ptscope_page *pg, int ha
 		return;
 	}
 	if (v->backing == PTSCOPE_BACKING_HUGETLB) {
-		set(o, "fault", "hugetlb-alloc", "a fault takes a huge page from the pool (SIGBUS if"
+		set(o, "fault", "hugetlb-alloc",
+		    "a fault takes a huge page from the pool (SIGBUS if"
 		    " it is empty)");
 		return;
 	}
@@ -218,10 +247,12 @@ static void judge(const struct around *ar, const struct ptscope_page *pg, int ha
 	if (v->backing == PTSCOPE_BACKING_SHMEM)
 		set(o, "fault", "shmem-page", "a fault finds or allocates the shared memory page");
 	else if (strcmp(access, "write"))
-		set(o, "fault", "demand-zero", "nothing is mapped yet: a read fault maps the shared"
+		set(o, "fault", "demand-zero",
+		    "nothing is mapped yet: a read fault maps the shared"
 		    " zero page");
 	else
-		set(o, "fault", "demand-zero", "nothing is mapped yet: a write fault allocates a"
+		set(o, "fault", "demand-zero",
+		    "nothing is mapped yet: a write fault allocates a"
 		    " zeroed frame");
 }
 

@@ -14,31 +14,63 @@
 static int cmd_help(const struct cli_args *a);
 
 const struct cli_command cli_commands[] = {
-	{ .name = "info", .usage = "", .run = cmd_info,
+	{ .name = "info",
+	  .usage = "",
+	  .run = cmd_info,
 	  .summary = "show the module, the kernel and its paging features" },
-	{ .name = "maps", .usage = "PID", .run = cmd_maps,
+	{ .name = "maps",
+	  .usage = "PID",
+	  .run = cmd_maps,
 	  .summary = "the mappings of a process, with page-table counters" },
-	{ .name = "xlate", .usage = "PID ADDR", .run = cmd_xlate,
+	{ .name = "xlate",
+	  .usage = "PID ADDR",
+	  .run = cmd_xlate,
 	  .summary = "translate an address through every page-table level" },
-	{ .name = "walk", .usage = "PID [RANGE]", .run = cmd_walk, .walk_options = true,
+	{ .name = "walk",
+	  .usage = "PID [RANGE]",
+	  .run = cmd_walk,
+	  .walk_options = true,
 	  .summary = "every page-table leaf of a range, as runs or pages" },
-	{ .name = "share", .usage = "PID... | --all", .run = cmd_share, .share_options = true,
+	{ .name = "share",
+	  .usage = "PID... | --all",
+	  .run = cmd_share,
+	  .share_options = true,
 	  .summary = "frames mapped by more than one process, by mapping" },
-	{ .name = "diff", .usage = "A B [RANGE]", .run = cmd_diff,
+	{ .name = "diff",
+	  .usage = "A B [RANGE]",
+	  .run = cmd_diff,
 	  .summary = "pages that changed between snapshots (walk -o) or PIDs" },
-	{ .name = "dma", .usage = "PID", .run = cmd_dma,
+	{ .name = "dma",
+	  .usage = "PID",
+	  .run = cmd_dma,
 	  .summary = "pinned pages and device mappings, with cache modes and owners" },
-	{ .name = "phys", .usage = "ADDR|pfn:N", .run = cmd_phys, .phys_options = true,
+	{ .name = "phys",
+	  .usage = "ADDR|pfn:N",
+	  .run = cmd_phys,
+	  .phys_options = true,
 	  .summary = "what a physical address is: RAM, owner, page state" },
-	{ .name = "iommu", .usage = "DEVICE [IOVA]", .run = cmd_iommu,
+	{ .name = "iommu",
+	  .usage = "DEVICE [IOVA]",
+	  .run = cmd_iommu,
 	  .summary = "a PCI device's IOMMU domain; what an IOVA maps to" },
-	{ .name = "check", .usage = "PID RANGE ASSERTION...|-f FILE", .run = cmd_check,
-	  .check_options = true, .summary = "assert page states (exit 0/1/2; TAP for -f)" },
-	{ .name = "faults", .usage = "[clear]", .run = cmd_faults, .fault_options = true,
+	{ .name = "check",
+	  .usage = "PID RANGE ASSERTION...|-f FILE",
+	  .run = cmd_check,
+	  .check_options = true,
+	  .summary = "assert page states (exit 0/1/2; TAP for -f)" },
+	{ .name = "faults",
+	  .usage = "[clear]",
+	  .run = cmd_faults,
+	  .fault_options = true,
 	  .summary = "recorded segfaults (--follow: as they happen); clear them" },
-	{ .name = "explain", .usage = "PID ADDR|--fault ID|--last|--dmesg|--core", .run = cmd_explain,
-	  .fault_options = true, .summary = "why a fault happened, or what an access would do" },
-	{ .name = "help", .usage = "[COMMAND]", .run = cmd_help,
+	{ .name = "explain",
+	  .usage = "PID ADDR|--fault ID|--last|--dmesg|--core",
+	  .run = cmd_explain,
+	  .fault_options = true,
+	  .summary = "why a fault happened, or what an access would do" },
+	{ .name = "help",
+	  .usage = "[COMMAND]",
+	  .run = cmd_help,
 	  .summary = "show this help, or a command's" },
 	{ .name = NULL },
 };
@@ -83,8 +115,8 @@ int cli_open_pid(const struct cli_args *a, const char *cmd, uint32_t *pid, struc
 	return EXIT_OK;
 }
 
-int cli_place_range(struct ptscope *h, uint32_t pid, const struct cli_place *p,
-		    uint64_t *start, uint64_t *end)
+int cli_place_range(struct ptscope *h, uint32_t pid, const struct cli_place *p, uint64_t *start,
+		    uint64_t *end)
 {
 	int ret = ptscope_find_mapping(h, pid, p->name, start, end);
 
@@ -98,7 +130,8 @@ static void print_usage(FILE *out)
 	const struct cli_command *c;
 
 	fputs("Usage: ptscope [OPTIONS] OBJECT|COMMAND [ARGS]\n"
-	      "       ptscope help [COMMAND]\n\nCommands:\n", out);
+	      "       ptscope help [COMMAND]\n\nCommands:\n",
+	      out);
 	for (c = cli_commands; c->name; c++)
 		fprintf(out, "  %-7s %-17s %s\n", c->name, c->usage, c->summary);
 	fputs("\nOptions:\n"
@@ -133,13 +166,14 @@ static void print_usage(FILE *out)
 	      "a file name or its start (libc); NAME+N is N bytes into it (xlate) or its\n"
 	      "first N bytes (walk).\n"
 	      "\nExit status: 0 success, 1 the request failed, 2 usage error.\n"
-	      "See ptscope(8).\n", out);
+	      "See ptscope(8).\n",
+	      out);
 }
 
 static void print_command_usage(const struct cli_command *c)
 {
-	printf("Usage: ptscope [OPTIONS] %s%s%s\n  %s\n", c->name,
-	       *c->usage ? " " : "", c->usage, c->summary);
+	printf("Usage: ptscope [OPTIONS] %s%s%s\n  %s\n", c->name, *c->usage ? " " : "", c->usage,
+	       c->summary);
 }
 
 static int cmd_help(const struct cli_args *a)
@@ -176,8 +210,7 @@ static int print_version(const struct cli_args *a)
 		json_obj_end(j);
 		json_end(j);
 	} else {
-		printf("ptscope %s (libptscope %s)\n", PTSCOPE_VERSION,
-		       ptscope_lib_version());
+		printf("ptscope %s (libptscope %s)\n", PTSCOPE_VERSION, ptscope_lib_version());
 	}
 	return EXIT_OK;
 }
@@ -227,8 +260,11 @@ int main(int argc, char **argv)
 		cli_error(&a, "options -f and --format apply to check only");
 		return EXIT_USAGE;
 	}
-	if (!c->fault_options && (a.follow || a.last || a.fault_id || a.dmesg || a.core || a.access)) {
-		cli_error(&a, "options --follow, --last, --fault, --dmesg and --core apply to faults and explain");
+	if (!c->fault_options &&
+	    (a.follow || a.last || a.fault_id || a.dmesg || a.core || a.access)) {
+		cli_error(
+			&a,
+			"options --follow, --last, --fault, --dmesg and --core apply to faults and explain");
 		return EXIT_USAGE;
 	}
 	return c->run(&a);

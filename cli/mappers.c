@@ -64,7 +64,8 @@ int find_mappers(struct ptscope *h, uint64_t pfn, mapper_fn fn, void *arg)
 			continue;
 		s.pid = (uint32_t)strtoul(d->d_name, NULL, 10);
 		/* Refusals (kernel threads, other users, exits) are not ours to search. */
-		ptscope_walk(h, s.pid, 0, 0, PTSCOPE_WALK_RUNS | PTSCOPE_WALK_SKIP_NONE, on_page, &s);
+		ptscope_walk(h, s.pid, 0, 0, PTSCOPE_WALK_RUNS | PTSCOPE_WALK_SKIP_NONE, on_page,
+			     &s);
 	}
 	closedir(dir);
 	return s.found;

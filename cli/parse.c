@@ -23,8 +23,8 @@ int cli_parse_pid(const char *s, uint32_t *pid, char *err, size_t errlen)
 	errno = 0;
 	v = strtoul(s, &end, 10);
 	if (!*s || *end || errno || s[0] == '-' || s[0] == '+' || v > PID_LIMIT) {
-		snprintf(err, errlen, "'%s' is not a PID (a number up to %lu, or 'self')",
-			 s, PID_LIMIT);
+		snprintf(err, errlen, "'%s' is not a PID (a number up to %lu, or 'self')", s,
+			 PID_LIMIT);
 		return -1;
 	}
 	*pid = (uint32_t)v;
@@ -59,13 +59,25 @@ static int parse_size(const char *s, const char *end, uint64_t *v)
 	memcpy(buf, s, len);
 	buf[len] = '\0';
 	switch (buf[len - 1]) {
-	case 'K': case 'k': shift = 10; break;
-	case 'M': case 'm': shift = 20; break;
-	case 'G': case 'g': shift = 30; break;
-	case 'T': case 't': shift = 40; break;
+	case 'K':
+	case 'k':
+		shift = 10;
+		break;
+	case 'M':
+	case 'm':
+		shift = 20;
+		break;
+	case 'G':
+	case 'g':
+		shift = 30;
+		break;
+	case 'T':
+	case 't':
+		shift = 40;
+		break;
 	}
 	if (shift && !strncmp(buf, "0x", 2))
-		return -1;	/* "0x1b" is hex, not 1 byte with a suffix */
+		return -1; /* "0x1b" is hex, not 1 byte with a suffix */
 	if (shift)
 		buf[--len] = '\0';
 	errno = 0;
@@ -85,14 +97,15 @@ int cli_parse_range(const char *s, uint64_t *start, uint64_t *end, char *err, si
 		if (parse_size(s, s + strlen(s), &a))
 			goto bad;
 		*start = a;
-		*end = a + 1;	/* the page holding ADDR */
+		*end = a + 1; /* the page holding ADDR */
 		return 0;
 	}
 	if (parse_size(s, sep, &a) || parse_size(sep + 1, sep + strlen(sep), &b))
 		goto bad;
 	if (*sep == '+') {
 		if (!b || a + b < a) {
-			snprintf(err, errlen, "'%s': the length must be above 0 and stay below 2^64", s);
+			snprintf(err, errlen,
+				 "'%s': the length must be above 0 and stay below 2^64", s);
 			return -1;
 		}
 		b += a;
@@ -105,8 +118,10 @@ int cli_parse_range(const char *s, uint64_t *start, uint64_t *end, char *err, si
 	*end = b;
 	return 0;
 bad:
-	snprintf(err, errlen, "'%s' is not a range (ADDR, ADDR-END or ADDR+LEN; "
-		 "hex with 0x or decimal, LEN may end in K, M, G or T)", s);
+	snprintf(err, errlen,
+		 "'%s' is not a range (ADDR, ADDR-END or ADDR+LEN; "
+		 "hex with 0x or decimal, LEN may end in K, M, G or T)",
+		 s);
 	return -1;
 }
 
@@ -137,7 +152,8 @@ int cli_parse_phys(const char *s, uint64_t *addr, char *err, size_t errlen)
 	if (strncmp(s, "pfn:", 4))
 		return cli_parse_addr(s, addr, err, errlen);
 	if (cli_parse_addr(s + 4, &pfn, err, errlen) || pfn >> 52) {
-		snprintf(err, errlen, "'%s' is not a frame number (pfn:N, hex with 0x or decimal)", s);
+		snprintf(err, errlen, "'%s' is not a frame number (pfn:N, hex with 0x or decimal)",
+			 s);
 		return -1;
 	}
 	*addr = pfn << 12;

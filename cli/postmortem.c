@@ -31,8 +31,8 @@
 static uint32_t code_from_error(uint64_t error)
 {
 	if (error & PTSCOPE_PF(PK))
-		return 4;	/* SEGV_PKUERR */
-	return error & PTSCOPE_PF(PROT) ? 2 : 1;	/* SEGV_ACCERR : SEGV_MAPERR */
+		return 4; /* SEGV_PKUERR */
+	return error & PTSCOPE_PF(PROT) ? 2 : 1; /* SEGV_ACCERR : SEGV_MAPERR */
 }
 
 /* "COMM[PID]" ending just before @end in @line: the command and pid. */
@@ -84,7 +84,7 @@ int fault_from_log_line(const char *line, struct ptscope_fault *f)
 		f->ip = ip;
 		f->sp = sp;
 		f->trap = 13;
-		f->code = 0x80;	/* SI_KERNEL */
+		f->code = 0x80; /* SI_KERNEL */
 		ip_file(p, f);
 		return 0;
 	}
@@ -126,12 +126,13 @@ static void fill_vma(struct ptscope_fault_vma *v, const Elf64_Phdr *ph, const st
 		if (fm[i].start == v->start) {
 			snprintf(v->name, sizeof(v->name), "%s", fm[i].name);
 			v->pgoff = fm[i].pgoff;
-			v->backing = strstr(fm[i].name, "/anon_hugepage") ? PTSCOPE_BACKING_HUGETLB :
-				     PTSCOPE_BACKING_FILE;
+			v->backing = strstr(fm[i].name, "/anon_hugepage") ?
+					     PTSCOPE_BACKING_HUGETLB :
+					     PTSCOPE_BACKING_FILE;
 		}
 	/* The stack: where sp is, or just above it when sp ran off its bottom. */
-	if ((sp >= v->start && sp < v->end) || (sp < v->start && v->start - sp <= (1ULL << 20) &&
-						 (ph->p_flags & PF_W))) {
+	if ((sp >= v->start && sp < v->end) ||
+	    (sp < v->start && v->start - sp <= (1ULL << 20) && (ph->p_flags & PF_W))) {
 		snprintf(v->name, sizeof(v->name), "[stack]");
 		v->backing = PTSCOPE_BACKING_STACK;
 		v->flags |= PTSCOPE_VMA(GROWSDOWN);
@@ -225,7 +226,8 @@ int fault_from_core(const char *path, struct ptscope_fault *f, char *err, size_t
 				f->sp = reg[19];
 				have_regs = 1;
 			} else if (nh->n_type == NT_FILE) {
-				nfm = parse_nt_file(d, nh->n_descsz, fm, sizeof(fm) / sizeof(fm[0]));
+				nfm = parse_nt_file(d, nh->n_descsz, fm,
+						    sizeof(fm) / sizeof(fm[0]));
 			} else if (nh->n_type == NT_PRPSINFO && nh->n_descsz >= 56) {
 				/* elf_prpsinfo: pr_fname[16] at 40 */
 				snprintf(f->comm, sizeof(f->comm), "%.15s", (const char *)d + 40);

@@ -17,13 +17,13 @@
 #include "uapi/ptscope.h"
 
 /* si_code values (asm-generic/siginfo.h), for records from any source. */
-#define CODE_SEGV_MAPERR	1
-#define CODE_SEGV_ACCERR	2
-#define CODE_SEGV_PKUERR	4
-#define CODE_BUS_ADRERR		2
-#define CODE_BUS_MCEERR_AR	4
-#define CODE_BUS_MCEERR_AO	5
-#define CODE_SI_KERNEL		0x80
+#define CODE_SEGV_MAPERR 1
+#define CODE_SEGV_ACCERR 2
+#define CODE_SEGV_PKUERR 4
+#define CODE_BUS_ADRERR 2
+#define CODE_BUS_MCEERR_AR 4
+#define CODE_BUS_MCEERR_AO 5
+#define CODE_SI_KERNEL 0x80
 
 const char *fault_access(const struct ptscope_fault *f)
 {
@@ -40,18 +40,27 @@ const char *fault_code_name(uint32_t sig, uint32_t code)
 		return "SI_KERNEL";
 	if (sig == SIGSEGV)
 		switch (code) {
-		case 1: return "SEGV_MAPERR";
-		case 2: return "SEGV_ACCERR";
-		case 3: return "SEGV_BNDERR";
-		case 4: return "SEGV_PKUERR";
+		case 1:
+			return "SEGV_MAPERR";
+		case 2:
+			return "SEGV_ACCERR";
+		case 3:
+			return "SEGV_BNDERR";
+		case 4:
+			return "SEGV_PKUERR";
 		}
 	if (sig == SIGBUS)
 		switch (code) {
-		case 1: return "BUS_ADRALN";
-		case 2: return "BUS_ADRERR";
-		case 3: return "BUS_OBJERR";
-		case 4: return "BUS_MCEERR_AR";
-		case 5: return "BUS_MCEERR_AO";
+		case 1:
+			return "BUS_ADRALN";
+		case 2:
+			return "BUS_ADRERR";
+		case 3:
+			return "BUS_OBJERR";
+		case 4:
+			return "BUS_MCEERR_AR";
+		case 5:
+			return "BUS_MCEERR_AO";
 		}
 	return "?";
 }
@@ -84,8 +93,8 @@ static void unmapped(const struct ptscope_fault *f, struct fault_reason *r)
 		r->code = "null-deref";
 		snprintf(r->text, sizeof(r->text),
 			 "NULL pointer dereference: %s at 0x%" PRIx64 ", %" PRIu64
-			 " bytes past NULL (no mapping may sit below 0x%llx)", fault_access(f), f->addr,
-			 f->addr, NULL_PAGE_LIMIT);
+			 " bytes past NULL (no mapping may sit below 0x%llx)",
+			 fault_access(f), f->addr, f->addr, NULL_PAGE_LIMIT);
 		return;
 	}
 	/* A log line knows no mappings; an access at the stack pointer is its overflow. */
@@ -93,7 +102,8 @@ static void unmapped(const struct ptscope_fault *f, struct fault_reason *r)
 		r->code = "stack-overflow";
 		snprintf(r->text, sizeof(r->text),
 			 "stack overflow: %s at 0x%" PRIx64 ", at the stack pointer (0x%" PRIx64
-			 "): the stack ran out of room", fault_access(f), f->addr, f->sp);
+			 "): the stack ran out of room",
+			 fault_access(f), f->addr, f->sp);
 		return;
 	}
 	if (!f->snapshot) {
@@ -102,18 +112,20 @@ static void unmapped(const struct ptscope_fault *f, struct fault_reason *r)
 			 fault_access(f), f->addr);
 		return;
 	}
-	if (a->present && (a->flags & PTSCOPE_VMA(GROWSDOWN)) && f->addr + STACK_GUARD >= a->start) {
+	if (a->present && (a->flags & PTSCOPE_VMA(GROWSDOWN)) &&
+	    f->addr + STACK_GUARD >= a->start) {
 		r->code = "stack-overflow";
 		snprintf(r->text, sizeof(r->text),
 			 "stack overflow: %s at 0x%" PRIx64 ", %" PRIu64
 			 " bytes below the stack (%s, 0x%" PRIx64 "-0x%" PRIx64
-			 "), in the guard gap it may not grow into", fault_access(f), f->addr,
-			 a->start - f->addr, vma_label(a), a->start, a->end);
+			 "), in the guard gap it may not grow into",
+			 fault_access(f), f->addr, a->start - f->addr, vma_label(a), a->start,
+			 a->end);
 		return;
 	}
 	r->code = "unmapped";
-	n = snprintf(r->text, sizeof(r->text), "%s at 0x%" PRIx64 ", in a gap between mappings:",
-		     fault_access(f), f->addr);
+	n = snprintf(r->text, sizeof(r->text),
+		     "%s at 0x%" PRIx64 ", in a gap between mappings:", fault_access(f), f->addr);
 	if (b->present)
 		n += snprintf(r->text + n, sizeof(r->text) - (size_t)n,
 			      " %" PRIu64 " bytes above the end of %s (0x%" PRIx64 ")",
@@ -146,8 +158,8 @@ static void denied(const struct ptscope_fault *f, struct fault_reason *r)
 		r->code = "prot-none";
 		snprintf(r->text, sizeof(r->text),
 			 "%s at 0x%" PRIx64 " in a PROT_NONE mapping (%s, 0x%" PRIx64 "-0x%" PRIx64
-			 "): no access is allowed there", fault_access(f), f->addr, where, v->start,
-			 v->end);
+			 "): no access is allowed there",
+			 fault_access(f), f->addr, where, v->start, v->end);
 		return;
 	}
 	pkey = leaf_pkey(&f->xlate_addr);
@@ -156,20 +168,21 @@ static void denied(const struct ptscope_fault *f, struct fault_reason *r)
 		if (pkey >= 0)
 			snprintf(r->text, sizeof(r->text),
 				 "protection-key violation: %s at 0x%" PRIx64 " in %s, whose pages"
-				 " carry key %d, which the thread's PKRU denies", fault_access(f),
-				 f->addr, where, pkey);
+				 " carry key %d, which the thread's PKRU denies",
+				 fault_access(f), f->addr, where, pkey);
 		else
 			snprintf(r->text, sizeof(r->text),
 				 "protection-key violation: %s at 0x%" PRIx64 " in %s: the thread's"
-				 " PKRU denies the mapping's protection key", fault_access(f), f->addr,
-				 where);
+				 " PKRU denies the mapping's protection key",
+				 fault_access(f), f->addr, where);
 		return;
 	}
 	if ((f->error & PTSCOPE_PF(INSTR)) && !(v->flags & PTSCOPE_VMA(EXEC))) {
 		r->code = "exec-non-exec";
 		snprintf(r->text, sizeof(r->text),
 			 "execute at 0x%" PRIx64 " in a non-executable mapping (%s): the pages"
-			 " are NX, as data must be", f->addr, where);
+			 " are NX, as data must be",
+			 f->addr, where);
 		return;
 	}
 	if ((f->error & PTSCOPE_PF(WRITE)) && !(v->flags & PTSCOPE_VMA(WRITE))) {
@@ -178,7 +191,8 @@ static void denied(const struct ptscope_fault *f, struct fault_reason *r)
 			 "write at 0x%" PRIx64 " to a read-only mapping (%s)", f->addr, where);
 		return;
 	}
-	if (!(f->error & (PTSCOPE_PF(WRITE) | PTSCOPE_PF(INSTR))) && !(v->flags & PTSCOPE_VMA(READ))) {
+	if (!(f->error & (PTSCOPE_PF(WRITE) | PTSCOPE_PF(INSTR))) &&
+	    !(v->flags & PTSCOPE_VMA(READ))) {
 		r->code = "read-no-read";
 		snprintf(r->text, sizeof(r->text),
 			 "read at 0x%" PRIx64 " in a mapping without read permission (%s)", f->addr,
@@ -186,8 +200,9 @@ static void denied(const struct ptscope_fault *f, struct fault_reason *r)
 		return;
 	}
 	r->code = "access-denied";
-	snprintf(r->text, sizeof(r->text), "%s at 0x%" PRIx64 " refused in %s (error code 0x%"
-		 PRIx64 ")", fault_access(f), f->addr, where, f->error);
+	snprintf(r->text, sizeof(r->text),
+		 "%s at 0x%" PRIx64 " refused in %s (error code 0x%" PRIx64 ")", fault_access(f),
+		 f->addr, where, f->error);
 }
 
 /* Refused by a mapping the source does not describe (a log line): by the error bits. */
@@ -197,16 +212,22 @@ static void refused_unknown(const struct ptscope_fault *f, struct fault_reason *
 
 	if (f->error & PTSCOPE_PF(INSTR)) {
 		r->code = "exec-non-exec";
-		snprintf(r->text, sizeof(r->text), "execute at 0x%" PRIx64 " in a non-executable"
-			 " mapping (the log names none; ip in %s)", f->addr, in);
+		snprintf(r->text, sizeof(r->text),
+			 "execute at 0x%" PRIx64 " in a non-executable"
+			 " mapping (the log names none; ip in %s)",
+			 f->addr, in);
 	} else if (f->error & PTSCOPE_PF(WRITE)) {
 		r->code = "write-read-only";
-		snprintf(r->text, sizeof(r->text), "write at 0x%" PRIx64 " to a read-only mapping"
-			 " (the log names none; ip in %s)", f->addr, in);
+		snprintf(r->text, sizeof(r->text),
+			 "write at 0x%" PRIx64 " to a read-only mapping"
+			 " (the log names none; ip in %s)",
+			 f->addr, in);
 	} else {
 		r->code = "access-denied";
-		snprintf(r->text, sizeof(r->text), "%s at 0x%" PRIx64 " refused by the mapping's"
-			 " permissions (error code 0x%" PRIx64 ")", fault_access(f), f->addr, f->error);
+		snprintf(r->text, sizeof(r->text),
+			 "%s at 0x%" PRIx64 " refused by the mapping's"
+			 " permissions (error code 0x%" PRIx64 ")",
+			 fault_access(f), f->addr, f->error);
 	}
 }
 
@@ -216,7 +237,8 @@ void explain_fault(const struct ptscope_fault *f, uint64_t user_max, struct faul
 	if (f->code == CODE_SI_KERNEL && f->trap == 13) {
 		r->code = "non-canonical";
 		snprintf(r->text, sizeof(r->text),
-			 "general protection fault at ip 0x%" PRIx64 ": an access to a non-canonical"
+			 "general protection fault at ip 0x%" PRIx64
+			 ": an access to a non-canonical"
 			 " address (bits 63..%d not all equal); the CPU reports no address for it",
 			 f->ip, user_max > (1ULL << 47) ? 56 : 47);
 		return;
@@ -225,22 +247,25 @@ void explain_fault(const struct ptscope_fault *f, uint64_t user_max, struct faul
 		if (f->code == CODE_BUS_MCEERR_AR || f->code == CODE_BUS_MCEERR_AO) {
 			r->code = "hwpoison";
 			snprintf(r->text, sizeof(r->text),
-				 "SIGBUS: 0x%" PRIx64 " is on a page hit by a memory error (hwpoison)",
+				 "SIGBUS: 0x%" PRIx64
+				 " is on a page hit by a memory error (hwpoison)",
 				 f->addr);
 		} else if (f->vma.present && f->vma.backing == PTSCOPE_BACKING_HUGETLB) {
 			r->code = "bus-hugetlb";
 			snprintf(r->text, sizeof(r->text),
-				 "SIGBUS: no huge page could be had for 0x%" PRIx64 " in the hugetlb "
-				 "mapping %s (pool empty or reservation exhausted)", f->addr,
-				 vma_label(&f->vma));
+				 "SIGBUS: no huge page could be had for 0x%" PRIx64
+				 " in the hugetlb "
+				 "mapping %s (pool empty or reservation exhausted)",
+				 f->addr, vma_label(&f->vma));
 		} else if (f->vma.present && (f->vma.backing == PTSCOPE_BACKING_FILE ||
 					      f->vma.backing == PTSCOPE_BACKING_SHMEM)) {
 			r->code = "bus-past-eof";
 			snprintf(r->text, sizeof(r->text),
 				 "SIGBUS: %s at 0x%" PRIx64 " is at file offset 0x%" PRIx64
 				 " of %s, past the end of the file (the mapping is longer than the"
-				 " file)", fault_access(f), f->addr,
-				 f->addr - f->vma.start + f->vma.pgoff, f->vma.name);
+				 " file)",
+				 fault_access(f), f->addr, f->addr - f->vma.start + f->vma.pgoff,
+				 f->vma.name);
 		} else {
 			r->code = "bus-other";
 			snprintf(r->text, sizeof(r->text), "SIGBUS (%s) at 0x%" PRIx64,
@@ -251,7 +276,8 @@ void explain_fault(const struct ptscope_fault *f, uint64_t user_max, struct faul
 	if (user_max && f->addr >= user_max) {
 		r->code = "kernel-address";
 		snprintf(r->text, sizeof(r->text),
-			 "%s at 0x%" PRIx64 ", a kernel address: user mode may not touch the kernel's"
+			 "%s at 0x%" PRIx64
+			 ", a kernel address: user mode may not touch the kernel's"
 			 " half of the address space (user addresses end at 0x%" PRIx64 ")",
 			 fault_access(f), f->addr, user_max);
 		return;

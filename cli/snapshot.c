@@ -106,9 +106,10 @@ static int parse_record(char *line, struct ptscope_page *pg)
 	int lv, st, cw, kd = 0;
 
 	memset(pg, 0, sizeof(*pg));
-	if (sscanf(line, "%" SCNx64 " %" SCNu64 " %15s %31s %31s %" SCNx64 " %" SCNx64
-		   " %31s %31s %15s", &pg->addr, &pg->nr_pages, level, state, pfn, &pg->entry,
-		   &pg->flags, cow, kind, mapcount) != 10)
+	if (sscanf(line,
+		   "%" SCNx64 " %" SCNu64 " %15s %31s %31s %" SCNx64 " %" SCNx64 " %31s %31s %15s",
+		   &pg->addr, &pg->nr_pages, level, state, pfn, &pg->entry, &pg->flags, cow, kind,
+		   mapcount) != 10)
 		return -1;
 	lv = cli_name_index(level, ptscope_level_name);
 	st = cli_name_index(state, ptscope_state_name);
@@ -145,7 +146,8 @@ int snapshot_load(const char *path, struct snapshot *s, char *err, size_t errlen
 		snprintf(err, errlen, "cannot open snapshot '%s': %s", path, strerror(errno));
 		return -1;
 	}
-	if (!fgets(line, sizeof(line), f) || strncmp(line, SNAPSHOT_MAGIC, strlen(SNAPSHOT_MAGIC)) ||
+	if (!fgets(line, sizeof(line), f) ||
+	    strncmp(line, SNAPSHOT_MAGIC, strlen(SNAPSHOT_MAGIC)) ||
 	    !fgets(line, sizeof(line), f) ||
 	    sscanf(line, "pid %u range %" SCNx64 " %" SCNx64, &s->pid, &s->start, &s->end) != 3) {
 		snprintf(err, errlen, "'%s' is not a ptscope snapshot (made by 'ptscope walk -o')",
@@ -159,8 +161,8 @@ int snapshot_load(const char *path, struct snapshot *s, char *err, size_t errlen
 			break;
 		}
 		if (parse_record(line, &pg) || (s->n && pg.addr < s->rec[s->n - 1].addr)) {
-			snprintf(err, errlen, "snapshot '%s', line %lu: not a record in order", path,
-				 lineno);
+			snprintf(err, errlen, "snapshot '%s', line %lu: not a record in order",
+				 path, lineno);
 			goto fail;
 		}
 		if (snapshot_add(s, &pg)) {

@@ -3,7 +3,7 @@
 # make lint: the kernel and userspace style gates. TAP.
 #   checkpatch.pl --strict (from Debian's linux-source-6.12) on the module
 #   sparse (C=2) and W=1 for every installed Debian kernel series we support
-#   cppcheck on userspace
+#   cppcheck on userspace; clang-format --dry-run with the kernel's .clang-format
 set -u
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
@@ -57,5 +57,9 @@ for series in 6.1 6.12; do
 done
 check "cppcheck userspace" cppcheck --quiet --error-exitcode=1 --enable=warning,portability \
 	--inline-suppr -I userlib -I module -I cli userlib cli tests/prog
+# Userspace is formatted with the kernel's .clang-format (see .clang-format).
+userspace_c=$(ls userlib/*.[ch] cli/*.[ch] tests/host/*.[ch] tests/prog/*.[ch] tests/fuzz/*.c examples/*.c)
+# shellcheck disable=SC2086
+check "clang-format (the kernel's style) clean on userspace" clang-format --dry-run --Werror $userspace_c
 echo "1..$n"
 [ "$failed" = 0 ]

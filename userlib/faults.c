@@ -177,7 +177,7 @@ static int on_announced(struct nlattr *a, void *arg)
 	int ret;
 
 	if (nla_parse_nested(tb, PTSCOPE_A_MAX, a, NULL) < 0 || !tb[PTSCOPE_A_FAULT_REC_ID])
-		return 0;	/* not a record we can name: ignored, as unknown attributes are */
+		return 0; /* not a record we can name: ignored, as unknown attributes are */
 	ret = ptscope_faults(f->h, nla_get_u64(tb[PTSCOPE_A_FAULT_REC_ID]), f->c.fn, f->c.arg);
 	if (ret == -ENOENT)
 		return 0;
@@ -218,7 +218,9 @@ int ptscope_faults_follow(struct ptscope *h, ptscope_fault_fn fn, void *arg)
 		nl_socket_set_buffer_size(sock, 4 << 20, 0);
 		ret = nl_socket_add_membership(sock, grp);
 		if (ret < 0) {
-			ret = pts_fail(-EPERM, "cannot follow fault records: joining the group needs CAP_SYS_ADMIN");
+			ret = pts_fail(
+				-EPERM,
+				"cannot follow fault records: joining the group needs CAP_SYS_ADMIN");
 			goto out;
 		}
 	} else {

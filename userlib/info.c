@@ -8,8 +8,7 @@
 #include "internal.h"
 #include "uapi/ptscope.h"
 
-static const char *const feature_names[__PTSCOPE_FEATURE_BIT_COUNT] =
-	PTSCOPE_FEATURE_NAMES;
+static const char *const feature_names[__PTSCOPE_FEATURE_BIT_COUNT] = PTSCOPE_FEATURE_NAMES;
 
 const char *ptscope_feature_name(unsigned int bit)
 {
@@ -55,8 +54,7 @@ int pts_parse_info(struct nlmsghdr *nlh, struct ptscope_info *info)
 		return pts_fail(-EPROTO, "malformed info attributes from the module");
 	for (i = 0; i <= PTSCOPE_A_INFO_MAX; i++)
 		if (required_name[i] && !it[i])
-			return pts_fail(-EPROTO, "GET_INFO reply lacks the %s",
-					required_name[i]);
+			return pts_fail(-EPROTO, "GET_INFO reply lacks the %s", required_name[i]);
 
 	memset(info, 0, sizeof(*info));
 	info->family_version = ((struct genlmsghdr *)nlmsg_data(nlh))->version;

@@ -31,8 +31,8 @@ typedef int (*pts_reply_fn)(struct nlmsghdr *nlh, void *arg);
  * acknowledges, finishes the dump or reports an error. @what names the
  * request in messages ("GET_INFO").
  */
-int pts_transact(struct ptscope *h, struct nl_msg *msg, const char *what,
-		 pts_reply_fn fn, void *arg);
+int pts_transact(struct ptscope *h, struct nl_msg *msg, const char *what, pts_reply_fn fn,
+		 void *arg);
 
 /* The extack message carried by an NLMSG_ERROR/NLMSG_DONE @nlh, or NULL. */
 const char *pts_extack_msg(const struct nlmsghdr *nlh);
@@ -49,8 +49,8 @@ extern struct nla_policy pts_vma_policy[];
  * (records of a dump); others, unknown to this library, are skipped. Stops
  * at the first non-zero return and returns it.
  */
-int pts_for_each_attr(struct nlmsghdr *nlh, int type,
-		      int (*fn)(struct nlattr *a, void *arg), void *arg);
+int pts_for_each_attr(struct nlmsghdr *nlh, int type, int (*fn)(struct nlattr *a, void *arg),
+		      void *arg);
 
 /* An optional attribute's value, 0 when absent. */
 static inline uint64_t pts_attr_u64(struct nlattr **tb, int type)
@@ -64,7 +64,6 @@ static inline uint32_t pts_attr_u32(struct nlattr **tb, int type)
 }
 
 /* The name at @i of a fixed table, or NULL past its end. */
-#define PTS_NAME(table, i) \
-	((i) < sizeof(table) / sizeof((table)[0]) ? (table)[i] : NULL)
+#define PTS_NAME(table, i) ((i) < sizeof(table) / sizeof((table)[0]) ? (table)[i] : NULL)
 
 #endif

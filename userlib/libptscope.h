@@ -24,15 +24,15 @@ struct ptscope;
 struct ptscope_info {
 	char module_version[32];
 	char kernel_release[65];
-	uint32_t family_version;	/* netlink family version the module speaks */
+	uint32_t family_version; /* netlink family version the module speaks */
 	uint32_t page_size;
 	uint32_t paging_levels;
 	uint64_t user_addr_max;
 	uint32_t phys_addr_bits;
-	uint64_t features;		/* PTSCOPE_FEATURE_* bits */
-	uint32_t fault_ring;		/* fault records the module keeps */
-	uint64_t faults;		/* fault records made since it was loaded */
-	uint64_t faults_dropped;	/* overwritten before anyone read them */
+	uint64_t features; /* PTSCOPE_FEATURE_* bits */
+	uint32_t fault_ring; /* fault records the module keeps */
+	uint64_t faults; /* fault records made since it was loaded */
+	uint64_t faults_dropped; /* overwritten before anyone read them */
 };
 
 #define PTSCOPE_MAX_LEVELS 5
@@ -41,19 +41,19 @@ struct ptscope_info {
 
 /* One level of a translation (see PTSCOPE_CMD_XLATE in uapi/ptscope.h). */
 struct ptscope_xlate_level {
-	uint32_t level;		/* PTSCOPE_LEVEL_*: ptscope_level_name() */
-	uint32_t index;		/* entry index within the table */
-	uint64_t table_phys;	/* 0 unless the caller may see physical details */
-	uint64_t entry;		/* raw entry; frame bits 0 when hidden */
-	uint64_t flags;		/* PTSCOPE_ENTRY_* bits: ptscope_entry_flag_name() */
-	uint64_t leaf_size;	/* bytes mapped when this entry is the leaf, else 0 */
-	uint64_t pfn;		/* frame of the address's 4 KiB page (0 when hidden) */
-	int has_pfn;		/* the leaf is present and pfn applies */
+	uint32_t level; /* PTSCOPE_LEVEL_*: ptscope_level_name() */
+	uint32_t index; /* entry index within the table */
+	uint64_t table_phys; /* 0 unless the caller may see physical details */
+	uint64_t entry; /* raw entry; frame bits 0 when hidden */
+	uint64_t flags; /* PTSCOPE_ENTRY_* bits: ptscope_entry_flag_name() */
+	uint64_t leaf_size; /* bytes mapped when this entry is the leaf, else 0 */
+	uint64_t pfn; /* frame of the address's 4 KiB page (0 when hidden) */
+	int has_pfn; /* the leaf is present and pfn applies */
 };
 
 struct ptscope_xlate {
 	uint64_t addr;
-	unsigned int nr_levels;	/* levels walked, top (PGD) first */
+	unsigned int nr_levels; /* levels walked, top (PGD) first */
 	struct ptscope_xlate_level levels[PTSCOPE_MAX_LEVELS];
 };
 
@@ -64,27 +64,27 @@ struct ptscope_xlate {
 struct ptscope_page {
 	uint64_t addr;
 	uint64_t nr_pages;
-	uint64_t pfn;		/* has_pfn only; 0 when hidden from the caller */
-	uint64_t entry;		/* raw entry of the first page */
-	uint64_t flags;		/* PTSCOPE_ENTRY_* */
-	uint64_t swap_offset;	/* state swap only */
-	uint32_t level;		/* PTSCOPE_LEVEL_* of the leaf */
-	uint32_t state;		/* PTSCOPE_STATE_*: ptscope_state_name() */
-	uint32_t kind;		/* state present only: PTSCOPE_KIND_* */
-	uint32_t pflags;	/* state present only: PTSCOPE_PAGE_* */
-	uint32_t cache;		/* state present only: PTSCOPE_CACHE_* */
-	uint32_t swap_type;	/* state swap only */
-	uint32_t mapcount;	/* has_page only: as /proc/kpagecount */
-	uint32_t refcount;	/* has_page only */
-	uint32_t cow;		/* PTSCOPE_COW_*: what a write would do, ptscope_cow_name() */
-	uint32_t pkey;		/* state present only: the entry's protection key */
-	uint32_t pincount;	/* has_pincount: a large folio's exact FOLL_PIN count */
-	uint32_t res_desc;	/* has_res: IORES_DESC_* of the resource owning the frame */
-	uint64_t res_flags;	/* has_res: its IORESOURCE_* flags */
+	uint64_t pfn; /* has_pfn only; 0 when hidden from the caller */
+	uint64_t entry; /* raw entry of the first page */
+	uint64_t flags; /* PTSCOPE_ENTRY_* */
+	uint64_t swap_offset; /* state swap only */
+	uint32_t level; /* PTSCOPE_LEVEL_* of the leaf */
+	uint32_t state; /* PTSCOPE_STATE_*: ptscope_state_name() */
+	uint32_t kind; /* state present only: PTSCOPE_KIND_* */
+	uint32_t pflags; /* state present only: PTSCOPE_PAGE_* */
+	uint32_t cache; /* state present only: PTSCOPE_CACHE_* */
+	uint32_t swap_type; /* state swap only */
+	uint32_t mapcount; /* has_page only: as /proc/kpagecount */
+	uint32_t refcount; /* has_page only */
+	uint32_t cow; /* PTSCOPE_COW_*: what a write would do, ptscope_cow_name() */
+	uint32_t pkey; /* state present only: the entry's protection key */
+	uint32_t pincount; /* has_pincount: a large folio's exact FOLL_PIN count */
+	uint32_t res_desc; /* has_res: IORES_DESC_* of the resource owning the frame */
+	uint64_t res_flags; /* has_res: its IORESOURCE_* flags */
 	int has_pfn;
 	int has_page;
 	int has_pincount;
-	int has_res;		/* frames without a struct page: see ptscope_iomem_owner() */
+	int has_res; /* frames without a struct page: see ptscope_iomem_owner() */
 };
 
 /* Called for each record in address order; non-zero stops the walk. */
@@ -93,20 +93,20 @@ typedef int (*ptscope_page_fn)(const struct ptscope_page *page, void *arg);
 /* One mapping (see PTSCOPE_CMD_GET_VMAS); counters are in 4 KiB pages. */
 struct ptscope_vma {
 	uint64_t start;
-	uint64_t end;		/* exclusive */
-	uint64_t flags;		/* PTSCOPE_VMA_*: ptscope_vma_flag_name() */
-	uint64_t pgoff;		/* file offset in bytes (file mappings) */
+	uint64_t end; /* exclusive */
+	uint64_t flags; /* PTSCOPE_VMA_*: ptscope_vma_flag_name() */
+	uint64_t pgoff; /* file offset in bytes (file mappings) */
 	uint64_t inode;
-	uint32_t backing;	/* PTSCOPE_BACKING_*: ptscope_backing_name() */
-	const char *name;	/* valid during the callback only */
-	uint64_t present;	/* pages with a present entry */
-	uint64_t zero;		/* of those, the zero page or huge zero page */
+	uint32_t backing; /* PTSCOPE_BACKING_*: ptscope_backing_name() */
+	const char *name; /* valid during the callback only */
+	uint64_t present; /* pages with a present entry */
+	uint64_t zero; /* of those, the zero page or huge zero page */
 	uint64_t swapped;
-	uint64_t huge;		/* pages mapped by PMD/PUD leaves */
+	uint64_t huge; /* pages mapped by PMD/PUD leaves */
 	uint64_t dirty;
 	uint64_t soft_dirty;
-	uint64_t cow[PTSCOPE_COW_STATES];	/* present pages per PTSCOPE_COW_* */
-	uint64_t pinned;	/* pages (maybe) pinned for DMA */
+	uint64_t cow[PTSCOPE_COW_STATES]; /* present pages per PTSCOPE_COW_* */
+	uint64_t pinned; /* pages (maybe) pinned for DMA */
 };
 
 typedef int (*ptscope_vma_fn)(const struct ptscope_vma *vma, void *arg);
@@ -136,16 +136,14 @@ PTSCOPE_API int ptscope_xlate(struct ptscope *handle, uint32_t pid, uint64_t add
  * pages. Returns 0, a negative errno (as ptscope_xlate(), or -ESRCH if the
  * process exits part-way), or the non-zero value @fn stopped with.
  */
-PTSCOPE_API int ptscope_walk(struct ptscope *handle, uint32_t pid, uint64_t start,
-			     uint64_t end, unsigned int flags, ptscope_page_fn fn,
-			     void *arg);
+PTSCOPE_API int ptscope_walk(struct ptscope *handle, uint32_t pid, uint64_t start, uint64_t end,
+			     unsigned int flags, ptscope_page_fn fn, void *arg);
 
 /*
  * Every mapping of process @pid in address order, with counters from its
  * page tables, streamed to @fn. Returns as ptscope_walk().
  */
-PTSCOPE_API int ptscope_maps(struct ptscope *handle, uint32_t pid, ptscope_vma_fn fn,
-			     void *arg);
+PTSCOPE_API int ptscope_maps(struct ptscope *handle, uint32_t pid, ptscope_vma_fn fn, void *arg);
 
 /*
  * The address range of the mapping process @pid knows as @place: a
@@ -166,16 +164,16 @@ PTSCOPE_API const char *ptscope_backing_name(unsigned int backing);
 struct ptscope_phys {
 	uint64_t addr;
 	uint64_t pfn;
-	uint64_t pflags;	/* has_page: PTSCOPE_PHYS_*, ptscope_phys_flag_name() */
-	uint64_t res_flags;	/* has_res: IORESOURCE_* of the innermost resource */
-	uint32_t res_desc;	/* has_res: IORES_DESC_* */
-	uint32_t nid;		/* has_page */
-	uint32_t mapcount;	/* has_page */
-	uint32_t refcount;	/* has_page */
-	uint32_t pincount;	/* has_pincount (large folios) */
-	char zone[32];		/* has_page: "Normal", "DMA32", ... */
-	int ram;		/* System RAM */
-	int has_page;		/* a struct page in use (online memory) */
+	uint64_t pflags; /* has_page: PTSCOPE_PHYS_*, ptscope_phys_flag_name() */
+	uint64_t res_flags; /* has_res: IORESOURCE_* of the innermost resource */
+	uint32_t res_desc; /* has_res: IORES_DESC_* */
+	uint32_t nid; /* has_page */
+	uint32_t mapcount; /* has_page */
+	uint32_t refcount; /* has_page */
+	uint32_t pincount; /* has_pincount (large folios) */
+	char zone[32]; /* has_page: "Normal", "DMA32", ... */
+	int ram; /* System RAM */
+	int has_page; /* a struct page in use (online memory) */
 	int has_pincount;
 	int has_res;
 };
@@ -185,10 +183,10 @@ PTSCOPE_API const char *ptscope_phys_flag_name(unsigned int bit);
 
 /* How a PCI device's DMA addresses are translated (PTSCOPE_CMD_IOMMU). */
 struct ptscope_iommu {
-	uint32_t domain;	/* PTSCOPE_IOMMU_*: ptscope_iommu_domain_name() */
-	uint32_t group;		/* has_group */
-	uint64_t iova;		/* has_iova: as asked */
-	uint64_t phys;		/* mapped: what iova translates to */
+	uint32_t domain; /* PTSCOPE_IOMMU_*: ptscope_iommu_domain_name() */
+	uint32_t group; /* has_group */
+	uint64_t iova; /* has_iova: as asked */
+	uint64_t phys; /* mapped: what iova translates to */
 	int has_group;
 	int has_iova;
 	int mapped;
@@ -221,19 +219,19 @@ struct ptscope_fault_vma {
 /* One recorded SIGSEGV/SIGBUS (PTSCOPE_CMD_GET_FAULTS). */
 struct ptscope_fault {
 	uint64_t id;
-	uint64_t time_ns;	/* CLOCK_REALTIME */
+	uint64_t time_ns; /* CLOCK_REALTIME */
 	uint64_t addr, ip, sp;
-	uint64_t error;		/* x86 page-fault error code: PTSCOPE_PF(...) bits */
+	uint64_t error; /* x86 page-fault error code: PTSCOPE_PF(...) bits */
 	uint64_t stack_start, stack_end;
 	uint32_t pid, tid, uid;
-	uint32_t signal, code;	/* SIGSEGV or SIGBUS, si_code */
-	uint32_t trap;		/* 14 page fault, 13 general protection */
-	int handled;		/* a user handler was installed */
-	int snapshot;		/* the VMAs and translations below were taken */
+	uint32_t signal, code; /* SIGSEGV or SIGBUS, si_code */
+	uint32_t trap; /* 14 page fault, 13 general protection */
+	int handled; /* a user handler was installed */
+	int snapshot; /* the VMAs and translations below were taken */
 	char comm[16];
 	char exe[128];
 	struct ptscope_fault_vma vma, below, above;
-	struct ptscope_xlate xlate_addr, xlate_ip;	/* nr_levels 0: none */
+	struct ptscope_xlate xlate_addr, xlate_ip; /* nr_levels 0: none */
 };
 
 typedef int (*ptscope_fault_fn)(const struct ptscope_fault *fault, void *arg);
@@ -242,8 +240,7 @@ typedef int (*ptscope_fault_fn)(const struct ptscope_fault *fault, void *arg);
  * The kept fault records, oldest first (only the caller's own unless it has
  * CAP_SYS_ADMIN), or with @id != 0 that one record (-ENOENT if not kept).
  */
-PTSCOPE_API int ptscope_faults(struct ptscope *handle, uint64_t id, ptscope_fault_fn fn,
-			       void *arg);
+PTSCOPE_API int ptscope_faults(struct ptscope *handle, uint64_t id, ptscope_fault_fn fn, void *arg);
 /* Forget all records (CAP_SYS_ADMIN). */
 PTSCOPE_API int ptscope_faults_clear(struct ptscope *handle);
 /*

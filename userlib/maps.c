@@ -126,14 +126,13 @@ static int place_matches(const char *name, const char *place)
 	if (!strcmp(name, place) || place[0] == '[' || place[0] == '/')
 		return !strcmp(name, place);
 	base = base ? base + 1 : name;
-	return !strncmp(base, place, len) &&
-	       (!base[len] || base[len] == '.' || base[len] == '-');
+	return !strncmp(base, place, len) && (!base[len] || base[len] == '.' || base[len] == '-');
 }
 
 struct find_ctx {
 	const char *place;
 	char found[PATH_MAX];
-	char other[PATH_MAX];	/* a second, different name that matched */
+	char other[PATH_MAX]; /* a second, different name that matched */
 	uint64_t start, end;
 };
 
@@ -155,8 +154,8 @@ static int on_find_vma(const struct ptscope_vma *v, void *arg)
 	return 0;
 }
 
-int ptscope_find_mapping(struct ptscope *h, uint32_t pid, const char *place,
-			 uint64_t *start, uint64_t *end)
+int ptscope_find_mapping(struct ptscope *h, uint32_t pid, const char *place, uint64_t *start,
+			 uint64_t *end)
 {
 	struct find_ctx *c;
 	int ret;

@@ -62,8 +62,7 @@ int ptscope_open(struct ptscope **handle)
 	ret = genl_connect(h->sock);
 	if (ret < 0) {
 		ret = nl_to_errno(ret);
-		pts_fail(ret, "cannot open a generic netlink socket: %s",
-			 strerror(-ret));
+		pts_fail(ret, "cannot open a generic netlink socket: %s", strerror(-ret));
 		goto err;
 	}
 	/*
@@ -71,10 +70,8 @@ int ptscope_open(struct ptscope **handle)
 	 * an echo of the request itself. Kernels without these options still
 	 * work; errors then carry only the errno.
 	 */
-	setsockopt(nl_socket_get_fd(h->sock), SOL_NETLINK, NETLINK_EXT_ACK,
-		   &one, sizeof(one));
-	setsockopt(nl_socket_get_fd(h->sock), SOL_NETLINK, NETLINK_CAP_ACK,
-		   &one, sizeof(one));
+	setsockopt(nl_socket_get_fd(h->sock), SOL_NETLINK, NETLINK_EXT_ACK, &one, sizeof(one));
+	setsockopt(nl_socket_get_fd(h->sock), SOL_NETLINK, NETLINK_CAP_ACK, &one, sizeof(one));
 	/*
 	 * The kernel sizes dump messages to what the reader receives: a 32 KiB
 	 * buffer (its maximum) means fewer, fuller messages in long walks.
@@ -86,7 +83,8 @@ int ptscope_open(struct ptscope **handle)
 	if (h->family < 0) {
 		ret = nl_to_errno(h->family);
 		if (ret == -ENOENT)
-			pts_fail(ret, "kernel module ptscope is not loaded (try: modprobe ptscope)");
+			pts_fail(ret,
+				 "kernel module ptscope is not loaded (try: modprobe ptscope)");
 		else
 			pts_fail(ret, "cannot look up the ptscope netlink family: %s",
 				 nl_geterror(h->family));
@@ -115,8 +113,8 @@ struct nl_msg *pts_msg_new(struct ptscope *h, uint8_t cmd, int flags)
 
 	if (!msg)
 		return NULL;
-	if (!genlmsg_put(msg, NL_AUTO_PORT, NL_AUTO_SEQ, h->family, 0,
-			 flags | NLM_F_ACK, cmd, PTSCOPE_GENL_VERSION)) {
+	if (!genlmsg_put(msg, NL_AUTO_PORT, NL_AUTO_SEQ, h->family, 0, flags | NLM_F_ACK, cmd,
+			 PTSCOPE_GENL_VERSION)) {
 		nlmsg_free(msg);
 		return NULL;
 	}
@@ -159,8 +157,8 @@ const char *pts_extack_msg(const struct nlmsghdr *nlh)
 	}
 	if (payload <= off || payload - off > INT_MAX)
 		return NULL;
-	if (nla_parse(tb, NLMSGERR_ATTR_MAX,
-		      (struct nlattr *)((char *)nlmsg_data(nlh) + off), (int)(payload - off), NULL))
+	if (nla_parse(tb, NLMSGERR_ATTR_MAX, (struct nlattr *)((char *)nlmsg_data(nlh) + off),
+		      (int)(payload - off), NULL))
 		return NULL;
 	if (!tb[NLMSGERR_ATTR_MSG] || nla_len(tb[NLMSGERR_ATTR_MSG]) < 1)
 		return NULL;
@@ -174,8 +172,8 @@ struct transact {
 	const char *what;
 	pts_reply_fn fn;
 	void *arg;
-	int err;	/* first failure: a reply @fn refused, or the kernel's */
-	bool done;	/* the kernel's ack, error or end of dump arrived */
+	int err; /* first failure: a reply @fn refused, or the kernel's */
+	bool done; /* the kernel's ack, error or end of dump arrived */
 };
 
 static int kernel_error(struct transact *t, const struct nlmsghdr *nlh, int err)
@@ -239,8 +237,8 @@ static int on_valid(struct nl_msg *msg, void *arg)
 	return NL_OK;
 }
 
-int pts_transact(struct ptscope *h, struct nl_msg *msg, const char *what,
-		 pts_reply_fn fn, void *arg)
+int pts_transact(struct ptscope *h, struct nl_msg *msg, const char *what, pts_reply_fn fn,
+		 void *arg)
 {
 	struct transact t = { .what = what, .fn = fn, .arg = arg };
 	struct nl_cb *cb;
@@ -255,8 +253,8 @@ int pts_transact(struct ptscope *h, struct nl_msg *msg, const char *what,
 	ret = nl_send_auto(h->sock, msg);
 	nlmsg_free(msg);
 	if (ret < 0) {
-		t.err = pts_fail(nl_to_errno(ret), "cannot send %s to the module: %s",
-				 what, nl_geterror(ret));
+		t.err = pts_fail(nl_to_errno(ret), "cannot send %s to the module: %s", what,
+				 nl_geterror(ret));
 		goto out;
 	}
 
@@ -271,8 +269,8 @@ int pts_transact(struct ptscope *h, struct nl_msg *msg, const char *what,
 			/* The socket itself failed: no answer will come. */
 			if (!t.err)
 				t.err = pts_fail(nl_to_errno(ret),
-						 "%s: receiving from the module failed: %s",
-						 what, nl_geterror(ret));
+						 "%s: receiving from the module failed: %s", what,
+						 nl_geterror(ret));
 			break;
 		}
 	}
@@ -281,8 +279,8 @@ out:
 	return t.err;
 }
 
-int pts_for_each_attr(struct nlmsghdr *nlh, int type,
-		      int (*fn)(struct nlattr *a, void *arg), void *arg)
+int pts_for_each_attr(struct nlmsghdr *nlh, int type, int (*fn)(struct nlattr *a, void *arg),
+		      void *arg)
 {
 	struct nlattr *a;
 	int rem, ret;

@@ -88,9 +88,8 @@ static int parse_page(struct nlattr *nest, struct ptscope_page *pg)
 	struct nlattr *tb[PTSCOPE_A_PAGE_MAX + 1];
 
 	if (nla_parse_nested(tb, PTSCOPE_A_PAGE_MAX, nest, page_policy) ||
-	    !tb[PTSCOPE_A_PAGE_ADDR] || !tb[PTSCOPE_A_PAGE_NR_PAGES] ||
-	    !tb[PTSCOPE_A_PAGE_LEVEL] || !tb[PTSCOPE_A_PAGE_STATE] ||
-	    !tb[PTSCOPE_A_PAGE_ENTRY] || !tb[PTSCOPE_A_PAGE_FLAGS])
+	    !tb[PTSCOPE_A_PAGE_ADDR] || !tb[PTSCOPE_A_PAGE_NR_PAGES] || !tb[PTSCOPE_A_PAGE_LEVEL] ||
+	    !tb[PTSCOPE_A_PAGE_STATE] || !tb[PTSCOPE_A_PAGE_ENTRY] || !tb[PTSCOPE_A_PAGE_FLAGS])
 		return pts_fail(-EPROTO, "malformed page record in WALK reply");
 	memset(pg, 0, sizeof(*pg));
 	pg->addr = pts_attr_u64(tb, PTSCOPE_A_PAGE_ADDR);
@@ -138,8 +137,8 @@ static int on_walk_msg(struct nlmsghdr *nlh, void *arg)
 	return pts_for_each_attr(nlh, PTSCOPE_A_PAGE, on_page, arg);
 }
 
-int ptscope_walk(struct ptscope *h, uint32_t pid, uint64_t start, uint64_t end,
-		 unsigned int flags, ptscope_page_fn fn, void *arg)
+int ptscope_walk(struct ptscope *h, uint32_t pid, uint64_t start, uint64_t end, unsigned int flags,
+		 ptscope_page_fn fn, void *arg)
 {
 	struct nl_msg *msg = pts_msg_new(h, PTSCOPE_CMD_WALK, NLM_F_DUMP);
 	struct walk_ctx c = { .fn = fn, .arg = arg };

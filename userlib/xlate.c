@@ -13,8 +13,7 @@ static const char *const entry_names[__PTSCOPE_ENTRY_BIT_COUNT] = PTSCOPE_ENTRY_
 
 const char *ptscope_level_name(unsigned int level)
 {
-	return level < sizeof(level_names) / sizeof(level_names[0]) ?
-	       level_names[level] : NULL;
+	return level < sizeof(level_names) / sizeof(level_names[0]) ? level_names[level] : NULL;
 }
 
 const char *ptscope_entry_flag_name(unsigned int bit)
@@ -71,14 +70,14 @@ int pts_parse_xlate_nest(struct nlattr *nest, struct ptscope_xlate *x)
 	struct nlattr *a;
 	int rem, ret;
 
-	if (nla_parse_nested(xt, PTSCOPE_A_XLATE_MAX, nest, NULL) ||
-	    !xt[PTSCOPE_A_XLATE_ADDR] || nla_len(xt[PTSCOPE_A_XLATE_ADDR]) != 8)
+	if (nla_parse_nested(xt, PTSCOPE_A_XLATE_MAX, nest, NULL) || !xt[PTSCOPE_A_XLATE_ADDR] ||
+	    nla_len(xt[PTSCOPE_A_XLATE_ADDR]) != 8)
 		return pts_fail(-EPROTO, "malformed translation from the module");
 	memset(x, 0, sizeof(*x));
 	x->addr = nla_get_u64(xt[PTSCOPE_A_XLATE_ADDR]);
 	nla_for_each_nested(a, nest, rem) {
 		if (nla_type(a) != PTSCOPE_A_XLATE_LEVEL)
-			continue;	/* unknown to this library: skip */
+			continue; /* unknown to this library: skip */
 		if (x->nr_levels == PTSCOPE_MAX_LEVELS)
 			return pts_fail(-EPROTO, "XLATE reply has more than %d levels",
 					PTSCOPE_MAX_LEVELS);

@@ -33,7 +33,7 @@ static void fuzz_core(const uint8_t *data, size_t size)
 	if (write(fd, data, size) == (ssize_t)size) {
 		snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
 		if (fault_from_core(path, &f, err, sizeof(err)) && !err[0])
-			abort();	/* refused without saying why */
+			abort(); /* refused without saying why */
 		(void)elf_section_of(path, size > 8 ? data[size - 1] * 64ULL : 0);
 	}
 	close(fd);
@@ -51,7 +51,7 @@ static void fuzz_check(const uint8_t *data, size_t size)
 	for (w = strtok_r(line, " \t\n", &save); w && argc < 64; w = strtok_r(NULL, " \t\n", &save))
 		argv[argc++] = w;
 	memset(&e, 0, sizeof(e));
-	if (argc >= 2) {	/* "PID RANGE|PLACE ASSERTION...", as check -f reads */
+	if (argc >= 2) { /* "PID RANGE|PLACE ASSERTION...", as check -f reads */
 		struct cli_place where;
 		uint64_t start, end;
 		uint32_t pid;

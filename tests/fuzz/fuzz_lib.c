@@ -41,15 +41,15 @@ static int count_fault(const struct ptscope_fault *f, void *arg)
 	return ++*(int *)arg > 100000;
 }
 
-int __wrap_pts_transact(struct ptscope *h, struct nl_msg *msg, const char *what,
-			pts_reply_fn fn, void *arg);
+int __wrap_pts_transact(struct ptscope *h, struct nl_msg *msg, const char *what, pts_reply_fn fn,
+			void *arg);
 
 /*
  * The replies: each chunk of input is "u16 length, then that many bytes of
  * attributes" after a generic netlink header.
  */
-int __wrap_pts_transact(struct ptscope *h, struct nl_msg *msg, const char *what,
-			pts_reply_fn fn, void *arg)
+int __wrap_pts_transact(struct ptscope *h, struct nl_msg *msg, const char *what, pts_reply_fn fn,
+			void *arg)
 {
 	static uint8_t buf[NLMSG_HDRLEN + GENL_HDRLEN + 65536] __attribute__((aligned(8)));
 	struct nlmsghdr *nlh = (struct nlmsghdr *)buf;
@@ -78,7 +78,8 @@ int __wrap_pts_transact(struct ptscope *h, struct nl_msg *msg, const char *what,
 /* An NLMSG_ERROR carrying the input as its tail (the echoed request and TLVs). */
 static void fuzz_extack(const uint8_t *data, size_t size)
 {
-	static uint8_t buf[NLMSG_HDRLEN + sizeof(struct nlmsgerr) + 65536] __attribute__((aligned(8)));
+	static uint8_t buf[NLMSG_HDRLEN + sizeof(struct nlmsgerr) + 65536]
+		__attribute__((aligned(8)));
 	struct nlmsghdr *nlh = (struct nlmsghdr *)buf;
 	struct nlmsgerr *e = NLMSG_DATA(nlh);
 
@@ -86,7 +87,8 @@ static void fuzz_extack(const uint8_t *data, size_t size)
 		size = 65536;
 	memset(buf, 0, NLMSG_HDRLEN + sizeof(*e));
 	nlh->nlmsg_type = NLMSG_ERROR;
-	nlh->nlmsg_flags = size && (data[0] & 1) ? NLM_F_ACK_TLVS | (data[0] & 2 ? NLM_F_CAPPED : 0) : 0;
+	nlh->nlmsg_flags =
+		size && (data[0] & 1) ? NLM_F_ACK_TLVS | (data[0] & 2 ? NLM_F_CAPPED : 0) : 0;
 	nlh->nlmsg_len = (uint32_t)(NLMSG_HDRLEN + sizeof(*e) + size);
 	e->error = -EINVAL;
 	e->msg.nlmsg_len = size >= 4 ? (uint32_t)data[1] << 2 : 0;
@@ -110,14 +112,30 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	in = data + 1;
 	in_len = size - 1;
 	switch (data[0] % 8) {
-	case 0: ptscope_get_info(&h, &info); break;
-	case 1: ptscope_xlate(&h, 1, 0x1000, &x); break;
-	case 2: ptscope_walk(&h, 1, 0, 0x7ffffffff000ULL, 0, count_page, &n); break;
-	case 3: ptscope_maps(&h, 1, count_vma, &n); break;
-	case 4: ptscope_faults(&h, 0, count_fault, &n); break;
-	case 5: ptscope_phys(&h, 0x1000, &p); break;
-	case 6: ptscope_iommu(&h, "0000:00:02.0", 0, 0, &io); break;
-	default: fuzz_extack(in, in_len); break;
+	case 0:
+		ptscope_get_info(&h, &info);
+		break;
+	case 1:
+		ptscope_xlate(&h, 1, 0x1000, &x);
+		break;
+	case 2:
+		ptscope_walk(&h, 1, 0, 0x7ffffffff000ULL, 0, count_page, &n);
+		break;
+	case 3:
+		ptscope_maps(&h, 1, count_vma, &n);
+		break;
+	case 4:
+		ptscope_faults(&h, 0, count_fault, &n);
+		break;
+	case 5:
+		ptscope_phys(&h, 0x1000, &p);
+		break;
+	case 6:
+		ptscope_iommu(&h, "0000:00:02.0", 0, 0, &io);
+		break;
+	default:
+		fuzz_extack(in, in_len);
+		break;
 	}
 	return 0;
 }

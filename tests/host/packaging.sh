@@ -28,10 +28,21 @@ help_cmds=$(LD_LIBRARY_PATH="$ROOT/build" "$ROOT/build/ptscope" --help |
 	sed -n '/^Commands:/,/^$/s/^  \([a-z]*\) .*/\1/p' | sort | tr '\n' ' ')
 man_cmds=$(sed -n 's/^\.SS "\{0,1\}ptscope \([a-z]*\).*/\1/p' "$ROOT/doc/ptscope.8" | sort -u | tr '\n' ' ')
 check "man page commands ($man_cmds) = --help commands ($help_cmds)" test "$help_cmds" = "$man_cmds"
-for opt in --json --pretty --help --version; do
+# Every long option --help lists is in the man page (as \-\-name).
+help_opts=$(LD_LIBRARY_PATH="$ROOT/build" "$ROOT/build/ptscope" --help |
+	grep -o -- '--[a-z][a-z-]*' | sort -u)
+for opt in $help_opts; do
 	check "man page documents $opt" grep -q -- "\\\\-\\\\-${opt#--}" "$ROOT/doc/ptscope.8"
 done
+check "libptscope(3) names every exported function" bash -c \
+	"for f in \$(sed -n 's/^\t\t\(ptscope_[a-z_]*\);/\1/p' '$ROOT/userlib/libptscope.map'); do
+		grep -q \"\$f\" '$ROOT/doc/libptscope.3' || { echo \"missing \$f\"; exit 1; }; done"
+check "libptscope(3) renders without warnings" bash -c \
+	"! command -v man >/dev/null || [ -z \"\$(LC_ALL=C.UTF-8 MANWIDTH=80 man --warnings -l '$ROOT/doc/libptscope.3' 2>&1 >/dev/null)\" ]"
 check "man page renders without warnings" bash -c \
 	"! command -v man >/dev/null || [ -z \"\$(LC_ALL=C.UTF-8 MANWIDTH=80 man --warnings -l '$ROOT/doc/ptscope.8' 2>&1 >/dev/null)\" ]"
+check "README's library example is examples/resident.c" bash -c \
+	"diff <(sed -n '/^\`\`\`c\$/,/^\`\`\`\$/p' '$ROOT/README.md' | sed '1d;\$d') \
+	      <(sed -n '/^#include <stdio.h>/,\$p' '$ROOT/examples/resident.c')"
 echo "1..$n"
 [ "$failed" = 0 ]

@@ -19,17 +19,19 @@ static inline int tap_ok(int cond, const char *name)
 
 #define ok(cond, name) tap_ok(!!(cond), name)
 
-#define is_int(got, want, name) do {						\
-	long long g_ = (got), w_ = (want);					\
-	if (!tap_ok(g_ == w_, name))						\
-		printf("#   got %lld, want %lld\n", g_, w_);		\
-} while (0)
+#define is_int(got, want, name)                                      \
+	do {                                                         \
+		long long g_ = (got), w_ = (want);                   \
+		if (!tap_ok(g_ == w_, name))                         \
+			printf("#   got %lld, want %lld\n", g_, w_); \
+	} while (0)
 
-#define is_str(got, want, name) do {						\
-	const char *g_ = (got), *w_ = (want);					\
-	if (!tap_ok(g_ && w_ && !strcmp(g_, w_), name))			\
-		printf("#   got '%s', want '%s'\n", g_ ? g_ : "(null)", w_);	\
-} while (0)
+#define is_str(got, want, name)                                                      \
+	do {                                                                         \
+		const char *g_ = (got), *w_ = (want);                                \
+		if (!tap_ok(g_ && w_ && !strcmp(g_, w_), name))                      \
+			printf("#   got '%s', want '%s'\n", g_ ? g_ : "(null)", w_); \
+	} while (0)
 
 static inline int done_testing(void)
 {

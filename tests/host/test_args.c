@@ -98,21 +98,28 @@ int main(void)
 		is_int(cli_parse_pid("0", &pid, err, 256), 0, "pid 0");
 		is_int(cli_parse_pid("4194304", &pid, err, 256), 0, "largest pid");
 		is_int(pid, 4194304, "largest pid value");
-		is_int(cli_parse_pid("4194305", &pid, err, 256), -1, "pid past PID_MAX_LIMIT refused");
+		is_int(cli_parse_pid("4194305", &pid, err, 256), -1,
+		       "pid past PID_MAX_LIMIT refused");
 		is_int(cli_parse_pid("-1", &pid, err, 256), -1, "negative pid refused");
 		is_int(cli_parse_pid("12x", &pid, err, 256), -1, "pid with garbage refused");
-		is_str(err, "'12x' is not a PID (a number up to 4194304, or 'self')", "pid error names it");
+		is_str(err, "'12x' is not a PID (a number up to 4194304, or 'self')",
+		       "pid error names it");
 		is_int(cli_parse_pid("", &pid, err, 256), -1, "empty pid refused");
-		is_int(cli_parse_pid("99999999999999999999", &pid, err, 256), -1, "huge pid refused");
+		is_int(cli_parse_pid("99999999999999999999", &pid, err, 256), -1,
+		       "huge pid refused");
 
 		is_int(cli_parse_addr("0x7f0000001000", &addr, err, 256), 0, "hex address");
 		ok(addr == 0x7f0000001000ULL, "hex address value");
 		is_int(cli_parse_addr("4096", &addr, err, 256), 0, "decimal address");
 		ok(addr == 4096, "decimal address value");
-		is_int(cli_parse_addr("0xffffffffffffffff", &addr, err, 256), 0, "all-ones address parses");
-		is_int(cli_parse_addr("0x1_000", &addr, err, 256), -1, "address with garbage refused");
-		is_str(err, "'0x1_000' is not an address (hex with 0x, or decimal)", "address error names it");
-		is_int(cli_parse_addr("0x10000000000000000", &addr, err, 256), -1, "address over 64 bits refused");
+		is_int(cli_parse_addr("0xffffffffffffffff", &addr, err, 256), 0,
+		       "all-ones address parses");
+		is_int(cli_parse_addr("0x1_000", &addr, err, 256), -1,
+		       "address with garbage refused");
+		is_str(err, "'0x1_000' is not an address (hex with 0x, or decimal)",
+		       "address error names it");
+		is_int(cli_parse_addr("0x10000000000000000", &addr, err, 256), -1,
+		       "address over 64 bits refused");
 		is_int(cli_parse_addr("-4096", &addr, err, 256), -1, "negative address refused");
 		is_int(cli_parse_addr("", &addr, err, 256), -1, "empty address refused");
 	}
@@ -130,9 +137,12 @@ int main(void)
 		ok(e0 == 1ULL << 30, "G suffix is 2^30");
 		is_int(cli_parse_range("0x7f0000001234", &s0, &e0, err, 256), 0, "single address");
 		ok(s0 == 0x7f0000001234ULL && e0 == s0 + 1, "single address covers its page");
-		is_int(cli_parse_range("0x3000-0x1000", &s0, &e0, err, 256), -1, "inverted range refused");
-		is_str(err, "'0x3000-0x1000' is an empty or inverted range", "inverted range named");
-		is_int(cli_parse_range("0x1000-0x1000", &s0, &e0, err, 256), -1, "empty range refused");
+		is_int(cli_parse_range("0x3000-0x1000", &s0, &e0, err, 256), -1,
+		       "inverted range refused");
+		is_str(err, "'0x3000-0x1000' is an empty or inverted range",
+		       "inverted range named");
+		is_int(cli_parse_range("0x1000-0x1000", &s0, &e0, err, 256), -1,
+		       "empty range refused");
 		is_int(cli_parse_range("0x1000+0", &s0, &e0, err, 256), -1, "zero length refused");
 		is_int(cli_parse_range("0xffffffffffffffff+2", &s0, &e0, err, 256), -1,
 		       "length past 2^64 refused");
@@ -140,7 +150,8 @@ int main(void)
 		is_int(cli_parse_range("-0x1000", &s0, &e0, err, 256), -1, "missing start refused");
 		is_int(cli_parse_range("abc", &s0, &e0, err, 256), -1, "garbage refused");
 		is_int(cli_parse_range("1X+2", &s0, &e0, err, 256), -1, "unknown suffix refused");
-		is_int(cli_parse_range("0+99999999999T", &s0, &e0, err, 256), -1, "suffix overflow refused");
+		is_int(cli_parse_range("0+99999999999T", &s0, &e0, err, 256), -1,
+		       "suffix overflow refused");
 	}
 
 	{
@@ -154,7 +165,8 @@ int main(void)
 		ok(!strcmp(pl.name, "[stack]") && pl.has_off && pl.off == 16384,
 		   "[stack]+16K: name and 16384");
 		is_int(cli_parse_place("libstdc++.so.6", &pl), 1, "libstdc++.so.6 is a place");
-		ok(!strcmp(pl.name, "libstdc++.so.6") && !pl.has_off, "a '+' in a name stays in it");
+		ok(!strcmp(pl.name, "libstdc++.so.6") && !pl.has_off,
+		   "a '+' in a name stays in it");
 		is_int(cli_parse_place("libstdc+++0x10", &pl), 1, "libstdc+++0x10");
 		ok(!strcmp(pl.name, "libstdc++") && pl.off == 16, "the last '+N' is the offset");
 		is_int(cli_parse_place("/usr/lib/x.so+0", &pl), 1, "path+0 is a place");

@@ -20,9 +20,17 @@ static int parse1(const char *w)
 static struct ptscope_page page(void)
 {
 	struct ptscope_page pg = {
-		.addr = 0x1000, .nr_pages = 1, .pfn = 0x1234, .state = PTSCOPE_STATE_PRESENT,
-		.level = PTSCOPE_LEVEL_PTE, .kind = PTSCOPE_KIND_ANON, .cache = PTSCOPE_CACHE_WB,
-		.cow = PTSCOPE_COW_WRITABLE, .mapcount = 1, .has_pfn = 1, .has_page = 1,
+		.addr = 0x1000,
+		.nr_pages = 1,
+		.pfn = 0x1234,
+		.state = PTSCOPE_STATE_PRESENT,
+		.level = PTSCOPE_LEVEL_PTE,
+		.kind = PTSCOPE_KIND_ANON,
+		.cache = PTSCOPE_CACHE_WB,
+		.cow = PTSCOPE_COW_WRITABLE,
+		.mapcount = 1,
+		.has_pfn = 1,
+		.has_page = 1,
 		.flags = PTSCOPE_ENTRY(PRESENT) | PTSCOPE_ENTRY(RW) | PTSCOPE_ENTRY(NX) |
 			 PTSCOPE_ENTRY(DIRTY),
 	};
@@ -38,12 +46,36 @@ int main(void)
 {
 	struct ptscope_page pg = page(), none = { .state = PTSCOPE_STATE_NONE, .nr_pages = 1 };
 	static const char *const good[] = {
-		"present", "!present", "writable", "nx", "huge", "cow-shared", "exclusive",
-		"zero-page", "pinned", "cache=WC", "pfn=0x1234", "swapped", "soft-dirty",
-		"pkey=3", "count(present)=10", "count(!writable)>=2", "count(huge)<1",
-		"count(swapped)!=0", "count(present)<=4", "count(present)>0", "kind=file",
-		"cow=reusable", "level=PMD", "state=marker", "mapcount=2", "dirty", "uffd-wp",
-		"reusable", "ksm", "thp",
+		"present",
+		"!present",
+		"writable",
+		"nx",
+		"huge",
+		"cow-shared",
+		"exclusive",
+		"zero-page",
+		"pinned",
+		"cache=WC",
+		"pfn=0x1234",
+		"swapped",
+		"soft-dirty",
+		"pkey=3",
+		"count(present)=10",
+		"count(!writable)>=2",
+		"count(huge)<1",
+		"count(swapped)!=0",
+		"count(present)<=4",
+		"count(present)>0",
+		"kind=file",
+		"cow=reusable",
+		"level=PMD",
+		"state=marker",
+		"mapcount=2",
+		"dirty",
+		"uffd-wp",
+		"reusable",
+		"ksm",
+		"thp",
 	};
 	static const char *const bad[][2] = {
 		{ "presnt", "'presnt' is not an assertion" },
@@ -77,7 +109,8 @@ int main(void)
 	}
 	is_int(check_parse(3, same, &e, err, sizeof(err)), 0, "parses same-frame-as PID ADDR");
 	ok(e.item[0].type == ITEM_SAME_FRAME && e.item[0].other_pid == 42 &&
-	   e.item[0].other_addr == 0x7f0000001000ULL, "same-frame-as values");
+		   e.item[0].other_addr == 0x7f0000001000ULL,
+	   "same-frame-as values");
 	is_int(check_parse(2, same_short, &e, err, sizeof(err)), -1, "same-frame-as without ADDR");
 	is_int(check_parse(0, NULL, &e, err, sizeof(err)), -1, "no assertion refused");
 

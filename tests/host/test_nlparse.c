@@ -24,12 +24,12 @@ static struct nl_msg *info_reply(int kind)
 	struct nlattr *nest;
 
 	genlmsg_put(msg, 0, 1, FAMILY_ID, 0, 0, PTSCOPE_CMD_GET_INFO, 3);
-	if (kind == NEWER)	/* a top-level attribute from the future */
+	if (kind == NEWER) /* a top-level attribute from the future */
 		nla_put_u32(msg, PTSCOPE_A_MAX + 7, 42);
 	if (kind == NO_NEST)
 		return msg;
 	nest = nla_nest_start(msg, PTSCOPE_A_INFO);
-	if (kind == BAD_STRING)	/* not NUL-terminated */
+	if (kind == BAD_STRING) /* not NUL-terminated */
 		nla_put(msg, PTSCOPE_A_INFO_MODULE_VERSION, 3, "abc");
 	else
 		nla_put_string(msg, PTSCOPE_A_INFO_MODULE_VERSION, "9.8.7");
@@ -37,7 +37,7 @@ static struct nl_msg *info_reply(int kind)
 		nla_put_string(msg, PTSCOPE_A_INFO_KERNEL_RELEASE, "6.12.117+deb12-amd64");
 	nla_put_u32(msg, PTSCOPE_A_INFO_PAGE_SIZE, 4096);
 	nla_put_u32(msg, PTSCOPE_A_INFO_PAGING_LEVELS, 5);
-	if (kind == NEWER)	/* a nested attribute from the future */
+	if (kind == NEWER) /* a nested attribute from the future */
 		nla_put_string(msg, PTSCOPE_A_INFO_MAX + 3, "future");
 	nla_put_u64(msg, PTSCOPE_A_INFO_USER_ADDR_MAX, 0xfffffffffff000ULL);
 	nla_put_u32(msg, PTSCOPE_A_INFO_PHYS_ADDR_BITS, 52);
@@ -79,7 +79,8 @@ static void test_info(void)
 
 	msg = info_reply(NO_NEST);
 	is_int(pts_parse_info(nlmsg_hdr(msg), &info), -EPROTO, "reply without info nest refused");
-	is_str(ptscope_errmsg(), "malformed GET_INFO reply from the module", "malformed reply named");
+	is_str(ptscope_errmsg(), "malformed GET_INFO reply from the module",
+	       "malformed reply named");
 	nlmsg_free(msg);
 }
 
@@ -92,7 +93,7 @@ static struct nl_msg *error_msg(int capped, const char *text)
 	size_t echo;
 	int flags = text ? NLM_F_ACK_TLVS : 0;
 
-	nla_put_u32(req, 200, 1);	/* the request that was refused */
+	nla_put_u32(req, 200, 1); /* the request that was refused */
 	echo = capped ? 0 : nlmsg_hdr(req)->nlmsg_len - NLMSG_HDRLEN;
 	if (capped)
 		flags |= NLM_F_CAPPED;
@@ -114,11 +115,13 @@ static void test_extack(void)
 	int err = -ESRCH;
 
 	msg = error_msg(1, "Unknown attribute type");
-	is_str(pts_extack_msg(nlmsg_hdr(msg)), "Unknown attribute type", "extack of a capped error");
+	is_str(pts_extack_msg(nlmsg_hdr(msg)), "Unknown attribute type",
+	       "extack of a capped error");
 	nlmsg_free(msg);
 
 	msg = error_msg(0, "no such process");
-	is_str(pts_extack_msg(nlmsg_hdr(msg)), "no such process", "extack after the echoed request");
+	is_str(pts_extack_msg(nlmsg_hdr(msg)), "no such process",
+	       "extack after the echoed request");
 	nlmsg_free(msg);
 
 	msg = error_msg(1, NULL);
@@ -129,7 +132,8 @@ static void test_extack(void)
 	msg = nlmsg_alloc_simple(NLMSG_DONE, NLM_F_MULTI | NLM_F_ACK_TLVS);
 	nlmsg_append(msg, &err, sizeof(err), NLMSG_ALIGNTO);
 	nla_put_string(msg, NLMSGERR_ATTR_MSG, "process exited during the walk");
-	is_str(pts_extack_msg(nlmsg_hdr(msg)), "process exited during the walk", "extack in NLMSG_DONE");
+	is_str(pts_extack_msg(nlmsg_hdr(msg)), "process exited during the walk",
+	       "extack in NLMSG_DONE");
 	nlmsg_free(msg);
 }
 
@@ -138,7 +142,8 @@ int main(void)
 	test_info();
 	test_extack();
 	ok(ptscope_feature_name(PTSCOPE_FEATURE_BIT_LA57) &&
-	   !strcmp(ptscope_feature_name(PTSCOPE_FEATURE_BIT_LA57), "la57"), "feature name la57");
+		   !strcmp(ptscope_feature_name(PTSCOPE_FEATURE_BIT_LA57), "la57"),
+	   "feature name la57");
 	ok(ptscope_feature_name(63) == NULL, "no name for an unknown bit");
 	return done_testing();
 }

@@ -96,7 +96,8 @@ static void pagemap_only(char *p, size_t len)
 
 	while (done < n) {
 		size_t chunk = n - done < 4096 ? n - done : 4096;
-		ssize_t got = pread(pagemap_fd, buf, chunk * 8, (off_t)(((uintptr_t)p / PAGE + done) * 8));
+		ssize_t got = pread(pagemap_fd, buf, chunk * 8,
+				    (off_t)(((uintptr_t)p / PAGE + done) * 8));
 
 		if (got <= 0)
 			break;
@@ -131,13 +132,15 @@ static void trio_batched(char *p, size_t len)
 	while (done < n) {
 		size_t chunk = n - done < 4096 ? n - done : 4096;
 
-		if (pread(pagemap_fd, pm, chunk * 8, (off_t)(((uintptr_t)p / PAGE + done) * 8)) <= 0)
+		if (pread(pagemap_fd, pm, chunk * 8, (off_t)(((uintptr_t)p / PAGE + done) * 8)) <=
+		    0)
 			return;
 		for (i = 0; i < chunk; i = j) {
 			uint64_t first = pm[i] & ((1ULL << 55) - 1);
 
 			for (j = i + 1; j < chunk && j - i < 4096 &&
-			     (pm[j] & ((1ULL << 55) - 1)) == first + (j - i); j++)
+					(pm[j] & ((1ULL << 55) - 1)) == first + (j - i);
+			     j++)
 				;
 			if (pread(kflags_fd, f, (j - i) * 8, (off_t)(first * 8)) <= 0 ||
 			    pread(kcount_fd, c, (j - i) * 8, (off_t)(first * 8)) <= 0)
@@ -166,8 +169,12 @@ static void pagemap_scan(char *p, size_t len)
 {
 	static struct bench_page_region vec[4096];
 	struct bench_pm_scan_arg arg = {
-		.size = sizeof(arg), .start = (uintptr_t)p, .end = (uintptr_t)p + len,
-		.vec = (uintptr_t)vec, .vec_len = 4096, .return_mask = 0xff,
+		.size = sizeof(arg),
+		.start = (uintptr_t)p,
+		.end = (uintptr_t)p + len,
+		.vec = (uintptr_t)vec,
+		.vec_len = 4096,
+		.return_mask = 0xff,
 	};
 
 	while (arg.start < arg.end) {
@@ -200,7 +207,8 @@ static void pair_many(char *p, size_t len)
 	for (i = 0; i < 10000; i++) {
 		uint64_t e, f;
 
-		if (pread(pagemap_fd, &e, 8, (off_t)(((uintptr_t)p + (i * PAGE) % len) / PAGE * 8)) != 8 ||
+		if (pread(pagemap_fd, &e, 8,
+			  (off_t)(((uintptr_t)p + (i * PAGE) % len) / PAGE * 8)) != 8 ||
 		    pread(kflags_fd, &f, 8, (off_t)((e & ((1ULL << 55) - 1)) * 8)) != 8)
 			return;
 		sink += f;
@@ -233,7 +241,7 @@ static char *sparse(size_t len)
 	return p;
 }
 
-#define NS(t, pages) ((t) * 1e9 / (double)(pages))
+#define NS(t, pages) ((t)*1e9 / (double)(pages))
 
 int main(void)
 {
@@ -280,7 +288,8 @@ int main(void)
 	t_xl = median(xlate_many, dense, len);
 	t_pair = median(pair_many, dense, len);
 
-	printf("%-58s %12s %8s\n", "benchmark (median of 5; 1 GiB = 262144 pages)", "ns/page", "ratio");
+	printf("%-58s %12s %8s\n", "benchmark (median of 5; 1 GiB = 262144 pages)", "ns/page",
+	       "ratio");
 	printf("%-58s %12.0f %8s\n", "dense: pagemap, PFN only", NS(t_pm, pages), "1.00");
 	printf("%-58s %12.0f %8.2f\n", "dense: pagemap + kpageflags + kpagecount, per page",
 	       NS(t_trio, pages), t_trio / t_pm);
@@ -288,16 +297,17 @@ int main(void)
 	       NS(t_batch, pages), t_batch / t_pm);
 	printf("%-58s %12.0f %8.2f\n", "dense: ptscope walk, per page (libptscope)",
 	       NS(t_pages, pages), t_pages / t_pm);
-	printf("%-58s %12.0f %8.2f\n", "dense: ptscope walk, runs", NS(t_runs, pages), t_runs / t_pm);
+	printf("%-58s %12.0f %8.2f\n", "dense: ptscope walk, runs", NS(t_runs, pages),
+	       t_runs / t_pm);
 	if (scan_works)
-		printf("%-58s %12.0f %8.2f\n", "dense: PAGEMAP_SCAN (flags only)", NS(t_scan, pages),
-		       t_scan / t_pm);
+		printf("%-58s %12.0f %8.2f\n", "dense: PAGEMAP_SCAN (flags only)",
+		       NS(t_scan, pages), t_scan / t_pm);
 	else
 		printf("%-58s %12s %8s\n", "dense: PAGEMAP_SCAN (flags only)", "n/a", "-");
 	printf("%-58s %12.0f %8.2f\n", "thp: ptscope walk, runs (vs pagemap on the same THP)",
 	       NS(t_thp_runs, pages), t_thp_runs / t_thp_pm);
-	printf("%-58s %12.3f %8s\n", "sparse: 64 TiB reservation, 1000 pages, ms per walk", t_64t * 1e3,
-	       "");
+	printf("%-58s %12.3f %8s\n", "sparse: 64 TiB reservation, 1000 pages, ms per walk",
+	       t_64t * 1e3, "");
 	printf("%-58s %12.3f %8.2f\n", "sparse: 64 GiB reservation, 1000 pages, ms per walk",
 	       t_64g * 1e3, t_64t / t_64g);
 	printf("%-58s %12.0f %8.2f\n", "xlate: one address (ns per call, vs pagemap+kpageflags)",

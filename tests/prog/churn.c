@@ -34,10 +34,10 @@
 
 #define PAGE 4096UL
 #define HUGE (2UL << 20)
-#define AREA (8 * HUGE)		/* the checked data area */
+#define AREA (8 * HUGE) /* the checked data area */
 
 static unsigned long round_no;
-static volatile uintptr_t null_page = 8;	/* the compiler cannot see it is bad */
+static volatile uintptr_t null_page = 8; /* the compiler cannot see it is bad */
 
 /* The byte page @i of the area holds in generation @gen. */
 static unsigned char pattern(size_t i, unsigned int gen)
@@ -112,7 +112,7 @@ int main(int argc, char **argv)
 
 	while (time(NULL) < end) {
 		round_no++;
-		i = (size_t)rand() % (AREA / HUGE) * (HUGE / PAGE);	/* a 2 MiB block */
+		i = (size_t)rand() % (AREA / HUGE) * (HUGE / PAGE); /* a 2 MiB block */
 		n = HUGE / PAGE;
 
 		/* Swap a block out and back in. */

@@ -70,17 +70,17 @@ static void *map(size_t len, int prot, int flags, int fd)
 /* ---- what ptscope and the kernel say about one page ---- */
 
 struct view {
-	struct ptscope_page pg;	/* ptscope's record for the page */
-	uint64_t pfn;		/* ptscope's frame for this 4 KiB page */
+	struct ptscope_page pg; /* ptscope's record for the page */
+	uint64_t pfn; /* ptscope's frame for this 4 KiB page */
 	int found;
-	uint64_t pm;		/* /proc/PID/pagemap entry */
+	uint64_t pm; /* /proc/PID/pagemap entry */
 	uint64_t kpagecount;
 	uint64_t kpageflags;
 };
 
-#define PM_PFN(e)	((e) & ((1ULL << 55) - 1))
-#define PM_EXCLUSIVE	(1ULL << 56)
-#define PM_PRESENT	(1ULL << 63)
+#define PM_PFN(e) ((e) & ((1ULL << 55) - 1))
+#define PM_EXCLUSIVE (1ULL << 56)
+#define PM_PRESENT (1ULL << 63)
 
 struct one {
 	uint64_t va;
@@ -143,8 +143,7 @@ static int agrees(const struct view *v)
 		return 0;
 	if (!present)
 		return 1;
-	return v->pfn == PM_PFN(v->pm) &&
-	       (!v->pg.has_page || v->pg.mapcount == v->kpagecount) &&
+	return v->pfn == PM_PFN(v->pm) && (!v->pg.has_page || v->pg.mapcount == v->kpagecount) &&
 	       !!(v->pm & PM_EXCLUSIVE) == (v->pg.has_page && v->pg.mapcount == 1 &&
 					    v->pg.kind != PTSCOPE_KIND_ZERO_PAGE);
 }
@@ -167,7 +166,7 @@ struct agent {
 };
 
 struct command {
-	char op;		/* 'w' write, 'r' read, 'f' fork a grandchild agent, 'x' exec, 'q' quit */
+	char op; /* 'w' write, 'r' read, 'f' fork a grandchild agent, 'x' exec, 'q' quit */
 	char value;
 	uintptr_t addr;
 };
@@ -242,7 +241,7 @@ static void agent_loop(int cmd, int ack)
 			if (write(ack, &grandchild.pid, sizeof(pid_t)) != sizeof(pid_t))
 				_exit(1);
 			continue;
-		case 'g':	/* tell the grandchild to write */
+		case 'g': /* tell the grandchild to write */
 			r = agent_do(&grandchild, 'w', (void *)c.addr, c.value);
 			break;
 		case 'q':
@@ -320,7 +319,9 @@ static void write_and_verify(const char *what, struct agent *ag, void *addr, cha
 	else if (state == PTSCOPE_COW_SHARED || state == PTSCOPE_COW_ZERO ||
 		 state == PTSCOPE_COW_FILE || state == PTSCOPE_COW_KSM)
 		why = after.pfn != before.pfn && after.pg.cow == PTSCOPE_COW_WRITABLE &&
-		      after.pg.mapcount == 1 ? NULL : "no fresh exclusive frame";
+				      after.pg.mapcount == 1 ?
+			      NULL :
+			      "no fresh exclusive frame";
 	else if (state != PTSCOPE_COW_UNMAPPED)
 		why = "no prediction to check";
 	if (why) {
@@ -332,9 +333,9 @@ static void write_and_verify(const char *what, struct agent *ag, void *addr, cha
 }
 
 /* /proc/kpageflags bits (include/uapi/linux/kernel-page-flags.h) */
-#define KPF_ANON	12
-#define KPF_KSM		21
-#define KPF_ZERO_PAGE	24
+#define KPF_ANON 12
+#define KPF_KSM 21
+#define KPF_ZERO_PAGE 24
 
 /*
  * The frame kind a COW state implies, as kpageflags sees it: the zero page,
@@ -367,8 +368,7 @@ static struct view expect(const char *what, pid_t pid, void *addr, uint32_t stat
 
 	if (!ok)
 		describe(what, &v);
-	result(ok, "%s: %s (pagemap, kpagecount, kpageflags agree)", what,
-	       ptscope_cow_name(state));
+	result(ok, "%s: %s (pagemap, kpagecount, kpageflags agree)", what, ptscope_cow_name(state));
 	return v;
 }
 
@@ -425,9 +425,9 @@ static void three_generations(void)
 	a = look(getpid(), p);
 	b = look(ch.pid, p);
 	c = look(gc, p);
-	result(a.pfn == b.pfn && b.pfn == c.pfn && a.pg.mapcount == 3 && agrees(&a) &&
-	       agrees(&b) && agrees(&c) && a.pg.cow == PTSCOPE_COW_SHARED &&
-	       c.pg.cow == PTSCOPE_COW_SHARED,
+	result(a.pfn == b.pfn && b.pfn == c.pfn && a.pg.mapcount == 3 && agrees(&a) && agrees(&b) &&
+		       agrees(&c) && a.pg.cow == PTSCOPE_COW_SHARED &&
+		       c.pg.cow == PTSCOPE_COW_SHARED,
 	       "generations: one frame 0x%llx in all three, mapped 3 times (%u), cow-shared",
 	       (unsigned long long)a.pfn, a.pg.mapcount);
 	if (agent_do(&ch, 'g', p, 'g') != 1)
@@ -435,7 +435,7 @@ static void three_generations(void)
 	a = look(getpid(), p);
 	c = look(gc, p);
 	result(c.pfn != a.pfn && c.pg.cow == PTSCOPE_COW_WRITABLE && a.pg.mapcount == 2 &&
-	       a.pg.cow == PTSCOPE_COW_SHARED && agrees(&a) && agrees(&c),
+		       a.pg.cow == PTSCOPE_COW_SHARED && agrees(&a) && agrees(&c),
 	       "generations: the grandchild wrote: its own frame; the others still share (%u)",
 	       a.pg.mapcount);
 	agent_stop(&ch);
@@ -452,7 +452,7 @@ static void fork_exec(void)
 	ch = agent_start();
 	expect("exec: parent before the child's exec", getpid(), p, PTSCOPE_COW_SHARED);
 	agent_do(&ch, 'x', NULL, 0);
-	usleep(200 * 1000);	/* the exec drops the old address space */
+	usleep(200 * 1000); /* the exec drops the old address space */
 	expect("exec: parent after the child's exec", getpid(), p, PTSCOPE_COW_REUSABLE);
 	write_and_verify("exec: parent writes", NULL, p, 'e');
 	kill(ch.pid, SIGTERM);
@@ -474,7 +474,8 @@ static void shared_anon(void)
 	a = expect("shared: parent", getpid(), p, PTSCOPE_COW_SHARED_MAPPING);
 	write_and_verify("shared: child writes", &ch, p, 's');
 	b = look(ch.pid, p);
-	result(a.pfn == b.pfn && p[0] == 's', "shared: one frame, the parent sees the child's write");
+	result(a.pfn == b.pfn && p[0] == 's',
+	       "shared: one frame, the parent sees the child's write");
 	agent_stop(&ch);
 	munmap(p, PAGE);
 }

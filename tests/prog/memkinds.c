@@ -148,7 +148,7 @@ static void setup(int clear_soft_dirty)
 
 	p = map(4 * PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1);
 	for (i = 0; i < 4 * PAGE; i += PAGE)
-		sink = p[i];	/* read faults map the shared zero page */
+		sink = p[i]; /* read faults map the shared zero page */
 	add("anon-zero-page", p, 4 * PAGE);
 
 	p = map(4 * PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1);
@@ -168,11 +168,11 @@ static void setup(int clear_soft_dirty)
 	}
 	unlink(path);
 	p = map(4 * PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, fd);
-	memset(p, 2, 2 * PAGE);	/* two pages written, two never touched */
+	memset(p, 2, 2 * PAGE); /* two pages written, two never touched */
 	add("file-shared", p, 4 * PAGE);
 	p = map(4 * PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd);
-	sink = p[0];		/* page cache page, read */
-	p[PAGE] = 3;		/* private copy */
+	sink = p[0]; /* page cache page, read */
+	p[PAGE] = 3; /* private copy */
 	add("file-private", p, 4 * PAGE);
 
 	fd = memfd_create("memkinds", 0);
@@ -224,8 +224,8 @@ static void setup(int clear_soft_dirty)
 	add("anon-paged-out", p, 8 * PAGE);
 
 	/* hugetlb, when the test reserved huge pages. */
-	p = mmap(NULL, HUGE, PROT_READ | PROT_WRITE,
-		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_HUGETLB, -1, 0);
+	p = mmap(NULL, HUGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_HUGETLB, -1,
+		 0);
 	if (p != MAP_FAILED) {
 		memset(p, 9, HUGE);
 		add("hugetlb-2m", p, HUGE);
@@ -312,21 +312,21 @@ out:
 }
 
 /* pagemap bits (Documentation/admin-guide/mm/pagemap.rst) */
-#define PM_PFN_MASK	((1ULL << 55) - 1)
-#define PM_SOFT_DIRTY	(1ULL << 55)
-#define PM_EXCLUSIVE	(1ULL << 56)
-#define PM_SWAP		(1ULL << 62)
-#define PM_PRESENT	(1ULL << 63)
+#define PM_PFN_MASK ((1ULL << 55) - 1)
+#define PM_SOFT_DIRTY (1ULL << 55)
+#define PM_EXCLUSIVE (1ULL << 56)
+#define PM_SWAP (1ULL << 62)
+#define PM_PRESENT (1ULL << 63)
 
 /* /proc/kpageflags bits (include/uapi/linux/kernel-page-flags.h) */
-#define KPF_ANON	12
-#define KPF_HUGE	17
-#define KPF_KSM		21
-#define KPF_THP		22
-#define KPF_ZERO_PAGE	24
+#define KPF_ANON 12
+#define KPF_HUGE 17
+#define KPF_KSM 21
+#define KPF_THP 22
+#define KPF_ZERO_PAGE 24
 
 static int n, failed;
-static const char *who = "";	/* "child: " in the forked child */
+static const char *who = ""; /* "child: " in the forked child */
 
 static void result(int ok, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void result(int ok, const char *fmt, ...)
@@ -351,7 +351,7 @@ static void result(int ok, const char *fmt, ...)
 struct vma_view {
 	unsigned long long start, end;
 	int sd, ex;
-	int pkey;	/* smaps' ProtectionKey, -1 where it has none */
+	int pkey; /* smaps' ProtectionKey, -1 where it has none */
 };
 
 static const struct vma_view *vma_of(uint64_t va)
@@ -391,8 +391,8 @@ static const struct vma_view *vma_of(uint64_t va)
 
 /* What the walk said about one 4 KiB page. */
 struct seen {
-	struct ptscope_page rec;	/* the record that covered it */
-	uint64_t pfn;			/* this page's frame */
+	struct ptscope_page rec; /* the record that covered it */
+	uint64_t pfn; /* this page's frame */
 	uint64_t swap_offset;
 	int covered;
 };
@@ -414,7 +414,7 @@ static int collect_page(const struct ptscope_page *pg, void *arg)
 		struct seen *s;
 
 		if (pg->addr < c->start || idx >= c->npages) {
-			c->overlap++;	/* outside the range asked for */
+			c->overlap++; /* outside the range asked for */
 			continue;
 		}
 		s = &c->pages[idx];
@@ -445,8 +445,7 @@ static int pread_u64(int fd, uint64_t index, uint64_t *v)
 	struct window *w = &win[fd % 4];
 	ssize_t got;
 
-	if (w->fd != fd || w->epoch != epoch || index < w->first ||
-	    index >= w->first + w->count) {
+	if (w->fd != fd || w->epoch != epoch || index < w->first || index >= w->first + w->count) {
 		w->fd = fd;
 		w->epoch = epoch;
 		w->first = index & ~511ULL;
@@ -469,15 +468,15 @@ struct oracles {
 	 * and /proc/self/ksm_merging_pages checks the count instead.
 	 */
 	int kpf_ksm_trusted;
-	int nx;			/* the CPU has NX: non-exec pages carry it */
+	int nx; /* the CPU has NX: non-exec pages carry it */
 };
 
 /* pagemap's bit 57: the entry (or PTE marker) is uffd-wp write-protected. */
-#define PM_UFFD_WP	(1ULL << 57)
+#define PM_UFFD_WP (1ULL << 57)
 
 /* Compare one page; returns a description of the first difference, or NULL. */
-static const char *compare(const struct oracles *o, uint64_t va, const struct seen *s,
-			   char *why, size_t len)
+static const char *compare(const struct oracles *o, uint64_t va, const struct seen *s, char *why,
+			   size_t len)
 {
 	const struct ptscope_page *r = &s->rec;
 	int present = r->state == PTSCOPE_STATE_PRESENT;
@@ -508,8 +507,7 @@ static const char *compare(const struct oracles *o, uint64_t va, const struct se
 	 * hugetlb does not track soft-dirty (clear_refs skips it): pagemap
 	 * reports the VMA flag alone there, while the entry keeps its bit.
 	 */
-	sd = (r->kind != PTSCOPE_KIND_HUGETLB && (r->flags & PTSCOPE_ENTRY(SOFT_DIRTY))) ||
-	     vma->sd;
+	sd = (r->kind != PTSCOPE_KIND_HUGETLB && (r->flags & PTSCOPE_ENTRY(SOFT_DIRTY))) || vma->sd;
 	if (!!(e & PM_SOFT_DIRTY) != sd)
 		return "soft-dirty differs (PTE bit or VMA)";
 	if (!present)
@@ -535,8 +533,8 @@ static const char *compare(const struct oracles *o, uint64_t va, const struct se
 	 * PUD table is a union field put to other uses. Such pages may read
 	 * as shared while mapped once (kpagecount, below, still counts).
 	 */
-	if (!!(e & PM_EXCLUSIVE) != (r->has_page && r->mapcount == 1 &&
-				     r->kind != PTSCOPE_KIND_ZERO_PAGE) &&
+	if (!!(e & PM_EXCLUSIVE) !=
+		    (r->has_page && r->mapcount == 1 && r->kind != PTSCOPE_KIND_ZERO_PAGE) &&
 	    !(r->kind == PTSCOPE_KIND_HUGETLB && r->level == PTSCOPE_LEVEL_PUD &&
 	      !(e & PM_EXCLUSIVE)))
 		return "exclusively-mapped differs (mapcount == 1)";
@@ -557,11 +555,11 @@ static const char *compare(const struct oracles *o, uint64_t va, const struct se
 		return "ksm differs from KPF_KSM";
 	if (!!(kf >> KPF_HUGE & 1) != (r->kind == PTSCOPE_KIND_HUGETLB))
 		return "hugetlb differs from KPF_HUGE";
-	if (!!(kf >> KPF_ZERO_PAGE & 1) != (r->kind == PTSCOPE_KIND_ZERO_PAGE ||
-					    r->kind == PTSCOPE_KIND_HUGE_ZERO_PAGE))
+	if (!!(kf >> KPF_ZERO_PAGE & 1) !=
+	    (r->kind == PTSCOPE_KIND_ZERO_PAGE || r->kind == PTSCOPE_KIND_HUGE_ZERO_PAGE))
 		return "zero page differs from KPF_ZERO_PAGE";
-	if (!!(kf >> KPF_THP & 1) != (!!(r->pflags & PTSCOPE_PAGE(THP)) ||
-				      r->kind == PTSCOPE_KIND_HUGE_ZERO_PAGE))
+	if (!!(kf >> KPF_THP & 1) !=
+	    (!!(r->pflags & PTSCOPE_PAGE(THP)) || r->kind == PTSCOPE_KIND_HUGE_ZERO_PAGE))
 		return "thp differs from KPF_THP";
 	return NULL;
 }
@@ -595,8 +593,8 @@ static void summarize(struct kind *kd, struct collect *c, const char *mode)
 
 	for (i = 0; i < c->npages; i++)
 		counts[c->pages[i].rec.state & 7]++;
-	printf("# %s (%s): %zu pages: %u present, %u none, %u swap\n", kd->name, mode,
-	       c->npages, counts[PTSCOPE_STATE_PRESENT], counts[PTSCOPE_STATE_NONE],
+	printf("# %s (%s): %zu pages: %u present, %u none, %u swap\n", kd->name, mode, c->npages,
+	       counts[PTSCOPE_STATE_PRESENT], counts[PTSCOPE_STATE_NONE],
 	       counts[PTSCOPE_STATE_SWAP]);
 }
 
@@ -613,11 +611,11 @@ static void check_kind(struct ptscope *h, const struct oracles *o, struct kind *
 	epoch++;
 	pages.pages = calloc(pages.npages, sizeof(struct seen));
 	runs.pages = calloc(runs.npages, sizeof(struct seen));
-	ret = ptscope_walk(h, getpid(), pages.start, pages.start + kd->len, 0,
-			   collect_page, &pages);
+	ret = ptscope_walk(h, getpid(), pages.start, pages.start + kd->len, 0, collect_page,
+			   &pages);
 	if (!ret)
-		ret = ptscope_walk(h, getpid(), runs.start, runs.start + kd->len,
-				   PTSCOPE_WALK_RUNS, collect_page, &runs);
+		ret = ptscope_walk(h, getpid(), runs.start, runs.start + kd->len, PTSCOPE_WALK_RUNS,
+				   collect_page, &runs);
 	if (ret) {
 		result(0, "%s: walk failed: %s", kd->name, ptscope_errmsg());
 		goto out;
@@ -640,13 +638,15 @@ static void check_kind(struct ptscope *h, const struct oracles *o, struct kind *
 			       " mapcount %u; pagemap 0x%llx kpageflags 0x%llx kpagecount %llu\n",
 			       i * PAGE, why, ptscope_state_name(sp->rec.state),
 			       sp->rec.state == PTSCOPE_STATE_PRESENT ?
-			       ptscope_kind_name(sp->rec.kind) : "-",
+				       ptscope_kind_name(sp->rec.kind) :
+				       "-",
 			       (unsigned long long)sp->pfn, (unsigned long long)sp->rec.entry,
 			       sp->rec.pflags, sp->rec.mapcount, (unsigned long long)e,
 			       (unsigned long long)kf, (unsigned long long)kc);
 		}
 		/* Once a leaf (or hole): a 1 GiB leaf needs one xlate, not 262144. */
-		why = pages.pages[i].rec.addr == va || !i ? compare_xlate(h, va, &pages.pages[i]) : NULL;
+		why = pages.pages[i].rec.addr == va || !i ? compare_xlate(h, va, &pages.pages[i]) :
+							    NULL;
 		if (why && !bad_x++)
 			printf("#   +0x%zx: %s\n", i * PAGE, why);
 		if (pages.pages[i].rec.state != runs.pages[i].rec.state ||
@@ -694,15 +694,14 @@ static void check_whole(struct ptscope *h)
 	ret = ptscope_walk(h, getpid(), 0, 0, 0, check_order, &ord);
 	f = fopen("/proc/self/maps", "r");
 	while (f && fgets(line, sizeof(line), f))
-		if (sscanf(line, "%llx-%llx", &start, &end) == 2 &&
-		    !strstr(line, "[vsyscall]"))
+		if (sscanf(line, "%llx-%llx", &start, &end) == 2 && !strstr(line, "[vsyscall]"))
 			vma_pages += (end - start) / PAGE;
 	if (f)
 		fclose(f);
 	printf("# whole address space: %lu records, %lu pages\n", ord.records, ord.pages);
 	result(!ret && !ord.disorder && ord.pages == vma_pages,
-	       "whole walk: %lu records in order, %lu pages = %llu pages of VMAs (%s)",
-	       ord.records, ord.pages, vma_pages, ret ? ptscope_errmsg() : "ok");
+	       "whole walk: %lu records in order, %lu pages = %llu pages of VMAs (%s)", ord.records,
+	       ord.pages, vma_pages, ret ? ptscope_errmsg() : "ok");
 }
 
 /* One mapping as /proc/self/smaps describes it (sizes in kB). */
@@ -812,12 +811,10 @@ static uint64_t hwpoison_pages(struct ptscope *h, const struct ptscope_vma *v)
 static const char *compare_vma(struct ptscope *h, const struct ptscope_vma *v,
 			       const struct smaps_vma *s, char *why, size_t len)
 {
-	char perms[5] = {
-		v->flags & PTSCOPE_VMA(READ) ? 'r' : '-',
-		v->flags & PTSCOPE_VMA(WRITE) ? 'w' : '-',
-		v->flags & PTSCOPE_VMA(EXEC) ? 'x' : '-',
-		v->flags & PTSCOPE_VMA(SHARED) ? 's' : 'p', 0
-	};
+	char perms[5] = { v->flags & PTSCOPE_VMA(READ) ? 'r' : '-',
+			  v->flags & PTSCOPE_VMA(WRITE) ? 'w' : '-',
+			  v->flags & PTSCOPE_VMA(EXEC) ? 'x' : '-',
+			  v->flags & PTSCOPE_VMA(SHARED) ? 's' : 'p', 0 };
 	int special = v->backing == PTSCOPE_BACKING_SPECIAL ||
 		      (v->flags & (PTSCOPE_VMA(PFNMAP) | PTSCOPE_VMA(IO) | PTSCOPE_VMA(MIXEDMAP)));
 
@@ -875,15 +872,17 @@ static void check_maps(struct ptscope *h)
 		while (j < ns && sm[j].start < l.v[i].start)
 			j++;
 		why = j < ns && sm[j].start == l.v[i].start ?
-		      compare_vma(h, &l.v[i], &sm[j], buf, sizeof(buf)) : "no smaps entry starts there";
+			      compare_vma(h, &l.v[i], &sm[j], buf, sizeof(buf)) :
+			      "no smaps entry starts there";
 		if (why && !bad++)
 			printf("#   VMA 0x%llx-0x%llx %s: %s\n", (unsigned long long)l.v[i].start,
 			       (unsigned long long)l.v[i].end, l.v[i].name, why);
 	}
 	for (j = 0; j < ns; j++)
-		ns -= !strcmp(sm[j].name, "[vsyscall]");	/* not a VMA of the mm */
+		ns -= !strcmp(sm[j].name, "[vsyscall]"); /* not a VMA of the mm */
 	printf("# maps: %d VMAs from ptscope, %d from smaps\n", l.n, ns);
-	result(!bad && l.n == ns, "maps = smaps for every VMA (bounds, perms, name, Rss, Swap, huge)");
+	result(!bad && l.n == ns,
+	       "maps = smaps for every VMA (bounds, perms, name, Rss, Swap, huge)");
 }
 
 /* Pages of [addr, addr + len) a walk calls KSM. */
@@ -924,9 +923,11 @@ static void check_expectations(struct ptscope *h, const struct oracles *o)
 			 * read-only: still dirty, or (6.6+) saved-dirty.
 			 */
 			if (!strcmp(kd->name, "anon-soft-dirty"))
-				flags[i] = !(pg[i].flags & (PTSCOPE_ENTRY(DIRTY) |
-							   PTSCOPE_ENTRY(SAVED_DIRTY))) ? '?' :
-					   pg[i].flags & PTSCOPE_ENTRY(SOFT_DIRTY) ? 's' : '-';
+				flags[i] = !(pg[i].flags &
+					     (PTSCOPE_ENTRY(DIRTY) | PTSCOPE_ENTRY(SAVED_DIRTY))) ?
+						   '?' :
+					   pg[i].flags & PTSCOPE_ENTRY(SOFT_DIRTY) ? 's' :
+										     '-';
 			else if (pg[i].state == PTSCOPE_STATE_MARKER)
 				flags[i] = pg[i].flags & PTSCOPE_ENTRY(UFFD_WP) ? 'M' : 'm';
 			else
@@ -936,7 +937,7 @@ static void check_expectations(struct ptscope *h, const struct oracles *o)
 			result(!strcmp(flags, "s-s-"),
 			       "%s: after clear_refs, soft-dirty exactly where written since, all dirty (%s)",
 			       kd->name, flags);
-		else if (*who)	/* a child has no userfaultfd: fork drops uffd-wp */
+		else if (*who) /* a child has no userfaultfd: fork drops uffd-wp */
 			result(!strcmp(flags, "----"), "%s: no uffd-wp left after fork (%s)",
 			       kd->name, flags);
 		else if (!strcmp(kd->name, "anon-uffd-wp"))
@@ -964,7 +965,8 @@ static void check_expectations(struct ptscope *h, const struct oracles *o)
 			break;
 	if (k == nkinds)
 		return;
-	ptscope_walk(h, getpid(), 0, 0, PTSCOPE_WALK_RUNS | PTSCOPE_WALK_SKIP_NONE, count_ksm, &ksm);
+	ptscope_walk(h, getpid(), 0, 0, PTSCOPE_WALK_RUNS | PTSCOPE_WALK_SKIP_NONE, count_ksm,
+		     &ksm);
 	/*
 	 * 6.1 copies the parent's ksm_merging_pages into a forked child and
 	 * counts the child's pages on top; there KPF_KSM, checked page by
@@ -1043,8 +1045,8 @@ static void check_child(struct ptscope *h, const struct oracles *o)
 	    read(pfd[0], &failed, sizeof(failed)) != sizeof(failed))
 		result(0, "child: no results from the forked child");
 	close(pfd[0]);
-	if (pid > 0 && (waitpid(pid, &status, 0) != pid || !WIFEXITED(status) ||
-			WEXITSTATUS(status)))
+	if (pid > 0 &&
+	    (waitpid(pid, &status, 0) != pid || !WIFEXITED(status) || WEXITSTATUS(status)))
 		result(0, "child: exited abnormally (status 0x%x)", status);
 	(void)h;
 }
@@ -1108,7 +1110,7 @@ int main(int argc, char **argv)
 			return 2;
 		}
 
-		madvise(p, len, MADV_NOHUGEPAGE);	/* 4 KiB pages: many records */
+		madvise(p, len, MADV_NOHUGEPAGE); /* 4 KiB pages: many records */
 		memset(p, 1, len);
 		add("hog", p, len);
 		serve();

@@ -51,7 +51,7 @@
 
 static uint64_t rng;
 
-static uint64_t next(void)	/* xorshift64*: reproducible from SEED */
+static uint64_t next(void) /* xorshift64*: reproducible from SEED */
 {
 	rng ^= rng >> 12;
 	rng ^= rng << 25;
@@ -64,17 +64,33 @@ static unsigned int below(unsigned int n)
 	return (unsigned int)(next() % n);
 }
 
-static pid_t target;		/* a live child with some memory */
+static pid_t target; /* a live child with some memory */
 
 /* Values that sit on a boundary of something the module checks. */
 static uint64_t interesting(void)
 {
 	static const uint64_t v[] = {
-		0, 1, 0xfff, 0x1000, 0x1001, 0x7fffffff, 0x80000000, 0xffffffff,
-		0x100000000ULL, 0x7ffffffff000ULL, 0x7ffffffff001ULL, 0x800000000000ULL,
-		0xfffffffffff000ULL, 0x100000000000000ULL, 0xff00000000000000ULL,
-		0xffff800000000000ULL, 0xffffffff81000000ULL, 0xfffffffffffff000ULL,
-		~0ULL, 1ULL << 63, (uint64_t)-4096,
+		0,
+		1,
+		0xfff,
+		0x1000,
+		0x1001,
+		0x7fffffff,
+		0x80000000,
+		0xffffffff,
+		0x100000000ULL,
+		0x7ffffffff000ULL,
+		0x7ffffffff001ULL,
+		0x800000000000ULL,
+		0xfffffffffff000ULL,
+		0x100000000000000ULL,
+		0xff00000000000000ULL,
+		0xffff800000000000ULL,
+		0xffffffff81000000ULL,
+		0xfffffffffffff000ULL,
+		~0ULL,
+		1ULL << 63,
+		(uint64_t)-4096,
 	};
 
 	switch (below(4)) {
@@ -92,12 +108,18 @@ static uint64_t interesting(void)
 static uint32_t a_pid(void)
 {
 	switch (below(6)) {
-	case 0: return 0;
-	case 1: return 1;
-	case 2: return (uint32_t)target;
-	case 3: return (uint32_t)getpid();
-	case 4: return 2;	/* kthreadd */
-	default: return (uint32_t)next();
+	case 0:
+		return 0;
+	case 1:
+		return 1;
+	case 2:
+		return (uint32_t)target;
+	case 3:
+		return (uint32_t)getpid();
+	case 4:
+		return 2; /* kthreadd */
+	default:
+		return (uint32_t)next();
 	}
 }
 
@@ -131,29 +153,33 @@ static void random_attr(struct msg *m, int depth)
 	if (!below(10))
 		type |= NLA_F_NESTED;
 	switch (below(9)) {
-	case 0: case 1:
+	case 0:
+	case 1:
 		v32 = type == PTSCOPE_A_PID ? a_pid() : (uint32_t)interesting();
 		put_attr(m, type, &v32, 4);
 		break;
-	case 2: case 3: case 4:
+	case 2:
+	case 3:
+	case 4:
 		v64 = interesting();
 		put_attr(m, type, &v64, 8);
 		break;
-	case 5:			/* a wrong length */
+	case 5: /* a wrong length */
 		n = below(20);
 		for (i = 0; i < n; i++)
 			raw[i] = (unsigned char)next();
 		put_attr(m, type, raw, n);
 		break;
-	case 6:			/* a string, terminated or not */
+	case 6: /* a string, terminated or not */
 		n = below(40);
 		for (i = 0; i < n; i++)
-			raw[i] = below(4) ? (unsigned char)('0' + below(75)) : (unsigned char)next();
+			raw[i] = below(4) ? (unsigned char)('0' + below(75)) :
+					    (unsigned char)next();
 		if (below(2) && n)
 			raw[n - 1] = 0;
 		put_attr(m, type, raw, n);
 		break;
-	case 7:			/* a nest of anything */
+	case 7: /* a nest of anything */
 		if (depth < 3) {
 			size_t at = m->len;
 			struct nlattr *a;
@@ -166,7 +192,7 @@ static void random_attr(struct msg *m, int depth)
 			a->nla_len = (uint16_t)(m->len - at);
 		}
 		break;
-	default:		/* an attribute header that lies about its length */
+	default: /* an attribute header that lies about its length */
 		if (m->len + 8 <= 4096) {
 			struct nlattr *a = (struct nlattr *)(m->buf + m->len);
 
@@ -305,7 +331,7 @@ static int read_answer(int fd, uint32_t seq, int abandon)
 			return seen ? 0 : -1;
 		for (h = (struct nlmsghdr *)rbuf; NLMSG_OK(h, (size_t)n); h = NLMSG_NEXT(h, n)) {
 			if (h->nlmsg_seq != seq)
-				continue;	/* the tail of an earlier abandoned answer */
+				continue; /* the tail of an earlier abandoned answer */
 			seen = 1;
 			if (h->nlmsg_type == NLMSG_ERROR) {
 				int err = -((struct nlmsgerr *)NLMSG_DATA(h))->error;
@@ -321,7 +347,7 @@ static int read_answer(int fd, uint32_t seq, int abandon)
 				return 1;
 			data_replies++;
 			if (!(h->nlmsg_flags & NLM_F_MULTI))
-				return 1;	/* a doit's single reply */
+				return 1; /* a doit's single reply */
 		}
 		if (abandon) {
 			dumps_abandoned++;
@@ -355,12 +381,13 @@ static int fuzz_netlink(unsigned long count)
 		g->reserved = below(20) ? 0 : (uint16_t)next();
 		if (below(3))
 			valid_shape(m, cmd);
-		n = below(2) ? 0 : (int)below(6);	/* half: well formed */
+		n = below(2) ? 0 : (int)below(6); /* half: well formed */
 		for (k = 0; k < n; k++)
 			random_attr(m, 0);
-		if (!below(15))		/* a duplicate of the first attribute */
+		if (!below(15)) /* a duplicate of the first attribute */
 			if (m->len > NLMSG_HDRLEN + GENL_HDRLEN + NLA_HDRLEN) {
-				struct nlattr *a = (struct nlattr *)(m->buf + NLMSG_HDRLEN + GENL_HDRLEN);
+				struct nlattr *a =
+					(struct nlattr *)(m->buf + NLMSG_HDRLEN + GENL_HDRLEN);
 				size_t al = NLA_ALIGN(a->nla_len);
 
 				if (a->nla_len >= NLA_HDRLEN && m->len + al <= 4096 &&
@@ -376,13 +403,14 @@ static int fuzz_netlink(unsigned long count)
 		       cmd == PTSCOPE_CMD_GET_FAULTS;
 		if (!below(8))
 			dump = !dump;
-		h->nlmsg_flags = NLM_F_REQUEST | (below(2) ? NLM_F_ACK : 0) | (dump ? NLM_F_DUMP : 0);
+		h->nlmsg_flags = NLM_F_REQUEST | (below(2) ? NLM_F_ACK : 0) |
+				 (dump ? NLM_F_DUMP : 0);
 		h->nlmsg_seq = ++seq;
-		if (!below(40)) {	/* the header lies: the kernel drops it */
+		if (!below(40)) { /* the header lies: the kernel drops it */
 			h->nlmsg_len = below(2) ? (uint32_t)below(NLMSG_HDRLEN) :
 						  (uint32_t)(m->len + 1 + below(1000));
 			lie = 1;
-		} else if (!below(40)) {	/* shorter than the genl header */
+		} else if (!below(40)) { /* shorter than the genl header */
 			h->nlmsg_len = (uint32_t)(NLMSG_HDRLEN + below(GENL_HDRLEN));
 			m->len = h->nlmsg_len;
 			h->nlmsg_flags |= NLM_F_ACK;
@@ -408,10 +436,11 @@ static int fuzz_netlink(unsigned long count)
 		ret = read_answer(fd, h->nlmsg_seq, abandon);
 		if (ret < 0) {
 			unanswered++;
-			fprintf(stderr, "nlfuzz: request %lu (cmd %d, flags 0x%x, len %u) got no answer\n",
+			fprintf(stderr,
+				"nlfuzz: request %lu (cmd %d, flags 0x%x, len %u) got no answer\n",
 				i, cmd, h->nlmsg_flags, h->nlmsg_len);
 		}
-		if (ret == 0 || !below(200)) {	/* mid-dump or not: a fresh socket */
+		if (ret == 0 || !below(200)) { /* mid-dump or not: a fresh socket */
 			closed_mid_dump += ret == 0;
 			close(fd);
 			fd = open_sock();
@@ -435,25 +464,25 @@ static int fuzz_debugfs(unsigned long count)
 
 			snprintf(path, sizeof(path), "/sys/kernel/debug/ptscope/%s", files[f]);
 			switch (below(4)) {
-			case 0:	/* random bytes */
+			case 0: /* random bytes */
 				n = below(sizeof(line));
 				for (k = 0; k < n; k++)
 					line[k] = (char)next();
 				break;
-			case 1:	/* numbers in the right places */
+			case 1: /* numbers in the right places */
 				n = (unsigned int)snprintf(line, sizeof(line), "%d 0x%llx 0x%llx%s",
 							   (int)a_pid(),
 							   (unsigned long long)interesting(),
 							   (unsigned long long)interesting(),
 							   below(2) ? " pages" : "");
 				break;
-			case 2:	/* tokens, wrong ones */
+			case 2: /* tokens, wrong ones */
 				n = (unsigned int)snprintf(line, sizeof(line), "%s %s %s",
 							   below(2) ? "-1" : "99999999999",
 							   below(2) ? "0x" : "pages",
 							   below(2) ? "\n\n" : "0x1000 extra");
 				break;
-			default:	/* a long line */
+			default: /* a long line */
 				n = below(2) ? sizeof(line) : below(8);
 				memset(line, below(2) ? '9' : ' ', n);
 				break;
@@ -468,12 +497,12 @@ static int fuzz_debugfs(unsigned long count)
 			else
 				accepted++;
 			while (read(fd, rbuf, sizeof(rbuf)) > 0 && below(4))
-				;	/* read some, or all, then close mid-way */
+				; /* read some, or all, then close mid-way */
 			close(fd);
 		}
 	}
-	printf("debugfs: %lu writes, %lu refused with an errno, %lu accepted\n",
-	       count * 3, refused, accepted);
+	printf("debugfs: %lu writes, %lu refused with an errno, %lu accepted\n", count * 3, refused,
+	       accepted);
 	return 0;
 }
 
@@ -493,7 +522,7 @@ int main(int argc, char **argv)
 	if (strcmp(argv[1], "netlink"))
 		return 2;
 
-	if (argc > 4) {	/* first, so that the target is the caller's own */
+	if (argc > 4) { /* first, so that the target is the caller's own */
 		uid_t uid = (uid_t)strtoul(argv[4], NULL, 0);
 
 		if (setgid(uid) || setuid(uid)) {
@@ -504,7 +533,8 @@ int main(int argc, char **argv)
 	target = fork();
 	if (target == 0) {
 		size_t len = 8 << 20;
-		char *p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		char *p =
+			mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 
 		if (p != MAP_FAILED)
 			memset(p, 1, len);
@@ -518,7 +548,8 @@ int main(int argc, char **argv)
 		return ret;
 	printf("netlink: %lu requests: %lu acks, %lu data replies, %lu with headers the kernel drops,"
 	       " %lu dumps abandoned (%lu sockets closed mid-dump), %lu unanswered\n",
-	       count, acks, data_replies, dropped_sent, dumps_abandoned, closed_mid_dump, unanswered);
+	       count, acks, data_replies, dropped_sent, dumps_abandoned, closed_mid_dump,
+	       unanswered);
 	printf("errors:");
 	for (e = 0; e < 200; e++)
 		if (errnos[e])

@@ -57,7 +57,8 @@ int main(int argc, char **argv)
 	int ret;
 
 	if (argc < 2) {
-		fprintf(stderr, "usage: nlprobe get-info-with-attr TYPE | raw-cmd CMD | get-info-after-error\n");
+		fprintf(stderr,
+			"usage: nlprobe get-info-with-attr TYPE | raw-cmd CMD | get-info-after-error\n");
 		return 2;
 	}
 	if (ptscope_open(&h)) {

@@ -1,0 +1,120 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Installing ptscope the three ways people do, on this machine (as root):
+#   make install DESTDIR=... : the file list, the pkg-config file, and the
+#     README's example built against that tree with pkg-config;
+#   DKMS: make dkms-install, then dkms add / build / install for both
+#     installed Debian kernels (6.1 and 6.12) without booting them;
+#   make deb: the four packages install (DKMS builds the module for both
+#     kernels), work (ptscope --version, pkg-config, the example), and
+#     remove cleanly.
+# TAP; skips what needs root, dkms or dpkg when they are missing.
+set -u
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+T=$(mktemp -d)
+n=0 failed=0
+version=$(sed -n 's/^#define PTSCOPE_VERSION "\(.*\)"/\1/p' "$ROOT/module/version.h")
+kvers=()
+for series in 6.1 6.12; do
+	k=$("$ROOT/tests/vm/kernels" "$series" 2>/dev/null) && kvers+=("$k")
+done
+cleanup() {
+	dpkg -r ptscope libptscope-dev libptscope1 ptscope-dkms > /dev/null 2>&1
+	dkms remove -m ptscope -v "$version" --all > /dev/null 2>&1
+	rm -rf "/usr/src/ptscope-$version" "$T"
+}
+trap cleanup EXIT
+
+check() {	# check DESCRIPTION COMMAND...: ok when COMMAND succeeds
+	local desc=$1
+	shift
+	n=$((n + 1))
+	if "$@" > "$T/out" 2>&1; then
+		echo "ok $n $desc"
+	else
+		echo "not ok $n $desc"
+		sed 's/^/# /' "$T/out" | tail -n 15
+		failed=$((failed + 1))
+	fi
+}
+skip() { n=$((n + 1)); echo "ok $n $1 # SKIP $2"; }
+
+# ---- make install into a DESTDIR
+D=$T/dest
+check "make install-user DESTDIR PREFIX=/usr" \
+	make -s -C "$ROOT" install-user DESTDIR="$D" PREFIX=/usr LIBDIR=/usr/lib
+expected="usr/include/ptscope/libptscope.h
+usr/include/ptscope/uapi/ptscope.h
+usr/lib/libptscope.a
+usr/lib/libptscope.so
+usr/lib/libptscope.so.1
+usr/lib/pkgconfig/ptscope.pc
+usr/sbin/ptscope
+usr/share/bash-completion/completions/ptscope
+usr/share/man/man3/libptscope.3
+usr/share/man/man8/ptscope.8"
+check "the installed file list" \
+	test "$(cd "$D" && find . -type f -o -type l | sed 's|^\./||' | sort)" = "$expected"
+check "libptscope.so.1 has its soname" \
+	bash -c "objdump -p '$D/usr/lib/libptscope.so.1' | grep -q 'SONAME *libptscope.so.1'"
+check "libptscope exports only ptscope_* functions" \
+	bash -c "! nm -D --defined-only '$D/usr/lib/libptscope.so.1' | awk '\$2 ~ /[TDB]/ {print \$3}' | grep -v '^ptscope_\|^LIBPTSCOPE_1'"
+PC="PKG_CONFIG_SYSROOT_DIR=$D PKG_CONFIG_LIBDIR=$D/usr/lib/pkgconfig:/usr/lib/x86_64-linux-gnu/pkgconfig:/usr/share/pkgconfig"
+check "pkg-config --modversion ptscope = $version" \
+	bash -c "test \"\$(env $PC pkg-config --modversion ptscope)\" = '$version'"
+check "pkg-config wants libnl-genl-3.0 privately" \
+	bash -c "env $PC pkg-config --print-requires-private ptscope | grep -q libnl-genl-3.0"
+check "the README's example builds with pkg-config against the install" \
+	bash -c "cc -Wall -Wextra -Werror '$ROOT/examples/resident.c' \$(env $PC pkg-config --cflags --libs ptscope) -o '$T/resident'"
+# Without the module (this machine cannot load it), the example runs and
+# says why it cannot answer: the library's message, status 1.
+check "the example runs and reports the missing module" bash -c \
+	"LD_LIBRARY_PATH='$D/usr/lib' '$T/resident' 1 2>&1 | grep 'not loaded' &&
+	 test \${PIPESTATUS[0]} = 1"
+check "make uninstall leaves nothing" bash -c \
+	"make -s -C '$ROOT' uninstall DESTDIR='$D' PREFIX=/usr LIBDIR=/usr/lib KVER=none > /dev/null &&
+	 test -z \"\$(cd '$D' && find . -type f -o -type l)\""
+
+if [ "$(id -u)" != 0 ] || ! command -v dkms > /dev/null || [ ${#kvers[@]} = 0 ]; then
+	skip "DKMS" "needs root, dkms and Debian kernel headers"
+else
+	# ---- DKMS from the source tree
+	check "make dkms-install" make -s -C "$ROOT" dkms-install
+	check "dkms add" dkms add -m ptscope -v "$version"
+	for k in "${kvers[@]}"; do
+		check "dkms build for $k" dkms build -m ptscope -v "$version" -k "$k"
+		check "dkms install for $k" dkms install -m ptscope -v "$version" -k "$k"
+		ko=$(ls /lib/modules/"$k"/updates/dkms/ptscope.ko* 2>/dev/null | head -n 1)
+		check "$k: the module is installed, version $version" \
+			test "$(modinfo -F version "${ko:-/nonexistent}" 2>/dev/null)" = "$version"
+		check "$k: the genetlink family autoloads it" \
+			bash -c "modinfo -F alias '${ko:-/nonexistent}' | grep -qx 'net-pf-16-proto-16-family-ptscope'"
+	done
+	check "dkms remove --all" dkms remove -m ptscope -v "$version" --all
+	check "no module left" bash -c "! ls /lib/modules/*/updates/dkms/ptscope.ko* 2> /dev/null"
+	rm -rf "/usr/src/ptscope-$version"
+fi
+
+if [ "$(id -u)" != 0 ] || ! command -v dpkg-deb > /dev/null || ! command -v dkms > /dev/null; then
+	skip "Debian packages" "needs root, dpkg-deb and dkms"
+else
+	# ---- Debian packages
+	check "make deb" make -s -C "$ROOT" deb
+	debs=$(ls "$ROOT"/build/deb/*.deb 2>/dev/null)
+	check "four packages" test "$(echo "$debs" | grep -c .)" = 4
+	# shellcheck disable=SC2086
+	check "dpkg -i all four" dpkg -i $debs
+	check "ptscope --version from the package" bash -c "/usr/sbin/ptscope --version | grep -q ' $version '"
+	check "pkg-config finds the -dev package" test "$(pkg-config --modversion ptscope)" = "$version"
+	check "the example builds against the packages" bash -c \
+		"cc -Wall -Wextra -Werror '$ROOT/examples/resident.c' \$(pkg-config --cflags --libs ptscope) -o '$T/resident-deb' && '$T/resident-deb' 1; test \$? = 1"
+	for k in "${kvers[@]}"; do
+		check "$k: DKMS built and installed the module from the package" \
+			bash -c "ls /lib/modules/$k/updates/dkms/ptscope.ko*"
+	done
+	check "dpkg -r all four" dpkg -r ptscope libptscope-dev libptscope1 ptscope-dkms
+	check "nothing left behind" bash -c \
+		"! ls /usr/sbin/ptscope /usr/lib/*/libptscope* /usr/src/ptscope-$version /lib/modules/*/updates/dkms/ptscope.ko* 2> /dev/null"
+fi
+echo "1..$n"
+[ "$failed" = 0 ]
