@@ -140,7 +140,17 @@ $(BUILD)/tests/prog/%: tests/prog/%.c $(LIBA) $(HDRS)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(LIBA) $(NL_LIBS)
 
-test-progs: userspace asan $(HOST_TESTS) $(GUEST_PROGS)
+# The README's example, built as a user would (<ptscope/libptscope.h>,
+# -lptscope) against this tree, for the guest test that runs it.
+$(BUILD)/include/ptscope/libptscope.h: userlib/libptscope.h
+	@mkdir -p $(dir $@)
+	cp $< $@
+
+$(BUILD)/tests/prog/resident: examples/resident.c $(BUILD)/include/ptscope/libptscope.h $(LIBSO)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(WARN) -I$(BUILD)/include $(LDFLAGS) -o $@ $< -L$(BUILD) -lptscope
+
+test-progs: userspace asan $(HOST_TESTS) $(GUEST_PROGS) $(BUILD)/tests/prog/resident
 
 deps:
 	tests/deps.sh

@@ -75,6 +75,17 @@ check "make uninstall leaves nothing" bash -c \
 	"make -s -C '$ROOT' uninstall DESTDIR='$D' PREFIX=/usr LIBDIR=/usr/lib KVER=none > /dev/null &&
 	 test -z \"\$(cd '$D' && find . -type f -o -type l)\""
 
+# make install also puts the module where modprobe finds it (depmod runs
+# only without DESTDIR).
+if [ ${#kvers[@]} != 0 ]; then
+	k=${kvers[${#kvers[@]} - 1]}
+	check "make install DESTDIR with the module for $k" \
+		make -s -C "$ROOT" install DESTDIR="$T/full" PREFIX=/usr LIBDIR=/usr/lib KVER="$k"
+	check "the module is in /lib/modules/$k/updates" test -f "$T/full/lib/modules/$k/updates/ptscope.ko"
+else
+	skip "make install with the module" "no Debian kernel headers"
+fi
+
 if [ "$(id -u)" != 0 ] || ! command -v dkms > /dev/null || [ ${#kvers[@]} = 0 ]; then
 	skip "DKMS" "needs root, dkms and Debian kernel headers"
 else
