@@ -24,6 +24,7 @@ cleanup() {
 	rm -rf "/usr/src/ptscope-$version" "$T"
 }
 trap cleanup EXIT
+[ "$(id -u)" = 0 ] && cleanup > /dev/null 2>&1 && T=$(mktemp -d)	# a run killed half-way
 
 check() {	# check DESCRIPTION COMMAND...: ok when COMMAND succeeds
 	local desc=$1
