@@ -8,11 +8,9 @@
  * not created at all. The netlink interface remains either way.
  */
 #include <linux/capability.h>
-#include <linux/cred.h>
 #include <linux/debugfs.h>
 #include <linux/mutex.h>
 #include <linux/netlink.h>
-#include <linux/pid_namespace.h>
 #include <linux/processor.h>
 #include <linux/security.h>
 #include <linux/seq_file.h>
@@ -176,8 +174,7 @@ static void *faults_start(struct seq_file *m, loff_t *pos)
 {
 	struct ptscope_fault *f = m->private;
 
-	return ptscope_fault_get(*pos ? *pos : 1, f, task_active_pid_ns(current),
-				 current_user_ns()) ? NULL : f;
+	return ptscope_fault_get(*pos ? *pos : 1, f) ? NULL : f;
 }
 
 static void *faults_next(struct seq_file *m, void *v, loff_t *pos)
@@ -185,8 +182,7 @@ static void *faults_next(struct seq_file *m, void *v, loff_t *pos)
 	struct ptscope_fault *f = v;
 
 	*pos = f->id + 1;
-	return ptscope_fault_get(*pos, f, task_active_pid_ns(current), current_user_ns()) ?
-	       NULL : f;
+	return ptscope_fault_get(*pos, f) ? NULL : f;
 }
 
 static void faults_stop(struct seq_file *m, void *v)

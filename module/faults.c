@@ -252,9 +252,10 @@ static void probe_signal_generate(void *data, int sig, struct kernel_siginfo *in
 	}
 }
 
-int ptscope_fault_get(u64 id, struct ptscope_fault *out, struct pid_namespace *ns,
-		      struct user_namespace *uns)
+int ptscope_fault_get(u64 id, struct ptscope_fault *out)
 {
+	struct pid_namespace *ns = task_active_pid_ns(current);
+	struct user_namespace *uns = current_user_ns();
 	const struct ptscope_fault *f;
 	unsigned long flags;
 	int ret = -ENOENT;

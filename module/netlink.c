@@ -6,7 +6,6 @@
  */
 #include <linux/cred.h>
 #include <linux/module.h>
-#include <linux/pid_namespace.h>
 #include <linux/sched/mm.h>
 #include <net/genetlink.h>
 
@@ -801,7 +800,7 @@ static int ptscope_nl_faults_dumpit(struct sk_buff *skb, struct netlink_callback
 	 * Dumps run in the reading process (start, then each recvmsg): its
 	 * namespaces decide which records exist for it and how pids read.
 	 */
-	while (!ptscope_fault_get(c->next, f, task_active_pid_ns(current), current_user_ns())) {
+	while (!ptscope_fault_get(c->next, f)) {
 		if (c->only && f->id != c->only)
 			break;
 		c->next = f->id + 1;

@@ -33,8 +33,6 @@ struct ptscope_target {
 
 struct netlink_ext_ack;
 struct pid;
-struct pid_namespace;
-struct user_namespace;
 int ptscope_target_get(u32 pid, bool admin, struct ptscope_target *t,
 		       struct netlink_ext_ack *extack);
 void ptscope_target_put(struct ptscope_target *t);
@@ -182,12 +180,13 @@ struct ptscope_fault {
 int ptscope_faults_init(void);
 void ptscope_faults_exit(void);
 /*
- * The oldest kept record with id >= @id that a reader in pid namespace @ns
- * can see (its process has a pid there), copied, with pids as @ns numbers
- * them and the uid as @uns maps it; -ENOENT when none.
+ * The oldest kept record with id >= @id that the calling task can see (its
+ * process has a pid in the caller's pid namespace), copied, with pids as
+ * that namespace numbers them and the uid as the caller's user namespace
+ * maps it; -ENOENT when none. Readers call it in their own context (debugfs
+ * reads, netlink dump start and recvmsg).
  */
-int ptscope_fault_get(u64 id, struct ptscope_fault *out, struct pid_namespace *ns,
-		      struct user_namespace *uns);
+int ptscope_fault_get(u64 id, struct ptscope_fault *out);
 void ptscope_faults_clear(void);
 void ptscope_faults_stats(u64 *recorded, u64 *dropped, u32 *ring_size);
 /* Send a completed record to the "faults" multicast group (netlink.c). */

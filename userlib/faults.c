@@ -199,7 +199,6 @@ static int on_event(struct nl_msg *msg, void *arg)
 int ptscope_faults_follow(struct ptscope *h, ptscope_fault_fn fn, void *arg)
 {
 	struct follow_ctx f = { h, { fn, arg, 0 } };
-	struct faults_ctx *cp = &f.c;
 	struct nl_sock *sock;
 	int grp, ret;
 
@@ -227,18 +226,18 @@ int ptscope_faults_follow(struct ptscope *h, ptscope_fault_fn fn, void *arg)
 		ret = pts_fail(-EIO, "cannot open a generic netlink socket");
 		goto out;
 	}
-	while (!cp->stop) {
+	while (!f.c.stop) {
 		ret = nl_recvmsgs_default(sock);
 		if (ret == -NLE_NOMEM || ret == -NLE_MSG_OVERFLOW) {
 			ret = pts_fail(-ENOBUFS, "fault records were lost: the reader fell behind");
 			goto out;
 		}
-		if (ret < 0 && !cp->stop) {
+		if (ret < 0 && !f.c.stop) {
 			ret = pts_fail(-EIO, "receiving fault records: %s", nl_geterror(ret));
 			goto out;
 		}
 	}
-	ret = cp->stop;
+	ret = f.c.stop;
 out:
 	nl_socket_free(sock);
 	return ret;

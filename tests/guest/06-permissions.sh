@@ -15,8 +15,7 @@ start() {
 	shift
 	"$@" > /tmp/$name.out 2>&1 &
 	eval "$name=$!"
-	for i in $(seq 1 100); do grep -q '^ready$' /tmp/$name.out && return 0; sleep 0.1; done
-	fail "$name did not start: $(cat /tmp/$name.out)"
+	wait_line /tmp/$name.out '^ready$' || fail "$name did not start: $(cat /tmp/$name.out)"
 }
 start rootp memkinds hog 1
 start otherp $V memkinds hog 1

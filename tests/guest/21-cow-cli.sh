@@ -6,7 +6,7 @@
 load_ptscope
 
 cowlab forked > /tmp/f.out &
-for i in $(seq 1 100); do grep -q '^ready$' /tmp/f.out && break; sleep 0.1; done
+wait_line /tmp/f.out '^ready$'
 set -- $(head -n 1 /tmp/f.out)
 parent=$2 child=$4 a=$6
 trap 'kill $parent 2>/dev/null; kill $pids 2>/dev/null' EXIT
@@ -37,8 +37,7 @@ old_pfn=$(pagemap_pfn $child $a)
 
 echo "--- the child writes its first page"
 kill -USR1 $child
-for i in $(seq 1 50); do grep -q '^wrote$' /tmp/f.out && break; sleep 0.1; done
-grep -q '^wrote$' /tmp/f.out || fail "the child did not write"
+wait_line /tmp/f.out '^wrote$' 50 || fail "the child did not write"
 ptscope -j walk --pages $child $a+4K > /tmp/c.json
 ptscope -j walk --pages $parent $a+4K > /tmp/p.json
 expect_eq "child: its own frame, writable" writable "$(jq -r '.records[0].cow' /tmp/c.json)"

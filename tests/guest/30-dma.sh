@@ -10,7 +10,7 @@ echo "--- io_uring registered buffers"
 dmalab pin > /tmp/pin.out &
 pinner=$!
 trap 'kill $pinner $barpid 2>/dev/null' EXIT
-for i in $(seq 1 100); do grep -q '^ready$\|^error' /tmp/pin.out && break; sleep 0.1; done
+wait_line /tmp/pin.out '^ready$\|^error'
 grep -q '^ready$' /tmp/pin.out || fail "dmalab pin: $(cat /tmp/pin.out)"
 val() { sed -n "s/^$1 //p" /tmp/pin.out; }
 small=$(val small) thp=$(val thp) plain=$(val plain) ring=$(val ring)
@@ -42,8 +42,7 @@ expect_eq "dma: pinned pages = 16 + 512" 528 "$(jq .summary.pinned_pages /tmp/d.
 expect_eq "maps: pinned counters of all VMAs" 528 \
 	"$(ptscope -j maps $pinner | jq '[.vmas[].pinned] | add')"
 kill -USR1 $pinner
-for i in $(seq 1 50); do grep -q '^unregistered$' /tmp/pin.out && break; sleep 0.1; done
-grep -q '^unregistered$' /tmp/pin.out || fail "unregister failed: $(cat /tmp/pin.out)"
+wait_line /tmp/pin.out '^unregistered$' 50 || fail "unregister failed: $(cat /tmp/pin.out)"
 expect_eq "after unregistering: fdinfo lists no buffer" "UserBufs:	0" "$(grep UserBufs /proc/$pinner/fdinfo/$ring)"
 expect_eq "after unregistering: nothing pinned" 0 "$(ptscope -j dma $pinner | jq .summary.pinned_pages)"
 expect_eq "after unregistering: the THP's pin count" 0 "$(ptscope -j walk $pinner $thp+2M | jq '.records[0].pincount // 0')"
@@ -65,7 +64,7 @@ for file in resource0 resource0_wc; do
 	[ -e /sys/bus/pci/devices/$dev/$file ] || { echo "note: no $file (BAR not prefetchable)"; continue; }
 	dmalab bar /sys/bus/pci/devices/$dev/$file > /tmp/bar.out &
 	barpid=$!
-	for i in $(seq 1 100); do grep -q '^ready$\|^error' /tmp/bar.out && break; sleep 0.1; done
+	wait_line /tmp/bar.out '^ready$\|^error'
 	grep -q '^ready$' /tmp/bar.out || fail "dmalab bar $file: $(cat /tmp/bar.out)"
 	set -- $(sed -n 's/^bar //p' /tmp/bar.out)
 	va=$1

@@ -49,12 +49,12 @@ chk 2 $srv $a+4K
 
 echo "--- same-frame-as across a fork"
 cowlab forked > /tmp/f.out &
-for i in $(seq 1 100); do grep -q '^ready$' /tmp/f.out && break; sleep 0.1; done
+wait_line /tmp/f.out '^ready$'
 set -- $(head -n 1 /tmp/f.out)
 parent=$2 child=$4 fa=$6
 chk 0 $parent $fa+16K same-frame-as $child $fa cow-shared
 kill -USR1 $child
-for i in $(seq 1 50); do grep -q '^wrote$' /tmp/f.out && break; sleep 0.1; done
+wait_line /tmp/f.out '^wrote$' 50
 chk 1 $parent $fa+16K same-frame-as $child $fa
 chk 0 $parent $((fa + 4096))+12K same-frame-as $child $((fa + 4096))
 

@@ -22,10 +22,8 @@ churn $secs > /tmp/churn1.out 2>&1 &
 c1=$!
 churn $secs > /tmp/churn2.out 2>&1 &
 c2=$!
-for i in $(seq 1 100); do
-	[ "$(grep -c '^ready$' /tmp/churn1.out /tmp/churn2.out | grep -c ':[1-9]')" = 2 ] && break
-	sleep 0.1
-done
+wait_line /tmp/churn1.out '^ready$'
+wait_line /tmp/churn2.out '^ready$'
 echo "targets $c1 $c2, $secs s"
 
 # An address of the target: the start of one of its mappings, at random.

@@ -25,6 +25,17 @@ debugfs_info() {
 	sed -n "s/^$1: //p" /sys/kernel/debug/ptscope/info
 }
 
+# wait_line FILE REGEX [TENTHS]: wait up to TENTHS tenths of a second
+# (default 100) for a line matching REGEX (grep) in FILE; status 1 if none.
+wait_line() {
+	local i
+	for i in $(seq 1 "${3:-100}"); do
+		grep -q "$2" "$1" 2>/dev/null && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
 # memkinds_serve OUT [WRAPPER...]: start "memkinds serve" in the background
 # (under WRAPPER, e.g. setpriv), wait for its "ready" line in OUT and leave
 # its pid in MK_PID.
@@ -33,11 +44,7 @@ memkinds_serve() {
 	shift
 	"$@" memkinds serve > "$mk_out" &
 	MK_PID=$!
-	for i in $(seq 1 100); do
-		grep -q '^ready$' "$mk_out" && return 0
-		sleep 0.1
-	done
-	fail "memkinds serve did not start"
+	wait_line "$mk_out" '^ready$' || fail "memkinds serve did not start"
 }
 
 # mk_addr OUT NAME: the address memkinds printed for memory kind NAME.
@@ -101,6 +108,5 @@ zram_swap_on() {
 hog_start() {
 	memkinds hog "$1" > /tmp/hog.out &
 	HOG=$!
-	for i in $(seq 1 200); do grep -q '^ready$' /tmp/hog.out && return 0; sleep 0.1; done
-	fail "memkinds hog did not start"
+	wait_line /tmp/hog.out '^ready$' 200 || fail "memkinds hog did not start"
 }

@@ -18,13 +18,15 @@ kvers=()
 for series in 6.1 6.12; do
 	k=$("$ROOT/tests/vm/kernels" "$series" 2>/dev/null) && kvers+=("$k")
 done
-cleanup() {
+# What the DKMS and package checks put on this machine (root only).
+uninstall_all() {
+	[ "$(id -u)" = 0 ] || return 0
 	dpkg -r ptscope libptscope-dev libptscope1 ptscope-dkms > /dev/null 2>&1
 	dkms remove -m ptscope -v "$version" --all > /dev/null 2>&1
-	rm -rf "/usr/src/ptscope-$version" "$T"
+	rm -rf "/usr/src/ptscope-$version"
 }
-trap cleanup EXIT
-[ "$(id -u)" = 0 ] && cleanup > /dev/null 2>&1 && T=$(mktemp -d)	# a run killed half-way
+trap 'uninstall_all; rm -rf "$T"' EXIT
+uninstall_all	# what a run killed half-way left
 
 check() {	# check DESCRIPTION COMMAND...: ok when COMMAND succeeds
 	local desc=$1
