@@ -192,7 +192,8 @@ static const struct nla_policy ptscope_walk_policy[PTSCOPE_A_MAX + 1] = {
 	[PTSCOPE_A_START] = { .type = NLA_U64 },
 	[PTSCOPE_A_END] = { .type = NLA_U64 },
 	[PTSCOPE_A_WALK_FLAGS] = NLA_POLICY_MASK(NLA_U32, PTSCOPE_WALK_RUNS |
-							    PTSCOPE_WALK_SKIP_NONE),
+							    PTSCOPE_WALK_SKIP_NONE |
+							    PTSCOPE_WALK_PACKED),
 };
 
 /* Where a WALK dump stands between messages: all of it lives in cb->ctx. */
@@ -298,8 +299,63 @@ static int ptscope_nl_walk_done(struct netlink_callback *cb)
 
 struct walk_out {
 	struct sk_buff *skb;
+	struct nlattr *recs;	/* PTSCOPE_A_PAGE_RECS being filled (packed) */
 	bool see_phys;
 };
+
+/* One record appended to PTSCOPE_A_PAGE_RECS (PTSCOPE_WALK_PACKED). */
+static int walk_emit_packed(struct ptscope_walk *w, const struct ptscope_page *record)
+{
+	struct walk_out *out = w->ctx;
+	const struct ptscope_page *pg = record;
+	struct ptscope_page hidden __uninitialized;
+	struct ptscope_page_rec r __uninitialized;	/* every byte is assigned below */
+	bool present;
+
+	/* No padding for the stack's old contents to hide in (it goes to user space). */
+	BUILD_BUG_ON(sizeof(r) != 12 * sizeof(u64));
+
+	/* nla_len is 16 bits: a message's records end before it overflows. */
+	if (skb_tailroom(out->skb) < sizeof(r) ||
+	    skb_tail_pointer(out->skb) + sizeof(r) - (unsigned char *)out->recs > U16_MAX)
+		return -EMSGSIZE;
+	if (!out->see_phys) {
+		hidden = *record;
+		ptscope_page_hide_phys(&hidden);
+		pg = &hidden;
+	}
+	present = pg->state == PTSCOPE_STATE_PRESENT;
+	/* Every field assigned: no memset of the record for every page. */
+	r.addr = pg->addr;
+	r.nr_pages = pg->nr_pages;
+	r.pfn = pg->has_pfn ? pg->pfn : 0;
+	r.entry = pg->entry;
+	r.flags = pg->flags;
+	r.swap_offset = pg->state == PTSCOPE_STATE_SWAP ? pg->swap_offset : 0;
+	r.res_flags = pg->has_res ? pg->res_flags : 0;
+	r.pflags = present ? pg->pflags : 0;
+	r.mapcount = pg->has_page ? pg->mapcount : 0;
+	r.refcount = pg->has_page ? pg->refcount : 0;
+	r.pincount = pg->has_pincount ? pg->pincount : 0;
+	r.res_desc = pg->has_res ? pg->res_desc : 0;
+	r.swap_type = pg->state == PTSCOPE_STATE_SWAP ? pg->swap_type : 0;
+	r.level = pg->level;
+	r.state = pg->state;
+	r.kind = present ? pg->kind : 0;
+	r.cache = present ? pg->cache : 0;
+	r.cow = pg->cow;
+	r.pkey = present ? pg->pkey : 0;
+	r.has = (pg->has_pfn ? PTSCOPE_REC_HAS_PFN : 0) |
+		(pg->has_page ? PTSCOPE_REC_HAS_PAGE : 0) |
+		(pg->has_pincount ? PTSCOPE_REC_HAS_PINCOUNT : 0) |
+		(pg->has_res ? PTSCOPE_REC_HAS_RES : 0) |
+		(out->see_phys ? 0 : PTSCOPE_REC_PHYS_HIDDEN);
+	r.reserved = 0;
+	r.entry_step = pg->entry_step;
+	/* The attribute's payload is only 4-byte aligned: copy, never cast. */
+	skb_put_data(out->skb, &r, sizeof(r));
+	return 0;
+}
 
 static int walk_emit(struct ptscope_walk *w, const struct ptscope_page *record)
 {
@@ -402,12 +458,20 @@ static int ptscope_nl_walk_dumpit(struct sk_buff *skb, struct netlink_callback *
 		return ret;
 	hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid, cb->nlh->nlmsg_seq,
 			  &ptscope_genl_family, NLM_F_MULTI, PTSCOPE_CMD_WALK);
-	if (!hdr) {
-		mmput(c->mm);
-		return -EMSGSIZE;
+	if (!hdr)
+		goto full;
+	if (c->flags & PTSCOPE_WALK_PACKED) {
+		w.emit = walk_emit_packed;
+		if (nla_put_u32(skb, PTSCOPE_A_PAGE_REC_SIZE, sizeof(struct ptscope_page_rec)))
+			goto cancel;
+		out.recs = nla_reserve(skb, PTSCOPE_A_PAGE_RECS, 0);
+		if (!out.recs)
+			goto cancel;
 	}
 	ret = ptscope_walk(&w);
 	mmput(c->mm);
+	if (out.recs)
+		out.recs->nla_len = skb_tail_pointer(skb) - (unsigned char *)out.recs;
 	if (ret && ret != -EMSGSIZE) {
 		genlmsg_cancel(skb, hdr);
 		if (ret == -EAGAIN)
@@ -418,6 +482,11 @@ static int ptscope_nl_walk_dumpit(struct sk_buff *skb, struct netlink_callback *
 	c->next = ret ? w.next : c->end;
 	genlmsg_end(skb, hdr);
 	return skb->len;
+cancel:
+	genlmsg_cancel(skb, hdr);
+full:
+	mmput(c->mm);
+	return -EMSGSIZE;
 }
 
 static const struct nla_policy ptscope_vmas_policy[PTSCOPE_A_MAX + 1] = {

@@ -91,6 +91,13 @@ struct ptscope_page {
 	u32 pincount;		/* has_pincount: a large folio's exact pin count */
 	u32 res_desc;		/* has_res: IORES_DESC_* */
 	u64 res_flags;		/* has_res: IORESOURCE_* */
+	/*
+	 * Runs: the raw entry of the record's k-th leaf is entry + k * entry_step
+	 * (leaves joins only entries in that progression), so a run expands
+	 * back into its leaves exactly; 0 while the run has one leaf.
+	 */
+	u64 entry_step;
+	u64 leaves;
 	bool has_pfn;
 	bool has_page;		/* mapcount and refcount apply */
 	bool has_pincount;

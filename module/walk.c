@@ -91,7 +91,11 @@ static bool continues(const struct ptscope_walk *w, const struct ptscope_page *r
 	if (run->state == PTSCOPE_STATE_SWAP &&
 	    pg->swap_offset != run->swap_offset + run->nr_pages)
 		return false;
-	return true;
+	/* Present leaves differ in their frame bits only; see entry_step. */
+	if (run->state == PTSCOPE_STATE_PRESENT &&
+	    (pg->entry ^ run->entry) & ~PTE_PFN_MASK)
+		return false;
+	return run->leaves == 1 || pg->entry == run->entry + run->leaves * run->entry_step;
 }
 
 static int flush(struct ptscope_walk *w)
@@ -117,26 +121,86 @@ static int add(struct ptscope_walk *w, const struct ptscope_page *pg)
 		if (ret)
 			return ret;
 	} else if (w->have_run && continues(w, &w->run, pg)) {
+		if (w->run.leaves == 1)
+			w->run.entry_step = pg->entry - w->run.entry;
+		w->run.leaves++;
 		w->run.nr_pages += pg->nr_pages;
 	} else {
 		ret = flush(w);
 		if (ret)
 			return ret;
 		w->run = *pg;
+		w->run.entry_step = 0;
+		w->run.leaves = 1;
 		w->have_run = true;
 	}
 	w->next = pg->addr + pg->nr_pages * PAGE_SIZE;
 	return 0;
 }
 
+/*
+ * Start a record: every field set, one by one. This runs once per page,
+ * and a memset() of the whole record compiles to a string instruction that
+ * costs more than the rest of the description on some machines (and under
+ * QEMU's TCG, where the tests run, several times more).
+ */
+static void page_init(struct ptscope_page *pg, unsigned long addr, u64 nr_pages, u32 level,
+		      u64 entry)
+{
+	pg->addr = addr;
+	pg->nr_pages = nr_pages;
+	pg->pfn = 0;
+	pg->entry = entry;
+	pg->flags = 0;
+	pg->swap_offset = 0;
+	pg->level = level;
+	pg->state = PTSCOPE_STATE_NONE;
+	pg->kind = 0;
+	pg->pflags = 0;
+	pg->cache = 0;
+	pg->swap_type = 0;
+	pg->cow = 0;
+	pg->pkey = 0;
+	pg->mapcount = 0;
+	pg->refcount = 0;
+	pg->pincount = 0;
+	pg->res_desc = 0;
+	pg->res_flags = 0;
+	pg->entry_step = 0;
+	pg->leaves = 1;
+	pg->has_pfn = false;
+	pg->has_page = false;
+	pg->has_pincount = false;
+	pg->has_res = false;
+}
+
+/*
+ * How many of the @n table entries from @p are all zero. memchr_inv() reads
+ * a word at a time, so a sparse table costs little more than its populated
+ * entries: the cost of a walk follows them, not the size of the range.
+ * Nonzero entries that still count as none (x86's KNL erratum bits) are
+ * left to the caller's pte_none()/pmd_none(); at least 1 is returned for
+ * an entry the caller already found none.
+ */
+static unsigned int none_entries(const void *p, unsigned int n, size_t size)
+{
+	const char *nz = memchr_inv(p, 0, n * size);
+	unsigned int k = nz ? (nz - (const char *)p) / size : n;
+
+	return max(k, 1U);
+}
+
+/* Entries of the table level of @shift from @addr to @end (end in the same table). */
+static unsigned int entries_to(unsigned long addr, unsigned long end, unsigned int shift)
+{
+	return ((end - 1) >> shift) - (addr >> shift) + 1;
+}
+
 static int add_none(struct ptscope_walk *w, unsigned long addr, unsigned long end)
 {
-	struct ptscope_page pg = {
-		.addr = addr,
-		.nr_pages = (end - addr) >> PAGE_SHIFT,
-		.state = PTSCOPE_STATE_NONE,
-	};
+	struct ptscope_page pg __uninitialized;	/* page_init() sets it all */
 
+	page_init(&pg, addr, (end - addr) >> PAGE_SHIFT, PTSCOPE_LEVEL_PTE, 0);
 	return add(w, &pg);
 }
 
@@ -249,11 +313,7 @@ static void describe_swp(swp_entry_t e, struct ptscope_page *pg)
 static void describe_pte(struct vm_area_struct *vma, unsigned long addr, pte_t pte,
 			 struct ptscope_page *pg)
 {
-	memset(pg, 0, sizeof(*pg));
-	pg->addr = addr;
-	pg->nr_pages = 1;
-	pg->level = PTSCOPE_LEVEL_PTE;
-	pg->entry = pte_val(pte);
+	page_init(pg, addr, 1, PTSCOPE_LEVEL_PTE, pte_val(pte));
 	pg->flags = ptscope_entry_hw_flags(pte_val(pte), false) | ptscope_pte_sw_flags(pte);
 	if (pte_none(pte)) {
 		pg->state = PTSCOPE_STATE_NONE;
@@ -271,11 +331,7 @@ static void describe_pte(struct vm_area_struct *vma, unsigned long addr, pte_t p
 static void describe_pmd_leaf(struct vm_area_struct *vma, unsigned long addr,
 			      pmd_t pmd, struct ptscope_page *pg)
 {
-	memset(pg, 0, sizeof(*pg));
-	pg->addr = addr;
-	pg->nr_pages = PMD_SIZE >> PAGE_SHIFT;
-	pg->level = PTSCOPE_LEVEL_PMD;
-	pg->entry = pmd_val(pmd);
+	page_init(pg, addr, PMD_SIZE >> PAGE_SHIFT, PTSCOPE_LEVEL_PMD, pmd_val(pmd));
 	pg->flags = ptscope_entry_hw_flags(pmd_val(pmd), true);
 	if (pmd_present(pmd)) {
 		pg->flags |= ptscope_pmd_sw_flags(pmd);
@@ -292,7 +348,7 @@ static void describe_pmd_leaf(struct vm_area_struct *vma, unsigned long addr,
 static int walk_pte_table(struct ptscope_walk *w, struct vm_area_struct *vma,
 			  pmd_t *pmdp, pmd_t pmd, unsigned long addr, unsigned long end)
 {
-	struct ptscope_page pg;
+	struct ptscope_page pg __uninitialized;	/* page_init() sets it all */
 	spinlock_t *ptl;	/* the PTE table's */
 	pte_t *ptep;
 	int ret = 0;
@@ -311,13 +367,12 @@ static int walk_pte_table(struct ptscope_walk *w, struct vm_area_struct *vma,
 
 		if (pte_none(pte)) {
 			/* A hole is one record: find its end before describing it. */
-			unsigned long hole = addr;
+			unsigned int k = none_entries(ptep, entries_to(addr, end, PAGE_SHIFT),
+						      sizeof(pte_t));
 
-			while (addr + PAGE_SIZE < end && pte_none(ptep_get(ptep + 1))) {
-				addr += PAGE_SIZE;
-				ptep++;
-			}
-			ret = add_none(w, hole, addr + PAGE_SIZE);
+			ret = add_none(w, addr, addr + k * PAGE_SIZE);
+			addr += (k - 1) * PAGE_SIZE;
+			ptep += k - 1;
 		} else {
 			describe_pte(vma, addr, pte, &pg);
 			ret = add(w, &pg);
@@ -337,7 +392,7 @@ static int walk_pmd_range(struct ptscope_walk *w, struct vm_area_struct *vma,
 {
 	unsigned long next;
 	unsigned int tries;
-	struct ptscope_page pg;
+	struct ptscope_page pg __uninitialized;	/* page_init() sets it all */
 	spinlock_t *ptl;	/* a PMD leaf's */
 	pmd_t *pmdp, pmd;
 	int ret;
@@ -354,16 +409,14 @@ again:
 			return -EAGAIN;	/* a PMD that will not settle: give up */
 		pmd = pmdp_get_lockless(pmdp);
 		if (pmd_none(pmd)) {
-			/* A run of empty entries is one hole (each still spends budget). */
-			unsigned long hole = addr;
+			/* A run of empty entries is one hole, found in one scan. */
+			unsigned int k = none_entries(pmdp, entries_to(addr, end, PMD_SHIFT),
+						      sizeof(pmd_t));
 
-			while (next != end && w->budget && pmd_none(pmdp_get_lockless(pmdp + 1))) {
-				w->budget--;
-				pmdp++;
-				addr = next;
-				next = pmd_addr_end(addr, end);
-			}
-			ret = add_none(w, hole, next);
+			w->budget -= min(w->budget, k / 64);
+			pmdp += k - 1;
+			next = min(end, (addr & PMD_MASK) + k * PMD_SIZE);
+			ret = add_none(w, addr, next);
 		} else if (pmd_leaf(pmd) || pmd_trans_huge(pmd) || pmd_devmap(pmd) ||
 			   !pmd_present(pmd)) {
 			/* A huge leaf or a migration entry for one: re-read it locked. */
@@ -397,7 +450,7 @@ again:
 static int walk_pud_range(struct ptscope_walk *w, struct vm_area_struct *vma,
 			  p4d_t *p4dp, unsigned long addr, unsigned long end)
 {
-	struct ptscope_page pg;
+	struct ptscope_page pg __uninitialized;	/* page_init() sets it all */
 	unsigned long next;
 	spinlock_t *ptl;	/* a PUD leaf's */
 	pud_t *pudp, pud;
@@ -411,11 +464,8 @@ static int walk_pud_range(struct ptscope_walk *w, struct vm_area_struct *vma,
 			ptl = pud_lock(w->mm, pudp);
 			pud = READ_ONCE(*pudp);
 			if (pud_leaf(pud)) {
-				memset(&pg, 0, sizeof(pg));
-				pg.addr = addr;
-				pg.nr_pages = (next - addr) >> PAGE_SHIFT;
-				pg.level = PTSCOPE_LEVEL_PUD;
-				pg.entry = pud_val(pud);
+				page_init(&pg, addr, (next - addr) >> PAGE_SHIFT, PTSCOPE_LEVEL_PUD,
+					  pud_val(pud));
 				pg.flags = ptscope_entry_hw_flags(pud_val(pud), true);
 				pg.state = PTSCOPE_STATE_PRESENT;
 				pg.pfn = pud_pfn(pud) + ((addr & ~PUD_MASK) >> PAGE_SHIFT);
@@ -428,10 +478,18 @@ static int walk_pud_range(struct ptscope_walk *w, struct vm_area_struct *vma,
 			}
 			spin_unlock(ptl);
 		}
-		if (pud_none(pud) || !pud_present(pud) || pud_bad(pud))
+		if (pud_none(pud)) {
+			unsigned int k = none_entries(pudp, entries_to(addr, end, PUD_SHIFT),
+						      sizeof(pud_t));
+
+			pudp += k - 1;
+			next = min(end, (addr & PUD_MASK) + k * PUD_SIZE);
 			ret = add_none(w, addr, next);
-		else
+		} else if (!pud_present(pud) || pud_bad(pud)) {
+			ret = add_none(w, addr, next);
+		} else {
 			ret = walk_pmd_range(w, vma, pudp, addr, next);
+		}
 next:
 		if (ret)
 			return ret;
@@ -546,6 +604,8 @@ void ptscope_page_hide_phys(struct ptscope_page *pg)
 	if (!pg->has_pfn)
 		return;		/* swap entries keep their offsets, as in pagemap */
 	pg->pfn = 0;
+	/* A present run's step is all frame bits (see continues()): gone too. */
+	pg->entry_step = 0;
 	if (pg->state == PTSCOPE_STATE_PRESENT)
 		pg->entry &= ~PTE_PFN_MASK;
 	else

@@ -152,7 +152,7 @@ static int on_nothing(struct nlmsghdr *nlh, void *arg)
 
 int ptscope_faults_clear(struct ptscope *h)
 {
-	struct nl_msg *msg = pts_msg_new(h, PTSCOPE_CMD_CLEAR_FAULTS, 0);
+	struct nl_msg *msg = pts_msg_new(h, PTSCOPE_CMD_CLEAR_FAULTS, NLM_F_ACK);
 
 	if (!msg)
 		return pts_fail(-ENOMEM, "out of memory");

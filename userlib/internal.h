@@ -17,7 +17,11 @@ struct ptscope {
 int pts_fail(int err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void pts_clear_error(void);
 
-/* A request for @cmd, ready for attributes; NULL (errno set) on ENOMEM. */
+/*
+ * A request for @cmd, ready for attributes; NULL (errno set) on ENOMEM.
+ * @flags: NLM_F_DUMP for dumps, NLM_F_ACK for commands without a reply,
+ * 0 for commands answered by one reply (see pts_transact()).
+ */
 struct nl_msg *pts_msg_new(struct ptscope *h, uint8_t cmd, int flags);
 
 /*
@@ -28,7 +32,8 @@ typedef int (*pts_reply_fn)(struct nlmsghdr *nlh, void *arg);
 
 /*
  * Send @msg (always consumed) and feed every reply to @fn until the kernel
- * acknowledges, finishes the dump or reports an error. @what names the
+ * acknowledges, finishes the dump, sends the one reply of a request made
+ * without NLM_F_ACK or NLM_F_DUMP, or reports an error. @what names the
  * request in messages ("GET_INFO").
  */
 int pts_transact(struct ptscope *h, struct nl_msg *msg, const char *what, pts_reply_fn fn,

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /* WALK: stream the records of a range of a process's page tables. */
 #include <errno.h>
+#include <stdbool.h>
+#include <stddef.h>
 #include <string.h>
 #include <netlink/attr.h>
 #include <netlink/genl/genl.h>
@@ -121,6 +123,7 @@ static int parse_page(struct nlattr *nest, struct ptscope_page *pg)
 struct walk_ctx {
 	ptscope_page_fn fn;
 	void *arg;
+	bool expand; /* the caller wants leaves, the kernel sends runs */
 };
 
 static int on_page(struct nlattr *a, void *arg)
@@ -132,23 +135,164 @@ static int on_page(struct nlattr *a, void *arg)
 	return ret ? ret : c->fn(&pg, c->arg);
 }
 
+/* struct ptscope_page_rec as the kernel sent it, into the library's record. */
+static void unpack_page(const struct ptscope_page_rec *r, struct ptscope_page *pg)
+{
+	memset(pg, 0, sizeof(*pg));
+	pg->addr = r->addr;
+	pg->nr_pages = r->nr_pages;
+	pg->level = r->level;
+	pg->state = r->state;
+	pg->entry = r->entry;
+	pg->flags = r->flags;
+	pg->has_pfn = !!(r->has & PTSCOPE_REC_HAS_PFN);
+	pg->pfn = r->pfn;
+	pg->cache = r->cache;
+	pg->kind = r->kind;
+	pg->pflags = r->pflags;
+	pg->has_page = !!(r->has & PTSCOPE_REC_HAS_PAGE);
+	pg->mapcount = r->mapcount;
+	pg->refcount = r->refcount;
+	pg->swap_type = r->swap_type;
+	pg->swap_offset = r->swap_offset;
+	pg->cow = r->cow;
+	pg->pkey = r->pkey;
+	pg->has_pincount = !!(r->has & PTSCOPE_REC_HAS_PINCOUNT);
+	pg->pincount = r->pincount;
+	pg->has_res = !!(r->has & PTSCOPE_REC_HAS_RES);
+	pg->res_flags = r->res_flags;
+	pg->res_desc = r->res_desc;
+}
+
+/* Records count 4 KiB pages (see the UAPI header). */
+#define PTS_PAGE_SIZE 4096ULL
+
+/* A leaf's size in pages at @level; 0 for levels that never map a page. */
+static uint64_t leaf_pages(unsigned int level)
+{
+	switch (level) {
+	case PTSCOPE_LEVEL_PTE:
+		return 1;
+	case PTSCOPE_LEVEL_PMD:
+		return 512;
+	case PTSCOPE_LEVEL_PUD:
+		return 512 * 512;
+	default:
+		return 0;
+	}
+}
+
+/*
+ * A run back into the leaves it joined: a per-page walk asks the kernel for
+ * runs, which carry the same facts in a fraction of the records (see
+ * entry_step in the UAPI header), and hands its caller one record per leaf.
+ */
+static int expand_run(const struct ptscope_page *run, uint64_t entry_step, int hidden,
+		      struct walk_ctx *c)
+{
+	uint64_t leaf = leaf_pages(run->level) * PTS_PAGE_SIZE;
+	uint64_t end = run->addr + run->nr_pages * PTS_PAGE_SIZE, addr, next, k, delta;
+	struct ptscope_page pg = *run;
+	int ret;
+
+	if (run->state == PTSCOPE_STATE_NONE || !leaf || run->nr_pages * PTS_PAGE_SIZE <= leaf)
+		return c->fn(run, c->arg);
+	for (k = 0, addr = run->addr; addr < end; k++, addr = next) {
+		next = (addr / leaf + 1) * leaf;
+		if (next > end)
+			next = end;
+		delta = (addr - run->addr) / PTS_PAGE_SIZE;
+		pg.addr = addr;
+		pg.nr_pages = (next - addr) / PTS_PAGE_SIZE;
+		pg.entry = run->entry + k * entry_step;
+		if (run->has_pfn && !hidden)
+			pg.pfn = run->pfn + delta;
+		if (run->state == PTSCOPE_STATE_SWAP)
+			pg.swap_offset = run->swap_offset + delta;
+		ret = c->fn(&pg, c->arg);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+/* Records in PTSCOPE_A_PAGE_RECS, @size bytes apart (see the UAPI header). */
+static int on_page_recs(struct nlattr *a, uint32_t size, struct walk_ctx *c)
+{
+	const char *p = nla_data(a);
+	uint32_t len = (uint32_t)nla_len(a), off;
+	size_t take = size < sizeof(struct ptscope_page_rec) ? size :
+							       sizeof(struct ptscope_page_rec);
+	struct ptscope_page_rec r;
+	struct ptscope_page pg;
+	int ret;
+
+	/* Records at least as long as this library's (no older layout exists). */
+	if (size < sizeof(struct ptscope_page_rec) || len % size)
+		return pts_fail(-EPROTO, "malformed page records in WALK reply (%u bytes of %u)",
+				len, size);
+	memset(&r, 0, sizeof(r));
+	for (off = 0; off < len; off += size) {
+		memcpy(&r, p + off, take);
+		unpack_page(&r, &pg);
+		if (c->expand)
+			ret = expand_run(&pg, r.entry_step, r.has & PTSCOPE_REC_PHYS_HIDDEN, c);
+		else
+			ret = c->fn(&pg, c->arg);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
 static int on_walk_msg(struct nlmsghdr *nlh, void *arg)
 {
-	return pts_for_each_attr(nlh, PTSCOPE_A_PAGE, on_page, arg);
+	struct walk_ctx *c = arg;
+	uint32_t size = 0;
+	struct nlattr *a;
+	int rem, ret;
+
+	nla_for_each_attr(a, genlmsg_attrdata(nlmsg_data(nlh), 0),
+			  genlmsg_attrlen(nlmsg_data(nlh), 0), rem) {
+		switch (nla_type(a)) {
+		case PTSCOPE_A_PAGE_REC_SIZE:
+			if (nla_len(a) != sizeof(uint32_t))
+				return pts_fail(-EPROTO, "malformed record size in WALK reply");
+			size = nla_get_u32(a);
+			ret = 0;
+			break;
+		case PTSCOPE_A_PAGE_RECS:
+			if (!size)
+				return pts_fail(-EPROTO,
+						"WALK reply has records but no record size");
+			ret = on_page_recs(a, size, c);
+			break;
+		case PTSCOPE_A_PAGE:
+			ret = on_page(a, c);
+			break;
+		default:
+			ret = 0; /* unknown to this library: skip */
+		}
+		if (ret)
+			return ret;
+	}
+	return 0;
 }
 
 int ptscope_walk(struct ptscope *h, uint32_t pid, uint64_t start, uint64_t end, unsigned int flags,
 		 ptscope_page_fn fn, void *arg)
 {
 	struct nl_msg *msg = pts_msg_new(h, PTSCOPE_CMD_WALK, NLM_F_DUMP);
-	struct walk_ctx c = { .fn = fn, .arg = arg };
+	/* Per-page walks travel as runs and are expanded here (expand_run). */
+	struct walk_ctx c = { .fn = fn, .arg = arg, .expand = !(flags & PTSCOPE_WALK_RUNS) };
 
 	if (!msg)
 		return pts_fail(-ENOMEM, "out of memory");
 	if (nla_put_u32(msg, PTSCOPE_A_PID, pid) < 0 ||
 	    nla_put_u64(msg, PTSCOPE_A_START, start) < 0 ||
 	    (end && nla_put_u64(msg, PTSCOPE_A_END, end) < 0) ||
-	    (flags && nla_put_u32(msg, PTSCOPE_A_WALK_FLAGS, flags) < 0)) {
+	    nla_put_u32(msg, PTSCOPE_A_WALK_FLAGS,
+			flags | PTSCOPE_WALK_RUNS | PTSCOPE_WALK_PACKED) < 0) {
 		nlmsg_free(msg);
 		return pts_fail(-ENOMEM, "out of memory");
 	}

@@ -56,7 +56,14 @@
  *     PTSCOPE_A_END                       u64     end, exclusive (rounded up);
  *                                                 absent = user_addr_max
  *     PTSCOPE_A_WALK_FLAGS                u32     PTSCOPE_WALK_* (optional)
- *   reply, in address order, any number per message:
+ *   reply, in address order, any number per message, either packed (with
+ *   PTSCOPE_WALK_PACKED; what libptscope asks for)
+ *     PTSCOPE_A_PAGE_REC_SIZE             u32     bytes per record, first in
+ *                                                 every message
+ *     PTSCOPE_A_PAGE_RECS                 binary  struct ptscope_page_rec[],
+ *                                                 REC_SIZE bytes apart; the
+ *                                                 same fields as the nest below
+ *   or one nest per record:
  *     PTSCOPE_A_PAGE                      nest, one record; covers nr_pages
  *                                         4 KiB pages from addr; a present
  *                                         record's frames are pfn, pfn+1, ...
@@ -216,6 +223,8 @@
 #ifndef _UAPI_PTSCOPE_H
 #define _UAPI_PTSCOPE_H
 
+#include <linux/types.h>
+
 #define PTSCOPE_GENL_NAME	"ptscope"
 #define PTSCOPE_GENL_VERSION	1
 
@@ -254,6 +263,8 @@ enum ptscope_attr {
 	PTSCOPE_A_IOMMU,		/* nest: enum ptscope_iommu_attr */
 	PTSCOPE_A_FAULT,		/* nest: enum ptscope_fault_attr */
 	PTSCOPE_A_FAULT_ID,		/* u64 */
+	PTSCOPE_A_PAGE_REC_SIZE,	/* u32: sizeof(struct ptscope_page_rec) */
+	PTSCOPE_A_PAGE_RECS,		/* binary: struct ptscope_page_rec[] */
 
 	__PTSCOPE_A_MAX,
 	PTSCOPE_A_MAX = __PTSCOPE_A_MAX - 1
@@ -451,6 +462,57 @@ enum ptscope_pf_bit {
 enum ptscope_walk_flag {
 	PTSCOPE_WALK_RUNS = 1,		/* merge runs of equal leaves */
 	PTSCOPE_WALK_SKIP_NONE = 2,	/* no records for unmapped pages */
+	PTSCOPE_WALK_PACKED = 4,	/* records as PTSCOPE_A_PAGE_RECS */
+};
+
+/*
+ * One WALK record in PTSCOPE_A_PAGE_RECS, in host byte order. A nest per
+ * page costs more to build and to parse than the page costs to walk, hence
+ * this fixed layout for long walks. It is append-only like the rest: a
+ * reader copies the first min(its size, PTSCOPE_A_PAGE_REC_SIZE) bytes of
+ * each record and zeroes the rest. Records are not 8-byte aligned in the
+ * message; copy them out rather than pointing into it.
+ */
+struct ptscope_page_rec {
+	__u64 addr;
+	__u64 nr_pages;
+	__u64 pfn;		/* PTSCOPE_REC_HAS_PFN */
+	__u64 entry;		/* raw entry (of the first page) */
+	__u64 flags;		/* PTSCOPE_ENTRY_* bits */
+	__u64 swap_offset;	/* state swap */
+	__u64 res_flags;	/* PTSCOPE_REC_HAS_RES: IORESOURCE_* */
+	__u32 pflags;		/* state present: PTSCOPE_PAGE_* */
+	__u32 mapcount;		/* PTSCOPE_REC_HAS_PAGE: as /proc/kpagecount */
+	__u32 refcount;		/* PTSCOPE_REC_HAS_PAGE */
+	__u32 pincount;		/* PTSCOPE_REC_HAS_PINCOUNT */
+	__u32 res_desc;		/* PTSCOPE_REC_HAS_RES: IORES_DESC_* */
+	__u32 swap_type;	/* state swap */
+	__u8 level;		/* PTSCOPE_LEVEL_* */
+	__u8 state;		/* PTSCOPE_STATE_* */
+	__u8 kind;		/* state present: PTSCOPE_KIND_* */
+	__u8 cache;		/* state present: PTSCOPE_CACHE_* */
+	__u8 cow;		/* PTSCOPE_COW_* */
+	__u8 pkey;		/* state present */
+	__u8 has;		/* PTSCOPE_REC_HAS_*: which optional fields apply */
+	__u8 reserved;		/* 0 */
+	/*
+	 * With PTSCOPE_WALK_RUNS: the raw entry of the record's k-th leaf
+	 * (k = 0 for the leaf holding addr; leaves are level-sized and
+	 * aligned) is entry + k * entry_step, and a page's frame (or swap
+	 * offset) is pfn (swap_offset) plus its distance from addr in pages.
+	 * Runs join only leaves that follow this rule (present ones differ in
+	 * their frame bits alone), so they expand back into leaves exactly.
+	 * 0 for a record of one leaf.
+	 */
+	__u64 entry_step;
+};
+
+enum ptscope_page_rec_has {
+	PTSCOPE_REC_HAS_PFN = 1,
+	PTSCOPE_REC_HAS_PAGE = 2,	/* mapcount, refcount */
+	PTSCOPE_REC_HAS_PINCOUNT = 4,
+	PTSCOPE_REC_HAS_RES = 8,	/* res_flags, res_desc */
+	PTSCOPE_REC_PHYS_HIDDEN = 16,	/* pfn and frame bits withheld: 0 */
 };
 
 /* What a leaf entry holds. */

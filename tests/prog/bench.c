@@ -12,10 +12,18 @@
  *   sparse    1,000 touched pages in a 64 TiB and in a 64 GiB PROT_NONE
  *             reservation: the cost follows the entries, not the size
  *   xlate     10,000 single-address xlates vs a pagemap + kpageflags pread pair
+ *   stall     a thread of this process times mmap + touch + munmap (each
+ *             waits for the mmap lock) while the main thread does nothing,
+ *             walks the dense 1 GiB with ptscope, reads /proc/self/smaps or
+ *             reads the 1 GiB of /proc/self/pagemap, in loops: p99 and max
  *   cli       (by bench.sh) ptscope -j walk --pages of the dense 1 GiB to
  *             /dev/null: time and peak RSS; bench stops itself for it
+ *
+ * "bench faults N" times N rounds of fork + child SIGSEGV + wait instead;
+ * bench.sh runs it with the module unloaded and loaded (recording).
  */
 #include <errno.h>
+#include <pthread.h>
 #include <signal.h>
 #include <fcntl.h>
 #include <stdint.h>
@@ -24,6 +32,8 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -69,12 +79,28 @@ static double median(bench_fn fn, char *p, size_t len)
 }
 
 static volatile uint64_t sink;
+static uint64_t records;
 
 static int count_rec(const struct ptscope_page *pg, void *arg)
 {
 	(void)arg;
 	sink += pg->pfn + pg->flags + pg->mapcount + pg->cow + pg->pflags;
+	records++;
 	return 0;
+}
+
+/* Where one call of @fn spends its time: user and system CPU seconds. */
+static void cpu_split(bench_fn fn, char *p, size_t len, double *user, double *sys)
+{
+	struct rusage a, b;
+
+	getrusage(RUSAGE_SELF, &a);
+	fn(p, len);
+	getrusage(RUSAGE_SELF, &b);
+	*user = (b.ru_utime.tv_sec - a.ru_utime.tv_sec) +
+		(b.ru_utime.tv_usec - a.ru_utime.tv_usec) / 1e6;
+	*sys = (b.ru_stime.tv_sec - a.ru_stime.tv_sec) +
+	       (b.ru_stime.tv_usec - a.ru_stime.tv_usec) / 1e6;
 }
 
 static void ptscope_pages(char *p, size_t len)
@@ -241,15 +267,136 @@ static char *sparse(size_t len)
 	return p;
 }
 
+/*
+ * The stall benchmark: a thread takes the mmap lock for writing over and
+ * over (mmap, one write, munmap) and keeps every round's latency.
+ */
+#define STALL_SECONDS 4
+#define STALL_MAX 400000
+
+struct stall {
+	volatile int stop;
+	size_t n;
+	double lat[STALL_MAX];
+};
+
+static struct stall stall;
+
+static void *stall_thread(void *arg)
+{
+	(void)arg;
+	while (!stall.stop && stall.n < STALL_MAX) {
+		double s = now();
+		char *p = mmap(NULL, 16 * PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+			       -1, 0);
+
+		if (p == MAP_FAILED)
+			break;
+		p[0] = 1;
+		munmap(p, 16 * PAGE);
+		stall.lat[stall.n++] = now() - s;
+	}
+	return NULL;
+}
+
+static void smaps_read(char *p, size_t len)
+{
+	static char buf[65536];
+	int fd = open("/proc/self/smaps", O_RDONLY);
+
+	(void)p;
+	(void)len;
+	if (fd < 0)
+		return;
+	while (read(fd, buf, sizeof(buf)) > 0)
+		;
+	close(fd);
+}
+
+static void idle(char *p, size_t len)
+{
+	(void)p;
+	(void)len;
+	usleep(100000);
+}
+
+/* p99 and max, in microseconds, of the stall thread while @fn loops. */
+static void stall_under(bench_fn fn, char *p, size_t len, double *p99, double *max)
+{
+	pthread_t t;
+	double end;
+
+	stall.stop = 0;
+	stall.n = 0;
+	if (pthread_create(&t, NULL, stall_thread, NULL)) {
+		*p99 = *max = -1;
+		return;
+	}
+	end = now() + STALL_SECONDS;
+	while (now() < end)
+		fn(p, len);
+	stall.stop = 1;
+	pthread_join(t, NULL);
+	if (!stall.n) {
+		*p99 = *max = -1;
+		return;
+	}
+	qsort(stall.lat, stall.n, sizeof(stall.lat[0]), cmp);
+	*p99 = stall.lat[(stall.n * 99) / 100] * 1e6;
+	*max = stall.lat[stall.n - 1] * 1e6;
+}
+
+/* Where the children write: unmapped (volatile, so the compiler cannot tell). */
+static volatile uintptr_t bad_addr = 16;
+
+/* fork + SIGSEGV in the child + wait, @n times: seconds per round, median of RUNS. */
+static int fault_rounds(int n)
+{
+	double t[RUNS];
+	int i, r;
+
+	for (r = 0; r < RUNS; r++) {
+		double s = now();
+
+		for (i = 0; i < n; i++) {
+			pid_t pid = fork();
+			int status;
+
+			if (pid < 0) {
+				perror("bench: fork");
+				return 2;
+			}
+			if (!pid) {
+				signal(SIGSEGV, SIG_DFL);
+				*(volatile int *)bad_addr = 1;
+				_exit(0);
+			}
+			if (waitpid(pid, &status, 0) != pid || !WIFSIGNALED(status)) {
+				fprintf(stderr, "bench: the child did not crash\n");
+				return 2;
+			}
+		}
+		t[r] = now() - s;
+	}
+	qsort(t, RUNS, sizeof(t[0]), cmp);
+	printf("fault-round-ns %.0f\n", t[RUNS / 2] * 1e9 / n);
+	return 0;
+}
+
 #define NS(t, pages) ((t)*1e9 / (double)(pages))
 
-int main(void)
+int main(int argc, char **argv)
 {
 	size_t len = 1UL << 30, pages = len / PAGE;
 	double t_pm, t_trio, t_batch, t_pages, t_runs, t_scan, t_thp_pm, t_thp_runs;
 	double t_64t, t_64g, t_xl, t_pair;
+	double st_idle[2], st_walk[2], st_smaps[2], st_pm[2];
+	double u_pages, s_pages, u_runs, s_runs;
+	uint64_t nrec_pages, nrec_runs;
 	char *dense, *thp, *raw, *s64t, *s64g;
 
+	if (argc == 3 && !strcmp(argv[1], "faults"))
+		return fault_rounds(atoi(argv[2]));
 	if (ptscope_open(&h)) {
 		fprintf(stderr, "bench: %s\n", ptscope_errmsg());
 		return 2;
@@ -271,6 +418,12 @@ int main(void)
 	t_pages = median(ptscope_pages, dense, len);
 	t_runs = median(ptscope_runs, dense, len);
 	t_scan = median(pagemap_scan, dense, len);
+	records = 0;
+	cpu_split(ptscope_pages, dense, len, &u_pages, &s_pages);
+	nrec_pages = records;
+	records = 0;
+	cpu_split(ptscope_runs, dense, len, &u_runs, &s_runs);
+	nrec_runs = records;
 
 	raw = reserve(len + (2UL << 20), PROT_READ | PROT_WRITE);
 	thp = (char *)(((uintptr_t)raw + (2UL << 20) - 1) & ~((2UL << 20) - 1));
@@ -287,6 +440,11 @@ int main(void)
 
 	t_xl = median(xlate_many, dense, len);
 	t_pair = median(pair_many, dense, len);
+
+	stall_under(idle, dense, len, &st_idle[0], &st_idle[1]);
+	stall_under(ptscope_pages, dense, len, &st_walk[0], &st_walk[1]);
+	stall_under(smaps_read, dense, len, &st_smaps[0], &st_smaps[1]);
+	stall_under(pagemap_only, dense, len, &st_pm[0], &st_pm[1]);
 
 	printf("%-58s %12s %8s\n", "benchmark (median of 5; 1 GiB = 262144 pages)", "ns/page",
 	       "ratio");
@@ -312,6 +470,25 @@ int main(void)
 	       t_64g * 1e3, t_64t / t_64g);
 	printf("%-58s %12.0f %8.2f\n", "xlate: one address (ns per call, vs pagemap+kpageflags)",
 	       t_xl * 1e9 / 10000, t_xl / t_pair);
+	printf("%-58s %12s %8s\n", "where a dense walk's time goes (one walk)", "records", "sys %");
+	printf("%-58s %12llu %8.0f\n", "cpu: ptscope walk, per page: records, kernel share",
+	       (unsigned long long)nrec_pages, 100 * s_pages / (u_pages + s_pages + 1e-9));
+	printf("%-58s %12llu %8.0f\n", "cpu: ptscope walk, runs: records, kernel share",
+	       (unsigned long long)nrec_runs, 100 * s_runs / (u_runs + s_runs + 1e-9));
+	printf("%-58s %12s %8s\n", "stall: the target's mmap + touch + munmap, while...", "p99 us",
+	       "max us");
+	printf("%-58s %12.0f %8.0f\n", "stall: ...nothing runs", st_idle[0], st_idle[1]);
+	printf("%-58s %12.0f %8.0f\n", "stall: ...ptscope walks its 1 GiB, per page", st_walk[0],
+	       st_walk[1]);
+	printf("%-58s %12.0f %8.0f\n", "stall: .../proc/PID/smaps is read", st_smaps[0],
+	       st_smaps[1]);
+	printf("%-58s %12.0f %8.0f\n", "stall: ...its 1 GiB of /proc/PID/pagemap is read", st_pm[0],
+	       st_pm[1]);
+	printf("{\"stall_idle_p99_us\":%.0f,\"stall_idle_max_us\":%.0f,\"stall_walk_p99_us\":%.0f,"
+	       "\"stall_walk_max_us\":%.0f,\"stall_smaps_p99_us\":%.0f,\"stall_smaps_max_us\":%.0f,"
+	       "\"stall_pagemap_p99_us\":%.0f,\"stall_pagemap_max_us\":%.0f}\n",
+	       st_idle[0], st_idle[1], st_walk[0], st_walk[1], st_smaps[0], st_smaps[1], st_pm[0],
+	       st_pm[1]);
 	printf("{\"dense_pagemap_ns\":%.0f,\"dense_trio_ns\":%.0f,\"dense_trio_batched_ns\":%.0f,"
 	       "\"dense_ptscope_pages_ns\":%.0f,\"dense_ptscope_runs_ns\":%.0f,"
 	       "\"dense_pagemap_scan_ns\":%s%.0f%s,\"thp_ptscope_runs_ns\":%.0f,\"thp_pagemap_ns\":%.0f,"
