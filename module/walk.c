@@ -9,13 +9,16 @@
  * upper tables; leaves of PMD/PUD size re-read under their lock; PTE tables
  * entered under RCU with the PMD rechecked under the PTE lock, and described
  * while that lock is held, so a mapped page cannot be freed under us.
- * The mmap lock is dropped every PTSCOPE_WALK_CHUNK entries: a writer of the
- * target (mmap, munmap, mprotect) waits for at most one chunk.
+ * The mmap lock is dropped every PTSCOPE_WALK_CHUNK entries, and after the
+ * current PTE table as soon as a writer of the target (mmap, munmap,
+ * mprotect) waits for it; the writer then goes first (let_writers_in).
  */
+#include <linux/delay.h>
 #include <linux/fs.h>
 #include <linux/ksm.h>
 #include <linux/magic.h>
 #include <linux/mm.h>
+#include <linux/mmap_lock.h>
 #include <linux/page_ref.h>
 #include <linux/pgtable.h>
 #include <linux/rcupdate.h>
@@ -175,19 +178,28 @@ static void page_init(struct ptscope_page *pg, unsigned long addr, u64 nr_pages,
 }
 
 /*
- * How many of the @n table entries from @p are all zero. memchr_inv() reads
- * a word at a time, so a sparse table costs little more than its populated
- * entries: the cost of a walk follows them, not the size of the range.
- * Nonzero entries that still count as none (x86's KNL erratum bits) are
- * left to the caller's pte_none()/pmd_none(); at least 1 is returned for
- * an entry the caller already found none.
+ * How many of the @n table entries from @p are all zero, eight at a test:
+ * a sparse table costs little more than its populated entries, so the cost
+ * of a walk follows them, not the size of the range. Plain reads are fine
+ * for a scan: the caller rereads what it describes. Nonzero entries that
+ * still count as none (x86's KNL erratum bits) are left to the caller's
+ * pte_none()/pmd_none(); at least 1 is returned for an entry the caller
+ * already found none.
  */
-static unsigned int none_entries(const void *p, unsigned int n, size_t size)
+static unsigned int none_entries(const void *p, unsigned int n)
 {
-	const char *nz = memchr_inv(p, 0, n * size);
-	unsigned int k = nz ? (nz - (const char *)p) / size : n;
+	const u64 *e = p;
+	unsigned int i = 1;
 
-	return max(k, 1U);
+	BUILD_BUG_ON(sizeof(pte_t) != sizeof(u64) || sizeof(pmd_t) != sizeof(u64) ||
+		     sizeof(pud_t) != sizeof(u64));
+
+	while (i + 8 <= n &&
+	       !(e[i] | e[i + 1] | e[i + 2] | e[i + 3] | e[i + 4] | e[i + 5] | e[i + 6] | e[i + 7]))
+		i += 8;
+	while (i < n && !e[i])
+		i++;
+	return i;
 }
 
 /* Entries of the table level of @shift from @addr to @end (end in the same table). */
@@ -367,8 +379,7 @@ static int walk_pte_table(struct ptscope_walk *w, struct vm_area_struct *vma,
 
 		if (pte_none(pte)) {
 			/* A hole is one record: find its end before describing it. */
-			unsigned int k = none_entries(ptep, entries_to(addr, end, PAGE_SHIFT),
-						      sizeof(pte_t));
+			unsigned int k = none_entries(ptep, entries_to(addr, end, PAGE_SHIFT));
 
 			ret = add_none(w, addr, addr + k * PAGE_SIZE);
 			addr += (k - 1) * PAGE_SIZE;
@@ -400,7 +411,9 @@ static int walk_pmd_range(struct ptscope_walk *w, struct vm_area_struct *vma,
 	pmdp = pmd_offset(pudp, addr);
 	do {
 		next = pmd_addr_end(addr, end);
-		if (!w->budget)
+		/* Spent, or a writer waits (and this chunk did something). */
+		if (!w->budget ||
+		    (w->budget < PTSCOPE_WALK_CHUNK && mmap_lock_is_contended(w->mm)))
 			return WALK_YIELD;
 		w->budget--;
 		tries = 0;
@@ -410,8 +423,7 @@ again:
 		pmd = pmdp_get_lockless(pmdp);
 		if (pmd_none(pmd)) {
 			/* A run of empty entries is one hole, found in one scan. */
-			unsigned int k = none_entries(pmdp, entries_to(addr, end, PMD_SHIFT),
-						      sizeof(pmd_t));
+			unsigned int k = none_entries(pmdp, entries_to(addr, end, PMD_SHIFT));
 
 			w->budget -= min(w->budget, k / 64);
 			pmdp += k - 1;
@@ -479,8 +491,7 @@ static int walk_pud_range(struct ptscope_walk *w, struct vm_area_struct *vma,
 			spin_unlock(ptl);
 		}
 		if (pud_none(pud)) {
-			unsigned int k = none_entries(pudp, entries_to(addr, end, PUD_SHIFT),
-						      sizeof(pud_t));
+			unsigned int k = none_entries(pudp, entries_to(addr, end, PUD_SHIFT));
 
 			pudp += k - 1;
 			next = min(end, (addr & PUD_MASK) + k * PUD_SIZE);
@@ -572,6 +583,21 @@ static int walk_chunk(struct ptscope_walk *w)
 	return 0;
 }
 
+/*
+ * A reader may take the mmap lock ahead of a writer already waiting for
+ * it (rwsem lock stealing), so unlocking alone does not let a writer in
+ * before the next chunk. Give the waiters a moment (1 ms at most) to be
+ * served first.
+ */
+static void let_writers_in(struct mm_struct *mm)
+{
+	int i;
+
+	for (i = 0; i < 20 && mmap_lock_is_contended(mm); i++)
+		usleep_range(20, 50);
+	cond_resched();
+}
+
 int ptscope_walk(struct ptscope_walk *w)
 {
 	int ret;
@@ -587,7 +613,7 @@ int ptscope_walk(struct ptscope_walk *w)
 			return ret;
 		}
 		if (ret == WALK_YIELD) {
-			cond_resched();
+			let_writers_in(w->mm);
 			if (fatal_signal_pending(current))
 				return -EINTR;
 		}

@@ -43,6 +43,8 @@ int pts_transact(struct ptscope *h, struct nl_msg *msg, const char *what, pts_re
 const char *pts_extack_msg(const struct nlmsghdr *nlh);
 
 int pts_parse_info(struct nlmsghdr *nlh, struct ptscope_info *info);
+/* One WALK reply message to @fn; @expand: runs back into leaves (see walk.c). */
+int pts_parse_walk(struct nlmsghdr *nlh, int expand, ptscope_page_fn fn, void *arg);
 int pts_parse_xlate(struct nlmsghdr *nlh, struct ptscope_xlate *x);
 int pts_parse_xlate_nest(struct nlattr *nest, struct ptscope_xlate *x);
 

@@ -279,6 +279,13 @@ static int on_walk_msg(struct nlmsghdr *nlh, void *arg)
 	return 0;
 }
 
+int pts_parse_walk(struct nlmsghdr *nlh, int expand, ptscope_page_fn fn, void *arg)
+{
+	struct walk_ctx c = { .fn = fn, .arg = arg, .expand = expand };
+
+	return on_walk_msg(nlh, &c);
+}
+
 int ptscope_walk(struct ptscope *h, uint32_t pid, uint64_t start, uint64_t end, unsigned int flags,
 		 ptscope_page_fn fn, void *arg)
 {

@@ -101,8 +101,10 @@
  *   maps are "none" records, which cover whole holes in either mode (and are
  *   left out with PTSCOPE_WALK_SKIP_NONE). Without PTSCOPE_WALK_RUNS, every
  *   leaf entry is its own record (a PMD leaf is one record of 512 pages);
- *   with it, consecutive leaves whose attributes are all equal and whose
- *   frames (or swap offsets) follow on are merged. The mmap lock is dropped
+ *   with it, consecutive leaves whose attributes are all equal, whose
+ *   frames (or swap offsets) follow on and whose raw entries step evenly
+ *   (see entry_step in struct ptscope_page_rec) are merged, so a run holds
+ *   everything its leaves would have said. The mmap lock is dropped
  *   between chunks of the walk, so a record reflects the tables when it was
  *   read, not one instant for the whole dump. The dump ends with -ESRCH if
  *   the process exits (or execs) part-way.

@@ -2,9 +2,11 @@
 /*
  * Unit tests for libptscope's message parsing, on messages built here:
  * GET_INFO replies (complete, from a newer module with extra attributes,
- * missing or malformed fields) and extended-ack errors.
+ * missing or malformed fields), extended-ack errors, and WALK's packed
+ * records with runs expanded back into leaves.
  */
 #include <errno.h>
+#include <string.h>
 #include <linux/netlink.h>
 #include <netlink/attr.h>
 #include <netlink/genl/genl.h>
@@ -137,10 +139,106 @@ static void test_extack(void)
 	nlmsg_free(msg);
 }
 
+/* WALK replies in the packed form, and runs expanded back into leaves. */
+static struct ptscope_page got[2048];
+static int ngot;
+
+static int collect(const struct ptscope_page *pg, void *arg)
+{
+	(void)arg;
+	if (ngot < 2048)
+		got[ngot] = *pg;
+	ngot++;
+	return 0;
+}
+
+static struct ptscope_page_rec run_rec(uint64_t addr, uint64_t nr, uint8_t level, uint8_t state,
+				       uint64_t pfn, uint64_t entry, uint64_t step, uint8_t has)
+{
+	struct ptscope_page_rec r = {
+		.addr = addr,
+		.nr_pages = nr,
+		.pfn = pfn,
+		.entry = entry,
+		.level = level,
+		.state = state,
+		.has = has,
+		.entry_step = step,
+		.mapcount = 1,
+		.refcount = 1,
+		.swap_offset = state == PTSCOPE_STATE_SWAP ? 0x500 : 0,
+	};
+
+	return r;
+}
+
+static struct nl_msg *walk_reply(const struct ptscope_page_rec *recs, int n, uint32_t size)
+{
+	struct nl_msg *msg = nlmsg_alloc_size(65536);
+	char buf[16 * 128] = { 0 };
+	int i;
+
+	genlmsg_put(msg, 0, 1, FAMILY_ID, 0, 0, PTSCOPE_CMD_WALK, 1);
+	nla_put_u32(msg, PTSCOPE_A_PAGE_REC_SIZE, size);
+	for (i = 0; i < n; i++) /* a newer module's longer records: extra bytes ignored */
+		memcpy(buf + i * size, &recs[i], sizeof(recs[i]));
+	nla_put(msg, PTSCOPE_A_PAGE_RECS, n * size, buf);
+	return msg;
+}
+
+static void test_walk_packed(void)
+{
+	const uint64_t base = 0x7f0000000000ULL, pte = 0x8000000000000867ULL;
+	struct ptscope_page_rec recs[] = {
+		/* 3 PTEs, frames 0x100.., entries one frame apart */
+		run_rec(base, 3, PTSCOPE_LEVEL_PTE, PTSCOPE_STATE_PRESENT, 0x100, pte | 0x100000,
+			0x1000, PTSCOPE_REC_HAS_PFN | PTSCOPE_REC_HAS_PAGE),
+		/* a hole: one record whatever its size */
+		run_rec(base + 0x3000, 509, PTSCOPE_LEVEL_PTE, PTSCOPE_STATE_NONE, 0, 0, 0, 0),
+		/* two PMD leaves, the first entered half-way */
+		run_rec(base + 0x300000, 768, PTSCOPE_LEVEL_PMD, PTSCOPE_STATE_PRESENT, 0x40100,
+			0x80000000400008e7ULL, 0x200000, PTSCOPE_REC_HAS_PFN),
+		/* 2 swap entries: offsets follow on, entries step downwards */
+		run_rec(base + 0x600000, 2, PTSCOPE_LEVEL_PTE, PTSCOPE_STATE_SWAP, 0,
+			0x7ffffaff00000ULL, (uint64_t)-0x200, 0),
+		/* frames hidden from the caller: no frame may be made up */
+		run_rec(base + 0x602000, 2, PTSCOPE_LEVEL_PTE, PTSCOPE_STATE_PRESENT, 0, 0x867, 0,
+			PTSCOPE_REC_HAS_PFN | PTSCOPE_REC_PHYS_HIDDEN),
+	};
+	struct nl_msg *msg = walk_reply(recs, 5, sizeof(recs[0]) + 8);
+
+	ngot = 0;
+	is_int(pts_parse_walk(nlmsg_hdr(msg), 1, collect, NULL), 0, "packed runs parse");
+	is_int(ngot, 3 + 1 + 2 + 2 + 2, "runs expand into their leaves");
+	ok(got[2].addr == base + 0x2000 && got[2].pfn == 0x102 &&
+		   got[2].entry == (pte | 0x102000) && got[2].nr_pages == 1 && got[2].mapcount == 1,
+	   "third PTE: its own address, frame and raw entry");
+	ok(got[3].state == PTSCOPE_STATE_NONE && got[3].nr_pages == 509, "hole kept whole");
+	ok(got[4].addr == base + 0x300000 && got[4].nr_pages == 256 && got[4].pfn == 0x40100 &&
+		   got[4].entry == 0x80000000400008e7ULL,
+	   "first PMD leaf: the half in range");
+	ok(got[5].addr == base + 0x400000 && got[5].nr_pages == 512 && got[5].pfn == 0x40200 &&
+		   got[5].entry == 0x80000000402008e7ULL,
+	   "second PMD leaf: whole, entry one step on");
+	ok(got[7].swap_offset == 0x501 && got[7].entry == 0x7ffffaff00000ULL - 0x200,
+	   "second swap page: next offset, entry by the step");
+	ok(got[9].pfn == 0 && got[9].entry == 0x867, "hidden frames stay hidden");
+	ngot = 0;
+	is_int(pts_parse_walk(nlmsg_hdr(msg), 0, collect, NULL), 0, "runs as runs");
+	is_int(ngot, 5, "one record per run");
+	nlmsg_free(msg);
+
+	msg = walk_reply(recs, 1, sizeof(recs[0]) - 8);
+	ok(pts_parse_walk(nlmsg_hdr(msg), 1, collect, NULL) == -EPROTO,
+	   "records shorter than this library's are refused");
+	nlmsg_free(msg);
+}
+
 int main(void)
 {
 	test_info();
 	test_extack();
+	test_walk_packed();
 	ok(ptscope_feature_name(PTSCOPE_FEATURE_BIT_LA57) &&
 		   !strcmp(ptscope_feature_name(PTSCOPE_FEATURE_BIT_LA57), "la57"),
 	   "feature name la57");

@@ -226,6 +226,18 @@ static void xlate_many(char *p, size_t len)
 		ptscope_xlate(h, 0, (uintptr_t)p + (i * PAGE) % len, &x);
 }
 
+/* The floor under any round trip: GET_INFO does no work worth the name. */
+static void info_many(char *p, size_t len)
+{
+	struct ptscope_info in;
+	int i;
+
+	(void)p;
+	(void)len;
+	for (i = 0; i < 10000; i++)
+		ptscope_get_info(h, &in);
+}
+
 static void pair_many(char *p, size_t len)
 {
 	int i;
@@ -389,7 +401,7 @@ int main(int argc, char **argv)
 {
 	size_t len = 1UL << 30, pages = len / PAGE;
 	double t_pm, t_trio, t_batch, t_pages, t_runs, t_scan, t_thp_pm, t_thp_runs;
-	double t_64t, t_64g, t_xl, t_pair;
+	double t_64t, t_64g, t_xl, t_pair, t_info;
 	double st_idle[2], st_walk[2], st_smaps[2], st_pm[2];
 	double u_pages, s_pages, u_runs, s_runs;
 	uint64_t nrec_pages, nrec_runs;
@@ -440,6 +452,7 @@ int main(int argc, char **argv)
 
 	t_xl = median(xlate_many, dense, len);
 	t_pair = median(pair_many, dense, len);
+	t_info = median(info_many, dense, len);
 
 	stall_under(idle, dense, len, &st_idle[0], &st_idle[1]);
 	stall_under(ptscope_pages, dense, len, &st_walk[0], &st_walk[1]);
@@ -470,6 +483,8 @@ int main(int argc, char **argv)
 	       t_64g * 1e3, t_64t / t_64g);
 	printf("%-58s %12.0f %8.2f\n", "xlate: one address (ns per call, vs pagemap+kpageflags)",
 	       t_xl * 1e9 / 10000, t_xl / t_pair);
+	printf("%-58s %12.0f %8.2f\n", "xlate floor: one GET_INFO round trip (ns, vs the pair)",
+	       t_info * 1e9 / 10000, t_info / t_pair);
 	printf("%-58s %12s %8s\n", "where a dense walk's time goes (one walk)", "records", "sys %");
 	printf("%-58s %12llu %8.0f\n", "cpu: ptscope walk, per page: records, kernel share",
 	       (unsigned long long)nrec_pages, 100 * s_pages / (u_pages + s_pages + 1e-9));
@@ -484,19 +499,19 @@ int main(int argc, char **argv)
 	       st_smaps[1]);
 	printf("%-58s %12.0f %8.0f\n", "stall: ...its 1 GiB of /proc/PID/pagemap is read", st_pm[0],
 	       st_pm[1]);
-	printf("{\"stall_idle_p99_us\":%.0f,\"stall_idle_max_us\":%.0f,\"stall_walk_p99_us\":%.0f,"
-	       "\"stall_walk_max_us\":%.0f,\"stall_smaps_p99_us\":%.0f,\"stall_smaps_max_us\":%.0f,"
-	       "\"stall_pagemap_p99_us\":%.0f,\"stall_pagemap_max_us\":%.0f}\n",
-	       st_idle[0], st_idle[1], st_walk[0], st_walk[1], st_smaps[0], st_smaps[1], st_pm[0],
-	       st_pm[1]);
 	printf("{\"dense_pagemap_ns\":%.0f,\"dense_trio_ns\":%.0f,\"dense_trio_batched_ns\":%.0f,"
 	       "\"dense_ptscope_pages_ns\":%.0f,\"dense_ptscope_runs_ns\":%.0f,"
 	       "\"dense_pagemap_scan_ns\":%s%.0f%s,\"thp_ptscope_runs_ns\":%.0f,\"thp_pagemap_ns\":%.0f,"
-	       "\"sparse_64t_ms\":%.3f,\"sparse_64g_ms\":%.3f,\"xlate_ns\":%.0f,\"pair_ns\":%.0f}\n",
+	       "\"sparse_64t_ms\":%.3f,\"sparse_64g_ms\":%.3f,\"xlate_ns\":%.0f,\"pair_ns\":%.0f,"
+	       "\"info_ns\":%.0f,\"stall_idle_p99_us\":%.0f,\"stall_idle_max_us\":%.0f,"
+	       "\"stall_walk_p99_us\":%.0f,\"stall_walk_max_us\":%.0f,\"stall_smaps_p99_us\":%.0f,"
+	       "\"stall_smaps_max_us\":%.0f,\"stall_pagemap_p99_us\":%.0f,"
+	       "\"stall_pagemap_max_us\":%.0f}\n",
 	       NS(t_pm, pages), NS(t_trio, pages), NS(t_batch, pages), NS(t_pages, pages),
 	       NS(t_runs, pages), scan_works ? "" : "null,\"_\":", NS(t_scan, pages), "",
 	       NS(t_thp_runs, pages), NS(t_thp_pm, pages), t_64t * 1e3, t_64g * 1e3,
-	       t_xl * 1e9 / 10000, t_pair * 1e9 / 10000);
+	       t_xl * 1e9 / 10000, t_pair * 1e9 / 10000, t_info * 1e9 / 10000, st_idle[0],
+	       st_idle[1], st_walk[0], st_walk[1], st_smaps[0], st_smaps[1], st_pm[0], st_pm[1]);
 	/*
 	 * The CLI end to end is measured by the script, from a small shell:
 	 * a child forked from here would count this process's 1 GiB as its
