@@ -9,9 +9,9 @@
  * upper tables; leaves of PMD/PUD size re-read under their lock; PTE tables
  * entered under RCU with the PMD rechecked under the PTE lock, and described
  * while that lock is held, so a mapped page cannot be freed under us.
- * The mmap lock is dropped every PTSCOPE_WALK_CHUNK entries, and after the
- * current PTE table as soon as a writer of the target (mmap, munmap,
- * mprotect) waits for it; the writer then goes first (let_writers_in).
+ * The mmap lock is dropped every PTSCOPE_WALK_CHUNK entries, and within 64
+ * pages as soon as a writer of the target (mmap, munmap, mprotect) waits
+ * for it; the writer then goes first (let_writers_in).
  */
 #include <linux/delay.h>
 #include <linux/fs.h>
@@ -362,6 +362,7 @@ static int walk_pte_table(struct ptscope_walk *w, struct vm_area_struct *vma,
 {
 	struct ptscope_page pg __uninitialized;	/* page_init() sets it all */
 	spinlock_t *ptl;	/* the PTE table's */
+	unsigned int described = 0;
 	pte_t *ptep;
 	int ret = 0;
 
@@ -387,6 +388,9 @@ static int walk_pte_table(struct ptscope_walk *w, struct vm_area_struct *vma,
 		} else {
 			describe_pte(vma, addr, pte, &pg);
 			ret = add(w, &pg);
+			/* A writer waits: stop here (w->next is past this page). */
+			if (!ret && !(++described % 64) && mmap_lock_is_contended(w->mm))
+				ret = WALK_YIELD;
 		}
 		if (ret)
 			break;
