@@ -69,9 +69,10 @@ xerr "too many arguments" 2 "at most one RANGE" walk $srv 0x1000 0x2000
 xerr "walk option elsewhere" 2 "option --pages applies to walk only" xlate $srv 0x1000 --pages
 
 echo "--- the target dies half-way through its walk"
-hog_start 48
+hog_start 160
 hog=$HOG
-# A reader that waits keeps the dump paused in the kernel (the pipe is full).
+# A reader that waits keeps the dump paused in the kernel (the pipe is full;
+# 40,960 records are more than the socket buffers ahead).
 { ptscope -j walk --pages $hog; echo $? > /tmp/hog.rc; } | { sleep 2; cat > /tmp/hog.json; } &
 reader=$!
 sleep 0.5
@@ -83,7 +84,7 @@ expect_eq "error names the exit" "the process exited or called exec during the w
 [ "$(jq '.records | length' /tmp/hog.json)" -gt 0 ] || fail "no records before the exit"
 
 echo "--- the target calls exec half-way through its walk"
-hog_start 48
+hog_start 160
 hog=$HOG
 { ptscope -j walk --pages $hog; echo $? > /tmp/hog.rc; } | { sleep 2; cat > /tmp/hog.json; } &
 reader=$!

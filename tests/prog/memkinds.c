@@ -10,7 +10,8 @@
  *   memkinds serve     build the kinds, print "NAME ADDR" lines and "ready",
  *                      then wait for a signal (for tests from outside)
  *   memkinds hog MB [nodump]
- *                      only MB MiB of written anonymous memory, then "ready"
+ *                      only MB MiB of anonymous memory, every other page
+ *                      written, then "ready"
  *                      and wait (a large target for walks); nodump first
  *                      makes the process non-dumpable, as a setuid program is
  * While serving, SIGTERM or SIGINT ends the process and SIGUSR1 makes it
@@ -1111,7 +1112,13 @@ int main(int argc, char **argv)
 		}
 
 		madvise(p, len, MADV_NOHUGEPAGE); /* 4 KiB pages: many records */
-		memset(p, 1, len);
+		/*
+		 * Every other page, present pages and holes in turn: a record
+		 * each even in runs, which is how libptscope fetches a per-page
+		 * walk, so a walk of a large hog outgrows a socket's buffer.
+		 */
+		for (size_t off = 0; off < len; off += 2 * 4096)
+			p[off] = 1;
 		add("hog", p, len);
 		serve();
 		return 0;
