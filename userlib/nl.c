@@ -119,8 +119,8 @@ struct nl_msg *pts_msg_new(struct ptscope *h, uint8_t cmd, int flags)
 {
 	/*
 	 * Requests are a few dozen bytes. nlmsg_alloc() would clear a whole
-	 * page for each, which glibc does with a string instruction that a
-	 * round trip of xlate feels (a third of its time under QEMU's TCG).
+	 * page for each, which glibc does with a string instruction (slow
+	 * under QEMU's TCG, where xlate round trips are measured).
 	 */
 	struct nl_msg *msg = nlmsg_alloc_size(1024);
 
@@ -278,8 +278,7 @@ int pts_transact(struct ptscope *h, struct nl_msg *msg, const char *what, pts_re
 	pts_clear_error();
 	/*
 	 * A request answered by a reply needs no ack as well: the reply, or the
-	 * error that replaces it, ends it. One message less per round trip is
-	 * a third of the cost of a single xlate.
+	 * error that replaces it, ends it, one message sooner.
 	 */
 	t.reply_ends = !(nlmsg_hdr(msg)->nlmsg_flags & (NLM_F_ACK | NLM_F_DUMP));
 	cb = nl_cb_alloc(NL_CB_DEFAULT);

@@ -63,77 +63,11 @@ const char *ptscope_page_flag_name(unsigned int bit)
 	return PTS_NAME(page_flag_names, bit);
 }
 
-static struct nla_policy page_policy[PTSCOPE_A_PAGE_MAX + 1] = {
-	[PTSCOPE_A_PAGE_ADDR] = { .type = NLA_U64 },
-	[PTSCOPE_A_PAGE_NR_PAGES] = { .type = NLA_U64 },
-	[PTSCOPE_A_PAGE_LEVEL] = { .type = NLA_U32 },
-	[PTSCOPE_A_PAGE_STATE] = { .type = NLA_U32 },
-	[PTSCOPE_A_PAGE_ENTRY] = { .type = NLA_U64 },
-	[PTSCOPE_A_PAGE_FLAGS] = { .type = NLA_U64 },
-	[PTSCOPE_A_PAGE_PFN] = { .type = NLA_U64 },
-	[PTSCOPE_A_PAGE_CACHE] = { .type = NLA_U32 },
-	[PTSCOPE_A_PAGE_KIND] = { .type = NLA_U32 },
-	[PTSCOPE_A_PAGE_PFLAGS] = { .type = NLA_U32 },
-	[PTSCOPE_A_PAGE_MAPCOUNT] = { .type = NLA_U32 },
-	[PTSCOPE_A_PAGE_REFCOUNT] = { .type = NLA_U32 },
-	[PTSCOPE_A_PAGE_SWAP_TYPE] = { .type = NLA_U32 },
-	[PTSCOPE_A_PAGE_SWAP_OFFSET] = { .type = NLA_U64 },
-	[PTSCOPE_A_PAGE_COW] = { .type = NLA_U32 },
-	[PTSCOPE_A_PAGE_PINCOUNT] = { .type = NLA_U32 },
-	[PTSCOPE_A_PAGE_RES_FLAGS] = { .type = NLA_U64 },
-	[PTSCOPE_A_PAGE_RES_DESC] = { .type = NLA_U32 },
-	[PTSCOPE_A_PAGE_PKEY] = { .type = NLA_U32 },
-};
-
-static int parse_page(struct nlattr *nest, struct ptscope_page *pg)
-{
-	struct nlattr *tb[PTSCOPE_A_PAGE_MAX + 1];
-
-	if (nla_parse_nested(tb, PTSCOPE_A_PAGE_MAX, nest, page_policy) ||
-	    !tb[PTSCOPE_A_PAGE_ADDR] || !tb[PTSCOPE_A_PAGE_NR_PAGES] || !tb[PTSCOPE_A_PAGE_LEVEL] ||
-	    !tb[PTSCOPE_A_PAGE_STATE] || !tb[PTSCOPE_A_PAGE_ENTRY] || !tb[PTSCOPE_A_PAGE_FLAGS])
-		return pts_fail(-EPROTO, "malformed page record in WALK reply");
-	memset(pg, 0, sizeof(*pg));
-	pg->addr = pts_attr_u64(tb, PTSCOPE_A_PAGE_ADDR);
-	pg->nr_pages = pts_attr_u64(tb, PTSCOPE_A_PAGE_NR_PAGES);
-	pg->level = pts_attr_u32(tb, PTSCOPE_A_PAGE_LEVEL);
-	pg->state = pts_attr_u32(tb, PTSCOPE_A_PAGE_STATE);
-	pg->entry = pts_attr_u64(tb, PTSCOPE_A_PAGE_ENTRY);
-	pg->flags = pts_attr_u64(tb, PTSCOPE_A_PAGE_FLAGS);
-	pg->has_pfn = tb[PTSCOPE_A_PAGE_PFN] != NULL;
-	pg->pfn = pts_attr_u64(tb, PTSCOPE_A_PAGE_PFN);
-	pg->cache = pts_attr_u32(tb, PTSCOPE_A_PAGE_CACHE);
-	pg->kind = pts_attr_u32(tb, PTSCOPE_A_PAGE_KIND);
-	pg->pflags = pts_attr_u32(tb, PTSCOPE_A_PAGE_PFLAGS);
-	pg->has_page = tb[PTSCOPE_A_PAGE_MAPCOUNT] != NULL;
-	pg->mapcount = pts_attr_u32(tb, PTSCOPE_A_PAGE_MAPCOUNT);
-	pg->refcount = pts_attr_u32(tb, PTSCOPE_A_PAGE_REFCOUNT);
-	pg->swap_type = pts_attr_u32(tb, PTSCOPE_A_PAGE_SWAP_TYPE);
-	pg->swap_offset = pts_attr_u64(tb, PTSCOPE_A_PAGE_SWAP_OFFSET);
-	pg->cow = pts_attr_u32(tb, PTSCOPE_A_PAGE_COW);
-	pg->pkey = pts_attr_u32(tb, PTSCOPE_A_PAGE_PKEY);
-	pg->has_pincount = tb[PTSCOPE_A_PAGE_PINCOUNT] != NULL;
-	pg->pincount = pts_attr_u32(tb, PTSCOPE_A_PAGE_PINCOUNT);
-	pg->has_res = tb[PTSCOPE_A_PAGE_RES_FLAGS] != NULL;
-	pg->res_flags = pts_attr_u64(tb, PTSCOPE_A_PAGE_RES_FLAGS);
-	pg->res_desc = pts_attr_u32(tb, PTSCOPE_A_PAGE_RES_DESC);
-	return 0;
-}
-
 struct walk_ctx {
 	ptscope_page_fn fn;
 	void *arg;
 	bool expand; /* the caller wants leaves, the kernel sends runs */
 };
-
-static int on_page(struct nlattr *a, void *arg)
-{
-	struct walk_ctx *c = arg;
-	struct ptscope_page pg;
-	int ret = parse_page(a, &pg);
-
-	return ret ? ret : c->fn(&pg, c->arg);
-}
 
 /* struct ptscope_page_rec as the kernel sent it, into the library's record. */
 static void unpack_page(const struct ptscope_page_rec *r, struct ptscope_page *pg)
@@ -245,6 +179,11 @@ static int on_page_recs(struct nlattr *a, uint32_t size, struct walk_ctx *c)
 	return 0;
 }
 
+/*
+ * One reply message. The library always asks for PTSCOPE_WALK_PACKED, and a
+ * module that takes the flag answers with packed records only: the nests
+ * of PTSCOPE_A_PAGE (for older clients) never come here.
+ */
 static int on_walk_msg(struct nlmsghdr *nlh, void *arg)
 {
 	struct walk_ctx *c = arg;
@@ -266,9 +205,6 @@ static int on_walk_msg(struct nlmsghdr *nlh, void *arg)
 				return pts_fail(-EPROTO,
 						"WALK reply has records but no record size");
 			ret = on_page_recs(a, size, c);
-			break;
-		case PTSCOPE_A_PAGE:
-			ret = on_page(a, c);
 			break;
 		default:
 			ret = 0; /* unknown to this library: skip */
