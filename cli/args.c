@@ -2,6 +2,7 @@
 /* Command-line grammar: ptscope [OPTIONS] OBJECT|COMMAND [ARGS]. */
 #include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
@@ -21,7 +22,10 @@ enum {
 	OPT_DMESG,
 	OPT_CORE,
 	OPT_ACCESS,
-	OPT_FORMAT
+	OPT_FORMAT,
+	OPT_SVG,
+	OPT_WIDTH,
+	OPT_COLOR,
 };
 
 static const struct option long_options[] = {
@@ -45,6 +49,10 @@ static const struct option long_options[] = {
 	{ "format", required_argument, NULL, OPT_FORMAT },
 	{ "file", required_argument, NULL, 'f' },
 	{ "output", required_argument, NULL, 'o' },
+	{ "svg", required_argument, NULL, OPT_SVG },
+	{ "width", required_argument, NULL, OPT_WIDTH },
+	{ "color", optional_argument, NULL, OPT_COLOR },
+	{ "input", required_argument, NULL, 'i' },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -56,7 +64,7 @@ int cli_parse(int argc, char **argv, struct cli_args *a, char *err, size_t errle
 	err[0] = '\0';
 	optind = 0; /* full getopt reset: the parser may run more than once */
 	opterr = 0; /* messages are ours, and JSON mode must stay JSON */
-	while ((c = getopt_long(argc, argv, ":jphVo:f:", long_options, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":jphVo:f:i:", long_options, NULL)) != -1) {
 		switch (c) {
 		case 'j':
 			a->json = true;
@@ -118,6 +126,41 @@ int cli_parse(int argc, char **argv, struct cli_args *a, char *err, size_t errle
 			break;
 		case 'f':
 			a->check_file = optarg;
+			break;
+		case OPT_SVG:
+			a->svg = optarg;
+			break;
+		case OPT_WIDTH: {
+			char *end;
+			unsigned long w = strtoul(optarg, &end, 10);
+
+			if (!*optarg || *end || *optarg == '-' || w < 1 || w > 100000) {
+				snprintf(err, errlen, "--width wants a number of columns, not '%s'",
+					 optarg);
+				return -1;
+			}
+			a->width = (unsigned int)w;
+			break;
+		}
+		case OPT_COLOR:
+			if (!optarg || !strcmp(optarg, "always")) {
+				a->color = CLI_COLOR_ALWAYS;
+			} else if (!strcmp(optarg, "never")) {
+				a->color = CLI_COLOR_NEVER;
+			} else if (!strcmp(optarg, "auto")) {
+				a->color = CLI_COLOR_AUTO;
+			} else {
+				snprintf(err, errlen,
+					 "--color wants auto, always or never, not '%s'", optarg);
+				return -1;
+			}
+			break;
+		case 'i':
+			if (a->ninputs == 2) {
+				snprintf(err, errlen, "-i FILE may be given at most twice");
+				return -1;
+			}
+			a->inputs[a->ninputs++] = optarg;
 			break;
 		case ':':
 			snprintf(err, errlen, "option '%s' needs a value", argv[optind - 1]);

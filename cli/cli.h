@@ -15,6 +15,8 @@ enum {
 	EXIT_USAGE = 2, /* the command line is wrong */
 };
 
+enum { CLI_COLOR_AUTO, CLI_COLOR_ALWAYS, CLI_COLOR_NEVER };
+
 struct cli_args {
 	bool json;
 	bool pretty;
@@ -41,6 +43,12 @@ struct cli_args {
 	/* check only */
 	const char *check_file; /* -f FILE */
 	const char *format; /* --format=tap|json|plain */
+	/* map only */
+	const char *svg; /* --svg FILE */
+	unsigned int width; /* --width N; 0: not given */
+	int color; /* --color[=WHEN]: CLI_COLOR_* */
+	const char *inputs[2]; /* -i FILE, up to twice */
+	int ninputs;
 	const char *cmd; /* the OBJECT|COMMAND word, NULL if none */
 	int argc; /* its positional arguments */
 	char **argv;
@@ -110,6 +118,7 @@ struct cli_command {
 	bool phys_options; /* takes --who */
 	bool fault_options; /* takes --follow, --last, --fault */
 	bool check_options; /* takes -f, --format */
+	bool map_options; /* takes --svg, --width, --color, -i */
 };
 
 /* The first walk-only option given, for refusing it elsewhere; NULL if none. */
@@ -177,6 +186,7 @@ int cmd_diff(const struct cli_args *a);
 int cmd_dma(const struct cli_args *a);
 int cmd_phys(const struct cli_args *a);
 int cmd_iommu(const struct cli_args *a);
+int cmd_map(const struct cli_args *a);
 
 /* Who maps frame @pfn: @fn for each (pid, virtual address); returns the count (mappers.c). */
 struct ptscope;
@@ -219,19 +229,35 @@ int cmd_explain(const struct cli_args *a);
 /* "pfn:N" or a physical address; 0 or -1 with @err set (parse.c). */
 int cli_parse_phys(const char *s, uint64_t *addr, char *err, size_t errlen);
 
-/* Walk records saved by "walk -o" and read back by "diff" (snapshot.c). */
+/* Walk records saved by "walk -o", read back by "diff" and "map" (snapshot.c). */
 struct ptscope_page;
+struct ptscope_vma;
+struct snapshot_vma {
+	uint64_t start, end, flags; /* flags: PTSCOPE_VMA_* */
+	uint32_t backing; /* PTSCOPE_BACKING_* */
+	char *name; /* "" for anonymous memory */
+};
+
 struct snapshot {
 	uint32_t pid;
 	uint64_t start, end; /* the range walked; end 0: everything */
-	struct ptscope_page *rec;
+	char comm[64]; /* the command; "" when not known */
+	char kernel[128]; /* the kernel release; "" when not known */
+	int has_vmas; /* @vma lists the mappings (format 2 files, live views) */
+	struct snapshot_vma *vma; /* in address order */
+	size_t nvma, capvma;
+	struct ptscope_page *rec; /* in address order */
 	size_t n, cap;
 };
 
-void snapshot_write_header(FILE *f, uint32_t pid, uint64_t start, uint64_t end);
+void snapshot_write_header(FILE *f, uint32_t pid, uint64_t start, uint64_t end, const char *comm,
+			   const char *kernel);
+void snapshot_write_vma(FILE *f, const struct ptscope_vma *v);
 void snapshot_write_record(FILE *f, const struct ptscope_page *pg);
 int snapshot_write_end(FILE *f); /* 0, or -1 if the file could not be written */
 int snapshot_add(struct snapshot *s, const struct ptscope_page *pg); /* 0 or -ENOMEM */
+int snapshot_add_vma(struct snapshot *s, uint64_t start, uint64_t end, uint64_t flags,
+		     uint32_t backing, const char *name); /* 0 or -ENOMEM */
 void snapshot_free(struct snapshot *s);
 /* Keep only the pages of [start, end) (page-rounded outwards). */
 void snapshot_clip(struct snapshot *s, uint64_t start, uint64_t end);

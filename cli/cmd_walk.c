@@ -8,6 +8,7 @@
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/utsname.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -181,6 +182,47 @@ static int on_record(const struct ptscope_page *pg, void *arg)
 	return 0;
 }
 
+/* The mappings overlapping the walked range, for "map -i" to draw the pages in. */
+struct vma_saver {
+	FILE *f;
+	uint64_t start, end;
+};
+
+static int save_vma(const struct ptscope_vma *v, void *arg)
+{
+	struct vma_saver *s = arg;
+
+	if (v->end > s->start && (!s->end || v->start < s->end))
+		snapshot_write_vma(s->f, v);
+	return 0;
+}
+
+/* Open snapshot @path and write its head: 0, or -1 (reported). */
+static int begin_snapshot(const struct cli_args *a, struct ptscope *h, uint32_t pid, uint64_t start,
+			  uint64_t end, FILE **out)
+{
+	struct vma_saver vs = { NULL, start, end };
+	char comm[64];
+	struct utsname u;
+
+	if (!pid)
+		pid = (uint32_t)getpid();
+	vs.f = fopen(a->output, "w");
+	if (!vs.f) {
+		cli_error(a, "cannot write snapshot '%s': %s", a->output, strerror(errno));
+		return -1;
+	}
+	process_name(pid, comm, sizeof(comm));
+	snapshot_write_header(vs.f, pid, start, end, comm, uname(&u) ? "" : u.release);
+	if (ptscope_maps(h, pid, save_vma, &vs)) {
+		cli_error(a, "%s", ptscope_errmsg());
+		fclose(vs.f);
+		return -1;
+	}
+	*out = vs.f;
+	return 0;
+}
+
 int cmd_walk(const struct cli_args *a)
 {
 	static struct cli_place where;
@@ -227,14 +269,9 @@ int cmd_walk(const struct cli_args *a)
 		return EXIT_RUNTIME;
 	}
 
-	if (a->output) {
-		o.save = fopen(a->output, "w");
-		if (!o.save) {
-			cli_error(a, "cannot write snapshot '%s': %s", a->output, strerror(errno));
-			ptscope_close(h);
-			return EXIT_RUNTIME;
-		}
-		snapshot_write_header(o.save, pid ? pid : (uint32_t)getpid(), start, end);
+	if (a->output && begin_snapshot(a, h, pid, start, end, &o.save)) {
+		ptscope_close(h);
+		return EXIT_RUNTIME;
 	}
 
 	o.pid = pid;

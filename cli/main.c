@@ -53,6 +53,11 @@ const struct cli_command cli_commands[] = {
 	  .usage = "DEVICE [IOVA]",
 	  .run = cmd_iommu,
 	  .summary = "a PCI device's IOMMU domain; what an IOVA maps to" },
+	{ .name = "map",
+	  .usage = "PID [PID] | -i FILE",
+	  .run = cmd_map,
+	  .map_options = true,
+	  .summary = "the address space as a picture (terminal or --svg)" },
 	{ .name = "check",
 	  .usage = "PID RANGE ASSERTION...|-f FILE",
 	  .run = cmd_check,
@@ -150,6 +155,13 @@ static void print_usage(FILE *out)
 	      "  --all           every process the caller may inspect\n"
 	      "\nphys options:\n"
 	      "  --who           the processes (that the caller may inspect) mapping it\n"
+	      "\nmap options:\n"
+	      "  --svg FILE      draw an SVG into FILE ('-': standard output); two PIDs\n"
+	      "                  or snapshots are drawn side by side, shared frames joined\n"
+	      "  -i, --input FILE  draw a snapshot saved by 'walk -o' (twice for a pair)\n"
+	      "  --width N       terminal map width in columns (default 80)\n"
+	      "  --color[=WHEN]  colour the terminal map: auto (default: on a terminal,\n"
+	      "                  unless NO_COLOR is set), always or never\n"
 	      "\ncheck options:\n"
 	      "  -f, --file FILE checks from FILE, one per line (TAP output)\n"
 	      "  --format F      tap, json or plain\n"
@@ -254,6 +266,10 @@ int main(int argc, char **argv)
 	}
 	if (!c->phys_options && a.who) {
 		cli_error(&a, "option --who applies to phys only");
+		return EXIT_USAGE;
+	}
+	if (!c->map_options && (a.svg || a.width || a.color != CLI_COLOR_AUTO || a.ninputs)) {
+		cli_error(&a, "options --svg, --width, --color and -i apply to map only");
 		return EXIT_USAGE;
 	}
 	if (!c->check_options && (a.check_file || a.format)) {

@@ -1,17 +1,24 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * Snapshots: walk records saved to a file ("ptscope walk -o FILE") and read
- * back for "ptscope diff". The format is text, one record per line, names
- * rather than numbers, so a file outlives a renumbering and can be read:
+ * back by "ptscope diff" and "ptscope map -i". The format is text, one item
+ * per line, names rather than numbers, so a file outlives a renumbering and
+ * can be read:
  *
- *   # ptscope snapshot 1
+ *   # ptscope snapshot 2
  *   pid 812 range 0x0 0x0
- *   ADDR PAGES LEVEL STATE PFN|- ENTRY FLAGS COW KIND|- MAPCOUNT|-
+ *   comm COMMAND
+ *   kernel RELEASE
+ *   vma START END FLAGS BACKING [NAME]
+ *   ...
+ *   ADDR PAGES LEVEL STATE PFN|- ENTRY FLAGS COW KIND|- MAPCOUNT|- PFLAGS
  *   ...
  *   # end
  *
- * (range 0x0 0x0: the whole address space.) A file without its end line was
- * cut short and is refused.
+ * (range 0x0 0x0: the whole address space.) Names and the command may hold
+ * any byte but NUL: control bytes and backslashes are written as \ooo.
+ * Format 1, without the comm, kernel and vma lines and the PFLAGS column,
+ * is still read. A file without its end line was cut short and is refused.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -23,12 +30,60 @@
 #include "libptscope.h"
 #include "uapi/ptscope.h"
 
-#define SNAPSHOT_MAGIC "# ptscope snapshot 1"
+#define SNAPSHOT_MAGIC "# ptscope snapshot "
+#define SNAPSHOT_FORMAT 2
 
-void snapshot_write_header(FILE *f, uint32_t pid, uint64_t start, uint64_t end)
+/* @s with control bytes and backslashes as \ooo, so it stays on one line. */
+static void write_escaped(FILE *f, const char *s)
 {
-	fprintf(f, "%s\npid %u range 0x%" PRIx64 " 0x%" PRIx64 "\n", SNAPSHOT_MAGIC, pid, start,
-		end);
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c < 0x20 || c == 0x7f || c == '\\')
+			fprintf(f, "\\%03o", c);
+		else
+			fputc(c, f);
+	}
+}
+
+/* Undo write_escaped() in place; a backslash not followed by 3 octal digits stays. */
+static void unescape(char *s)
+{
+	char *out = s;
+
+	for (; *s; s++) {
+		if (s[0] == '\\' && s[1] >= '0' && s[1] <= '3' && s[2] >= '0' && s[2] <= '7' &&
+		    s[3] >= '0' && s[3] <= '7' && (s[1] != '0' || s[2] != '0' || s[3] != '0')) {
+			*out++ = (char)((s[1] - '0') << 6 | (s[2] - '0') << 3 | (s[3] - '0'));
+			s += 3;
+		} else {
+			*out++ = *s;
+		}
+	}
+	*out = '\0';
+}
+
+void snapshot_write_header(FILE *f, uint32_t pid, uint64_t start, uint64_t end, const char *comm,
+			   const char *kernel)
+{
+	fprintf(f, "%s%d\npid %u range 0x%" PRIx64 " 0x%" PRIx64 "\n", SNAPSHOT_MAGIC,
+		SNAPSHOT_FORMAT, pid, start, end);
+	fputs("comm ", f);
+	write_escaped(f, comm);
+	fputs("\nkernel ", f);
+	write_escaped(f, kernel);
+	fputc('\n', f);
+}
+
+void snapshot_write_vma(FILE *f, const struct ptscope_vma *v)
+{
+	fprintf(f, "vma 0x%" PRIx64 " 0x%" PRIx64 " 0x%" PRIx64 " %s", v->start, v->end, v->flags,
+		ptscope_backing_name(v->backing) ?: "?");
+	if (*v->name) {
+		fputc(' ', f);
+		write_escaped(f, v->name);
+	}
+	fputc('\n', f);
 }
 
 void snapshot_write_record(FILE *f, const struct ptscope_page *pg)
@@ -44,9 +99,10 @@ void snapshot_write_record(FILE *f, const struct ptscope_page *pg)
 	fprintf(f, " 0x%" PRIx64 " 0x%" PRIx64 " %s %s ", pg->entry, pg->flags,
 		ptscope_cow_name(pg->cow) ?: "?", kind ?: "-");
 	if (pg->has_page)
-		fprintf(f, "%u\n", pg->mapcount);
+		fprintf(f, "%u", pg->mapcount);
 	else
-		fputs("-\n", f);
+		fputc('-', f);
+	fprintf(f, " 0x%x\n", pg->pflags);
 }
 
 int snapshot_write_end(FILE *f)
@@ -67,6 +123,27 @@ int snapshot_add(struct snapshot *s, const struct ptscope_page *pg)
 		s->cap = cap;
 	}
 	s->rec[s->n++] = *pg;
+	return 0;
+}
+
+int snapshot_add_vma(struct snapshot *s, uint64_t start, uint64_t end, uint64_t flags,
+		     uint32_t backing, const char *name)
+{
+	char *copy;
+
+	if (s->nvma == s->capvma) {
+		size_t cap = s->capvma ? s->capvma * 2 : 64;
+		struct snapshot_vma *bigger = realloc(s->vma, cap * sizeof(*bigger));
+
+		if (!bigger)
+			return -ENOMEM;
+		s->vma = bigger;
+		s->capvma = cap;
+	}
+	copy = strdup(name);
+	if (!copy)
+		return -ENOMEM;
+	s->vma[s->nvma++] = (struct snapshot_vma){ start, end, flags, backing, copy };
 	return 0;
 }
 
@@ -96,6 +173,11 @@ void snapshot_clip(struct snapshot *s, uint64_t start, uint64_t end)
 
 void snapshot_free(struct snapshot *s)
 {
+	size_t i;
+
+	for (i = 0; i < s->nvma; i++)
+		free(s->vma[i].name);
+	free(s->vma);
 	free(s->rec);
 	memset(s, 0, sizeof(*s));
 }
@@ -103,20 +185,24 @@ void snapshot_free(struct snapshot *s)
 static int parse_record(char *line, struct ptscope_page *pg)
 {
 	char level[16], state[32], pfn[32], cow[32], kind[32], mapcount[16];
-	int lv, st, cw, kd = 0;
+	int lv, st, cw, kd = 0, fields;
 
 	memset(pg, 0, sizeof(*pg));
-	if (sscanf(line,
-		   "%" SCNx64 " %" SCNu64 " %15s %31s %31s %" SCNx64 " %" SCNx64 " %31s %31s %15s",
-		   &pg->addr, &pg->nr_pages, level, state, pfn, &pg->entry, &pg->flags, cow, kind,
-		   mapcount) != 10)
+	fields = sscanf(line,
+			"%" SCNx64 " %" SCNu64 " %15s %31s %31s %" SCNx64 " %" SCNx64
+			" %31s %31s %15s %" SCNx32,
+			&pg->addr, &pg->nr_pages, level, state, pfn, &pg->entry, &pg->flags, cow,
+			kind, mapcount, &pg->pflags);
+	if (fields != 10 && fields != 11)
 		return -1;
 	lv = cli_name_index(level, ptscope_level_name);
 	st = cli_name_index(state, ptscope_state_name);
 	cw = cli_name_index(cow, ptscope_cow_name);
 	if (strcmp(kind, "-"))
 		kd = cli_name_index(kind, ptscope_kind_name);
-	if (lv < 0 || st < 0 || cw < 0 || kd < 0 || !pg->nr_pages)
+	/* A run must not wrap the address space (nor overflow counting it). */
+	if (lv < 0 || st < 0 || cw < 0 || kd < 0 || !pg->nr_pages || pg->addr & 4095 ||
+	    pg->nr_pages > (UINT64_MAX - pg->addr) / 4096)
 		return -1;
 	pg->level = (uint32_t)lv;
 	pg->state = (uint32_t)st;
@@ -133,12 +219,45 @@ static int parse_record(char *line, struct ptscope_page *pg)
 	return 0;
 }
 
+/* "vma START END FLAGS BACKING [NAME]": 0 and added to @s, -ENOMEM, or -EINVAL. */
+static int parse_vma(struct snapshot *s, char *line)
+{
+	uint64_t start, end, flags;
+	char backing[32];
+	int n = 0, bk;
+
+	if (sscanf(line, "vma %" SCNx64 " %" SCNx64 " %" SCNx64 " %31s%n", &start, &end, &flags,
+		   backing, &n) != 4 ||
+	    !n || (line[n] && line[n] != ' '))
+		return -EINVAL;
+	bk = cli_name_index(backing, ptscope_backing_name);
+	if (bk < 0 || start >= end || start & 4095 || end & 4095 ||
+	    (s->nvma && start < s->vma[s->nvma - 1].end))
+		return -EINVAL;
+	line += n + (line[n] == ' ');
+	unescape(line);
+	return snapshot_add_vma(s, start, end, flags, (uint32_t)bk, line);
+}
+
+/* The text after "KEY " in @line, unescaped into @buf; 1 if @line is that, else 0. */
+static int text_line(char *line, const char *key, char *buf, size_t len)
+{
+	size_t k = strlen(key);
+
+	if (strncmp(line, key, k) || line[k] != ' ')
+		return 0;
+	unescape(line + k + 1);
+	snprintf(buf, len, "%s", line + k + 1);
+	return 1;
+}
+
 int snapshot_load(const char *path, struct snapshot *s, char *err, size_t errlen)
 {
-	char line[512];
+	char *line = NULL, *nl;
+	size_t size = 0;
 	unsigned long lineno = 2;
 	struct ptscope_page pg;
-	int ended = 0;
+	int ended = 0, format = 0, ret;
 	FILE *f = fopen(path, "r");
 
 	memset(s, 0, sizeof(*s));
@@ -146,37 +265,67 @@ int snapshot_load(const char *path, struct snapshot *s, char *err, size_t errlen
 		snprintf(err, errlen, "cannot open snapshot '%s': %s", path, strerror(errno));
 		return -1;
 	}
-	if (!fgets(line, sizeof(line), f) ||
-	    strncmp(line, SNAPSHOT_MAGIC, strlen(SNAPSHOT_MAGIC)) ||
-	    !fgets(line, sizeof(line), f) ||
+	if (getline(&line, &size, f) < 0 || strncmp(line, SNAPSHOT_MAGIC, strlen(SNAPSHOT_MAGIC)) ||
+	    sscanf(line + strlen(SNAPSHOT_MAGIC), "%d", &format) != 1 ||
+	    getline(&line, &size, f) < 0 ||
 	    sscanf(line, "pid %u range %" SCNx64 " %" SCNx64, &s->pid, &s->start, &s->end) != 3) {
 		snprintf(err, errlen, "'%s' is not a ptscope snapshot (made by 'ptscope walk -o')",
 			 path);
 		goto fail;
 	}
-	while (fgets(line, sizeof(line), f)) {
+	if (format < 1 || format > SNAPSHOT_FORMAT) {
+		snprintf(err, errlen,
+			 "snapshot '%s' is in format %d; this ptscope reads formats 1 to %d", path,
+			 format, SNAPSHOT_FORMAT);
+		goto fail;
+	}
+	s->has_vmas = format >= 2;
+	while (getline(&line, &size, f) >= 0) {
 		lineno++;
-		if (!strcmp(line, "# end\n")) {
+		nl = strchr(line, '\n');
+		if (nl)
+			*nl = '\0';
+		if (!strcmp(line, "# end")) {
 			ended = 1;
 			break;
+		}
+		/* Names and mappings come before the records. */
+		if (format >= 2 && !s->n) {
+			if (text_line(line, "comm", s->comm, sizeof(s->comm)) ||
+			    text_line(line, "kernel", s->kernel, sizeof(s->kernel)))
+				continue;
+			if (!strncmp(line, "vma ", 4)) {
+				ret = parse_vma(s, line);
+				if (ret == -ENOMEM)
+					goto oom;
+				if (ret) {
+					snprintf(err, errlen,
+						 "snapshot '%s', line %lu: not a mapping in order",
+						 path, lineno);
+					goto fail;
+				}
+				continue;
+			}
 		}
 		if (parse_record(line, &pg) || (s->n && pg.addr < s->rec[s->n - 1].addr)) {
 			snprintf(err, errlen, "snapshot '%s', line %lu: not a record in order",
 				 path, lineno);
 			goto fail;
 		}
-		if (snapshot_add(s, &pg)) {
-			snprintf(err, errlen, "out of memory");
-			goto fail;
-		}
+		if (snapshot_add(s, &pg))
+			goto oom;
 	}
 	if (!ended) {
 		snprintf(err, errlen, "snapshot '%s' is cut short (no end line)", path);
 		goto fail;
 	}
+	free(line);
 	fclose(f);
 	return 0;
+oom:
+	snprintf(err, errlen, "out of memory");
 fail:
+	free(line);
 	fclose(f);
 	snapshot_free(s);
 	return -1;

@@ -10,6 +10,18 @@
  *   cowlab forked      4 written pages, then fork; prints "parent P child C
  *                      addr A" and "ready"; SIGUSR1 to the child makes it
  *                      write the first page; SIGTERM to the parent ends both
+ *   cowlab picture     the fork/COW picture: 8 MiB of anon memory (4 KiB
+ *                      pages: MADV_NOHUGEPAGE) and 1 MiB
+ *                      of MAP_SHARED memory, filled, then fork; the child
+ *                      writes the first quarter of the anon memory and every
+ *                      8th page of the rest, and reads the shared memory;
+ *                      then the parent maps 4 MiB of
+ *                      its own (MADV_HUGEPAGE). Prints "parent P child C anon
+ *                      A shared S huge H" and "ready"; SIGTERM ends both
+ *   cowlab pagecount PID START END [PID2]
+ *                      pagemap's count of present and swapped pages of PID
+ *                      in [START, END) (hex); with PID2, also how many are
+ *                      present in both at the same address with one frame
  *   cowlab same-frames NAME PID...
  *                      the kernel's view of sharing, for checking "share":
  *                      how many pages of the r-xp mapping of file NAME every
@@ -718,6 +730,100 @@ static int forked(void)
 	return p[0] == 'P' ? 0 : 1;
 }
 
+static int picture(void)
+{
+	const size_t anon_len = 8UL << 20, shm_len = 1UL << 20, huge_len = 4UL << 20;
+	char *anon = map(anon_len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1);
+	char *shm = map(shm_len, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1);
+	char *huge, c;
+	sigset_t set;
+	pid_t child;
+	int ready[2], sig;
+	size_t off;
+
+	/* 4 KiB pages, so each write shows as one page copied. */
+	madvise(anon, anon_len, MADV_NOHUGEPAGE);
+	memset(anon, 'P', anon_len);
+	memset(shm, 'S', shm_len);
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigprocmask(SIG_BLOCK, &set, NULL);
+	if (pipe(ready))
+		return 2;
+	fflush(stdout);
+	child = fork();
+	if (child == 0) {
+		volatile char sum = 0;
+
+		for (off = 0; off < anon_len; off += PAGE)
+			if (off < anon_len / 4 || !(off / PAGE % 8))
+				anon[off] = 'C';
+		for (off = 0; off < shm_len; off += PAGE) /* maps the shared frames too */
+			sum += shm[off];
+		if (write(ready[1], "w", 1) != 1)
+			_exit(2);
+		sigwait(&set, &sig);
+		_exit(0);
+	}
+	if (child < 0 || read(ready[0], &c, 1) != 1)
+		return 2;
+	/* Memory of the parent's own, after the fork: huge if THP allows. */
+	huge = map(2 * huge_len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1);
+	huge = (char *)(((uintptr_t)huge + HUGE - 1) & ~(HUGE - 1));
+	madvise(huge, huge_len, MADV_HUGEPAGE);
+	memset(huge, 'H', huge_len);
+	printf("parent %d child %d anon 0x%llx shared 0x%llx huge 0x%llx\nready\n", getpid(), child,
+	       (unsigned long long)(uintptr_t)anon, (unsigned long long)(uintptr_t)shm,
+	       (unsigned long long)(uintptr_t)huge);
+	fflush(stdout);
+	sigwait(&set, &sig);
+	kill(child, SIGKILL);
+	waitpid(child, NULL, 0);
+	return 0;
+}
+
+/* The pagemap entries of @pid for [start, end), into @pm (a page each); 0 if read. */
+static int read_pagemap(int pid, unsigned long long start, unsigned long long end, uint64_t *pm)
+{
+	char path[64];
+	size_t len = (end - start) / PAGE * 8;
+	int fd, ok;
+
+	snprintf(path, sizeof(path), "/proc/%d/pagemap", pid);
+	fd = open(path, O_RDONLY);
+	if (fd < 0)
+		return -1;
+	ok = pread(fd, pm, len, (off_t)(start / PAGE * 8)) == (ssize_t)len;
+	close(fd);
+	return ok ? 0 : -1;
+}
+
+static int pagecount(int pid, unsigned long long start, unsigned long long end, int pid2)
+{
+	size_t pages = (end - start) / PAGE, i;
+	uint64_t *a = calloc(pages ? pages : 1, 8), *b = calloc(pages ? pages : 1, 8);
+	unsigned long long present = 0, swapped = 0, same = 0;
+	const uint64_t pfn_mask = (1ULL << 55) - 1;
+
+	if (!a || !b || start >= end || read_pagemap(pid, start, end, a) ||
+	    (pid2 && read_pagemap(pid2, start, end, b))) {
+		fprintf(stderr, "cowlab: cannot read pagemap\n");
+		return 2;
+	}
+	for (i = 0; i < pages; i++) {
+		present += a[i] >> 63 & 1;
+		swapped += a[i] >> 62 & 1;
+		same += pid2 && a[i] >> 63 & 1 && b[i] >> 63 & 1 && (a[i] & pfn_mask) == (b[i] & pfn_mask);
+	}
+	printf("present %llu swapped %llu", present, swapped);
+	if (pid2)
+		printf(" same %llu", same);
+	printf("\n");
+	free(a);
+	free(b);
+	return 0;
+}
+
 /* The r-xp mapping of file @name in @pid: [start, end); 0 if found. */
 static int find_text(pid_t pid, const char *name, unsigned long long *start,
 		     unsigned long long *end)
@@ -791,10 +897,16 @@ int main(int argc, char **argv)
 		return same_frames(argv[2], argc - 3, argv + 3);
 	if (argc == 2 && !strcmp(argv[1], "check"))
 		return check();
+	if (argc == 2 && !strcmp(argv[1], "picture"))
+		return picture();
+	if ((argc == 5 || argc == 6) && !strcmp(argv[1], "pagecount"))
+		return pagecount(atoi(argv[2]), strtoull(argv[3], NULL, 16),
+				 strtoull(argv[4], NULL, 16), argc == 6 ? atoi(argv[5]) : 0);
 	if (argc == 2 && !strcmp(argv[1], "sleep")) {
 		pause();
 		return 0;
 	}
-	fprintf(stderr, "usage: cowlab check|sleep|forked|same-frames NAME PID...\n");
+	fprintf(stderr, "usage: cowlab check|sleep|forked|picture|same-frames NAME PID...|"
+			"pagecount PID START END [PID2]\n");
 	return 2;
 }

@@ -1,0 +1,339 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * ptscope map PID [PID] | -i FILE [-i FILE]: the address space as a
+ * picture. One view goes to the terminal (map_text.c) or, with --svg, to
+ * an SVG file (map_svg.c); two views are drawn side by side in SVG with the
+ * frames they share connected. With -j, the counts the pictures are made of.
+ * Views come from live processes (their mappings, then a walk in runs) or
+ * from snapshots saved by "walk -o".
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include "libptscope.h"
+#include "map.h"
+#include "uapi/ptscope.h"
+
+static int on_vma(const struct ptscope_vma *v, void *arg)
+{
+	return snapshot_add_vma(arg, v->start, v->end, v->flags, v->backing, v->name);
+}
+
+static int on_page(const struct ptscope_page *pg, void *arg)
+{
+	return snapshot_add(arg, pg);
+}
+
+/* A live view of @pid: its mappings, then its page tables in runs. 0 or reported. */
+static int load_live(const struct cli_args *a, struct ptscope *h, uint32_t pid, struct snapshot *s)
+{
+	struct utsname u;
+	int ret;
+
+	memset(s, 0, sizeof(*s));
+	s->pid = pid ? pid : (uint32_t)getpid();
+	s->has_vmas = 1;
+	process_name(s->pid, s->comm, sizeof(s->comm));
+	if (!uname(&u))
+		snprintf(s->kernel, sizeof(s->kernel), "%s", u.release);
+	/* (The callbacks return -ENOMEM, which stops the request; the library says so.) */
+	ret = ptscope_maps(h, s->pid, on_vma, s);
+	if (!ret)
+		ret = ptscope_walk(h, s->pid, 0, 0, PTSCOPE_WALK_RUNS | PTSCOPE_WALK_SKIP_NONE,
+				   on_page, s);
+	if (ret) {
+		cli_error(a, "%s", ret == -ENOMEM ? "out of memory" : ptscope_errmsg());
+		return -1;
+	}
+	return 0;
+}
+
+static void json_pages(struct json *j, const char *key, const uint64_t *pages)
+{
+	struct json_count counts[MAP_STATES];
+	unsigned int st;
+
+	for (st = 0; st < MAP_STATES; st++) {
+		counts[st].key = map_styles[st].key;
+		counts[st].value = pages[st];
+	}
+	json_count_object(j, key, counts, MAP_STATES);
+}
+
+/* Pages of each mapping whose frames the other view maps too (pairs only). */
+struct share_count {
+	uint64_t runs, pages[MAP_SHARES];
+	uint64_t *by_vma[2];
+	const struct map_view *v[2];
+};
+
+static void count_in_vmas(const struct map_view *v, uint64_t *by_vma, uint64_t addr, uint64_t pages)
+{
+	uint64_t end = addr + pages * 4096;
+
+	while (addr < end) {
+		const struct map_vma *m = map_vma_at(v, addr);
+		uint64_t upto;
+
+		if (!m)
+			return;
+		upto = m->end < end ? m->end : end;
+		by_vma[m - v->vma] += (upto - addr) / 4096;
+		addr = upto;
+	}
+}
+
+static int count_link(const struct map_link *l, void *arg)
+{
+	struct share_count *c = arg;
+
+	c->runs++;
+	c->pages[l->kind] += l->pages;
+	count_in_vmas(c->v[0], c->by_vma[0], l->a_addr, l->pages);
+	count_in_vmas(c->v[1], c->by_vma[1], l->b_addr, l->pages);
+	return 0;
+}
+
+static void json_view(struct json *j, const struct map_view *v, const uint64_t *shared)
+{
+	const struct snapshot *s = v->snap;
+	char perms[5];
+	size_t i;
+
+	json_obj_begin(j);
+	json_key(j, "pid");
+	json_uint(j, s->pid);
+	json_key(j, "comm");
+	json_str(j, s->comm);
+	json_key(j, "kernel");
+	json_str(j, s->kernel);
+	json_key(j, "vmas");
+	json_arr_begin(j);
+	for (i = 0; i < v->nvma; i++) {
+		const struct map_vma *m = &v->vma[i];
+
+		json_obj_begin(j);
+		json_key(j, "start");
+		json_hex(j, m->start);
+		json_key(j, "end");
+		json_hex(j, m->end);
+		map_perms(m, perms);
+		json_key(j, "perms");
+		json_str(j, perms);
+		json_key(j, "backing");
+		if (m->known)
+			json_str(j, ptscope_backing_name(m->backing) ?: "?");
+		else
+			json_null(j);
+		json_key(j, "name");
+		if (m->known)
+			json_str(j, m->name);
+		else
+			json_null(j);
+		json_pages(j, "pages", m->pages);
+		if (shared) {
+			json_key(j, "shared_pages");
+			json_uint(j, shared[i]);
+		}
+		json_obj_end(j);
+	}
+	json_arr_end(j);
+	json_key(j, "summary");
+	json_obj_begin(j);
+	json_key(j, "mappings");
+	json_uint(j, v->nvma);
+	json_key(j, "total_pages");
+	json_uint(j, v->total);
+	json_pages(j, "pages", v->pages);
+	json_obj_end(j);
+	json_obj_end(j);
+}
+
+static int print_json(const struct cli_args *a, const struct map_view *v, size_t n)
+{
+	struct share_count sc = { .v = { &v[0], &v[1] } };
+	struct json *j;
+	size_t i;
+	int ret = 0;
+
+	if (n == 2) {
+		sc.by_vma[0] = calloc(v[0].nvma + 1, sizeof(uint64_t));
+		sc.by_vma[1] = calloc(v[1].nvma + 1, sizeof(uint64_t));
+		ret = sc.by_vma[0] && sc.by_vma[1] ? map_links(&v[0], &v[1], count_link, &sc) :
+						     -ENOMEM;
+		if (ret)
+			goto out;
+	}
+	j = json_new(stdout, a->pretty);
+	json_obj_begin(j);
+	json_key(j, "spaces");
+	json_arr_begin(j);
+	for (i = 0; i < n; i++)
+		json_view(j, &v[i], sc.by_vma[i]);
+	json_arr_end(j);
+	if (n == 2) {
+		json_key(j, "shared");
+		json_obj_begin(j);
+		json_key(j, "runs");
+		json_uint(j, sc.runs);
+		for (i = 0; i < MAP_SHARES; i++) {
+			json_key(j, map_share_styles[i].key);
+			json_uint(j, sc.pages[i]);
+		}
+		json_obj_end(j);
+	}
+	json_obj_end(j);
+	json_end(j);
+out:
+	free(sc.by_vma[0]);
+	free(sc.by_vma[1]);
+	return ret;
+}
+
+/*
+ * The SVG into @path ("-": stdout). A file is written beside its final
+ * name and renamed, so a failure leaves an older picture as it was.
+ */
+static int write_svg(const struct cli_args *a, const struct map_view *v, size_t n)
+{
+	const char *path = a->svg;
+	char tmp[4200];
+	FILE *f;
+	int ret;
+
+	if (!strcmp(path, "-")) {
+		ret = map_svg(stdout, &v[0], n == 2 ? &v[1] : NULL);
+		return ret || fflush(stdout) ? ret ?: -EIO : 0;
+	}
+	snprintf(tmp, sizeof(tmp), "%s.tmp%u", path, (unsigned int)getpid());
+	f = fopen(tmp, "w");
+	if (!f) {
+		ret = -errno;
+		cli_error(a, "cannot write '%s': %s", tmp, strerror(errno));
+		return ret;
+	}
+	ret = map_svg(f, &v[0], n == 2 ? &v[1] : NULL);
+	if (fclose(f) && !ret)
+		ret = -EIO;
+	if (!ret && rename(tmp, path))
+		ret = -errno;
+	if (ret) {
+		unlink(tmp);
+		if (ret == -EPERM || ret == -ENOMEM)
+			return ret; /* said by the caller */
+		cli_error(a, "cannot write '%s': %s", path, strerror(-ret));
+		return 1;
+	}
+	return 0;
+}
+
+static bool use_color(const struct cli_args *a)
+{
+	const char *no_color = getenv("NO_COLOR"), *term = getenv("TERM");
+
+	if (a->color != CLI_COLOR_AUTO)
+		return a->color == CLI_COLOR_ALWAYS;
+	return isatty(STDOUT_FILENO) && !(no_color && *no_color) && !(term && !strcmp(term, "dumb"));
+}
+
+/* The command line's sense, before anything is read: EXIT_OK or EXIT_USAGE (reported). */
+static int check_usage(const struct cli_args *a, uint32_t *pids)
+{
+	char err[256];
+	int k, n = a->ninputs ? a->ninputs : a->argc;
+
+	if (a->ninputs && a->argc) {
+		cli_error(a, "map draws PIDs or snapshots (-i FILE), not both");
+		return EXIT_USAGE;
+	}
+	if (n < 1 || n > 2) {
+		cli_error(a, "map needs one or two PIDs, or -i FILE once or twice "
+			     "(see 'ptscope help map')");
+		return EXIT_USAGE;
+	}
+	for (k = 0; k < a->argc; k++)
+		if (cli_parse_pid(a->argv[k], &pids[k], err, sizeof(err))) {
+			cli_error(a, "%s", err);
+			return EXIT_USAGE;
+		}
+	if (n == 2 && !a->svg && !a->json) {
+		cli_error(a, "two address spaces are drawn side by side in SVG: add --svg FILE "
+			     "(or -j for the counts)");
+		return EXIT_USAGE;
+	}
+	if ((a->svg || a->json) && (a->width || a->color != CLI_COLOR_AUTO)) {
+		cli_error(a, "--width and --color shape the terminal map: not with --svg or -j");
+		return EXIT_USAGE;
+	}
+	if (a->svg && !*a->svg) {
+		cli_error(a, "--svg needs a file name ('-' for standard output)");
+		return EXIT_USAGE;
+	}
+	return EXIT_OK;
+}
+
+int cmd_map(const struct cli_args *a)
+{
+	struct snapshot snaps[2] = { 0 };
+	struct map_view views[2] = { 0 };
+	struct map_text_options to = { a->width ? a->width : 80, use_color(a) };
+	struct ptscope *h = NULL;
+	uint32_t pids[2] = { 0 };
+	int i, n = a->ninputs ? a->ninputs : a->argc, status = EXIT_RUNTIME, ret;
+	char err[512];
+
+	status = check_usage(a, pids);
+	if (status)
+		return status;
+	status = EXIT_RUNTIME;
+	if (!a->ninputs && ptscope_open(&h)) {
+		cli_error(a, "%s", ptscope_errmsg());
+		return EXIT_RUNTIME;
+	}
+	for (i = 0; i < n; i++) {
+		if (a->ninputs && snapshot_load(a->inputs[i], &snaps[i], err, sizeof(err))) {
+			cli_error(a, "%s", err);
+			goto out;
+		}
+		if (!a->ninputs && load_live(a, h, pids[i], &snaps[i]))
+			goto out;
+		if (map_view_init(&views[i], &snaps[i])) {
+			cli_error(a, "out of memory");
+			goto out;
+		}
+	}
+	if (a->svg)
+		ret = write_svg(a, views, (size_t)n);
+	else if (!a->json)
+		ret = map_text(stdout, &views[0], &to, err, sizeof(err));
+	else
+		ret = 0;
+	if (!ret && a->json)
+		ret = print_json(a, views, (size_t)n);
+	if (ret == -EPERM && a->ninputs)
+		cli_error(a, "connecting shared frames compares frame numbers, and these "
+			     "snapshots were saved without them (walk -o needs CAP_SYS_ADMIN for them)");
+	else if (ret == -EPERM)
+		cli_error(a, "connecting shared frames compares frame numbers: it needs "
+			     "CAP_SYS_ADMIN");
+	else if (ret == -ENOMEM)
+		cli_error(a, "out of memory");
+	else if (ret == -EINVAL)
+		cli_error(a, "%s", err);
+	if (ret == -EINVAL)
+		status = EXIT_USAGE;
+	else if (!ret)
+		status = EXIT_OK;
+out:
+	for (i = 0; i < 2; i++) {
+		map_view_free(&views[i]);
+		snapshot_free(&snaps[i]);
+	}
+	ptscope_close(h);
+	return status;
+}
