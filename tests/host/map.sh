@@ -142,25 +142,22 @@ ok "pair: renders, lines in their colours" bash -c \
 	 grep -q '^#e6550d ' '$T/fc' && grep -q '^$CS ' '$T/fc'"
 # The frames both map, counted independently from the snapshots: every page
 # of a present record with a struct page (a mapcount), zero pages left out.
-awk_shared() {
-	awk 'function frames(f, side,   a, n, pfn, i) {
-		while ((getline line < f) > 0) {
-			split(line, a, " ")
-			if (a[1] !~ /^0x/ || a[4] != "present" || a[10] == "-" || a[9] ~ /zero/) continue
-			n = strtonum(a[2]); pfn = strtonum(a[5])
-			for (i = 0; i < n; i++) seen[side, pfn + i] = 1
+shared_by_perl() {
+	perl -e 'my %seen;
+		for my $side (0, 1) {
+			open(my $f, "<", $ARGV[$side]) or die;
+			while (<$f>) {
+				my @a = split;
+				next unless $a[0] =~ /^0x/ && $a[3] eq "present" && $a[9] ne "-" && $a[8] !~ /zero/;
+				$seen{$side}{hex($a[4]) + $_} = 1 for 0 .. $a[1] - 1;
+			}
 		}
-	}
-	BEGIN { frames(ARGV[1], "a"); frames(ARGV[2], "b")
-		for (k in seen) { split(k, p, SUBSEP); if (p[1] == "b" && (("a", p[2]) in seen)) shared++ }
-		print shared + 0; exit }' "$1" "$2"
+		print scalar(grep { $seen{0}{$_} } keys %{$seen{1}}), "\n";' "$1" "$2"
 }
-if awk --version 2>/dev/null | grep -q GNU; then
-	want=$(awk_shared "$F/fork-parent.snap" "$F/fork-child.snap")
-	ok "pair: shared pages ($want by awk over the snapshots) = map -j's" bash -c \
-		"'$P' -j map -i '$F/fork-parent.snap' -i '$F/fork-child.snap' |
-		 jq -e '.shared.cow_shared + .shared.shared_mapping + .shared.other == $want'"
-fi
+want=$(shared_by_perl "$F/fork-parent.snap" "$F/fork-child.snap")
+ok "pair: shared pages ($want by perl over the snapshots) = map -j's" bash -c \
+	"'$P' -j map -i '$F/fork-parent.snap' -i '$F/fork-child.snap' |
+	 jq -e '.shared.cow_shared + .shared.shared_mapping + .shared.other == $want'"
 ok "pair -j: the child's written quarter is its own, the rest of its 8 MiB shared" bash -c \
 	"'$P' -j map -i '$F/fork-parent.snap' -i '$F/fork-child.snap' |
 	 jq -e '.spaces[1].vmas[] | select(.name == \"\" and .pages.cow_shared > 1000) | .shared_pages == 1344 and .pages.cow_shared == 1344'"
