@@ -213,9 +213,8 @@ static int write_svg(const struct cli_args *a, const struct map_view *v, size_t 
 	snprintf(tmp, sizeof(tmp), "%s.tmp%u", path, (unsigned int)getpid());
 	f = fopen(tmp, "w");
 	if (!f) {
-		ret = -errno;
 		cli_error(a, "cannot write '%s': %s", tmp, strerror(errno));
-		return ret;
+		return 1; /* said */
 	}
 	ret = map_svg(f, &v[0], n == 2 ? &v[1] : NULL);
 	if (fclose(f) && !ret)
@@ -238,7 +237,8 @@ static bool use_color(const struct cli_args *a)
 
 	if (a->color != CLI_COLOR_AUTO)
 		return a->color == CLI_COLOR_ALWAYS;
-	return isatty(STDOUT_FILENO) && !(no_color && *no_color) && !(term && !strcmp(term, "dumb"));
+	return isatty(STDOUT_FILENO) && !(no_color && *no_color) &&
+	       !(term && !strcmp(term, "dumb"));
 }
 
 /* The command line's sense, before anything is read: EXIT_OK or EXIT_USAGE (reported). */
@@ -316,8 +316,10 @@ int cmd_map(const struct cli_args *a)
 	if (!ret && a->json)
 		ret = print_json(a, views, (size_t)n);
 	if (ret == -EPERM && a->ninputs)
-		cli_error(a, "connecting shared frames compares frame numbers, and these "
-			     "snapshots were saved without them (walk -o needs CAP_SYS_ADMIN for them)");
+		cli_error(
+			a,
+			"connecting shared frames compares frame numbers, and these "
+			"snapshots were saved without them (walk -o needs CAP_SYS_ADMIN for them)");
 	else if (ret == -EPERM)
 		cli_error(a, "connecting shared frames compares frame numbers: it needs "
 			     "CAP_SYS_ADMIN");

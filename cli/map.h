@@ -116,7 +116,6 @@ int map_text(FILE *out, const struct map_view *v, const struct map_text_options 
 /* The SVG of @a, or of @a and @b side by side with their shared frames (map_links()). */
 int map_svg(FILE *out, const struct map_view *a, const struct map_view *b);
 
-#define MAP_MIN_WIDTH 52
-#define MAP_MAX_WIDTH 1000
+#define MAP_MAX_WIDTH 1000U
 
 #endif

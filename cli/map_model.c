@@ -33,7 +33,7 @@ const struct map_share_style map_share_styles[MAP_SHARES] = {
 
 /* Which state wins a tie: the rarer and more telling one. */
 static const unsigned char tie_rank[MAP_STATES] = {
-	[MAP_NOT_PRESENT] = 0, [MAP_PRESENT] = 1, [MAP_OTHER] = 2,	 [MAP_HUGE] = 3,
+	[MAP_NOT_PRESENT] = 0, [MAP_PRESENT] = 1,    [MAP_OTHER] = 2,  [MAP_HUGE] = 3,
 	[MAP_SWAPPED] = 4,     [MAP_COW_SHARED] = 5, [MAP_PINNED] = 6, [MAP_DEVICE] = 7,
 };
 
@@ -147,8 +147,9 @@ int map_view_init(struct map_view *v, const struct snapshot *s)
 			r++;
 		m->first = r;
 		for (k = r; k < s->n && s->rec[k].addr < m->end; k++) {
-			uint64_t n = overlap(s->rec[k].addr, rec_end(&s->rec[k]), m->start, m->end) /
-				     4096;
+			uint64_t n =
+				overlap(s->rec[k].addr, rec_end(&s->rec[k]), m->start, m->end) /
+				4096;
 
 			n = n < pages - covered ? n : pages - covered; /* overlapping records */
 			m->pages[map_state_of(&s->rec[k])] += n;

@@ -219,8 +219,8 @@ static void put_title(FILE *out, const struct map_view *a, const struct map_view
 /* The legend under the title: page states, mapping kinds, and for pairs the links. */
 static void put_legend(FILE *out, bool pair)
 {
-	static const char *const kinds[] = { "anon", "file", "shmem", "heap", "stack", "special",
-					     "hugetlb" };
+	static const char *const kinds[] = { "anon",  "file",	 "shmem",  "heap",
+					     "stack", "special", "hugetlb" };
 	double x = MARGIN, y = LEGEND_Y;
 	unsigned int i;
 
@@ -285,7 +285,8 @@ static void put_strip(FILE *out, const struct column *c, const struct map_vma *m
 		      double h, unsigned char *cells)
 {
 	uint64_t pages = (m->end - m->start) / 4096;
-	unsigned int n = pages < (uint64_t)c->strip_w ? (unsigned int)pages : (unsigned int)c->strip_w;
+	unsigned int n = pages < (uint64_t)c->strip_w ? (unsigned int)pages :
+							(unsigned int)c->strip_w;
 	unsigned int i, from = 0;
 	double w = c->strip_w / n;
 	double sy = h > 3 ? y + 1 : y, sh = h > 3 ? h - 2 : h;
@@ -294,7 +295,8 @@ static void put_strip(FILE *out, const struct column *c, const struct map_vma *m
 	for (i = 1; i <= n; i++) {
 		if (i < n && cells[i] == cells[from])
 			continue;
-		fprintf(out, "<rect class=\"s%u\" x=\"%.2f\" y=\"%.2f\" width=\"%.2f\" height=\"%.2f\"/>",
+		fprintf(out,
+			"<rect class=\"s%u\" x=\"%.2f\" y=\"%.2f\" width=\"%.2f\" height=\"%.2f\"/>",
 			cells[from], c->strip_x + from * w, sy, (i - from) * w, sh);
 		from = i;
 	}
@@ -407,7 +409,8 @@ static int on_link(const struct map_link *l, void *arg)
 
 	s->runs++;
 	s->pages[l->kind] += l->pages;
-	if (!link_end(s->a, l->a_addr + mid, &xa, &ya) || !link_end(s->b, l->b_addr + mid, &xb, &yb))
+	if (!link_end(s->a, l->a_addr + mid, &xa, &ya) ||
+	    !link_end(s->b, l->b_addr + mid, &xb, &yb))
 		return 0;
 	/* Lines that would land on the same half-pixels are one line. */
 	key = ((uint64_t)(ya * 2) << 34 | (uint64_t)(yb * 2) << 2 | l->kind) + 1;

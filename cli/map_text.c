@@ -108,7 +108,7 @@ static void put_header(struct text *t, const struct map_view *v)
 	char buf[256], size[32], comm[64];
 	unsigned int st, i;
 
-	for (i = 0; s->comm[i] && i < sizeof(comm) - 1; i++)
+	for (i = 0; i < sizeof(comm) - 1 && s->comm[i]; i++)
 		comm[i] = s->comm[i] >= 0x20 && s->comm[i] < 0x7f ? s->comm[i] : '?';
 	comm[i] = '\0';
 	snprintf(buf, sizeof(buf), *comm ? "pid %u (%s)" : "pid %u", s->pid, comm);

@@ -129,6 +129,7 @@ int snapshot_add(struct snapshot *s, const struct ptscope_page *pg)
 int snapshot_add_vma(struct snapshot *s, uint64_t start, uint64_t end, uint64_t flags,
 		     uint32_t backing, const char *name)
 {
+	struct snapshot_vma *v;
 	char *copy;
 
 	if (s->nvma == s->capvma) {
@@ -143,7 +144,12 @@ int snapshot_add_vma(struct snapshot *s, uint64_t start, uint64_t end, uint64_t 
 	copy = strdup(name);
 	if (!copy)
 		return -ENOMEM;
-	s->vma[s->nvma++] = (struct snapshot_vma){ start, end, flags, backing, copy };
+	v = &s->vma[s->nvma++];
+	v->start = start;
+	v->end = end;
+	v->flags = flags;
+	v->backing = backing;
+	v->name = copy;
 	return 0;
 }
 

@@ -15,21 +15,23 @@ _ptscope()
 	local cur prev cmd i opts
 	cur=${COMP_WORDS[COMP_CWORD]}
 	prev=${COMP_WORDS[COMP_CWORD - 1]}
-	local commands="info maps xlate walk share diff dma phys iommu check faults explain help"
+	local commands="info maps xlate walk share diff dma phys iommu map check faults explain help"
 	local common="-j --json -p --pretty -h --help -V --version"
 
 	cmd=
 	for ((i = 1; i < COMP_CWORD; i++)); do
 		case "${COMP_WORDS[i]}" in
-		-o | --output | -f | --file | --format | --fault | --access) ((i++)) ;;
+		-o | --output | -f | --file | --format | --fault | --access | -i | --input | --svg | --width) ((i++)) ;;
 		-*) ;;
 		*) cmd=${COMP_WORDS[i]}; break ;;
 		esac
 	done
 
 	case "$prev" in
-	-o | --output | -f | --file | --core | --dmesg)
+	-o | --output | -f | --file | --core | --dmesg | -i | --input | --svg)
 		COMPREPLY=($(compgen -f -- "$cur"))
+		return ;;
+	--width)
 		return ;;
 	--format)
 		COMPREPLY=($(compgen -W "tap json plain" -- "$cur"))
@@ -48,6 +50,7 @@ _ptscope()
 	faults) opts="--follow" ;;
 	explain) opts="--fault --last --dmesg --core --access" ;;
 	check) opts="-f --file --format" ;;
+	map) opts="--svg -i --input --width --color --color=auto --color=always --color=never" ;;
 	*) opts= ;;
 	esac
 
@@ -68,6 +71,7 @@ _ptscope()
 	help) COMPREPLY=($(compgen -W "$commands" -- "$cur")) ;;
 	faults) [ $nargs = 0 ] && COMPREPLY=($(compgen -W "clear" -- "$cur")) ;;
 	maps | dma | share) COMPREPLY=($(compgen -W "self $(_ptscope_pids)" -- "$cur")) ;;
+	map) [ $nargs -lt 2 ] && COMPREPLY=($(compgen -W "self $(_ptscope_pids)" -- "$cur")) ;;
 	xlate | walk | check | explain | diff)
 		if [ $nargs = 0 ]; then
 			COMPREPLY=($(compgen -W "self $(_ptscope_pids)" -- "$cur"))

@@ -7,7 +7,10 @@
  *   - an ELF core file as explain --core reads it (and the ELF section
  *     lookup it names code with), written to a memfd;
  *   - a check line (PID, RANGE or place, assertions), split into words as
- *     check -f splits a file.
+ *     check -f splits a file;
+ *   - (first byte 'M') a snapshot file as map -i and diff read it, drawn
+ *     as map draws it: the terminal map, the SVG, and the SVG of the pair
+ *     it makes with itself (every frame shared).
  * A malformed core must be refused with a message, never read out of
  * bounds (ASan) or trusted for sizes (UBSan).
  */
@@ -21,6 +24,7 @@
 #include "check.h"
 #include "cli.h"
 #include "libptscope.h"
+#include "map.h"
 
 static void fuzz_core(const uint8_t *data, size_t size)
 {
@@ -64,6 +68,39 @@ static void fuzz_check(const uint8_t *data, size_t size)
 	free(line);
 }
 
+static void fuzz_map(const uint8_t *data, size_t size)
+{
+	struct map_text_options to = { 80, true };
+	struct snapshot snap;
+	struct map_view v;
+	char path[64], err[512];
+	int fd = memfd_create("snapshot", 0);
+	FILE *null = fopen("/dev/null", "w");
+
+	if (fd < 0 || !null)
+		goto out;
+	if (write(fd, data, size) != (ssize_t)size)
+		goto out;
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	if (snapshot_load(path, &snap, err, sizeof(err))) {
+		if (!err[0])
+			abort(); /* refused without saying why */
+		goto out;
+	}
+	if (!map_view_init(&v, &snap)) {
+		(void)map_text(null, &v, &to, err, sizeof(err));
+		(void)map_svg(null, &v, NULL);
+		(void)map_svg(null, &v, &v);
+		map_view_free(&v);
+	}
+	snapshot_free(&snap);
+out:
+	if (null)
+		fclose(null);
+	if (fd >= 0)
+		close(fd);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -73,6 +110,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (size < 1)
 		return 0;
+	if (data[0] == 'M') {
+		fuzz_map(data + 1, size - 1);
+		return 0;
+	}
 	switch (data[0] % 3) {
 	case 0:
 		line = strndup((const char *)data + 1, size - 1);

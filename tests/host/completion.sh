@@ -28,7 +28,7 @@ section_opts() {	# section_opts HEADER: the long options listed under it
 	sed -n "/^$1/,/^\$/p" <<< "$help" | grep -o -- '--[a-z-]*' | sort -u
 }
 for s in "walk options:walk" "share options:share" "phys options:phys" \
-	"faults and explain options:explain" "check options:check" "Options:info"; do
+	"faults and explain options:explain" "check options:check" "map options:map" "Options:info"; do
 	header=${s%:*} cmd=${s##*:}
 	for o in $(section_opts "$header"); do
 		[ "$o" = --follow ] && cmd2=faults || cmd2=$cmd
@@ -40,6 +40,9 @@ check "a PID completes for walk" grep -q " $$ " <<< " $(complete_words ptscope w
 check "places complete for walk's range" grep -q '\[heap\]' <<< "$(complete_words ptscope walk 1 '')"
 check "--format values" test "$(complete_words ptscope check --format '')" = "json plain tap "
 check "--access values" test "$(complete_words ptscope explain 1 0x1000 --access '')" = "exec read write "
+check "map -i completes files" grep -q "completion.sh" <<< "$(cd "$ROOT/tests/host" && complete_words ptscope map -i comp)"
+check "map offers a second PID" grep -q " $$ " <<< " $(complete_words ptscope map 1 '') "
+check "map offers no third PID" test -z "$(complete_words ptscope map 1 2 '' | tr -d ' ')"
 check "faults completes clear" test "$(complete_words ptscope faults '')" = "clear "
 echo "1..$n"
 [ "$failed" = 0 ]

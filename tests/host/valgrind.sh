@@ -48,5 +48,13 @@ vg "ptscope dma (module not loaded)" "$ROOT/build/ptscope" dma 1
 printf '%s\n' '[ 1.0] a[7]: segfault at 10 ip 0000000000401000 sp 00007ffe00000000 error 4 in a[1000,400000+1000]' > "$T/log"
 vg "ptscope -j explain --dmesg" "$ROOT/build/ptscope" -j explain --dmesg "$T/log"
 vg "ptscope explain --core (not a core)" "$ROOT/build/ptscope" explain --core /bin/sh
+M=$ROOT/tests/host/map
+vg "ptscope map -i (terminal, colour)" "$ROOT/build/ptscope" map -i "$M/memkinds.snap" --color=always
+vg "ptscope map -i --svg" "$ROOT/build/ptscope" map -i "$M/names.snap" --svg "$T/n.svg"
+vg "ptscope map -i A -i B --svg (pair)" "$ROOT/build/ptscope" map -i "$M/fork-parent.snap" -i "$M/fork-child.snap" --svg "$T/f.svg"
+vg "ptscope -j map -i A -i B" "$ROOT/build/ptscope" -j map -i "$M/fork-parent.snap" -i "$M/fork-child.snap"
+vg "ptscope map -i (format 1)" "$ROOT/build/ptscope" map -i "$M/format1.snap"
+vg "ptscope map -i (not a snapshot)" "$ROOT/build/ptscope" map -i /etc/hostname
+vg "ptscope map --width 40 (too narrow)" "$ROOT/build/ptscope" map -i "$M/one-page.snap" --width 40
 echo "1..$n"
 [ "$failed" = 0 ]

@@ -813,7 +813,8 @@ static int pagecount(int pid, unsigned long long start, unsigned long long end, 
 	for (i = 0; i < pages; i++) {
 		present += a[i] >> 63 & 1;
 		swapped += a[i] >> 62 & 1;
-		same += pid2 && a[i] >> 63 & 1 && b[i] >> 63 & 1 && (a[i] & pfn_mask) == (b[i] & pfn_mask);
+		same += pid2 && a[i] >> 63 & 1 && b[i] >> 63 & 1 &&
+			(a[i] & pfn_mask) == (b[i] & pfn_mask);
 	}
 	printf("present %llu swapped %llu", present, swapped);
 	if (pid2)
