@@ -197,7 +197,8 @@ out:
 
 /*
  * The SVG into @path ("-": stdout). A file is written beside its final
- * name and renamed, so a failure leaves an older picture as it was.
+ * name and renamed, so a failure leaves an older picture as it was. 0; 1
+ * when the failure was reported here; -EPERM or -ENOMEM for the caller to.
  */
 static int write_svg(const struct cli_args *a, const struct map_view *v, size_t n)
 {

@@ -175,12 +175,12 @@ static void put_styles(FILE *out)
 	      out);
 }
 
-static void put_title(FILE *out, const struct map_view *a, const struct map_view *b)
+/* "pid 812 (memkinds)", and " and pid 813 (...)" for a pair. */
+static void put_pids(FILE *out, const struct map_view *a, const struct map_view *b)
 {
 	const struct map_view *v[2] = { a, b };
 	unsigned int i;
 
-	fputs("<title>ptscope map: ", out);
 	for (i = 0; i < 2 && v[i]; i++) {
 		fprintf(out, "%spid %u", i ? " and " : "", v[i]->snap->pid);
 		if (*v[i]->snap->comm) {
@@ -189,16 +189,15 @@ static void put_title(FILE *out, const struct map_view *a, const struct map_view
 			fputc(')', out);
 		}
 	}
+}
+
+static void put_title(FILE *out, const struct map_view *a, const struct map_view *b)
+{
+	fputs("<title>ptscope map: ", out);
+	put_pids(out, a, b);
 	fputs("</title>\n", out);
 	fprintf(out, "<text class=\"t\" x=\"%.0f\" y=\"30\">", MARGIN);
-	for (i = 0; i < 2 && v[i]; i++) {
-		fprintf(out, "%spid %u", i ? " and " : "", v[i]->snap->pid);
-		if (*v[i]->snap->comm) {
-			fputs(" (", out);
-			put_xml(out, v[i]->snap->comm);
-			fputc(')', out);
-		}
-	}
+	put_pids(out, a, b);
 	if (*a->snap->kernel) {
 		fputs(" \u2014 kernel ", out);
 		put_xml(out, a->snap->kernel);
@@ -216,47 +215,44 @@ static void put_title(FILE *out, const struct map_view *a, const struct map_view
 		MARGIN, MARGIN);
 }
 
+/* A legend item: a swatch of CSS class @cls and @label at (x, y); returns the next x. */
+static double legend_item(FILE *out, double x, double y, const char *cls, unsigned int i, bool line,
+			  const char *label)
+{
+	if (line)
+		fprintf(out,
+			"<path class=\"%s%u\" style=\"stroke-opacity:1;stroke-width:3\" "
+			"d=\"M%.0f %.0fh12\"/>",
+			cls, i, x, y + 6);
+	else
+		fprintf(out,
+			"<rect class=\"%s%u\" x=\"%.0f\" y=\"%.0f\" width=\"12\" height=\"12\"/>",
+			cls, i, x, y);
+	fprintf(out, "<text x=\"%.0f\" y=\"%.0f\">%s</text>\n", x + 16, y + 10, label);
+	return x + 24 + 6.6 * (double)strlen(label);
+}
+
 /* The legend under the title: page states, mapping kinds, and for pairs the links. */
 static void put_legend(FILE *out, bool pair)
 {
 	static const char *const kinds[] = { "anon",  "file",	 "shmem",  "heap",
 					     "stack", "special", "hugetlb" };
-	double x = MARGIN, y = LEGEND_Y;
+	double x, y = LEGEND_Y;
 	unsigned int i;
 
-	fprintf(out, "<g class=\"legend\">\n<text x=\"%.0f\" y=\"%.0f\">pages:</text>\n", x,
+	fprintf(out, "<g class=\"legend\">\n<text x=\"%.0f\" y=\"%.0f\">pages:</text>\n", MARGIN,
 		y + 10);
-	x += 56;
-	for (i = 0; i < MAP_STATES; i++) {
-		fprintf(out,
-			"<rect class=\"s%u\" x=\"%.0f\" y=\"%.0f\" width=\"12\" height=\"12\"/>"
-			"<text x=\"%.0f\" y=\"%.0f\">%s</text>\n",
-			i, x, y, x + 16, y + 10, map_styles[i].label);
-		x += 24 + 6.6 * (double)strlen(map_styles[i].label);
-	}
+	for (i = 0, x = MARGIN + 56; i < MAP_STATES; i++)
+		x = legend_item(out, x, y, "s", i, false, map_styles[i].label);
 	y += 20;
-	x = MARGIN;
-	fprintf(out, "<text x=\"%.0f\" y=\"%.0f\">mappings:</text>\n", x, y + 10);
-	x += 76;
-	for (i = 0; i < ARRAY_SIZE(kinds); i++) {
-		fprintf(out,
-			"<rect class=\"box b%u\" x=\"%.0f\" y=\"%.0f\" width=\"12\" height=\"12\"/>"
-			"<text x=\"%.0f\" y=\"%.0f\">%s</text>\n",
-			i, x, y, x + 16, y + 10, kinds[i]);
-		x += 24 + 6.6 * (double)strlen(kinds[i]);
-	}
+	fprintf(out, "<text x=\"%.0f\" y=\"%.0f\">mappings:</text>\n", MARGIN, y + 10);
+	for (i = 0, x = MARGIN + 76; i < ARRAY_SIZE(kinds); i++)
+		x = legend_item(out, x, y, "box b", i, false, kinds[i]);
 	if (pair) {
 		y += 20;
-		x = MARGIN;
-		fprintf(out, "<text x=\"%.0f\" y=\"%.0f\">shared:</text>\n", x, y + 10);
-		x += 62;
-		for (i = 0; i < MAP_SHARES; i++) {
-			fprintf(out,
-				"<path class=\"l k%u\" style=\"stroke-opacity:1;stroke-width:3\" "
-				"d=\"M%.0f %.0fh24\"/><text x=\"%.0f\" y=\"%.0f\">%s</text>\n",
-				i, x, y + 6, x + 30, y + 10, map_share_styles[i].label);
-			x += 40 + 6.6 * (double)strlen(map_share_styles[i].label);
-		}
+		fprintf(out, "<text x=\"%.0f\" y=\"%.0f\">shared:</text>\n", MARGIN, y + 10);
+		for (i = 0, x = MARGIN + 62; i < MAP_SHARES; i++)
+			x = legend_item(out, x, y, "l k", i, true, map_share_styles[i].label);
 	}
 	fputs("</g>\n", out);
 }
