@@ -209,7 +209,13 @@ static int write_svg(const struct cli_args *a, const struct map_view *v, size_t 
 
 	if (!strcmp(path, "-")) {
 		ret = map_svg(stdout, &v[0], n == 2 ? &v[1] : NULL);
-		return ret || fflush(stdout) ? ret ?: -EIO : 0;
+		if (ret == -EPERM || ret == -ENOMEM)
+			return ret;
+		if (ret || fflush(stdout)) {
+			cli_error(a, "cannot write standard output");
+			return 1;
+		}
+		return 0;
 	}
 	snprintf(tmp, sizeof(tmp), "%s.tmp%u", path, (unsigned int)getpid());
 	f = fopen(tmp, "w");
