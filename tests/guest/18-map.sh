@@ -58,8 +58,8 @@ ptscope map $parent $child --svg /tmp/fork.svg || fail "map of the pair failed"
 expect_eq "boxes: both processes' mappings" \
 	"$(( $(grep -vc vsyscall /proc/$parent/maps) + $(grep -vc vsyscall /proc/$child/maps) ))" \
 	"$(grep -o '<g class="vma">' /tmp/fork.svg | wc -l)"
-grep -q 'class="l k0"' /tmp/fork.svg || fail "no COW-shared line"
-grep -q 'class="l k1"' /tmp/fork.svg || fail "no shared-mapping line"
+grep -q 'class="l k0" d="M[^"]*C' /tmp/fork.svg || fail "no COW-shared line"
+grep -q 'class="l k1" d="M[^"]*C' /tmp/fork.svg || fail "no shared-mapping line"
 ptscope -j map $parent $child > /tmp/f.json || fail "map -j of the pair failed"
 for what in "anon $anon $((anon + 8 * 1048576)) cow_shared" "shared $shm $((shm + 1048576)) cow_shared"; do
 	set -- $what

@@ -136,7 +136,7 @@ ok "pair: well-formed" xmllint --noout "$T/fork.svg"
 ok "pair: both views' mappings" test "$(grep -o '<g class="vma">' "$T/fork.svg" | wc -l)" = \
 	"$(( $(vmas_of "$F/fork-parent.snap") + $(vmas_of "$F/fork-child.snap") ))"
 ok "pair: COW-shared, shared-mapping and other lines" \
-	bash -c "grep -q 'class=\"l k0\"' '$T/fork.svg' && grep -q 'class=\"l k1\"' '$T/fork.svg' && grep -q 'class=\"l k2\"' '$T/fork.svg'"
+	bash -c "grep -q 'class=\"l k0\" d=\"M[^\"]*C' '$T/fork.svg' && grep -q 'class=\"l k1\" d=\"M[^\"]*C' '$T/fork.svg' && grep -q 'class=\"l k2\" d=\"M[^\"]*C' '$T/fork.svg'"
 ok "pair: renders, lines in their colours" bash -c \
 	"rsvg-convert -o '$T/fork.png' '$T/fork.svg' && perl '$ROOT/tests/host/pngcolors.pl' '$T/fork.png' > '$T/fc' &&
 	 grep -q '^#e6550d ' '$T/fc' && grep -q '^$CS ' '$T/fc'"

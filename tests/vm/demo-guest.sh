@@ -54,6 +54,13 @@ show ptscope walk --pages $child $a+16K
 echo "\$ ptscope diff /tmp/before.snap $child $a+16K"
 ptscope diff /tmp/before.snap $child $a+16K || fail "diff failed"
 echo
+echo "\$ ptscope map $child | head -n 16"
+ptscope map $child | head -n 16
+echo
+echo "\$ ptscope map $parent $child --svg /tmp/fork.svg; grep -c '<g class=\"vma\">' /tmp/fork.svg"
+ptscope map $parent $child --svg /tmp/fork.svg || fail "map --svg failed"
+grep -c '<g class="vma">' /tmp/fork.svg
+echo
 echo "\$ ptscope share $parent $child | grep -E 'MAPPING|libc.so.6 +r-xp|anon|frames'"
 ptscope share $parent $child | grep -E 'MAPPING|libc.so.6 +r-xp|anon|frames'
 echo
