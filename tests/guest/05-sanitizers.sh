@@ -46,3 +46,11 @@ run 2 walk 1 0x3000-0x1000
 run 0 maps 1
 run 0 -p maps 1
 run 1 maps 2
+run 0 map 1
+run 0 map 1 --svg /tmp/asan.svg
+run 0 -j map 1 1
+run 0 map 1 1 --svg /tmp/asan-pair.svg
+run 0 walk 1 -o /tmp/asan.snap
+run 0 map -i /tmp/asan.snap --color=always
+run 1 map 2
+run 2 map 1 1
