@@ -97,6 +97,13 @@ int cli_place_range(struct ptscope *h, uint32_t pid, const struct cli_place *p, 
 
 /* The number a name function (ptscope_kind_name...) gives @name, or -1. */
 int cli_name_index(const char *name, const char *(*namer)(unsigned int));
+struct ptscope_page;
+/*
+ * Whether @pg's frames are memory another process could map too (share,
+ * map's links): 1; 0 when not present, without a struct page, or a zero
+ * page; -EPERM when its frame number was hidden from the caller.
+ */
+int cli_frame_shareable(const struct ptscope_page *pg);
 /* "r-xp", as /proc/PID/maps writes a mapping's permissions. */
 void cli_vma_perms(uint64_t flags, char out[5]);
 
@@ -250,14 +257,19 @@ struct snapshot {
 	size_t n, cap;
 };
 
-void snapshot_write_header(FILE *f, uint32_t pid, uint64_t start, uint64_t end, const char *comm,
-			   const char *kernel);
+/* The lines before the records: @head's pid, range, command and kernel. */
+void snapshot_write_header(FILE *f, const struct snapshot *head);
 void snapshot_write_vma(FILE *f, const struct ptscope_vma *v);
 void snapshot_write_record(FILE *f, const struct ptscope_page *pg);
 int snapshot_write_end(FILE *f); /* 0, or -1 if the file could not be written */
 int snapshot_add(struct snapshot *s, const struct ptscope_page *pg); /* 0 or -ENOMEM */
 int snapshot_add_vma(struct snapshot *s, uint64_t start, uint64_t end, uint64_t flags,
 		     uint32_t backing, const char *name); /* 0 or -ENOMEM */
+/* ptscope_walk() and ptscope_maps() callbacks into @snapshot; they stop with -ENOMEM. */
+int snapshot_take_page(const struct ptscope_page *pg, void *snapshot);
+int snapshot_take_vma(const struct ptscope_vma *v, void *snapshot);
+/* @s's pid (0: the caller), command and kernel release, for a snapshot of a live process. */
+void snapshot_describe(struct snapshot *s, uint32_t pid);
 void snapshot_free(struct snapshot *s);
 /* Keep only the pages of [start, end) (page-rounded outwards). */
 void snapshot_clip(struct snapshot *s, uint64_t start, uint64_t end);

@@ -219,12 +219,6 @@ static int on_right(const struct ptscope_page *pg, void *arg)
 	return 0;
 }
 
-/* A live process into memory, as a snapshot. */
-static int on_load(const struct ptscope_page *pg, void *arg)
-{
-	return snapshot_add(arg, pg) ? -ENOMEM : 0;
-}
-
 /* Whether @arg names a snapshot file rather than a PID ("./123" for a file "123"). */
 static int is_file(const char *arg)
 {
@@ -275,7 +269,8 @@ int cmd_diff(const struct cli_args *a)
 		ret = EXIT_RUNTIME;
 		goto out;
 	}
-	if (!file_a && ptscope_walk(h, pid_a, start, end, PTSCOPE_WALK_RUNS, on_load, &left)) {
+	if (!file_a &&
+	    ptscope_walk(h, pid_a, start, end, PTSCOPE_WALK_RUNS, snapshot_take_page, &left)) {
 		cli_error(a, "%s", ptscope_errmsg());
 		ret = EXIT_RUNTIME;
 		goto out;

@@ -12,40 +12,25 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/utsname.h>
 #include <unistd.h>
 
 #include "libptscope.h"
 #include "map.h"
 #include "uapi/ptscope.h"
 
-static int on_vma(const struct ptscope_vma *v, void *arg)
-{
-	return snapshot_add_vma(arg, v->start, v->end, v->flags, v->backing, v->name);
-}
-
-static int on_page(const struct ptscope_page *pg, void *arg)
-{
-	return snapshot_add(arg, pg);
-}
-
 /* A live view of @pid: its mappings, then its page tables in runs. 0 or reported. */
 static int load_live(const struct cli_args *a, struct ptscope *h, uint32_t pid, struct snapshot *s)
 {
-	struct utsname u;
 	int ret;
 
 	memset(s, 0, sizeof(*s));
-	s->pid = pid ? pid : (uint32_t)getpid();
+	snapshot_describe(s, pid);
 	s->has_vmas = 1;
-	process_name(s->pid, s->comm, sizeof(s->comm));
-	if (!uname(&u))
-		snprintf(s->kernel, sizeof(s->kernel), "%s", u.release);
-	/* (The callbacks return -ENOMEM, which stops the request; the library says so.) */
-	ret = ptscope_maps(h, s->pid, on_vma, s);
+	/* (The callbacks stop with -ENOMEM, which the library returns as it is.) */
+	ret = ptscope_maps(h, s->pid, snapshot_take_vma, s);
 	if (!ret)
 		ret = ptscope_walk(h, s->pid, 0, 0, PTSCOPE_WALK_RUNS | PTSCOPE_WALK_SKIP_NONE,
-				   on_page, s);
+				   snapshot_take_page, s);
 	if (ret) {
 		cli_error(a, "%s", ret == -ENOMEM ? "out of memory" : ptscope_errmsg());
 		return -1;

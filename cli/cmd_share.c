@@ -140,15 +140,15 @@ static int on_vma(const struct ptscope_vma *v, void *arg)
 static int on_page(const struct ptscope_page *pg, void *arg)
 {
 	struct share *s = arg;
+	int shareable = cli_frame_shareable(pg);
 	uint64_t i;
 
-	if (pg->state != PTSCOPE_STATE_PRESENT || !pg->has_page ||
-	    pg->kind == PTSCOPE_KIND_ZERO_PAGE || pg->kind == PTSCOPE_KIND_HUGE_ZERO_PAGE)
-		return 0;
-	if (!pg->pfn) {
+	if (shareable < 0) {
 		s->hidden = 1;
 		return 1;
 	}
+	if (!shareable)
+		return 0;
 	/* Records arrive in address order, as do the VMAs. */
 	while (s->cur < s->nvmas && s->vmas[s->cur].end <= pg->addr)
 		s->cur++;

@@ -8,8 +8,6 @@
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/utsname.h>
-#include <unistd.h>
 
 #include "cli.h"
 #include "libptscope.h"
@@ -202,19 +200,16 @@ static int begin_snapshot(const struct cli_args *a, struct ptscope *h, uint32_t 
 			  uint64_t end, FILE **out)
 {
 	struct vma_saver vs = { NULL, start, end };
-	char comm[64];
-	struct utsname u;
+	struct snapshot head = { .start = start, .end = end };
 
-	if (!pid)
-		pid = (uint32_t)getpid();
+	snapshot_describe(&head, pid);
 	vs.f = fopen(a->output, "w");
 	if (!vs.f) {
 		cli_error(a, "cannot write snapshot '%s': %s", a->output, strerror(errno));
 		return -1;
 	}
-	process_name(pid, comm, sizeof(comm));
-	snapshot_write_header(vs.f, pid, start, end, comm, uname(&u) ? "" : u.release);
-	if (ptscope_maps(h, pid, save_vma, &vs)) {
+	snapshot_write_header(vs.f, &head);
+	if (ptscope_maps(h, head.pid, save_vma, &vs)) {
 		cli_error(a, "%s", ptscope_errmsg());
 		fclose(vs.f);
 		return -1;

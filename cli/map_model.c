@@ -232,15 +232,6 @@ static int by_pfn(const void *x, const void *y)
 	return a->pfn < b->pfn ? -1 : a->pfn > b->pfn;
 }
 
-/* A record whose frames could be another process's too; -EPERM if its frame is hidden. */
-static int shareable(const struct ptscope_page *pg)
-{
-	if (pg->state != PTSCOPE_STATE_PRESENT || !pg->has_page || !pg->has_pfn ||
-	    pg->kind == PTSCOPE_KIND_ZERO_PAGE || pg->kind == PTSCOPE_KIND_HUGE_ZERO_PAGE)
-		return 0;
-	return pg->pfn ? 1 : -EPERM;
-}
-
 static enum map_share share_kind(uint32_t cow_a, uint32_t cow_b)
 {
 	if (cow_a == PTSCOPE_COW_SHARED || cow_b == PTSCOPE_COW_SHARED ||
@@ -277,7 +268,7 @@ int map_links(const struct map_view *a, const struct map_view *b, map_link_fn fn
 	int ret = 0;
 
 	for (i = 0; i < sb->n; i++)
-		if (shareable(&sb->rec[i]) < 0)
+		if (cli_frame_shareable(&sb->rec[i]) < 0)
 			return -EPERM;
 	runs = malloc((sa->n ? sa->n : 1) * sizeof(*runs));
 	if (!runs)
@@ -285,7 +276,7 @@ int map_links(const struct map_view *a, const struct map_view *b, map_link_fn fn
 	for (i = 0; i < sa->n; i++) {
 		const struct ptscope_page *pg = &sa->rec[i];
 
-		ret = shareable(pg);
+		ret = cli_frame_shareable(pg);
 		if (ret < 0)
 			goto out;
 		if (ret)
@@ -298,7 +289,7 @@ int map_links(const struct map_view *a, const struct map_view *b, map_link_fn fn
 		const struct ptscope_page *pg = &sb->rec[i];
 		uint64_t from = pg->pfn > longest ? pg->pfn - longest : 0;
 
-		if (!shareable(pg))
+		if (!cli_frame_shareable(pg))
 			continue;
 		/* The first of a's runs that could reach pg's frames. */
 		for (lo = 0, hi = n; lo < hi;) {

@@ -451,17 +451,12 @@ static void put_links(FILE *out, const struct links *s)
 
 static void put_column_head(FILE *out, const struct column *c, double y)
 {
-	const struct snapshot *s = c->v->snap;
 	char size[32];
 
 	map_size(c->v->total * 4096, size, sizeof(size));
-	fprintf(out, "<text class=\"t\" style=\"font-size:13px\" x=\"%.2f\" y=\"%.2f\">pid %u",
-		c->box_x, y, s->pid);
-	if (*s->comm) {
-		fputs(" (", out);
-		put_xml(out, s->comm);
-		fputc(')', out);
-	}
+	fprintf(out, "<text class=\"t\" style=\"font-size:13px\" x=\"%.2f\" y=\"%.2f\">", c->box_x,
+		y);
+	put_pids(out, c->v, NULL);
 	fprintf(out, ": %zu mapping%s, %s</text>\n", c->v->nvma, c->v->nvma == 1 ? "" : "s", size);
 }
 

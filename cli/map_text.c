@@ -45,17 +45,26 @@ static void repeat(FILE *out, const char *s, unsigned int n)
 		fputs(s, out);
 }
 
-/* @in in printable ASCII (others as '?'), at most @cols columns, "…" where cut. */
+/* Names reach the terminal in printable ASCII only: other bytes as '?'. */
+static char printable(char c)
+{
+	return c >= 0x20 && c < 0x7f ? c : '?';
+}
+
+static void make_printable(char *s)
+{
+	for (; *s; s++)
+		*s = printable(*s);
+}
+
+/* @in made printable, at most @cols columns, "…" where cut. */
 static void put_clean(FILE *out, const char *in, unsigned int cols, bool pad)
 {
 	size_t len = strlen(in), i;
 	unsigned int shown = len > cols ? cols - 1 : (unsigned int)len;
 
-	for (i = 0; i < shown; i++) {
-		unsigned char c = (unsigned char)in[i];
-
-		fputc(c >= 0x20 && c < 0x7f ? c : '?', out);
-	}
+	for (i = 0; i < shown; i++)
+		fputc(printable(in[i]), out);
 	if (len > cols)
 		fputs("\u2026", out);
 	if (pad)
@@ -105,18 +114,15 @@ static void put_words(struct text *t, const char *sentence)
 static void put_header(struct text *t, const struct map_view *v)
 {
 	const struct snapshot *s = v->snap;
-	char buf[256], size[32], comm[64];
-	unsigned int st, i;
+	char buf[256], size[32];
+	unsigned int st;
 
-	for (i = 0; i < sizeof(comm) - 1 && s->comm[i]; i++)
-		comm[i] = s->comm[i] >= 0x20 && s->comm[i] < 0x7f ? s->comm[i] : '?';
-	comm[i] = '\0';
-	snprintf(buf, sizeof(buf), *comm ? "pid %u (%s)" : "pid %u", s->pid, comm);
+	snprintf(buf, sizeof(buf), *s->comm ? "pid %u (%s)" : "pid %u", s->pid, s->comm);
+	make_printable(buf);
 	put_wrapped(t, ", ", buf, (unsigned int)strlen(buf), "1");
 	if (*s->kernel) {
 		snprintf(buf, sizeof(buf), "kernel %.100s", s->kernel);
-		for (i = 0; buf[i]; i++)
-			buf[i] = buf[i] >= 0x20 && buf[i] < 0x7f ? buf[i] : '?';
+		make_printable(buf);
 		put_wrapped(t, ", ", buf, (unsigned int)strlen(buf), NULL);
 	}
 	if (s->end) {

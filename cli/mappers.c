@@ -10,6 +10,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/utsname.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "libptscope.h"
@@ -49,6 +51,15 @@ void process_name(uint32_t pid, char *buf, size_t len)
 		fclose(f);
 	}
 	buf[strcspn(buf, "\n")] = '\0';
+}
+
+void snapshot_describe(struct snapshot *s, uint32_t pid)
+{
+	struct utsname u;
+
+	s->pid = pid ? pid : (uint32_t)getpid();
+	process_name(s->pid, s->comm, sizeof(s->comm));
+	snprintf(s->kernel, sizeof(s->kernel), "%s", uname(&u) ? "" : u.release);
 }
 
 int find_mappers(struct ptscope *h, uint64_t pfn, mapper_fn fn, void *arg)

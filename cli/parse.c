@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "libptscope.h"
 #include "uapi/ptscope.h"
 
 /* The kernel's PID_MAX_LIMIT on 64-bit. */
@@ -169,6 +170,14 @@ int cli_name_index(const char *name, const char *(*namer)(unsigned int))
 		if (!strcmp(n, name))
 			return (int)i;
 	return -1;
+}
+
+int cli_frame_shareable(const struct ptscope_page *pg)
+{
+	if (pg->state != PTSCOPE_STATE_PRESENT || !pg->has_page || !pg->has_pfn ||
+	    pg->kind == PTSCOPE_KIND_ZERO_PAGE || pg->kind == PTSCOPE_KIND_HUGE_ZERO_PAGE)
+		return 0;
+	return pg->pfn ? 1 : -EPERM;
 }
 
 void cli_vma_perms(uint64_t flags, char out[5])

@@ -63,15 +63,14 @@ static void unescape(char *s)
 	*out = '\0';
 }
 
-void snapshot_write_header(FILE *f, uint32_t pid, uint64_t start, uint64_t end, const char *comm,
-			   const char *kernel)
+void snapshot_write_header(FILE *f, const struct snapshot *head)
 {
 	fprintf(f, "%s%d\npid %u range 0x%" PRIx64 " 0x%" PRIx64 "\n", SNAPSHOT_MAGIC,
-		SNAPSHOT_FORMAT, pid, start, end);
+		SNAPSHOT_FORMAT, head->pid, head->start, head->end);
 	fputs("comm ", f);
-	write_escaped(f, comm);
+	write_escaped(f, head->comm);
 	fputs("\nkernel ", f);
-	write_escaped(f, kernel);
+	write_escaped(f, head->kernel);
 	fputc('\n', f);
 }
 
@@ -151,6 +150,16 @@ int snapshot_add_vma(struct snapshot *s, uint64_t start, uint64_t end, uint64_t 
 	v->backing = backing;
 	v->name = copy;
 	return 0;
+}
+
+int snapshot_take_page(const struct ptscope_page *pg, void *snapshot)
+{
+	return snapshot_add(snapshot, pg);
+}
+
+int snapshot_take_vma(const struct ptscope_vma *v, void *snapshot)
+{
+	return snapshot_add_vma(snapshot, v->start, v->end, v->flags, v->backing, v->name);
 }
 
 void snapshot_clip(struct snapshot *s, uint64_t start, uint64_t end)
