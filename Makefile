@@ -4,12 +4,14 @@
 #
 #   make                 module for the running kernel (or KVER=/KDIR=) + userspace
 #   make KVER=6.12.117+deb12-amd64    module for installed headers of that kernel
+#   make module RACE=1   test-only race build (windows held open; never install it)
 #   make demo            install what is needed, boot the default guest, show ptscope
 #   make check           install what is needed, host + guest tests on 6.1 and 6.12
 #   make bench           benchmarks against pagemap in guests of 6.1 and 6.12
 #   make check-debug     the guest suite on a debug 6.12 kernel (KASAN, lockdep...;
 #                        built once, ~10 min, cached in ~/.cache/ptscope)
-#   make stress          10 minutes of stress per kernel (STRESS_SECONDS=)
+#   make stress          10 minutes of stress per kernel, preempt=full
+#                        (STRESS_SECONDS=, STRESS_KERNELS="6.1 6.12 debug")
 #   make fuzz            libFuzzer targets for the library and CLI parsers (FUZZ_SECONDS=)
 #   make lint            checkpatch --strict, sparse, W=1 on both kernels, cppcheck
 #   make install         module, library, headers, ptscope.pc, CLI, man pages (DESTDIR=, PREFIX=, LIBDIR=)
@@ -29,7 +31,14 @@ KDIR := /lib/modules/$(KVER)/build
 endif
 
 BUILD   := build
+# RACE=1: the test-only race build (module/compat.h), built apart from the real one.
+ifdef RACE
+KMODDIR := $(BUILD)/kmod-race/$(KVER)
+KBUILD_RACE := PTSCOPE_RACE=y
+else
 KMODDIR := $(BUILD)/kmod/$(KVER)
+KBUILD_RACE :=
+endif
 PREFIX  ?= /usr/local
 LIBDIR  ?= $(PREFIX)/lib
 DESTDIR ?=
@@ -45,7 +54,7 @@ LDFLAGS += -fsanitize=address,undefined
 endif
 ALL_CFLAGS := $(CFLAGS) $(WARN) -std=gnu11 -D_GNU_SOURCE -Imodule -Iuserlib $(NL_CFLAGS)
 
-LIB_SRCS := userlib/nl.c userlib/info.c userlib/xlate.c userlib/walk.c userlib/maps.c userlib/phys.c userlib/faults.c userlib/error.c
+LIB_SRCS := userlib/nl.c userlib/info.c userlib/xlate.c userlib/walk.c userlib/maps.c userlib/phys.c userlib/faults.c userlib/error.c userlib/target.c
 CLI_SRCS := cli/main.c cli/args.c cli/parse.c cli/json.c cli/bits.c cli/cmd_info.c cli/cmd_xlate.c cli/cmd_walk.c cli/cmd_maps.c cli/cmd_share.c cli/cmd_diff.c cli/snapshot.c cli/mappers.c cli/cmd_dma.c cli/cmd_phys.c cli/reason.c cli/elf.c cli/cmd_faults.c cli/postmortem.c cli/live.c cli/check_expr.c cli/cmd_check.c \
 	cli/map_model.c cli/map_text.c cli/map_svg.c cli/cmd_map.c
 LIB_PIC  := $(LIB_SRCS:%.c=$(BUILD)/pic/%.o)
@@ -68,7 +77,7 @@ GUEST_PROGS := $(patsubst tests/prog/%.c,$(BUILD)/tests/prog/%,$(wildcard tests/
 all: module userspace
 
 help:
-	@sed -n '3,18p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '3,20p' Makefile | sed 's/^# \{0,1\}//'
 
 # ---- kernel module ---------------------------------------------------------
 
@@ -83,7 +92,7 @@ module:
 	@cp -p Kbuild $(KMODDIR)/
 	@cp -p module/*.c module/*.h $(KMODDIR)/module/
 	@cp -p module/uapi/*.h $(KMODDIR)/module/uapi/
-	$(MAKE) -C $(KDIR) M=$(abspath $(KMODDIR)) modules
+	$(MAKE) -C $(KDIR) M=$(abspath $(KMODDIR)) $(KBUILD_RACE) modules
 	@echo "ptscope: built $(KMODDIR)/ptscope.ko for $(KVER)"
 
 # ---- userspace -------------------------------------------------------------

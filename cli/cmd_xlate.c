@@ -5,6 +5,7 @@
 
 #include "cli.h"
 #include "libptscope.h"
+#include "uapi/ptscope.h"
 
 static const struct ptscope_xlate_level *leaf_of(const struct ptscope_xlate *x)
 {
@@ -36,7 +37,12 @@ static void print_text(uint32_t pid, const struct ptscope_xlate *x)
 		print_bit_names(l->flags, ptscope_entry_flag_name);
 		putchar('\n');
 	}
-	if (!leaf) {
+	if (!leaf && (last->flags & PTSCOPE_ENTRY(PRESENT)) && last->level == PTSCOPE_LEVEL_PGD) {
+		/* The module stops at a present PGD entry only where no VMA is. */
+		printf("not mapped: no mapping covers the address (the tables below the %s are "
+		       "not read: an unmapped range's may be freed at any moment)\n",
+		       level_name(last->level));
+	} else if (!leaf) {
 		printf("not mapped: the %s entry is %s\n", level_name(last->level),
 		       last->entry ? "not a present table" : "empty");
 	} else if (leaf->has_pfn) {

@@ -174,10 +174,13 @@ int cli_name_index(const char *name, const char *(*namer)(unsigned int))
 
 int cli_frame_shareable(const struct ptscope_page *pg)
 {
-	if (pg->state != PTSCOPE_STATE_PRESENT || !pg->has_page || !pg->has_pfn ||
+	if (pg->state != PTSCOPE_STATE_PRESENT || !pg->has_pfn ||
 	    pg->kind == PTSCOPE_KIND_ZERO_PAGE || pg->kind == PTSCOPE_KIND_HUGE_ZERO_PAGE)
 		return 0;
-	return pg->pfn ? 1 : -EPERM;
+	/* Hidden from the caller: the frame, and whether it has a struct page. */
+	if (!pg->pfn)
+		return -EPERM;
+	return pg->has_page;
 }
 
 void cli_vma_perms(uint64_t flags, char out[5])

@@ -27,31 +27,6 @@
 #endif
 
 /*
- * A page's mapcount exactly as /proc/kpagecount reports it: 6.1 uses
- * page_mapcount(); 6.12 folio_precise_page_mapcount() (fs/proc/internal.h,
- * not reachable from a module), which is the page's own count plus the
- * folio's PMD-level ("entire") count.
- */
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 12, 0)
-static inline u32 ptscope_page_mapcount(struct page *page)
-{
-	struct folio *folio = page_folio(page);
-	int mapcount = atomic_read(&page->_mapcount) + 1;
-
-	if (page_mapcount_is_type(mapcount))
-		mapcount = 0;
-	if (folio_test_large(folio))
-		mapcount += folio_entire_mapcount(folio);
-	return mapcount;
-}
-#else
-static inline u32 ptscope_page_mapcount(struct page *page)
-{
-	return page_mapcount(page);
-}
-#endif
-
-/*
  * Since 6.6 (x86 shadow stacks) write-protecting a dirty entry moves its
  * hardware dirty bit into a software one, so a write-protected entry never
  * looks like a shadow-stack page. Before, the dirty bit simply stays.
@@ -127,6 +102,163 @@ static inline bool ptscope_pte_protnone(pte_t pte)
 static inline bool ptscope_pmd_protnone(pmd_t pmd)
 {
 	return (pmd_flags(pmd) & (_PAGE_PRESENT | _PAGE_PROTNONE)) == _PAGE_PROTNONE;
+}
+
+/*
+ * x86's raw entries, at any level. An entry the kernel counts as present
+ * has PRESENT, or PROTNONE without PRESENT (mprotect(PROT_NONE), NUMA
+ * hinting), or, for a PMD being split, PSE alone (pmd_present()). Every
+ * other non-zero entry is swap-style: swap, migration, device, hwpoison or
+ * a marker, with its type and offset all over the frame bits.
+ */
+static inline bool ptscope_entry_maps_frame(u64 v)
+{
+	return v & (_PAGE_PRESENT | _PAGE_PROTNONE | _PAGE_PSE);
+}
+
+/*
+ * The entry as it was before x86's L1TF mitigation inverted its frame bits
+ * (a non-present entry that maps a frame keeps them inverted; see
+ * protnone_mask()). pfn_pte() inverts all of bits 12-51, pfn_pmd() and
+ * pfn_pud() only those of their frame; in a huge entry bits 13-20 are
+ * reserved zeros, so all of them set means they were inverted too. The
+ * PAT bit of a huge entry (12) reads right only after this.
+ */
+static inline u64 ptscope_entry_uninverted(u64 v)
+{
+	const u64 low = GENMASK_ULL(20, 13);
+
+	if (!v || (v & _PAGE_PRESENT))
+		return v;
+	if ((v & low) == low)
+		return v ^ PTE_PFN_MASK;
+	return v ^ (PTE_PFN_MASK & ~GENMASK_ULL(20, 12));
+}
+
+/*
+ * The one rule for what a caller without CAP_SYS_ADMIN sees of a raw entry
+ * (/proc/PID/pagemap's: no frames, no swap locations). An entry that maps a
+ * frame keeps its flags and loses the frame; a swap-style entry encodes its
+ * frame (migration, device, hwpoison) or its swap slot everywhere but its
+ * low flag bits, so it is withheld whole.
+ */
+static inline u64 ptscope_entry_hide_frame(u64 v)
+{
+	if (!v)
+		return 0;
+	if (ptscope_entry_maps_frame(v))
+		return v & ~PTE_PFN_MASK;
+	return 0;
+}
+
+/*
+ * A PUD entry that maps memory itself (1 GiB hugetlb or a device's huge
+ * mapping), present or PROT_NONE. 6.1's pud_leaf() wants PRESENT, so a
+ * PROT_NONE leaf would read as a hole there; 6.12's takes PSE alone.
+ */
+static inline bool ptscope_pud_is_leaf(pud_t pud)
+{
+	u64 v = pud_val(pud);
+
+	return (v & _PAGE_PSE) && (v & (_PAGE_PRESENT | _PAGE_PROTNONE));
+}
+
+/*
+ * Test-only race build (make RACE=1, never DKMS or a release): widen the
+ * windows the locking rules close, so that a broken rule shows within
+ * seconds. ptscope_race_window() busy-waits race_us microseconds (it may
+ * run under RCU or a spinlock); ptscope_race_check_table() warns when a
+ * table we hold a pointer into is no longer a page table (freed, reused).
+ */
+#ifdef PTSCOPE_RACE
+#include <linux/delay.h>
+extern unsigned int ptscope_race_us;
+
+/* @what names the window, for the reader of the call. */
+static inline void ptscope_race_window(const char *what)
+{
+	unsigned int us = READ_ONCE(ptscope_race_us);
+
+	if (us)
+		udelay(us);
+}
+
+static inline void ptscope_race_check_table(const void *entryp, const char *what)
+{
+	WARN_ONCE(!PageTable(virt_to_page(entryp)), "ptscope race: %s: no page table any more\n",
+		  what);
+}
+#else
+static inline void ptscope_race_window(const char *what)
+{
+}
+
+static inline void ptscope_race_check_table(const void *entryp, const char *what)
+{
+}
+#endif
+
+/*
+ * A page's mapcount as /proc/kpagecount reports it, for a page nobody holds
+ * as well as for one mapped under its table lock (the walker's): the page's
+ * own count plus, in a large folio, the folio's PMD-level ("entire") count.
+ * 6.12's folio_precise_page_mapcount() (fs/proc/internal.h) adds it for
+ * every large folio; 6.1's page_mapcount() for anon and hugetlb ones (file
+ * THPs count PMD maps in each page), less one while a THP is DoubleMap'ed.
+ * Those helpers assert what they read (folio_entire_mapcount() is a
+ * VM_BUG_ON_FOLIO on a folio no longer large), so a split between their
+ * test and their read trips a debug kernel. Here the fields are read raw,
+ * and an entire count is kept only if the folio was still large after it
+ * was read: a split mid-read gives a stale count, never a BUG, never a
+ * field of the page that took the folio's place.
+ */
+#ifdef PAGE_MAPCOUNT_RESERVE
+/* Before 6.10 a page's type lives in the same word, below PAGE_MAPCOUNT_RESERVE. */
+#define ptscope_mapcount_is_type(mapcount) ((int)(mapcount) - 1 < PAGE_MAPCOUNT_RESERVE)
+#else
+#define ptscope_mapcount_is_type(mapcount) page_mapcount_is_type(mapcount)
+#endif
+
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 2, 0)
+static inline int ptscope_entire_mapcount(struct page *head)
+{
+	return atomic_read(&((struct folio *)head)->_entire_mapcount) + 1;
+}
+#else
+static inline int ptscope_entire_mapcount(struct page *head)
+{
+	int n;
+
+	if (!((unsigned long)READ_ONCE(head->mapping) & PAGE_MAPPING_ANON) &&
+	    !PageHeadHuge(head))
+		return 0;
+	n = atomic_read(&head[1].compound_mapcount) + 1;
+	if (IS_ENABLED(CONFIG_TRANSPARENT_HUGEPAGE) && test_bit(PG_double_map, &head[1].flags))
+		n--;
+	return n;
+}
+#endif
+
+static inline u32 ptscope_page_mapcount(struct page *page)
+{
+	int mapcount = atomic_read(&page->_mapcount) + 1;
+	int tries;
+
+	if (ptscope_mapcount_is_type(mapcount))
+		mapcount = 0;
+	for (tries = 0; tries < 3; tries++) {
+		struct page *head = &page_folio(page)->page;
+		int entire;
+
+		if (!(READ_ONCE(head->flags) & BIT(PG_head)))
+			return mapcount;
+		ptscope_race_window("mapcount: between the large test and the entire count");
+		entire = ptscope_entire_mapcount(head);
+		smp_rmb();	/* the re-check below reads after the count */
+		if (&page_folio(page)->page == head && (READ_ONCE(head->flags) & BIT(PG_head)))
+			return mapcount + entire;
+	}
+	return mapcount;
 }
 
 #endif

@@ -141,7 +141,7 @@ static int xlate_show(struct seq_file *m, void *unused)
 	x = kmalloc(sizeof(*x), GFP_KERNEL);
 	if (!x)
 		return -ENOMEM;
-	ret = ptscope_xlate_for_caller(pid, capable(CAP_SYS_ADMIN), addr, x, &extack);
+	ret = ptscope_xlate_for_caller(pid, -1, capable(CAP_SYS_ADMIN), addr, x, &extack);
 	if (!ret)
 		xlate_show_result(m, x);
 	else
@@ -168,21 +168,28 @@ static const struct file_operations xlate_fops = {
 /*
  * faults: one line per kept fault record, oldest first. The file position
  * is the id of the next record to show, so a reader resumes where it
- * stopped even while new records push old ones out.
+ * stopped even while new records push old ones out. The file is root's,
+ * yet root without CAP_SYS_ADMIN sees only what GET_FAULTS would show it:
+ * who reads is decided once, at open.
  */
+struct faults_file {
+	struct ptscope_fault_reader rd;
+	struct ptscope_fault f;
+};
+
 static void *faults_start(struct seq_file *m, loff_t *pos)
 {
-	struct ptscope_fault *f = m->private;
+	struct faults_file *ff = m->private;
 
-	return ptscope_fault_get(*pos ? *pos : 1, f) ? NULL : f;
+	return ptscope_fault_get(*pos ? *pos : 1, &ff->rd, &ff->f) ? NULL : &ff->f;
 }
 
 static void *faults_next(struct seq_file *m, void *v, loff_t *pos)
 {
-	struct ptscope_fault *f = v;
+	struct faults_file *ff = m->private;
 
-	*pos = f->id + 1;
-	return ptscope_fault_get(*pos, f) ? NULL : f;
+	*pos = ff->f.id + 1;
+	return ptscope_fault_get(*pos, &ff->rd, &ff->f) ? NULL : &ff->f;
 }
 
 static void faults_stop(struct seq_file *m, void *v)
@@ -222,7 +229,12 @@ static const struct seq_operations faults_seq_ops = {
 
 static int faults_open(struct inode *inode, struct file *file)
 {
-	return seq_open_private(file, &faults_seq_ops, sizeof(struct ptscope_fault));
+	struct faults_file *ff = __seq_open_private(file, &faults_seq_ops, sizeof(*ff));
+
+	if (!ff)
+		return -ENOMEM;
+	ptscope_fault_reader_init(&ff->rd, file_ns_capable(file, &init_user_ns, CAP_SYS_ADMIN));
+	return 0;
 }
 
 static const struct file_operations faults_fops = {

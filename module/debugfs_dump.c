@@ -143,12 +143,10 @@ static void text_flags(struct dump_reader *d, u64 flags, const char *const *name
 static int walk_line(struct ptscope_walk *w, const struct ptscope_page *record)
 {
 	struct dump_reader *d = w->ctx;
-	struct ptscope_page pg = *record;
+	const struct ptscope_page pg = *record;	/* hidden by the walk where it must be */
 
 	if (d->len > TEXT_SIZE - PATH_MAX - LINE_MAX_LEN)
 		return -EMSGSIZE;
-	if (!d->see_phys)
-		ptscope_page_hide_phys(&pg);
 	text_add(d, "0x%llx pages %llu %s %s", pg.addr, pg.nr_pages, level_names[pg.level],
 		 state_names[pg.state]);
 	if (pg.state == PTSCOPE_STATE_NONE) {
@@ -179,6 +177,7 @@ static int walk_fill(struct dump_reader *d)
 		.next = d->next,
 		.end = d->end,
 		.runs = !d->pages,
+		.hide_phys = !d->see_phys,
 		.emit = walk_line,
 		.ctx = d,
 	};
@@ -195,7 +194,7 @@ static int maps_fill(struct dump_reader *d)
 	int ret = 0, i;
 
 	while (d->next < d->end && d->len <= TEXT_SIZE - PATH_MAX - LINE_MAX_LEN) {
-		ret = ptscope_vma_describe(d->mm, d->next, &v, d->name);
+		ret = ptscope_vma_describe(d->mm, d->next, !d->see_phys, &v, d->name);
 		if (ret == -ENOENT)
 			break;
 		if (ret)
@@ -298,7 +297,7 @@ static int dump_open(struct inode *inode, struct file *file)
 			 "range reaches beyond the user address space", EINVAL);
 		return 0;
 	}
-	ret = ptscope_target_get(r.pid, capable(CAP_SYS_ADMIN), &t, &extack);
+	ret = ptscope_target_get(r.pid, -1, capable(CAP_SYS_ADMIN), &t, &extack);
 	if (ret) {
 		text_add(d, "error: %s (errno %d)\n",
 			 extack._msg ? extack._msg : "no access", -ret);

@@ -7,6 +7,7 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/module.h>
+#include <linux/rcupdate.h>
 #include <net/genetlink.h>
 
 #include "ptscope.h"
@@ -17,25 +18,46 @@ static int __init ptscope_init(void)
 	int ret;
 
 	ptscope_walk_init();
-	ret = ptscope_netlink_init();
+	ptscope_target_init();
+	/* The ring first: CLEAR_FAULTS may arrive the moment the family exists. */
+	ret = ptscope_faults_alloc();
 	if (ret)
 		return ret;
-	/* After netlink: a record's task_work may multicast at once. */
-	ret = ptscope_faults_init();
-	if (ret) {
-		ptscope_netlink_exit();
-		return ret;
-	}
+	ret = ptscope_netlink_init();
+	if (ret)
+		goto free;
+	/* The probe last: a record's task_work may multicast at once. */
+	ret = ptscope_faults_start();
+	if (ret)
+		goto netlink;
 	ptscope_debugfs_init();
 	pr_info("version %s loaded\n", PTSCOPE_VERSION);
 	return 0;
+netlink:
+	ptscope_netlink_exit();
+free:
+	ptscope_faults_free();
+	return ret;
 }
 
+/* The reverse of ptscope_init(): nothing can reach what is freed. */
 static void __exit ptscope_exit(void)
 {
 	ptscope_debugfs_exit();
-	ptscope_faults_exit();
+	ptscope_faults_stop();
+	/*
+	 * Each fault's task_work drops its module reference as its last act
+	 * and then still returns through our text: a task preempted right
+	 * there would come back to freed memory. An RCU-tasks grace period
+	 * waits until every task has switched voluntarily or run in user
+	 * space since, which that task can only do after its return. No new
+	 * work starts: the probe is gone, and a module going away refuses
+	 * try_module_get().
+	 */
+	synchronize_rcu_tasks();
+	/* Waits for requests in flight: no CLEAR_FAULTS runs after it. */
 	ptscope_netlink_exit();
+	ptscope_faults_free();
 }
 
 module_init(ptscope_init);

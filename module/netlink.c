@@ -95,9 +95,22 @@ err:
 	return ret;
 }
 
+/*
+ * A file descriptor number: what fget() takes, an int that is not negative.
+ * Not const: 6.1's policy points at it without const.
+ */
+static struct netlink_range_validation pagemap_fd_range __ro_after_init = { .max = INT_MAX };
+
+/* The caller's proof of access to another process (target.c), or -1. */
+static int pagemap_fd(struct nlattr **attrs)
+{
+	return attrs[PTSCOPE_A_PAGEMAP_FD] ? nla_get_u32(attrs[PTSCOPE_A_PAGEMAP_FD]) : -1;
+}
+
 static const struct nla_policy ptscope_xlate_policy[PTSCOPE_A_MAX + 1] = {
 	[PTSCOPE_A_PID] = { .type = NLA_U32 },
 	[PTSCOPE_A_ADDR] = { .type = NLA_U64 },
+	[PTSCOPE_A_PAGEMAP_FD] = NLA_POLICY_FULL_RANGE(NLA_U32, &pagemap_fd_range),
 };
 
 /* @x as a nest of type @type (PTSCOPE_A_XLATE, or a fault's translations). */
@@ -109,7 +122,8 @@ static int put_xlate_as(struct sk_buff *skb, int type, const struct ptscope_xlat
 	nest = nla_nest_start(skb, type);
 	if (!nest)
 		return -EMSGSIZE;
-	if (nla_put_u64_64bit(skb, PTSCOPE_A_XLATE_ADDR, x->addr, PTSCOPE_A_XLATE_PAD))
+	if (nla_put_u64_64bit(skb, PTSCOPE_A_XLATE_ADDR, x->addr, PTSCOPE_A_XLATE_PAD) ||
+	    (x->no_vma && nla_put_flag(skb, PTSCOPE_A_XLATE_NO_VMA)))
 		goto cancel;
 	for (i = 0; i < x->nr; i++) {
 		const struct ptscope_xlate_level *l = &x->lv[i];
@@ -165,6 +179,7 @@ static int ptscope_nl_xlate(struct sk_buff *skb, struct genl_info *info)
 	if (!x)
 		return -ENOMEM;
 	ret = ptscope_xlate_for_caller(nla_get_u32(info->attrs[PTSCOPE_A_PID]),
+				       pagemap_fd(info->attrs),
 				       netlink_capable(skb, CAP_SYS_ADMIN), addr, x,
 				       info->extack);
 	if (ret)
@@ -194,6 +209,7 @@ static const struct nla_policy ptscope_walk_policy[PTSCOPE_A_MAX + 1] = {
 	[PTSCOPE_A_WALK_FLAGS] = NLA_POLICY_MASK(NLA_U32, PTSCOPE_WALK_RUNS |
 							    PTSCOPE_WALK_SKIP_NONE |
 							    PTSCOPE_WALK_PACKED),
+	[PTSCOPE_A_PAGEMAP_FD] = NLA_POLICY_FULL_RANGE(NLA_U32, &pagemap_fd_range),
 };
 
 /* Where a WALK dump stands between messages: all of it lives in cb->ctx. */
@@ -243,7 +259,8 @@ static int walk_start(struct netlink_callback *cb, struct netlink_ext_ack *extac
 	ret = parse_range(attrs, extack, &start, &end);
 	if (ret)
 		return ret;
-	ret = ptscope_target_get(nla_get_u32(attrs[PTSCOPE_A_PID]),
+	/* .start runs in the sender's sendmsg(): its descriptors are current's. */
+	ret = ptscope_target_get(nla_get_u32(attrs[PTSCOPE_A_PID]), pagemap_fd(attrs),
 				 netlink_capable(cb->skb, CAP_SYS_ADMIN), &target, extack);
 	if (ret)
 		return ret;
@@ -307,8 +324,7 @@ struct walk_out {
 static int walk_emit_packed(struct ptscope_walk *w, const struct ptscope_page *record)
 {
 	struct walk_out *out = w->ctx;
-	const struct ptscope_page *pg = record;
-	struct ptscope_page hidden __uninitialized;
+	const struct ptscope_page *pg = record;	/* hidden by the walk where it must be */
 	struct ptscope_page_rec r __uninitialized;	/* every byte is assigned below */
 	bool present;
 
@@ -319,11 +335,6 @@ static int walk_emit_packed(struct ptscope_walk *w, const struct ptscope_page *r
 	if (skb_tailroom(out->skb) < sizeof(r) ||
 	    skb_tail_pointer(out->skb) + sizeof(r) - (unsigned char *)out->recs > U16_MAX)
 		return -EMSGSIZE;
-	if (!out->see_phys) {
-		hidden = *record;
-		ptscope_page_hide_phys(&hidden);
-		pg = &hidden;
-	}
 	present = pg->state == PTSCOPE_STATE_PRESENT;
 	/* Every field assigned: no memset of the record for every page. */
 	r.addr = pg->addr;
@@ -361,11 +372,9 @@ static int walk_emit(struct ptscope_walk *w, const struct ptscope_page *record)
 {
 	struct walk_out *out = w->ctx;
 	struct sk_buff *skb = out->skb;
-	struct ptscope_page pg = *record;
+	const struct ptscope_page pg = *record;	/* hidden by the walk where it must be */
 	struct nlattr *nest;
 
-	if (!out->see_phys)
-		ptscope_page_hide_phys(&pg);
 	nest = nla_nest_start(skb, PTSCOPE_A_PAGE);
 	if (!nest)
 		return -EMSGSIZE;
@@ -447,6 +456,7 @@ static int ptscope_nl_walk_dumpit(struct sk_buff *skb, struct netlink_callback *
 		.end = c->end,
 		.runs = c->flags & PTSCOPE_WALK_RUNS,
 		.skip_none = c->flags & PTSCOPE_WALK_SKIP_NONE,
+		.hide_phys = !c->see_phys,
 		.emit = walk_emit,
 		.ctx = &out,
 	};
@@ -491,6 +501,7 @@ full:
 
 static const struct nla_policy ptscope_vmas_policy[PTSCOPE_A_MAX + 1] = {
 	[PTSCOPE_A_PID] = { .type = NLA_U32 },
+	[PTSCOPE_A_PAGEMAP_FD] = NLA_POLICY_FULL_RANGE(NLA_U32, &pagemap_fd_range),
 };
 
 /* PTSCOPE_A_VMA_COW: attribute 1 + state, for the states with pages. */
@@ -566,7 +577,7 @@ static int ptscope_nl_vmas_dumpit(struct sk_buff *skb, struct netlink_callback *
 		goto out;
 	}
 	while (c->next < c->end) {
-		ret = ptscope_vma_describe(c->mm, c->next, &v, name);
+		ret = ptscope_vma_describe(c->mm, c->next, !c->see_phys, &v, name);
 		if (ret == -ENOENT) {
 			c->next = c->end;
 			ret = 0;
@@ -826,12 +837,11 @@ out:
 	kvfree(copy);
 }
 
-/* GET_FAULTS' cursor: the next record id, and whose records the caller sees. */
+/* GET_FAULTS' cursor: the next record id, and who reads. */
 struct fault_cursor {
 	u64 next;
 	u64 only;		/* a single record asked for, or 0 */
-	kuid_t uid;
-	bool admin;
+	struct ptscope_fault_reader rd;
 	bool sent;
 };
 
@@ -847,8 +857,7 @@ static int ptscope_nl_faults_start(struct netlink_callback *cb)
 	BUILD_BUG_ON(sizeof(*c) > sizeof(cb->ctx));
 	memset(c, 0, sizeof(*c));
 	c->next = 1;
-	c->admin = netlink_capable(cb->skb, CAP_SYS_ADMIN);
-	c->uid = current_uid();
+	ptscope_fault_reader_init(&c->rd, netlink_capable(cb->skb, CAP_SYS_ADMIN));
 	if (attrs && attrs[PTSCOPE_A_FAULT_ID]) {
 		c->only = nla_get_u64(attrs[PTSCOPE_A_FAULT_ID]);
 		c->next = c->only;
@@ -869,12 +878,10 @@ static int ptscope_nl_faults_dumpit(struct sk_buff *skb, struct netlink_callback
 	 * Dumps run in the reading process (start, then each recvmsg): its
 	 * namespaces decide which records exist for it and how pids read.
 	 */
-	while (!ptscope_fault_get(c->next, f)) {
+	while (!ptscope_fault_get(c->next, &c->rd, f)) {
 		if (c->only && f->id != c->only)
 			break;
 		c->next = f->id + 1;
-		if (!c->admin && !uid_eq(f->kuid, c->uid))
-			continue;
 		if (!hdr) {
 			hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid, cb->nlh->nlmsg_seq,
 					  &ptscope_genl_family, NLM_F_MULTI,
@@ -884,7 +891,7 @@ static int ptscope_nl_faults_dumpit(struct sk_buff *skb, struct netlink_callback
 				break;
 			}
 		}
-		if (put_fault(skb, f, c->admin)) {
+		if (put_fault(skb, f, c->rd.admin)) {
 			c->next = f->id;	/* full: this record opens the next message */
 			ret = n ? 0 : -EMSGSIZE;
 			break;

@@ -3,7 +3,7 @@
  * What a physical address is: RAM or not, the iomem resource claiming it,
  * and for a frame with a struct page in use, its node, zone, flags and
  * counts. The page is not held: these are snapshots of a page that may be
- * changing hands, read the way /proc/kpageflags reads them.
+ * split, freed or reused while they are taken.
  */
 #include <linux/ioport.h>
 #include <linux/memory_hotplug.h>
@@ -22,17 +22,28 @@ struct resource_hit {
 	bool found;
 };
 
-/* Called outermost first: the last call is the innermost resource. */
 static int note_resource(struct resource *res, void *arg)
 {
 	struct resource_hit *hit = arg;
 
-	hit->flags = res->flags;
-	hit->desc = res->desc;
-	hit->found = true;
+	if (!hit->found) {
+		hit->flags = res->flags;
+		hit->desc = res->desc;
+		hit->found = true;
+	}
 	return 0;
 }
 
+/*
+ * walk_iomem_res_desc() answers with the first resource, in the tree's
+ * pre-order, that overlaps the range and has IORESOURCE_MEM: the top-level
+ * one (System RAM, Reserved, a PCI bus window), never the BAR or driver
+ * claim nested inside it, since the walk goes on only past the end of what
+ * it found. The tree's lock is not exported, so a module cannot descend it
+ * itself: the name and range of the innermost resource come from
+ * /proc/iomem, in userspace (ptscope_iomem_owner()). Should a page straddle
+ * top-level resources, the lowest is the answer.
+ */
 bool ptscope_resource_of(u64 phys, u64 *flags, u32 *desc)
 {
 	struct resource_hit hit = { };
@@ -44,63 +55,84 @@ bool ptscope_resource_of(u64 phys, u64 *flags, u32 *desc)
 	return hit.found;
 }
 
-static u64 page_state(struct page *page, unsigned long pfn)
+/*
+ * A page nobody holds, read the way /proc/kpageflags reads one
+ * (stable_page_flags(), fs/proc/page.c): page_folio() once, then the folio's
+ * flags and mapping words once each, raw. The folio_test_*() helpers assert
+ * what they test on (still a head, still large; VM_BUG_ON_PGFLAGS), and a
+ * split or free between two of their reads trips them on a debug kernel;
+ * bits of one word read once can be stale, never inconsistent.
+ */
+struct folio_view {
+	struct folio *folio;
+	unsigned long flags;	/* the folio's page flags */
+	unsigned long mapping;	/* with its PAGE_MAPPING_* bits */
+	bool large;
+};
+
+static void view_folio(struct page *page, struct folio_view *v)
 {
-	struct folio *folio = page_folio(page);
+	v->folio = page_folio(page);
+	v->flags = READ_ONCE(v->folio->flags);
+	v->mapping = (unsigned long)READ_ONCE(v->folio->mapping);
+	v->large = v->flags & BIT(PG_head);
+}
+
+static bool folio_still(struct page *page, const struct folio_view *v)
+{
+	return page_folio(page) == v->folio && (READ_ONCE(v->folio->flags) & BIT(PG_head));
+}
+
+#define FOLIO_BIT(v, pg, name) (((v)->flags & BIT(pg)) ? PTSCOPE_PHYS(name) : 0)
+
+static u64 page_state(struct page *page, unsigned long pfn, const struct folio_view *v)
+{
+	unsigned long own = READ_ONCE(page->flags);
 	u64 f = 0;
 
-	/* Of the page itself. */
+	/* Of the page itself (its own flags and type: no assertion on either). */
 	if (PageSlab(page))
 		f |= PTSCOPE_PHYS(SLAB);
-	if (PageReserved(page))
+	if (own & BIT(PG_reserved))
 		f |= PTSCOPE_PHYS(RESERVED);
 	if (PageBuddy(page))
 		f |= PTSCOPE_PHYS(BUDDY);
-	if (PageCompound(page))
+	if (v->large)
 		f |= PTSCOPE_PHYS(COMPOUND);
-	if (PageHWPoison(page))
+#ifdef CONFIG_MEMORY_FAILURE
+	if (own & BIT(PG_hwpoison))
 		f |= PTSCOPE_PHYS(HWPOISON);
+#endif
 	if (is_zero_pfn(pfn))
 		f |= PTSCOPE_PHYS(ZERO);
 	/* The rest is the folio's state: not of free, slab or page-table pages. */
 	if (f & (PTSCOPE_PHYS(SLAB) | PTSCOPE_PHYS(BUDDY)) || PageTable(page))
 		return f;
-	if (folio_test_locked(folio))
-		f |= PTSCOPE_PHYS(LOCKED);
-	if (folio_test_referenced(folio))
-		f |= PTSCOPE_PHYS(REFERENCED);
-	if (folio_test_uptodate(folio))
-		f |= PTSCOPE_PHYS(UPTODATE);
-	if (folio_test_dirty(folio))
-		f |= PTSCOPE_PHYS(DIRTY);
-	if (folio_test_lru(folio))
-		f |= PTSCOPE_PHYS(LRU);
-	if (folio_test_active(folio))
-		f |= PTSCOPE_PHYS(ACTIVE);
-	if (folio_test_writeback(folio))
-		f |= PTSCOPE_PHYS(WRITEBACK);
-	if (folio_test_swapbacked(folio))
-		f |= PTSCOPE_PHYS(SWAPBACKED);
-	if (folio_test_unevictable(folio))
-		f |= PTSCOPE_PHYS(UNEVICTABLE);
-	if (folio_test_mlocked(folio))
-		f |= PTSCOPE_PHYS(MLOCKED);
-	if (folio_test_hugetlb(folio))
-		f |= PTSCOPE_PHYS(HUGETLB);
-	if (folio_test_ksm(folio))
-		f |= PTSCOPE_PHYS(KSM);
-	else if (folio_test_anon(folio))
-		f |= PTSCOPE_PHYS(ANON);
-	if (folio_test_swapcache(folio))
+	f |= FOLIO_BIT(v, PG_locked, LOCKED) | FOLIO_BIT(v, PG_referenced, REFERENCED) |
+	     FOLIO_BIT(v, PG_uptodate, UPTODATE) | FOLIO_BIT(v, PG_dirty, DIRTY) |
+	     FOLIO_BIT(v, PG_lru, LRU) | FOLIO_BIT(v, PG_active, ACTIVE) |
+	     FOLIO_BIT(v, PG_writeback, WRITEBACK) | FOLIO_BIT(v, PG_swapbacked, SWAPBACKED) |
+	     FOLIO_BIT(v, PG_unevictable, UNEVICTABLE) | FOLIO_BIT(v, PG_mlocked, MLOCKED);
+	/* PG_swapcache is PG_owner_priv_1, which means it only on swap-backed folios. */
+	if ((v->flags & BIT(PG_swapbacked)) && (v->flags & BIT(PG_swapcache)))
 		f |= PTSCOPE_PHYS(SWAPCACHE);
-	if (folio_maybe_dma_pinned(folio))
+	/* The hugetlb test reads the folio's type or its second page's destructor, raw. */
+	if (folio_test_hugetlb(v->folio))
+		f |= PTSCOPE_PHYS(HUGETLB);
+	if ((v->mapping & PAGE_MAPPING_FLAGS) == PAGE_MAPPING_KSM)
+		f |= PTSCOPE_PHYS(KSM);
+	else if (v->mapping & PAGE_MAPPING_ANON)
+		f |= PTSCOPE_PHYS(ANON);
+	/* folio_maybe_dma_pinned(), without its folio_test_large() assertion. */
+	if (v->large ? ptscope_folio_pincount(v->folio) > 0 :
+		       (unsigned int)folio_ref_count(v->folio) >= GUP_PIN_COUNTING_BIAS)
 		f |= PTSCOPE_PHYS(PINNED);
 	return f;
 }
 
 int ptscope_phys_describe(u64 addr, struct ptscope_phys *p, struct netlink_ext_ack *extack)
 {
-	struct folio *folio;
+	struct folio_view v;
 	struct page *page;
 
 	memset(p, 0, sizeof(*p));
@@ -121,15 +153,16 @@ int ptscope_phys_describe(u64 addr, struct ptscope_phys *p, struct netlink_ext_a
 	p->has_page = true;
 	p->nid = page_to_nid(page);
 	p->zone = page_zone(page)->name;
-	p->pflags = page_state(page, p->pfn);
-	p->refcount = page_count(page);
+	view_folio(page, &v);
+	p->pflags = page_state(page, p->pfn, &v);
+	p->refcount = folio_ref_count(v.folio);
 	if (p->pflags & (PTSCOPE_PHYS(SLAB) | PTSCOPE_PHYS(BUDDY)) || PageTable(page))
 		return 0;
 	p->mapcount = ptscope_page_mapcount(page);
-	folio = page_folio(page);
-	if (folio_test_large(folio)) {
-		p->pincount = ptscope_folio_pincount(folio);
-		p->has_pincount = true;
+	if (v.large) {
+		p->pincount = ptscope_folio_pincount(v.folio);
+		/* A count read from a folio split meanwhile is another page's field. */
+		p->has_pincount = folio_still(page, &v);
 	}
 	return 0;
 }

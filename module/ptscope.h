@@ -33,7 +33,13 @@ struct ptscope_target {
 
 struct netlink_ext_ack;
 struct pid;
-int ptscope_target_get(u32 pid, bool admin, struct ptscope_target *t,
+void ptscope_target_init(void);
+/*
+ * @pid as the caller may see it: @pagemap_fd, the caller's open of
+ * /proc/PID/pagemap for it (-1: none), is the proof of access a caller
+ * needs for another process unless @admin (CAP_SYS_ADMIN).
+ */
+int ptscope_target_get(u32 pid, int pagemap_fd, bool admin, struct ptscope_target *t,
 		       struct netlink_ext_ack *extack);
 void ptscope_target_put(struct ptscope_target *t);
 
@@ -57,16 +63,25 @@ struct ptscope_xlate_level {
 struct ptscope_xlate {
 	u64 addr;
 	unsigned int nr;
+	bool no_vma;		/* no mapping covers addr: the PGD level only */
 	struct ptscope_xlate_level lv[5];
 };
 
 int ptscope_xlate(struct mm_struct *mm, unsigned long addr, struct ptscope_xlate *x);
 void ptscope_xlate_hide_phys(struct ptscope_xlate *x);
-int ptscope_xlate_for_caller(u32 pid, bool admin, unsigned long addr,
+int ptscope_xlate_for_caller(u32 pid, int pagemap_fd, bool admin, unsigned long addr,
 			     struct ptscope_xlate *x, struct netlink_ext_ack *extack);
 extern const char *const ptscope_entry_names[__PTSCOPE_ENTRY_BIT_COUNT];
 
 u64 ptscope_entry_hw_flags(u64 v, bool huge_capable);
+
+/*
+ * hugetlb may share PMD tables between processes and unshares them under
+ * the file's i_mmap_rwsem: held for reading (order: mmap_lock, i_mmap, ptl)
+ * while a shared hugetlb VMA's tables are read. Returns what to unlock.
+ */
+struct address_space *ptscope_lock_shared_tables(struct vm_area_struct *vma);
+void ptscope_unlock_shared_tables(struct address_space *shared);
 u64 ptscope_pte_sw_flags(pte_t pte);
 u64 ptscope_pmd_sw_flags(pmd_t pmd);
 
@@ -115,7 +130,10 @@ struct ptscope_walk {
 	unsigned long end;
 	bool runs;
 	bool skip_none;
+	bool hide_phys;		/* the caller is not CAP_SYS_ADMIN: see ptscope_page_hide_phys() */
 	int (*emit)(struct ptscope_walk *w, const struct ptscope_page *pg);
+	/* Optional: whether a VMA found in the range may be walked (else -ESTALE). */
+	bool (*vma_ok)(struct ptscope_walk *w, struct vm_area_struct *vma);
 	void *ctx;
 	/* private */
 	struct ptscope_page run;
@@ -132,6 +150,16 @@ void ptscope_walk_init(void);
 int ptscope_walk(struct ptscope_walk *w);
 void ptscope_page_hide_phys(struct ptscope_page *pg);
 
+/* One record of a leaf or hole (describe.c); the leaf's lock is held. */
+void ptscope_page_init(struct ptscope_page *pg, unsigned long addr, u64 nr_pages, u32 level,
+		       u64 entry);
+void ptscope_describe_pte(struct vm_area_struct *vma, unsigned long addr, pte_t pte,
+			  struct ptscope_page *pg);
+void ptscope_describe_pmd_leaf(struct vm_area_struct *vma, unsigned long addr, pmd_t pmd,
+			       struct ptscope_page *pg);
+void ptscope_describe_pud_leaf(struct vm_area_struct *vma, unsigned long addr, pud_t pud,
+			       unsigned long next, struct ptscope_page *pg);
+
 /* One GET_VMAS record. */
 struct ptscope_vma {
 	u64 start;
@@ -147,11 +175,13 @@ struct ptscope_vma {
 };
 
 /*
- * The first VMA ending above @addr, described and counted. @name is a
- * PATH_MAX buffer the description's name is kept in. -ENOENT: none left.
+ * The first VMA ending above @addr, described and counted (as a caller
+ * who may not see physical details sees it, with @hide_phys). @name is a
+ * PATH_MAX buffer the description's name is kept in. -ENOENT: none left;
+ * -EAGAIN: the VMA kept changing while it was counted.
  */
-int ptscope_vma_describe(struct mm_struct *mm, unsigned long addr, struct ptscope_vma *v,
-			 char *name);
+int ptscope_vma_describe(struct mm_struct *mm, unsigned long addr, bool hide_phys,
+			 struct ptscope_vma *v, char *name);
 /* Only bounds, flags, backing and name of @vma (mmap lock held); no counters. */
 void ptscope_vma_identify(struct vm_area_struct *vma, struct ptscope_vma *v, char *name);
 
@@ -176,6 +206,8 @@ struct ptscope_fault {
 	u32 pid, tid, uid, sig, code, trap;
 	struct pid *tgid_ref, *tid_ref;
 	kuid_t kuid;
+	kgid_t kgid;
+	bool open;		/* its own user may read it (see faults.c) */
 	bool handled;
 	bool snapshot;		/* the VMAs and translations were taken */
 	char comm[TASK_COMM_LEN];
@@ -184,16 +216,34 @@ struct ptscope_fault {
 	struct ptscope_xlate x_addr, x_ip;
 };
 
-int ptscope_faults_init(void);
-void ptscope_faults_exit(void);
 /*
- * The oldest kept record with id >= @id that the calling task can see (its
- * process has a pid in the caller's pid namespace), copied, with pids as
- * that namespace numbers them and the uid as the caller's user namespace
- * maps it; -ENOENT when none. Readers call it in their own context (debugfs
- * reads, netlink dump start and recvmsg).
+ * Set up in this order around the netlink family: alloc before it
+ * registers, start (the probe) after; stop before it unregisters, free
+ * after.
  */
-int ptscope_fault_get(u64 id, struct ptscope_fault *out);
+int ptscope_faults_alloc(void);
+int ptscope_faults_start(void);
+void ptscope_faults_stop(void);
+void ptscope_faults_free(void);
+
+/* Who reads fault records, decided in the reader's context; and where it was. */
+struct ptscope_fault_reader {
+	kuid_t uid;		/* fsuid and fsgid, as ptrace access uses them */
+	kgid_t gid;
+	bool admin;		/* CAP_SYS_ADMIN in the initial user namespace */
+	u32 at;			/* private: the slot of the last answer, */
+	u64 at_id;		/* and its id */
+};
+
+void ptscope_fault_reader_init(struct ptscope_fault_reader *rd, bool admin);
+/*
+ * The oldest kept record with id >= @id that @rd may see (by the rule of
+ * visible() in faults.c, and its process has a pid in the caller's pid
+ * namespace), copied, with pids as that namespace numbers them and the uid
+ * as the caller's user namespace maps it; -ENOENT when none. Readers call
+ * it in their own context (debugfs reads, netlink dump start and recvmsg).
+ */
+int ptscope_fault_get(u64 id, struct ptscope_fault_reader *rd, struct ptscope_fault *out);
 void ptscope_faults_clear(void);
 void ptscope_faults_stats(u64 *recorded, u64 *dropped, u32 *ring_size);
 /* Send a completed record to the "faults" multicast group (netlink.c). */

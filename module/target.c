@@ -2,14 +2,28 @@
 /*
  * Which process a request names, and what the caller may see of it.
  *
- * The policy is /proc/PID/pagemap's: CAP_SYS_ADMIN in the initial user
- * namespace sees any process with its physical details; anyone else sees
- * only processes that run with all of the caller's uid and gid and are
- * dumpable (so no setuid/setgid programs), and never PFNs. ptrace_may_access
- * is not exported, so this is the ptrace-read rule for the common case,
- * without LSM hooks: stricter, never looser.
+ * The rule is /proc/PID/pagemap's, security modules included: ptrace read
+ * access with the caller's filesystem credentials
+ * (PTRACE_MODE_READ_FSCREDS). The functions that decide it,
+ * ptrace_may_access() and mm_access(), are not exported, so the caller
+ * proves it instead: it opens /proc/PID/pagemap itself, an open that makes
+ * exactly that check, and sends the descriptor with the request
+ * (PTSCOPE_A_PAGEMAP_FD). The open pinned the address space it allowed; the
+ * module reads that one and no other, so a later exec (setuid or not) or a
+ * reused pid does not inherit it.
+ *
+ * Without a descriptor, a caller may name itself where it could open its
+ * own pagemap (own_pagemap_readable()), and CAP_SYS_ADMIN in the initial
+ * user namespace may name any process. Only CAP_SYS_ADMIN sees physical
+ * details.
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/cred.h>
+#include <linux/fcntl.h>
+#include <linux/file.h>
+#include <linux/fs.h>
+#include <linux/magic.h>
 #include <linux/pid.h>
 #include <linux/sched.h>
 #include <linux/sched/coredump.h>
@@ -19,73 +33,160 @@
 #include "ptscope.h"
 #include "compat.h"
 
-static bool same_owner(struct task_struct *task)
-{
-	const struct cred *me = current_cred();
-	const struct cred *tc;
-	bool same;
+/*
+ * procfs's pagemap file_operations (static in fs/proc/task_mmu.c), learnt
+ * from an open of our own: a descriptor is a pagemap only if its f_op is
+ * this one, and then its private_data is the mm_struct its open allowed
+ * (pagemap_open() keeps it there with mmgrab, 6.1 and 6.12 alike).
+ */
+static const struct file_operations *pagemap_fops;
 
-	rcu_read_lock();
-	tc = __task_cred(task);
-	same = uid_eq(me->uid, tc->uid) && uid_eq(me->uid, tc->euid) &&
-	       uid_eq(me->uid, tc->suid) && gid_eq(me->gid, tc->gid) &&
-	       gid_eq(me->gid, tc->egid) && gid_eq(me->gid, tc->sgid);
-	rcu_read_unlock();
-	return same;
+/*
+ * At load time, in insmod's context. Learning it later would trust the
+ * /proc/self/pagemap of whoever asked first, which could be any file bound
+ * there in a mount namespace of its own.
+ */
+void __init ptscope_target_init(void)
+{
+	struct file *f = filp_open("/proc/self/pagemap", O_RDONLY, 0);
+
+	if (IS_ERR(f)) {
+		pr_warn("cannot open /proc/self/pagemap (errno %ld): only CAP_SYS_ADMIN may inspect other processes\n",
+			-PTR_ERR(f));
+		return;
+	}
+	/* procfs's own file, opened on our own address space. */
+	if (file_inode(f)->i_sb->s_magic == PROC_SUPER_MAGIC &&
+	    !strcmp(f->f_path.dentry->d_name.name, "pagemap") &&
+	    f->private_data == current->mm)
+		pagemap_fops = f->f_op;
+	else
+		pr_warn("/proc/self/pagemap is not procfs's pagemap: only CAP_SYS_ADMIN may inspect other processes\n");
+	filp_close(f, NULL);
 }
 
-int ptscope_target_get(u32 nr, bool admin, struct ptscope_target *t,
-		       struct netlink_ext_ack *extack)
+/*
+ * Whether descriptor @fd of the caller is an open of /proc/PID/pagemap for
+ * address space @mm (held by the caller, so the comparison cannot be fooled
+ * by a freed and reused mm_struct: the open file pins its own).
+ */
+static int check_pagemap_fd(int fd, u32 nr, struct mm_struct *mm,
+			    struct netlink_ext_ack *extack)
+{
+	struct file *f = fget(fd);	/* never an O_PATH descriptor */
+	int ret = -EINVAL;
+
+	if (!f) {
+		PTSCOPE_ERR_FMT(extack,
+				"PTSCOPE_A_PAGEMAP_FD is not an open file descriptor of the caller",
+				"PTSCOPE_A_PAGEMAP_FD %d is not an open file descriptor of the caller",
+				fd);
+		return -EBADF;
+	}
+	if (!pagemap_fops) {
+		NL_SET_ERR_MSG(extack,
+			       "ptscope could not identify pagemap files when it was loaded (was /proc mounted?): only CAP_SYS_ADMIN may inspect other processes");
+		ret = -EOPNOTSUPP;
+	} else if (f->f_op != pagemap_fops) {
+		PTSCOPE_ERR_FMT(extack, "PTSCOPE_A_PAGEMAP_FD is not an open /proc/PID/pagemap",
+				"PTSCOPE_A_PAGEMAP_FD %d is not an open /proc/PID/pagemap", fd);
+	} else if (!(f->f_mode & FMODE_READ)) {
+		/* pagemap would not be read through it either. */
+		PTSCOPE_ERR_FMT(extack, "PTSCOPE_A_PAGEMAP_FD is not open for reading",
+				"PTSCOPE_A_PAGEMAP_FD %d is not open for reading", fd);
+		ret = -EBADF;
+	} else if (f->private_data != mm) {
+		/* Formatted messages end at 79 characters: this one may take them all. */
+		PTSCOPE_ERR_FMT(extack,
+				"the pagemap descriptor is not of the process asked for: it was opened for another process, or before that process called exec",
+				"pagemap fd not of pid %u: opened for another process, or before an exec",
+				nr);
+	} else {
+		ret = 0;
+	}
+	fput(f);
+	return ret;
+}
+
+/*
+ * Whether the caller could open /proc/PID/pagemap of @task, a thread using
+ * its own address space @mm, without privilege: mm_access() lets any task
+ * at its own mm, but the file is 0400 and procfs gives it to root when the
+ * process is not dumpable (task_dump_owner()), so it takes a filesystem uid
+ * equal to the owner's. Holders of CAP_DAC_* prove it with a descriptor.
+ */
+static bool own_pagemap_readable(struct task_struct *task, struct mm_struct *mm)
+{
+	kuid_t owner;
+
+	if (get_dumpable(mm) == SUID_DUMP_USER) {
+		rcu_read_lock();
+		owner = __task_cred(task)->euid;
+		rcu_read_unlock();
+	} else {
+		owner = make_kuid(mm->user_ns, 0);
+		if (!uid_valid(owner))
+			owner = GLOBAL_ROOT_UID;
+	}
+	return uid_eq(current_fsuid(), owner);
+}
+
+static struct task_struct *find_task(u32 nr, struct netlink_ext_ack *extack)
 {
 	struct task_struct *task;
 	struct pid *pid;
 
-	memset(t, 0, sizeof(*t));
-	if (nr == 0) {
-		task = get_task_struct(current);
-	} else {
-		/* Resolved in the caller's pid namespace, as kill(2) does. */
-		pid = find_get_pid(nr);
-		task = pid ? get_pid_task(pid, PIDTYPE_PID) : NULL;
-		put_pid(pid);
-		if (!task) {
-			PTSCOPE_ERR_FMT(extack, "no such process",
-					"no process with pid %u", nr);
-			return -ESRCH;
-		}
-	}
+	if (nr == 0)
+		return get_task_struct(current);
+	/* Resolved in the caller's pid namespace, as kill(2) does. */
+	pid = find_get_pid(nr);
+	task = pid ? get_pid_task(pid, PIDTYPE_PID) : NULL;
+	put_pid(pid);
+	if (!task)
+		PTSCOPE_ERR_FMT(extack, "no such process", "no process with pid %u", nr);
+	return task;
+}
 
+int ptscope_target_get(u32 nr, int pagemap_fd, bool admin, struct ptscope_target *t,
+		       struct netlink_ext_ack *extack)
+{
+	struct task_struct *task;
+	struct mm_struct *mm;
+	int ret = 0;
+
+	memset(t, 0, sizeof(*t));
+	task = find_task(nr, extack);
+	if (!task)
+		return -ESRCH;
 	if (task->flags & PF_KTHREAD) {
 		PTSCOPE_ERR_FMT(extack, "process is a kernel thread: it has no user address space",
 				"pid %u is a kernel thread: it has no user address space", nr);
 		put_task_struct(task);
 		return -EINVAL;
 	}
-	if (!admin && !same_owner(task)) {
-		PTSCOPE_ERR_FMT(extack,
-				"permission denied: not your process (CAP_SYS_ADMIN needed)",
-				"permission denied: pid %u is not yours (CAP_SYS_ADMIN needed)",
-				nr);
-		put_task_struct(task);
-		return -EPERM;
-	}
-	t->mm = get_task_mm(task);
-	if (!t->mm) {
+	mm = get_task_mm(task);
+	if (!mm) {
 		PTSCOPE_ERR_FMT(extack, "process has exited (zombie): it has no address space",
 				"pid %u has exited (zombie): it has no address space", nr);
 		put_task_struct(task);
 		return -ESRCH;
 	}
-	if (!admin && get_dumpable(t->mm) != SUID_DUMP_USER) {
-		PTSCOPE_ERR_FMT(extack,
-				"permission denied: process is not dumpable (setuid, or prctl)",
-				"permission denied: pid %u is not dumpable (setuid, or prctl)",
-				nr);
-		mmput(t->mm);
+
+	/* A descriptor sent is checked even when none was needed. */
+	if (pagemap_fd >= 0) {
+		ret = check_pagemap_fd(pagemap_fd, nr, mm, extack);
+	} else if (!admin && (mm != current->mm || !own_pagemap_readable(task, mm))) {
+		NL_SET_ERR_MSG(extack,
+			       "permission denied: without CAP_SYS_ADMIN, prove read access with the caller's open /proc/PID/pagemap of the process, sent as PTSCOPE_A_PAGEMAP_FD (libptscope does)");
+		ret = -EPERM;
+	}
+	if (ret) {
+		mmput(mm);
 		put_task_struct(task);
-		return -EPERM;
+		return ret;
 	}
 	t->task = task;
+	t->mm = mm;
 	t->see_phys = admin;
 	return 0;
 }

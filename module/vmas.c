@@ -92,9 +92,17 @@ void ptscope_vma_identify(struct vm_area_struct *vma, struct ptscope_vma *v, cha
 	vma_name(vma, v, name);
 }
 
+/* What a counted VMA was when it was described (see same_vma()). */
+struct vma_count {
+	struct ptscope_vma *v;
+	const struct file *file;
+	unsigned long pgoff;
+	unsigned long vm_flags;
+};
+
 static int count_page(struct ptscope_walk *w, const struct ptscope_page *pg)
 {
-	struct ptscope_vma *v = w->ctx;
+	struct ptscope_vma *v = ((struct vma_count *)w->ctx)->v;
 
 	if (pg->state == PTSCOPE_STATE_SWAP)
 		v->swapped += pg->nr_pages;
@@ -115,33 +123,64 @@ static int count_page(struct ptscope_walk *w, const struct ptscope_page *pg)
 	return 0;
 }
 
-int ptscope_vma_describe(struct mm_struct *mm, unsigned long addr, struct ptscope_vma *v,
-			 char *name)
+/*
+ * The walk retakes the mmap lock chunk by chunk: between two chunks the
+ * VMA may have been unmapped, replaced or changed, and the counters must
+ * not mix two mappings. The struct itself may have been freed and reused,
+ * so what it maps is compared, not its address.
+ */
+static bool same_vma(struct ptscope_walk *w, struct vm_area_struct *vma)
+{
+	const struct vma_count *c = w->ctx;
+
+	return vma->vm_start == c->v->start && vma->vm_end == c->v->end &&
+	       vma->vm_file == c->file && vma->vm_pgoff == c->pgoff &&
+	       vma->vm_flags == c->vm_flags;
+}
+
+/* Bounded: a mapping that keeps changing while it is counted is reported. */
+#define VMA_COUNT_TRIES 8
+
+int ptscope_vma_describe(struct mm_struct *mm, unsigned long addr, bool hide_phys,
+			 struct ptscope_vma *v, char *name)
 {
 	struct vm_area_struct *vma;
+	struct vma_count c = { .v = v };
 	struct ptscope_walk w = {
 		.mm = mm,
 		.runs = true,
 		.skip_none = true,
+		.hide_phys = hide_phys,
 		.emit = count_page,
-		.ctx = v,
+		.vma_ok = same_vma,
+		.ctx = &c,
 	};
+	unsigned int tries = 0;
 	int ret;
 
-	memset(v, 0, sizeof(*v));
-	ret = mmap_read_lock_killable(mm);
-	if (ret)
-		return ret;
-	vma = find_vma(mm, addr);
-	if (!vma) {
+	do {
+		if (++tries > VMA_COUNT_TRIES)
+			return -EAGAIN;
+		memset(v, 0, sizeof(*v));
+		ret = mmap_read_lock_killable(mm);
+		if (ret)
+			return ret;
+		vma = find_vma(mm, addr);
+		if (!vma) {
+			mmap_read_unlock(mm);
+			return -ENOENT;
+		}
+		ptscope_vma_identify(vma, v, name);
+		c.file = vma->vm_file;
+		c.pgoff = vma->vm_pgoff;
+		c.vm_flags = vma->vm_flags;
 		mmap_read_unlock(mm);
-		return -ENOENT;
-	}
-	ptscope_vma_identify(vma, v, name);
-	mmap_read_unlock(mm);
 
-	/* Counting cannot fill up; the walk takes the lock chunk by chunk. */
-	w.next = v->start;
-	w.end = v->end;
-	return ptscope_walk(&w);
+		/* Counting cannot fill up; the walk takes the lock chunk by chunk. */
+		w.next = v->start;
+		w.end = v->end;
+		w.have_run = false;
+		ret = ptscope_walk(&w);
+	} while (ret == -ESTALE);
+	return ret;
 }

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Walk a range of another process's page tables and describe every leaf:
- * its state, frame, raw entry, decoded bits, cache mode and what backs the
- * frame. Records go to an emit callback as they are found (runs merged on
- * request), so nothing proportional to the range is ever held.
+ * Walk a range of another process's page tables and describe every leaf
+ * (describe.c says what one holds). Records go to an emit callback as they
+ * are found (runs merged on request), so nothing proportional to the range
+ * is ever held.
  *
  * Locking, as for xlate (see xlate.c): mmap read lock for the VMAs and the
  * upper tables; leaves of PMD/PUD size re-read under their lock; PTE tables
@@ -15,18 +15,13 @@
  */
 #include <linux/delay.h>
 #include <linux/fs.h>
-#include <linux/ksm.h>
-#include <linux/magic.h>
+#include <linux/hugetlb_inline.h>
 #include <linux/mm.h>
 #include <linux/mmap_lock.h>
-#include <linux/page_ref.h>
 #include <linux/pgtable.h>
 #include <linux/rcupdate.h>
 #include <linux/sched/signal.h>
 #include <linux/spinlock.h>
-#include <linux/swap.h>
-#include <linux/swapops.h>
-#include <asm/memtype.h>
 
 #include "ptscope.h"
 #include "compat.h"
@@ -36,36 +31,6 @@
 
 /* Positive: the chunk's budget is spent; unlock, let writers in, go on. */
 #define WALK_YIELD 1
-
-/* PWT | PCD << 1 | PAT << 2 -> enum page_cache_mode, built from the kernel. */
-static u8 cache_mode_of_bits[8];
-
-static unsigned int cache_bits(u64 v, u64 pat_bit)
-{
-	return (v & _PAGE_PWT ? 1 : 0) | (v & _PAGE_PCD ? 2 : 0) | (v & pat_bit ? 4 : 0);
-}
-
-void ptscope_walk_init(void)
-{
-	bool seen[8] = { };
-	int pcm;
-
-	for (pcm = 0; pcm < _PAGE_CACHE_MODE_NUM; pcm++) {
-		unsigned long v = cachemode2protval(pcm);
-		unsigned int idx = cache_bits(v, _PAGE_PAT);
-
-		/* Without PAT several modes share bits: the first (strongest) wins. */
-		if (!seen[idx]) {
-			seen[idx] = true;
-			cache_mode_of_bits[idx] = pcm;
-		}
-	}
-}
-
-static u32 cache_mode(u64 v, bool large)
-{
-	return cache_mode_of_bits[cache_bits(v, large ? _PAGE_PAT_LARGE : _PAGE_PAT)];
-}
 
 static bool same_record(const struct ptscope_page *a, const struct ptscope_page *b)
 {
@@ -89,6 +54,12 @@ static bool continues(const struct ptscope_walk *w, const struct ptscope_page *r
 		return true;	/* holes are one record in either mode */
 	if (!w->runs || !same_record(run, pg))
 		return false;
+	/*
+	 * Hidden frames and swap slots must not show through where runs end
+	 * either: joined by their equal (hidden) records alone.
+	 */
+	if (w->hide_phys)
+		return pg->entry == run->entry;
 	if (run->has_pfn && pg->pfn != run->pfn + run->nr_pages)
 		return false;
 	if (run->state == PTSCOPE_STATE_SWAP &&
@@ -115,10 +86,12 @@ static int flush(struct ptscope_walk *w)
 }
 
 /* Hand one leaf (or hole) to the run being built; w->next moves past it. */
-static int add(struct ptscope_walk *w, const struct ptscope_page *pg)
+static int add(struct ptscope_walk *w, struct ptscope_page *pg)
 {
 	int ret;
 
+	if (w->hide_phys)
+		ptscope_page_hide_phys(pg);
 	if (pg->state == PTSCOPE_STATE_NONE && w->skip_none) {
 		ret = flush(w);
 		if (ret)
@@ -139,42 +112,6 @@ static int add(struct ptscope_walk *w, const struct ptscope_page *pg)
 	}
 	w->next = pg->addr + pg->nr_pages * PAGE_SIZE;
 	return 0;
-}
-
-/*
- * Start a record: every field set, one by one. This runs once per page,
- * and a memset() of the whole record compiles to a string instruction that
- * costs more than the rest of the description on some machines (and under
- * QEMU's TCG, where the tests run, several times more).
- */
-static void page_init(struct ptscope_page *pg, unsigned long addr, u64 nr_pages, u32 level,
-		      u64 entry)
-{
-	pg->addr = addr;
-	pg->nr_pages = nr_pages;
-	pg->pfn = 0;
-	pg->entry = entry;
-	pg->flags = 0;
-	pg->swap_offset = 0;
-	pg->level = level;
-	pg->state = PTSCOPE_STATE_NONE;
-	pg->kind = 0;
-	pg->pflags = 0;
-	pg->cache = 0;
-	pg->swap_type = 0;
-	pg->cow = 0;
-	pg->pkey = 0;
-	pg->mapcount = 0;
-	pg->refcount = 0;
-	pg->pincount = 0;
-	pg->res_desc = 0;
-	pg->res_flags = 0;
-	pg->entry_step = 0;
-	pg->leaves = 1;
-	pg->has_pfn = false;
-	pg->has_page = false;
-	pg->has_pincount = false;
-	pg->has_res = false;
 }
 
 /*
@@ -210,166 +147,27 @@ static unsigned int entries_to(unsigned long addr, unsigned long end, unsigned i
 
 static int add_none(struct ptscope_walk *w, unsigned long addr, unsigned long end)
 {
-	struct ptscope_page pg __uninitialized;	/* page_init() sets it all */
+	struct ptscope_page pg __uninitialized;	/* ptscope_page_init() sets it all */
 
-	page_init(&pg, addr, (end - addr) >> PAGE_SHIFT, PTSCOPE_LEVEL_PTE, 0);
+	ptscope_page_init(&pg, addr, (end - addr) >> PAGE_SHIFT, PTSCOPE_LEVEL_PTE, 0);
 	return add(w, &pg);
 }
 
-static bool is_shmem_vma(struct vm_area_struct *vma)
-{
-	return vma->vm_file && file_inode(vma->vm_file)->i_sb->s_magic == TMPFS_MAGIC;
-}
-
-/*
- * What backs a present frame. Called with the leaf's lock held: the page
- * stays mapped, so its struct page and folio are stable while we look.
- * Returns the struct page, if the frame has one in use.
- */
-static struct page *describe_backing(struct vm_area_struct *vma, struct ptscope_page *pg,
-				     bool special, bool huge_leaf)
-{
-	struct folio *folio;
-	struct page *page;
-
-	pg->kind = PTSCOPE_KIND_OTHER;
-	if (is_zero_pfn(pg->pfn)) {
-		/* Mapped as special, but it has a struct page all the same. */
-		page = pfn_to_online_page(pg->pfn);
-		pg->kind = PTSCOPE_KIND_ZERO_PAGE;
-	} else if (special || (vma->vm_flags & VM_PFNMAP)) {
-		page = NULL;
-	} else {
-		page = pfn_to_online_page(pg->pfn);
-	}
-	if (!page) {
-		if (pg->kind == PTSCOPE_KIND_ZERO_PAGE)
-			return NULL;
-		pg->kind = page_is_ram(pg->pfn) ? PTSCOPE_KIND_PFNMAP :
-						  PTSCOPE_KIND_NOT_RAM;
-		/* Device memory, usually: who owns the frame (a PCI BAR...). */
-		pg->has_res = ptscope_resource_of(PFN_PHYS(pg->pfn), &pg->res_flags,
-						  &pg->res_desc);
-		return NULL;
-	}
-
-	pg->has_page = true;
-	pg->mapcount = ptscope_page_mapcount(page);
-	pg->refcount = page_count(page);
-	if (pg->kind == PTSCOPE_KIND_ZERO_PAGE)
-		return page;
-	folio = page_folio(page);
-	if (folio_maybe_dma_pinned(folio))
-		pg->pflags |= PTSCOPE_PAGE(PINNED);
-	if (folio_test_large(folio)) {
-		pg->pincount = ptscope_folio_pincount(folio);
-		pg->has_pincount = true;
-	}
-	if (PageHuge(page)) {
-		pg->kind = PTSCOPE_KIND_HUGETLB;
-		return page;
-	}
-	if (PageTransCompound(page))
-		pg->pflags |= PTSCOPE_PAGE(THP);
-	if (PageKsm(page)) {
-		pg->kind = PTSCOPE_KIND_KSM;
-	} else if (PageAnon(page)) {
-		pg->kind = PTSCOPE_KIND_ANON;
-		if (PageAnonExclusive(page))
-			pg->pflags |= PTSCOPE_PAGE(ANON_EXCLUSIVE);
-	} else if (huge_leaf && vma_is_anonymous(vma)) {
-		/* Not anon, in an anonymous VMA, mapped by a PMD: the huge zero page. */
-		pg->kind = PTSCOPE_KIND_HUGE_ZERO_PAGE;
-	} else if (vma->vm_file) {
-		pg->kind = is_shmem_vma(vma) ? PTSCOPE_KIND_SHMEM : PTSCOPE_KIND_FILE;
-	}
-	return page;
-}
-
-static void describe_frame(struct vm_area_struct *vma, struct ptscope_page *pg,
-			   bool special, bool huge_leaf)
-{
-	struct page *page = describe_backing(vma, pg, special, huge_leaf);
-
-	pg->cow = ptscope_cow_state(vma, pg, page);
-	/* Bits 59-62 at every level that maps a page. */
-	pg->pkey = pte_flags_pkey(pg->entry);
-}
-
-/* A non-present, non-empty entry: what the swap-entry encoding says. */
-static void describe_swp(swp_entry_t e, struct ptscope_page *pg)
-{
-	if (is_pte_marker_entry(e)) {
-		pg->state = PTSCOPE_STATE_MARKER;
-	} else if (is_migration_entry(e)) {
-		pg->state = PTSCOPE_STATE_MIGRATION;
-		pg->pfn = swp_offset_pfn(e);
-		pg->has_pfn = true;
-	} else if (is_device_private_entry(e) || is_device_exclusive_entry(e)) {
-		pg->state = PTSCOPE_STATE_DEVICE_PRIVATE;
-		pg->pfn = swp_offset_pfn(e);
-		pg->has_pfn = true;
-	} else if (is_hwpoison_entry(e)) {
-		pg->state = PTSCOPE_STATE_HWPOISON;
-		pg->pfn = swp_offset_pfn(e);
-		pg->has_pfn = true;
-	} else if (non_swap_entry(e)) {
-		pg->state = PTSCOPE_STATE_OTHER;
-	} else {
-		pg->state = PTSCOPE_STATE_SWAP;
-		pg->swap_type = swp_type(e);
-		pg->swap_offset = swp_offset(e);
-	}
-}
-
-static void describe_pte(struct vm_area_struct *vma, unsigned long addr, pte_t pte,
-			 struct ptscope_page *pg)
-{
-	page_init(pg, addr, 1, PTSCOPE_LEVEL_PTE, pte_val(pte));
-	pg->flags = ptscope_entry_hw_flags(pte_val(pte), false) | ptscope_pte_sw_flags(pte);
-	if (pte_none(pte)) {
-		pg->state = PTSCOPE_STATE_NONE;
-	} else if (pte_present(pte)) {
-		pg->state = PTSCOPE_STATE_PRESENT;
-		pg->pfn = pte_pfn(pte);
-		pg->has_pfn = true;
-		pg->cache = cache_mode(pte_val(pte), false);
-		describe_frame(vma, pg, pte_special(pte), false);
-	} else {
-		describe_swp(pte_to_swp_entry(pte), pg);
-	}
-}
-
-static void describe_pmd_leaf(struct vm_area_struct *vma, unsigned long addr,
-			      pmd_t pmd, struct ptscope_page *pg)
-{
-	page_init(pg, addr, PMD_SIZE >> PAGE_SHIFT, PTSCOPE_LEVEL_PMD, pmd_val(pmd));
-	pg->flags = ptscope_entry_hw_flags(pmd_val(pmd), true);
-	if (pmd_present(pmd)) {
-		pg->flags |= ptscope_pmd_sw_flags(pmd);
-		pg->state = PTSCOPE_STATE_PRESENT;
-		pg->pfn = pmd_pfn(pmd);
-		pg->has_pfn = true;
-		pg->cache = cache_mode(pmd_val(pmd), true);
-		describe_frame(vma, pg, false, true);
-	} else {
-		describe_swp(pmd_to_swp_entry(pmd), pg);
-	}
-}
-
+/* The caller read @pmd from @pmdp inside the RCU read section we run in. */
 static int walk_pte_table(struct ptscope_walk *w, struct vm_area_struct *vma,
 			  pmd_t *pmdp, pmd_t pmd, unsigned long addr, unsigned long end)
 {
-	struct ptscope_page pg __uninitialized;	/* page_init() sets it all */
+	struct ptscope_page pg __uninitialized;	/* ptscope_page_init() sets it all */
 	spinlock_t *ptl;	/* the PTE table's */
 	unsigned int described = 0;
 	pte_t *ptep;
 	int ret = 0;
 
-	rcu_read_lock();
 	ptep = pte_offset_kernel(&pmd, addr);
 	ptl = pte_lockptr(w->mm, &pmd);
+	ptscope_race_window("walk: before the PTE lock");
 	spin_lock(ptl);
+	ptscope_race_check_table(ptep, "walk: PTE table");
 	if (!pmd_same(pmd, pmdp_get_lockless(pmdp))) {
 		/* Collapsed or freed meanwhile: the caller reads the PMD again. */
 		ret = -EAGAIN;
@@ -386,7 +184,7 @@ static int walk_pte_table(struct ptscope_walk *w, struct vm_area_struct *vma,
 			addr += (k - 1) * PAGE_SIZE;
 			ptep += k - 1;
 		} else {
-			describe_pte(vma, addr, pte, &pg);
+			ptscope_describe_pte(vma, addr, pte, &pg);
 			ret = add(w, &pg);
 			/* A writer waits: stop here (w->next is past this page). */
 			if (!ret && !(++described % 64) && mmap_lock_is_contended(w->mm))
@@ -398,6 +196,52 @@ static int walk_pte_table(struct ptscope_walk *w, struct vm_area_struct *vma,
 	w->budget -= min_t(unsigned int, w->budget, PTRS_PER_PTE);
 out:
 	spin_unlock(ptl);
+	return ret;
+}
+
+/*
+ * One PMD entry and what lies below it, inside an RCU read section entered
+ * before the entry is read: the PTE table it points to may be freed (after
+ * a grace period) the moment after the read, by a collapse or a retract
+ * that does not take our target's mmap lock. -EAGAIN: read it again.
+ */
+static int walk_pmd_entry(struct ptscope_walk *w, struct vm_area_struct *vma,
+			  pmd_t *pmdp, unsigned long addr, unsigned long next,
+			  unsigned long end, unsigned int *nones)
+{
+	struct ptscope_page pg __uninitialized;	/* ptscope_page_init() sets it all */
+	spinlock_t *ptl;	/* a PMD leaf's */
+	pmd_t pmd;
+	int ret = 0;
+
+	rcu_read_lock();
+	pmd = pmdp_get_lockless(pmdp);
+	ptscope_race_window("walk: PMD read");
+	if (pmd_none(pmd)) {
+		/* A run of empty entries is one hole, found in one scan. */
+		*nones = none_entries(pmdp, entries_to(addr, end, PMD_SHIFT));
+	} else if (pmd_leaf(pmd) || pmd_trans_huge(pmd) || pmd_devmap(pmd) ||
+		   !pmd_present(pmd)) {
+		/* A huge leaf or a migration entry for one: re-read it locked. */
+		ptl = pmd_lock(w->mm, pmdp);
+		pmd = *pmdp;
+		if (pmd_none(pmd) || (pmd_present(pmd) && !pmd_leaf(pmd) &&
+				      !pmd_trans_huge(pmd) && !pmd_devmap(pmd))) {
+			ret = -EAGAIN;	/* split or zapped while we waited */
+		} else {
+			ptscope_describe_pmd_leaf(vma, addr & PMD_MASK, pmd, &pg);
+			/* Part of a leaf when the range starts inside it. */
+			pg.pfn += pg.has_pfn ? (addr - pg.addr) >> PAGE_SHIFT : 0;
+			pg.nr_pages = (next - addr) >> PAGE_SHIFT;
+			pg.addr = addr;
+			ret = add(w, &pg);
+		}
+		spin_unlock(ptl);
+	} else if (pmd_bad(pmd)) {
+		ret = add_none(w, addr, next);	/* never touch a bad entry */
+	} else {
+		ret = walk_pte_table(w, vma, pmdp, pmd, addr, next);
+	}
 	rcu_read_unlock();
 	return ret;
 }
@@ -405,11 +249,9 @@ out:
 static int walk_pmd_range(struct ptscope_walk *w, struct vm_area_struct *vma,
 			  pud_t *pudp, unsigned long addr, unsigned long end)
 {
+	unsigned int tries, nones;
 	unsigned long next;
-	unsigned int tries;
-	struct ptscope_page pg __uninitialized;	/* page_init() sets it all */
-	spinlock_t *ptl;	/* a PMD leaf's */
-	pmd_t *pmdp, pmd;
+	pmd_t *pmdp;
 	int ret;
 
 	pmdp = pmd_offset(pudp, addr);
@@ -421,41 +263,18 @@ static int walk_pmd_range(struct ptscope_walk *w, struct vm_area_struct *vma,
 			return WALK_YIELD;
 		w->budget--;
 		tries = 0;
-again:
-		if (++tries > 100)
-			return -EAGAIN;	/* a PMD that will not settle: give up */
-		pmd = pmdp_get_lockless(pmdp);
-		if (pmd_none(pmd)) {
-			/* A run of empty entries is one hole, found in one scan. */
-			unsigned int k = none_entries(pmdp, entries_to(addr, end, PMD_SHIFT));
-
-			w->budget -= min(w->budget, k / 64);
-			pmdp += k - 1;
-			next = min(end, (addr & PMD_MASK) + k * PMD_SIZE);
+		do {
+			if (++tries > 100)
+				return -EAGAIN;	/* a PMD that will not settle: give up */
+			nones = 0;
+			ret = walk_pmd_entry(w, vma, pmdp, addr, next, end, &nones);
+		} while (ret == -EAGAIN);
+		if (nones) {
+			/* This entry and nones - 1 after it are empty: one hole. */
+			w->budget -= min(w->budget, nones / 64);
+			pmdp += nones - 1;
+			next = min(end, (addr & PMD_MASK) + nones * PMD_SIZE);
 			ret = add_none(w, addr, next);
-		} else if (pmd_leaf(pmd) || pmd_trans_huge(pmd) || pmd_devmap(pmd) ||
-			   !pmd_present(pmd)) {
-			/* A huge leaf or a migration entry for one: re-read it locked. */
-			ptl = pmd_lock(w->mm, pmdp);
-			pmd = *pmdp;
-			if (pmd_none(pmd) || (pmd_present(pmd) && !pmd_leaf(pmd) &&
-					      !pmd_trans_huge(pmd) && !pmd_devmap(pmd))) {
-				spin_unlock(ptl);
-				goto again;	/* split or zapped while we waited */
-			}
-			describe_pmd_leaf(vma, addr & PMD_MASK, pmd, &pg);
-			/* Part of a leaf when the range starts inside it. */
-			pg.pfn += pg.has_pfn ? (addr - pg.addr) >> PAGE_SHIFT : 0;
-			pg.nr_pages = (next - addr) >> PAGE_SHIFT;
-			pg.addr = addr;
-			ret = add(w, &pg);
-			spin_unlock(ptl);
-		} else if (pmd_bad(pmd)) {
-			ret = add_none(w, addr, next);	/* never touch a bad entry */
-		} else {
-			ret = walk_pte_table(w, vma, pmdp, pmd, addr, next);
-			if (ret == -EAGAIN)
-				goto again;
 		}
 		if (ret)
 			return ret;
@@ -466,46 +285,43 @@ again:
 static int walk_pud_range(struct ptscope_walk *w, struct vm_area_struct *vma,
 			  p4d_t *p4dp, unsigned long addr, unsigned long end)
 {
-	struct ptscope_page pg __uninitialized;	/* page_init() sets it all */
+	struct ptscope_page pg __uninitialized;	/* ptscope_page_init() sets it all */
 	unsigned long next;
 	spinlock_t *ptl;	/* a PUD leaf's */
+	unsigned int k, tries;
 	pud_t *pudp, pud;
 	int ret;
 
 	pudp = pud_offset(p4dp, addr);
 	do {
 		next = pud_addr_end(addr, end);
+		tries = 0;
+again:
+		if (++tries > 100)
+			return -EAGAIN;	/* a PUD that will not settle: give up */
 		pud = READ_ONCE(*pudp);
-		if (pud_leaf(pud)) {
-			ptl = pud_lock(w->mm, pudp);
-			pud = READ_ONCE(*pudp);
-			if (pud_leaf(pud)) {
-				page_init(&pg, addr, (next - addr) >> PAGE_SHIFT, PTSCOPE_LEVEL_PUD,
-					  pud_val(pud));
-				pg.flags = ptscope_entry_hw_flags(pud_val(pud), true);
-				pg.state = PTSCOPE_STATE_PRESENT;
-				pg.pfn = pud_pfn(pud) + ((addr & ~PUD_MASK) >> PAGE_SHIFT);
-				pg.has_pfn = true;
-				pg.cache = cache_mode(pud_val(pud), true);
-				describe_frame(vma, &pg, false, true);
-				ret = add(w, &pg);
-				spin_unlock(ptl);
-				goto next;
-			}
-			spin_unlock(ptl);
-		}
+		ptscope_race_window("walk: PUD read");
 		if (pud_none(pud)) {
-			unsigned int k = none_entries(pudp, entries_to(addr, end, PUD_SHIFT));
-
+			k = none_entries(pudp, entries_to(addr, end, PUD_SHIFT));
 			pudp += k - 1;
 			next = min(end, (addr & PUD_MASK) + k * PUD_SIZE);
 			ret = add_none(w, addr, next);
-		} else if (!pud_present(pud) || pud_bad(pud)) {
+		} else if (ptscope_pud_is_leaf(pud) || !pud_present(pud)) {
+			/* A 1 GiB leaf or a swap-style entry for one: re-read it locked. */
+			ptl = pud_lock(w->mm, pudp);
+			pud = READ_ONCE(*pudp);
+			if (pud_none(pud) || (pud_present(pud) && !ptscope_pud_is_leaf(pud))) {
+				spin_unlock(ptl);
+				goto again;	/* zapped or split while we waited */
+			}
+			ptscope_describe_pud_leaf(vma, addr, pud, next, &pg);
+			ret = add(w, &pg);
+			spin_unlock(ptl);
+		} else if (pud_bad(pud)) {
 			ret = add_none(w, addr, next);
 		} else {
 			ret = walk_pmd_range(w, vma, pudp, addr, next);
 		}
-next:
 		if (ret)
 			return ret;
 	} while (pudp++, addr = next, addr != end);
@@ -533,22 +349,32 @@ static int walk_p4d_range(struct ptscope_walk *w, struct vm_area_struct *vma,
 	return 0;
 }
 
+struct address_space *ptscope_lock_shared_tables(struct vm_area_struct *vma)
+{
+	struct address_space *shared;
+
+	if (!is_vm_hugetlb_page(vma) || !(vma->vm_flags & VM_MAYSHARE) || !vma->vm_file)
+		return NULL;
+	shared = vma->vm_file->f_mapping;
+	i_mmap_lock_read(shared);
+	return shared;
+}
+
+void ptscope_unlock_shared_tables(struct address_space *shared)
+{
+	if (shared)
+		i_mmap_unlock_read(shared);
+}
+
 static int walk_vma(struct ptscope_walk *w, struct vm_area_struct *vma,
 		    unsigned long addr, unsigned long end)
 {
-	struct address_space *shared = NULL;
+	struct address_space *shared;
 	unsigned long next;
 	pgd_t *pgdp, pgd;
 	int ret = 0;
 
-	/*
-	 * hugetlb may share PMD tables between processes; unsharing happens
-	 * under i_mmap_rwsem, so hold it (order: mmap_lock, i_mmap, ptl).
-	 */
-	if (is_vm_hugetlb_page(vma) && (vma->vm_flags & VM_MAYSHARE) && vma->vm_file) {
-		shared = vma->vm_file->f_mapping;
-		i_mmap_lock_read(shared);
-	}
+	shared = ptscope_lock_shared_tables(vma);
 	pgdp = pgd_offset(w->mm, addr);
 	do {
 		next = pgd_addr_end(addr, end);
@@ -560,8 +386,7 @@ static int walk_vma(struct ptscope_walk *w, struct vm_area_struct *vma,
 		if (ret)
 			break;
 	} while (pgdp++, addr = next, addr != end);
-	if (shared)
-		i_mmap_unlock_read(shared);
+	ptscope_unlock_shared_tables(shared);
 	return ret;
 }
 
@@ -580,6 +405,8 @@ static int walk_chunk(struct ptscope_walk *w)
 		}
 		if (w->next < vma->vm_start)
 			w->next = vma->vm_start;
+		if (w->vma_ok && !w->vma_ok(w, vma))
+			return -ESTALE;
 		ret = walk_vma(w, vma, w->next, min(vma->vm_end, w->end));
 		if (ret)
 			return ret;
@@ -623,21 +450,4 @@ int ptscope_walk(struct ptscope_walk *w)
 		}
 	}
 	return flush(w);
-}
-
-/* As ptscope_xlate_hide_phys(), for a WALK record. */
-void ptscope_page_hide_phys(struct ptscope_page *pg)
-{
-	pg->has_res = false;	/* which resource owns it says where it is */
-	pg->res_flags = 0;
-	pg->res_desc = 0;
-	if (!pg->has_pfn)
-		return;		/* swap entries keep their offsets, as in pagemap */
-	pg->pfn = 0;
-	/* A present run's step is all frame bits (see continues()): gone too. */
-	pg->entry_step = 0;
-	if (pg->state == PTSCOPE_STATE_PRESENT)
-		pg->entry &= ~PTE_PFN_MASK;
-	else
-		pg->entry = 0;	/* the frame is encoded all over a swap-style entry */
 }

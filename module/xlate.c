@@ -33,6 +33,10 @@ u64 ptscope_entry_hw_flags(u64 v, bool huge_capable)
 {
 	u64 f = 0;
 
+	/* A swap-style entry's bits are its type and offset, not flags. */
+	if (!ptscope_entry_maps_frame(v))
+		return 0;
+	v = ptscope_entry_uninverted(v);
 	if (v & _PAGE_PRESENT)
 		f |= PTSCOPE_ENTRY(PRESENT);
 	if (v & _PAGE_RW)
@@ -47,7 +51,8 @@ u64 ptscope_entry_hw_flags(u64 v, bool huge_capable)
 		f |= PTSCOPE_ENTRY(ACCESSED);
 	if (v & _PAGE_DIRTY)
 		f |= PTSCOPE_ENTRY(DIRTY);
-	if (v & _PAGE_GLOBAL)
+	/* Without PRESENT, bit 8 is PROTNONE (a software flag), not GLOBAL. */
+	if ((v & _PAGE_PRESENT) && (v & _PAGE_GLOBAL))
 		f |= PTSCOPE_ENTRY(GLOBAL);
 	if (v & _PAGE_NX)
 		f |= PTSCOPE_ENTRY(NX);
@@ -149,13 +154,23 @@ again:
 	if (++tries > XLATE_MAX_RETRIES)
 		return -EAGAIN;
 	x->nr = nr;
+	/*
+	 * RCU before the PMD is read: the PTE table it points to may be freed
+	 * (after a grace period) the moment after the read.
+	 */
+	rcu_read_lock();
 	pmd = pmdp_get_lockless(pmdp);
-	if (pmd_leaf(pmd) || pmd_trans_huge(pmd) || pmd_devmap(pmd)) {
+	ptscope_race_window("xlate: PMD read");
+	if (pmd_leaf(pmd) || pmd_trans_huge(pmd) || pmd_devmap(pmd) ||
+	    (!pmd_none(pmd) && !pmd_present(pmd))) {
+		/* A huge leaf, or a migration or hwpoison entry for one. */
 		ptl = pmd_lock(mm, pmdp);
 		pmd = *pmdp;
 		spin_unlock(ptl);
-		if (!pmd_leaf(pmd) && !pmd_trans_huge(pmd) && !pmd_devmap(pmd))
-			goto again;	/* split while we waited for the lock */
+		rcu_read_unlock();
+		if (pmd_none(pmd) || (pmd_present(pmd) && !pmd_leaf(pmd) &&
+				      !pmd_trans_huge(pmd) && !pmd_devmap(pmd)))
+			goto again;	/* split or zapped while we waited for the lock */
 		l = add_level(x, PTSCOPE_LEVEL_PMD, pmd_index(addr),
 			      (u64)pud_pfn(pud) << PAGE_SHIFT, pmd_val(pmd),
 			      ptscope_entry_hw_flags(pmd_val(pmd), true) |
@@ -166,14 +181,17 @@ again:
 	add_level(x, PTSCOPE_LEVEL_PMD, pmd_index(addr),
 		  (u64)pud_pfn(pud) << PAGE_SHIFT, pmd_val(pmd),
 		  ptscope_entry_hw_flags(pmd_val(pmd), true));
-	/* Not a table: empty, a migration entry, or bad (never touched). */
-	if (pmd_none(pmd) || !pmd_present(pmd) || pmd_bad(pmd))
+	/* Not a table: empty or bad (never touched). */
+	if (pmd_none(pmd) || pmd_bad(pmd)) {
+		rcu_read_unlock();
 		return 0;
+	}
 
-	rcu_read_lock();
 	ptep = pte_offset_kernel(&pmd, addr);
 	ptl = pte_lockptr(mm, &pmd);
+	ptscope_race_window("xlate: before the PTE lock");
 	spin_lock(ptl);
+	ptscope_race_check_table(ptep, "xlate: PTE table");
 	if (!pmd_same(pmd, pmdp_get_lockless(pmdp))) {
 		spin_unlock(ptl);
 		rcu_read_unlock();
@@ -191,13 +209,53 @@ again:
 	return 0;
 }
 
-int ptscope_xlate(struct mm_struct *mm, unsigned long addr, struct ptscope_xlate *x)
+/* The PUD level (for a leaf: its lock taken, entry reread) and below. */
+static int xlate_pud(struct mm_struct *mm, p4d_t p4d, p4d_t *p4dp,
+		     unsigned long addr, struct ptscope_xlate *x)
 {
 	struct ptscope_xlate_level *l;
+	spinlock_t *ptl;	/* the PUD's, for a 1 GiB leaf */
+	pud_t *pudp, pud;
+
+	pudp = pud_offset(p4dp, addr);
+	pud = READ_ONCE(*pudp);
+	ptscope_race_window("xlate: PUD read");
+	if (ptscope_pud_is_leaf(pud) || (!pud_none(pud) && !pud_present(pud))) {
+		ptl = pud_lock(mm, pudp);
+		pud = READ_ONCE(*pudp);
+		spin_unlock(ptl);
+	}
+	l = add_level(x, PTSCOPE_LEVEL_PUD, pud_index(addr),
+		      (u64)p4d_pfn(p4d) << PAGE_SHIFT, pud_val(pud),
+		      ptscope_entry_hw_flags(pud_val(pud), true));
+	if (pud_none(pud))
+		return 0;
+	if (ptscope_pud_is_leaf(pud) || !pud_present(pud)) {
+		/* 1 GiB hugetlb keeps PTE-format entries, swap-style ones too. */
+		l->flags |= ptscope_pte_sw_flags(__pte(pud_val(pud)));
+		if (pud_devmap(pud))
+			l->flags |= PTSCOPE_ENTRY(DEVMAP);
+		set_leaf(l, PUD_SIZE, ptscope_pud_is_leaf(pud), pud_pfn(pud), addr);
+		return 0;
+	}
+	if (pud_bad(pud))
+		return 0;
+	return xlate_pmd(mm, pud, pudp, addr, x);
+}
+
+/*
+ * Only under a VMA found with the mmap lock held are the tables below the
+ * top level sure to stay: munmap, brk and mremap detach their VMAs, drop to
+ * the read lock, and then free the tables of the range, PMD, PUD and P4D
+ * tables included, without any grace period. Outside a VMA the
+ * translation is the PGD entry alone, and says so (x->no_vma).
+ */
+int ptscope_xlate(struct mm_struct *mm, unsigned long addr, struct ptscope_xlate *x)
+{
+	struct address_space *shared;
+	struct vm_area_struct *vma;
 	pgd_t *pgdp, pgd;
 	p4d_t *p4dp, p4d;
-	pud_t *pudp, pud;
-	spinlock_t *ptl;	/* the PUD's, for a 1 GiB leaf */
 	int ret;
 
 	memset(x, 0, sizeof(*x));
@@ -210,9 +268,15 @@ int ptscope_xlate(struct mm_struct *mm, unsigned long addr, struct ptscope_xlate
 	pgd = READ_ONCE(*pgdp);
 	add_level(x, PTSCOPE_LEVEL_PGD, pgd_index(addr), __pa(mm->pgd),
 		  pgd_val(pgd), ptscope_entry_hw_flags(pgd_val(pgd), false));
+	vma = vma_lookup(mm, addr);
+	if (!vma) {
+		x->no_vma = true;
+		goto out;
+	}
 	if (pgd_none(pgd) || !pgd_present(pgd) || pgd_bad(pgd))
 		goto out;
 
+	shared = ptscope_lock_shared_tables(vma);
 	/* With 4-level paging the P4D is the PGD entry itself: not a level. */
 	p4dp = p4d_offset(pgdp, addr);
 	p4d = READ_ONCE(*p4dp);
@@ -220,30 +284,10 @@ int ptscope_xlate(struct mm_struct *mm, unsigned long addr, struct ptscope_xlate
 		add_level(x, PTSCOPE_LEVEL_P4D, p4d_index(addr),
 			  (u64)pgd_pfn(pgd) << PAGE_SHIFT, p4d_val(p4d),
 			  ptscope_entry_hw_flags(p4d_val(p4d), false));
-		if (p4d_none(p4d) || !p4d_present(p4d) || p4d_bad(p4d))
-			goto out;
 	}
-
-	pudp = pud_offset(p4dp, addr);
-	pud = READ_ONCE(*pudp);
-	if (pud_leaf(pud)) {
-		ptl = pud_lock(mm, pudp);
-		pud = READ_ONCE(*pudp);
-		spin_unlock(ptl);
-	}
-	l = add_level(x, PTSCOPE_LEVEL_PUD, pud_index(addr),
-		      (u64)p4d_pfn(p4d) << PAGE_SHIFT, pud_val(pud),
-		      ptscope_entry_hw_flags(pud_val(pud), true));
-	if (pud_leaf(pud)) {
-		if (pud_devmap(pud))
-			l->flags |= PTSCOPE_ENTRY(DEVMAP);
-		set_leaf(l, PUD_SIZE, pud_present(pud), pud_pfn(pud), addr);
-		goto out;
-	}
-	if (pud_none(pud) || !pud_present(pud) || pud_bad(pud))
-		goto out;
-
-	ret = xlate_pmd(mm, pud, pudp, addr, x);
+	if (!p4d_none(p4d) && p4d_present(p4d) && !p4d_bad(p4d))
+		ret = xlate_pud(mm, p4d, p4dp, addr, x);
+	ptscope_unlock_shared_tables(shared);
 out:
 	mmap_read_unlock(mm);
 	return ret;
@@ -251,8 +295,7 @@ out:
 
 /*
  * What a caller without CAP_SYS_ADMIN may not see: table addresses, frame
- * numbers and the frame bits of entries that point at memory (swap entries
- * keep their offsets, as in /proc/PID/pagemap).
+ * numbers, and of each entry what ptscope_entry_hide_frame() withholds.
  */
 void ptscope_xlate_hide_phys(struct ptscope_xlate *x)
 {
@@ -263,8 +306,7 @@ void ptscope_xlate_hide_phys(struct ptscope_xlate *x)
 
 		l->table_phys = 0;
 		l->pfn = 0;
-		if (l->flags & (PTSCOPE_ENTRY(PRESENT) | PTSCOPE_ENTRY(PROTNONE)))
-			l->entry &= ~PTE_PFN_MASK;
+		l->entry = ptscope_entry_hide_frame(l->entry);
 	}
 }
 
@@ -272,13 +314,13 @@ void ptscope_xlate_hide_phys(struct ptscope_xlate *x)
  * XLATE as a caller sees it: resolve @pid with the caller's rights, walk,
  * and hide what the caller may not see. Shared by netlink and debugfs.
  */
-int ptscope_xlate_for_caller(u32 pid, bool admin, unsigned long addr,
+int ptscope_xlate_for_caller(u32 pid, int pagemap_fd, bool admin, unsigned long addr,
 			     struct ptscope_xlate *x, struct netlink_ext_ack *extack)
 {
 	struct ptscope_target target;
 	int ret;
 
-	ret = ptscope_target_get(pid, admin, &target, extack);
+	ret = ptscope_target_get(pid, pagemap_fd, admin, &target, extack);
 	if (ret)
 		return ret;
 	ret = ptscope_xlate(target.mm, addr, x);

@@ -39,6 +39,19 @@ typedef int (*pts_reply_fn)(struct nlmsghdr *nlh, void *arg);
 int pts_transact(struct ptscope *h, struct nl_msg *msg, const char *what, pts_reply_fn fn,
 		 void *arg);
 
+/*
+ * A request about process @pid (0: the caller), as pts_transact() sends it:
+ * PTSCOPE_A_PID, then what @put adds (0, or -ENOMEM; NULL: nothing), and
+ * for another process the caller's proof that it may read it
+ * (PTSCOPE_A_PAGEMAP_FD): its own open of /proc/PID/pagemap, which the
+ * kernel allows exactly where pagemap may be read. The caller itself goes
+ * without, unless the module asks for one. A refusal the failed open
+ * explains comes back as the open's error, with the pid and the reason.
+ */
+int pts_transact_pid(struct ptscope *h, uint8_t cmd, int flags, uint32_t pid,
+		     int (*put)(struct nl_msg *msg, const void *put_arg), const void *put_arg,
+		     const char *what, pts_reply_fn fn, void *arg);
+
 /* The extack message carried by an NLMSG_ERROR/NLMSG_DONE @nlh, or NULL. */
 const char *pts_extack_msg(const struct nlmsghdr *nlh);
 

@@ -103,16 +103,10 @@ static int on_maps_msg(struct nlmsghdr *nlh, void *arg)
 
 int ptscope_maps(struct ptscope *h, uint32_t pid, ptscope_vma_fn fn, void *arg)
 {
-	struct nl_msg *msg = pts_msg_new(h, PTSCOPE_CMD_GET_VMAS, NLM_F_DUMP);
 	struct maps_ctx c = { .fn = fn, .arg = arg };
 
-	if (!msg)
-		return pts_fail(-ENOMEM, "out of memory");
-	if (nla_put_u32(msg, PTSCOPE_A_PID, pid) < 0) {
-		nlmsg_free(msg);
-		return pts_fail(-ENOMEM, "out of memory");
-	}
-	return pts_transact(h, msg, "GET_VMAS", on_maps_msg, &c);
+	return pts_transact_pid(h, PTSCOPE_CMD_GET_VMAS, NLM_F_DUMP, pid, NULL, NULL, "GET_VMAS",
+				on_maps_msg, &c);
 }
 
 /* Whether mapping @name answers to @place (see ptscope_find_mapping()). */

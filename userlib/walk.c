@@ -141,7 +141,8 @@ static int expand_run(const struct ptscope_page *run, uint64_t entry_step, int h
 		pg.entry = run->entry + k * entry_step;
 		if (run->has_pfn && !hidden)
 			pg.pfn = run->pfn + delta;
-		if (run->state == PTSCOPE_STATE_SWAP)
+		/* Hidden from this caller: swap slots as much as frames. */
+		if (run->state == PTSCOPE_STATE_SWAP && !hidden)
 			pg.swap_offset = run->swap_offset + delta;
 		ret = c->fn(&pg, c->arg);
 		if (ret)
@@ -222,22 +223,28 @@ int pts_parse_walk(struct nlmsghdr *nlh, int expand, ptscope_page_fn fn, void *a
 	return on_walk_msg(nlh, &c);
 }
 
+struct walk_range {
+	uint64_t start, end; /* end 0: to the top */
+	uint32_t flags;
+};
+
+static int put_range(struct nl_msg *msg, const void *arg)
+{
+	const struct walk_range *r = arg;
+
+	if (nla_put_u64(msg, PTSCOPE_A_START, r->start) < 0 ||
+	    (r->end && nla_put_u64(msg, PTSCOPE_A_END, r->end) < 0))
+		return -ENOMEM;
+	return nla_put_u32(msg, PTSCOPE_A_WALK_FLAGS, r->flags) < 0 ? -ENOMEM : 0;
+}
+
 int ptscope_walk(struct ptscope *h, uint32_t pid, uint64_t start, uint64_t end, unsigned int flags,
 		 ptscope_page_fn fn, void *arg)
 {
-	struct nl_msg *msg = pts_msg_new(h, PTSCOPE_CMD_WALK, NLM_F_DUMP);
 	/* Per-page walks travel as runs and are expanded here (expand_run). */
 	struct walk_ctx c = { .fn = fn, .arg = arg, .expand = !(flags & PTSCOPE_WALK_RUNS) };
+	struct walk_range r = { start, end, flags | PTSCOPE_WALK_RUNS | PTSCOPE_WALK_PACKED };
 
-	if (!msg)
-		return pts_fail(-ENOMEM, "out of memory");
-	if (nla_put_u32(msg, PTSCOPE_A_PID, pid) < 0 ||
-	    nla_put_u64(msg, PTSCOPE_A_START, start) < 0 ||
-	    (end && nla_put_u64(msg, PTSCOPE_A_END, end) < 0) ||
-	    nla_put_u32(msg, PTSCOPE_A_WALK_FLAGS,
-			flags | PTSCOPE_WALK_RUNS | PTSCOPE_WALK_PACKED) < 0) {
-		nlmsg_free(msg);
-		return pts_fail(-ENOMEM, "out of memory");
-	}
-	return pts_transact(h, msg, "WALK", on_walk_msg, &c);
+	return pts_transact_pid(h, PTSCOPE_CMD_WALK, NLM_F_DUMP, pid, put_range, &r, "WALK",
+				on_walk_msg, &c);
 }

@@ -96,16 +96,13 @@ static int on_xlate(struct nlmsghdr *nlh, void *arg)
 	return pts_parse_xlate(nlh, arg);
 }
 
+static int put_addr(struct nl_msg *msg, const void *addr)
+{
+	return nla_put_u64(msg, PTSCOPE_A_ADDR, *(const uint64_t *)addr);
+}
+
 int ptscope_xlate(struct ptscope *h, uint32_t pid, uint64_t addr, struct ptscope_xlate *out)
 {
-	struct nl_msg *msg = pts_msg_new(h, PTSCOPE_CMD_XLATE, 0);
-
-	if (!msg)
-		return pts_fail(-ENOMEM, "out of memory");
-	if (nla_put_u32(msg, PTSCOPE_A_PID, pid) < 0 ||
-	    nla_put_u64(msg, PTSCOPE_A_ADDR, addr) < 0) {
-		nlmsg_free(msg);
-		return pts_fail(-ENOMEM, "out of memory");
-	}
-	return pts_transact(h, msg, "XLATE", on_xlate, out);
+	return pts_transact_pid(h, PTSCOPE_CMD_XLATE, 0, pid, put_addr, &addr, "XLATE", on_xlate,
+				out);
 }

@@ -31,6 +31,9 @@
  *   request:
  *     PTSCOPE_A_PID                       u32     target, in the caller's pid
  *                                                 namespace; 0 = the caller
+ *     PTSCOPE_A_PAGEMAP_FD                u32     optional: the caller's open
+ *                                                 /proc/PID/pagemap of the
+ *                                                 target (see below)
  *     PTSCOPE_A_ADDR                      u64     user virtual address
  *   reply:
  *     PTSCOPE_A_XLATE                     nest
@@ -39,6 +42,11 @@
  *                                         top (PGD) down; the walk stops at a
  *                                         leaf or at an entry that is not a
  *                                         present table
+ *       PTSCOPE_A_XLATE_NO_VMA            flag    no mapping (VMA) covers the
+ *                                         address: only the PGD level is
+ *                                         read, since the lower tables of an
+ *                                         unmapped range may be freed at any
+ *                                         moment
  *         PTSCOPE_A_LEVEL_LEVEL           u32     PTSCOPE_LEVEL_*
  *         PTSCOPE_A_LEVEL_INDEX           u32     entry index in the table
  *         PTSCOPE_A_LEVEL_TABLE_PHYS      u64     physical address of the table
@@ -51,6 +59,7 @@
  * PTSCOPE_CMD_WALK (dump; same permission rule as XLATE)
  *   request:
  *     PTSCOPE_A_PID                       u32     target (0 = the caller)
+ *     PTSCOPE_A_PAGEMAP_FD                u32     optional, as for XLATE
  *     PTSCOPE_A_START                     u64     first address (rounded down
  *                                                 to a page)
  *     PTSCOPE_A_END                       u64     end, exclusive (rounded up);
@@ -112,6 +121,7 @@
  * PTSCOPE_CMD_GET_VMAS (dump; same permission rule as XLATE)
  *   request:
  *     PTSCOPE_A_PID                       u32     target (0 = the caller)
+ *     PTSCOPE_A_PAGEMAP_FD                u32     optional, as for XLATE
  *   reply, in address order, any number per message:
  *     PTSCOPE_A_VMA                       nest, one mapping
  *       PTSCOPE_A_VMA_START               u64
@@ -203,9 +213,20 @@
  * PTSCOPE_A_FAULT_REC_ID, as libptscope's ptscope_faults_follow() does.
  *
  * Who may inspect a process: callers with CAP_SYS_ADMIN (initial user
- * namespace) any process, with physical details; other callers processes of
- * their own uid and gid that are dumpable, with table addresses, PFNs and the
- * frame bits of present entries reported as 0 (as /proc/PID/pagemap does).
+ * namespace) any process, with physical details; other callers the processes
+ * whose /proc/PID/pagemap they may open (ptrace read access with their
+ * filesystem credentials, security modules such as Landlock, AppArmor and
+ * SELinux included), with table addresses, PFNs and the frame bits of present
+ * entries reported as 0 (as /proc/PID/pagemap does). The module cannot ask
+ * that question itself, so such a caller proves it: it opens
+ * /proc/PID/pagemap and sends the descriptor as PTSCOPE_A_PAGEMAP_FD, and the
+ * request reads only the address space that open was allowed (PTSCOPE_A_PID
+ * must name a thread using it; after an exec, open again). Without one, a
+ * caller may name only itself, and only where it could open its own pagemap
+ * (not when it is not dumpable, unless root): else -EPERM. A descriptor
+ * that is not an open pagemap is refused with -EBADF or -EINVAL, one of
+ * another process with -EINVAL, always with a message. libptscope sends the
+ * descriptor.
  *
  * Dumps
  * -----
@@ -267,6 +288,7 @@ enum ptscope_attr {
 	PTSCOPE_A_FAULT_ID,		/* u64 */
 	PTSCOPE_A_PAGE_REC_SIZE,	/* u32: sizeof(struct ptscope_page_rec) */
 	PTSCOPE_A_PAGE_RECS,		/* binary: struct ptscope_page_rec[] */
+	PTSCOPE_A_PAGEMAP_FD,		/* u32: the caller's open /proc/PID/pagemap */
 
 	__PTSCOPE_A_MAX,
 	PTSCOPE_A_MAX = __PTSCOPE_A_MAX - 1
@@ -295,6 +317,7 @@ enum ptscope_xlate_attr {
 	PTSCOPE_A_XLATE_PAD,
 	PTSCOPE_A_XLATE_ADDR,		/* u64 */
 	PTSCOPE_A_XLATE_LEVEL,		/* nest: enum ptscope_level_attr */
+	PTSCOPE_A_XLATE_NO_VMA,		/* flag: no mapping covers the address */
 
 	__PTSCOPE_A_XLATE_MAX,
 	PTSCOPE_A_XLATE_MAX = __PTSCOPE_A_XLATE_MAX - 1

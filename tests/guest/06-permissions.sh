@@ -1,8 +1,10 @@
 # The permission model, /proc/PID/pagemap's: root (CAP_SYS_ADMIN) sees any
-# process with its frames; a user sees only processes running with all of its
-# uid and gid that are dumpable, never frames, never other users' fault
-# records, and cannot clear them. PIDs and fault records are seen through the
-# caller's pid namespace. The oracles: /proc/PID/status (NSpid) and pagemap.
+# process with its frames; a user sees only processes whose pagemap it may
+# open (here: running with all of its uid and gid, and dumpable; security
+# modules and filesystem ids: 48-pagemap-rule, 49-landlock), never frames,
+# never other users' fault records, and cannot clear them. PIDs and fault
+# records are seen through the caller's pid namespace. The oracles:
+# /proc/PID/status (NSpid) and pagemap.
 . /tests/lib.sh
 load_ptscope
 ptscope faults clear || fail "faults clear failed"
@@ -41,10 +43,14 @@ refused() {
 		fail "uid 1000: JSON error on $1: $(cat /tmp/r.json)"
 	echo "ok: $1: refused ($(head -n 1 /tmp/r.out))"
 }
-refused "root's process" $rootp "permission denied"
-refused "uid 1001's process" $otherp "permission denied"
-refused "its own non-dumpable process" $nodumpp "not dumpable"
-refused "init" 1 "permission denied"
+refused "root's process" $rootp "permission denied: pid $rootp: it runs as another user"
+refused "uid 1001's process" $otherp "permission denied: pid $otherp: it runs as another user"
+refused "its own non-dumpable process" $nodumpp "permission denied: pid $nodumpp: it is not dumpable"
+refused "init" 1 "permission denied: pid 1: it runs as another user"
+# pagemap, the oracle, refuses each of them to uid 1000 too.
+for p in $rootp $otherp $nodumpp 1; do
+	$U sh -c ": < /proc/$p/pagemap" 2> /dev/null && fail "uid 1000 opened /proc/$p/pagemap"
+done
 # share compares frames, which only root may see: refused even for its own.
 $U ptscope share $ownp > /tmp/s.out 2>&1 && fail "uid 1000 ran share"
 grep -q "needs CAP_SYS_ADMIN" /tmp/s.out || fail "share refusal: $(cat /tmp/s.out)"

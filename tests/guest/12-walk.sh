@@ -1,5 +1,6 @@
 # walk: every page of every memory kind against the kernel's own views
-# (pagemap, kpageflags, kpagecount), runs against pages, xlate against walk,
+# (pagemap, kpageflags, kpagecount), runs against pages, xlate against walk
+# (hugetlb leaves also made PROT_NONE),
 # and a walk of the whole address space against /proc/self/maps.
 . /tests/lib.sh
 load_ptscope
@@ -34,7 +35,7 @@ if [ "$(cat /proc/sys/vm/nr_hugepages)" -gt 0 ]; then
 fi
 ksm_stop
 # Every kind this kernel offers must have been checked, in parent and child.
-for kind in anon-hwpoison hugetlb-1g anon-soft-dirty anon-uffd-wp memfd-uffd-wp ksm-merged; do
+for kind in anon-hwpoison hugetlb-1g hugetlb-1g-prot-none anon-soft-dirty anon-uffd-wp memfd-uffd-wp ksm-merged; do
 	grep -q "^ok [0-9]* $kind: walk" /tmp/check.out || fail "$kind was not checked"
 	grep -q "^ok [0-9]* child: $kind: walk" /tmp/check.out || fail "$kind was not checked in the child"
 done

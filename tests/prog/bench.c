@@ -19,8 +19,7 @@
  *   cli       (by bench.sh) ptscope -j walk --pages of the dense 1 GiB to
  *             /dev/null: time and peak RSS; bench stops itself for it
  *
- * "bench faults N" times N rounds of fork + child SIGSEGV + wait instead;
- * bench.sh runs it with the module unloaded and loaded (recording).
+ * The fault path is measured by tests/prog/faultbench.c.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -33,7 +32,6 @@
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
-#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -358,46 +356,9 @@ static void stall_under(bench_fn fn, char *p, size_t len, double *p99, double *m
 	*max = stall.lat[stall.n - 1] * 1e6;
 }
 
-/* Where the children write: unmapped (volatile, so the compiler cannot tell). */
-static volatile uintptr_t bad_addr = 16;
-
-/* fork + SIGSEGV in the child + wait, @n times: seconds per round, median of RUNS. */
-static int fault_rounds(int n)
-{
-	double t[RUNS];
-	int i, r;
-
-	for (r = 0; r < RUNS; r++) {
-		double s = now();
-
-		for (i = 0; i < n; i++) {
-			pid_t pid = fork();
-			int status;
-
-			if (pid < 0) {
-				perror("bench: fork");
-				return 2;
-			}
-			if (!pid) {
-				signal(SIGSEGV, SIG_DFL);
-				*(volatile int *)bad_addr = 1;
-				_exit(0);
-			}
-			if (waitpid(pid, &status, 0) != pid || !WIFSIGNALED(status)) {
-				fprintf(stderr, "bench: the child did not crash\n");
-				return 2;
-			}
-		}
-		t[r] = now() - s;
-	}
-	qsort(t, RUNS, sizeof(t[0]), cmp);
-	printf("fault-round-ns %.0f\n", t[RUNS / 2] * 1e9 / n);
-	return 0;
-}
-
 #define NS(t, pages) ((t)*1e9 / (double)(pages))
 
-int main(int argc, char **argv)
+int main(void)
 {
 	size_t len = 1UL << 30, pages = len / PAGE;
 	double t_pm, t_trio, t_batch, t_pages, t_runs, t_scan, t_thp_pm, t_thp_runs;
@@ -407,8 +368,6 @@ int main(int argc, char **argv)
 	uint64_t nrec_pages, nrec_runs;
 	char *dense, *thp, *raw, *s64t, *s64g;
 
-	if (argc == 3 && !strcmp(argv[1], "faults"))
-		return fault_rounds(atoi(argv[2]));
 	if (ptscope_open(&h)) {
 		fprintf(stderr, "bench: %s\n", ptscope_errmsg());
 		return 2;

@@ -8,6 +8,19 @@
  *   pkey, kernel-addr, non-canonical, bus-eof, bus-hugetlb: die
  *   handled: a SIGSEGV caught by a handler; exit 0
  *   burst N: N children die of a NULL dereference; exit 0
+ *   files N: dies in the hole left by unmapping the middle one of N
+ *     one-page mappings of a file (SEGV_MAPERR, its neighbours are files)
+ *   forge: sends itself SIGSEGV and SIGBUS with a fault's si_code through
+ *     every system call that lets it choose one (rt_sigqueueinfo,
+ *     rt_tgsigqueueinfo, pidfd_send_signal where the kernel has it), with
+ *     the signal ignored and then caught; prints "forged N"; exit 0
+ *   storm N: N SIGSEGVs in a loop, each caught and stepped over (as JVMs
+ *     do); prints "pid PID storm N"; exit 0
+ *
+ * Prefixes, in this order: "nodump" calls prctl(PR_SET_DUMPABLE, 0) first;
+ * "wait" prints "waiting PID" and reads a line from standard input before
+ * the mode runs, or for files once its mappings are in place (a test looks
+ * at the live process meanwhile).
  */
 #include <fcntl.h>
 #include <setjmp.h>
@@ -17,6 +30,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <sys/ucontext.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -70,6 +86,88 @@ static void on_segv(int sig)
 	siglongjmp(env, 1);
 }
 
+/*
+ * forge: a siginfo the CPU could have produced, sent by system call. Each
+ * one the kernel accepted counts; a kernel without pidfd_send_signal just
+ * has one sender fewer.
+ */
+static int forged;
+
+static void forge_one(int sig, int how)
+{
+	siginfo_t si;
+	int pidfd, ret;
+
+	memset(&si, 0, sizeof(si));
+	si.si_signo = sig;
+	si.si_code = sig == SIGSEGV ? SEGV_MAPERR : BUS_ADRERR;
+	si.si_addr = (void *)0x1234;
+	switch (how) {
+	case 0:
+		ret = syscall(SYS_rt_sigqueueinfo, getpid(), sig, &si);
+		break;
+	case 1:
+		ret = syscall(SYS_rt_tgsigqueueinfo, getpid(), (pid_t)syscall(SYS_gettid), sig,
+			      &si);
+		break;
+	default:
+		pidfd = syscall(SYS_pidfd_open, getpid(), 0);
+		if (pidfd < 0)
+			return;
+		ret = syscall(SYS_pidfd_send_signal, pidfd, sig, &si, 0);
+		close(pidfd);
+		break;
+	}
+	if (!ret)
+		forged++;
+}
+
+static volatile sig_atomic_t caught;
+
+static void on_forged(int sig)
+{
+	(void)sig;
+	caught++;
+}
+
+static int forge(void)
+{
+	static const int sigs[] = { SIGSEGV, SIGBUS };
+	int i, how, round;
+
+	for (round = 0; round < 2; round++) {
+		/* First ignored: the kernel still generates, then drops it. */
+		signal(SIGSEGV, round ? on_forged : SIG_IGN);
+		signal(SIGBUS, round ? on_forged : SIG_IGN);
+		for (i = 0; i < 2; i++)
+			for (how = 0; how < 3; how++)
+				forge_one(sigs[i], how);
+	}
+	printf("forged %d caught %d\n", forged, (int)caught);
+	return forged ? 0 : 1;
+}
+
+/* storm: step over the faulting load (movb (%rdi), %al: 2 bytes). */
+static void step_over(int sig, siginfo_t *si, void *uc)
+{
+	(void)sig;
+	(void)si;
+	((ucontext_t *)uc)->uc_mcontext.gregs[REG_RIP] += 2;
+}
+
+static int storm(long n)
+{
+	struct sigaction sa = { .sa_sigaction = step_over, .sa_flags = SA_SIGINFO };
+	long i;
+
+	sigaction(SIGSEGV, &sa, NULL);
+	printf("pid %d storm %ld\n", getpid(), n);
+	fflush(stdout);
+	for (i = 0; i < n; i++)
+		__asm__ volatile("movb (%0), %%al" : : "D"(at(0x40)) : "al", "memory");
+	return 0;
+}
+
 /* The bytes of "ret": executing them where no execution is allowed. */
 static const unsigned char ret_insn[] = { 0xc3 };
 
@@ -80,10 +178,64 @@ static void exec_at(void *where)
 	((void (*)(void))where)();
 }
 
+/* "wait": say so, and read a line from standard input (once). */
+static int want_wait;
+
+static void wait_go(void)
+{
+	char line[16];
+
+	if (!want_wait)
+		return;
+	want_wait = 0;
+	printf("waiting %d\n", getpid());
+	fflush(stdout);
+	if (!fgets(line, sizeof(line), stdin))
+		exit(2);
+}
+
+/* files: the hole between N/2 - 1 and N/2 + 1 of N mappings of one file page. */
+static int files(int n)
+{
+	char path[] = "/tmp/crashlab.XXXXXX", *hole = NULL;
+	int fd = mkstemp(path), i;
+
+	if (fd < 0 || ftruncate(fd, PAGE) || n < 3) {
+		perror("crashlab: file");
+		return 2;
+	}
+	unlink(path);
+	/* Mappings of the same page never merge: their offsets do not follow. */
+	for (i = 0; i < n; i++) {
+		char *q = map(PAGE, PROT_READ, MAP_SHARED, fd);
+
+		if (i == n / 2)
+			hole = q;
+	}
+	munmap(hole, PAGE);
+	wait_go();
+	announce(hole + 0x40);
+	return *at((uintptr_t)hole + 0x40);
+}
+
 int main(int argc, char **argv)
 {
-	const char *m = argc > 1 ? argv[1] : "";
+	const char *m;
 	volatile char *p;
+
+	if (argc > 2 && !strcmp(argv[1], "nodump")) {
+		prctl(PR_SET_DUMPABLE, 0);
+		argv++;
+		argc--;
+	}
+	if (argc > 2 && !strcmp(argv[1], "wait")) {
+		want_wait = 1;
+		argv++;
+		argc--;
+	}
+	m = argc > 1 ? argv[1] : "";
+	if (strcmp(m, "files"))
+		wait_go();
 
 	if (!strcmp(m, "null")) {
 		p = at(0x10);
@@ -187,6 +339,12 @@ int main(int argc, char **argv)
 			;
 		return 0;
 	}
+	if (!strcmp(m, "files") && argc == 3)
+		return files(atoi(argv[2]));
+	if (!strcmp(m, "forge"))
+		return forge();
+	if (!strcmp(m, "storm") && argc == 3)
+		return storm(atol(argv[2]));
 	fprintf(stderr, "usage: crashlab MODE (see the source)\n");
 	return 2;
 }

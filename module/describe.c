@@ -1,0 +1,316 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * What one leaf entry holds, as a WALK record says it: its state, frame,
+ * decoded bits, cache mode, what backs the frame and what a write to it
+ * would do; and what of that a caller without CAP_SYS_ADMIN may see.
+ * walk.c finds the entries and holds their locks while these run, so a
+ * mapped page cannot be freed while it is described.
+ */
+#include <linux/fs.h>
+#include <linux/ksm.h>
+#include <linux/magic.h>
+#include <linux/mm.h>
+#include <linux/moduleparam.h>
+#include <linux/page_ref.h>
+#include <linux/pgtable.h>
+#include <linux/swap.h>
+#include <linux/swapops.h>
+#include <asm/memtype.h>
+
+#include "ptscope.h"
+#include "compat.h"
+
+#ifdef PTSCOPE_RACE
+unsigned int ptscope_race_us = 300;
+module_param_named(race_us, ptscope_race_us, uint, 0644);
+MODULE_PARM_DESC(race_us, "race build only: microseconds each race window is held open");
+#endif
+
+/* PWT | PCD << 1 | PAT << 2 -> enum page_cache_mode, built from the kernel. */
+static u8 cache_mode_of_bits[8];
+
+static unsigned int cache_bits(u64 v, u64 pat_bit)
+{
+	return (v & _PAGE_PWT ? 1 : 0) | (v & _PAGE_PCD ? 2 : 0) | (v & pat_bit ? 4 : 0);
+}
+
+void ptscope_walk_init(void)
+{
+	bool seen[8] = { };
+	int pcm;
+
+#ifdef PTSCOPE_RACE
+	pr_warn("ptscope: race build (tests only): race windows held open %u us\n",
+		ptscope_race_us);
+#endif
+
+	for (pcm = 0; pcm < _PAGE_CACHE_MODE_NUM; pcm++) {
+		unsigned long v = cachemode2protval(pcm);
+		unsigned int idx = cache_bits(v, _PAGE_PAT);
+
+		/* Without PAT several modes share bits: the first (strongest) wins. */
+		if (!seen[idx]) {
+			seen[idx] = true;
+			cache_mode_of_bits[idx] = pcm;
+		}
+	}
+}
+
+static u32 cache_mode(u64 v, bool large)
+{
+	v = ptscope_entry_uninverted(v);	/* PROT_NONE huge entries */
+	return cache_mode_of_bits[cache_bits(v, large ? _PAGE_PAT_LARGE : _PAGE_PAT)];
+}
+
+/*
+ * Start a record: every field set, one by one. This runs once per page,
+ * and a memset() of the whole record compiles to a string instruction that
+ * costs more than the rest of the description on some machines (and under
+ * QEMU's TCG, where the tests run, several times more).
+ */
+void ptscope_page_init(struct ptscope_page *pg, unsigned long addr, u64 nr_pages, u32 level,
+		       u64 entry)
+{
+	pg->addr = addr;
+	pg->nr_pages = nr_pages;
+	pg->pfn = 0;
+	pg->entry = entry;
+	pg->flags = 0;
+	pg->swap_offset = 0;
+	pg->level = level;
+	pg->state = PTSCOPE_STATE_NONE;
+	pg->kind = 0;
+	pg->pflags = 0;
+	pg->cache = 0;
+	pg->swap_type = 0;
+	pg->cow = 0;
+	pg->pkey = 0;
+	pg->mapcount = 0;
+	pg->refcount = 0;
+	pg->pincount = 0;
+	pg->res_desc = 0;
+	pg->res_flags = 0;
+	pg->entry_step = 0;
+	pg->leaves = 1;
+	pg->has_pfn = false;
+	pg->has_page = false;
+	pg->has_pincount = false;
+	pg->has_res = false;
+}
+
+static bool is_shmem_vma(struct vm_area_struct *vma)
+{
+	return vma->vm_file && file_inode(vma->vm_file)->i_sb->s_magic == TMPFS_MAGIC;
+}
+
+/*
+ * In a private writable VM_PFNMAP mapping (remap_pfn_range() sets vm_pgoff
+ * to the first frame) a frame other than the one remapped there is an
+ * anonymous copy a write fault made: a normal page, as vm_normal_page()
+ * decides. Huge PFN leaves are never such copies.
+ */
+static bool pfnmap_cow_copy(struct vm_area_struct *vma, const struct ptscope_page *pg,
+			    bool huge_leaf)
+{
+	unsigned long off = (pg->addr - vma->vm_start) >> PAGE_SHIFT;
+
+	return !huge_leaf && is_cow_mapping(vma->vm_flags) && pg->pfn != vma->vm_pgoff + off;
+}
+
+/*
+ * What backs a present frame. Called with the leaf's lock held: the page
+ * stays mapped, so its struct page and folio are stable while we look.
+ * Returns the struct page, if the frame has one in use.
+ */
+static struct page *describe_backing(struct vm_area_struct *vma, struct ptscope_page *pg,
+				     bool special, bool huge_leaf)
+{
+	struct folio *folio;
+	struct page *page;
+
+	pg->kind = PTSCOPE_KIND_OTHER;
+	if (is_zero_pfn(pg->pfn)) {
+		/* Mapped as special, but it has a struct page all the same. */
+		page = pfn_to_online_page(pg->pfn);
+		pg->kind = PTSCOPE_KIND_ZERO_PAGE;
+	} else if (special ||
+		   ((vma->vm_flags & VM_PFNMAP) && !pfnmap_cow_copy(vma, pg, huge_leaf))) {
+		page = NULL;
+	} else {
+		page = pfn_to_online_page(pg->pfn);
+	}
+	if (!page) {
+		if (pg->kind == PTSCOPE_KIND_ZERO_PAGE)
+			return NULL;
+		pg->kind = page_is_ram(pg->pfn) ? PTSCOPE_KIND_PFNMAP :
+						  PTSCOPE_KIND_NOT_RAM;
+		/* Device memory, usually: who owns the frame (a PCI BAR...). */
+		pg->has_res = ptscope_resource_of(PFN_PHYS(pg->pfn), &pg->res_flags,
+						  &pg->res_desc);
+		return NULL;
+	}
+
+	pg->has_page = true;
+	pg->mapcount = ptscope_page_mapcount(page);
+	pg->refcount = page_count(page);
+	if (pg->kind == PTSCOPE_KIND_ZERO_PAGE)
+		return page;
+	folio = page_folio(page);
+	if (folio_maybe_dma_pinned(folio))
+		pg->pflags |= PTSCOPE_PAGE(PINNED);
+	if (folio_test_large(folio)) {
+		pg->pincount = ptscope_folio_pincount(folio);
+		pg->has_pincount = true;
+	}
+	if (PageHuge(page)) {
+		pg->kind = PTSCOPE_KIND_HUGETLB;
+		return page;
+	}
+	if (PageTransCompound(page))
+		pg->pflags |= PTSCOPE_PAGE(THP);
+	if (PageKsm(page)) {
+		pg->kind = PTSCOPE_KIND_KSM;
+	} else if (PageAnon(page)) {
+		pg->kind = PTSCOPE_KIND_ANON;
+		if (PageAnonExclusive(page))
+			pg->pflags |= PTSCOPE_PAGE(ANON_EXCLUSIVE);
+	} else if (huge_leaf && vma_is_anonymous(vma)) {
+		/* Not anon, in an anonymous VMA, mapped by a PMD: the huge zero page. */
+		pg->kind = PTSCOPE_KIND_HUGE_ZERO_PAGE;
+	} else if (vma->vm_file) {
+		pg->kind = is_shmem_vma(vma) ? PTSCOPE_KIND_SHMEM : PTSCOPE_KIND_FILE;
+	}
+	return page;
+}
+
+static void describe_frame(struct vm_area_struct *vma, struct ptscope_page *pg,
+			   bool special, bool huge_leaf)
+{
+	struct page *page = describe_backing(vma, pg, special, huge_leaf);
+
+	pg->cow = ptscope_cow_state(vma, pg, page);
+	/* Bits 59-62 at every level that maps a page. */
+	pg->pkey = pte_flags_pkey(pg->entry);
+}
+
+/* A non-present, non-empty entry: what the swap-entry encoding says. */
+static void describe_swp(swp_entry_t e, struct ptscope_page *pg)
+{
+	if (is_pte_marker_entry(e)) {
+		pg->state = PTSCOPE_STATE_MARKER;
+	} else if (is_migration_entry(e)) {
+		pg->state = PTSCOPE_STATE_MIGRATION;
+		pg->pfn = swp_offset_pfn(e);
+		pg->has_pfn = true;
+	} else if (is_device_private_entry(e) || is_device_exclusive_entry(e)) {
+		pg->state = PTSCOPE_STATE_DEVICE_PRIVATE;
+		pg->pfn = swp_offset_pfn(e);
+		pg->has_pfn = true;
+	} else if (is_hwpoison_entry(e)) {
+		pg->state = PTSCOPE_STATE_HWPOISON;
+		pg->pfn = swp_offset_pfn(e);
+		pg->has_pfn = true;
+	} else if (non_swap_entry(e)) {
+		pg->state = PTSCOPE_STATE_OTHER;
+	} else {
+		pg->state = PTSCOPE_STATE_SWAP;
+		pg->swap_type = swp_type(e);
+		pg->swap_offset = swp_offset(e);
+	}
+}
+
+void ptscope_describe_pte(struct vm_area_struct *vma, unsigned long addr, pte_t pte,
+			  struct ptscope_page *pg)
+{
+	ptscope_page_init(pg, addr, 1, PTSCOPE_LEVEL_PTE, pte_val(pte));
+	pg->flags = ptscope_entry_hw_flags(pte_val(pte), false) | ptscope_pte_sw_flags(pte);
+	if (pte_none(pte)) {
+		pg->state = PTSCOPE_STATE_NONE;
+	} else if (pte_present(pte)) {
+		pg->state = PTSCOPE_STATE_PRESENT;
+		pg->pfn = pte_pfn(pte);
+		pg->has_pfn = true;
+		pg->cache = cache_mode(pte_val(pte), false);
+		describe_frame(vma, pg, pte_special(pte), false);
+	} else {
+		describe_swp(pte_to_swp_entry(pte), pg);
+	}
+}
+
+void ptscope_describe_pmd_leaf(struct vm_area_struct *vma, unsigned long addr, pmd_t pmd,
+			       struct ptscope_page *pg)
+{
+	ptscope_page_init(pg, addr, PMD_SIZE >> PAGE_SHIFT, PTSCOPE_LEVEL_PMD, pmd_val(pmd));
+	pg->flags = ptscope_entry_hw_flags(pmd_val(pmd), true);
+	if (pmd_present(pmd)) {
+		pg->flags |= ptscope_pmd_sw_flags(pmd);
+		pg->state = PTSCOPE_STATE_PRESENT;
+		pg->pfn = pmd_pfn(pmd);
+		pg->has_pfn = true;
+		pg->cache = cache_mode(pmd_val(pmd), true);
+		describe_frame(vma, pg, false, true);
+	} else {
+		describe_swp(pmd_to_swp_entry(pmd), pg);
+	}
+}
+
+/* A PUD entry that is no table: a 1 GiB leaf, present, PROT_NONE or swap-style. */
+void ptscope_describe_pud_leaf(struct vm_area_struct *vma, unsigned long addr, pud_t pud,
+			       unsigned long next, struct ptscope_page *pg)
+{
+	ptscope_page_init(pg, addr, (next - addr) >> PAGE_SHIFT, PTSCOPE_LEVEL_PUD, pud_val(pud));
+	/* 1 GiB hugetlb keeps PTE-format entries, swap-style ones too. */
+	pg->flags = ptscope_entry_hw_flags(pud_val(pud), true) |
+		    ptscope_pte_sw_flags(__pte(pud_val(pud)));
+	if (pud_devmap(pud))
+		pg->flags |= PTSCOPE_ENTRY(DEVMAP);
+	if (!ptscope_pud_is_leaf(pud)) {
+		describe_swp(pte_to_swp_entry(__pte(pud_val(pud))), pg);
+		return;
+	}
+	pg->state = PTSCOPE_STATE_PRESENT;
+	pg->pfn = pud_pfn(pud) + ((addr & ~PUD_MASK) >> PAGE_SHIFT);
+	pg->has_pfn = true;
+	pg->cache = cache_mode(pud_val(pud), true);
+	describe_frame(vma, pg, false, true);
+}
+
+/*
+ * A WALK record as a caller without CAP_SYS_ADMIN may see it: what
+ * /proc/PID/pagemap shows that caller, and nothing /proc/kpageflags or
+ * /proc/kpagecount would add (doc/ptscope.8, PERMISSIONS, lists it field by
+ * field). No frame, no swap type or offset, no resource; no mapcount,
+ * refcount or pin count; no THP, pinned or anon-exclusive page flags; KSM
+ * pages are anonymous and device frames are PFN maps. Of the copy-on-write
+ * prediction only what pagemap's exclusive bit says remains: a read-only
+ * anonymous page mapped once is reused, otherwise copied.
+ */
+void ptscope_page_hide_phys(struct ptscope_page *pg)
+{
+	pg->pfn = 0;
+	pg->entry = ptscope_entry_hide_frame(pg->entry);
+	pg->entry_step = 0;
+	pg->swap_type = 0;
+	pg->swap_offset = 0;
+	pg->has_res = false;	/* which resource owns it says where it is */
+	pg->res_flags = 0;
+	pg->res_desc = 0;
+	switch (pg->cow) {
+	case PTSCOPE_COW_SHARED:
+	case PTSCOPE_COW_REUSABLE:
+	case PTSCOPE_COW_KSM:
+		pg->cow = pg->has_page && pg->mapcount == 1 ? PTSCOPE_COW_REUSABLE :
+							     PTSCOPE_COW_SHARED;
+		break;
+	}
+	pg->has_page = false;
+	pg->mapcount = 0;
+	pg->refcount = 0;
+	pg->has_pincount = false;
+	pg->pincount = 0;
+	pg->pflags = 0;
+	if (pg->kind == PTSCOPE_KIND_KSM)
+		pg->kind = PTSCOPE_KIND_ANON;
+	else if (pg->kind == PTSCOPE_KIND_NOT_RAM)
+		pg->kind = PTSCOPE_KIND_PFNMAP;
+}

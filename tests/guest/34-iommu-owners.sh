@@ -1,0 +1,133 @@
+# iommu against domains ptscope does not own, in the q35 guest with QEMU's
+# emulated Intel IOMMU (tests/run's iommu suite, with vfio-pci loaded and a
+# virtio device for a driver that uses the DMA API). Each answer against
+# sysfs: a device with a DMA-API driver and one with no driver are in their
+# group's default domain, whose IOVAs are translated. A device bound to
+# vfio-pci whose group a process holds through VFIO is in that process's
+# unmanaged domain: its IOVA, which the process did map, is refused with the
+# reason. Then all at once, while ptscope asks about all three: vfio-pci
+# bound and unbound, a process attaching and freeing VFIO domains, the
+# virtio driver unbound and bound, and the driverless group's default
+# domain replaced (identity, DMA) through sysfs. Every answer must be a
+# translation or a refusal naming its reason; the kernel log must be clean.
+. /tests/lib.sh
+secs=${IOMMU_RACE_SECONDS:-20}
+load_ptscope
+[ -n "$(ls /sys/class/iommu 2>/dev/null)" ] || { unload_ptscope; skip "no IOMMU in this guest"; }
+
+P=/sys/bus/pci/devices
+group_of() { basename "$(readlink $P/$1/iommu_group)"; }
+driver_of() { local d; d=$(readlink $P/$1/driver) && basename "$d"; }
+in_group() { ls /sys/kernel/iommu_groups/$1/devices | wc -l; }
+kind_of() {
+	case "$(cat /sys/kernel/iommu_groups/$1/type)" in
+	DMA) echo dma ;; DMA-FQ) echo dma-fq ;; identity) echo identity ;; *) echo "?" ;;
+	esac
+}
+# answer DEV: "DOMAIN GROUP" as ptscope reports them.
+answer() { ptscope -j iommu $1 | jq -r '"\(.domain) \(.group)"'; }
+
+bound= bare= vga=
+for d in $P/*; do
+	dev=$(basename $d)
+	drv=$(driver_of $dev)
+	g=$(group_of $dev)
+	case "$drv" in
+	"") [ "$(in_group $g)" = 1 ] || continue
+	    case "$(cat $d/class)" in
+	    0x03*) [ -z "$vga" ] && vga=$dev ;;
+	    *) [ -z "$bare" ] && bare=$dev ;;
+	    esac ;;
+	vfio-pci) ;;
+	*) [ -z "$bound" ] && bound=$dev ;;
+	esac
+done
+echo "with a driver: ${bound:-none} ($(driver_of $bound 2>/dev/null)), without: ${bare:-none}," \
+	"for vfio-pci: ${vga:-none}"
+[ -n "$bound" ] || fail "no device with a driver (tests/run boots the iommu guest with a virtio device)"
+[ -n "$bare" ] || fail "no driverless device alone in its group"
+
+for dev in $bound $bare; do
+	g=$(group_of $dev)
+	expect_eq "$dev ($(driver_of $dev || echo no driver)): domain and group vs sysfs" \
+		"$(kind_of $g) $g" "$(answer $dev)"
+	ptscope iommu $dev 0x5000 || fail "$dev: an IOVA of its default domain was refused"
+done
+
+vfio=
+if [ -n "$vga" ] && { [ -d /sys/bus/pci/drivers/vfio-pci ] || modprobe vfio-pci 2>/dev/null; }; then
+	vfio=$vga
+	vg=$(group_of $vfio)
+	echo vfio-pci > $P/$vfio/driver_override
+	echo $vfio > /sys/bus/pci/drivers_probe
+	expect_eq "$vfio: bound to" vfio-pci "$(driver_of $vfio)"
+	[ -e /dev/vfio/$vg ] || fail "no /dev/vfio/$vg"
+	expect_eq "$vfio, bound to vfio-pci, its group not taken: still the default domain" \
+		"$(kind_of $vg) $vg" "$(answer $vfio)"
+
+	iommulab hold $vg 0x100000 > /tmp/hold.out &
+	hold=$!
+	wait_line /tmp/hold.out '^ready$' || fail "iommulab hold did not take group $vg"
+	expect_eq "$vfio, its group held through VFIO: domain" "unmanaged $vg" "$(answer $vfio)"
+	# The holder mapped 0x100000 to its buffer: the IOVA is there to be read,
+	# and refused all the same.
+	xerr "$vfio: an IOVA of a domain VFIO owns" 1 \
+		"IOVA not translated: the device is in an unmanaged IOMMU domain, owned by whoever attached it" \
+		iommu $vfio 0x100000
+	kill $hold
+	wait $hold || fail "iommulab hold failed"
+	expect_eq "$vfio, its group given back: the default domain again" \
+		"$(kind_of $vg) $vg" "$(answer $vfio)"
+else
+	echo "note: no vfio-pci here (or no device for it): no domain owned by userspace"
+fi
+
+# All at once, for $secs seconds.
+bg=$(group_of $bare)
+type_was=$(cat /sys/kernel/iommu_groups/$bg/type)
+drv=$(driver_of $bound)
+end=$(($(date +%s) + secs))
+(
+	while [ $(date +%s) -lt $end ]; do
+		echo $bound > /sys/bus/pci/drivers/$drv/unbind
+		echo $bound > /sys/bus/pci/drivers/$drv/bind
+	done 2>/dev/null
+) &
+rebind=$!
+(
+	while [ $(date +%s) -lt $end ]; do
+		echo identity > /sys/kernel/iommu_groups/$bg/type
+		echo DMA > /sys/kernel/iommu_groups/$bg/type
+	done 2>/dev/null
+) &
+retype=$!
+targets="$bound@0x5000 $bare@0x5000"
+if [ -n "$vfio" ]; then
+	(
+		while [ $(date +%s) -lt $end ]; do
+			echo $vfio > /sys/bus/pci/drivers/vfio-pci/unbind
+			echo $vfio > /sys/bus/pci/drivers/vfio-pci/bind
+		done 2>/dev/null
+	) &
+	vfiobind=$!
+	iommulab churn $vg $secs > /tmp/churn.out &
+	churn=$!
+	targets="$targets $vfio@0x100000"
+fi
+iommulab ask $secs $targets
+asked=$?
+wait $rebind $retype
+if [ -n "$vfio" ]; then
+	wait $vfiobind
+	wait $churn
+	cat /tmp/churn.out
+	grep -q "^churn: .* [1-9][0-9]* with the group held" /tmp/churn.out ||
+		fail "VFIO never held the group during the race"
+	echo $vfio > /sys/bus/pci/drivers/vfio-pci/unbind 2>/dev/null
+	echo > $P/$vfio/driver_override
+fi
+[ $asked = 0 ] || fail "an answer that was neither a translation nor a reasoned refusal"
+echo $type_was > /sys/kernel/iommu_groups/$bg/type 2>/dev/null
+[ -e $P/$bound/driver ] || echo $bound > /sys/bus/pci/drivers/$drv/bind
+expect_eq "$bound: bound again to" "$drv" "$(driver_of $bound)"
+unload_ptscope
