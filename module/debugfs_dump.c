@@ -309,7 +309,7 @@ static int dump_open(struct inode *inode, struct file *file)
 	d->see_phys = t.see_phys;
 	d->pages = r.pages;
 	d->next = r.start & PAGE_MASK;
-	d->end = r.end;
+	d->end = round_up(r.end, PAGE_SIZE);	/* whole pages, as netlink's range */
 	ptscope_target_put(&t);
 	return 0;
 }

@@ -241,9 +241,8 @@ void ptscope_describe_pmd_leaf(struct vm_area_struct *vma, unsigned long addr, p
 			       struct ptscope_page *pg)
 {
 	ptscope_page_init(pg, addr, PMD_SIZE >> PAGE_SHIFT, PTSCOPE_LEVEL_PMD, pmd_val(pmd));
-	pg->flags = ptscope_entry_hw_flags(pmd_val(pmd), true);
+	pg->flags = ptscope_entry_hw_flags(pmd_val(pmd), true) | ptscope_pmd_sw_flags(pmd);
 	if (pmd_present(pmd)) {
-		pg->flags |= ptscope_pmd_sw_flags(pmd);
 		pg->state = PTSCOPE_STATE_PRESENT;
 		pg->pfn = pmd_pfn(pmd);
 		pg->has_pfn = true;
@@ -262,12 +261,12 @@ void ptscope_describe_pud_leaf(struct vm_area_struct *vma, unsigned long addr, p
 	/* 1 GiB hugetlb keeps PTE-format entries, swap-style ones too. */
 	pg->flags = ptscope_entry_hw_flags(pud_val(pud), true) |
 		    ptscope_pte_sw_flags(__pte(pud_val(pud)));
-	if (pud_devmap(pud))
-		pg->flags |= PTSCOPE_ENTRY(DEVMAP);
 	if (!ptscope_pud_is_leaf(pud)) {
 		describe_swp(pte_to_swp_entry(__pte(pud_val(pud))), pg);
 		return;
 	}
+	if (pud_devmap(pud))
+		pg->flags |= PTSCOPE_ENTRY(DEVMAP);
 	pg->state = PTSCOPE_STATE_PRESENT;
 	pg->pfn = pud_pfn(pud) + ((addr & ~PUD_MASK) >> PAGE_SHIFT);
 	pg->has_pfn = true;
@@ -281,7 +280,8 @@ void ptscope_describe_pud_leaf(struct vm_area_struct *vma, unsigned long addr, p
  * /proc/kpagecount would add (doc/ptscope.8, PERMISSIONS, lists it field by
  * field). No frame, no swap type or offset, no resource; no mapcount,
  * refcount or pin count; no THP, pinned or anon-exclusive page flags; KSM
- * pages are anonymous and device frames are PFN maps. Of the copy-on-write
+ * pages are anonymous and device frames are PFN maps; migration, device,
+ * hwpoison and marker entries are swap entries. Of the copy-on-write
  * prediction only what pagemap's exclusive bit says remains: a read-only
  * anonymous page mapped once is reused, otherwise copied.
  */
@@ -309,6 +309,9 @@ void ptscope_page_hide_phys(struct ptscope_page *pg)
 	pg->has_pincount = false;
 	pg->pincount = 0;
 	pg->pflags = 0;
+	/* pagemap says "swapped" of every swap-style entry; so does this. */
+	if (pg->state > PTSCOPE_STATE_PRESENT)
+		pg->state = PTSCOPE_STATE_SWAP;
 	if (pg->kind == PTSCOPE_KIND_KSM)
 		pg->kind = PTSCOPE_KIND_ANON;
 	else if (pg->kind == PTSCOPE_KIND_NOT_RAM)

@@ -64,7 +64,7 @@
 
 static unsigned int ring_size = 256;
 module_param(ring_size, uint, 0444);
-MODULE_PARM_DESC(ring_size, "fault records kept (8-65536; the newest overwrite the oldest)");
+MODULE_PARM_DESC(ring_size, "fault records kept (8-65536; a user may hold a quarter once it is full)");
 
 /* Handled faults per user: a burst, then one per interval (jiffies). */
 #define FAULT_BURST	32
@@ -390,8 +390,9 @@ static bool user_handler(struct task_struct *task, int sig)
  * from interrupts. A fault comes from an exception: task context, and the
  * entry code marks the registers as no system call (orig_ax -1), where
  * every one of those senders is a system call or an interrupt. The
- * SI_KERNEL SIGSEGV of a signal frame that cannot be written is raised in
- * a system call's return too, and is dropped with them.
+ * SI_KERNEL SIGSEGVs the kernel raises on the way back from a system call
+ * (a signal frame it cannot write, a broken rseq area) are dropped with
+ * them; after an interrupt or a fault they are kept.
  */
 static bool raised_by_fault(int sig, struct kernel_siginfo *info, struct task_struct *task)
 {

@@ -27,7 +27,8 @@ static const struct nla_policy ptscope_no_attrs_policy[PTSCOPE_A_MAX + 1] = {
 
 static struct genl_family ptscope_genl_family;
 
-static int ptscope_put_info(struct sk_buff *skb)
+/* @admin: the fault counters too (they change with other users' crashes). */
+static int ptscope_put_info(struct sk_buff *skb, bool admin)
 {
 	struct ptscope_info *info;
 	u64 recorded, dropped;
@@ -55,9 +56,10 @@ static int ptscope_put_info(struct sk_buff *skb)
 	    nla_put_u64_64bit(skb, PTSCOPE_A_INFO_FEATURES, info->features,
 			      PTSCOPE_A_INFO_PAD) ||
 	    nla_put_u32(skb, PTSCOPE_A_INFO_FAULT_RING, ring) ||
-	    nla_put_u64_64bit(skb, PTSCOPE_A_INFO_FAULTS, recorded, PTSCOPE_A_INFO_PAD) ||
-	    nla_put_u64_64bit(skb, PTSCOPE_A_INFO_FAULTS_DROPPED, dropped,
-			      PTSCOPE_A_INFO_PAD)) {
+	    (admin &&
+	     (nla_put_u64_64bit(skb, PTSCOPE_A_INFO_FAULTS, recorded, PTSCOPE_A_INFO_PAD) ||
+	      nla_put_u64_64bit(skb, PTSCOPE_A_INFO_FAULTS_DROPPED, dropped,
+				PTSCOPE_A_INFO_PAD)))) {
 		nla_nest_cancel(skb, nest);
 		goto out;
 	}
@@ -84,7 +86,7 @@ static int ptscope_nl_get_info(struct sk_buff *skb, struct genl_info *info)
 		ret = -EMSGSIZE;
 		goto err;
 	}
-	ret = ptscope_put_info(msg);
+	ret = ptscope_put_info(msg, netlink_capable(skb, CAP_SYS_ADMIN));
 	if (ret)
 		goto err;
 	genlmsg_end(msg, hdr);

@@ -43,6 +43,10 @@ int ptscope_target_get(u32 pid, int pagemap_fd, bool admin, struct ptscope_targe
 		       struct netlink_ext_ack *extack);
 void ptscope_target_put(struct ptscope_target *t);
 
+/* Why a caller without CAP_SYS_ADMIN is refused another process. */
+#define PTSCOPE_MSG_NO_PROOF \
+	"permission denied: without CAP_SYS_ADMIN, prove read access with the caller's open " \
+	"/proc/PID/pagemap of the process, sent as PTSCOPE_A_PAGEMAP_FD (libptscope does)"
 /* Why a walk gave up: a PMD that kept changing under it. */
 #define PTSCOPE_MSG_UNSETTLED "page tables kept changing during the walk; try again"
 /* Why a dump ended early: its address space is gone. */
@@ -250,8 +254,10 @@ void ptscope_faults_stats(u64 *recorded, u64 *dropped, u32 *ring_size);
 void ptscope_nl_fault_event(const struct ptscope_fault *f);
 
 /*
- * The innermost iomem resource claiming physical address @phys: true with
- * its IORESOURCE_* flags and IORES_DESC_*, false if none does (phys.c).
+ * The top-level iomem resource claiming physical address @phys (a bus
+ * window rather than the BAR inside it: the kernel's walker skips children
+ * of a match): true with its IORESOURCE_* flags and IORES_DESC_*, false if
+ * none does (phys.c). ptscope_iomem_owner() names the innermost.
  */
 bool ptscope_resource_of(u64 phys, u64 *flags, u32 *desc);
 

@@ -155,6 +155,15 @@ int ptscope_target_get(u32 nr, int pagemap_fd, bool admin, struct ptscope_target
 	int ret = 0;
 
 	memset(t, 0, sizeof(*t));
+	/*
+	 * Another process, no proof, no privilege: refused before the pid is
+	 * looked at, so the answer says nothing of whether it exists, is a
+	 * kernel thread or a zombie (procfs may hide it: hidepid).
+	 */
+	if (!admin && pagemap_fd < 0 && nr && nr != task_tgid_vnr(current)) {
+		NL_SET_ERR_MSG(extack, PTSCOPE_MSG_NO_PROOF);
+		return -EPERM;
+	}
 	task = find_task(nr, extack);
 	if (!task)
 		return -ESRCH;
@@ -176,8 +185,7 @@ int ptscope_target_get(u32 nr, int pagemap_fd, bool admin, struct ptscope_target
 	if (pagemap_fd >= 0) {
 		ret = check_pagemap_fd(pagemap_fd, nr, mm, extack);
 	} else if (!admin && (mm != current->mm || !own_pagemap_readable(task, mm))) {
-		NL_SET_ERR_MSG(extack,
-			       "permission denied: without CAP_SYS_ADMIN, prove read access with the caller's open /proc/PID/pagemap of the process, sent as PTSCOPE_A_PAGEMAP_FD (libptscope does)");
+		NL_SET_ERR_MSG(extack, PTSCOPE_MSG_NO_PROOF);
 		ret = -EPERM;
 	}
 	if (ret) {

@@ -433,6 +433,10 @@ int ptscope_walk(struct ptscope_walk *w)
 {
 	int ret;
 
+	/* A range that ends inside a page would make a record of no pages. */
+	if (WARN_ON_ONCE(!PAGE_ALIGNED(w->next) || !PAGE_ALIGNED(w->end)))
+		return -EINVAL;
+
 	while (w->next < w->end) {
 		ret = mmap_read_lock_killable(w->mm);
 		if (ret)

@@ -101,6 +101,10 @@ u64 ptscope_pmd_sw_flags(pmd_t pmd)
 {
 	u64 f = 0;
 
+	/* A swap-style PMD has the PTE layout: its high bits are its offset. */
+	if (!pmd_none(pmd) && !pmd_present(pmd))
+		return ptscope_pte_sw_flags(__pte(pmd_val(pmd)));
+
 	if (pmd_soft_dirty(pmd))
 		f |= PTSCOPE_ENTRY(SOFT_DIRTY);
 	if (pmd_uffd_wp(pmd))
@@ -233,7 +237,7 @@ static int xlate_pud(struct mm_struct *mm, p4d_t p4d, p4d_t *p4dp,
 	if (ptscope_pud_is_leaf(pud) || !pud_present(pud)) {
 		/* 1 GiB hugetlb keeps PTE-format entries, swap-style ones too. */
 		l->flags |= ptscope_pte_sw_flags(__pte(pud_val(pud)));
-		if (pud_devmap(pud))
+		if (ptscope_pud_is_leaf(pud) && pud_devmap(pud))
 			l->flags |= PTSCOPE_ENTRY(DEVMAP);
 		set_leaf(l, PUD_SIZE, ptscope_pud_is_leaf(pud), pud_pfn(pud), addr);
 		return 0;

@@ -165,7 +165,7 @@ struct ptscope_phys {
 	uint64_t addr;
 	uint64_t pfn;
 	uint64_t pflags; /* has_page: PTSCOPE_PHYS_*, ptscope_phys_flag_name() */
-	uint64_t res_flags; /* has_res: IORESOURCE_* of the innermost resource */
+	uint64_t res_flags; /* has_res: IORESOURCE_* of the top-level resource */
 	uint32_t res_desc; /* has_res: IORES_DESC_* */
 	uint32_t nid; /* has_page */
 	uint32_t mapcount; /* has_page */

@@ -103,9 +103,10 @@
  *                                                 flag, from the refcount bias)
  *       PTSCOPE_A_PAGE_RES_FLAGS          u64     frames without a struct page
  *       PTSCOPE_A_PAGE_RES_DESC           u32     in use: IORESOURCE_* flags and
- *                                                 IORES_DESC_* of the innermost
+ *                                                 IORES_DESC_* of the top-level
  *                                                 iomem resource claiming the
- *                                                 frame (names: /proc/iomem)
+ *                                                 frame (a bus window; the
+ *                                                 innermost: /proc/iomem)
  *   Only addresses inside VMAs are reported; pages of a VMA that no entry
  *   maps are "none" records, which cover whole holes in either mode (and are
  *   left out with PTSCOPE_WALK_SKIP_NONE). Without PTSCOPE_WALK_RUNS, every
@@ -159,8 +160,9 @@
  *       PTSCOPE_A_PHYS_PFLAGS             u64     only: node, zone, PTSCOPE_PHYS_*
  *       PTSCOPE_A_PHYS_MAPCOUNT, _REFCOUNT u32    flags, counts (racy snapshots
  *       PTSCOPE_A_PHYS_PINCOUNT           u32     of a page in use elsewhere)
- *       PTSCOPE_A_PHYS_RES_FLAGS          u64     the innermost iomem resource
- *       PTSCOPE_A_PHYS_RES_DESC           u32     claiming it, if any
+ *       PTSCOPE_A_PHYS_RES_FLAGS          u64     the top-level iomem resource
+ *       PTSCOPE_A_PHYS_RES_DESC           u32     claiming it, if any (the
+ *                                                 innermost: /proc/iomem)
  *   An address beyond the CPU's physical address width is refused.
  *
  * PTSCOPE_CMD_IOMMU (doit; CAP_SYS_ADMIN only)
@@ -305,8 +307,8 @@ enum ptscope_info_attr {
 	PTSCOPE_A_INFO_PHYS_ADDR_BITS,	/* u32 */
 	PTSCOPE_A_INFO_FEATURES,	/* u64: PTSCOPE_FEATURE_* */
 	PTSCOPE_A_INFO_FAULT_RING,	/* u32: fault records kept */
-	PTSCOPE_A_INFO_FAULTS,		/* u64: fault records made since load */
-	PTSCOPE_A_INFO_FAULTS_DROPPED,	/* u64: overwritten before read */
+	PTSCOPE_A_INFO_FAULTS,		/* u64: fault records made since load (admin only) */
+	PTSCOPE_A_INFO_FAULTS_DROPPED,	/* u64: overwritten before read (admin only) */
 
 	__PTSCOPE_A_INFO_MAX,
 	PTSCOPE_A_INFO_MAX = __PTSCOPE_A_INFO_MAX - 1

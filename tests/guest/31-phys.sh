@@ -1,6 +1,7 @@
 # phys: a frame of a process's page (against pagemap, kpageflags and
 # kpagecount, and --who finds the process), a PCI BAR address (owned by the
-# device, not RAM), and bad input.
+# device, not RAM: the innermost /proc/iomem entry; the module's own answer
+# is the top-level resource, a bus window), and bad input.
 . /tests/lib.sh
 load_ptscope
 
@@ -37,6 +38,53 @@ ptscope phys $bar
 ptscope -j phys $bar > /tmp/b.json || fail "phys of the BAR failed"
 expect_eq "BAR: not RAM" false "$(jq .ram /tmp/b.json)"
 expect_eq "BAR: owned by $dev" "$dev" "$(jq -r .owner.name /tmp/b.json)"
+bar_end=$(printf '0x%x' $2)
+bar_flags=$3
+
+# iomem_at ADDR DEPTH: "START END NAME" of the /proc/iomem entry holding ADDR
+# at DEPTH (0: top level), or of the deepest one with DEPTH -1.
+iomem_at() {
+	local best=-1 out= line range s e depth
+	while IFS= read -r line; do
+		range=${line#"${line%%[! ]*}"}
+		depth=$(( (${#line} - ${#range}) / 2 ))
+		s=0x${range%%-*}
+		e=${range#*-}
+		e=0x${e%% *}
+		[ $(($1)) -ge $((s)) ] && [ $(($1)) -le $((e)) ] || continue
+		[ "$2" = -1 ] && [ $depth -le $best ] && continue
+		[ "$2" != -1 ] && [ $depth != "$2" ] && continue
+		best=$depth
+		out="$(printf '0x%x 0x%x' $s $e) ${range#* : }"
+	done < /proc/iomem
+	echo "$out"
+}
+# The innermost resource is the BAR itself: the deepest /proc/iomem entry
+# holding it, with the range sysfs gives BAR 0.
+expect_eq "BAR: owner vs the deepest /proc/iomem entry" "$(iomem_at $bar -1)" \
+	"$(jq -r '"\(.owner.start) \(.owner.end) \(.owner.name)"' /tmp/b.json)"
+expect_eq "BAR: owner's range vs sysfs" "$bar $bar_end" \
+	"$(jq -r '"\(.owner.start) \(.owner.end)"' /tmp/b.json)"
+# What the module itself says of the frame (walk's resource) is the
+# top-level resource holding it, as documented: for a BAR inside a PCI bus
+# window, the window (IORESOURCE_WINDOW 0x200000), not the BAR (its flags in
+# sysfs).
+top=$(iomem_at $bar 0)
+echo "BAR $bar-$bar_end (flags $bar_flags) lies in $top"
+dmalab bar /sys/bus/pci/devices/$dev/resource0 > /tmp/bar.out &
+barpid=$!
+wait_line /tmp/bar.out '^ready$\|^error'
+grep -q '^ready$' /tmp/bar.out || fail "dmalab bar: $(cat /tmp/bar.out)"
+flags=$(ptscope -j walk $barpid | jq -r --arg p $(printf '0x%x' $((bar >> 12))) \
+	'.records[] | select(.pfn == $p) | .resource.flags')
+kill $barpid
+wait $barpid 2>/dev/null
+[ -n "$flags" ] && [ "$flags" != null ] || fail "walk gave the BAR's first frame no resource"
+case "${top#* * }" in
+"PCI Bus"*) expect_eq "the module's resource: a bus window" 1 $(((flags >> 21) & 1)) ;;
+*) echo "note: the BAR is not in a PCI bus window here" ;;
+esac
+[ $((flags)) != $((bar_flags)) ] || fail "the module's resource has the BAR's own flags ($flags)"
 
 bits=$(debugfs_info phys_addr_bits)
 xerr "beyond the physical address width" 1 "beyond the CPU's ${bits}-bit physical address space|beyond the CPU's physical address width" \

@@ -188,14 +188,20 @@ wait_line /tmp/z.out '^ready' || fail "no zombie holder"
 zombie=$(sed -n 's/^zombie //p' /tmp/z.out)
 for i in $(seq 1 50); do grep -q '^State:.*Z' /proc/$zombie/status && break; sleep 0.1; done
 grep -q '^State:.*Z' /proc/$zombie/status || fail "pid $zombie is not a zombie"
-for who in "uid 1000" root; do
-	run="$U pmproof"
-	[ "$who" = root ] && run=pmproof
-	for cmd in xlate walk maps; do
-		answers "$who: kernel thread, $cmd" 22 "kernel thread" $run lib $cmd 2
-		answers "$who: zombie, $cmd" 3 "has exited" $run lib $cmd $zombie
-		answers "$who: no such pid, $cmd" 3 "no (process with pid 4000000|such process)" \
-			$run lib $cmd 4000000
-	done
+for cmd in xlate walk maps; do
+	answers "root: kernel thread, $cmd" 22 "kernel thread" pmproof lib $cmd 2
+	answers "root: zombie, $cmd" 3 "has exited" pmproof lib $cmd $zombie
+	answers "root: no such pid, $cmd" 3 "no (process with pid 4000000|such process)" \
+		pmproof lib $cmd 4000000
+	# Without a proof the module refuses another process before looking it
+	# up (hidepid may hide it): uid 1000 gets what its own open of the
+	# pagemap got (a zombie has no mm: procfs refuses its pagemap too).
+	answers "uid 1000: kernel thread, $cmd" 13 "/proc/2/pagemap: Permission denied" \
+		$U pmproof lib $cmd 2
+	answers "uid 1000: zombie, $cmd" 13 "/proc/$zombie/pagemap: Permission denied" \
+		$U pmproof lib $cmd $zombie
+	answers "uid 1000: no such pid, $cmd" "(2|3)" "4000000" $U pmproof lib $cmd 4000000
+	answers "uid 1000: kernel thread, no proof, $cmd" 1 "PTSCOPE_A_PAGEMAP_FD" \
+		$U pmproof raw $cmd 2 none
 done
 echo "all pagemap-rule checks passed"

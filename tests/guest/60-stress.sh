@@ -16,6 +16,12 @@ ksm_start
 # Report tasks blocked for 20 s (the default, 120 s, is longer than a short run).
 [ -w /proc/sys/kernel/hung_task_timeout_secs ] && echo 20 > /proc/sys/kernel/hung_task_timeout_secs
 rm -f /tmp/stress-bad /tmp/stress-counts
+# The load itself runs at the lowest priority, as the kernel's own
+# background threads do (khugepaged, ksmd: nice 19): eleven busy loops at
+# nice 0 would starve one of them, preempted (preempt=full) inside an RCU
+# read section or holding an mmap lock, into RCU-stall and hung-task reports
+# that say nothing of ptscope.
+renice -n 19 $$ > /dev/null
 end=$(( $(date +%s) + secs ))
 
 churn $secs > /tmp/churn1.out 2>&1 &

@@ -122,7 +122,9 @@ static int churn(const char *group, int seconds)
 	memset(buf, 1, BUF);
 	while (time(NULL) < deadline) {
 		struct vfio_iommu_type1_dma_unmap unmap = {
-			.argsz = sizeof(unmap), .iova = 0x100000, .size = BUF,
+			.argsz = sizeof(unmap),
+			.iova = 0x100000,
+			.size = BUF,
 		};
 
 		rounds++;
@@ -190,6 +192,7 @@ int main(int argc, char **argv)
 		return churn(argv[2], atoi(argv[3]));
 	if (argc >= 4 && !strcmp(argv[1], "ask"))
 		return ask(atoi(argv[2]), argc - 3, argv + 3);
-	fprintf(stderr, "usage: iommulab hold GROUP IOVA | churn GROUP SECS | ask SECS DEV@IOVA...\n");
+	fprintf(stderr,
+		"usage: iommulab hold GROUP IOVA | churn GROUP SECS | ask SECS DEV@IOVA...\n");
 	return 2;
 }

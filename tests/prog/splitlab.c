@@ -44,7 +44,7 @@
 #define SANE 65536U
 
 struct shared {
-	atomic_ulong pfn;	/* head frame of the current THP, 0 between them */
+	atomic_ulong pfn; /* head frame of the current THP, 0 between them */
 	atomic_int stop;
 	unsigned long rounds, thps, splits, halves;
 };
@@ -131,8 +131,8 @@ static void splitter(struct shared *sh, time_t deadline)
 
 static int race(int seconds)
 {
-	struct shared *sh = mmap(NULL, sizeof(*sh), PROT_READ | PROT_WRITE,
-				 MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	struct shared *sh =
+		mmap(NULL, sizeof(*sh), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	static const unsigned long offsets[] = { 0, 1, NR - 1 };
 	unsigned long queries = 0, compound = 0, bad = 0;
 	time_t deadline = time(NULL) + seconds;
@@ -173,8 +173,8 @@ static int race(int seconds)
 			queries++;
 			if (p.pflags & PTSCOPE_PHYS(COMPOUND))
 				compound++;
-			if (p.has_page && (p.mapcount >= SANE ||
-					   (p.has_pincount && p.pincount >= SANE))) {
+			if (p.has_page &&
+			    (p.mapcount >= SANE || (p.has_pincount && p.pincount >= SANE))) {
 				printf("pfn 0x%lx: mapcount %u, pin count %u: not a count\n",
 				       head + offsets[i], p.mapcount, p.pincount);
 				bad++;
