@@ -145,8 +145,7 @@ static void check_xlate(struct ptscope *h, uint64_t va)
 		int maps_frame = l->flags & (PTSCOPE_ENTRY(PRESENT) | PTSCOPE_ENTRY(PROTNONE) |
 					     PTSCOPE_ENTRY(HUGE));
 
-		if (l->table_phys || l->pfn || (l->entry & FRAME_BITS) ||
-		    (!maps_frame && l->entry))
+		if (l->table_phys || l->pfn || (l->entry & FRAME_BITS) || (!maps_frame && l->entry))
 			leak("xlate of 0x%llx: %s entry 0x%llx, table 0x%llx, pfn 0x%llx",
 			     (unsigned long long)va, ptscope_level_name(l->level),
 			     (unsigned long long)l->entry, (unsigned long long)l->table_phys,
@@ -241,8 +240,8 @@ int main(int argc, char **argv)
 	printf("# %lu rounds, %lu moves between nodes; records seen: %lu present, %lu swap (%lu of"
 	       " them pages being moved), %lu none;"
 	       " %lu page(s) where walk and pagemap differed on present (a page moving between"
-	       " the two reads)\n", rounds, moves, states[PTSCOPE_STATE_PRESENT],
-	       states[PTSCOPE_STATE_SWAP], migrating,
+	       " the two reads)\n",
+	       rounds, moves, states[PTSCOPE_STATE_PRESENT], states[PTSCOPE_STATE_SWAP], migrating,
 	       states[PTSCOPE_STATE_NONE], states[7]);
 	result(states[PTSCOPE_STATE_PRESENT] > 0, "present pages were walked");
 	result(states[PTSCOPE_STATE_SWAP] > 0, "swapped pages were walked (zram swap on?)");

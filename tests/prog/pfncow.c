@@ -65,7 +65,8 @@ int main(void)
 	p = mem < 0 ? MAP_FAILED :
 		      mmap(NULL, 4 * PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE, mem, WINDOW);
 	if (p == MAP_FAILED) {
-		printf("SKIP: cannot map /dev/mem at 0x%lx privately: %s\n", WINDOW, strerror(errno));
+		printf("SKIP: cannot map /dev/mem at 0x%lx privately: %s\n", WINDOW,
+		       strerror(errno));
 		return 4;
 	}
 	before = p[PAGE];
@@ -102,9 +103,9 @@ int main(void)
 			     (pg->kind == PTSCOPE_KIND_PFNMAP || pg->kind == PTSCOPE_KIND_NOT_RAM);
 		}
 		printf("%sok %u page %u: %s, %s, pfn 0x%llx%s (kpageflags 0x%llx, kpagecount %llu,"
-		       " window byte 0x%x, was 0x%x)\n", ok ? "" : "not ", i + 1, i,
-		       ptscope_state_name(pg->state), ptscope_kind_name(pg->kind),
-		       (unsigned long long)pg->pfn,
+		       " window byte 0x%x, was 0x%x)\n",
+		       ok ? "" : "not ", i + 1, i, ptscope_state_name(pg->state),
+		       ptscope_kind_name(pg->kind), (unsigned long long)pg->pfn,
 		       i == 1 ? ", written: an anonymous copy" : ", the window's own frame",
 		       (unsigned long long)kf, (unsigned long long)kc, window, before);
 		failed += !ok;

@@ -56,7 +56,7 @@
 
 static atomic_int stop;
 static time_t deadline;
-static char *area;		/* the hinted address the unmap thread maps at */
+static char *area; /* the hinted address the unmap thread maps at */
 
 static void die(const char *what)
 {
@@ -233,7 +233,7 @@ static int mode_collapse(void)
 		close(pipefd[0]);
 		if (write(pipefd[1], "", 1) != 1)
 			_exit(2);
-		for (;;) {	/* until the parent is done with us */
+		for (;;) { /* until the parent is done with us */
 			theirs[(i * 4096) % AREA] = (char)i;
 			if (!(++i % 1024))
 				madvise(theirs, AREA, MADV_DONTNEED);
@@ -287,7 +287,7 @@ static void *swapper(void *arg)
 		memset(p, 4, BIG);
 		if (mremap(p, BIG, BIG, MREMAP_MAYMOVE | MREMAP_FIXED, area) == MAP_FAILED)
 			die("mremap");
-		usleep(300000);	/* long enough to be counted whole, sometimes */
+		usleep(300000); /* long enough to be counted whole, sometimes */
 		if (mmap(area, BIG, PROT_READ, MAP_SHARED | MAP_FIXED, fd, 0) == MAP_FAILED)
 			die("mmap file");
 		(*rounds)++;
@@ -345,7 +345,8 @@ static int mode_remap(void)
 	pthread_join(t, NULL);
 	ptscope_close(h);
 	printf("remap: %lu swaps; %lu maps: the place seen %lu times anonymous, %lu times a file,"
-	       " %lu times mixed\n", rounds, maps, c.seen_anon, c.seen_file, c.mixed);
+	       " %lu times mixed\n",
+	       rounds, maps, c.seen_anon, c.seen_file, c.mixed);
 	return rounds && c.seen_anon && !c.mixed ? 0 : 1;
 }
 
