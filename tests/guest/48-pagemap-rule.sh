@@ -159,14 +159,16 @@ answers "root: write-only pagemap" 9 "not open for reading" pmproof raw maps $ro
 out=$($U pmproof raw maps $ownp pagemap:$ownp) || fail "a true proof was refused: $out"
 
 # A proof opened before its process ran a setuid program reads nothing after.
-hold execp $U sh -c 'echo ready $$; while [ ! -e /tmp/go ]; do sleep 0.1; done; exec /tmp/pmproof-suid-root hold'
+# (Files of their own: tests before this one leave /tmp/go and the like.)
+rm -f /tmp/48-go /tmp/48-in
+hold execp $U sh -c 'echo ready $$; while [ ! -e /tmp/48-go ]; do sleep 0.1; done; exec /tmp/pmproof-suid-root hold'
 trap 'kill $rootp $ownp $ownp2 $otherp $nodumpp $suidp $execp 2>/dev/null' EXIT
-mkfifo /tmp/in
-$U pmproof raw maps $execp stale:$execp < /tmp/in > /tmp/stale.out 2>&1 &
+mkfifo /tmp/48-in
+$U pmproof raw maps $execp stale:$execp < /tmp/48-in > /tmp/stale.out 2>&1 &
 staler=$!
-exec 3> /tmp/in
+exec 3> /tmp/48-in
 wait_line /tmp/stale.out '^opened' || fail "no stale proof: $(cat /tmp/stale.out)"
-touch /tmp/go
+touch /tmp/48-go
 for i in $(seq 1 100); do
 	grep -q "^Uid:.1000.0.0.0" /proc/$execp/status 2>/dev/null && break
 	sleep 0.1
