@@ -15,8 +15,9 @@ NOADMIN="/usr/local/bin/setpriv --bounding-set=-sys_admin --inh-caps=-sys_admin"
 cl=$(command -v crashlab)
 cp "$cl" /tmp/crashlab-suid && chmod 4755 /tmp/crashlab-suid
 cp "$cl" /tmp/crashlab-sgid && chmod 2755 /tmp/crashlab-sgid
-rm -f /tmp/go
-mkfifo /tmp/go
+rm -f /tmp/go43
+mkfifo /tmp/go43
+trap 'rm -f /tmp/go43 /tmp/crashlab-suid /tmp/crashlab-sgid' EXIT
 
 # crash NAME OPEN CMD...: start "CMD wait null" (it waits for a line), ask
 # the oracle whether uid 1000 may open its pagemap (OPEN: yes or no), then
@@ -24,8 +25,8 @@ mkfifo /tmp/go
 crash() {
 	name=$1 open=$2
 	shift 2
-	"$@" wait null < /tmp/go > /tmp/$name.out 2>&1 &
-	exec 3> /tmp/go
+	"$@" wait null < /tmp/go43 > /tmp/$name.out 2>&1 &
+	exec 3> /tmp/go43
 	wait_line /tmp/$name.out '^waiting ' || fail "$name did not start: $(cat /tmp/$name.out)"
 	p=$(sed -n 's/^waiting //p' /tmp/$name.out)
 	if $U head -c 8 /proc/$p/pagemap > /dev/null 2>&1; then got=yes; else got=no; fi

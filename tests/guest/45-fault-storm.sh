@@ -24,9 +24,12 @@ echo "storm: $made records made, $dropped dropped, in about $secs s"
 # A burst of 32, then 10 a second.
 [ $made -ge 32 ] || fail "storm: only $made records: the burst was not recorded"
 [ $made -le $((32 + 10 * secs + 1)) ] || fail "storm: $made records in $secs s: not throttled"
-expect_eq "storm: made + dropped" 20000 $((made + dropped))
+# Dropped: the faults not recorded, and records past the ring's 256 (the
+# storm's own oldest, replaced; a slow kernel records more than 256).
+over=$((made > 256 ? made - 256 : 0))
+expect_eq "storm: dropped, the unrecorded and the replaced" $((20000 - made + over)) $dropped
 ptscope -j faults > /tmp/f.json
-expect_eq "storm: its records, all handled, all with their mappings" "$made true true" \
+expect_eq "storm: its records, all handled, all with their mappings" "$((made - over)) true true" \
 	"$(jq -r --argjson p $spid '[.faults[] | select(.pid == $p)] |
 		"\(length) \(all(.handled)) \(all(.snapshot))"' /tmp/f.json)"
 
@@ -41,10 +44,11 @@ expect_eq "uid 1000's handled fault is recorded" "$p true" \
 	"$($U ptscope -j explain --last | jq -r '"\(.pid) \(.handled)"')"
 
 echo "--- the neighbours among 4,000 file mappings"
-rm -f /tmp/go
-mkfifo /tmp/go
-crashlab wait files 4000 < /tmp/go > /tmp/m.out 2>&1 &
-exec 3> /tmp/go
+rm -f /tmp/go45
+mkfifo /tmp/go45
+trap 'rm -f /tmp/go45' EXIT
+crashlab wait files 4000 < /tmp/go45 > /tmp/m.out 2>&1 &
+exec 3> /tmp/go45
 wait_line /tmp/m.out '^waiting ' || fail "crashlab files did not start: $(cat /tmp/m.out)"
 p=$(sed -n 's/^waiting //p' /tmp/m.out)
 cp /proc/$p/maps /tmp/maps.txt

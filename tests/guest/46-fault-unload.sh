@@ -9,6 +9,13 @@
 # window as narrow as it is. The kernel log is the verdict: the harness
 # fails the run on any oops or warning.
 . /tests/lib.sh
+# Each load and unload flips the signal_generate tracepoint's static key,
+# patching __send_signal_locked with int3. Under QEMU's TCG a vCPU running
+# that code as it is patched can trap on an int3 already gone (a QEMU
+# cross-modifying-code race, which the harness also meets at boot; real
+# CPUs are kept safe by the patching protocol). So this test and all it
+# starts run on CPU 0, where no other CPU sends its signals mid-patch.
+taskset -p 1 $$ > /dev/null || fail "cannot pin the test to CPU 0"
 secs=${UNLOAD_SECONDS:-30}
 R=/sys/module/ptscope/parameters/race_preempt_ms
 load_ptscope
