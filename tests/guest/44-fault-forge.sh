@@ -3,10 +3,11 @@
 # (rt_sigqueueinfo, rt_tgsigqueueinfo, pidfd_send_signal; the signal
 # ignored, then caught) leaves no record, as root and as uid 1000, while a
 # real crash right after it does. 300 real crashes of uid 1000 leave root's
-# crash in a ring of 256 and keep uid 1000's newest; in a ring of 64 that
-# root's crashes fill, uid 1000 takes no more than a quarter. The oracles:
-# crashlab's own count of the signals the kernel accepted, and the pids of
-# the crashes each side made.
+# crash in a ring of 256 and keep uid 1000's newest, also when each runs
+# under another uid of a user namespace uid 1000 made; in a ring of 64
+# that root's crashes fill, uid 1000 takes no more than a quarter. The
+# oracles: crashlab's own count of the signals the kernel accepted, and the
+# pids of the crashes each side made.
 . /tests/lib.sh
 U="/usr/local/bin/setpriv --reuid=1000 --regid=1000 --clear-groups"
 made() { ptscope -j info | jq .faults; }
@@ -40,6 +41,35 @@ expect_eq "root's crash is kept" "$rootpid" "$(jq -r '[.faults[] | select(.uid =
 expect_eq "uid 1000 keeps the rest of the ring" 255 "$(jq '[.faults[] | select(.uid == 1000)] | length' /tmp/f.json)"
 expect_eq "uid 1000's newest crash is kept" "$(made)" "$(jq '.faults[-1].id' /tmp/f.json)"
 expect_eq "dropped: uid 1000's oldest 45" 45 "$(jq .summary.dropped /tmp/f.json)"
+
+echo "--- the same with 300 uids of a user namespace uid 1000 made"
+# Its subordinate ids are uid 1000's own: root (as newuidmap would) maps
+# ids 1-300 of it to 100001-100300, and each crashes once under its own.
+ptscope faults clear
+crashlab null > /tmp/c.out 2>&1
+rootpid=$(sed -n 's/^pid \([0-9]*\) .*/\1/p' /tmp/c.out)
+cat > /tmp/ns44.sh <<'EOF2'
+i=1
+while [ $i -le 300 ]; do
+	/usr/local/bin/setpriv --reuid=$i --regid=$i --clear-groups crashlab null > /dev/null 2>&1
+	i=$((i + 1))
+done
+EOF2
+rm -f /tmp/ns44 && mkfifo /tmp/ns44
+trap 'rm -f /tmp/ns44 /tmp/ns44.sh' EXIT
+$U unshare -U sh -c 'echo ready; read x < /tmp/ns44; exec sh /tmp/ns44.sh' > /tmp/ns.out 2>&1 &
+ns=$!
+wait_line /tmp/ns.out '^ready' || fail "uid 1000 could not make a user namespace: $(cat /tmp/ns.out)"
+printf '0 1000 1\n1 100001 300\n' > /proc/$ns/uid_map || fail "uid_map"
+printf '0 1000 1\n1 100001 300\n' > /proc/$ns/gid_map || fail "gid_map"
+echo go > /tmp/ns44
+wait $ns
+ptscope -j faults > /tmp/f.json
+expect_eq "the namespace's kept crashes, their distinct uids, dropped" "255 255 45" \
+	"$(jq -r '[.faults[] | select(.uid > 100000) | .uid] |
+		"\(length) \(unique | length) \(input.summary.dropped)"' /tmp/f.json /tmp/f.json)"
+expect_eq "root's crash is kept" "$rootpid" "$(jq -r '[.faults[] | select(.uid == 0) | .pid] | join(" ")' /tmp/f.json)"
+expect_eq "the namespace's newest crash is kept" "$(made)" "$(jq '.faults[-1].id' /tmp/f.json)"
 unload_ptscope
 
 echo "--- a ring of 64 full of root's crashes; uid 1000 crashes 100 times"

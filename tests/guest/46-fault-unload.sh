@@ -22,11 +22,12 @@ load_ptscope
 race=no n=10
 [ -e $R ] && race=yes n=3
 echo "race build: $race"
-clearloop $((secs + 10)) > /tmp/cl.out 2>&1 &
+clearloop $((secs + 130)) > /tmp/cl.out 2>&1 &
 cl=$!
 end=$(($(date +%s) + secs))
 cycles=0 raced=0
-while [ $(date +%s) -lt $end ]; do
+# At least 5 cycles, however slow the machine (one CPU, under emulation).
+while [ $(date +%s) -lt $end ] || { [ $cycles -lt 5 ] && [ $(date +%s) -lt $((end + 120)) ]; }; do
 	[ $race = yes ] && echo 1000 > $R
 	crashlab burst $n &
 	b=$!
