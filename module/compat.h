@@ -244,7 +244,7 @@ static inline u32 ptscope_page_mapcount(struct page *page)
 	int mapcount = atomic_read(&page->_mapcount) + 1;
 	int tries;
 
-	if (ptscope_mapcount_is_type(mapcount))
+	if (ptscope_mapcount_is_type(mapcount) || mapcount < 0)
 		mapcount = 0;
 	for (tries = 0; tries < 3; tries++) {
 		struct page *head = &page_folio(page)->page;
@@ -255,8 +255,12 @@ static inline u32 ptscope_page_mapcount(struct page *page)
 		ptscope_race_window("mapcount: between the large test and the entire count");
 		entire = ptscope_entire_mapcount(head);
 		smp_rmb();	/* the re-check below reads after the count */
+		/*
+		 * A folio freed and made again meanwhile passes that re-check
+		 * with another's fields: a count below zero is such a field.
+		 */
 		if (&page_folio(page)->page == head && (READ_ONCE(head->flags) & BIT(PG_head)))
-			return mapcount + entire;
+			return entire >= 0 ? mapcount + entire : mapcount;
 	}
 	return mapcount;
 }

@@ -162,7 +162,7 @@ int ptscope_phys_describe(u64 addr, struct ptscope_phys *p, struct netlink_ext_a
 	if (v.large) {
 		p->pincount = ptscope_folio_pincount(v.folio);
 		/* A count read from a folio split meanwhile is another page's field. */
-		p->has_pincount = folio_still(page, &v);
+		p->has_pincount = folio_still(page, &v) && (int)p->pincount >= 0;
 	}
 	return 0;
 }

@@ -45,12 +45,12 @@ pair() {
 		return a[int((n + 1) / 2)] }
 	END { n = NR
 		printf "%-58s %12.0f %8s\n%-58s %12.0f %8.2f\n",
-			"faults: " what ", module unloaded (ns)", med(off, n), "1.00",
+			"faults: " what ", unloaded (ns)", med(off, n), "1.00",
 			"faults: the same, module loaded and recording (ns)", med(on, n), med(r, n) }'
 }
 pair "fork + SIGSEGV + wait" /tmp/faults-off.out /tmp/faults-on.out
 pair "handled SIGSEGV, 20 file mappings" /tmp/handled-20-off.out /tmp/handled-20-on.out
-pair "handled SIGSEGV, 4,000 file mappings" /tmp/handled-4000-off.out /tmp/handled-4000-on.out
+pair "handled SIGSEGV, 4000 file mappings" /tmp/handled-4000-off.out /tmp/handled-4000-on.out
 info=$(ptscope -j info 2>/dev/null)
 printf "%-58s %12s\n%-58s %12s\n" "faults: records made by the last loaded module" \
 	"$(echo "$info" | jq -r .faults)" "faults: dropped by it (throttled, or replaced in the ring)" \
