@@ -44,7 +44,10 @@ memkinds_serve() {
 	shift
 	"$@" memkinds serve > "$mk_out" &
 	MK_PID=$!
-	wait_line "$mk_out" '^ready$' || fail "memkinds serve did not start"
+	# Filling its 1 GiB hugetlb page alone can take many seconds under TCG
+	# on a busy host; one that never starts must not linger holding it.
+	wait_line "$mk_out" '^ready$' 600 ||
+		{ kill $MK_PID 2>/dev/null; fail "memkinds serve did not start in 60 s"; }
 }
 
 # mk_addr OUT NAME: the address memkinds printed for memory kind NAME.
