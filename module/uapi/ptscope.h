@@ -308,7 +308,7 @@ enum ptscope_info_attr {
 	PTSCOPE_A_INFO_FEATURES,	/* u64: PTSCOPE_FEATURE_* */
 	PTSCOPE_A_INFO_FAULT_RING,	/* u32: fault records kept */
 	PTSCOPE_A_INFO_FAULTS,		/* u64: fault records made since load (admin only) */
-	PTSCOPE_A_INFO_FAULTS_DROPPED,	/* u64: overwritten before read (admin only) */
+	PTSCOPE_A_INFO_FAULTS_DROPPED,	/* u64: not recorded or replaced (admin only) */
 
 	__PTSCOPE_A_INFO_MAX,
 	PTSCOPE_A_INFO_MAX = __PTSCOPE_A_INFO_MAX - 1
