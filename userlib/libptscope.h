@@ -32,7 +32,7 @@ struct ptscope_info {
 	uint64_t features; /* PTSCOPE_FEATURE_* bits */
 	uint32_t fault_ring; /* fault records the module keeps */
 	uint64_t faults; /* fault records made since it was loaded */
-	uint64_t faults_dropped; /* overwritten before anyone read them */
+	uint64_t faults_dropped; /* not recorded (throttled) or replaced by newer ones */
 };
 
 #define PTSCOPE_MAX_LEVELS 5
