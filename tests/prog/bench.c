@@ -35,28 +35,14 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "timing.h"
+
 #include "libptscope.h"
 #include "uapi/ptscope.h"
 
 #define PAGE 4096UL
-#define RUNS 5
 
 static struct ptscope *h;
-
-static double now(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return t.tv_sec + t.tv_nsec / 1e9;
-}
-
-static int cmp(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
 
 typedef void (*bench_fn)(char *p, size_t len);
 
@@ -72,8 +58,7 @@ static double median(bench_fn fn, char *p, size_t len)
 		fn(p, len);
 		t[i] = now() - s;
 	}
-	qsort(t, RUNS, sizeof(t[0]), cmp);
-	return t[RUNS / 2];
+	return median_of(t);
 }
 
 static volatile uint64_t sink;
@@ -351,7 +336,7 @@ static void stall_under(bench_fn fn, char *p, size_t len, double *p99, double *m
 		*p99 = *max = -1;
 		return;
 	}
-	qsort(stall.lat, stall.n, sizeof(stall.lat[0]), cmp);
+	qsort(stall.lat, stall.n, sizeof(stall.lat[0]), cmp_double);
 	*p99 = stall.lat[(stall.n * 99) / 100] * 1e6;
 	*max = stall.lat[stall.n - 1] * 1e6;
 }

@@ -22,29 +22,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "timing.h"
+
 #define PAGE 4096UL
-#define RUNS 5
-
-static double now(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return t.tv_sec + t.tv_nsec / 1e9;
-}
-
-static int cmp(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-static double median(double *t)
-{
-	qsort(t, RUNS, sizeof(t[0]), cmp);
-	return t[RUNS / 2];
-}
 
 /* Where the children write: unmapped (volatile, so the compiler cannot tell). */
 static volatile uintptr_t bad_addr = 16;
@@ -77,7 +57,7 @@ static int crash_rounds(int n)
 		}
 		t[r] = now() - s;
 	}
-	printf("fault-round-ns %.0f\n", median(t) * 1e9 / n);
+	printf("fault-round-ns %.0f\n", median_of(t) * 1e9 / n);
 	return 0;
 }
 
@@ -119,7 +99,7 @@ static int handled(int maps, long n)
 			__asm__ volatile("movb (%0), %%al" : : "D"(guard) : "al", "memory");
 		t[r] = now() - s;
 	}
-	printf("handled-ns %d %.0f\n", maps, median(t) * 1e9 / n);
+	printf("handled-ns %d %.0f\n", maps, median_of(t) * 1e9 / n);
 	return 0;
 }
 
