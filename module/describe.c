@@ -144,10 +144,7 @@ static struct page *describe_backing(struct vm_area_struct *vma, struct ptscope_
 			return NULL;
 		pg->kind = page_is_ram(pg->pfn) ? PTSCOPE_KIND_PFNMAP :
 						  PTSCOPE_KIND_NOT_RAM;
-		/* Device memory, usually: who owns the frame (a PCI BAR...). */
-		pg->has_res = ptscope_resource_of(PFN_PHYS(pg->pfn), &pg->res_flags,
-						  &pg->res_desc);
-		return NULL;
+		return NULL;	/* its owner: ptscope_page_find_owner() */
 	}
 
 	pg->has_page = true;
@@ -285,6 +282,18 @@ void ptscope_describe_pud_leaf(struct vm_area_struct *vma, unsigned long addr, p
  * prediction only what pagemap's exclusive bit says remains: a read-only
  * anonymous page mapped once is reused, otherwise copied.
  */
+/*
+ * Who owns a frame without a struct page (device memory, usually: a PCI
+ * BAR). Only for callers who may see physical details: the resource tree
+ * is not walked for an answer that would be withheld anyway.
+ */
+void ptscope_page_find_owner(struct ptscope_page *pg)
+{
+	if (pg->has_pfn && (pg->kind == PTSCOPE_KIND_PFNMAP || pg->kind == PTSCOPE_KIND_NOT_RAM))
+		pg->has_res = ptscope_resource_of(PFN_PHYS(pg->pfn), &pg->res_flags,
+						  &pg->res_desc);
+}
+
 void ptscope_page_hide_phys(struct ptscope_page *pg)
 {
 	pg->pfn = 0;

@@ -12,20 +12,11 @@
  * user space, before the signal is delivered or the process dies, with its
  * mm intact: there we take the mmap lock and add the VMAs and translations.
  *
- * The ring holds ring_size records allocated at load. Each record is
- * charged to a user (see charge_of()); a user may hold a quarter of the
- * ring while it is full. A new record takes a free slot, else replaces its
- * own user's oldest record once that user holds its quarter, else the
- * oldest record of all: one user's crashes never push out more than a
- * quarter of the others'. Whatever is replaced is counted as dropped. So
- * slots are reused out of id order, and two lists link the records oldest
- * first: all of them, and each user's.
- *
- * Handled faults (a handler installed) are control flow for JVMs, garbage
- * collectors and wasm runtimes, and can come by the million: each user gets
- * a burst of FAULT_BURST records, then one each FAULT_INTERVAL; the rest
- * cost a lookup in the probe and are counted as dropped. A fatal fault is
- * always recorded: it costs the process its life.
+ * The records are kept in the fault ring (fault_ring.c), which decides
+ * what a new record replaces, throttles handled faults (a handler
+ * installed: control flow for JVMs, garbage collectors and wasm runtimes)
+ * and decides who reads what. A fatal fault is always recorded: it costs
+ * the process its life.
  *
  * Each queued task_work holds a module reference, so the module cannot go
  * while one is pending (and see ptscope_exit() for the return from it).
@@ -40,12 +31,10 @@
 #include <linux/capability.h>
 #include <linux/cred.h>
 #include <linux/fs.h>
-#include <linux/hash.h>
 #include <linux/jiffies.h>
 #include <linux/mm.h>
 #include <linux/llist.h>
 #include <linux/module.h>
-#include <linux/pid_namespace.h>
 #include <linux/sched/coredump.h>
 #include <linux/sched/mm.h>
 #include <linux/sched/signal.h>
@@ -56,48 +45,12 @@
 #include <linux/timekeeping.h>
 #include <linux/tracepoint.h>
 #include <linux/user_namespace.h>
-#include <linux/vmalloc.h>
 #include <asm/processor.h>
 #include <asm/syscall.h>
 
 #include "ptscope.h"
+#include "fault_ring.h"
 
-static unsigned int ring_size = 256;
-module_param(ring_size, uint, 0444);
-MODULE_PARM_DESC(ring_size, "fault records kept (8-65536; a user may hold a quarter once it is full)");
-
-/* Handled faults per user: a burst, then one per interval (jiffies). */
-#define FAULT_BURST	32
-#define FAULT_INTERVAL	(HZ / 10)
-/* Readers look at this many slots per hold of ring_lock (interrupts off). */
-#define FAULT_SCAN	256
-#define NIL		U32_MAX
-
-/* Where a slot's record stands among the others. */
-struct slot_link {
-	u32 older, newer;		/* all records, by id; free slots: newer */
-	u32 user_older, user_newer;	/* the records of its user */
-	kuid_t user;			/* whom it is charged to */
-};
-
-/* A user holding records; live 0: a free entry of the hash table. */
-struct fault_user {
-	kuid_t uid;
-	u32 live;
-	u32 oldest, newest;
-	u64 tat;	/* handled faults: when the burst is whole again (jiffies) */
-};
-
-static struct ptscope_fault *ring;
-static struct slot_link *links;
-static struct fault_user *users;	/* open addressing, linear probing */
-static unsigned int users_bits;
-/* Guards all of the above, oldest, newest, free_slots and the counters. */
-static DEFINE_SPINLOCK(ring_lock);
-static u32 oldest = NIL, newest = NIL, free_slots = NIL;
-static u64 next_id = 1;		/* the id the next record gets */
-static u64 first_id = 1;	/* no record below it is kept (clears move it) */
-static u64 dropped;
 static struct tracepoint *signal_tp;
 
 #ifdef PTSCOPE_RACE
@@ -149,99 +102,6 @@ static void put_orphans(void)
 		put_stale(w);
 		kfree(w);
 	}
-}
-
-/* @uid's entry, or the free one where it would go (ring_lock held). */
-static struct fault_user *user_entry(kuid_t uid)
-{
-	u32 mask = BIT(users_bits) - 1, i = hash_32(__kuid_val(uid), users_bits);
-
-	/* Users with records <= ring_size < table size: a free entry exists. */
-	while (users[i].live && !uid_eq(users[i].uid, uid))
-		i = (i + 1) & mask;
-	return &users[i];
-}
-
-/* @uid's entry; a new one starts with an empty list and @tat (ring_lock held). */
-static struct fault_user *user_get(kuid_t uid, u64 tat)
-{
-	struct fault_user *u = user_entry(uid);
-
-	if (!u->live) {
-		u->uid = uid;
-		u->oldest = NIL;
-		u->newest = NIL;
-		u->tat = tat;
-	}
-	return u;
-}
-
-/* Free @u, moving later entries of its probe run back (ring_lock held). */
-static void user_free(struct fault_user *u)
-{
-	u32 mask = BIT(users_bits) - 1, i = u - users, j = i, home;
-
-	for (;;) {
-		users[i].live = 0;
-		do {
-			j = (j + 1) & mask;
-			if (!users[j].live)
-				return;
-			home = hash_32(__kuid_val(users[j].uid), users_bits);
-			/* j may fill the hole at i unless its home lies in (i, j]. */
-		} while (i <= j ? (home > i && home <= j) : (home > i || home <= j));
-		users[i] = users[j];
-		i = j;
-	}
-}
-
-/* Take the record in slot @s out of both lists (ring_lock held). */
-static void unlink_slot(u32 s)
-{
-	struct slot_link *l = &links[s];
-	struct fault_user *u = user_entry(l->user);
-
-	if (l->older != NIL)
-		links[l->older].newer = l->newer;
-	else
-		oldest = l->newer;
-	if (l->newer != NIL)
-		links[l->newer].older = l->older;
-	else
-		newest = l->older;
-	if (l->user_older != NIL)
-		links[l->user_older].user_newer = l->user_newer;
-	else
-		u->oldest = l->user_newer;
-	if (l->user_newer != NIL)
-		links[l->user_newer].user_older = l->user_older;
-	else
-		u->newest = l->user_older;
-	if (!--u->live)
-		user_free(u);
-}
-
-/* Make slot @s the newest record, of all and of @u's (ring_lock held). */
-static void link_newest(u32 s, struct fault_user *u)
-{
-	struct slot_link *l = &links[s];
-
-	l->user = u->uid;
-	l->older = newest;
-	l->newer = NIL;
-	if (newest != NIL)
-		links[newest].newer = s;
-	else
-		oldest = s;
-	newest = s;
-	l->user_older = u->newest;
-	l->user_newer = NIL;
-	if (u->newest != NIL)
-		links[u->newest].user_newer = s;
-	else
-		u->oldest = s;
-	u->newest = s;
-	u->live++;
 }
 
 /*
@@ -338,26 +198,15 @@ static void fault_work(struct callback_head *cb)
 	struct fault_work *w = container_of(cb, struct fault_work, cb);
 	struct ptscope_fault *f = kvzalloc(sizeof(*f), GFP_KERNEL);
 	char *buf = kmalloc(PATH_MAX, GFP_KERNEL);
-	unsigned long flags;
-	bool kept = false;
 
 	put_stale(w);
 	put_orphans();
 	if (!f || !buf || !current->mm)	/* no mm: the task is already exiting */
 		goto out;
-	spin_lock_irqsave(&ring_lock, flags);
-	if (ring[w->slot].id == w->id) {
-		*f = ring[w->slot];
-		kept = true;
-	}
-	spin_unlock_irqrestore(&ring_lock, flags);
-	if (!kept)
+	if (!ptscope_ring_copy(w->slot, w->id, f))
 		goto out;	/* replaced meanwhile: a burst outran the ring */
 	snapshot(current->mm, f, buf);
-	spin_lock_irqsave(&ring_lock, flags);
-	if (ring[w->slot].id == w->id)
-		ring[w->slot] = *f;
-	spin_unlock_irqrestore(&ring_lock, flags);
+	ptscope_ring_update(w->slot, w->id, f);
 	ptscope_nl_fault_event(f);
 out:
 	kfree(buf);
@@ -393,247 +242,109 @@ static bool user_handler(struct task_struct *task, int sig)
  * SI_KERNEL SIGSEGVs the kernel raises on the way back from a system call
  * (a signal frame it cannot write, a broken rseq area) are dropped with
  * them; after an interrupt or a fault they are kept.
+ *
+ * A tracer can change a stopped tracee's pending signal into any siginfo
+ * (PTRACE_SETSIGINFO) and resume it with that signal, on the tracee's way
+ * back from an interrupt. The kernel generates it again only if it is
+ * blocked; a real fault never is, since force_sig_info_to_task() unblocks
+ * it before generating it.
  */
 static bool raised_by_fault(int sig, struct kernel_siginfo *info, struct task_struct *task)
 {
 	if ((sig != SIGSEGV && sig != SIGBUS) || info == SEND_SIG_NOINFO ||
 	    info == SEND_SIG_PRIV || info->si_code <= 0 || task != current ||
-	    (task->flags & PF_KTHREAD) || !task->mm || !in_task())
+	    (task->flags & PF_KTHREAD) || !task->mm || !in_task() ||
+	    sigismember(&task->blocked, sig))
 		return false;
 	return syscall_get_nr(task, task_pt_regs(task)) < 0;
 }
 
-/* Whether @u may have one more handled fault recorded now (ring_lock held). */
-static bool handled_allowed(struct fault_user *u)
+/* What the probe copies into a new record, with the ring's lock held. */
+struct fault_fill {
+	struct ptscope_ring_fill ring;
+	struct task_struct *task;
+	const struct cred *cred;
+	struct kernel_siginfo *info;
+	int sig;
+	bool handled;
+};
+
+static void fill_record(struct ptscope_fault *f, struct ptscope_ring_fill *arg)
 {
-	u64 now = get_jiffies_64();
+	struct fault_fill *ff = container_of(arg, struct fault_fill, ring);
+	struct task_struct *task = ff->task;
+	struct pt_regs *regs = task_pt_regs(task);
 
-	if (u->tat < now)
-		u->tat = now;
-	if (u->tat - now > (FAULT_BURST - 1) * FAULT_INTERVAL)
-		return false;
-	u->tat += FAULT_INTERVAL;
-	return true;
-}
-
-/* The slot a record of @u goes to; its old record leaves the lists (ring_lock held). */
-static u32 take_slot(struct fault_user *u)
-{
-	u32 s;
-
-	if (free_slots != NIL) {
-		s = free_slots;
-		free_slots = links[s].newer;
-		return s;
-	}
-	s = u->live >= max(ring_size / 4, 1U) ? u->oldest : oldest;
-	unlink_slot(s);
-	dropped++;	/* a kept record makes room */
-	return s;
+	f->time_ns = ktime_get_real_ns();
+	f->tgid_ref = get_pid(task_tgid(task));
+	f->tid_ref = get_pid(task_pid(task));
+	f->kuid = ff->cred->uid;
+	f->kgid = ff->cred->gid;
+	f->open = open_to_its_user(ff->cred, task->mm);
+	/* As the initial namespaces see them: what fault events carry. */
+	f->pid = task_tgid_nr(task);
+	f->tid = task_pid_nr(task);
+	f->uid = from_kuid(&init_user_ns, f->kuid);
+	strscpy(f->comm, task->comm, sizeof(f->comm));
+	f->sig = ff->sig;
+	f->code = ff->info->si_code;
+	f->addr = (unsigned long)ff->info->si_addr;
+	f->ip = regs->ip;
+	f->sp = regs->sp;
+	f->error = task->thread.error_code;
+	f->trap = task->thread.trap_nr;
+	f->handled = ff->handled;
 }
 
 /* signal_generate: siglock held, interrupts off. */
 static void probe_signal_generate(void *data, int sig, struct kernel_siginfo *info,
 				  struct task_struct *task, int group, int result)
 {
-	const struct cred *cred;
-	struct pt_regs *regs;
+	struct fault_fill ff = {
+		.ring.fill = fill_record, .task = task, .info = info, .sig = sig,
+	};
 	struct fault_work *w;
-	struct fault_user *u;
-	struct ptscope_fault *f;
-	unsigned long flags;
-	bool handled;
 	kuid_t charge;
 	u64 tat;
-	u32 s;
 
 	if (!raised_by_fault(sig, info, task))
 		return;
-	cred = current_cred();	/* task is current */
-	charge = charge_of(cred);
-	handled = user_handler(task, sig);
-	spin_lock_irqsave(&ring_lock, flags);
-	u = user_get(charge, get_jiffies_64());
-	if (handled && !handled_allowed(u))
-		goto drop;
+	ff.cred = current_cred();	/* task is current */
+	charge = charge_of(ff.cred);
 	/*
-	 * The work is allocated first: without it the record would keep its
+	 * A tracer may suppress each fault and resume the task at the same
+	 * access, as often as it likes: the task survives, so throttle it as
+	 * a handled one.
+	 */
+	ff.handled = user_handler(task, sig) || task->ptrace;
+	if (!ptscope_ring_admit(charge, ff.handled, &tat))
+		return;
+	/*
+	 * The work comes first: without it the record would keep its
 	 * references with no process context to drop the ones it replaces.
 	 */
 	w = kzalloc(sizeof(*w), GFP_ATOMIC);
 	if (!w || !try_module_get(THIS_MODULE)) {
 		kfree(w);
-		goto drop;
+		ptscope_ring_drop();
+		return;
 	}
 	init_task_work(&w->cb, fault_work);
-	tat = u->tat;
-	s = take_slot(u);
-	/* Taking the slot may have freed or moved @u's entry. */
-	u = user_get(charge, tat);
-	link_newest(s, u);
-	f = &ring[s];
-	w->id = next_id++;
-	w->slot = s;
-	w->stale[0] = f->tgid_ref;
-	w->stale[1] = f->tid_ref;
-	memset(f, 0, sizeof(*f));
-	regs = task_pt_regs(task);
-	f->id = w->id;
-	f->time_ns = ktime_get_real_ns();
-	f->tgid_ref = get_pid(task_tgid(task));
-	f->tid_ref = get_pid(task_pid(task));
-	f->kuid = cred->uid;
-	f->kgid = cred->gid;
-	f->open = open_to_its_user(cred, task->mm);
-	/* As the initial namespaces see them: what fault events carry. */
-	f->pid = task_tgid_nr(task);
-	f->tid = task_pid_nr(task);
-	f->uid = from_kuid(&init_user_ns, f->kuid);
-	strscpy(f->comm, task->comm, sizeof(f->comm));
-	f->sig = sig;
-	f->code = info->si_code;
-	f->addr = (unsigned long)info->si_addr;
-	f->ip = regs->ip;
-	f->sp = regs->sp;
-	f->error = task->thread.error_code;
-	f->trap = task->thread.trap_nr;
-	f->handled = handled;
-	spin_unlock_irqrestore(&ring_lock, flags);
-
-	if (task_work_add(task, &w->cb, TWA_RESUME)) {
+	w->id = ptscope_ring_add(charge, tat, &ff.ring);
+	w->slot = ff.ring.slot;
+	w->stale[0] = ff.ring.stale[0];
+	w->stale[1] = ff.ring.stale[1];
+	if (!w->id || task_work_add(task, &w->cb, TWA_RESUME)) {
 		/* The task is exiting: the record stays, without its snapshot. */
 		llist_add(&w->orphan, &orphans);
 		module_put(THIS_MODULE);
 	}
-	return;
-drop:
-	dropped++;
-	spin_unlock_irqrestore(&ring_lock, flags);
-}
-
-void ptscope_fault_reader_init(struct ptscope_fault_reader *rd, bool admin)
-{
-	memset(rd, 0, sizeof(*rd));
-	rd->admin = admin;
-	rd->uid = current_fsuid();
-	rd->gid = current_fsgid();
-	rd->at = NIL;
-}
-
-/*
- * One rule for GET_FAULTS, debugfs and everything built on them (explain):
- * CAP_SYS_ADMIN sees every record; anyone else only records of processes
- * that ran with the reader's uid and gid and were open to them (see
- * open_to_its_user()) when they faulted, as ptrace access to the process
- * would have been decided then.
- */
-static bool visible(const struct ptscope_fault *f, const struct ptscope_fault_reader *rd)
-{
-	return rd->admin ||
-	       (f->open && uid_eq(f->kuid, rd->uid) && gid_eq(f->kgid, rd->gid));
-}
-
-int ptscope_fault_get(u64 id, struct ptscope_fault_reader *rd, struct ptscope_fault *out)
-{
-	struct pid_namespace *ns = task_active_pid_ns(current);
-	struct user_namespace *uns = current_user_ns();
-	const struct ptscope_fault *f;
-	unsigned long flags;
-	unsigned int n = 0;
-	u64 s_id = 0;
-	pid_t pid;
-	u32 s;
-
-	spin_lock_irqsave(&ring_lock, flags);
-	/* Where the last answer was, if it is still there: no record before it counts. */
-	if (rd->at < ring_size && ring[rd->at].id == rd->at_id && rd->at_id && rd->at_id <= id)
-		s = rd->at;
-	else
-		s = oldest;
-	for (; s != NIL; s = links[s].newer) {
-		if (++n > FAULT_SCAN) {
-			/* Interrupts have been off long enough: let them in. */
-			s_id = ring[s].id;
-			spin_unlock_irqrestore(&ring_lock, flags);
-			cond_resched();
-			spin_lock_irqsave(&ring_lock, flags);
-			n = 0;
-			if (ring[s].id != s_id)	/* replaced meanwhile: start again */
-				s = oldest;
-			if (s == NIL)
-				break;
-		}
-		f = &ring[s];
-		if (f->id < id || f->id < first_id || !visible(f, rd))
-			continue;
-		pid = pid_nr_ns(f->tgid_ref, ns);
-		if (!pid)
-			continue;	/* not in the reader's namespace */
-		*out = *f;
-		out->pid = pid;
-		out->tid = pid_nr_ns(f->tid_ref, ns);
-		out->uid = from_kuid_munged(uns, f->kuid);
-		out->tgid_ref = NULL;
-		out->tid_ref = NULL;
-		rd->at = s;
-		rd->at_id = f->id;
-		spin_unlock_irqrestore(&ring_lock, flags);
-		return 0;
-	}
-	spin_unlock_irqrestore(&ring_lock, flags);
-	return -ENOENT;
-}
-
-/* Forget every record older than @below, and the references it holds. */
-static void forget_below(u64 below)
-{
-	struct pid *refs[2];
-	unsigned long flags;
-	unsigned int i;
-
-	for (i = 0; i < ring_size; i++) {
-		spin_lock_irqsave(&ring_lock, flags);
-		if (!ring[i].id || ring[i].id >= below) {	/* free, or recorded since */
-			spin_unlock_irqrestore(&ring_lock, flags);
-			continue;
-		}
-		unlink_slot(i);
-		links[i].newer = free_slots;
-		free_slots = i;
-		refs[0] = ring[i].tgid_ref;
-		refs[1] = ring[i].tid_ref;
-		ring[i].tgid_ref = NULL;
-		ring[i].tid_ref = NULL;
-		ring[i].id = 0;
-		spin_unlock_irqrestore(&ring_lock, flags);
-		put_pid(refs[0]);
-		put_pid(refs[1]);
-	}
-	put_orphans();
 }
 
 void ptscope_faults_clear(void)
 {
-	unsigned long flags;
-	u64 below;
-
-	spin_lock_irqsave(&ring_lock, flags);
-	below = next_id;
-	first_id = below;	/* from here on, older records do not exist */
-	dropped = 0;
-	spin_unlock_irqrestore(&ring_lock, flags);
-	forget_below(below);
-}
-
-void ptscope_faults_stats(u64 *recorded, u64 *dropped_out, u32 *size)
-{
-	unsigned long flags;
-
-	spin_lock_irqsave(&ring_lock, flags);
-	*recorded = next_id - 1;
-	*dropped_out = dropped;
-	*size = ring_size;
-	spin_unlock_irqrestore(&ring_lock, flags);
+	ptscope_ring_clear();
+	put_orphans();
 }
 
 static void find_signal_generate(struct tracepoint *tp, void *priv)
@@ -644,22 +355,7 @@ static void find_signal_generate(struct tracepoint *tp, void *priv)
 
 int __init ptscope_faults_alloc(void)
 {
-	unsigned int i;
-
-	ring_size = clamp(ring_size, 8U, 65536U);
-	/* Twice the most users that can hold records: short probe runs. */
-	users_bits = order_base_2(ring_size) + 1;
-	ring = vzalloc(array_size(ring_size, sizeof(*ring)));
-	links = vmalloc_array(ring_size, sizeof(*links));
-	users = vzalloc(array_size(BIT(users_bits), sizeof(*users)));
-	if (!ring || !links || !users) {
-		ptscope_faults_free();
-		return -ENOMEM;
-	}
-	for (i = 0; i < ring_size; i++)
-		links[i].newer = i + 1 < ring_size ? i + 1 : NIL;
-	free_slots = 0;
-	return 0;
+	return ptscope_ring_alloc();
 }
 
 int __init ptscope_faults_start(void)
@@ -683,12 +379,6 @@ void ptscope_faults_stop(void)
 
 void ptscope_faults_free(void)
 {
-	if (ring && links && users)
-		forget_below(U64_MAX);
-	vfree(users);
-	vfree(links);
-	vfree(ring);
-	users = NULL;
-	links = NULL;
-	ring = NULL;
+	ptscope_ring_free();
+	put_orphans();
 }

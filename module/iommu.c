@@ -13,14 +13,17 @@
  * which holds that mutex across its callback (6.1's intel-iommu debugfs reads
  * domains the same way, for the same reason).
  *
- * Of what it finds, only the kernel's own domains are translated: DMA and
- * DMA_FQ (only ever a group's default domain, which its drivers map through
- * the DMA API) and identity. An unmanaged domain belongs to whoever attached
- * it (VFIO, iommufd, a driver), who maps and unmaps it under locks of its
- * own; nested, SVA and platform domains have no I/O page table to read
- * (their ops have no iova_to_phys). Those IOVAs are refused with the reason.
- * What stays open, as in the kernel's debugfs: an unmap that frees an I/O
- * page-table page while iova_to_phys() walks through it.
+ * An identity domain translates with no table at all. DMA and DMA_FQ
+ * domains (only ever a group's default domain, which its drivers map through
+ * the DMA API) have an I/O page table, but the mutex does not keep that
+ * still: a driver's unmap frees table pages with no lock a reader could
+ * take, so iova_to_phys() may walk through a freed page. The kernel's own
+ * IOMMU debugfs takes that chance; ptscope does only when root asks for it
+ * at load (iommu_dma_lookup=1), and otherwise refuses with the reason. An
+ * unmanaged domain belongs to whoever attached it (VFIO, iommufd, a
+ * driver), who maps and unmaps it under locks of its own; nested, SVA and
+ * platform domains have no I/O page table to read (their ops have no
+ * iova_to_phys). Those IOVAs are always refused with the reason.
  */
 #include <linux/device.h>
 #include <linux/iommu.h>
@@ -29,6 +32,11 @@
 
 #include "ptscope.h"
 #include "compat.h"
+
+static bool iommu_dma_lookup;
+module_param(iommu_dma_lookup, bool, 0644);
+MODULE_PARM_DESC(iommu_dma_lookup,
+		 "translate IOVAs of DMA domains, whose I/O page tables a driver's unmap may free under the reader (default: refuse)");
 
 static u32 domain_kind(const struct iommu_domain *domain)
 {
@@ -58,7 +66,7 @@ static bool has_io_page_table(const struct iommu_domain *domain)
 }
 
 /* Why an IOVA was not translated. */
-enum refusal { TRANSLATED, LEFT_GROUP, NO_DOMAIN, OWNED, NO_TABLE };
+enum refusal { TRANSLATED, LEFT_GROUP, NO_DOMAIN, OWNED, UNLOCKED, NO_TABLE };
 
 struct domain_read {
 	struct device *dev;
@@ -101,6 +109,10 @@ static int read_domain(struct device *dev, void *arg)
 			r->refusal = NO_TABLE;
 			break;
 		}
+		if (!READ_ONCE(iommu_dma_lookup)) {
+			r->refusal = UNLOCKED;
+			break;
+		}
 		r->out->phys = iommu_iova_to_phys(domain, r->iova);
 		r->out->mapped = r->out->phys != 0;
 		break;
@@ -130,6 +142,10 @@ static int refuse(const struct domain_read *r, const char *bdf, struct netlink_e
 	case OWNED:
 		NL_SET_ERR_MSG(extack,
 			       "IOVA not translated: the device is in an unmanaged IOMMU domain, owned by whoever attached it (VFIO, iommufd or a driver), who maps and unmaps it under locks ptscope cannot take");
+		return -EBUSY;
+	case UNLOCKED:
+		NL_SET_ERR_MSG(extack,
+			       "IOVA not translated: the device's DMA domain is unmapped by its driver with no lock ptscope can take, which may free the I/O page table being read; load ptscope with iommu_dma_lookup=1 to translate anyway");
 		return -EBUSY;
 	case NO_TABLE:
 		break;

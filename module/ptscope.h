@@ -153,6 +153,7 @@ u32 ptscope_cow_state(struct vm_area_struct *vma, const struct ptscope_page *pg,
 void ptscope_walk_init(void);
 int ptscope_walk(struct ptscope_walk *w);
 void ptscope_page_hide_phys(struct ptscope_page *pg);
+void ptscope_page_find_owner(struct ptscope_page *pg);
 
 /* One record of a leaf or hole (describe.c); the leaf's lock is held. */
 void ptscope_page_init(struct ptscope_page *pg, unsigned long addr, u64 nr_pages, u32 level,

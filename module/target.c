@@ -66,27 +66,27 @@ void __init ptscope_target_init(void)
 }
 
 /*
- * Whether descriptor @fd of the caller is an open of /proc/PID/pagemap for
- * address space @mm (held by the caller, so the comparison cannot be fooled
- * by a freed and reused mm_struct: the open file pins its own).
+ * Descriptor @fd of the caller, if it is an open of some /proc/PID/pagemap
+ * readable through it; else NULL with *err set. Nothing here depends on
+ * the pid asked for, so the answer says nothing about it.
  */
-static int check_pagemap_fd(int fd, u32 nr, struct mm_struct *mm,
-			    struct netlink_ext_ack *extack)
+static struct file *proof_get(int fd, int *err, struct netlink_ext_ack *extack)
 {
 	struct file *f = fget(fd);	/* never an O_PATH descriptor */
-	int ret = -EINVAL;
 
+	*err = -EINVAL;
 	if (!f) {
 		PTSCOPE_ERR_FMT(extack,
 				"PTSCOPE_A_PAGEMAP_FD is not an open file descriptor of the caller",
 				"PTSCOPE_A_PAGEMAP_FD %d is not an open file descriptor of the caller",
 				fd);
-		return -EBADF;
+		*err = -EBADF;
+		return NULL;
 	}
 	if (!pagemap_fops) {
 		NL_SET_ERR_MSG(extack,
 			       "ptscope could not identify pagemap files when it was loaded (was /proc mounted?): only CAP_SYS_ADMIN may inspect other processes");
-		ret = -EOPNOTSUPP;
+		*err = -EOPNOTSUPP;
 	} else if (f->f_op != pagemap_fops) {
 		PTSCOPE_ERR_FMT(extack, "PTSCOPE_A_PAGEMAP_FD is not an open /proc/PID/pagemap",
 				"PTSCOPE_A_PAGEMAP_FD %d is not an open /proc/PID/pagemap", fd);
@@ -94,18 +94,22 @@ static int check_pagemap_fd(int fd, u32 nr, struct mm_struct *mm,
 		/* pagemap would not be read through it either. */
 		PTSCOPE_ERR_FMT(extack, "PTSCOPE_A_PAGEMAP_FD is not open for reading",
 				"PTSCOPE_A_PAGEMAP_FD %d is not open for reading", fd);
-		ret = -EBADF;
-	} else if (f->private_data != mm) {
-		/* Formatted messages end at 79 characters: this one may take them all. */
-		PTSCOPE_ERR_FMT(extack,
-				"the pagemap descriptor is not of the process asked for: it was opened for another process, or before that process called exec",
-				"pagemap fd not of pid %u: opened for another process, or before an exec",
-				nr);
+		*err = -EBADF;
 	} else {
-		ret = 0;
+		return f;
 	}
 	fput(f);
-	return ret;
+	return NULL;
+}
+
+/*
+ * Whether @mm, held by the caller, is the address space the open of
+ * @proof allowed (the file pins its own, so a freed and reused mm_struct
+ * cannot compare equal).
+ */
+static bool proof_of(struct file *proof, struct mm_struct *mm)
+{
+	return mm && proof->private_data == mm;
 }
 
 /*
@@ -131,7 +135,7 @@ static bool own_pagemap_readable(struct task_struct *task, struct mm_struct *mm)
 	return uid_eq(current_fsuid(), owner);
 }
 
-static struct task_struct *find_task(u32 nr, struct netlink_ext_ack *extack)
+static struct task_struct *find_task(u32 nr)
 {
 	struct task_struct *task;
 	struct pid *pid;
@@ -142,55 +146,93 @@ static struct task_struct *find_task(u32 nr, struct netlink_ext_ack *extack)
 	pid = find_get_pid(nr);
 	task = pid ? get_pid_task(pid, PIDTYPE_PID) : NULL;
 	put_pid(pid);
-	if (!task)
-		PTSCOPE_ERR_FMT(extack, "no such process", "no process with pid %u", nr);
 	return task;
+}
+
+/*
+ * Why @task (NULL: none) with address space @mm cannot be inspected, for
+ * a caller who may know that the pid exists; 0 if it can.
+ */
+static int why_not(u32 nr, struct task_struct *task, struct mm_struct *mm,
+		   struct netlink_ext_ack *extack)
+{
+	if (!task) {
+		PTSCOPE_ERR_FMT(extack, "no such process", "no process with pid %u", nr);
+		return -ESRCH;
+	}
+	if (task->flags & PF_KTHREAD) {
+		PTSCOPE_ERR_FMT(extack, "process is a kernel thread: it has no user address space",
+				"pid %u is a kernel thread: it has no user address space", nr);
+		return -EINVAL;
+	}
+	if (!mm) {
+		PTSCOPE_ERR_FMT(extack, "process has exited (zombie): it has no address space",
+				"pid %u has exited (zombie): it has no address space", nr);
+		return -ESRCH;
+	}
+	return 0;
 }
 
 int ptscope_target_get(u32 nr, int pagemap_fd, bool admin, struct ptscope_target *t,
 		       struct netlink_ext_ack *extack)
 {
 	struct task_struct *task;
-	struct mm_struct *mm;
+	struct mm_struct *mm = NULL;
+	struct file *proof = NULL;
 	int ret = 0;
 
 	memset(t, 0, sizeof(*t));
-	/*
-	 * Another process, no proof, no privilege: refused before the pid is
-	 * looked at, so the answer says nothing of whether it exists, is a
-	 * kernel thread or a zombie (procfs may hide it: hidepid).
-	 */
-	if (!admin && pagemap_fd < 0 && nr && nr != task_tgid_vnr(current)) {
+	/* A descriptor sent is checked even when none was needed. */
+	if (pagemap_fd >= 0) {
+		proof = proof_get(pagemap_fd, &ret, extack);
+		if (!proof)
+			return ret;
+	} else if (!admin && nr && nr != task_tgid_vnr(current)) {
+		/*
+		 * Another process, no proof, no privilege: refused before the
+		 * pid is looked at, so the answer says nothing of whether it
+		 * exists, is a kernel thread or a zombie (procfs may hide it:
+		 * hidepid).
+		 */
 		NL_SET_ERR_MSG(extack, PTSCOPE_MSG_NO_PROOF);
 		return -EPERM;
 	}
-	task = find_task(nr, extack);
-	if (!task)
-		return -ESRCH;
-	if (task->flags & PF_KTHREAD) {
-		PTSCOPE_ERR_FMT(extack, "process is a kernel thread: it has no user address space",
-				"pid %u is a kernel thread: it has no user address space", nr);
-		put_task_struct(task);
-		return -EINVAL;
-	}
-	mm = get_task_mm(task);
-	if (!mm) {
-		PTSCOPE_ERR_FMT(extack, "process has exited (zombie): it has no address space",
-				"pid %u has exited (zombie): it has no address space", nr);
-		put_task_struct(task);
-		return -ESRCH;
-	}
+	task = find_task(nr);
+	if (task && !(task->flags & PF_KTHREAD))
+		mm = get_task_mm(task);
 
-	/* A descriptor sent is checked even when none was needed. */
-	if (pagemap_fd >= 0) {
-		ret = check_pagemap_fd(pagemap_fd, nr, mm, extack);
-	} else if (!admin && (mm != current->mm || !own_pagemap_readable(task, mm))) {
+	if (proof && !proof_of(proof, mm) && !admin) {
+		/*
+		 * Without privilege, a proof is matched before anything about
+		 * the pid is told: no such process, a kernel thread, a zombie
+		 * and another process's address space all get this one answer.
+		 */
+		PTSCOPE_ERR_FMT(extack,
+				"the pagemap descriptor is not of the process asked for: it was opened for another process, or before that process called exec or exited",
+				"pagemap fd not of pid %u: opened for another, or before exec or exit",
+				nr);
+		ret = -EINVAL;
+	} else {
+		ret = why_not(nr, task, mm, extack);
+	}
+	if (!ret && proof && !proof_of(proof, mm)) {
+		PTSCOPE_ERR_FMT(extack,
+				"the pagemap descriptor is not of the process asked for: it was opened for another process, or before that process called exec",
+				"pagemap fd not of pid %u: opened for another process, or before an exec",
+				nr);
+		ret = -EINVAL;
+	} else if (!ret && !proof && !admin &&
+		   (mm != current->mm || !own_pagemap_readable(task, mm))) {
 		NL_SET_ERR_MSG(extack, PTSCOPE_MSG_NO_PROOF);
 		ret = -EPERM;
 	}
+	if (proof)
+		fput(proof);
 	if (ret) {
-		mmput(mm);
-		put_task_struct(task);
+		if (mm)
+			mmput(mm);
+		if (task)
+			put_task_struct(task);
 		return ret;
 	}
 	t->task = task;

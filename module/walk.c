@@ -92,6 +92,8 @@ static int add(struct ptscope_walk *w, struct ptscope_page *pg)
 
 	if (w->hide_phys)
 		ptscope_page_hide_phys(pg);
+	else
+		ptscope_page_find_owner(pg);
 	if (pg->state == PTSCOPE_STATE_NONE && w->skip_none) {
 		ret = flush(w);
 		if (ret)

@@ -1,7 +1,8 @@
 # iommu: a PCI device's DMA translation. In the default guest there is no
 # IOMMU: "none", and an IOVA is the physical address. tests/run also boots
 # q35 with an emulated Intel IOMMU (intel_iommu=on): a DMA domain and a
-# group, and an IOVA nothing mapped gets a clear "not mapped".
+# group, and an IOVA nothing mapped gets a clear "not mapped". A DMA
+# domain's IOVAs are translated only with iommu_dma_lookup=1.
 . /tests/lib.sh
 load_ptscope
 dev=$(basename $(ls -d /sys/bus/pci/devices/* | tail -n 1))
@@ -24,6 +25,12 @@ else
 		# The oracle for translations: the group's direct-mapped (1:1) regions.
 		direct=$(grep direct /sys/kernel/iommu_groups/$group/reserved_regions | head -n 1)
 		case "$want" in dma|dma-fq) ;; *) continue ;; esac
+		# Its I/O page table may be freed under the reader: refused unless asked for.
+		echo N > /sys/module/ptscope/parameters/iommu_dma_lookup
+		xerr "$dev: an IOVA of a DMA domain, by default" 1 \
+			"IOVA not translated: the device's DMA domain is unmapped by its driver.*iommu_dma_lookup=1" \
+			iommu $dev 0x5000
+		echo Y > /sys/module/ptscope/parameters/iommu_dma_lookup
 		if [ -n "$direct" ]; then
 			set -- $direct
 			iova=$(printf '0x%x' $(( $1 + 0x5000 )))

@@ -177,7 +177,7 @@ grep -q "^Uid:.1000.0.0.0" /proc/$execp/status || fail "pid $execp did not exec 
 echo go >&3
 exec 3>&-
 wait $staler
-grep -Eq "^errno 22: .*not of (pid $execp|the process asked for).*before (an|that process called) exec" \
+grep -Eq "^errno 22: .*not of (pid $execp|the process asked for).*before (an |that process called )?exec" \
 	/tmp/stale.out || fail "stale proof after a setuid exec: $(cat /tmp/stale.out)"
 echo "ok: stale proof after a setuid exec: $(cat /tmp/stale.out)"
 like_pagemap "uid 1000 after that exec" $execp $U pmproof && fail "allowed after a setuid exec"
@@ -205,5 +205,15 @@ for cmd in xlate walk maps; do
 	answers "uid 1000: no such pid, $cmd" "(2|3)" "4000000" $U pmproof lib $cmd 4000000
 	answers "uid 1000: kernel thread, no proof, $cmd" 1 "PTSCOPE_A_PAGEMAP_FD" \
 		$U pmproof raw $cmd 2 none
+	# A true proof of another process tells nothing of the pid asked for:
+	# a kernel thread, a zombie, no process and a live one answer alike.
+	for p in 2 $zombie 4000000 $rootp; do
+		answers "uid 1000: proof of $ownp naming $p, $cmd" 22 \
+			"pagemap fd not of pid $p: opened for another, or before exec or exit|the pagemap descriptor is not of the process asked for: .*exited" \
+			$U pmproof raw $cmd $p pagemap:$ownp
+	done
+	# Root keeps the reasons.
+	answers "root: proof of $ownp naming a kernel thread, $cmd" 22 "kernel thread" \
+		pmproof raw $cmd 2 pagemap:$ownp
 done
 echo "all pagemap-rule checks passed"

@@ -16,7 +16,16 @@ echo "race windows: $(cat /sys/module/ptscope/parameters/race_us) us," \
 	"preemption: $(cat /sys/kernel/debug/sched/preempt 2>/dev/null || echo unknown)"
 
 racelab unmap "$secs" || fail "racelab unmap"
+# Every handled fault recorded (the race build lifts the throttle), so the
+# recorder translates each of segv's SEGV_MAPERRs, as it would crashes'.
+echo Y > /sys/module/ptscope/parameters/race_unthrottled
+before=$(ptscope -j info | jq .faults)
 racelab segv "$secs" || fail "racelab segv"
+echo N > /sys/module/ptscope/parameters/race_unthrottled
+made=$(($(ptscope -j info | jq .faults) - before))
+[ "$made" -gt $((32 + secs * 10 + 100)) ] ||
+	fail "racelab segv: only $made faults recorded: the throttle was not lifted"
+echo "ok: racelab segv: $made faults recorded"
 racelab remap "$secs" || fail "racelab remap: maps mixed a replaced mapping into its count"
 
 # Collapsing a memfd needs shmem THPs where asked for (MADV_HUGEPAGE).

@@ -16,6 +16,13 @@
  *     the signal ignored and then caught; prints "forged N"; exit 0
  *   storm N: N SIGSEGVs in a loop, each caught and stepped over (as JVMs
  *     do); prints "pid PID storm N"; exit 0
+ *   ptrace-forge: traces a child that spins with SIGSEGV and SIGBUS
+ *     blocked, and turns each SIGUSR1 sent to it into a fault's SIGSEGV or
+ *     SIGBUS (PTRACE_SETSIGINFO, then PTRACE_CONT with that signal);
+ *     prints "pid CHILD forged N"; exit 0
+ *   ptrace-storm N: traces a child that reads address 0x40 with no
+ *     handler, and suppresses each SIGSEGV (PTRACE_CONT with none), N
+ *     times; prints "pid CHILD ptrace-storm N ms MS"; exit 0
  *
  * Prefixes, in this order: "nodump" calls prctl(PR_SET_DUMPABLE, 0) first;
  * "wait" prints "waiting PID" and reads a line from standard input before
@@ -31,6 +38,8 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/ptrace.h>
+#include <time.h>
 #include <sys/syscall.h>
 #include <sys/ucontext.h>
 #include <sys/wait.h>
@@ -165,6 +174,104 @@ static int storm(long n)
 	fflush(stdout);
 	for (i = 0; i < n; i++)
 		__asm__ volatile("movb (%0), %%al" : : "D"(at(0x40)) : "al", "memory");
+	return 0;
+}
+
+/* A child that stops for its tracer (us) and then runs @body. */
+static pid_t traced_child(void (*body)(void))
+{
+	pid_t child = fork();
+	int st;
+
+	if (child == 0) {
+		ptrace(PTRACE_TRACEME, 0, NULL, NULL);
+		raise(SIGSTOP);
+		body();
+		_exit(0);
+	}
+	if (child < 0 || waitpid(child, &st, 0) != child || !WIFSTOPPED(st)) {
+		perror("crashlab: traced child");
+		exit(2);
+	}
+	return child;
+}
+
+static void end_child(pid_t child)
+{
+	kill(child, SIGKILL);
+	waitpid(child, NULL, 0);
+}
+
+/* Spin in user space: a signal sent arrives on the way back from an interrupt. */
+static void spin(void)
+{
+	for (;;)
+		__asm__ volatile("" ::: "memory");
+}
+
+static int ptrace_forge(void)
+{
+	sigset_t set, was;
+	int i, st, n = 0;
+	siginfo_t si;
+	pid_t child;
+
+	/* Blocked from birth: the child inherits the mask. */
+	sigemptyset(&set);
+	sigaddset(&set, SIGSEGV);
+	sigaddset(&set, SIGBUS);
+	sigprocmask(SIG_BLOCK, &set, &was);
+	child = traced_child(spin);
+	sigprocmask(SIG_SETMASK, &was, NULL);
+
+	ptrace(PTRACE_CONT, child, NULL, NULL);
+	for (i = 0; i < 16; i++) {
+		int sig = i % 2 ? SIGBUS : SIGSEGV;
+
+		kill(child, SIGUSR1);
+		if (waitpid(child, &st, 0) != child || !WIFSTOPPED(st) || WSTOPSIG(st) != SIGUSR1) {
+			fprintf(stderr, "crashlab: no signal-delivery stop for SIGUSR1 (status %#x)\n", st);
+			return 2;
+		}
+		memset(&si, 0, sizeof(si));
+		si.si_signo = sig;
+		si.si_code = sig == SIGSEGV ? SEGV_MAPERR : BUS_ADRERR;
+		si.si_addr = (void *)0x1234;
+		if (!ptrace(PTRACE_SETSIGINFO, child, NULL, &si) &&
+		    !ptrace(PTRACE_CONT, child, NULL, (void *)(long)sig))
+			n++;
+	}
+	printf("pid %d forged %d\n", child, n);
+	end_child(child);
+	return n ? 0 : 1;
+}
+
+static void read_0x40(void)
+{
+	for (;;)
+		(void)*at(0x40);
+}
+
+static int ptrace_storm(long n)
+{
+	pid_t child = traced_child(read_0x40);
+	struct timespec t0, t1;
+	long i;
+	int st;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	ptrace(PTRACE_CONT, child, NULL, NULL);
+	for (i = 0; i < n; i++) {
+		if (waitpid(child, &st, 0) != child || !WIFSTOPPED(st) || WSTOPSIG(st) != SIGSEGV) {
+			fprintf(stderr, "crashlab: no SIGSEGV stop\n");
+			return 2;
+		}
+		ptrace(PTRACE_CONT, child, NULL, NULL);	/* suppressed: it faults again */
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	end_child(child);
+	printf("pid %d ptrace-storm %ld ms %ld\n", child, n,
+	       (t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000 + 1);
 	return 0;
 }
 
@@ -345,6 +452,10 @@ int main(int argc, char **argv)
 		return forge();
 	if (!strcmp(m, "storm") && argc == 3)
 		return storm(atol(argv[2]));
+	if (!strcmp(m, "ptrace-forge"))
+		return ptrace_forge();
+	if (!strcmp(m, "ptrace-storm") && argc == 3)
+		return ptrace_storm(atol(argv[2]));
 	fprintf(stderr, "usage: crashlab MODE (see the source)\n");
 	return 2;
 }
