@@ -52,6 +52,11 @@ MODULE_PARM_DESC(ring_size, "fault records kept (8-65536; a user may hold a quar
 #define FAULT_SCAN	256
 #define NIL		U32_MAX
 
+static bool user_faults = true;
+module_param(user_faults, bool, 0644);
+MODULE_PARM_DESC(user_faults,
+		 "users read the fault records of their own processes (0: only CAP_SYS_ADMIN reads records)");
+
 #ifdef PTSCOPE_RACE
 static bool race_unthrottled;
 module_param(race_unthrottled, bool, 0644);
@@ -331,12 +336,15 @@ void ptscope_fault_reader_init(struct ptscope_fault_reader *rd, bool admin)
  * CAP_SYS_ADMIN sees every record; anyone else only records of processes
  * that ran with the reader's uid and gid and were open to them (f->open,
  * see faults.c) when they faulted, as ptrace access to the process would
- * have been decided then.
+ * have been decided then. Security modules are not asked (their ptrace
+ * hook is not exported, and the process is usually gone): where they
+ * confine users, user_faults=0 leaves the records to CAP_SYS_ADMIN.
  */
 static bool visible(const struct ptscope_fault *f, const struct ptscope_fault_reader *rd)
 {
 	return rd->admin ||
-	       (f->open && uid_eq(f->kuid, rd->uid) && gid_eq(f->kgid, rd->gid));
+	       (READ_ONCE(user_faults) && f->open && uid_eq(f->kuid, rd->uid) &&
+		gid_eq(f->kgid, rd->gid));
 }
 
 int ptscope_fault_get(u64 id, struct ptscope_fault_reader *rd, struct ptscope_fault *out)

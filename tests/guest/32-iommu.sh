@@ -4,7 +4,7 @@
 # group, and an IOVA nothing mapped gets a clear "not mapped". A DMA
 # domain's IOVAs are translated only with iommu_dma_lookup=1.
 . /tests/lib.sh
-load_ptscope
+insmod "$PTSCOPE_KO" iommu_dma_lookup=1 || fail "insmod iommu_dma_lookup=1 failed"
 dev=$(basename $(ls -d /sys/bus/pci/devices/* | tail -n 1))
 ptscope iommu $dev
 ptscope -j iommu $dev 0x1000 > /tmp/i.json || fail "iommu failed: $(cat /tmp/i.json)"

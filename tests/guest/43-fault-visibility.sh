@@ -6,7 +6,7 @@
 # /proc/PID/pagemap; the record must be readable exactly where that open
 # succeeded. Root (CAP_SYS_ADMIN) reads every record; root without
 # CAP_SYS_ADMIN reads no more than uid 1000 would, through netlink and
-# through the debugfs file alike.
+# through the debugfs file alike. With user_faults=0, only root reads them.
 . /tests/lib.sh
 load_ptscope
 ptscope faults clear || fail "faults clear failed"
@@ -65,6 +65,12 @@ for n in suid sgid nodump root; do
 	echo "$out" | grep -q "no such fault record" || fail "uid 1000, $n crash: $out"
 	echo "ok: uid 1000: explain --fault $id ($n): $out"
 done
+# Where security modules confine users, records are root's alone.
+echo 0 > /sys/module/ptscope/parameters/user_faults || fail "no user_faults parameter"
+expect_eq "user_faults=0: uid 1000 sees" 0 "$($U ptscope -j faults | jq '.faults | length')"
+expect_eq "user_faults=0: root sees" 5 "$(ptscope -j faults | jq '.faults | length')"
+echo 1 > /sys/module/ptscope/parameters/user_faults
+expect_eq "user_faults=1 again: uid 1000 sees" "$pid_plain" "$($U ptscope -j faults | jq -r '[.faults[].pid] | join(" ")')"
 
 echo "--- root without CAP_SYS_ADMIN sees nothing of them"
 $NOADMIN ptscope -j faults > /tmp/n.json || fail "faults without CAP_SYS_ADMIN failed: $(cat /tmp/n.json)"
