@@ -230,7 +230,8 @@ static int ptrace_forge(void)
 
 		kill(child, SIGUSR1);
 		if (waitpid(child, &st, 0) != child || !WIFSTOPPED(st) || WSTOPSIG(st) != SIGUSR1) {
-			fprintf(stderr, "crashlab: no signal-delivery stop for SIGUSR1 (status %#x)\n", st);
+			fprintf(stderr,
+				"crashlab: no signal-delivery stop for SIGUSR1 (status %#x)\n", st);
 			return 2;
 		}
 		memset(&si, 0, sizeof(si));
@@ -266,7 +267,7 @@ static int ptrace_storm(long n)
 			fprintf(stderr, "crashlab: no SIGSEGV stop\n");
 			return 2;
 		}
-		ptrace(PTRACE_CONT, child, NULL, NULL);	/* suppressed: it faults again */
+		ptrace(PTRACE_CONT, child, NULL, NULL); /* suppressed: it faults again */
 	}
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	end_child(child);
