@@ -142,9 +142,9 @@ static struct page *describe_backing(struct vm_area_struct *vma, struct ptscope_
 	if (!page) {
 		if (pg->kind == PTSCOPE_KIND_ZERO_PAGE)
 			return NULL;
-		pg->kind = page_is_ram(pg->pfn) ? PTSCOPE_KIND_PFNMAP :
-						  PTSCOPE_KIND_NOT_RAM;
-		return NULL;	/* its owner: ptscope_page_find_owner() */
+		/* RAM or not, and its owner: ptscope_page_find_owner(). */
+		pg->kind = PTSCOPE_KIND_PFNMAP;
+		return NULL;
 	}
 
 	pg->has_page = true;
@@ -272,6 +272,21 @@ void ptscope_describe_pud_leaf(struct vm_area_struct *vma, unsigned long addr, p
 }
 
 /*
+ * Who owns a frame without a struct page (device memory, usually: a PCI
+ * BAR), and whether it is RAM. Only for callers who may see physical
+ * details: the resource tree is not walked for an answer that would be
+ * withheld anyway.
+ */
+void ptscope_page_find_owner(struct ptscope_page *pg)
+{
+	if (!pg->has_pfn || pg->kind != PTSCOPE_KIND_PFNMAP)
+		return;
+	if (!page_is_ram(pg->pfn))
+		pg->kind = PTSCOPE_KIND_NOT_RAM;
+	pg->has_res = ptscope_resource_of(PFN_PHYS(pg->pfn), &pg->res_flags, &pg->res_desc);
+}
+
+/*
  * A WALK record as a caller without CAP_SYS_ADMIN may see it: what
  * /proc/PID/pagemap shows that caller, and nothing /proc/kpageflags or
  * /proc/kpagecount would add (doc/ptscope.8, PERMISSIONS, lists it field by
@@ -282,18 +297,6 @@ void ptscope_describe_pud_leaf(struct vm_area_struct *vma, unsigned long addr, p
  * prediction only what pagemap's exclusive bit says remains: a read-only
  * anonymous page mapped once is reused, otherwise copied.
  */
-/*
- * Who owns a frame without a struct page (device memory, usually: a PCI
- * BAR). Only for callers who may see physical details: the resource tree
- * is not walked for an answer that would be withheld anyway.
- */
-void ptscope_page_find_owner(struct ptscope_page *pg)
-{
-	if (pg->has_pfn && (pg->kind == PTSCOPE_KIND_PFNMAP || pg->kind == PTSCOPE_KIND_NOT_RAM))
-		pg->has_res = ptscope_resource_of(PFN_PHYS(pg->pfn), &pg->res_flags,
-						  &pg->res_desc);
-}
-
 void ptscope_page_hide_phys(struct ptscope_page *pg)
 {
 	pg->pfn = 0;

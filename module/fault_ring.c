@@ -279,6 +279,10 @@ u64 ptscope_ring_add(kuid_t uid, u64 tat, struct ptscope_ring_fill *fill)
 	s = take_slot(uid);
 	/* Taking the slot may have freed @uid's entry, never the last free one. */
 	i = user_get(uid, tat);
+	f = &ring[s];
+	fill->stale[0] = f->tgid_ref;
+	fill->stale[1] = f->tid_ref;
+	memset(f, 0, sizeof(*f));	/* id 0: a free slot */
 	if (WARN_ON_ONCE(i == NIL)) {
 		links[s].newer = free_slots;
 		free_slots = s;
@@ -286,11 +290,9 @@ u64 ptscope_ring_add(kuid_t uid, u64 tat, struct ptscope_ring_fill *fill)
 		spin_unlock_irqrestore(&ring_lock, flags);
 		return 0;
 	}
+	/* Admitted while it had no entry, or another CPU's admission was later. */
+	users[i].tat = max(users[i].tat, tat);
 	link_newest(s, i);
-	f = &ring[s];
-	fill->stale[0] = f->tgid_ref;
-	fill->stale[1] = f->tid_ref;
-	memset(f, 0, sizeof(*f));
 	id = next_id++;
 	f->id = id;
 	fill->slot = s;

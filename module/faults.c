@@ -44,6 +44,7 @@
 #include <linux/task_work.h>
 #include <linux/timekeeping.h>
 #include <linux/tracepoint.h>
+#include <trace/events/signal.h>	/* the TRACE_SIGNAL_* results */
 #include <linux/user_namespace.h>
 #include <asm/processor.h>
 #include <asm/syscall.h>
@@ -235,26 +236,29 @@ static bool user_handler(struct task_struct *task, int sig)
  * Whether the signal is one the CPU raised for the current task's own user
  * memory access. si_code > 0 alone is no proof: rt_sigqueueinfo(),
  * rt_tgsigqueueinfo() and pidfd_send_signal() let a process send itself any
- * si_code, and F_SETSIG makes SIGIO any signal with si_code POLL_*, sent
- * from interrupts. A fault comes from an exception: task context, and the
- * entry code marks the registers as no system call (orig_ax -1), where
- * every one of those senders is a system call or an interrupt. The
- * SI_KERNEL SIGSEGVs the kernel raises on the way back from a system call
- * (a signal frame it cannot write, a broken rseq area) are dropped with
- * them; after an interrupt or a fault they are kept.
+ * si_code. A fault comes from an exception: task context, and the entry
+ * code marks the registers as no system call (orig_ax -1), where every one
+ * of those senders is a system call. The SI_KERNEL SIGSEGVs the kernel
+ * raises on the way back from a system call (a signal frame it cannot
+ * write, a broken rseq area) are dropped with them; after an interrupt, a
+ * fault or rt_sigreturn (which sets orig_ax -1 too) they are kept: they
+ * are real.
  *
  * A tracer can change a stopped tracee's pending signal into any siginfo
  * (PTRACE_SETSIGINFO) and resume it with that signal, on the tracee's way
  * back from an interrupt. The kernel generates it again only if it is
- * blocked; a real fault never is, since force_sig_info_to_task() unblocks
- * it before generating it.
+ * blocked, or if SIGKILL is pending (the tracer sent one to end the stop);
+ * a real fault's signal is never blocked, since force_sig_info_to_task()
+ * unblocks it before generating it, and a task about to die of SIGKILL has
+ * nothing left to explain. The probe also takes only signals that were
+ * queued or already pending, not ones the kernel ignored.
  */
 static bool raised_by_fault(int sig, struct kernel_siginfo *info, struct task_struct *task)
 {
 	if ((sig != SIGSEGV && sig != SIGBUS) || info == SEND_SIG_NOINFO ||
 	    info == SEND_SIG_PRIV || info->si_code <= 0 || task != current ||
 	    (task->flags & PF_KTHREAD) || !task->mm || !in_task() ||
-	    sigismember(&task->blocked, sig))
+	    sigismember(&task->blocked, sig) || __fatal_signal_pending(task))
 		return false;
 	return syscall_get_nr(task, task_pt_regs(task)) < 0;
 }
@@ -309,15 +313,18 @@ static void probe_signal_generate(void *data, int sig, struct kernel_siginfo *in
 
 	if (!raised_by_fault(sig, info, task))
 		return;
+	/* A signal the kernel ignored never reaches the task. */
+	if (result != TRACE_SIGNAL_DELIVERED && result != TRACE_SIGNAL_ALREADY_PENDING)
+		return;
 	ff.cred = current_cred();	/* task is current */
 	charge = charge_of(ff.cred);
+	ff.handled = user_handler(task, sig);
 	/*
 	 * A tracer may suppress each fault and resume the task at the same
-	 * access, as often as it likes: the task survives, so throttle it as
-	 * a handled one.
+	 * access, as often as it likes: the task survives, so its faults are
+	 * throttled as handled ones.
 	 */
-	ff.handled = user_handler(task, sig) || task->ptrace;
-	if (!ptscope_ring_admit(charge, ff.handled, &tat))
+	if (!ptscope_ring_admit(charge, ff.handled || task->ptrace, &tat))
 		return;
 	/*
 	 * The work comes first: without it the record would keep its

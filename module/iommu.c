@@ -18,8 +18,9 @@
  * the DMA API) have an I/O page table, but the mutex does not keep that
  * still: a driver's unmap frees table pages with no lock a reader could
  * take, so iova_to_phys() may walk through a freed page. The kernel's own
- * IOMMU debugfs takes that chance; ptscope does only when root asks for it
- * at load (iommu_dma_lookup=1), and otherwise refuses with the reason. An
+ * IOMMU debugfs takes that chance; ptscope does only while root asks for it
+ * (iommu_dma_lookup=1, at load or in sysfs), and otherwise refuses with
+ * the reason. An
  * unmanaged domain belongs to whoever attached it (VFIO, iommufd, a
  * driver), who maps and unmaps it under locks of its own; nested, SVA and
  * platform domains have no I/O page table to read (their ops have no

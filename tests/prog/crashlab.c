@@ -17,9 +17,11 @@
  *   storm N: N SIGSEGVs in a loop, each caught and stepped over (as JVMs
  *     do); prints "pid PID storm N"; exit 0
  *   ptrace-forge: traces a child that spins with SIGSEGV and SIGBUS
- *     blocked, and turns each SIGUSR1 sent to it into a fault's SIGSEGV or
- *     SIGBUS (PTRACE_SETSIGINFO, then PTRACE_CONT with that signal);
- *     prints "pid CHILD forged N"; exit 0
+ *     blocked, and turns each of 16 SIGUSR1s sent to it into a fault's
+ *     SIGSEGV or SIGBUS (PTRACE_SETSIGINFO, then PTRACE_CONT with that
+ *     signal); then 4 times, a child stopped by a SIGSEGV sent to it gets a
+ *     fault's siginfo and is woken by SIGKILL (the kernel generates the
+ *     signal again on its way out); prints "pid CHILD forged N"; exit 0
  *   ptrace-storm N: traces a child that reads address 0x40 with no
  *     handler, and suppresses each SIGSEGV (PTRACE_CONT with none), N
  *     times; prints "pid CHILD ptrace-storm N ms MS"; exit 0
@@ -242,8 +244,26 @@ static int ptrace_forge(void)
 		    !ptrace(PTRACE_CONT, child, NULL, (void *)(long)sig))
 			n++;
 	}
-	printf("pid %d forged %d\n", child, n);
 	end_child(child);
+	for (i = 0; i < 4; i++) {
+		pid_t c = traced_child(spin);
+
+		ptrace(PTRACE_CONT, c, NULL, NULL);
+		kill(c, SIGSEGV);
+		if (waitpid(c, &st, 0) != c || !WIFSTOPPED(st) || WSTOPSIG(st) != SIGSEGV) {
+			fprintf(stderr,
+				"crashlab: no signal-delivery stop for SIGSEGV (status %#x)\n", st);
+			return 2;
+		}
+		memset(&si, 0, sizeof(si));
+		si.si_signo = SIGSEGV;
+		si.si_code = SEGV_MAPERR;
+		si.si_addr = (void *)0x1234;
+		if (!ptrace(PTRACE_SETSIGINFO, c, NULL, &si) && !kill(c, SIGKILL))
+			n++;
+		waitpid(c, &st, 0);
+	}
+	printf("pid %d forged %d\n", child, n);
 	return n ? 0 : 1;
 }
 
