@@ -227,6 +227,7 @@ static int ptrace_forge(void)
 	sigprocmask(SIG_SETMASK, &was, NULL);
 
 	ptrace(PTRACE_CONT, child, NULL, NULL);
+	usleep(20000);
 	for (i = 0; i < 16; i++) {
 		int sig = i % 2 ? SIGBUS : SIGSEGV;
 
@@ -249,6 +250,8 @@ static int ptrace_forge(void)
 		pid_t c = traced_child(spin);
 
 		ptrace(PTRACE_CONT, c, NULL, NULL);
+		/* Out of raise()'s system call, spinning: the signal comes from an interrupt. */
+		usleep(20000);
 		kill(c, SIGSEGV);
 		if (waitpid(c, &st, 0) != c || !WIFSTOPPED(st) || WSTOPSIG(st) != SIGSEGV) {
 			fprintf(stderr,
