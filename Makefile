@@ -55,7 +55,7 @@ endif
 ALL_CFLAGS := $(CFLAGS) $(WARN) -std=gnu11 -D_GNU_SOURCE -Imodule -Iuserlib $(NL_CFLAGS)
 
 LIB_SRCS := userlib/nl.c userlib/info.c userlib/xlate.c userlib/walk.c userlib/maps.c userlib/phys.c userlib/faults.c userlib/error.c userlib/target.c
-CLI_SRCS := cli/main.c cli/args.c cli/parse.c cli/json.c cli/bits.c cli/cmd_info.c cli/cmd_xlate.c cli/cmd_walk.c cli/cmd_maps.c cli/cmd_share.c cli/cmd_diff.c cli/snapshot.c cli/mappers.c cli/cmd_dma.c cli/cmd_phys.c cli/reason.c cli/elf.c cli/cmd_faults.c cli/postmortem.c cli/live.c cli/check_expr.c cli/cmd_check.c \
+CLI_SRCS := cli/main.c cli/help.c cli/args.c cli/parse.c cli/json.c cli/bits.c cli/cmd_info.c cli/cmd_xlate.c cli/cmd_walk.c cli/cmd_maps.c cli/cmd_share.c cli/cmd_diff.c cli/snapshot.c cli/mappers.c cli/cmd_dma.c cli/cmd_phys.c cli/reason.c cli/elf.c cli/cmd_faults.c cli/postmortem.c cli/live.c cli/check_expr.c cli/cmd_check.c \
 	cli/map_model.c cli/map_text.c cli/map_svg.c cli/cmd_map.c
 LIB_PIC  := $(LIB_SRCS:%.c=$(BUILD)/pic/%.o)
 LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/obj/%.o)
@@ -118,7 +118,14 @@ $(LIBA): $(LIB_OBJS)
 	rm -f $@
 	ar rcs $@ $^
 
+# The CLI in the tree runs from the tree: it finds libptscope.so.1 beside
+# itself ($ORIGIN). The installed one is linked again without that path
+# (distributions refuse a RUNPATH), and finds the library where it went.
 $(CLI): $(CLI_OBJS) $(LIBSO) $(BUILD)/libptscope.so
+	$(CC) $(LDFLAGS) -Wl,-rpath,'$$ORIGIN' -o $@ $(CLI_OBJS) -L$(BUILD) -lptscope $(NL_LIBS)
+
+$(BUILD)/installed/ptscope: $(CLI_OBJS) $(LIBSO) $(BUILD)/libptscope.so
+	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $(CLI_OBJS) -L$(BUILD) -lptscope $(NL_LIBS)
 
 # The CLI linked with the static library, so a sanitizer build is one file.
@@ -210,14 +217,14 @@ install: all install-user
 	[ -n "$(DESTDIR)" ] || depmod -a $(KVER)
 
 # Everything but the module (the Debian packages take the module from DKMS).
-install-user: userspace $(BUILD)/ptscope.pc
+install-user: userspace $(BUILD)/ptscope.pc $(BUILD)/installed/ptscope
 	install -D -m 0755 $(LIBSO) $(DESTDIR)$(LIBDIR)/$(SONAME)
 	ln -sf $(SONAME) $(DESTDIR)$(LIBDIR)/libptscope.so
 	install -D -m 0644 $(LIBA) $(DESTDIR)$(LIBDIR)/libptscope.a
 	install -D -m 0644 $(BUILD)/ptscope.pc $(DESTDIR)$(LIBDIR)/pkgconfig/ptscope.pc
 	install -D -m 0644 userlib/libptscope.h $(DESTDIR)$(PREFIX)/include/ptscope/libptscope.h
 	install -D -m 0644 module/uapi/ptscope.h $(DESTDIR)$(PREFIX)/include/ptscope/uapi/ptscope.h
-	install -D -m 0755 $(CLI) $(DESTDIR)$(PREFIX)/sbin/ptscope
+	install -D -m 0755 $(BUILD)/installed/ptscope $(DESTDIR)$(PREFIX)/sbin/ptscope
 	install -D -m 0644 doc/ptscope.8 $(DESTDIR)$(PREFIX)/share/man/man8/ptscope.8
 	install -D -m 0644 doc/libptscope.3 $(DESTDIR)$(PREFIX)/share/man/man3/libptscope.3
 	install -D -m 0644 completion/ptscope.bash \

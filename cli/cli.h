@@ -128,6 +128,9 @@ struct cli_command {
 	bool map_options; /* takes --svg, --width, --color, -i */
 };
 
+/* What 'ptscope help NAME' prints after the usage line (help.c); NULL if none. */
+const char *cli_command_help(const char *name);
+
 /* The first walk-only option given, for refusing it elsewhere; NULL if none. */
 const char *cli_walk_option(const struct cli_args *a);
 

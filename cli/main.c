@@ -184,8 +184,13 @@ static void print_usage(FILE *out)
 
 static void print_command_usage(const struct cli_command *c)
 {
+	const char *help = cli_command_help(c->name);
+
 	printf("Usage: ptscope [OPTIONS] %s%s%s\n  %s\n", c->name, *c->usage ? " " : "", c->usage,
 	       c->summary);
+	if (help)
+		printf("\n%s", help);
+	printf("\nSee ptscope(8).\n");
 }
 
 static int cmd_help(const struct cli_args *a)

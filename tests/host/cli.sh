@@ -32,6 +32,28 @@ t "--help lists info" 0 'info +show the module' -- --help
 t "--help lists the options" 0 '-j, --json.*-p, --pretty.*-h, --help.*-V, --version' -- --help
 t "help info" 0 '^Usage: ptscope \[OPTIONS\] info' -- help info
 t "info --help" 0 '^Usage: ptscope \[OPTIONS\] info' -- info --help
+# Each command's own help: its options and examples, both ways of asking.
+cmds=$("$P" --help | sed -n '/^Commands:/,/^$/s/^  \([a-z]*\) .*/\1/p')
+for c in $cmds; do
+	t "help $c: usage and examples" 0 "^Usage: ptscope \[OPTIONS\] $c.*Examples:.*  ptscope .*See ptscope\(8\)" -- help $c
+	t "$c --help: the same" 0 "^Usage: ptscope \[OPTIONS\] $c.*Examples:" -- $c --help
+	# Every example as written gets past the parser: no usage error here,
+	# where the module is missing (check says so with 2, as documented).
+	while read -r line; do
+		ex=${line#dmesg | }
+		ex=${ex%% | jq*}
+		eval "set -- ${ex#ptscope }"
+		out=$(timeout 10 "$P" "$@" 2>&1 < /dev/null)
+		rc=$?
+		n=$((n + 1))
+		if [ "$rc" != 2 ] || [[ "$out" =~ "not loaded" ]]; then
+			echo "ok $n example '$line' parses (status $rc)"
+		else
+			echo "not ok $n example '$line' parses: status $rc: $out"
+			failed=$((failed + 1))
+		fi
+	done < <("$P" help $c | sed -n '/^Examples:/,/^$/s/^  \(\(dmesg | \)\{0,1\}ptscope .*\)/\1/p')
+done
 t "no command: usage, status 2" 2 '^Usage: ptscope' --
 t "unknown command: status 2" 2 "^ptscope: unknown command 'frobnicate' \(see 'ptscope help'\)$" -- frobnicate
 t "unknown command in JSON mode" 2 '^\{"error":"unknown command .frobnicate. \(see .ptscope help.\)"\}$' -- -j frobnicate

@@ -38,6 +38,7 @@ check() {	# check DESCRIPTION COMMAND...: ok when COMMAND succeeds
 		echo "not ok $n $desc"
 		sed 's/^/# /' "$T/out" | tail -n 15
 		failed=$((failed + 1))
+		return 1
 	fi
 }
 skip() { n=$((n + 1)); echo "ok $n $1 # SKIP $2"; }
@@ -58,6 +59,13 @@ usr/share/man/man3/libptscope.3
 usr/share/man/man8/ptscope.8"
 check "the installed file list" \
 	test "$(cd "$D" && find . -type f -o -type l | sed 's|^\./||' | sort)" = "$expected"
+check "the CLI in the tree runs from the tree, no LD_LIBRARY_PATH" \
+	bash -c "env -u LD_LIBRARY_PATH '$ROOT/build/ptscope' --version | grep -q ' $version'"
+check "the installed CLI has no RUNPATH or RPATH" \
+	bash -c "! readelf -d '$D/usr/sbin/ptscope' | grep -Eq 'RUNPATH|RPATH'"
+check "the installed CLI runs against the installed library" \
+	bash -c "LD_LIBRARY_PATH='$D/usr/lib' '$D/usr/sbin/ptscope' --version | grep -q ' $version' &&
+		 LD_LIBRARY_PATH='$D/usr/lib' ldd '$D/usr/sbin/ptscope' | grep -q '$D/usr/lib/libptscope.so.1'"
 check "libptscope.so.1 has its soname" \
 	bash -c "objdump -p '$D/usr/lib/libptscope.so.1' | grep -q 'SONAME *libptscope.so.1'"
 check "libptscope exports only ptscope_* functions" \
@@ -96,7 +104,8 @@ else
 	check "make dkms-install" make -s -C "$ROOT" dkms-install
 	check "dkms add" dkms add -m ptscope -v "$version"
 	for k in "${kvers[@]}"; do
-		check "dkms build for $k" dkms build -m ptscope -v "$version" -k "$k"
+		check "dkms build for $k" dkms build -m ptscope -v "$version" -k "$k" ||
+			tail -n 25 "/var/lib/dkms/ptscope/$version/build/make.log" 2>/dev/null | sed 's/^/# make.log: /'
 		check "dkms install for $k" dkms install -m ptscope -v "$version" -k "$k"
 		ko=$(ls /lib/modules/"$k"/updates/dkms/ptscope.ko* 2>/dev/null | head -n 1)
 		check "$k: the module is installed, version $version" \
