@@ -128,6 +128,13 @@ struct cli_command {
 	bool map_options; /* takes --svg, --width, --color, -i */
 };
 
+/*
+ * The UTF-8 character @s starts with: its length in bytes, with its code
+ * point in *@cp; 0 if @s does not start with one (a stray or truncated
+ * byte, an overlong form, a surrogate, beyond U+10FFFF). @s is NUL-ended.
+ */
+unsigned int cli_utf8_char(const char *s, uint32_t *cp);
+
 /* What 'ptscope help NAME' prints after the usage line (help.c); NULL if none. */
 const char *cli_command_help(const char *name);
 

@@ -117,10 +117,22 @@ static void put_string(FILE *out, const char *s)
 			fputs("\\t", out);
 			break;
 		default:
-			if (c < 0x20)
+			if (c < 0x20) {
 				fprintf(out, "\\u%04x", c);
-			else
+			} else if (c < 0x80) {
 				fputc(c, out);
+			} else {
+				uint32_t cp;
+				unsigned int len = cli_utf8_char(s, &cp);
+
+				if (len) {
+					fwrite(s, 1, len, out);
+					s += len - 1;
+				} else {
+					/* Python's surrogateescape: the byte comes back (ptscope(8), JSON). */
+					fprintf(out, "\\udc%02x", c);
+				}
+			}
 		}
 	}
 	fputc('"', out);

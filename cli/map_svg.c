@@ -101,7 +101,8 @@ static void put_xml(FILE *out, const char *s)
 	const unsigned char *p = (const unsigned char *)s;
 
 	while (*p) {
-		unsigned int len = 0, cp, i;
+		unsigned int len;
+		uint32_t cp;
 
 		if (*p < 0x80) {
 			if (*p == '<')
@@ -117,23 +118,9 @@ static void put_xml(FILE *out, const char *s)
 			p++;
 			continue;
 		}
-		if ((*p & 0xe0) == 0xc0)
-			len = 2, cp = *p & 0x1f;
-		else if ((*p & 0xf0) == 0xe0)
-			len = 3, cp = *p & 0x0f;
-		else if ((*p & 0xf8) == 0xf0)
-			len = 4, cp = *p & 0x07;
-		else
-			len = 0, cp = 0;
-		for (i = 1; i < len; i++) {
-			if ((p[i] & 0xc0) != 0x80)
-				break;
-			cp = cp << 6 | (p[i] & 0x3f);
-		}
-		/* Overlong forms, surrogates, non-characters and beyond U+10FFFF are refused. */
-		if (!len || i < len || (len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) ||
-		    (len == 4 && cp < 0x10000) || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff) ||
-		    cp == 0xfffe || cp == 0xffff) {
+		len = cli_utf8_char((const char *)p, &cp);
+		/* XML refuses the non-characters U+FFFE and U+FFFF besides. */
+		if (!len || cp == 0xfffe || cp == 0xffff) {
 			fputc('?', out);
 			p++;
 			continue;

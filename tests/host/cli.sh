@@ -54,6 +54,51 @@ for c in $cmds; do
 		fi
 	done < <("$P" help $c | sed -n '/^Examples:/,/^$/s/^  \(\(dmesg | \)\{0,1\}ptscope .*\)/\1/p')
 done
+# JSON is UTF-8 whatever the names hold: a byte that is not UTF-8 comes out
+# as \udcXX (Python's surrogateescape gives it back), valid UTF-8 as itself.
+# strict_json FILE WANT: Python's json.loads accepts FILE, and the
+# surrogateescape bytes of every string in it include WANT's.
+strict_json() {
+	python3 -c '
+import json, sys
+raw = open(sys.argv[1], "rb").read()
+raw.decode("utf-8")        # the output itself is valid UTF-8
+d = json.loads(raw)
+want = sys.argv[2].encode("utf-8", "surrogateescape")
+def strings(o):
+    if isinstance(o, dict):
+        for k, v in o.items():
+            yield k
+            yield from strings(v)
+    elif isinstance(o, list):
+        for v in o:
+            yield from strings(v)
+    elif isinstance(o, str):
+        yield o
+assert any(want in s.encode("utf-8", "surrogateescape") for s in strings(d)), "no string holds the bytes"
+' "$1" "$2"
+}
+utf8t() {	# utf8t DESCRIPTION WANT-BYTES FILE
+	n=$((n + 1))
+	if out=$(strict_json "$3" "$2" 2>&1); then
+		echo "ok $n $1"
+	else
+		echo "not ok $n $1: $out"
+		sed 's/^/#   /' "$3"
+		failed=$((failed + 1))
+	fi
+}
+J=$(mktemp)
+trap 'rm -f "$J"' EXIT
+"$P" -j walk $'\xff\xfe' > "$J" 2>&1
+utf8t "-j: an argument that is not UTF-8, in the error" $'\xff\xfe' "$J"
+printf 'kernel: cr\xffash[123]: segfault at 10 ip 0000000000401000 sp 00007ffc00000000 error 4 in cr\xffash[401000+1000]\n' |
+	"$P" -j explain --dmesg > "$J" 2>&1
+utf8t "-j explain --dmesg: a comm that is not UTF-8" $'cr\xffash' "$J"
+"$P" -j map -i "$ROOT/tests/host/map/names.snap" > "$J" 2>&1
+utf8t "-j map -i: a path that is not UTF-8" $'/tmp/bad\xffname' "$J"
+utf8t "-j map -i: a path in UTF-8 as itself" $'/tmp/caf\xc3\xa9' "$J"
+grep -q '"/tmp/café"' "$J" || { n=$((n + 1)); echo "not ok $n café written as UTF-8"; failed=$((failed + 1)); }
 t "no command: usage, status 2" 2 '^Usage: ptscope' --
 t "unknown command: status 2" 2 "^ptscope: unknown command 'frobnicate' \(see 'ptscope help'\)$" -- frobnicate
 t "unknown command in JSON mode" 2 '^\{"error":"unknown command .frobnicate. \(see .ptscope help.\)"\}$' -- -j frobnicate
