@@ -135,6 +135,15 @@ struct cli_command {
  */
 unsigned int cli_utf8_char(const char *s, uint32_t *cp);
 
+struct json;
+struct ptscope_xlate;
+
+/*
+ * A translation as JSON members of an open object: addr, levels[] and leaf
+ * (null when nothing maps it). One shape for xlate, faults and explain.
+ */
+void cli_json_xlate(struct json *j, const struct ptscope_xlate *x);
+
 /* What 'ptscope help NAME' prints after the usage line (help.c); NULL if none. */
 const char *cli_command_help(const char *name);
 

@@ -60,33 +60,17 @@ static void json_vma(struct json *j, const char *key, const struct ptscope_fault
 	json_obj_end(j);
 }
 
+/* A translation taken at the fault: the shape 'xlate -j' prints; null if none was taken. */
 static void json_xlate(struct json *j, const char *key, const struct ptscope_xlate *x)
 {
-	unsigned int i;
-
 	json_key(j, key);
 	if (!x->nr_levels) {
 		json_null(j);
 		return;
 	}
-	json_arr_begin(j);
-	for (i = 0; i < x->nr_levels; i++) {
-		const struct ptscope_xlate_level *l = &x->levels[i];
-
-		json_obj_begin(j);
-		json_key(j, "level");
-		json_str(j, ptscope_level_name(l->level) ?: "?");
-		json_key(j, "entry");
-		json_hex(j, l->entry);
-		json_key(j, "flags");
-		json_bit_names(j, l->flags, ptscope_entry_flag_name);
-		if (l->leaf_size) {
-			json_key(j, "leaf_size");
-			json_uint(j, l->leaf_size);
-		}
-		json_obj_end(j);
-	}
-	json_arr_end(j);
+	json_obj_begin(j);
+	cli_json_xlate(j, x);
+	json_obj_end(j);
 }
 
 /* A record as JSON members (in an open object), with its reason. */

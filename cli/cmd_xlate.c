@@ -55,15 +55,11 @@ static void print_text(uint32_t pid, const struct ptscope_xlate *x)
 	}
 }
 
-static void print_json(const struct cli_args *a, uint32_t pid, const struct ptscope_xlate *x)
+void cli_json_xlate(struct json *j, const struct ptscope_xlate *x)
 {
-	const struct ptscope_xlate_level *leaf = leaf_of(x);
-	struct json *j = json_new(stdout, a->pretty);
+	const struct ptscope_xlate_level *leaf = x->nr_levels ? leaf_of(x) : NULL;
 	unsigned int i;
 
-	json_obj_begin(j);
-	json_key(j, "pid");
-	json_uint(j, pid);
 	json_key(j, "addr");
 	json_hex(j, x->addr);
 	json_key(j, "levels");
@@ -104,6 +100,16 @@ static void print_json(const struct cli_args *a, uint32_t pid, const struct ptsc
 		}
 		json_obj_end(j);
 	}
+}
+
+static void print_json(const struct cli_args *a, uint32_t pid, const struct ptscope_xlate *x)
+{
+	struct json *j = json_new(stdout, a->pretty);
+
+	json_obj_begin(j);
+	json_key(j, "pid");
+	json_uint(j, pid);
+	cli_json_xlate(j, x);
 	json_obj_end(j);
 	json_end(j);
 }

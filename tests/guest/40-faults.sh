@@ -97,7 +97,7 @@ U="/usr/local/bin/setpriv --reuid=1000 --regid=1000 --clear-groups"
 $U crashlab null > /dev/null 2>&1
 $U ptscope -j faults > /tmp/u.json || fail "faults as uid 1000 failed"
 expect_eq "uid 1000 sees its one record" "1 1000" "$(jq -r '"\(.faults | length) \(.faults[0].uid)"' /tmp/u.json)"
-for e in $(jq -r '.faults[0].xlate_addr // [] | .[] | select(.flags | index("present")) | .entry' /tmp/u.json); do
+for e in $(jq -r '.faults[0].xlate_addr.levels // [] | .[] | select(.flags | index("present")) | .entry' /tmp/u.json); do
 	[ $(( (e >> 12) & 0xffffffffff )) = 0 ] || fail "uid 1000 sees a frame in entry $e"
 done
 echo "ok: uid 1000's record shows no frame numbers"
