@@ -20,7 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
+#include <stdbool.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -93,14 +93,34 @@ int fault_from_log_line(const char *line, struct ptscope_fault *f)
 
 /* ---- cores ---- */
 
-struct core {
-	unsigned char *data;
-	size_t size;
-};
+/*
+ * A core is read piecewise, never whole: its header, one program header at
+ * a time, and its note segments, each at most NOTES_MAX bytes. Every field
+ * is copied out with memcpy, since notes are only 4-byte aligned.
+ */
+#define NOTES_MAX (64U << 20)
 
-static const void *at(const struct core *c, uint64_t off, uint64_t len)
+static uint32_t rd32(const unsigned char *p)
 {
-	return off <= c->size && len <= c->size - off ? c->data + off : NULL;
+	uint32_t v;
+
+	memcpy(&v, p, sizeof(v));
+	return v;
+}
+
+static uint64_t rd64(const unsigned char *p)
+{
+	uint64_t v;
+
+	memcpy(&v, p, sizeof(v));
+	return v;
+}
+
+/* Program header @i of the core open at @fd; false if it cannot be read. */
+static bool read_phdr(int fd, const Elf64_Ehdr *eh, unsigned int i, Elf64_Phdr *ph)
+{
+	return pread(fd, ph, sizeof(*ph), (off_t)(eh->e_phoff + (uint64_t)i * sizeof(*ph))) ==
+	       (ssize_t)sizeof(*ph);
 }
 
 /* One file-backed mapping of NT_FILE. */
@@ -142,21 +162,22 @@ static void fill_vma(struct ptscope_fault_vma *v, const Elf64_Phdr *ph, const st
 /* NT_FILE: count, page size, then (start, end, pgoff) triples, then names. */
 static size_t parse_nt_file(const unsigned char *d, size_t len, struct file_map *out, size_t max)
 {
-	const uint64_t *w = (const uint64_t *)d;
 	const char *names;
 	uint64_t n, page, i;
 
 	if (len < 16)
 		return 0;
-	n = w[0];
-	page = w[1];
+	n = rd64(d);
+	page = rd64(d + 8);
 	if (n > max || 16 + n * 24 > len)
 		return 0;
 	names = (const char *)d + 16 + n * 24;
 	for (i = 0; i < n; i++) {
-		out[i].start = w[2 + i * 3];
-		out[i].end = w[3 + i * 3];
-		out[i].pgoff = w[4 + i * 3] * page;
+		const unsigned char *t = d + 16 + i * 24;
+
+		out[i].start = rd64(t);
+		out[i].end = rd64(t + 8);
+		out[i].pgoff = rd64(t + 16) * page;
 		out[i].name = names;
 		names += strnlen(names, (size_t)((const char *)d + len - names)) + 1;
 		if (names > (const char *)d + len)
@@ -165,95 +186,129 @@ static size_t parse_nt_file(const unsigned char *d, size_t len, struct file_map 
 	return (size_t)n;
 }
 
+/* What the notes of a core say (the NT_FILE names point into @notes). */
+struct core_notes {
+	unsigned char *notes;
+	struct file_map fm[4096];
+	size_t nfm;
+	int have_sig, have_regs;
+};
+
+/*
+ * The notes in [@d, @d + @len): the signal, the registers, the files.
+ * True if an NT_FILE was among them (its names point into @d).
+ */
+static bool parse_notes(const unsigned char *d, uint64_t len, struct core_notes *cn,
+			struct ptscope_fault *f)
+{
+	bool files = false;
+	uint64_t off = 0;
+
+	while (off + sizeof(Elf64_Nhdr) <= len) {
+		Elf64_Nhdr nh;
+		uint64_t desc;
+		const unsigned char *p;
+
+		memcpy(&nh, d + off, sizeof(nh));
+		desc = off + sizeof(nh) + ((nh.n_namesz + 3ULL) & ~3ULL);
+		if (desc > len || nh.n_descsz > len - desc)
+			break;
+		p = d + desc;
+		if (nh.n_type == NT_SIGINFO && nh.n_descsz >= 24) {
+			/* siginfo_t: si_signo at 0, si_code at 8, si_addr at 16 */
+			f->signal = rd32(p);
+			f->code = rd32(p + 8);
+			f->addr = rd64(p + 16);
+			cn->have_sig = 1;
+		} else if (nh.n_type == NT_PRSTATUS && !cn->have_regs &&
+			   nh.n_descsz >= 112 + 27 * 8) {
+			/* elf_prstatus: pr_pid at 32, pr_reg (user_regs_struct) at 112 */
+			f->pid = f->tid = rd32(p + 32);
+			f->ip = rd64(p + 112 + 16 * 8);
+			f->sp = rd64(p + 112 + 19 * 8);
+			cn->have_regs = 1;
+		} else if (nh.n_type == NT_FILE) {
+			cn->nfm = parse_nt_file(p, nh.n_descsz, cn->fm,
+						sizeof(cn->fm) / sizeof(cn->fm[0]));
+			files = true;
+		} else if (nh.n_type == NT_PRPSINFO && nh.n_descsz >= 56) {
+			/* elf_prpsinfo: pr_fname[16] at 40 */
+			snprintf(f->comm, sizeof(f->comm), "%.15s", (const char *)p + 40);
+		}
+		off = desc + ((nh.n_descsz + 3ULL) & ~3ULL);
+	}
+	return files;
+}
+
 int fault_from_core(const char *path, struct ptscope_fault *f, char *err, size_t errlen)
 {
-	static struct file_map fm[4096];
-	struct core c = { NULL, 0 };
-	const Elf64_Ehdr *eh;
-	const Elf64_Phdr *ph;
-	size_t nfm = 0, i;
-	int have_sig = 0, have_regs = 0, fd, ret = -1;
-	struct stat st;
+	static struct core_notes cn;
+	Elf64_Ehdr eh;
+	Elf64_Phdr ph;
+	unsigned int i;
+	int fd, ret = -1;
 
 	memset(f, 0, sizeof(*f));
+	free(cn.notes);
+	memset(&cn, 0, sizeof(cn));
 	fd = open(path, O_RDONLY);
-	if (fd < 0 || fstat(fd, &st) || st.st_size < (off_t)sizeof(Elf64_Ehdr) ||
-	    st.st_size > (1LL << 32)) {
-		snprintf(err, errlen, "cannot read core file '%s': %s", path,
-			 fd < 0 ? strerror(errno) : "not a core file (size)");
-		goto out;
+	if (fd < 0) {
+		snprintf(err, errlen, "cannot read core file '%s': %s", path, strerror(errno));
+		return -1;
 	}
-	c.size = (size_t)st.st_size;
-	c.data = malloc(c.size);
-	if (!c.data || read(fd, c.data, c.size) != (ssize_t)c.size) {
-		snprintf(err, errlen, "cannot read core file '%s'", path);
-		goto out;
-	}
-	eh = at(&c, 0, sizeof(*eh));
-	if (memcmp(eh->e_ident, ELFMAG, SELFMAG) || eh->e_ident[EI_CLASS] != ELFCLASS64 ||
-	    eh->e_type != ET_CORE || eh->e_machine != EM_X86_64 ||
-	    eh->e_phentsize != sizeof(Elf64_Phdr) ||
-	    !at(&c, eh->e_phoff, (uint64_t)eh->e_phnum * sizeof(Elf64_Phdr))) {
+	if (pread(fd, &eh, sizeof(eh), 0) != (ssize_t)sizeof(eh) ||
+	    memcmp(eh.e_ident, ELFMAG, SELFMAG) || eh.e_ident[EI_CLASS] != ELFCLASS64 ||
+	    eh.e_type != ET_CORE || eh.e_machine != EM_X86_64 ||
+	    eh.e_phentsize != sizeof(Elf64_Phdr) || !read_phdr(fd, &eh, 0, &ph) ||
+	    (eh.e_phnum && !read_phdr(fd, &eh, eh.e_phnum - 1U, &ph))) {
 		snprintf(err, errlen, "'%s' is not an x86-64 ELF core file", path);
 		goto out;
 	}
-	ph = at(&c, eh->e_phoff, 0);
-	/* The notes first: the signal, the registers, the files. */
-	for (i = 0; i < eh->e_phnum; i++) {
-		uint64_t off = ph[i].p_offset, end = ph[i].p_offset + ph[i].p_filesz;
+	/* The notes first (the kernel writes one PT_NOTE): the signal, the registers, the files. */
+	for (i = 0; i < eh.e_phnum; i++) {
+		unsigned char *d;
 
-		if (ph[i].p_type != PT_NOTE || !at(&c, off, ph[i].p_filesz))
+		if (!read_phdr(fd, &eh, i, &ph) || ph.p_type != PT_NOTE)
 			continue;
-		while (off + sizeof(Elf64_Nhdr) <= end) {
-			const Elf64_Nhdr *nh = at(&c, off, sizeof(*nh));
-			uint64_t desc = off + sizeof(*nh) + ((nh->n_namesz + 3) & ~3U);
-			const unsigned char *d = at(&c, desc, nh->n_descsz);
-
-			if (!d)
-				break;
-			if (nh->n_type == NT_SIGINFO && nh->n_descsz >= 24) {
-				f->signal = *(const uint32_t *)d;
-				f->code = *(const uint32_t *)(d + 8);
-				f->addr = *(const uint64_t *)(d + 16);
-				have_sig = 1;
-			} else if (nh->n_type == NT_PRSTATUS && !have_regs &&
-				   nh->n_descsz >= 112 + 27 * 8) {
-				/* elf_prstatus: pr_pid at 32, pr_reg (user_regs_struct) at 112 */
-				const uint64_t *reg = (const uint64_t *)(d + 112);
-
-				f->pid = f->tid = *(const uint32_t *)(d + 32);
-				f->ip = reg[16];
-				f->sp = reg[19];
-				have_regs = 1;
-			} else if (nh->n_type == NT_FILE) {
-				nfm = parse_nt_file(d, nh->n_descsz, fm,
-						    sizeof(fm) / sizeof(fm[0]));
-			} else if (nh->n_type == NT_PRPSINFO && nh->n_descsz >= 56) {
-				/* elf_prpsinfo: pr_fname[16] at 40 */
-				snprintf(f->comm, sizeof(f->comm), "%.15s", (const char *)d + 40);
-			}
-			off = desc + ((nh->n_descsz + 3) & ~3U);
+		if (ph.p_filesz > NOTES_MAX) {
+			snprintf(err, errlen,
+				 "core file '%s': a note segment of %" PRIu64
+				 " bytes, more than %u",
+				 path, (uint64_t)ph.p_filesz, NOTES_MAX);
+			goto out;
+		}
+		d = malloc(ph.p_filesz ? ph.p_filesz : 1);
+		if (!d || pread(fd, d, ph.p_filesz, (off_t)ph.p_offset) != (ssize_t)ph.p_filesz) {
+			free(d);
+			continue;
+		}
+		/* The segment with the NT_FILE stays: its names are used below. */
+		if (parse_notes(d, ph.p_filesz, &cn, f)) {
+			free(cn.notes);
+			cn.notes = d;
+		} else {
+			free(d);
 		}
 	}
-	if (!have_sig || !have_regs) {
+	if (!cn.have_sig || !cn.have_regs) {
 		snprintf(err, errlen, "core file '%s' has no %s note", path,
-			 have_sig ? "NT_PRSTATUS" : "NT_SIGINFO");
+			 cn.have_sig ? "NT_PRSTATUS" : "NT_SIGINFO");
 		goto out;
 	}
 	/* The mappings: PT_LOAD segments in address order, one per VMA. */
-	for (i = 0; i < eh->e_phnum; i++) {
-		if (ph[i].p_type != PT_LOAD)
+	for (i = 0; i < eh.e_phnum; i++) {
+		if (!read_phdr(fd, &eh, i, &ph) || ph.p_type != PT_LOAD)
 			continue;
-		if (f->addr >= ph[i].p_vaddr && f->addr < ph[i].p_vaddr + ph[i].p_memsz)
-			fill_vma(&f->vma, &ph[i], fm, nfm, f->sp);
-		else if (ph[i].p_vaddr + ph[i].p_memsz <= f->addr)
-			fill_vma(&f->below, &ph[i], fm, nfm, f->sp);
+		if (f->addr >= ph.p_vaddr && f->addr < ph.p_vaddr + ph.p_memsz)
+			fill_vma(&f->vma, &ph, cn.fm, cn.nfm, f->sp);
+		else if (ph.p_vaddr + ph.p_memsz <= f->addr)
+			fill_vma(&f->below, &ph, cn.fm, cn.nfm, f->sp);
 		else if (!f->above.present)
-			fill_vma(&f->above, &ph[i], fm, nfm, f->sp);
+			fill_vma(&f->above, &ph, cn.fm, cn.nfm, f->sp);
 	}
-	for (i = 0; i < nfm; i++)
-		if (f->ip >= fm[i].start && f->ip < fm[i].end)
-			snprintf(f->exe, sizeof(f->exe), "%s", fm[i].name);
+	for (i = 0; i < cn.nfm; i++)
+		if (f->ip >= cn.fm[i].start && f->ip < cn.fm[i].end)
+			snprintf(f->exe, sizeof(f->exe), "%s", cn.fm[i].name);
 	f->snapshot = 1;
 	f->trap = f->code == 0x80 ? 13 : 14;
 	/* No error code in a core: infer the access from where it was refused. */
@@ -266,8 +321,8 @@ int fault_from_core(const char *path, struct ptscope_fault *f, char *err, size_t
 		f->error |= PTSCOPE_PF(PROT);
 	ret = 0;
 out:
-	if (fd >= 0)
-		close(fd);
-	free(c.data);
+	close(fd);
+	free(cn.notes);
+	cn.notes = NULL;
 	return ret;
 }

@@ -54,3 +54,12 @@ run 0 walk 1 -o /tmp/asan.snap
 run 0 map -i /tmp/asan.snap --color=always
 run 1 map 2
 run 2 map 1 1
+# explain --core of a real core this kernel wrote (notes are only 4-byte
+# aligned: every field must be copied out, not loaded in place).
+echo "/tmp/core.%p" > /proc/sys/kernel/core_pattern
+(ulimit -c unlimited; exec crashlab null) > /tmp/c05.out 2>&1
+p=$(sed -n 's/^pid \([0-9]*\) .*/\1/p' /tmp/c05.out)
+[ -s "/tmp/core.$p" ] || fail "crashlab null left no core (/tmp/core.$p)"
+run 0 explain --core /tmp/core.$p
+run 0 -j explain --core /tmp/core.$p
+rm -f /tmp/core.$p
