@@ -251,7 +251,7 @@ void ptscope_fault_reader_init(struct ptscope_fault_reader *rd, bool admin);
 int ptscope_fault_get(u64 id, struct ptscope_fault_reader *rd, struct ptscope_fault *out);
 void ptscope_faults_clear(void);
 void ptscope_faults_stats(u64 *recorded, u64 *dropped, u32 *ring_size);
-/* Send a completed record to the "faults" multicast group (netlink.c). */
+/* Send a completed record to the "faults" multicast group (nl_faults.c). */
 void ptscope_nl_fault_event(const struct ptscope_fault *f);
 
 /*
