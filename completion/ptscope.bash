@@ -1,37 +1,31 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # bash completion for ptscope(8): commands, each command's options, PIDs,
-# places ([heap], [stack]) and files where a command takes them.
-
-_ptscope_pids()
-{
-	local p
-	for p in /proc/[0-9]*; do
-		echo "${p#/proc/}"
-	done
-}
+# places ([heap], [stack]) and files where a command takes them. Built on
+# bash-completion's own helpers: _init_completion -s splits --opt=VALUE,
+# _filedir quotes file names (spaces included), _pids lists processes.
 
 _ptscope()
 {
-	local cur prev cmd i opts
-	cur=${COMP_WORDS[COMP_CWORD]}
-	prev=${COMP_WORDS[COMP_CWORD - 1]}
+	local cur prev words cword split
+	_init_completion -s || return
+
 	local commands="info maps xlate walk share diff dma phys iommu map check faults explain help"
 	local common="-j --json -p --pretty -h --help -V --version"
+	local cmd= i
 
-	cmd=
-	for ((i = 1; i < COMP_CWORD; i++)); do
-		case "${COMP_WORDS[i]}" in
-		-o | --output | -f | --file | --format | --fault | --access | -i | --input | --svg | --width) ((i++)) ;;
+	for ((i = 1; i < cword; i++)); do
+		case "${words[i]}" in
+		-o | --output | -f | --file | --format | --fault | --access | -i | --input | --svg | --width | --core) ((i++)) ;;
 		-*) ;;
-		*) cmd=${COMP_WORDS[i]}; break ;;
+		*) cmd=${words[i]}; break ;;
 		esac
 	done
 
 	case "$prev" in
 	-o | --output | -f | --file | --core | --dmesg | -i | --input | --svg)
-		COMPREPLY=($(compgen -f -- "$cur"))
+		_filedir
 		return ;;
-	--width)
+	--width | --fault)
 		return ;;
 	--format)
 		COMPREPLY=($(compgen -W "tap json plain" -- "$cur"))
@@ -39,10 +33,14 @@ _ptscope()
 	--access)
 		COMPREPLY=($(compgen -W "read write exec" -- "$cur"))
 		return ;;
-	--fault)
+	--color)
+		COMPREPLY=($(compgen -W "auto always never" -- "$cur"))
 		return ;;
 	esac
+	# --opt=VALUE with no value list above: nothing to offer.
+	$split && return
 
+	local opts=
 	case "$cmd" in
 	walk) opts="--pages --present --swapped --huge --cow -o --output" ;;
 	share) opts="--all" ;;
@@ -50,12 +48,12 @@ _ptscope()
 	faults) opts="--follow" ;;
 	explain) opts="--fault --last --dmesg --core --access" ;;
 	check) opts="-f --file --format" ;;
-	map) opts="--svg -i --input --width --color --color=auto --color=always --color=never" ;;
-	*) opts= ;;
+	map) opts="--svg -i --input --width --color --color=" ;;
 	esac
 
 	if [[ "$cur" == -* ]]; then
 		COMPREPLY=($(compgen -W "$common $opts" -- "$cur"))
+		[[ ${COMPREPLY-} == *= ]] && compopt -o nospace
 		return
 	fi
 	if [ -z "$cmd" ]; then
@@ -64,21 +62,26 @@ _ptscope()
 	fi
 	# Positional arguments: PIDs first, then places for range commands.
 	local nargs=0
-	for ((i = i + 1; i < COMP_CWORD; i++)); do
-		[[ "${COMP_WORDS[i]}" == -* ]] || ((nargs++))
+	for ((i = i + 1; i < cword; i++)); do
+		case "${words[i]}" in
+		-o | --output | -f | --file | --format | --fault | --access | -i | --input | --svg | --width | --core) ((i++)) ;;
+		-*) ;;
+		*) ((nargs++)) ;;
+		esac
 	done
 	case "$cmd" in
 	help) COMPREPLY=($(compgen -W "$commands" -- "$cur")) ;;
 	faults) [ $nargs = 0 ] && COMPREPLY=($(compgen -W "clear" -- "$cur")) ;;
-	maps | dma | share) COMPREPLY=($(compgen -W "self $(_ptscope_pids)" -- "$cur")) ;;
-	map) [ $nargs -lt 2 ] && COMPREPLY=($(compgen -W "self $(_ptscope_pids)" -- "$cur")) ;;
+	maps | dma | share) _pids; COMPREPLY+=($(compgen -W "self" -- "$cur")) ;;
+	map) [ $nargs -lt 2 ] && { _pids; COMPREPLY+=($(compgen -W "self" -- "$cur")); } ;;
 	xlate | walk | check | explain | diff)
 		if [ $nargs = 0 ]; then
-			COMPREPLY=($(compgen -W "self $(_ptscope_pids)" -- "$cur"))
-			[ "$cmd" = diff ] && COMPREPLY+=($(compgen -f -- "$cur"))
+			_pids
+			COMPREPLY+=($(compgen -W "self" -- "$cur"))
+			[ "$cmd" = diff ] && _filedir
 		elif [ $nargs = 1 ] && [ "$cmd" != diff ]; then
 			COMPREPLY=($(compgen -W "[heap] [stack] [vdso]" -- "$cur"))
 		fi ;;
 	esac
-}
-complete -F _ptscope ptscope
+} &&
+	complete -F _ptscope ptscope

@@ -13,7 +13,7 @@ pkgs=(
 	sparse cppcheck linux-source-6.12 valgrind
 	bc flex bison libelf-dev libssl-dev
 	libxml2-utils librsvg2-bin fonts-dejavu-core
-	clang libclang-rt-14-dev clang-format dkms binutils
+	clang libclang-rt-14-dev clang-format dkms binutils bash-completion procps
 )
 
 missing=()

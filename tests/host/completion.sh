@@ -12,13 +12,48 @@ check() {	# check DESCRIPTION COMMAND...
 	n=$((n + 1))
 	if "$@"; then echo "ok $n $desc"; else echo "not ok $n $desc"; failed=$((failed + 1)); fi
 }
+# As an interactive bash runs it: bash-completion's library first (its
+# helpers split --opt=VALUE, quote file names and list PIDs).
+BC=/usr/share/bash-completion/bash_completion
+if [ ! -r $BC ]; then
+	echo "not ok 1 bash-completion is installed (make deps)"
+	echo "1..1"
+	exit 1
+fi
+. $BC
 . "$ROOT/completion/ptscope.bash"
-complete_words() {	# complete_words WORD...: what completing the last word offers
-	COMP_WORDS=("$@")
-	COMP_CWORD=$(($# - 1))
+# complete_line LINE: what completing at the end of LINE offers, one per
+# line. LINE is split the way bash splits it for completion: at blanks
+# (not backslash-escaped ones), with "=" a word of its own.
+complete_line() {
+	local line=$1 w=() word="" c i
+	for ((i = 0; i < ${#line}; i++)); do
+		c=${line:i:1}
+		if [ "$c" = '\\' ]; then
+			word+=$c${line:i+1:1}
+			((i++))
+		elif [ "$c" = " " ]; then
+			[ -n "$word" ] && w+=("$word")
+			word=""
+		elif [ "$c" = "=" ]; then
+			[ -n "$word" ] && w+=("$word")
+			w+=("=")
+			word=""
+		else
+			word+=$c
+		fi
+	done
+	w+=("$word")
+	COMP_LINE=$line
+	COMP_POINT=${#line}
+	COMP_WORDS=("${w[@]}")
+	COMP_CWORD=$((${#w[@]} - 1))
 	COMPREPLY=()
 	_ptscope
-	printf '%s\n' "${COMPREPLY[@]}" | sort -u | tr '\n' ' '
+	printf '%s\n' "${COMPREPLY[@]}"
+}
+complete_words() {	# complete_words WORD...: the same, as one sorted line
+	complete_line "$*" | sort -u | tr '\n' ' '
 }
 help=$("$ROOT/build/ptscope" --help)
 help_cmds=$(sed -n '/^Commands:/,/^$/s/^  \([a-z]*\) .*/\1/p' <<< "$help" | sort | tr '\n' ' ')
@@ -44,5 +79,15 @@ check "map -i completes files" grep -q "completion.sh" <<< "$(cd "$ROOT/tests/ho
 check "map offers a second PID" grep -q " $$ " <<< " $(complete_words ptscope map 1 '') "
 check "map offers no third PID" test -z "$(complete_words ptscope map 1 2 '' | tr -d ' ')"
 check "faults completes clear" test "$(complete_words ptscope faults '')" = "clear "
+check "--color=al completes always" test "$(complete_words ptscope map 1 --color=al)" = "always "
+check "--color= offers every value" test "$(complete_words ptscope map 1 --color=)" = "always auto never "
+# A file name with spaces stays one name.
+D=$(mktemp -d)
+touch "$D/my file.snap" "$D/other.snap"
+check "map -i: a file name with a space is one candidate" \
+	test "$(cd "$D" && complete_line 'ptscope map -i my')" = "my file.snap"
+check "diff: snapshots with spaces, one candidate each" \
+	test "$(cd "$D" && complete_line 'ptscope diff ' | grep -c snap)" = 2
+rm -rf "$D"
 echo "1..$n"
 [ "$failed" = 0 ]
