@@ -4,6 +4,16 @@
 # bash-completion's own helpers: _init_completion -s splits --opt=VALUE,
 # _filedir quotes file names (spaces included), _pids lists processes.
 
+# _ptscope_add WORDS: add those of WORDS that start with $cur, one each,
+# neither split nor globbed again ([heap] must not match a file named h).
+_ptscope_add()
+{
+	local w
+	while IFS= read -r w; do
+		COMPREPLY+=("$w")
+	done < <(compgen -W "$1" -- "$cur")
+}
+
 _ptscope()
 {
 	local cur prev words cword split
@@ -28,13 +38,13 @@ _ptscope()
 	--width | --fault)
 		return ;;
 	--format)
-		COMPREPLY=($(compgen -W "tap json plain" -- "$cur"))
+		_ptscope_add "tap json plain"
 		return ;;
 	--access)
-		COMPREPLY=($(compgen -W "read write exec" -- "$cur"))
+		_ptscope_add "read write exec"
 		return ;;
 	--color)
-		COMPREPLY=($(compgen -W "auto always never" -- "$cur"))
+		_ptscope_add "auto always never"
 		return ;;
 	esac
 	# --opt=VALUE with no value list above: nothing to offer.
@@ -52,12 +62,12 @@ _ptscope()
 	esac
 
 	if [[ "$cur" == -* ]]; then
-		COMPREPLY=($(compgen -W "$common $opts" -- "$cur"))
+		_ptscope_add "$common $opts"
 		[[ ${COMPREPLY-} == *= ]] && compopt -o nospace
 		return
 	fi
 	if [ -z "$cmd" ]; then
-		COMPREPLY=($(compgen -W "$commands" -- "$cur"))
+		_ptscope_add "$commands"
 		return
 	fi
 	# Positional arguments: PIDs first, then places for range commands.
@@ -70,17 +80,17 @@ _ptscope()
 		esac
 	done
 	case "$cmd" in
-	help) COMPREPLY=($(compgen -W "$commands" -- "$cur")) ;;
-	faults) [ $nargs = 0 ] && COMPREPLY=($(compgen -W "clear" -- "$cur")) ;;
-	maps | dma | share) _pids; COMPREPLY+=($(compgen -W "self" -- "$cur")) ;;
-	map) [ $nargs -lt 2 ] && { _pids; COMPREPLY+=($(compgen -W "self" -- "$cur")); } ;;
+	help) _ptscope_add "$commands" ;;
+	faults) [ $nargs = 0 ] && _ptscope_add "clear" ;;
+	maps | dma | share) _pids; _ptscope_add "self" ;;
+	map) [ $nargs -lt 2 ] && { _pids; _ptscope_add "self"; } ;;
 	xlate | walk | check | explain | diff)
 		if [ $nargs = 0 ]; then
 			_pids
-			COMPREPLY+=($(compgen -W "self" -- "$cur"))
+			_ptscope_add "self"
 			[ "$cmd" = diff ] && _filedir
 		elif [ $nargs = 1 ] && [ "$cmd" != diff ]; then
-			COMPREPLY=($(compgen -W "[heap] [stack] [vdso]" -- "$cur"))
+			_ptscope_add "[heap] [stack] [vdso]"
 		fi ;;
 	esac
 } &&

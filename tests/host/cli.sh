@@ -6,7 +6,7 @@ set -u
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 export LD_LIBRARY_PATH=$ROOT/build
 P=$ROOT/build/ptscope
-n=0 failed=0
+. "$ROOT/tests/host/tap.sh"
 
 # t DESCRIPTION EXPECTED_STATUS EXPECTED_OUTPUT_REGEX -- ARGS...
 t() {
@@ -14,14 +14,11 @@ t() {
 	shift 4
 	out=$("$P" "$@" 2>&1)
 	rc=$?
-	n=$((n + 1))
 	if [ "$rc" = "$want_rc" ] && [[ "$out" =~ $want_re ]]; then
-		echo "ok $n $desc"
+		tap_ok "$desc"
 	else
-		echo "not ok $n $desc"
-		echo "#   ptscope $*: status $rc (want $want_rc), output:"
-		printf '%s\n' "$out" | sed 's/^/#     /'
-		failed=$((failed + 1))
+		tap_not_ok "$desc" "ptscope $*: status $rc (want $want_rc), output:
+$out"
 	fi
 }
 
@@ -45,12 +42,10 @@ for c in $cmds; do
 		eval "set -- ${ex#ptscope }"
 		out=$(timeout 10 "$P" "$@" 2>&1 < /dev/null)
 		rc=$?
-		n=$((n + 1))
 		if [ "$rc" != 2 ] || [[ "$out" =~ "not loaded" ]]; then
-			echo "ok $n example '$line' parses (status $rc)"
+			tap_ok "example '$line' parses (status $rc)"
 		else
-			echo "not ok $n example '$line' parses: status $rc: $out"
-			failed=$((failed + 1))
+			tap_not_ok "example '$line' parses" "status $rc: $out"
 		fi
 	done < <("$P" help $c | sed -n '/^Examples:/,/^$/s/^  \(\(dmesg | \)\{0,1\}ptscope .*\)/\1/p')
 done
@@ -79,13 +74,11 @@ assert any(want in s.encode("utf-8", "surrogateescape") for s in strings(d)), "n
 ' "$1" "$2"
 }
 utf8t() {	# utf8t DESCRIPTION WANT-BYTES FILE
-	n=$((n + 1))
 	if out=$(strict_json "$3" "$2" 2>&1); then
-		echo "ok $n $1"
+		tap_ok "$1"
 	else
-		echo "not ok $n $1: $out"
-		sed 's/^/#   /' "$3"
-		failed=$((failed + 1))
+		tap_not_ok "$1" "$out
+$(cat "$3")"
 	fi
 }
 J=$(mktemp)
@@ -98,7 +91,7 @@ utf8t "-j explain --dmesg: a comm that is not UTF-8" $'cr\xffash' "$J"
 "$P" -j map -i "$ROOT/tests/host/map/names.snap" > "$J" 2>&1
 utf8t "-j map -i: a path that is not UTF-8" $'/tmp/bad\xffname' "$J"
 utf8t "-j map -i: a path in UTF-8 as itself" $'/tmp/caf\xc3\xa9' "$J"
-grep -q '"/tmp/café"' "$J" || { n=$((n + 1)); echo "not ok $n café written as UTF-8"; failed=$((failed + 1)); }
+tap_check "-j map -i: café written as UTF-8" grep -q '"/tmp/café"' "$J"
 t "no command: usage, status 2" 2 '^Usage: ptscope' --
 t "unknown command: status 2" 2 "^ptscope: unknown command 'frobnicate' \(see 'ptscope help'\)$" -- frobnicate
 t "unknown command in JSON mode" 2 '^\{"error":"unknown command .frobnicate. \(see .ptscope help.\)"\}$' -- -j frobnicate
@@ -191,12 +184,6 @@ t "faults without the module" 1 'kernel module ptscope is not loaded' -- faults
 t "explain without the module" 1 'kernel module ptscope is not loaded' -- explain --last
 
 # Pretty JSON is still one valid document.
-n=$((n + 1))
-if "$P" -p --version | jq -e '.version' > /dev/null; then
-	echo "ok $n -p --version is valid JSON"
-else
-	echo "not ok $n -p --version is valid JSON"; failed=$((failed + 1))
-fi
+tap_check "-p --version is valid JSON" bash -c "'$P' -p --version | jq -e .version"
 
-echo "1..$n"
-[ "$failed" = 0 ]
+tap_done

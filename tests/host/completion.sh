@@ -5,19 +5,14 @@
 set -u
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 export LD_LIBRARY_PATH=$ROOT/build
-n=0 failed=0
-check() {	# check DESCRIPTION COMMAND...
-	local desc=$1
-	shift
-	n=$((n + 1))
-	if "$@"; then echo "ok $n $desc"; else echo "not ok $n $desc"; failed=$((failed + 1)); fi
-}
+. "$ROOT/tests/host/tap.sh"
+check() { tap_check "$@"; }
 # As an interactive bash runs it: bash-completion's library first (its
 # helpers split --opt=VALUE, quote file names and list PIDs).
 BC=/usr/share/bash-completion/bash_completion
 if [ ! -r $BC ]; then
-	echo "not ok 1 bash-completion is installed (make deps)"
-	echo "1..1"
+	tap_not_ok "bash-completion is installed (make deps)"
+	tap_done
 	exit 1
 fi
 . $BC
@@ -88,6 +83,9 @@ check "map -i: a file name with a space is one candidate" \
 	test "$(cd "$D" && complete_line 'ptscope map -i my')" = "my file.snap"
 check "diff: snapshots with spaces, one candidate each" \
 	test "$(cd "$D" && complete_line 'ptscope diff ' | grep -c snap)" = 2
+# Places are words, not patterns: files named like their letters stay out.
+touch "$D/h" "$D/e" "$D/a" "$D/p"
+check "places complete as themselves beside files h, e, a and p" \
+	test "$(cd "$D" && complete_words ptscope walk 1 '')" = "[heap] [stack] [vdso] "
 rm -rf "$D"
-echo "1..$n"
-[ "$failed" = 0 ]
+tap_done

@@ -12,7 +12,7 @@
 set -u
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 T=$(mktemp -d)
-n=0 failed=0
+. "$ROOT/tests/host/tap.sh"
 version=$(sed -n 's/^#define PTSCOPE_VERSION "\(.*\)"/\1/p' "$ROOT/module/version.h")
 kvers=()
 for series in 6.1 6.12; do
@@ -28,20 +28,8 @@ uninstall_all() {
 trap 'uninstall_all; rm -rf "$T"' EXIT
 uninstall_all	# what a run killed half-way left
 
-check() {	# check DESCRIPTION COMMAND...: ok when COMMAND succeeds
-	local desc=$1
-	shift
-	n=$((n + 1))
-	if "$@" > "$T/out" 2>&1; then
-		echo "ok $n $desc"
-	else
-		echo "not ok $n $desc"
-		sed 's/^/# /' "$T/out" | tail -n 15
-		failed=$((failed + 1))
-		return 1
-	fi
-}
-skip() { n=$((n + 1)); echo "ok $n $1 # SKIP $2"; }
+check() { tap_check "$@"; }
+skip() { tap_skip "$@"; }
 
 # ---- make install into a DESTDIR
 D=$T/dest
@@ -139,5 +127,4 @@ else
 	check "nothing left behind" bash -c \
 		"! ls /usr/sbin/ptscope /usr/lib/*/libptscope* /usr/src/ptscope-$version /lib/modules/*/updates/dkms/ptscope.ko* 2> /dev/null"
 fi
-echo "1..$n"
-[ "$failed" = 0 ]
+tap_done

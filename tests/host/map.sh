@@ -13,20 +13,9 @@ P=$ROOT/build/ptscope
 F=$ROOT/tests/host/map
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
-n=0 failed=0
+. "$ROOT/tests/host/tap.sh"
 
-ok() {	# ok DESCRIPTION COMMAND...
-	local desc=$1
-	shift
-	n=$((n + 1))
-	if "$@" > "$T/out" 2>&1; then
-		echo "ok $n $desc"
-	else
-		echo "not ok $n $desc"
-		sed 's/^/#   /' "$T/out" | head -n 20
-		failed=$((failed + 1))
-	fi
-}
+ok() { tap_check "$@"; }	# ok DESCRIPTION COMMAND...
 
 # err DESCRIPTION STATUS REGEX ARGS...: ptscope ARGS exits STATUS saying REGEX.
 err() {
@@ -34,13 +23,10 @@ err() {
 	shift 3
 	out=$("$P" "$@" 2>&1)
 	rc=$?
-	n=$((n + 1))
 	if [ "$rc" = "$want" ] && [[ "$out" =~ $re ]]; then
-		echo "ok $n $desc"
+		tap_ok "$desc"
 	else
-		echo "not ok $n $desc"
-		echo "#   ptscope $*: status $rc (want $want): $out" | head -n 5
-		failed=$((failed + 1))
+		tap_not_ok "$desc" "$(echo "ptscope $*: status $rc (want $want): $out" | head -n 5)"
 	fi
 }
 
@@ -206,5 +192,4 @@ err "mappings out of order" 1 "line 4: not a mapping in order" map -i <(printf '
 err "an unwritable SVG" 1 "cannot write '/nonexistent/x.svg.tmp" map -i "$F/one-page.snap" --svg /nonexistent/x.svg
 err "a live PID needs the module" 1 "kernel module ptscope is not loaded" map 1
 err "-j error is JSON" 2 '^\{"error":"map needs' -j map
-echo "1..$n"
-[ "$failed" = 0 ]
+tap_done

@@ -4,17 +4,8 @@
 # the ones CI runs, and the CLI's help matches the man page. TAP.
 set -u
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-n=0 failed=0
-check() {	# check DESCRIPTION COMMAND...
-	local desc=$1
-	shift
-	n=$((n + 1))
-	if "$@" > /dev/null 2>&1; then
-		echo "ok $n $desc"
-	else
-		echo "not ok $n $desc"; failed=$((failed + 1))
-	fi
-}
+. "$ROOT/tests/host/tap.sh"
+check() { tap_check "$@"; }
 version=$(sed -n 's/^#define PTSCOPE_VERSION "\(.*\)"/\1/p' "$ROOT/module/version.h")
 check "version.h has a version" test -n "$version"
 check "dkms.conf PACKAGE_VERSION = $version" grep -qx "PACKAGE_VERSION=\"$version\"" "$ROOT/dkms.conf"
@@ -49,5 +40,4 @@ check "man page documents the CLI's $(echo "$json_keys" | wc -l) JSON keys" bash
 check "README's library example is examples/resident.c" bash -c \
 	"diff <(sed -n '/^\`\`\`c\$/,/^\`\`\`\$/p' '$ROOT/README.md' | sed '1d;\$d') \
 	      <(sed -n '/^#include <stdio.h>/,\$p' '$ROOT/examples/resident.c')"
-echo "1..$n"
-[ "$failed" = 0 ]
+tap_done

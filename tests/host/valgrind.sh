@@ -6,19 +6,16 @@
 set -u
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 export LD_LIBRARY_PATH=$ROOT/build
-n=0 failed=0
+. "$ROOT/tests/host/tap.sh"
 vg() {	# vg DESCRIPTION PROGRAM ARGS...
 	local desc=$1
 	shift
-	n=$((n + 1))
 	if valgrind -q --leak-check=full --show-leak-kinds=all --errors-for-leak-kinds=all \
 		--error-exitcode=99 "$@" > /tmp/ptscope-vg.$$ 2>&1 ||
 		[ $? != 99 ]; then
-		echo "ok $n valgrind: $desc"
+		tap_ok "valgrind: $desc"
 	else
-		echo "not ok $n valgrind: $desc"
-		sed 's/^/#   /' /tmp/ptscope-vg.$$ | head -n 40
-		failed=$((failed + 1))
+		tap_not_ok "valgrind: $desc" "$(cat /tmp/ptscope-vg.$$)"
 	fi
 	rm -f /tmp/ptscope-vg.$$
 }
@@ -56,5 +53,4 @@ vg "ptscope -j map -i A -i B" "$ROOT/build/ptscope" -j map -i "$M/fork-parent.sn
 vg "ptscope map -i (format 1)" "$ROOT/build/ptscope" map -i "$M/format1.snap"
 vg "ptscope map -i (not a snapshot)" "$ROOT/build/ptscope" map -i /etc/hostname
 vg "ptscope map --width 40 (too narrow)" "$ROOT/build/ptscope" map -i "$M/one-page.snap" --width 40
-echo "1..$n"
-[ "$failed" = 0 ]
+tap_done
