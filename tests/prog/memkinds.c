@@ -58,6 +58,22 @@ static void add(const char *name, void *addr, size_t len)
 	nkinds++;
 }
 
+/* Kinds this kernel or guest cannot make, with why: TAP SKIPs in check. */
+static struct {
+	const char *name;
+	char why[96];
+} skipped[16];
+static size_t nskipped;
+
+static void skip_kind(const char *name, const char *why)
+{
+	if (nskipped < sizeof(skipped) / sizeof(skipped[0])) {
+		skipped[nskipped].name = name;
+		snprintf(skipped[nskipped].why, sizeof(skipped[nskipped].why), "%s", why);
+		nskipped++;
+	}
+}
+
 static void *map(size_t len, int prot, int flags, int fd)
 {
 	void *p = mmap(NULL, len, prot, flags, fd, 0);
@@ -108,13 +124,15 @@ static void setup_ksm(void)
 	char *p;
 	int t;
 
-	if (read_ulong("/sys/kernel/mm/ksm/run") != 1)
+	if (read_ulong("/sys/kernel/mm/ksm/run") != 1) {
+		skip_kind("ksm-merged", "ksmd is not running (/sys/kernel/mm/ksm/run)");
 		return;
+	}
 	p = map(n * PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1);
 	for (i = 0; i < n; i++)
 		memset(p + i * PAGE, 0x4b, PAGE);
 	if (madvise(p, n * PAGE, MADV_MERGEABLE)) {
-		printf("# MADV_MERGEABLE: %s\n", strerror(errno));
+		skip_kind("ksm-merged", strerror(errno));
 		return;
 	}
 	for (t = 0; t < 300 && read_ulong("/proc/self/ksm_merging_pages") < n; t++)
@@ -200,6 +218,8 @@ static void setup(int clear_soft_dirty)
 	i = (size_t)pkey_alloc(0, 0);
 	if ((int)i > 0 && !pkey_mprotect(p, 4 * PAGE, PROT_READ | PROT_WRITE, (int)i))
 		add("anon-pkey", p, 4 * PAGE);
+	else
+		skip_kind("anon-pkey", "no protection keys (pkey_alloc or pkey_mprotect failed)");
 
 	/* A named anonymous mapping, where the kernel keeps names. */
 	p = map(4 * PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1);
@@ -207,6 +227,8 @@ static void setup(int clear_soft_dirty)
 	if (!prctl(PR_SET_VMA, PR_SET_VMA_ANON_NAME, (unsigned long)p, 4 * PAGE,
 		   (unsigned long)"memkinds-named"))
 		add("anon-named", p, 4 * PAGE);
+	else
+		skip_kind("anon-named", "PR_SET_VMA_ANON_NAME refused (CONFIG_ANON_VMA_NAME)");
 
 	p = map(4 * PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1);
 	memset(p, 8, 4 * PAGE);
@@ -230,6 +252,8 @@ static void setup(int clear_soft_dirty)
 	if (p != MAP_FAILED) {
 		memset(p, 9, HUGE);
 		add("hugetlb-2m", p, HUGE);
+	} else {
+		skip_kind("hugetlb-2m", "no 2 MiB huge page reserved (vm.nr_hugepages)");
 	}
 
 	/* 1 GiB hugetlb (a PUD leaf), when the test reserved one. */
@@ -238,6 +262,8 @@ static void setup(int clear_soft_dirty)
 	if (p != MAP_FAILED) {
 		memset(p, 10, 1UL << 30);
 		add("hugetlb-1g", p, 1UL << 30);
+	} else {
+		skip_kind("hugetlb-1g", "no 1 GiB huge page reserved (hugepagesz=1G hugepages=1)");
 	}
 
 	/* Read-faulted THP-sized anonymous memory: the huge zero page. */
@@ -259,6 +285,8 @@ static void setup(int clear_soft_dirty)
 	memset(p, 8, 4 * PAGE);
 	if (uffd_wp(p, 4 * PAGE, 2 * PAGE, 0) >= 0)
 		add("anon-uffd-wp", p, 4 * PAGE);
+	else
+		skip_kind("anon-uffd-wp", "userfaultfd write-protect is not available");
 	fd = memfd_create("memkinds-wp", 0);
 	if (fd < 0 || ftruncate(fd, 4 * PAGE)) {
 		perror("memkinds: memfd");
@@ -269,6 +297,8 @@ static void setup(int clear_soft_dirty)
 	p[0] = 1;
 	if (uffd_wp(p, 4 * PAGE, 4 * PAGE, 1) >= 0)
 		add("memfd-uffd-wp", p, 4 * PAGE);
+	else
+		skip_kind("memfd-uffd-wp", "userfaultfd write-protect of shmem is not available");
 
 	setup_ksm();
 
@@ -292,7 +322,7 @@ static void setup(int clear_soft_dirty)
 	if (!madvise(q, PAGE, 100 /* MADV_HWPOISON */))
 		add("anon-hwpoison", q, 2 * PAGE);
 	else
-		printf("# MADV_HWPOISON: %s\n", strerror(errno));
+		skip_kind("anon-hwpoison", strerror(errno));
 	signal(SIGBUS, SIG_DFL);
 	if (sigbus_seen)
 		printf("# MADV_HWPOISON raised SIGBUS (the kernel's report of the error)\n");
@@ -1126,6 +1156,8 @@ static int check(void)
 	o.nx = !!(info.features & PTSCOPE_FEATURE(NX));
 	printf("# KPF_KSM %s; NX %s\n", o.kpf_ksm_trusted ? "trusted" : "set on plain anon pages",
 	       o.nx ? "on" : "off");
+	for (size_t i = 0; i < nskipped; i++)
+		printf("ok %d %s: walk # SKIP %s\n", ++n, skipped[i].name, skipped[i].why);
 	check_all(h, &o);
 	check_child(h, &o);
 	ptscope_close(h);
