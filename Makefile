@@ -52,7 +52,9 @@ ifdef SANITIZE
 CFLAGS  += -fsanitize=address,undefined -fno-omit-frame-pointer
 LDFLAGS += -fsanitize=address,undefined
 endif
-ALL_CFLAGS := $(CFLAGS) $(WARN) -std=gnu11 -D_GNU_SOURCE -Imodule -Iuserlib $(NL_CFLAGS)
+# CFLAGS, CPPFLAGS and LDFLAGS from the environment (dpkg-buildflags'
+# hardening in debian/rules) come on top of the project's warnings.
+ALL_CFLAGS := $(CPPFLAGS) $(CFLAGS) $(WARN) -std=gnu11 -D_GNU_SOURCE -Imodule -Iuserlib $(NL_CFLAGS)
 
 LIB_SRCS := userlib/nl.c userlib/info.c userlib/xlate.c userlib/walk.c userlib/maps.c userlib/phys.c userlib/faults.c userlib/error.c userlib/target.c
 CLI_SRCS := cli/main.c cli/help.c cli/utf8.c cli/args.c cli/parse.c cli/json.c cli/bits.c cli/cmd_info.c cli/cmd_xlate.c cli/cmd_walk.c cli/cmd_maps.c cli/cmd_share.c cli/cmd_diff.c cli/snapshot.c cli/mappers.c cli/cmd_dma.c cli/cmd_phys.c cli/reason.c cli/elf.c cli/cmd_faults.c cli/postmortem.c cli/live.c cli/check_expr.c cli/cmd_check.c \
@@ -165,7 +167,7 @@ $(BUILD)/include/ptscope/libptscope.h: userlib/libptscope.h
 
 $(BUILD)/tests/prog/resident: examples/resident.c $(BUILD)/include/ptscope/libptscope.h $(LIBSO)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(WARN) -I$(BUILD)/include $(LDFLAGS) -o $@ $< -L$(BUILD) -lptscope
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -I$(BUILD)/include $(LDFLAGS) -o $@ $< -L$(BUILD) -lptscope
 
 test-progs: userspace asan $(HOST_TESTS) $(GUEST_PROGS) $(BUILD)/tests/prog/resident
 
@@ -244,17 +246,31 @@ uninstall:
 
 # The module's sources where DKMS looks for them: then
 # dkms add -m ptscope -v $(VERSION); dkms install -m ptscope -v $(VERSION) -k KVER
+# dkms.conf leaves the version to whoever installs it (#MODULE_VERSION#,
+# as dh_dkms -V does for the package): module/version.h's.
 DKMS_SRC = $(DESTDIR)/usr/src/ptscope-$(VERSION)
 dkms-install:
 	rm -rf $(DKMS_SRC)
 	install -d $(DKMS_SRC)/module/uapi
-	install -m 0644 Kbuild dkms.conf $(DKMS_SRC)/
+	install -m 0644 Kbuild $(DKMS_SRC)/
+	sed 's/#MODULE_VERSION#/$(VERSION)/' dkms.conf > $(DKMS_SRC)/dkms.conf
+	chmod 0644 $(DKMS_SRC)/dkms.conf
 	install -m 0644 module/*.c module/*.h $(DKMS_SRC)/module/
 	install -m 0644 module/uapi/*.h $(DKMS_SRC)/module/uapi/
 
-# Debian packages for this machine's architecture, in build/deb/.
+# Debian packages for this machine's architecture (debian/), in build/deb/,
+# their dbgsym packages in build/deb/dbgsym/. dpkg-buildpackage cleans the
+# tree it builds in and writes beside it, so it works on a copy of the
+# sources in build/deb/src/ (without build/ and .git) and leaves this
+# tree's build/ alone.
+DEB_SRC = $(BUILD)/deb/src/ptscope-$(VERSION)
 deb:
-	packaging/deb/build
+	rm -rf $(BUILD)/deb
+	mkdir -p $(DEB_SRC) $(BUILD)/deb/dbgsym
+	tar -c --exclude=./$(BUILD) --exclude=./.git . | tar -x -C $(DEB_SRC)
+	cd $(DEB_SRC) && dpkg-buildpackage -us -uc -b -jauto
+	mv $(BUILD)/deb/src/*-dbgsym_*.deb $(BUILD)/deb/dbgsym/
+	mv $(BUILD)/deb/src/*.deb $(BUILD)/deb/
 
 clean:
 	rm -rf $(BUILD)

@@ -14,6 +14,7 @@ pkgs=(
 	bc flex bison libelf-dev libssl-dev
 	libxml2-utils librsvg2-bin fonts-dejavu-core
 	clang libclang-rt-14-dev clang-format dkms binutils bash-completion procps
+	debhelper dh-dkms dpkg-dev lintian
 )
 
 missing=()

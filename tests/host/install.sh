@@ -5,10 +5,10 @@
 #     README's example built against that tree with pkg-config;
 #   DKMS: make dkms-install, then dkms add / build / install for both
 #     installed Debian kernels (6.1 and 6.12) without booting them;
-#   make deb: the four packages install (DKMS builds the module for both
-#     kernels), work (ptscope --version, pkg-config, the example), and
-#     remove cleanly.
-# TAP; skips what needs root, dkms or dpkg when they are missing.
+#   make deb (debian/, dpkg-buildpackage): the four packages, lintian-clean
+#     and hardened, install (DKMS builds the module for both kernels), work
+#     (ptscope --version, pkg-config, the example), and remove cleanly.
+# TAP; skips what needs root, dkms, debhelper or dh-dkms when they are missing.
 set -u
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 T=$(mktemp -d)
@@ -106,25 +106,48 @@ else
 	rm -rf "/usr/src/ptscope-$version"
 fi
 
-if [ "$(id -u)" != 0 ] || ! command -v dpkg-deb > /dev/null || ! command -v dkms > /dev/null; then
-	skip "Debian packages" "needs root, dpkg-deb and dkms"
+if [ "$(id -u)" != 0 ] || ! command -v dpkg-buildpackage > /dev/null ||
+	! command -v dh_dkms > /dev/null || ! command -v dkms > /dev/null; then
+	skip "Debian packages" "needs root, dpkg-buildpackage, debhelper, dh-dkms and dkms"
 else
-	# ---- Debian packages
+	# ---- Debian packages (debian/, dpkg-buildpackage on a copy of the tree)
 	check "make deb" make -s -C "$ROOT" deb
 	debs=$(ls "$ROOT"/build/deb/*.deb 2>/dev/null)
-	check "four packages" test "$(echo "$debs" | grep -c .)" = 4
+	a=$(dpkg --print-architecture)
+	names=$(echo "$debs" | sed 's|.*/||' | sort | tr '\n' ' ')
+	check "four packages ($names)" test "$names" = \
+		"libptscope-dev_${version}_$a.deb libptscope1_${version}_$a.deb ptscope-dkms_${version}_all.deb ptscope_${version}_$a.deb "
+	check "dbgsym packages of the library and the CLI" \
+		test "$(find "$ROOT/build/deb/dbgsym" -name '*-dbgsym_*.deb' 2>/dev/null | wc -l)" = 2
+	if command -v lintian > /dev/null; then
+		# Errors and warnings only: I: and P: are advice.
+		check "lintian: no errors or warnings" bash -c \
+			"! lintian ${debs//$'\n'/ } '$ROOT'/build/deb/dbgsym/*.deb 2>&1 | grep -E '^(E|W): '"
+	else
+		skip "lintian" "lintian is not installed"
+	fi
+	check "the packaged CLI has no RUNPATH or RPATH" bash -c \
+		"dpkg-deb -x '$ROOT/build/deb/ptscope_${version}_$a.deb' '$T/cli-deb' &&
+		 ! readelf -d '$T/cli-deb/usr/sbin/ptscope' | grep -Eq 'RUNPATH|RPATH'"
+	check "the packaged CLI is hardened (BIND_NOW, stack protector)" bash -c \
+		"readelf -d '$T/cli-deb/usr/sbin/ptscope' | grep -q BIND_NOW &&
+		 readelf -s --wide '$T/cli-deb/usr/sbin/ptscope' | grep -q __stack_chk_fail"
 	# shellcheck disable=SC2086
 	check "dpkg -i all four" dpkg -i $debs
 	check "ptscope --version from the package" bash -c "/usr/sbin/ptscope --version | grep -q ' $version '"
 	check "pkg-config finds the -dev package" test "$(pkg-config --modversion ptscope)" = "$version"
 	check "the example builds against the packages" bash -c \
 		"cc -Wall -Wextra -Werror '$ROOT/examples/resident.c' \$(pkg-config --cflags --libs ptscope) -o '$T/resident-deb' && '$T/resident-deb' 1; test \$? = 1"
+	check "DKMS has ptscope $version from the package (dh_dkms)" bash -c \
+		"dkms status -m ptscope -v '$version' | grep -q . &&
+		 grep -qx 'PACKAGE_VERSION=\"$version\"' /usr/src/ptscope-$version/dkms.conf"
 	for k in "${kvers[@]}"; do
 		check "$k: DKMS built and installed the module from the package" \
 			bash -c "ls /lib/modules/$k/updates/dkms/ptscope.ko*"
 	done
 	check "dpkg -r all four" dpkg -r ptscope libptscope-dev libptscope1 ptscope-dkms
 	check "nothing left behind" bash -c \
-		"! ls /usr/sbin/ptscope /usr/lib/*/libptscope* /usr/src/ptscope-$version /lib/modules/*/updates/dkms/ptscope.ko* 2> /dev/null"
+		"! ls /usr/sbin/ptscope /usr/lib/*/libptscope* /usr/src/ptscope-$version /lib/modules/*/updates/dkms/ptscope.ko* 2> /dev/null &&
+		 ! dkms status -m ptscope | grep -q ."
 fi
 tap_done

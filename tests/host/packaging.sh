@@ -8,7 +8,17 @@ ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 check() { tap_check "$@"; }
 version=$(sed -n 's/^#define PTSCOPE_VERSION "\(.*\)"/\1/p' "$ROOT/module/version.h")
 check "version.h has a version" test -n "$version"
-check "dkms.conf PACKAGE_VERSION = $version" grep -qx "PACKAGE_VERSION=\"$version\"" "$ROOT/dkms.conf"
+# dkms.conf leaves its version to the installer (make dkms-install, dh_dkms -V),
+# and the Debian packages take theirs from debian/changelog.
+check "dkms.conf PACKAGE_VERSION is #MODULE_VERSION#" \
+	grep -qx 'PACKAGE_VERSION="#MODULE_VERSION#"' "$ROOT/dkms.conf"
+check "make dkms-install puts $version in dkms.conf" bash -c \
+	"T=\$(mktemp -d) && trap 'rm -rf \$T' EXIT &&
+	 make -s -C '$ROOT' dkms-install DESTDIR=\$T > /dev/null &&
+	 grep -qx 'PACKAGE_VERSION=\"$version\"' \$T/usr/src/ptscope-$version/dkms.conf"
+check "debian/changelog version = $version" \
+	test "$(dpkg-parsechangelog -l "$ROOT/debian/changelog" -SVersion 2>/dev/null ||
+		sed -n '1s/^ptscope (\([^)]*\)).*/\1/p' "$ROOT/debian/changelog")" = "$version"
 check "ptscope --version reports $version" \
 	bash -c "LD_LIBRARY_PATH='$ROOT/build' '$ROOT/build/ptscope' --version | grep -q ' $version '"
 check ".ci/run runs make check" grep -qx 'make check' "$ROOT/.ci/run"
