@@ -6,7 +6,7 @@ set -u
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 export LD_LIBRARY_PATH=$ROOT/build
 P=$ROOT/build/ptscope
-. "$ROOT/tests/host/tap.sh"
+. "$ROOT/tests/host/lib/tap.sh"
 
 # t DESCRIPTION EXPECTED_STATUS EXPECTED_OUTPUT_REGEX -- ARGS...
 t() {

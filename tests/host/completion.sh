@@ -5,7 +5,7 @@
 set -u
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 export LD_LIBRARY_PATH=$ROOT/build
-. "$ROOT/tests/host/tap.sh"
+. "$ROOT/tests/host/lib/tap.sh"
 check() { tap_check "$@"; }
 # As an interactive bash runs it: bash-completion's library first (its
 # helpers split --opt=VALUE, quote file names and list PIDs).

@@ -13,7 +13,7 @@ P=$ROOT/build/ptscope
 F=$ROOT/tests/host/map
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
-. "$ROOT/tests/host/tap.sh"
+. "$ROOT/tests/host/lib/tap.sh"
 
 ok() { tap_check "$@"; }	# ok DESCRIPTION COMMAND...
 

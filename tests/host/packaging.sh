@@ -4,7 +4,7 @@
 # the ones CI runs, and the CLI's help matches the man page. TAP.
 set -u
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-. "$ROOT/tests/host/tap.sh"
+. "$ROOT/tests/host/lib/tap.sh"
 check() { tap_check "$@"; }
 version=$(sed -n 's/^#define PTSCOPE_VERSION "\(.*\)"/\1/p' "$ROOT/module/version.h")
 check "version.h has a version" test -n "$version"

@@ -6,7 +6,7 @@
 set -u
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 export LD_LIBRARY_PATH=$ROOT/build
-. "$ROOT/tests/host/tap.sh"
+. "$ROOT/tests/host/lib/tap.sh"
 vg() {	# vg DESCRIPTION PROGRAM ARGS...
 	local desc=$1
 	shift
