@@ -249,8 +249,7 @@ int fault_from_core(const char *path, struct ptscope_fault *f, char *err, size_t
 	int fd, ret = -1;
 
 	memset(f, 0, sizeof(*f));
-	free(cn.notes);
-	memset(&cn, 0, sizeof(cn));
+	memset(&cn, 0, sizeof(cn)); /* cn.notes was freed at the last return */
 	fd = open(path, O_RDONLY);
 	if (fd < 0) {
 		snprintf(err, errlen, "cannot read core file '%s': %s", path, strerror(errno));

@@ -104,15 +104,21 @@ static void on_segv(int sig)
  */
 static int forged;
 
+/* The siginfo of a fault at 0x1234 the CPU could have raised: @sig, SIGSEGV or SIGBUS. */
+static void fault_siginfo(siginfo_t *si, int sig)
+{
+	memset(si, 0, sizeof(*si));
+	si->si_signo = sig;
+	si->si_code = sig == SIGSEGV ? SEGV_MAPERR : BUS_ADRERR;
+	si->si_addr = (void *)0x1234;
+}
+
 static void forge_one(int sig, int how)
 {
 	siginfo_t si;
 	int pidfd, ret;
 
-	memset(&si, 0, sizeof(si));
-	si.si_signo = sig;
-	si.si_code = sig == SIGSEGV ? SEGV_MAPERR : BUS_ADRERR;
-	si.si_addr = (void *)0x1234;
+	fault_siginfo(&si, sig);
 	switch (how) {
 	case 0:
 		ret = syscall(SYS_rt_sigqueueinfo, getpid(), sig, &si);
@@ -198,6 +204,18 @@ static pid_t traced_child(void (*body)(void))
 	return child;
 }
 
+/* Whether @child stopped to deliver @sig (its tracer decides what comes of it). */
+static int stopped_for(pid_t child, int sig)
+{
+	int st = 0;
+
+	if (waitpid(child, &st, 0) == child && WIFSTOPPED(st) && WSTOPSIG(st) == sig)
+		return 1;
+	fprintf(stderr, "crashlab: no signal-delivery stop for %s (status %#x)\n", strsignal(sig),
+		st);
+	return 0;
+}
+
 static void end_child(pid_t child)
 {
 	kill(child, SIGKILL);
@@ -214,7 +232,7 @@ static void spin(void)
 static int ptrace_forge(void)
 {
 	sigset_t set, was;
-	int i, st, n = 0;
+	int i, n = 0;
 	siginfo_t si;
 	pid_t child;
 
@@ -232,15 +250,9 @@ static int ptrace_forge(void)
 		int sig = i % 2 ? SIGBUS : SIGSEGV;
 
 		kill(child, SIGUSR1);
-		if (waitpid(child, &st, 0) != child || !WIFSTOPPED(st) || WSTOPSIG(st) != SIGUSR1) {
-			fprintf(stderr,
-				"crashlab: no signal-delivery stop for SIGUSR1 (status %#x)\n", st);
+		if (!stopped_for(child, SIGUSR1))
 			return 2;
-		}
-		memset(&si, 0, sizeof(si));
-		si.si_signo = sig;
-		si.si_code = sig == SIGSEGV ? SEGV_MAPERR : BUS_ADRERR;
-		si.si_addr = (void *)0x1234;
+		fault_siginfo(&si, sig);
 		if (!ptrace(PTRACE_SETSIGINFO, child, NULL, &si) &&
 		    !ptrace(PTRACE_CONT, child, NULL, (void *)(long)sig))
 			n++;
@@ -253,18 +265,12 @@ static int ptrace_forge(void)
 		/* Out of raise()'s system call, spinning: the signal comes from an interrupt. */
 		usleep(20000);
 		kill(c, SIGSEGV);
-		if (waitpid(c, &st, 0) != c || !WIFSTOPPED(st) || WSTOPSIG(st) != SIGSEGV) {
-			fprintf(stderr,
-				"crashlab: no signal-delivery stop for SIGSEGV (status %#x)\n", st);
+		if (!stopped_for(c, SIGSEGV))
 			return 2;
-		}
-		memset(&si, 0, sizeof(si));
-		si.si_signo = SIGSEGV;
-		si.si_code = SEGV_MAPERR;
-		si.si_addr = (void *)0x1234;
+		fault_siginfo(&si, SIGSEGV);
 		if (!ptrace(PTRACE_SETSIGINFO, c, NULL, &si) && !kill(c, SIGKILL))
 			n++;
-		waitpid(c, &st, 0);
+		waitpid(c, NULL, 0);
 	}
 	printf("pid %d forged %d\n", child, n);
 	return n ? 0 : 1;
@@ -281,15 +287,12 @@ static int ptrace_storm(long n)
 	pid_t child = traced_child(read_0x40);
 	struct timespec t0, t1;
 	long i;
-	int st;
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	ptrace(PTRACE_CONT, child, NULL, NULL);
 	for (i = 0; i < n; i++) {
-		if (waitpid(child, &st, 0) != child || !WIFSTOPPED(st) || WSTOPSIG(st) != SIGSEGV) {
-			fprintf(stderr, "crashlab: no SIGSEGV stop\n");
+		if (!stopped_for(child, SIGSEGV))
 			return 2;
-		}
 		ptrace(PTRACE_CONT, child, NULL, NULL); /* suppressed: it faults again */
 	}
 	clock_gettime(CLOCK_MONOTONIC, &t1);
