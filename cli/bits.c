@@ -18,7 +18,7 @@ static const char *bit_name(bit_namer namer, unsigned int bit, char *buf, size_t
 	return buf;
 }
 
-void print_bit_names(uint64_t mask, bit_namer namer)
+void cli_print_bit_names(uint64_t mask, bit_namer namer)
 {
 	unsigned int bit;
 	char buf[16];
@@ -28,14 +28,14 @@ void print_bit_names(uint64_t mask, bit_namer namer)
 			printf(" %s", bit_name(namer, bit, buf, sizeof(buf)));
 }
 
-void json_bit_names(struct json *j, uint64_t mask, bit_namer namer)
+void cli_json_bit_names(struct json *j, uint64_t mask, bit_namer namer)
 {
 	unsigned int bit;
 	char buf[16];
 
-	json_arr_begin(j);
+	cli_json_arr_begin(j);
 	for (bit = 0; bit < 64; bit++)
 		if (mask & (1ULL << bit))
-			json_str(j, bit_name(namer, bit, buf, sizeof(buf)));
-	json_arr_end(j);
+			cli_json_str(j, bit_name(namer, bit, buf, sizeof(buf)));
+	cli_json_arr_end(j);
 }

@@ -57,10 +57,10 @@ struct check_expr {
 };
 
 /* Parse assertion words; 0, or -1 with a message naming the bad word. */
-int check_parse(int argc, char **argv, struct check_expr *e, char *err, size_t errlen);
-bool check_pred_holds(const struct check_pred *p, const struct ptscope_page *pg, uint64_t pfn);
-bool check_count_holds(const struct check_item *it, uint64_t n);
+int cli_check_parse(int argc, char **argv, struct check_expr *e, char *err, size_t errlen);
+bool cli_check_pred_holds(const struct check_pred *p, const struct ptscope_page *pg, uint64_t pfn);
+bool cli_check_count_holds(const struct check_item *it, uint64_t n);
 /* PTSCOPE_FEATURE_BIT_* the predicate needs, or -1. */
-int check_pred_feature(const struct check_pred *p);
+int cli_check_pred_feature(const struct check_pred *p);
 
 #endif

@@ -151,7 +151,7 @@ static const struct {
 	{ "=", OP_EQ },	 { "<", OP_LT },  { ">", OP_GT },
 };
 
-int check_parse(int argc, char **argv, struct check_expr *e, char *err, size_t errlen)
+int cli_check_parse(int argc, char **argv, struct check_expr *e, char *err, size_t errlen)
 {
 	int i, k;
 
@@ -220,7 +220,7 @@ int check_parse(int argc, char **argv, struct check_expr *e, char *err, size_t e
 	return 0;
 }
 
-bool check_pred_holds(const struct check_pred *p, const struct ptscope_page *pg, uint64_t pfn)
+bool cli_check_pred_holds(const struct check_pred *p, const struct ptscope_page *pg, uint64_t pfn)
 {
 	int present = pg->state == PTSCOPE_STATE_PRESENT;
 	bool r = false;
@@ -267,7 +267,7 @@ bool check_pred_holds(const struct check_pred *p, const struct ptscope_page *pg,
 	return p->negate ? !r : r;
 }
 
-bool check_count_holds(const struct check_item *it, uint64_t n)
+bool cli_check_count_holds(const struct check_item *it, uint64_t n)
 {
 	switch (it->op) {
 	case OP_EQ:
@@ -287,7 +287,7 @@ bool check_count_holds(const struct check_item *it, uint64_t n)
 }
 
 /* The kernel feature a predicate needs, or -1: without it, the check is skipped. */
-int check_pred_feature(const struct check_pred *p)
+int cli_check_pred_feature(const struct check_pred *p)
 {
 	if (p->kind == PRED_PKEY)
 		return PTSCOPE_FEATURE_BIT_PKEYS;

@@ -167,18 +167,18 @@ void cli_error(const struct cli_args *a, const char *fmt, ...)
 
 /* Minimal streaming JSON writer. */
 struct json;
-struct json *json_new(FILE *out, bool pretty);
-void json_end(struct json *j); /* finishes the line and frees @j */
-void json_obj_begin(struct json *j);
-void json_obj_end(struct json *j);
-void json_arr_begin(struct json *j);
-void json_arr_end(struct json *j);
-void json_key(struct json *j, const char *key);
-void json_str(struct json *j, const char *s);
-void json_uint(struct json *j, uint64_t v);
-void json_hex(struct json *j, uint64_t v); /* "0x..." string */
-void json_bool(struct json *j, bool v);
-void json_null(struct json *j);
+struct json *cli_json_new(FILE *out, bool pretty);
+void cli_json_end(struct json *j); /* finishes the line and frees @j */
+void cli_json_obj_begin(struct json *j);
+void cli_json_obj_end(struct json *j);
+void cli_json_arr_begin(struct json *j);
+void cli_json_arr_end(struct json *j);
+void cli_json_key(struct json *j, const char *key);
+void cli_json_str(struct json *j, const char *s);
+void cli_json_uint(struct json *j, uint64_t v);
+void cli_json_hex(struct json *j, uint64_t v); /* "0x..." string */
+void cli_json_bool(struct json *j, bool v);
+void cli_json_null(struct json *j);
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -193,15 +193,17 @@ struct json_count {
  * @counts (and, if @group is not NULL, an object @group of @group_counts
  * inside it), and the document; frees @j.
  */
-void json_stream_close(struct json *j, const char *error, const struct json_count *counts, size_t n,
-		       const char *group, const struct json_count *group_counts, size_t ngroup);
+void cli_json_stream_close(struct json *j, const char *error, const struct json_count *counts,
+			   size_t n, const char *group, const struct json_count *group_counts,
+			   size_t ngroup);
 /* "key": {counts...} */
-void json_count_object(struct json *j, const char *key, const struct json_count *counts, size_t n);
+void cli_json_count_object(struct json *j, const char *key, const struct json_count *counts,
+			   size_t n);
 
 /* Names of the set bits of @mask: " a b c" on stdout, or a JSON array. */
 typedef const char *(*bit_namer)(unsigned int bit);
-void print_bit_names(uint64_t mask, bit_namer namer);
-void json_bit_names(struct json *j, uint64_t mask, bit_namer namer);
+void cli_print_bit_names(uint64_t mask, bit_namer namer);
+void cli_json_bit_names(struct json *j, uint64_t mask, bit_namer namer);
 
 int cmd_info(const struct cli_args *a);
 int cmd_xlate(const struct cli_args *a);
@@ -217,9 +219,9 @@ int cmd_map(const struct cli_args *a);
 /* Who maps frame @pfn: @fn for each (pid, virtual address); returns the count (mappers.c). */
 struct ptscope;
 typedef void (*mapper_fn)(uint32_t pid, uint64_t addr, void *arg);
-int find_mappers(struct ptscope *h, uint64_t pfn, mapper_fn fn, void *arg);
+int cli_find_mappers(struct ptscope *h, uint64_t pfn, mapper_fn fn, void *arg);
 /* /proc/PID/comm, or "" */
-void process_name(uint32_t pid, char *buf, size_t len);
+void cli_process_name(uint32_t pid, char *buf, size_t len);
 
 /* Why a fault happened (reason.c): a stable code and a sentence. */
 struct ptscope_fault;
@@ -228,25 +230,25 @@ struct fault_reason {
 	char text[512];
 };
 
-void explain_fault(const struct ptscope_fault *f, uint64_t user_max, struct fault_reason *r);
-const char *fault_access(const struct ptscope_fault *f); /* "read", "write", "execute" */
-const char *fault_code_name(uint32_t sig, uint32_t code); /* "SEGV_MAPERR" */
+void cli_explain_fault(const struct ptscope_fault *f, uint64_t user_max, struct fault_reason *r);
+const char *cli_fault_access(const struct ptscope_fault *f); /* "read", "write", "execute" */
+const char *cli_fault_code_name(uint32_t sig, uint32_t code); /* "SEGV_MAPERR" */
 /* ", in .rodata" when ELF file @path has a section at file offset @off, else "". */
-const char *elf_section_of(const char *path, uint64_t off);
+const char *cli_elf_section_of(const char *path, uint64_t off);
 
 /* Faults without the module (postmortem.c): 0, or -1 (with @err for cores). */
-int fault_from_log_line(const char *line, struct ptscope_fault *f);
-int fault_from_core(const char *path, struct ptscope_fault *f, char *err, size_t errlen);
+int cli_fault_from_log_line(const char *line, struct ptscope_fault *f);
+int cli_fault_from_core(const char *path, struct ptscope_fault *f, char *err, size_t errlen);
 
 /* explain PID ADDR: what an @access would do now (live.c). */
-int explain_live(const struct cli_args *a, const char *access);
+int cli_explain_live(const struct cli_args *a, const char *access);
 
 /*
  * The iomem resource owning @phys, from /proc/iomem: "0000:00:02.0
  * (0xfd000000-0xfdffffff)" in @buf, or "? (why not)"; with @j, also an
  * "owner" member (null when unnamed). Returns 1 if named (cmd_phys.c).
  */
-int owner_text(uint64_t phys, char *buf, size_t len, struct json *j);
+int cli_owner_text(uint64_t phys, char *buf, size_t len, struct json *j);
 
 int cmd_check(const struct cli_args *a);
 int cmd_faults(const struct cli_args *a);
@@ -277,21 +279,21 @@ struct snapshot {
 };
 
 /* The lines before the records: @head's pid, range, command and kernel. */
-void snapshot_write_header(FILE *f, const struct snapshot *head);
-void snapshot_write_vma(FILE *f, const struct ptscope_vma *v);
-void snapshot_write_record(FILE *f, const struct ptscope_page *pg);
-int snapshot_write_end(FILE *f); /* 0, or -1 if the file could not be written */
-int snapshot_add(struct snapshot *s, const struct ptscope_page *pg); /* 0 or -ENOMEM */
-int snapshot_add_vma(struct snapshot *s, uint64_t start, uint64_t end, uint64_t flags,
-		     uint32_t backing, const char *name); /* 0 or -ENOMEM */
+void cli_snapshot_write_header(FILE *f, const struct snapshot *head);
+void cli_snapshot_write_vma(FILE *f, const struct ptscope_vma *v);
+void cli_snapshot_write_record(FILE *f, const struct ptscope_page *pg);
+int cli_snapshot_write_end(FILE *f); /* 0, or -1 if the file could not be written */
+int cli_snapshot_add(struct snapshot *s, const struct ptscope_page *pg); /* 0 or -ENOMEM */
+int cli_snapshot_add_vma(struct snapshot *s, uint64_t start, uint64_t end, uint64_t flags,
+			 uint32_t backing, const char *name); /* 0 or -ENOMEM */
 /* ptscope_walk() and ptscope_maps() callbacks into @snapshot; they stop with -ENOMEM. */
-int snapshot_take_page(const struct ptscope_page *pg, void *snapshot);
-int snapshot_take_vma(const struct ptscope_vma *v, void *snapshot);
+int cli_snapshot_take_page(const struct ptscope_page *pg, void *snapshot);
+int cli_snapshot_take_vma(const struct ptscope_vma *v, void *snapshot);
 /* @s's pid (0: the caller), command and kernel release, for a snapshot of a live process. */
-void snapshot_describe(struct snapshot *s, uint32_t pid);
-void snapshot_free(struct snapshot *s);
+void cli_snapshot_describe(struct snapshot *s, uint32_t pid);
+void cli_snapshot_free(struct snapshot *s);
 /* Keep only the pages of [start, end) (page-rounded outwards). */
-void snapshot_clip(struct snapshot *s, uint64_t start, uint64_t end);
-int snapshot_load(const char *path, struct snapshot *s, char *err, size_t errlen);
+void cli_snapshot_clip(struct snapshot *s, uint64_t start, uint64_t end);
+int cli_snapshot_load(const char *path, struct snapshot *s, char *err, size_t errlen);
 
 #endif

@@ -61,7 +61,7 @@ static int on_page(const struct ptscope_page *pg, void *arg)
 			if (it->type == ITEM_SAME_FRAME)
 				ok = pg->state == PTSCOPE_STATE_PRESENT && r->other[idx] == pfn + 1;
 			else
-				ok = check_pred_holds(&it->pred, pg, pfn);
+				ok = cli_check_pred_holds(&it->pred, pg, pfn);
 			if (ok) {
 				r->held[k]++;
 			} else if (it->type != ITEM_COUNT && !r->failed[k]) {
@@ -115,7 +115,7 @@ static int run_one(struct ptscope *h, const struct ptscope_info *info, int argc,
 	place = argc >= 3 && cli_parse_place(argv[1], &where);
 	if (argc < 3 || cli_parse_pid(argv[0], &pid, err, sizeof(err)) ||
 	    (!place && cli_parse_range(argv[1], &start, &end, err, sizeof(err))) ||
-	    check_parse(argc - 2, argv + 2, &e, err, sizeof(err))) {
+	    cli_check_parse(argc - 2, argv + 2, &e, err, sizeof(err))) {
 		snprintf(o->msg, sizeof(o->msg), "%s",
 			 argc < 3 ? "a check is PID RANGE ASSERTION..." : err);
 		return o->status = 2;
@@ -127,7 +127,7 @@ static int run_one(struct ptscope *h, const struct ptscope_info *info, int argc,
 	for (k = 0; k < e.n; k++) {
 		int feature = e.item[k].type == ITEM_SAME_FRAME ?
 				      -1 :
-				      check_pred_feature(&e.item[k].pred);
+				      cli_check_pred_feature(&e.item[k].pred);
 
 		if (feature >= 0 && !(info->features >> feature & 1)) {
 			snprintf(o->msg, sizeof(o->msg), "the kernel lacks %s",
@@ -171,7 +171,8 @@ static int run_one(struct ptscope *h, const struct ptscope_info *info, int argc,
 	for (k = 0; k < e.n; k++) {
 		const struct check_item *it = &e.item[k];
 
-		if (it->type == ITEM_COUNT ? !check_count_holds(it, r->held[k]) : r->failed[k]) {
+		if (it->type == ITEM_COUNT ? !cli_check_count_holds(it, r->held[k]) :
+					     r->failed[k]) {
 			if (it->type == ITEM_COUNT)
 				snprintf(o->msg, sizeof(o->msg),
 					 "%s: %" PRIu64 " of %" PRIu64 " pages", it->pred.text,
@@ -216,14 +217,14 @@ static void report(enum format fmt, struct json *j, int n, const char *text,
 	if (fmt == FMT_JSON) {
 		static const char *const status[] = { "pass", "fail", "error", "skip" };
 
-		json_obj_begin(j);
-		json_key(j, "check");
-		json_str(j, text);
-		json_key(j, "result");
-		json_str(j, status[o->status]);
-		json_key(j, "detail");
-		json_str(j, o->msg);
-		json_obj_end(j);
+		cli_json_obj_begin(j);
+		cli_json_key(j, "check");
+		cli_json_str(j, text);
+		cli_json_key(j, "result");
+		cli_json_str(j, status[o->status]);
+		cli_json_key(j, "detail");
+		cli_json_str(j, o->msg);
+		cli_json_obj_end(j);
 	} else if (fmt == FMT_TAP) {
 		printf("%s %d - %s%s%s\n", word[o->status], n, text,
 		       o->status == 3 ? " # SKIP " : "", o->status == 3 ? o->msg : "");
@@ -275,10 +276,10 @@ int cmd_check(const struct cli_args *a)
 		return EXIT_USAGE; /* a runtime error: status 2, as documented */
 	}
 	if (fmt == FMT_JSON) {
-		j = json_new(stdout, a->pretty);
-		json_obj_begin(j);
-		json_key(j, "checks");
-		json_arr_begin(j);
+		j = cli_json_new(stdout, a->pretty);
+		cli_json_obj_begin(j);
+		cli_json_key(j, "checks");
+		cli_json_arr_begin(j);
 	}
 	if (!a->check_file) {
 		int len = 0;
@@ -327,11 +328,11 @@ int cmd_check(const struct cli_args *a)
 		}
 	}
 	if (j) {
-		json_arr_end(j);
-		json_key(j, "ok");
-		json_bool(j, worst == 0);
-		json_obj_end(j);
-		json_end(j);
+		cli_json_arr_end(j);
+		cli_json_key(j, "ok");
+		cli_json_bool(j, worst == 0);
+		cli_json_obj_end(j);
+		cli_json_end(j);
 	}
 	ptscope_close(h);
 	return worst;

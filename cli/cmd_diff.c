@@ -99,23 +99,23 @@ static void flag_changes(uint64_t before, uint64_t after, char *buf, size_t len)
 
 static void json_view(struct json *j, const char *key, const struct page_view *v)
 {
-	json_key(j, key);
+	cli_json_key(j, key);
 	if (!v->in_vma) {
-		json_null(j);
+		cli_json_null(j);
 		return;
 	}
-	json_obj_begin(j);
-	json_key(j, "state");
-	json_str(j, ptscope_state_name(v->state) ?: "?");
+	cli_json_obj_begin(j);
+	cli_json_key(j, "state");
+	cli_json_str(j, ptscope_state_name(v->state) ?: "?");
 	if (v->has_pfn) {
-		json_key(j, "pfn");
-		json_hex(j, v->pfn);
+		cli_json_key(j, "pfn");
+		cli_json_hex(j, v->pfn);
 	}
-	json_key(j, "cow");
-	json_str(j, ptscope_cow_name(v->cow) ?: "?");
-	json_key(j, "flags");
-	json_bit_names(j, v->flags, ptscope_entry_flag_name);
-	json_obj_end(j);
+	cli_json_key(j, "cow");
+	cli_json_str(j, ptscope_cow_name(v->cow) ?: "?");
+	cli_json_key(j, "flags");
+	cli_json_bit_names(j, v->flags, ptscope_entry_flag_name);
+	cli_json_obj_end(j);
 }
 
 static void flush_run(struct differ *d)
@@ -127,14 +127,14 @@ static void flush_run(struct differ *d)
 		return;
 	d->have_run = 0;
 	if (d->j) {
-		json_obj_begin(d->j);
-		json_key(d->j, "addr");
-		json_hex(d->j, c->addr);
-		json_key(d->j, "nr_pages");
-		json_uint(d->j, c->pages);
+		cli_json_obj_begin(d->j);
+		cli_json_key(d->j, "addr");
+		cli_json_hex(d->j, c->addr);
+		cli_json_key(d->j, "nr_pages");
+		cli_json_uint(d->j, c->pages);
 		json_view(d->j, "before", &c->a);
 		json_view(d->j, "after", &c->b);
-		json_obj_end(d->j);
+		cli_json_obj_end(d->j);
 		return;
 	}
 	describe(&c->a, before, sizeof(before));
@@ -250,16 +250,16 @@ int cmd_diff(const struct cli_args *a)
 		cli_error(a, "%s", err);
 		return EXIT_USAGE;
 	}
-	if ((file_a && snapshot_load(a->argv[0], &left, err, sizeof(err))) ||
-	    (file_b && snapshot_load(a->argv[1], &right, err, sizeof(err)))) {
+	if ((file_a && cli_snapshot_load(a->argv[0], &left, err, sizeof(err))) ||
+	    (file_b && cli_snapshot_load(a->argv[1], &right, err, sizeof(err)))) {
 		cli_error(a, "%s", err);
 		ret = EXIT_RUNTIME;
 		goto out;
 	}
 	if (a->argc == 3) {
 		/* Files hold what they hold: only RANGE is compared. */
-		snapshot_clip(&left, start, end);
-		snapshot_clip(&right, start, end);
+		cli_snapshot_clip(&left, start, end);
+		cli_snapshot_clip(&right, start, end);
 	} else if (file_a) {
 		start = left.start;
 		end = left.end;
@@ -270,17 +270,17 @@ int cmd_diff(const struct cli_args *a)
 		goto out;
 	}
 	if (!file_a &&
-	    ptscope_walk(h, pid_a, start, end, PTSCOPE_WALK_RUNS, snapshot_take_page, &left)) {
+	    ptscope_walk(h, pid_a, start, end, PTSCOPE_WALK_RUNS, cli_snapshot_take_page, &left)) {
 		cli_error(a, "%s", ptscope_errmsg());
 		ret = EXIT_RUNTIME;
 		goto out;
 	}
 	d.left = &left;
 	if (a->json) {
-		d.j = json_new(stdout, a->pretty);
-		json_obj_begin(d.j);
-		json_key(d.j, "changes");
-		json_arr_begin(d.j);
+		d.j = cli_json_new(stdout, a->pretty);
+		cli_json_obj_begin(d.j);
+		cli_json_key(d.j, "changes");
+		cli_json_arr_begin(d.j);
 	} else {
 		printf("%-18s %6s  %-36s    %-36s %s\n", "ADDRESS", "PAGES", "BEFORE", "AFTER",
 		       "FLAGS");
@@ -299,8 +299,8 @@ int cmd_diff(const struct cli_args *a)
 			{ "changed", d.changed },
 		};
 
-		json_stream_close(d.j, ret ? ptscope_errmsg() : NULL, counts, ARRAY_SIZE(counts),
-				  NULL, NULL, 0);
+		cli_json_stream_close(d.j, ret ? ptscope_errmsg() : NULL, counts,
+				      ARRAY_SIZE(counts), NULL, NULL, 0);
 	} else if (ret) {
 		cli_error(a, "%s", ptscope_errmsg());
 	} else {
@@ -308,7 +308,7 @@ int cmd_diff(const struct cli_args *a)
 	}
 out:
 	ptscope_close(h);
-	snapshot_free(&left);
-	snapshot_free(&right);
+	cli_snapshot_free(&left);
+	cli_snapshot_free(&right);
 	return ret;
 }

@@ -65,20 +65,20 @@ static int on_pinned(const struct ptscope_page *pg, void *arg)
 		return 0;
 	d->pinned_pages += pg->nr_pages;
 	if (d->j) {
-		json_obj_begin(d->j);
-		json_key(d->j, "addr");
-		json_hex(d->j, pg->addr);
-		json_key(d->j, "nr_pages");
-		json_uint(d->j, pg->nr_pages);
-		json_key(d->j, "pfn");
-		json_hex(d->j, pg->pfn);
-		json_key(d->j, "kind");
-		json_str(d->j, ptscope_kind_name(pg->kind) ?: "?");
+		cli_json_obj_begin(d->j);
+		cli_json_key(d->j, "addr");
+		cli_json_hex(d->j, pg->addr);
+		cli_json_key(d->j, "nr_pages");
+		cli_json_uint(d->j, pg->nr_pages);
+		cli_json_key(d->j, "pfn");
+		cli_json_hex(d->j, pg->pfn);
+		cli_json_key(d->j, "kind");
+		cli_json_str(d->j, ptscope_kind_name(pg->kind) ?: "?");
 		if (pg->has_pincount) {
-			json_key(d->j, "pincount");
-			json_uint(d->j, pg->pincount);
+			cli_json_key(d->j, "pincount");
+			cli_json_uint(d->j, pg->pincount);
 		}
-		json_obj_end(d->j);
+		cli_json_obj_end(d->j);
 	} else {
 		printf("  0x%016" PRIx64 " %8" PRIu64 "  0x%-12" PRIx64 " %-8s ", pg->addr,
 		       pg->nr_pages, pg->pfn, ptscope_kind_name(pg->kind) ?: "?");
@@ -100,24 +100,24 @@ static int on_device_frame(const struct ptscope_page *pg, void *arg)
 		return 0;
 	d->device_pages += pg->nr_pages;
 	if (d->j) {
-		json_obj_begin(d->j);
-		json_key(d->j, "addr");
-		json_hex(d->j, pg->addr);
-		json_key(d->j, "nr_pages");
-		json_uint(d->j, pg->nr_pages);
-		json_key(d->j, "phys");
-		json_hex(d->j, phys);
-		json_key(d->j, "cache");
-		json_str(d->j, ptscope_cache_name(pg->cache) ?: "?");
-		json_key(d->j, "kind");
-		json_str(d->j, ptscope_kind_name(pg->kind) ?: "?");
-		owner_text(phys, owner, sizeof(owner), d->j);
-		json_obj_end(d->j);
+		cli_json_obj_begin(d->j);
+		cli_json_key(d->j, "addr");
+		cli_json_hex(d->j, pg->addr);
+		cli_json_key(d->j, "nr_pages");
+		cli_json_uint(d->j, pg->nr_pages);
+		cli_json_key(d->j, "phys");
+		cli_json_hex(d->j, phys);
+		cli_json_key(d->j, "cache");
+		cli_json_str(d->j, ptscope_cache_name(pg->cache) ?: "?");
+		cli_json_key(d->j, "kind");
+		cli_json_str(d->j, ptscope_kind_name(pg->kind) ?: "?");
+		cli_owner_text(phys, owner, sizeof(owner), d->j);
+		cli_json_obj_end(d->j);
 	} else {
 		printf("  0x%016" PRIx64 " %8" PRIu64 "  0x%-14" PRIx64 " %-4s %-8s ", pg->addr,
 		       pg->nr_pages, phys, ptscope_cache_name(pg->cache) ?: "?",
 		       ptscope_kind_name(pg->kind) ?: "?");
-		printf("%s\n", owner_text(phys, owner, sizeof(owner), NULL) ? owner : "?");
+		printf("%s\n", cli_owner_text(phys, owner, sizeof(owner), NULL) ? owner : "?");
 	}
 	return 0;
 }
@@ -130,8 +130,8 @@ static int report(struct ptscope *h, uint32_t pid, struct dma *d)
 	int ret = 0;
 
 	if (d->j) {
-		json_key(d->j, "pinned");
-		json_arr_begin(d->j);
+		cli_json_key(d->j, "pinned");
+		cli_json_arr_begin(d->j);
 	} else {
 		printf("pinned pages:\n  %-18s %8s  %-14s %-8s %s\n", "ADDRESS", "PAGES", "PFN",
 		       "KIND", "PINS");
@@ -140,9 +140,9 @@ static int report(struct ptscope *h, uint32_t pid, struct dma *d)
 		if (d->v[i].pinned)
 			ret = ptscope_walk(h, pid, d->v[i].start, d->v[i].end, flags, on_pinned, d);
 	if (d->j) {
-		json_arr_end(d->j);
-		json_key(d->j, "device_mappings");
-		json_arr_begin(d->j);
+		cli_json_arr_end(d->j);
+		cli_json_key(d->j, "device_mappings");
+		cli_json_arr_begin(d->j);
 	} else {
 		printf("device mappings:\n");
 	}
@@ -152,34 +152,34 @@ static int report(struct ptscope *h, uint32_t pid, struct dma *d)
 		d->device_vmas++;
 		cli_vma_perms(d->v[i].flags, perm);
 		if (d->j) {
-			json_obj_begin(d->j);
-			json_key(d->j, "start");
-			json_hex(d->j, d->v[i].start);
-			json_key(d->j, "end");
-			json_hex(d->j, d->v[i].end);
-			json_key(d->j, "perms");
-			json_str(d->j, perm);
-			json_key(d->j, "flags");
-			json_bit_names(d->j, d->v[i].flags, ptscope_vma_flag_name);
-			json_key(d->j, "name");
-			json_str(d->j, d->v[i].name);
-			json_key(d->j, "frames");
-			json_arr_begin(d->j);
+			cli_json_obj_begin(d->j);
+			cli_json_key(d->j, "start");
+			cli_json_hex(d->j, d->v[i].start);
+			cli_json_key(d->j, "end");
+			cli_json_hex(d->j, d->v[i].end);
+			cli_json_key(d->j, "perms");
+			cli_json_str(d->j, perm);
+			cli_json_key(d->j, "flags");
+			cli_json_bit_names(d->j, d->v[i].flags, ptscope_vma_flag_name);
+			cli_json_key(d->j, "name");
+			cli_json_str(d->j, d->v[i].name);
+			cli_json_key(d->j, "frames");
+			cli_json_arr_begin(d->j);
 		} else {
 			printf("0x%012" PRIx64 "-0x%012" PRIx64 " %s", d->v[i].start, d->v[i].end,
 			       perm);
-			print_bit_names(d->v[i].flags & DEVICE_VMA, ptscope_vma_flag_name);
+			cli_print_bit_names(d->v[i].flags & DEVICE_VMA, ptscope_vma_flag_name);
 			printf(" %s\n  %-18s %8s  %-16s %-4s %-8s %s\n", d->v[i].name, "ADDRESS",
 			       "PAGES", "PHYS", "PAT", "KIND", "OWNER");
 		}
 		ret = ptscope_walk(h, pid, d->v[i].start, d->v[i].end, flags, on_device_frame, d);
 		if (d->j) {
-			json_arr_end(d->j);
-			json_obj_end(d->j);
+			cli_json_arr_end(d->j);
+			cli_json_obj_end(d->j);
 		}
 	}
 	if (d->j)
-		json_arr_end(d->j);
+		cli_json_arr_end(d->j);
 	return ret;
 }
 
@@ -201,10 +201,10 @@ int cmd_dma(const struct cli_args *a)
 		goto out;
 	}
 	if (a->json) {
-		d.j = json_new(stdout, a->pretty);
-		json_obj_begin(d.j);
-		json_key(d.j, "pid");
-		json_uint(d.j, pid);
+		d.j = cli_json_new(stdout, a->pretty);
+		cli_json_obj_begin(d.j);
+		cli_json_key(d.j, "pid");
+		cli_json_uint(d.j, pid);
 	}
 	ret = report(h, pid, &d);
 	if (d.j) {
@@ -215,12 +215,12 @@ int cmd_dma(const struct cli_args *a)
 		};
 
 		if (ret) {
-			json_key(d.j, "error");
-			json_str(d.j, ptscope_errmsg());
+			cli_json_key(d.j, "error");
+			cli_json_str(d.j, ptscope_errmsg());
 		}
-		json_count_object(d.j, "summary", counts, ARRAY_SIZE(counts));
-		json_obj_end(d.j);
-		json_end(d.j);
+		cli_json_count_object(d.j, "summary", counts, ARRAY_SIZE(counts));
+		cli_json_obj_end(d.j);
+		cli_json_end(d.j);
 	} else if (ret) {
 		cli_error(a, "%s", ptscope_errmsg());
 	} else {

@@ -39,38 +39,38 @@ static const char *sig_name(uint32_t sig)
 
 static void json_vma(struct json *j, const char *key, const struct ptscope_fault_vma *v)
 {
-	json_key(j, key);
+	cli_json_key(j, key);
 	if (!v->present) {
-		json_null(j);
+		cli_json_null(j);
 		return;
 	}
-	json_obj_begin(j);
-	json_key(j, "start");
-	json_hex(j, v->start);
-	json_key(j, "end");
-	json_hex(j, v->end);
-	json_key(j, "flags");
-	json_bit_names(j, v->flags, ptscope_vma_flag_name);
-	json_key(j, "offset");
-	json_hex(j, v->pgoff);
-	json_key(j, "backing");
-	json_str(j, ptscope_backing_name(v->backing) ?: "?");
-	json_key(j, "name");
-	json_str(j, v->name);
-	json_obj_end(j);
+	cli_json_obj_begin(j);
+	cli_json_key(j, "start");
+	cli_json_hex(j, v->start);
+	cli_json_key(j, "end");
+	cli_json_hex(j, v->end);
+	cli_json_key(j, "flags");
+	cli_json_bit_names(j, v->flags, ptscope_vma_flag_name);
+	cli_json_key(j, "offset");
+	cli_json_hex(j, v->pgoff);
+	cli_json_key(j, "backing");
+	cli_json_str(j, ptscope_backing_name(v->backing) ?: "?");
+	cli_json_key(j, "name");
+	cli_json_str(j, v->name);
+	cli_json_obj_end(j);
 }
 
 /* A translation taken at the fault: the shape 'xlate -j' prints; null if none was taken. */
 static void json_xlate(struct json *j, const char *key, const struct ptscope_xlate *x)
 {
-	json_key(j, key);
+	cli_json_key(j, key);
 	if (!x->nr_levels) {
-		json_null(j);
+		cli_json_null(j);
 		return;
 	}
-	json_obj_begin(j);
+	cli_json_obj_begin(j);
 	cli_json_xlate(j, x);
-	json_obj_end(j);
+	cli_json_obj_end(j);
 }
 
 /* A record as JSON members (in an open object), with its reason. */
@@ -79,56 +79,56 @@ static void json_fault(struct json *j, const struct ptscope_fault *f, const stru
 	char t[32];
 
 	when(f->time_ns, t, sizeof(t));
-	json_key(j, "id");
-	json_uint(j, f->id);
-	json_key(j, "time");
-	json_str(j, t);
-	json_key(j, "pid");
-	json_uint(j, f->pid);
-	json_key(j, "tid");
-	json_uint(j, f->tid);
-	json_key(j, "uid");
-	json_uint(j, f->uid);
-	json_key(j, "comm");
-	json_str(j, f->comm);
-	json_key(j, "exe");
-	json_str(j, f->exe);
-	json_key(j, "signal");
-	json_str(j, sig_name(f->signal));
-	json_key(j, "si_code");
-	json_str(j, fault_code_name(f->signal, f->code));
-	json_key(j, "addr");
-	json_hex(j, f->addr);
-	json_key(j, "ip");
-	json_hex(j, f->ip);
-	json_key(j, "sp");
-	json_hex(j, f->sp);
-	json_key(j, "error");
-	json_hex(j, f->error);
-	json_key(j, "trap");
-	json_uint(j, f->trap);
-	json_key(j, "access");
-	json_str(j, fault_access(f));
-	json_key(j, "handled");
-	json_bool(j, f->handled);
-	json_key(j, "snapshot");
-	json_bool(j, f->snapshot);
+	cli_json_key(j, "id");
+	cli_json_uint(j, f->id);
+	cli_json_key(j, "time");
+	cli_json_str(j, t);
+	cli_json_key(j, "pid");
+	cli_json_uint(j, f->pid);
+	cli_json_key(j, "tid");
+	cli_json_uint(j, f->tid);
+	cli_json_key(j, "uid");
+	cli_json_uint(j, f->uid);
+	cli_json_key(j, "comm");
+	cli_json_str(j, f->comm);
+	cli_json_key(j, "exe");
+	cli_json_str(j, f->exe);
+	cli_json_key(j, "signal");
+	cli_json_str(j, sig_name(f->signal));
+	cli_json_key(j, "si_code");
+	cli_json_str(j, cli_fault_code_name(f->signal, f->code));
+	cli_json_key(j, "addr");
+	cli_json_hex(j, f->addr);
+	cli_json_key(j, "ip");
+	cli_json_hex(j, f->ip);
+	cli_json_key(j, "sp");
+	cli_json_hex(j, f->sp);
+	cli_json_key(j, "error");
+	cli_json_hex(j, f->error);
+	cli_json_key(j, "trap");
+	cli_json_uint(j, f->trap);
+	cli_json_key(j, "access");
+	cli_json_str(j, cli_fault_access(f));
+	cli_json_key(j, "handled");
+	cli_json_bool(j, f->handled);
+	cli_json_key(j, "snapshot");
+	cli_json_bool(j, f->snapshot);
 	json_vma(j, "vma", &f->vma);
 	json_vma(j, "vma_below", &f->below);
 	json_vma(j, "vma_above", &f->above);
-	json_key(j, "stack");
-	json_obj_begin(j);
-	json_key(j, "start");
-	json_hex(j, f->stack_start);
-	json_key(j, "end");
-	json_hex(j, f->stack_end);
-	json_obj_end(j);
+	cli_json_key(j, "stack");
+	cli_json_obj_begin(j);
+	cli_json_key(j, "start");
+	cli_json_hex(j, f->stack_start);
+	cli_json_key(j, "end");
+	cli_json_hex(j, f->stack_end);
+	cli_json_obj_end(j);
 	json_xlate(j, "xlate_addr", &f->xlate_addr);
 	json_xlate(j, "xlate_ip", &f->xlate_ip);
-	json_key(j, "reason");
-	json_str(j, r->code);
-	json_key(j, "explanation");
-	json_str(j, r->text);
+	cli_json_key(j, "reason");
+	cli_json_str(j, r->code);
+	cli_json_key(j, "explanation");
+	cli_json_str(j, r->text);
 }
 
 struct listing {
@@ -144,8 +144,8 @@ static void line(const struct ptscope_fault *f, const struct fault_reason *r)
 
 	when(f->time_ns, t, sizeof(t));
 	printf("%5" PRIu64 "  %s  %7u %-15s %-7s %-13s 0x%-14" PRIx64 " %-8s%s %s\n", f->id, t,
-	       f->pid, f->comm, sig_name(f->signal), fault_code_name(f->signal, f->code), f->addr,
-	       fault_access(f), f->handled ? " handled" : "", r->code);
+	       f->pid, f->comm, sig_name(f->signal), cli_fault_code_name(f->signal, f->code),
+	       f->addr, cli_fault_access(f), f->handled ? " handled" : "", r->code);
 }
 
 static int on_listed(const struct ptscope_fault *f, void *arg)
@@ -153,12 +153,12 @@ static int on_listed(const struct ptscope_fault *f, void *arg)
 	struct listing *l = arg;
 	struct fault_reason r;
 
-	explain_fault(f, l->user_max, &r);
+	cli_explain_fault(f, l->user_max, &r);
 	l->count++;
 	if (l->j) {
-		json_obj_begin(l->j);
+		cli_json_obj_begin(l->j);
 		json_fault(l->j, f, &r);
-		json_obj_end(l->j);
+		cli_json_obj_end(l->j);
 	} else {
 		line(f, &r);
 	}
@@ -171,14 +171,14 @@ static int on_live(const struct ptscope_fault *f, void *arg)
 	struct listing *l = arg;
 	struct fault_reason r;
 
-	explain_fault(f, l->user_max, &r);
+	cli_explain_fault(f, l->user_max, &r);
 	if (l->a->json) {
-		struct json *j = json_new(stdout, false);
+		struct json *j = cli_json_new(stdout, false);
 
-		json_obj_begin(j);
+		cli_json_obj_begin(j);
 		json_fault(j, f, &r);
-		json_obj_end(j);
-		json_end(j);
+		cli_json_obj_end(j);
+		cli_json_end(j);
 	} else {
 		line(f, &r);
 	}
@@ -229,10 +229,10 @@ int cmd_faults(const struct cli_args *a)
 		return EXIT_RUNTIME; /* it only ends on an error */
 	}
 	if (a->json) {
-		l.j = json_new(stdout, a->pretty);
-		json_obj_begin(l.j);
-		json_key(l.j, "faults");
-		json_arr_begin(l.j);
+		l.j = cli_json_new(stdout, a->pretty);
+		cli_json_obj_begin(l.j);
+		cli_json_key(l.j, "faults");
+		cli_json_arr_begin(l.j);
 	} else {
 		fputs(header, stdout);
 	}
@@ -249,8 +249,8 @@ int cmd_faults(const struct cli_args *a)
 			counts[2].value = info.faults_dropped;
 		}
 
-		json_stream_close(l.j, ret ? (err ? err : "out of memory") : NULL, counts,
-				  ARRAY_SIZE(counts), NULL, NULL, 0);
+		cli_json_stream_close(l.j, ret ? (err ? err : "out of memory") : NULL, counts,
+				      ARRAY_SIZE(counts), NULL, NULL, 0);
 		free(err);
 	} else if (ret) {
 		cli_error(a, "%s", ptscope_errmsg());
@@ -282,7 +282,7 @@ static void print_vma(const char *what, const struct ptscope_fault_vma *v)
 		return;
 	}
 	printf("%-10s 0x%012" PRIx64 "-0x%012" PRIx64 " ", what, v->start, v->end);
-	print_bit_names(v->flags, ptscope_vma_flag_name);
+	cli_print_bit_names(v->flags, ptscope_vma_flag_name);
 	printf(" %s\n", *v->name ? v->name : "[anon]");
 }
 
@@ -311,22 +311,22 @@ static void print_explained(const struct cli_args *a, const struct ptscope_fault
 			    const struct fault_reason *r, struct json *list)
 {
 	if (list) {
-		json_obj_begin(list);
+		cli_json_obj_begin(list);
 		json_fault(list, f, r);
-		json_obj_end(list);
+		cli_json_obj_end(list);
 		return;
 	}
 	if (a->json) {
-		struct json *j = json_new(stdout, a->pretty);
+		struct json *j = cli_json_new(stdout, a->pretty);
 
-		json_obj_begin(j);
+		cli_json_obj_begin(j);
 		json_fault(j, f, r);
-		json_obj_end(j);
-		json_end(j);
+		cli_json_obj_end(j);
+		cli_json_end(j);
 		return;
 	}
 	printf("%s[%u]: %s (%s) at 0x%" PRIx64 ", ip 0x%" PRIx64 "%s%s\n", f->comm, f->pid,
-	       sig_name(f->signal), fault_code_name(f->signal, f->code), f->addr, f->ip,
+	       sig_name(f->signal), cli_fault_code_name(f->signal, f->code), f->addr, f->ip,
 	       *f->exe ? " in " : "", f->exe);
 	printf("%-10s %s\n%-10s %s.\n", "reason", r->code, "why", r->text);
 }
@@ -347,15 +347,15 @@ static int explain_log(const struct cli_args *a)
 		return EXIT_RUNTIME;
 	}
 	while (fgets(line, sizeof(line), in)) {
-		if (fault_from_log_line(line, &f))
+		if (cli_fault_from_log_line(line, &f))
 			continue;
 		if (!found++ && a->json) {
-			list = json_new(stdout, a->pretty);
-			json_obj_begin(list);
-			json_key(list, "faults");
-			json_arr_begin(list);
+			list = cli_json_new(stdout, a->pretty);
+			cli_json_obj_begin(list);
+			cli_json_key(list, "faults");
+			cli_json_arr_begin(list);
 		}
-		explain_fault(&f, KERNEL_HALF, &r);
+		cli_explain_fault(&f, KERNEL_HALF, &r);
 		print_explained(a, &f, &r, list);
 	}
 	if (in != stdin)
@@ -367,9 +367,9 @@ static int explain_log(const struct cli_args *a)
 		return EXIT_RUNTIME;
 	}
 	if (list) {
-		json_arr_end(list);
-		json_obj_end(list);
-		json_end(list);
+		cli_json_arr_end(list);
+		cli_json_obj_end(list);
+		cli_json_end(list);
 	}
 	return EXIT_OK;
 }
@@ -385,11 +385,11 @@ static int explain_core(const struct cli_args *a)
 		cli_error(a, "explain --core needs one core FILE");
 		return EXIT_USAGE;
 	}
-	if (fault_from_core(a->argv[0], &f, err, sizeof(err))) {
+	if (cli_fault_from_core(a->argv[0], &f, err, sizeof(err))) {
 		cli_error(a, "%s", err);
 		return EXIT_RUNTIME;
 	}
-	explain_fault(&f, KERNEL_HALF, &r);
+	cli_explain_fault(&f, KERNEL_HALF, &r);
 	print_explained(a, &f, &r, NULL);
 	return EXIT_OK;
 }
@@ -410,7 +410,7 @@ int cmd_explain(const struct cli_args *a)
 			cli_error(a, "'%s' is not an access (read, write or exec)", access);
 			return EXIT_USAGE;
 		}
-		return explain_live(a, access);
+		return cli_explain_live(a, access);
 	}
 	if (a->dmesg + a->core + a->last + !!a->fault_id != 1 || a->follow || a->access ||
 	    (a->argc && !a->dmesg && !a->core)) {
@@ -448,20 +448,20 @@ int cmd_explain(const struct cli_args *a)
 		ptscope_close(h);
 		return EXIT_RUNTIME;
 	}
-	explain_fault(&l.last, user_limit(h), &r);
+	cli_explain_fault(&l.last, user_limit(h), &r);
 	ptscope_close(h);
 	if (a->json) {
-		struct json *j = json_new(stdout, a->pretty);
+		struct json *j = cli_json_new(stdout, a->pretty);
 
-		json_obj_begin(j);
+		cli_json_obj_begin(j);
 		json_fault(j, &l.last, &r);
-		json_obj_end(j);
-		json_end(j);
+		cli_json_obj_end(j);
+		cli_json_end(j);
 		return EXIT_OK;
 	}
 	printf("fault %" PRIu64 ": pid %u (%s) %s, %s (%s) at 0x%" PRIx64 "%s\n", l.last.id,
 	       l.last.pid, l.last.comm, l.last.exe, sig_name(l.last.signal),
-	       fault_code_name(l.last.signal, l.last.code), l.last.addr,
+	       cli_fault_code_name(l.last.signal, l.last.code), l.last.addr,
 	       l.last.handled ? ", caught by a handler" : "");
 	printf("%-10s %s\n%-10s %s.\n", "reason", r.code, "why", r.text);
 	printf("%-10s ip 0x%" PRIx64 ", sp 0x%" PRIx64 ", error 0x%" PRIx64 ", trap %u\n", "cpu",

@@ -8,35 +8,35 @@
 
 static void print_info_json(const struct cli_args *a, const struct ptscope_info *in)
 {
-	struct json *j = json_new(stdout, a->pretty);
+	struct json *j = cli_json_new(stdout, a->pretty);
 
-	json_obj_begin(j);
-	json_key(j, "module_version");
-	json_str(j, in->module_version);
-	json_key(j, "kernel_release");
-	json_str(j, in->kernel_release);
-	json_key(j, "family_version");
-	json_uint(j, in->family_version);
-	json_key(j, "page_size");
-	json_uint(j, in->page_size);
-	json_key(j, "paging_levels");
-	json_uint(j, in->paging_levels);
-	json_key(j, "user_addr_max");
-	json_hex(j, in->user_addr_max);
-	json_key(j, "phys_addr_bits");
-	json_uint(j, in->phys_addr_bits);
-	json_key(j, "features_mask");
-	json_hex(j, in->features);
-	json_key(j, "features");
-	json_bit_names(j, in->features, ptscope_feature_name);
-	json_key(j, "fault_ring");
-	json_uint(j, in->fault_ring);
-	json_key(j, "faults");
-	json_uint(j, in->faults);
-	json_key(j, "faults_dropped");
-	json_uint(j, in->faults_dropped);
-	json_obj_end(j);
-	json_end(j);
+	cli_json_obj_begin(j);
+	cli_json_key(j, "module_version");
+	cli_json_str(j, in->module_version);
+	cli_json_key(j, "kernel_release");
+	cli_json_str(j, in->kernel_release);
+	cli_json_key(j, "family_version");
+	cli_json_uint(j, in->family_version);
+	cli_json_key(j, "page_size");
+	cli_json_uint(j, in->page_size);
+	cli_json_key(j, "paging_levels");
+	cli_json_uint(j, in->paging_levels);
+	cli_json_key(j, "user_addr_max");
+	cli_json_hex(j, in->user_addr_max);
+	cli_json_key(j, "phys_addr_bits");
+	cli_json_uint(j, in->phys_addr_bits);
+	cli_json_key(j, "features_mask");
+	cli_json_hex(j, in->features);
+	cli_json_key(j, "features");
+	cli_json_bit_names(j, in->features, ptscope_feature_name);
+	cli_json_key(j, "fault_ring");
+	cli_json_uint(j, in->fault_ring);
+	cli_json_key(j, "faults");
+	cli_json_uint(j, in->faults);
+	cli_json_key(j, "faults_dropped");
+	cli_json_uint(j, in->faults_dropped);
+	cli_json_obj_end(j);
+	cli_json_end(j);
 }
 
 int cmd_info(const struct cli_args *a)
@@ -67,7 +67,7 @@ int cmd_info(const struct cli_args *a)
 	printf("user address limit   0x%" PRIx64 "\n", in.user_addr_max);
 	printf("physical addr bits   %u\n", in.phys_addr_bits);
 	printf("features             0x%" PRIx64 ":", in.features);
-	print_bit_names(in.features, ptscope_feature_name);
+	cli_print_bit_names(in.features, ptscope_feature_name);
 	printf("\nfault records        %" PRIu64 " made, %" PRIu64 " dropped, ring of %u\n",
 	       in.faults, in.faults_dropped, in.fault_ring);
 	return EXIT_OK;

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * ptscope map PID [PID] | -i FILE [-i FILE]: the address space as a
- * picture. One view goes to the terminal (map_text.c) or, with --svg, to
- * an SVG file (map_svg.c); two views are drawn side by side in SVG with the
+ * picture. One view goes to the terminal (cli_map_text.c) or, with --svg, to
+ * an SVG file (cli_map_svg.c); two views are drawn side by side in SVG with the
  * frames they share connected. With -j, the counts the pictures are made of.
  * Views come from live processes (their mappings, then a walk in runs) or
  * from snapshots saved by "walk -o".
@@ -24,13 +24,13 @@ static int load_live(const struct cli_args *a, struct ptscope *h, uint32_t pid, 
 	int ret;
 
 	memset(s, 0, sizeof(*s));
-	snapshot_describe(s, pid);
+	cli_snapshot_describe(s, pid);
 	s->has_vmas = 1;
 	/* (The callbacks stop with -ENOMEM, which the library returns as it is.) */
-	ret = ptscope_maps(h, s->pid, snapshot_take_vma, s);
+	ret = ptscope_maps(h, s->pid, cli_snapshot_take_vma, s);
 	if (!ret)
 		ret = ptscope_walk(h, s->pid, 0, 0, PTSCOPE_WALK_RUNS | PTSCOPE_WALK_SKIP_NONE,
-				   snapshot_take_page, s);
+				   cli_snapshot_take_page, s);
 	if (ret) {
 		cli_error(a, "%s", ret == -ENOMEM ? "out of memory" : ptscope_errmsg());
 		return -1;
@@ -44,10 +44,10 @@ static void json_pages(struct json *j, const char *key, const uint64_t *pages)
 	unsigned int st;
 
 	for (st = 0; st < MAP_STATES; st++) {
-		counts[st].key = map_styles[st].key;
+		counts[st].key = cli_map_styles[st].key;
 		counts[st].value = pages[st];
 	}
-	json_count_object(j, key, counts, MAP_STATES);
+	cli_json_count_object(j, key, counts, MAP_STATES);
 }
 
 /* Pages of each mapping whose frames the other view maps too (pairs only). */
@@ -62,7 +62,7 @@ static void count_in_vmas(const struct map_view *v, uint64_t *by_vma, uint64_t a
 	uint64_t end = addr + pages * 4096;
 
 	while (addr < end) {
-		const struct map_vma *m = map_vma_at(v, addr);
+		const struct map_vma *m = cli_map_vma_at(v, addr);
 		uint64_t upto;
 
 		if (!m)
@@ -90,53 +90,53 @@ static void json_view(struct json *j, const struct map_view *v, const uint64_t *
 	char perms[5];
 	size_t i;
 
-	json_obj_begin(j);
-	json_key(j, "pid");
-	json_uint(j, s->pid);
-	json_key(j, "comm");
-	json_str(j, s->comm);
-	json_key(j, "kernel");
-	json_str(j, s->kernel);
-	json_key(j, "vmas");
-	json_arr_begin(j);
+	cli_json_obj_begin(j);
+	cli_json_key(j, "pid");
+	cli_json_uint(j, s->pid);
+	cli_json_key(j, "comm");
+	cli_json_str(j, s->comm);
+	cli_json_key(j, "kernel");
+	cli_json_str(j, s->kernel);
+	cli_json_key(j, "vmas");
+	cli_json_arr_begin(j);
 	for (i = 0; i < v->nvma; i++) {
 		const struct map_vma *m = &v->vma[i];
 
-		json_obj_begin(j);
-		json_key(j, "start");
-		json_hex(j, m->start);
-		json_key(j, "end");
-		json_hex(j, m->end);
-		map_perms(m, perms);
-		json_key(j, "perms");
-		json_str(j, perms);
-		json_key(j, "backing");
+		cli_json_obj_begin(j);
+		cli_json_key(j, "start");
+		cli_json_hex(j, m->start);
+		cli_json_key(j, "end");
+		cli_json_hex(j, m->end);
+		cli_map_perms(m, perms);
+		cli_json_key(j, "perms");
+		cli_json_str(j, perms);
+		cli_json_key(j, "backing");
 		if (m->known)
-			json_str(j, ptscope_backing_name(m->backing) ?: "?");
+			cli_json_str(j, ptscope_backing_name(m->backing) ?: "?");
 		else
-			json_null(j);
-		json_key(j, "name");
+			cli_json_null(j);
+		cli_json_key(j, "name");
 		if (m->known)
-			json_str(j, m->name);
+			cli_json_str(j, m->name);
 		else
-			json_null(j);
+			cli_json_null(j);
 		json_pages(j, "pages", m->pages);
 		if (shared) {
-			json_key(j, "shared_pages");
-			json_uint(j, shared[i]);
+			cli_json_key(j, "shared_pages");
+			cli_json_uint(j, shared[i]);
 		}
-		json_obj_end(j);
+		cli_json_obj_end(j);
 	}
-	json_arr_end(j);
-	json_key(j, "summary");
-	json_obj_begin(j);
-	json_key(j, "mappings");
-	json_uint(j, v->nvma);
-	json_key(j, "total_pages");
-	json_uint(j, v->total);
+	cli_json_arr_end(j);
+	cli_json_key(j, "summary");
+	cli_json_obj_begin(j);
+	cli_json_key(j, "mappings");
+	cli_json_uint(j, v->nvma);
+	cli_json_key(j, "total_pages");
+	cli_json_uint(j, v->total);
 	json_pages(j, "pages", v->pages);
-	json_obj_end(j);
-	json_obj_end(j);
+	cli_json_obj_end(j);
+	cli_json_obj_end(j);
 }
 
 static int print_json(const struct cli_args *a, const struct map_view *v, size_t n)
@@ -149,31 +149,31 @@ static int print_json(const struct cli_args *a, const struct map_view *v, size_t
 	if (n == 2) {
 		sc.by_vma[0] = calloc(v[0].nvma + 1, sizeof(uint64_t));
 		sc.by_vma[1] = calloc(v[1].nvma + 1, sizeof(uint64_t));
-		ret = sc.by_vma[0] && sc.by_vma[1] ? map_links(&v[0], &v[1], count_link, &sc) :
+		ret = sc.by_vma[0] && sc.by_vma[1] ? cli_map_links(&v[0], &v[1], count_link, &sc) :
 						     -ENOMEM;
 		if (ret)
 			goto out;
 	}
-	j = json_new(stdout, a->pretty);
-	json_obj_begin(j);
-	json_key(j, "spaces");
-	json_arr_begin(j);
+	j = cli_json_new(stdout, a->pretty);
+	cli_json_obj_begin(j);
+	cli_json_key(j, "spaces");
+	cli_json_arr_begin(j);
 	for (i = 0; i < n; i++)
 		json_view(j, &v[i], sc.by_vma[i]);
-	json_arr_end(j);
+	cli_json_arr_end(j);
 	if (n == 2) {
-		json_key(j, "shared");
-		json_obj_begin(j);
-		json_key(j, "runs");
-		json_uint(j, sc.runs);
+		cli_json_key(j, "shared");
+		cli_json_obj_begin(j);
+		cli_json_key(j, "runs");
+		cli_json_uint(j, sc.runs);
 		for (i = 0; i < MAP_SHARES; i++) {
-			json_key(j, map_share_styles[i].key);
-			json_uint(j, sc.pages[i]);
+			cli_json_key(j, cli_map_share_styles[i].key);
+			cli_json_uint(j, sc.pages[i]);
 		}
-		json_obj_end(j);
+		cli_json_obj_end(j);
 	}
-	json_obj_end(j);
-	json_end(j);
+	cli_json_obj_end(j);
+	cli_json_end(j);
 out:
 	free(sc.by_vma[0]);
 	free(sc.by_vma[1]);
@@ -193,7 +193,7 @@ static int write_svg(const struct cli_args *a, const struct map_view *v, size_t 
 	int ret;
 
 	if (!strcmp(path, "-")) {
-		ret = map_svg(stdout, &v[0], n == 2 ? &v[1] : NULL);
+		ret = cli_map_svg(stdout, &v[0], n == 2 ? &v[1] : NULL);
 		if (ret == -EPERM || ret == -ENOMEM)
 			return ret;
 		if (ret || fflush(stdout)) {
@@ -208,7 +208,7 @@ static int write_svg(const struct cli_args *a, const struct map_view *v, size_t 
 		cli_error(a, "cannot write '%s': %s", tmp, strerror(errno));
 		return 1; /* said */
 	}
-	ret = map_svg(f, &v[0], n == 2 ? &v[1] : NULL);
+	ret = cli_map_svg(f, &v[0], n == 2 ? &v[1] : NULL);
 	if (fclose(f) && !ret)
 		ret = -EIO;
 	if (!ret && rename(tmp, path))
@@ -288,13 +288,13 @@ int cmd_map(const struct cli_args *a)
 		return EXIT_RUNTIME;
 	}
 	for (i = 0; i < n; i++) {
-		if (a->ninputs && snapshot_load(a->inputs[i], &snaps[i], err, sizeof(err))) {
+		if (a->ninputs && cli_snapshot_load(a->inputs[i], &snaps[i], err, sizeof(err))) {
 			cli_error(a, "%s", err);
 			goto out;
 		}
 		if (!a->ninputs && load_live(a, h, pids[i], &snaps[i]))
 			goto out;
-		if (map_view_init(&views[i], &snaps[i])) {
+		if (cli_map_view_init(&views[i], &snaps[i])) {
 			cli_error(a, "out of memory");
 			goto out;
 		}
@@ -302,7 +302,7 @@ int cmd_map(const struct cli_args *a)
 	if (a->svg)
 		ret = write_svg(a, views, (size_t)n);
 	else if (!a->json)
-		ret = map_text(stdout, &views[0], &to, err, sizeof(err));
+		ret = cli_map_text(stdout, &views[0], &to, err, sizeof(err));
 	else
 		ret = 0;
 	if (!ret && a->json)
@@ -325,8 +325,8 @@ int cmd_map(const struct cli_args *a)
 		status = EXIT_OK;
 out:
 	for (i = 0; i < 2; i++) {
-		map_view_free(&views[i]);
-		snapshot_free(&snaps[i]);
+		cli_map_view_free(&views[i]);
+		cli_snapshot_free(&snaps[i]);
 	}
 	ptscope_close(h);
 	return status;

@@ -69,55 +69,55 @@ static void begin_output(struct maps_out *o)
 		       "BACKING", "NAME");
 		return;
 	}
-	o->j = json_new(stdout, o->a->pretty);
-	json_obj_begin(o->j);
-	json_key(o->j, "pid");
-	json_uint(o->j, o->pid);
-	json_key(o->j, "vmas");
-	json_arr_begin(o->j);
+	o->j = cli_json_new(stdout, o->a->pretty);
+	cli_json_obj_begin(o->j);
+	cli_json_key(o->j, "pid");
+	cli_json_uint(o->j, o->pid);
+	cli_json_key(o->j, "vmas");
+	cli_json_arr_begin(o->j);
 }
 
 static void print_json_vma(struct json *j, const struct ptscope_vma *v, const char *perm)
 {
-	json_obj_begin(j);
-	json_key(j, "start");
-	json_hex(j, v->start);
-	json_key(j, "end");
-	json_hex(j, v->end);
-	json_key(j, "size");
-	json_uint(j, v->end - v->start);
-	json_key(j, "perms");
-	json_str(j, perm);
-	json_key(j, "flags");
-	json_bit_names(j, v->flags, ptscope_vma_flag_name);
-	json_key(j, "offset");
-	json_hex(j, v->pgoff);
-	json_key(j, "backing");
-	json_str(j, ptscope_backing_name(v->backing) ? ptscope_backing_name(v->backing) : "?");
-	json_key(j, "name");
-	json_str(j, v->name);
-	json_key(j, "inode");
-	json_uint(j, v->inode);
-	json_key(j, "present");
-	json_uint(j, v->present);
-	json_key(j, "zero");
-	json_uint(j, v->zero);
-	json_key(j, "swapped");
-	json_uint(j, v->swapped);
-	json_key(j, "huge");
-	json_uint(j, v->huge);
-	json_key(j, "dirty");
-	json_uint(j, v->dirty);
-	json_key(j, "soft_dirty");
-	json_uint(j, v->soft_dirty);
-	json_key(j, "pinned");
-	json_uint(j, v->pinned);
+	cli_json_obj_begin(j);
+	cli_json_key(j, "start");
+	cli_json_hex(j, v->start);
+	cli_json_key(j, "end");
+	cli_json_hex(j, v->end);
+	cli_json_key(j, "size");
+	cli_json_uint(j, v->end - v->start);
+	cli_json_key(j, "perms");
+	cli_json_str(j, perm);
+	cli_json_key(j, "flags");
+	cli_json_bit_names(j, v->flags, ptscope_vma_flag_name);
+	cli_json_key(j, "offset");
+	cli_json_hex(j, v->pgoff);
+	cli_json_key(j, "backing");
+	cli_json_str(j, ptscope_backing_name(v->backing) ? ptscope_backing_name(v->backing) : "?");
+	cli_json_key(j, "name");
+	cli_json_str(j, v->name);
+	cli_json_key(j, "inode");
+	cli_json_uint(j, v->inode);
+	cli_json_key(j, "present");
+	cli_json_uint(j, v->present);
+	cli_json_key(j, "zero");
+	cli_json_uint(j, v->zero);
+	cli_json_key(j, "swapped");
+	cli_json_uint(j, v->swapped);
+	cli_json_key(j, "huge");
+	cli_json_uint(j, v->huge);
+	cli_json_key(j, "dirty");
+	cli_json_uint(j, v->dirty);
+	cli_json_key(j, "soft_dirty");
+	cli_json_uint(j, v->soft_dirty);
+	cli_json_key(j, "pinned");
+	cli_json_uint(j, v->pinned);
 	{
 		struct json_count c[__PTSCOPE_COW_COUNT];
 
-		json_count_object(j, "cow", c, cow_counts(v->cow, c));
+		cli_json_count_object(j, "cow", c, cow_counts(v->cow, c));
 	}
-	json_obj_end(j);
+	cli_json_obj_end(j);
 }
 
 static int on_vma(const struct ptscope_vma *v, void *arg)
@@ -175,8 +175,8 @@ int cmd_maps(const struct cli_args *a)
 
 		struct json_count c[__PTSCOPE_COW_COUNT];
 
-		json_stream_close(o.j, ret ? ptscope_errmsg() : NULL, counts, ARRAY_SIZE(counts),
-				  "cow", c, cow_counts(o.cow, c));
+		cli_json_stream_close(o.j, ret ? ptscope_errmsg() : NULL, counts,
+				      ARRAY_SIZE(counts), "cow", c, cow_counts(o.cow, c));
 	} else if (ret) {
 		cli_error(a, "%s", ptscope_errmsg());
 	} else {

@@ -12,7 +12,7 @@
 #include "libptscope.h"
 #include "uapi/ptscope.h"
 
-int owner_text(uint64_t phys, char *buf, size_t len, struct json *j)
+int cli_owner_text(uint64_t phys, char *buf, size_t len, struct json *j)
 {
 	uint64_t start, end;
 	char name[256];
@@ -20,22 +20,22 @@ int owner_text(uint64_t phys, char *buf, size_t len, struct json *j)
 	if (ptscope_iomem_owner(phys, name, sizeof(name), &start, &end)) {
 		snprintf(buf, len, "? (%s)", ptscope_errmsg());
 		if (j) {
-			json_key(j, "owner");
-			json_null(j);
+			cli_json_key(j, "owner");
+			cli_json_null(j);
 		}
 		return 0;
 	}
 	snprintf(buf, len, "%s (0x%" PRIx64 "-0x%" PRIx64 ")", name, start, end);
 	if (j) {
-		json_key(j, "owner");
-		json_obj_begin(j);
-		json_key(j, "name");
-		json_str(j, name);
-		json_key(j, "start");
-		json_hex(j, start);
-		json_key(j, "end");
-		json_hex(j, end);
-		json_obj_end(j);
+		cli_json_key(j, "owner");
+		cli_json_obj_begin(j);
+		cli_json_key(j, "name");
+		cli_json_str(j, name);
+		cli_json_key(j, "start");
+		cli_json_hex(j, start);
+		cli_json_key(j, "end");
+		cli_json_hex(j, end);
+		cli_json_obj_end(j);
 	}
 	return 1;
 }
@@ -50,16 +50,16 @@ static void print_mapper(uint32_t pid, uint64_t addr, void *arg)
 	struct who *w = arg;
 	char comm[64];
 
-	process_name(pid, comm, sizeof(comm));
+	cli_process_name(pid, comm, sizeof(comm));
 	if (w->j) {
-		json_obj_begin(w->j);
-		json_key(w->j, "pid");
-		json_uint(w->j, pid);
-		json_key(w->j, "comm");
-		json_str(w->j, comm);
-		json_key(w->j, "addr");
-		json_hex(w->j, addr);
-		json_obj_end(w->j);
+		cli_json_obj_begin(w->j);
+		cli_json_key(w->j, "pid");
+		cli_json_uint(w->j, pid);
+		cli_json_key(w->j, "comm");
+		cli_json_str(w->j, comm);
+		cli_json_key(w->j, "addr");
+		cli_json_hex(w->j, addr);
+		cli_json_obj_end(w->j);
 	} else {
 		printf("%-18s pid %u (%s) at 0x%" PRIx64 "\n", w->n ? "" : "mapped by", pid, comm,
 		       addr);
@@ -73,30 +73,30 @@ static void list_mappers(struct ptscope *h, uint64_t pfn, struct json *j)
 	struct who w = { .j = j };
 
 	if (j) {
-		json_key(j, "mapped_by");
-		json_arr_begin(j);
+		cli_json_key(j, "mapped_by");
+		cli_json_arr_begin(j);
 	}
-	find_mappers(h, pfn, print_mapper, &w);
+	cli_find_mappers(h, pfn, print_mapper, &w);
 	if (j)
-		json_arr_end(j);
+		cli_json_arr_end(j);
 	else if (!w.n)
 		printf("%-18s no process the caller may inspect\n", "mapped by");
 }
 
 static void print_phys(const struct cli_args *a, struct ptscope *h, const struct ptscope_phys *p)
 {
-	struct json *j = a->json ? json_new(stdout, a->pretty) : NULL;
+	struct json *j = a->json ? cli_json_new(stdout, a->pretty) : NULL;
 	int pinned = !!(p->pflags & PTSCOPE_PHYS(PINNED));
 	char owner[400];
 
 	if (j) {
-		json_obj_begin(j);
-		json_key(j, "addr");
-		json_hex(j, p->addr);
-		json_key(j, "pfn");
-		json_hex(j, p->pfn);
-		json_key(j, "ram");
-		json_bool(j, p->ram);
+		cli_json_obj_begin(j);
+		cli_json_key(j, "addr");
+		cli_json_hex(j, p->addr);
+		cli_json_key(j, "pfn");
+		cli_json_hex(j, p->pfn);
+		cli_json_key(j, "ram");
+		cli_json_bool(j, p->ram);
 	} else {
 		printf("%-18s 0x%" PRIx64 " (pfn 0x%" PRIx64 ")\n", "physical address", p->addr,
 		       p->pfn);
@@ -107,30 +107,30 @@ static void print_phys(const struct cli_args *a, struct ptscope *h, const struct
 			printf(", no struct page in use");
 		putchar('\n');
 	}
-	owner_text(p->addr, owner, sizeof(owner), j);
+	cli_owner_text(p->addr, owner, sizeof(owner), j);
 	if (!j)
 		printf("%-18s %s\n", "owner", owner);
 	if (p->has_page) {
 		if (j) {
-			json_key(j, "node");
-			json_uint(j, p->nid);
-			json_key(j, "zone");
-			json_str(j, p->zone);
-			json_key(j, "page_flags");
-			json_bit_names(j, p->pflags, ptscope_phys_flag_name);
-			json_key(j, "mapcount");
-			json_uint(j, p->mapcount);
-			json_key(j, "refcount");
-			json_uint(j, p->refcount);
-			json_key(j, "pinned");
-			json_bool(j, pinned);
+			cli_json_key(j, "node");
+			cli_json_uint(j, p->nid);
+			cli_json_key(j, "zone");
+			cli_json_str(j, p->zone);
+			cli_json_key(j, "page_flags");
+			cli_json_bit_names(j, p->pflags, ptscope_phys_flag_name);
+			cli_json_key(j, "mapcount");
+			cli_json_uint(j, p->mapcount);
+			cli_json_key(j, "refcount");
+			cli_json_uint(j, p->refcount);
+			cli_json_key(j, "pinned");
+			cli_json_bool(j, pinned);
 			if (p->has_pincount) {
-				json_key(j, "pincount");
-				json_uint(j, p->pincount);
+				cli_json_key(j, "pincount");
+				cli_json_uint(j, p->pincount);
 			}
 		} else {
 			printf("%-18s", "page flags");
-			print_bit_names(p->pflags, ptscope_phys_flag_name);
+			cli_print_bit_names(p->pflags, ptscope_phys_flag_name);
 			printf("\n%-18s %u\n%-18s %u\n", "mapcount", p->mapcount, "refcount",
 			       p->refcount);
 			if (p->has_pincount)
@@ -144,8 +144,8 @@ static void print_phys(const struct cli_args *a, struct ptscope *h, const struct
 	if (a->who)
 		list_mappers(h, p->pfn, j);
 	if (j) {
-		json_obj_end(j);
-		json_end(j);
+		cli_json_obj_end(j);
+		cli_json_end(j);
 	}
 }
 
@@ -200,17 +200,17 @@ int cmd_iommu(const struct cli_args *a)
 	}
 	domain = ptscope_iommu_domain_name(io.domain) ?: "?";
 	if (a->json) {
-		j = json_new(stdout, a->pretty);
-		json_obj_begin(j);
-		json_key(j, "device");
-		json_str(j, a->argv[0]);
-		json_key(j, "domain");
-		json_str(j, domain);
-		json_key(j, "group");
+		j = cli_json_new(stdout, a->pretty);
+		cli_json_obj_begin(j);
+		cli_json_key(j, "device");
+		cli_json_str(j, a->argv[0]);
+		cli_json_key(j, "domain");
+		cli_json_str(j, domain);
+		cli_json_key(j, "group");
 		if (io.has_group)
-			json_uint(j, io.group);
+			cli_json_uint(j, io.group);
 		else
-			json_null(j);
+			cli_json_null(j);
 	} else {
 		printf("%-18s %s\n%-18s ", "device", a->argv[0], "iommu");
 		if (io.domain == PTSCOPE_IOMMU_NONE)
@@ -222,13 +222,13 @@ int cmd_iommu(const struct cli_args *a)
 	}
 	if (io.has_iova) {
 		if (j) {
-			json_key(j, "iova");
-			json_hex(j, io.iova);
-			json_key(j, "phys");
+			cli_json_key(j, "iova");
+			cli_json_hex(j, io.iova);
+			cli_json_key(j, "phys");
 			if (io.mapped)
-				json_hex(j, io.phys);
+				cli_json_hex(j, io.phys);
 			else
-				json_null(j);
+				cli_json_null(j);
 		} else if (!io.mapped) {
 			printf("%-18s 0x%" PRIx64 ": not mapped (a DMA there would fault)\n",
 			       "iova", io.iova);
@@ -237,15 +237,15 @@ int cmd_iommu(const struct cli_args *a)
 			       io.phys);
 		}
 		if (io.mapped) {
-			owner_text(io.phys, owner, sizeof(owner), j);
+			cli_owner_text(io.phys, owner, sizeof(owner), j);
 			if (!j)
 				printf("%-18s %s\n", "owner", owner);
 			list_mappers(h, io.phys >> 12, j);
 		}
 	}
 	if (j) {
-		json_obj_end(j);
-		json_end(j);
+		cli_json_obj_end(j);
+		cli_json_end(j);
 	}
 	ptscope_close(h);
 	return EXIT_OK;

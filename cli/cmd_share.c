@@ -288,12 +288,12 @@ static void print_groups(const struct cli_args *a, const struct share *s, struct
 		saved += g[i].maps - g[i].pages;
 	}
 	if (a->json) {
-		j = json_new(stdout, a->pretty);
-		json_obj_begin(j);
-		json_key(j, "processes");
-		json_uint(j, s->processes);
-		json_key(j, "groups");
-		json_arr_begin(j);
+		j = cli_json_new(stdout, a->pretty);
+		cli_json_obj_begin(j);
+		cli_json_key(j, "processes");
+		cli_json_uint(j, s->processes);
+		cli_json_key(j, "groups");
+		cli_json_arr_begin(j);
 	} else {
 		printf("%-48s %-5s %8s %6s  %-14s %s\n", "MAPPING", "PERM", "PAGES", "MAPS", "COW",
 		       "SHARED BY");
@@ -307,29 +307,29 @@ static void print_groups(const struct cli_args *a, const struct share *s, struct
 			char name[4200];
 
 			snprintf(name, sizeof(name), "%.*s", namelen, g[i].where);
-			json_obj_begin(j);
-			json_key(j, "name");
-			json_str(j, name);
-			json_key(j, "perms");
-			json_str(j, perm + 1);
-			json_key(j, "cow");
-			json_str(j, cow);
-			json_key(j, "pages");
-			json_uint(j, g[i].pages);
-			json_key(j, "mappings");
-			json_uint(j, g[i].maps);
-			json_key(j, "processes");
-			json_uint(j, g[i].npids);
+			cli_json_obj_begin(j);
+			cli_json_key(j, "name");
+			cli_json_str(j, name);
+			cli_json_key(j, "perms");
+			cli_json_str(j, perm + 1);
+			cli_json_key(j, "cow");
+			cli_json_str(j, cow);
+			cli_json_key(j, "pages");
+			cli_json_uint(j, g[i].pages);
+			cli_json_key(j, "mappings");
+			cli_json_uint(j, g[i].maps);
+			cli_json_key(j, "processes");
+			cli_json_uint(j, g[i].npids);
 			if (g[i].npids == 2) {
-				json_key(j, "pids");
-				json_arr_begin(j);
-				json_uint(j, g[i].first_pid);
-				json_uint(j, g[i].second_pid);
-				json_arr_end(j);
+				cli_json_key(j, "pids");
+				cli_json_arr_begin(j);
+				cli_json_uint(j, g[i].first_pid);
+				cli_json_uint(j, g[i].second_pid);
+				cli_json_arr_end(j);
 			}
-			json_key(j, "saved_bytes");
-			json_uint(j, (g[i].maps - g[i].pages) * 4096);
-			json_obj_end(j);
+			cli_json_key(j, "saved_bytes");
+			cli_json_uint(j, (g[i].maps - g[i].pages) * 4096);
+			cli_json_obj_end(j);
 		} else if (g[i].npids == 2) {
 			printf("%-48.*s %-5s %8" PRIu64 " %6" PRIu64 "  %-14s %u and %u\n", namelen,
 			       g[i].where, perm + 1, g[i].pages, g[i].maps, cow, g[i].first_pid,
@@ -346,10 +346,10 @@ static void print_groups(const struct cli_args *a, const struct share *s, struct
 			{ "saved_bytes", saved * 4096 },
 		};
 
-		json_arr_end(j);
-		json_count_object(j, "summary", counts, ARRAY_SIZE(counts));
-		json_obj_end(j);
-		json_end(j);
+		cli_json_arr_end(j);
+		cli_json_count_object(j, "summary", counts, ARRAY_SIZE(counts));
+		cli_json_obj_end(j);
+		cli_json_end(j);
 	} else {
 		printf("%" PRIu64 " frames shared among %u processes; one copy each saves %" PRIu64
 		       " KiB\n",

@@ -66,8 +66,8 @@ static void print_text(const struct ptscope_page *pg)
 		printf(" %4u %4u ", pg->mapcount, pg->refcount);
 	else
 		printf(" %4s %4s ", "-", "-");
-	print_bit_names(pg->flags, ptscope_entry_flag_name);
-	print_bit_names(pg->pflags, ptscope_page_flag_name);
+	cli_print_bit_names(pg->flags, ptscope_entry_flag_name);
+	cli_print_bit_names(pg->pflags, ptscope_page_flag_name);
 	if (pg->state == PTSCOPE_STATE_PRESENT && pg->pkey)
 		printf(" pkey=%u", pg->pkey);
 	putchar('\n');
@@ -75,63 +75,63 @@ static void print_text(const struct ptscope_page *pg)
 
 static void print_json_record(struct json *j, const struct ptscope_page *pg)
 {
-	json_obj_begin(j);
-	json_key(j, "addr");
-	json_hex(j, pg->addr);
-	json_key(j, "nr_pages");
-	json_uint(j, pg->nr_pages);
-	json_key(j, "level");
-	json_str(j, name_or(ptscope_level_name(pg->level), "?"));
-	json_key(j, "state");
-	json_str(j, name_or(ptscope_state_name(pg->state), "?"));
-	json_key(j, "entry");
-	json_hex(j, pg->entry);
-	json_key(j, "flags");
-	json_bit_names(j, pg->flags, ptscope_entry_flag_name);
+	cli_json_obj_begin(j);
+	cli_json_key(j, "addr");
+	cli_json_hex(j, pg->addr);
+	cli_json_key(j, "nr_pages");
+	cli_json_uint(j, pg->nr_pages);
+	cli_json_key(j, "level");
+	cli_json_str(j, name_or(ptscope_level_name(pg->level), "?"));
+	cli_json_key(j, "state");
+	cli_json_str(j, name_or(ptscope_state_name(pg->state), "?"));
+	cli_json_key(j, "entry");
+	cli_json_hex(j, pg->entry);
+	cli_json_key(j, "flags");
+	cli_json_bit_names(j, pg->flags, ptscope_entry_flag_name);
 	if (pg->has_pfn) {
-		json_key(j, "pfn");
-		json_hex(j, pg->pfn);
+		cli_json_key(j, "pfn");
+		cli_json_hex(j, pg->pfn);
 	}
 	if (pg->state == PTSCOPE_STATE_PRESENT) {
-		json_key(j, "kind");
-		json_str(j, name_or(ptscope_kind_name(pg->kind), "?"));
-		json_key(j, "cache");
-		json_str(j, name_or(ptscope_cache_name(pg->cache), "?"));
-		json_key(j, "page_flags");
-		json_bit_names(j, pg->pflags, ptscope_page_flag_name);
-		json_key(j, "pkey");
-		json_uint(j, pg->pkey);
+		cli_json_key(j, "kind");
+		cli_json_str(j, name_or(ptscope_kind_name(pg->kind), "?"));
+		cli_json_key(j, "cache");
+		cli_json_str(j, name_or(ptscope_cache_name(pg->cache), "?"));
+		cli_json_key(j, "page_flags");
+		cli_json_bit_names(j, pg->pflags, ptscope_page_flag_name);
+		cli_json_key(j, "pkey");
+		cli_json_uint(j, pg->pkey);
 	}
 	if (pg->has_pincount) {
-		json_key(j, "pincount");
-		json_uint(j, pg->pincount);
+		cli_json_key(j, "pincount");
+		cli_json_uint(j, pg->pincount);
 	}
 	if (pg->has_res) {
-		json_key(j, "resource");
-		json_obj_begin(j);
-		json_key(j, "flags");
-		json_hex(j, pg->res_flags);
-		json_key(j, "desc");
-		json_uint(j, pg->res_desc);
-		json_obj_end(j);
+		cli_json_key(j, "resource");
+		cli_json_obj_begin(j);
+		cli_json_key(j, "flags");
+		cli_json_hex(j, pg->res_flags);
+		cli_json_key(j, "desc");
+		cli_json_uint(j, pg->res_desc);
+		cli_json_obj_end(j);
 	}
-	json_key(j, "cow");
-	json_str(j, name_or(ptscope_cow_name(pg->cow), "?"));
-	json_key(j, "write");
-	json_str(j, name_or(ptscope_cow_action(pg->cow), "?"));
+	cli_json_key(j, "cow");
+	cli_json_str(j, name_or(ptscope_cow_name(pg->cow), "?"));
+	cli_json_key(j, "write");
+	cli_json_str(j, name_or(ptscope_cow_action(pg->cow), "?"));
 	if (pg->has_page) {
-		json_key(j, "mapcount");
-		json_uint(j, pg->mapcount);
-		json_key(j, "refcount");
-		json_uint(j, pg->refcount);
+		cli_json_key(j, "mapcount");
+		cli_json_uint(j, pg->mapcount);
+		cli_json_key(j, "refcount");
+		cli_json_uint(j, pg->refcount);
 	}
 	if (pg->state == PTSCOPE_STATE_SWAP) {
-		json_key(j, "swap_type");
-		json_uint(j, pg->swap_type);
-		json_key(j, "swap_offset");
-		json_hex(j, pg->swap_offset);
+		cli_json_key(j, "swap_type");
+		cli_json_uint(j, pg->swap_type);
+		cli_json_key(j, "swap_offset");
+		cli_json_hex(j, pg->swap_offset);
 	}
-	json_obj_end(j);
+	cli_json_obj_end(j);
 }
 
 /*
@@ -148,14 +148,14 @@ static void begin_output(struct walk_out *o)
 		       "PAGES", "LVL", "STATE", "PFN", "KIND", "PAT", "COW", "MAP", "REF", "FLAGS");
 		return;
 	}
-	o->j = json_new(stdout, o->a->pretty);
-	json_obj_begin(o->j);
-	json_key(o->j, "pid");
-	json_uint(o->j, o->pid);
-	json_key(o->j, "mode");
-	json_str(o->j, o->a->pages ? "pages" : "runs");
-	json_key(o->j, "records");
-	json_arr_begin(o->j);
+	o->j = cli_json_new(stdout, o->a->pretty);
+	cli_json_obj_begin(o->j);
+	cli_json_key(o->j, "pid");
+	cli_json_uint(o->j, o->pid);
+	cli_json_key(o->j, "mode");
+	cli_json_str(o->j, o->a->pages ? "pages" : "runs");
+	cli_json_key(o->j, "records");
+	cli_json_arr_begin(o->j);
 }
 
 static int on_record(const struct ptscope_page *pg, void *arg)
@@ -172,7 +172,7 @@ static int on_record(const struct ptscope_page *pg, void *arg)
 	o->huge += pg->level != PTSCOPE_LEVEL_PTE ? pg->nr_pages : 0;
 	begin_output(o);
 	if (o->save)
-		snapshot_write_record(o->save, pg);
+		cli_snapshot_write_record(o->save, pg);
 	if (o->j)
 		print_json_record(o->j, pg);
 	else
@@ -191,7 +191,7 @@ static int save_vma(const struct ptscope_vma *v, void *arg)
 	struct vma_saver *s = arg;
 
 	if (v->end > s->start && (!s->end || v->start < s->end))
-		snapshot_write_vma(s->f, v);
+		cli_snapshot_write_vma(s->f, v);
 	return 0;
 }
 
@@ -202,13 +202,13 @@ static int begin_snapshot(const struct cli_args *a, struct ptscope *h, uint32_t 
 	struct vma_saver vs = { NULL, start, end };
 	struct snapshot head = { .start = start, .end = end };
 
-	snapshot_describe(&head, pid);
+	cli_snapshot_describe(&head, pid);
 	vs.f = fopen(a->output, "w");
 	if (!vs.f) {
 		cli_error(a, "cannot write snapshot '%s': %s", a->output, strerror(errno));
 		return -1;
 	}
-	snapshot_write_header(vs.f, &head);
+	cli_snapshot_write_header(vs.f, &head);
 	if (ptscope_maps(h, head.pid, save_vma, &vs)) {
 		cli_error(a, "%s", ptscope_errmsg());
 		fclose(vs.f);
@@ -272,7 +272,7 @@ int cmd_walk(const struct cli_args *a)
 	o.pid = pid;
 	ret = ptscope_walk(h, pid, start, end, flags, on_record, &o);
 	/* A snapshot cut short keeps no end line, so diff refuses it. */
-	if (o.save && ((!ret && snapshot_write_end(o.save)) | fclose(o.save)) && !ret) {
+	if (o.save && ((!ret && cli_snapshot_write_end(o.save)) | fclose(o.save)) && !ret) {
 		cli_error(a, "cannot write snapshot '%s'", a->output);
 		ptscope_close(h);
 		return EXIT_RUNTIME;
@@ -290,8 +290,8 @@ int cmd_walk(const struct cli_args *a)
 			{ "swapped", o.swapped }, { "none", o.none },	{ "huge", o.huge },
 		};
 
-		json_stream_close(o.j, ret ? ptscope_errmsg() : NULL, counts, ARRAY_SIZE(counts),
-				  NULL, NULL, 0);
+		cli_json_stream_close(o.j, ret ? ptscope_errmsg() : NULL, counts,
+				      ARRAY_SIZE(counts), NULL, NULL, 0);
 	} else if (!ret) {
 		printf("%" PRIu64 " records, %" PRIu64 " pages: %" PRIu64 " present, %" PRIu64
 		       " swapped, %" PRIu64 " none, %" PRIu64 " in huge leaves\n",

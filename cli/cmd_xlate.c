@@ -34,7 +34,7 @@ static void print_text(uint32_t pid, const struct ptscope_xlate *x)
 		const struct ptscope_xlate_level *l = &x->levels[i];
 		printf("%-5s %5" PRIu32 "  0x%016" PRIx64 "  0x%016" PRIx64 " ",
 		       level_name(l->level), l->index, l->table_phys, l->entry);
-		print_bit_names(l->flags, ptscope_entry_flag_name);
+		cli_print_bit_names(l->flags, ptscope_entry_flag_name);
 		putchar('\n');
 	}
 	if (!leaf && (last->flags & PTSCOPE_ENTRY(PRESENT)) && last->level == PTSCOPE_LEVEL_PGD) {
@@ -60,58 +60,58 @@ void cli_json_xlate(struct json *j, const struct ptscope_xlate *x)
 	const struct ptscope_xlate_level *leaf = x->nr_levels ? leaf_of(x) : NULL;
 	unsigned int i;
 
-	json_key(j, "addr");
-	json_hex(j, x->addr);
-	json_key(j, "levels");
-	json_arr_begin(j);
+	cli_json_key(j, "addr");
+	cli_json_hex(j, x->addr);
+	cli_json_key(j, "levels");
+	cli_json_arr_begin(j);
 	for (i = 0; i < x->nr_levels; i++) {
 		const struct ptscope_xlate_level *l = &x->levels[i];
 
-		json_obj_begin(j);
-		json_key(j, "level");
-		json_str(j, level_name(l->level));
-		json_key(j, "index");
-		json_uint(j, l->index);
-		json_key(j, "table_phys");
-		json_hex(j, l->table_phys);
-		json_key(j, "entry");
-		json_hex(j, l->entry);
-		json_key(j, "flags");
-		json_bit_names(j, l->flags, ptscope_entry_flag_name);
-		json_obj_end(j);
+		cli_json_obj_begin(j);
+		cli_json_key(j, "level");
+		cli_json_str(j, level_name(l->level));
+		cli_json_key(j, "index");
+		cli_json_uint(j, l->index);
+		cli_json_key(j, "table_phys");
+		cli_json_hex(j, l->table_phys);
+		cli_json_key(j, "entry");
+		cli_json_hex(j, l->entry);
+		cli_json_key(j, "flags");
+		cli_json_bit_names(j, l->flags, ptscope_entry_flag_name);
+		cli_json_obj_end(j);
 	}
-	json_arr_end(j);
-	json_key(j, "leaf");
+	cli_json_arr_end(j);
+	cli_json_key(j, "leaf");
 	if (!leaf) {
-		json_null(j);
+		cli_json_null(j);
 	} else {
-		json_obj_begin(j);
-		json_key(j, "level");
-		json_str(j, level_name(leaf->level));
-		json_key(j, "size");
-		json_uint(j, leaf->leaf_size);
-		json_key(j, "present");
-		json_bool(j, leaf->has_pfn);
+		cli_json_obj_begin(j);
+		cli_json_key(j, "level");
+		cli_json_str(j, level_name(leaf->level));
+		cli_json_key(j, "size");
+		cli_json_uint(j, leaf->leaf_size);
+		cli_json_key(j, "present");
+		cli_json_bool(j, leaf->has_pfn);
 		if (leaf->has_pfn) {
-			json_key(j, "pfn");
-			json_hex(j, leaf->pfn);
-			json_key(j, "phys");
-			json_hex(j, (leaf->pfn << 12) | (x->addr & 0xfff));
+			cli_json_key(j, "pfn");
+			cli_json_hex(j, leaf->pfn);
+			cli_json_key(j, "phys");
+			cli_json_hex(j, (leaf->pfn << 12) | (x->addr & 0xfff));
 		}
-		json_obj_end(j);
+		cli_json_obj_end(j);
 	}
 }
 
 static void print_json(const struct cli_args *a, uint32_t pid, const struct ptscope_xlate *x)
 {
-	struct json *j = json_new(stdout, a->pretty);
+	struct json *j = cli_json_new(stdout, a->pretty);
 
-	json_obj_begin(j);
-	json_key(j, "pid");
-	json_uint(j, pid);
+	cli_json_obj_begin(j);
+	cli_json_key(j, "pid");
+	cli_json_uint(j, pid);
 	cli_json_xlate(j, x);
-	json_obj_end(j);
-	json_end(j);
+	cli_json_obj_end(j);
+	cli_json_end(j);
 }
 
 int cmd_xlate(const struct cli_args *a)

@@ -9,7 +9,7 @@
 
 #include "cli.h"
 
-const char *elf_section_of(const char *path, uint64_t off)
+const char *cli_elf_section_of(const char *path, uint64_t off)
 {
 	static char out[80];
 	Elf64_Ehdr eh;

@@ -17,7 +17,7 @@ struct json {
 	bool after_key;
 };
 
-struct json *json_new(FILE *out, bool pretty)
+struct json *cli_json_new(FILE *out, bool pretty)
 {
 	struct json *j = calloc(1, sizeof(*j));
 
@@ -28,7 +28,7 @@ struct json *json_new(FILE *out, bool pretty)
 	return j;
 }
 
-void json_end(struct json *j)
+void cli_json_end(struct json *j)
 {
 	fputc('\n', j->out);
 	fflush(j->out);
@@ -77,22 +77,22 @@ static void close_level(struct json *j, char c)
 	fputc(c, j->out);
 }
 
-void json_obj_begin(struct json *j)
+void cli_json_obj_begin(struct json *j)
 {
 	open_level(j, '{');
 }
 
-void json_obj_end(struct json *j)
+void cli_json_obj_end(struct json *j)
 {
 	close_level(j, '}');
 }
 
-void json_arr_begin(struct json *j)
+void cli_json_arr_begin(struct json *j)
 {
 	open_level(j, '[');
 }
 
-void json_arr_end(struct json *j)
+void cli_json_arr_end(struct json *j)
 {
 	close_level(j, ']');
 }
@@ -138,7 +138,7 @@ static void put_string(FILE *out, const char *s)
 	fputc('"', out);
 }
 
-void json_key(struct json *j, const char *key)
+void cli_json_key(struct json *j, const char *key)
 {
 	begin_item(j);
 	put_string(j->out, key);
@@ -146,31 +146,31 @@ void json_key(struct json *j, const char *key)
 	j->after_key = true;
 }
 
-void json_str(struct json *j, const char *s)
+void cli_json_str(struct json *j, const char *s)
 {
 	begin_item(j);
 	put_string(j->out, s);
 }
 
-void json_uint(struct json *j, uint64_t v)
+void cli_json_uint(struct json *j, uint64_t v)
 {
 	begin_item(j);
 	fprintf(j->out, "%llu", (unsigned long long)v);
 }
 
-void json_hex(struct json *j, uint64_t v)
+void cli_json_hex(struct json *j, uint64_t v)
 {
 	begin_item(j);
 	fprintf(j->out, "\"0x%llx\"", (unsigned long long)v);
 }
 
-void json_bool(struct json *j, bool v)
+void cli_json_bool(struct json *j, bool v)
 {
 	begin_item(j);
 	fputs(v ? "true" : "false", j->out);
 }
 
-void json_null(struct json *j)
+void cli_json_null(struct json *j)
 {
 	begin_item(j);
 	fputs("null", j->out);
@@ -181,33 +181,35 @@ static void json_counts(struct json *j, const struct json_count *counts, size_t 
 	size_t i;
 
 	for (i = 0; i < n; i++) {
-		json_key(j, counts[i].key);
-		json_uint(j, counts[i].value);
+		cli_json_key(j, counts[i].key);
+		cli_json_uint(j, counts[i].value);
 	}
 }
 
-void json_count_object(struct json *j, const char *key, const struct json_count *counts, size_t n)
+void cli_json_count_object(struct json *j, const char *key, const struct json_count *counts,
+			   size_t n)
 {
-	json_key(j, key);
-	json_obj_begin(j);
+	cli_json_key(j, key);
+	cli_json_obj_begin(j);
 	json_counts(j, counts, n);
-	json_obj_end(j);
+	cli_json_obj_end(j);
 }
 
-void json_stream_close(struct json *j, const char *error, const struct json_count *counts, size_t n,
-		       const char *group, const struct json_count *group_counts, size_t ngroup)
+void cli_json_stream_close(struct json *j, const char *error, const struct json_count *counts,
+			   size_t n, const char *group, const struct json_count *group_counts,
+			   size_t ngroup)
 {
-	json_arr_end(j);
+	cli_json_arr_end(j);
 	if (error) {
-		json_key(j, "error");
-		json_str(j, error);
+		cli_json_key(j, "error");
+		cli_json_str(j, error);
 	}
-	json_key(j, "summary");
-	json_obj_begin(j);
+	cli_json_key(j, "summary");
+	cli_json_obj_begin(j);
 	json_counts(j, counts, n);
 	if (group)
-		json_count_object(j, group, group_counts, ngroup);
-	json_obj_end(j);
-	json_obj_end(j);
-	json_end(j);
+		cli_json_count_object(j, group, group_counts, ngroup);
+	cli_json_obj_end(j);
+	cli_json_obj_end(j);
+	cli_json_end(j);
 }

@@ -256,7 +256,7 @@ static void judge(const struct around *ar, const struct ptscope_page *pg, int ha
 		    " zeroed frame");
 }
 
-int explain_live(const struct cli_args *a, const char *access)
+int cli_explain_live(const struct cli_args *a, const char *access)
 {
 	struct ptscope_page pg = { 0 };
 	struct around ar = { 0 };
@@ -283,23 +283,23 @@ int explain_live(const struct cli_args *a, const char *access)
 	ptscope_close(h);
 	judge(&ar, &pg, have_page, access, info.user_addr_max, &o);
 	if (a->json) {
-		struct json *j = json_new(stdout, a->pretty);
+		struct json *j = cli_json_new(stdout, a->pretty);
 
-		json_obj_begin(j);
-		json_key(j, "pid");
-		json_uint(j, pid);
-		json_key(j, "addr");
-		json_hex(j, ar.addr);
-		json_key(j, "access");
-		json_str(j, access);
-		json_key(j, "outcome");
-		json_str(j, o.result);
-		json_key(j, "reason");
-		json_str(j, o.code);
-		json_key(j, "explanation");
-		json_str(j, o.text);
-		json_obj_end(j);
-		json_end(j);
+		cli_json_obj_begin(j);
+		cli_json_key(j, "pid");
+		cli_json_uint(j, pid);
+		cli_json_key(j, "addr");
+		cli_json_hex(j, ar.addr);
+		cli_json_key(j, "access");
+		cli_json_str(j, access);
+		cli_json_key(j, "outcome");
+		cli_json_str(j, o.result);
+		cli_json_key(j, "reason");
+		cli_json_str(j, o.code);
+		cli_json_key(j, "explanation");
+		cli_json_str(j, o.text);
+		cli_json_obj_end(j);
+		cli_json_end(j);
 	} else {
 		printf("%s of 0x%" PRIx64 " in pid %u: %s (%s)\n%s.\n", access, ar.addr, pid,
 		       o.result, o.code, o.text);

@@ -89,13 +89,13 @@ void cli_error(const struct cli_args *a, const char *fmt, ...)
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	if (a && a->json) {
-		struct json *j = json_new(stdout, a->pretty);
+		struct json *j = cli_json_new(stdout, a->pretty);
 
-		json_obj_begin(j);
-		json_key(j, "error");
-		json_str(j, msg);
-		json_obj_end(j);
-		json_end(j);
+		cli_json_obj_begin(j);
+		cli_json_key(j, "error");
+		cli_json_str(j, msg);
+		cli_json_obj_end(j);
+		cli_json_end(j);
 	} else {
 		fprintf(stderr, "ptscope: %s\n", msg);
 	}
@@ -217,15 +217,15 @@ static int cmd_help(const struct cli_args *a)
 static int print_version(const struct cli_args *a)
 {
 	if (a->json) {
-		struct json *j = json_new(stdout, a->pretty);
+		struct json *j = cli_json_new(stdout, a->pretty);
 
-		json_obj_begin(j);
-		json_key(j, "version");
-		json_str(j, PTSCOPE_VERSION);
-		json_key(j, "library_version");
-		json_str(j, ptscope_lib_version());
-		json_obj_end(j);
-		json_end(j);
+		cli_json_obj_begin(j);
+		cli_json_key(j, "version");
+		cli_json_str(j, PTSCOPE_VERSION);
+		cli_json_key(j, "library_version");
+		cli_json_str(j, ptscope_lib_version());
+		cli_json_obj_end(j);
+		cli_json_end(j);
 	} else {
 		printf("ptscope %s (libptscope %s)\n", PTSCOPE_VERSION, ptscope_lib_version());
 	}

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * ptscope map: the model the pictures are drawn from (map_model.c), shared
- * by the terminal map (map_text.c) and the SVG (map_svg.c). A view is a
+ * by the terminal map (cli_map_text.c) and the SVG (cli_map_svg.c). A view is a
  * snapshot (live or from a file) with its records sorted into mappings and
  * every page given one of the states below.
  */
@@ -35,7 +35,7 @@ struct map_state_style {
 	const char *rgb; /* SVG colour */
 };
 
-extern const struct map_state_style map_styles[MAP_STATES];
+extern const struct map_state_style cli_map_styles[MAP_STATES];
 
 /* How two views share a run of frames, for the lines that connect them. */
 enum map_share {
@@ -49,7 +49,7 @@ struct map_share_style {
 	const char *key, *label, *rgb;
 };
 
-extern const struct map_share_style map_share_styles[MAP_SHARES];
+extern const struct map_share_style cli_map_share_styles[MAP_SHARES];
 
 struct map_vma {
 	uint64_t start, end, flags;
@@ -69,17 +69,17 @@ struct map_view {
 };
 
 /* Sort @s's records into its mappings: 0 or -ENOMEM. */
-int map_view_init(struct map_view *v, const struct snapshot *s);
-void map_view_free(struct map_view *v);
+int cli_map_view_init(struct map_view *v, const struct snapshot *s);
+void cli_map_view_free(struct map_view *v);
 
-enum map_state map_state_of(const struct ptscope_page *pg);
+enum map_state cli_map_state_of(const struct ptscope_page *pg);
 
 /*
  * The state of most pages (ties to the rarer state) in each of @ncells
  * equal slices of mapping @vma, low address first, into @out.
  */
-void map_cells(const struct map_view *v, const struct map_vma *vma, unsigned int ncells,
-	       unsigned char *out);
+void cli_map_cells(const struct map_view *v, const struct map_vma *vma, unsigned int ncells,
+		   unsigned char *out);
 
 /* One run of frames mapped by both views, contiguous in both. */
 struct map_link {
@@ -93,17 +93,17 @@ typedef int (*map_link_fn)(const struct map_link *l, void *arg);
  * pages and frames without a struct page left out). 0, -ENOMEM, -EPERM when
  * either view's frame numbers were hidden, or what @fn returned.
  */
-int map_links(const struct map_view *a, const struct map_view *b, map_link_fn fn, void *arg);
+int cli_map_links(const struct map_view *a, const struct map_view *b, map_link_fn fn, void *arg);
 
 /* The mapping holding @addr, or NULL. */
-const struct map_vma *map_vma_at(const struct map_view *v, uint64_t addr);
+const struct map_vma *cli_map_vma_at(const struct map_view *v, uint64_t addr);
 
 /* "4 KiB", "1.5 MiB", "128 TiB". */
-void map_size(uint64_t bytes, char *buf, size_t len);
+void cli_map_size(uint64_t bytes, char *buf, size_t len);
 /* "[stack]", "libc.so.6" (a path's file name), "[anon]", "?". */
-const char *map_short_name(const struct map_vma *vma);
+const char *cli_map_short_name(const struct map_vma *vma);
 /* "rw-p", or "????" for a made-up mapping. */
-void map_perms(const struct map_vma *vma, char out[5]);
+void cli_map_perms(const struct map_vma *vma, char out[5]);
 
 struct map_text_options {
 	unsigned int width;
@@ -111,10 +111,10 @@ struct map_text_options {
 };
 
 /* The terminal map of @v: 0, or -EINVAL with @err when @o->width is too narrow. */
-int map_text(FILE *out, const struct map_view *v, const struct map_text_options *o, char *err,
-	     size_t errlen);
-/* The SVG of @a, or of @a and @b side by side with their shared frames (map_links()). */
-int map_svg(FILE *out, const struct map_view *a, const struct map_view *b);
+int cli_map_text(FILE *out, const struct map_view *v, const struct map_text_options *o, char *err,
+		 size_t errlen);
+/* The SVG of @a, or of @a and @b side by side with their shared frames (cli_map_links()). */
+int cli_map_svg(FILE *out, const struct map_view *a, const struct map_view *b);
 
 #define MAP_MAX_WIDTH 1000U
 

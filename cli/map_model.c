@@ -14,7 +14,7 @@
 #include "map.h"
 #include "uapi/ptscope.h"
 
-const struct map_state_style map_styles[MAP_STATES] = {
+const struct map_state_style cli_map_styles[MAP_STATES] = {
 	[MAP_NOT_PRESENT] = { "not_present", "not present", "\u2591", "90", "#e6e6e6" },
 	[MAP_PRESENT] = { "present", "present", "\u2588", "32", "#2ca25f" },
 	[MAP_HUGE] = { "huge", "huge", "\u2580", "36", "#1c9099" },
@@ -25,7 +25,7 @@ const struct map_state_style map_styles[MAP_STATES] = {
 	[MAP_OTHER] = { "other", "other entry", "\u2581", "37", "#555555" },
 };
 
-const struct map_share_style map_share_styles[MAP_SHARES] = {
+const struct map_share_style cli_map_share_styles[MAP_SHARES] = {
 	[MAP_SHARE_COW] = { "cow_shared", "COW-shared frames", "#e6550d" },
 	[MAP_SHARE_MAPPING] = { "shared_mapping", "shared mapping", "#3182bd" },
 	[MAP_SHARE_OTHER] = { "other", "other shared frames", "#969696" },
@@ -37,7 +37,7 @@ static const unsigned char tie_rank[MAP_STATES] = {
 	[MAP_SWAPPED] = 4,     [MAP_COW_SHARED] = 5, [MAP_PINNED] = 6, [MAP_DEVICE] = 7,
 };
 
-enum map_state map_state_of(const struct ptscope_page *pg)
+enum map_state cli_map_state_of(const struct ptscope_page *pg)
 {
 	switch (pg->state) {
 	case PTSCOPE_STATE_NONE:
@@ -128,7 +128,7 @@ static int collect_vmas(struct map_view *v, const struct snapshot *s)
 	return 0;
 }
 
-int map_view_init(struct map_view *v, const struct snapshot *s)
+int cli_map_view_init(struct map_view *v, const struct snapshot *s)
 {
 	size_t i, r = 0, k;
 	unsigned int st;
@@ -136,7 +136,7 @@ int map_view_init(struct map_view *v, const struct snapshot *s)
 	memset(v, 0, sizeof(*v));
 	v->snap = s;
 	if (collect_vmas(v, s)) {
-		map_view_free(v);
+		cli_map_view_free(v);
 		return -ENOMEM;
 	}
 	for (i = 0; i < v->nvma; i++) {
@@ -152,7 +152,7 @@ int map_view_init(struct map_view *v, const struct snapshot *s)
 				4096;
 
 			n = n < pages - covered ? n : pages - covered; /* overlapping records */
-			m->pages[map_state_of(&s->rec[k])] += n;
+			m->pages[cli_map_state_of(&s->rec[k])] += n;
 			covered += n;
 		}
 		m->last = k;
@@ -164,14 +164,14 @@ int map_view_init(struct map_view *v, const struct snapshot *s)
 	return 0;
 }
 
-void map_view_free(struct map_view *v)
+void cli_map_view_free(struct map_view *v)
 {
 	free(v->vma);
 	memset(v, 0, sizeof(*v));
 }
 
-void map_cells(const struct map_view *v, const struct map_vma *vma, unsigned int ncells,
-	       unsigned char *out)
+void cli_map_cells(const struct map_view *v, const struct map_vma *vma, unsigned int ncells,
+		   unsigned char *out)
 {
 	const struct snapshot *s = v->snap;
 	uint64_t pages = (vma->end - vma->start) / 4096;
@@ -192,7 +192,7 @@ void map_cells(const struct map_view *v, const struct map_vma *vma, unsigned int
 			uint64_t n = overlap(s->rec[j].addr, rec_end(&s->rec[j]), a0, a1) / 4096;
 
 			n = n < p1 - p0 - covered ? n : p1 - p0 - covered;
-			count[map_state_of(&s->rec[j])] += n;
+			count[cli_map_state_of(&s->rec[j])] += n;
 			covered += n;
 		}
 		count[MAP_NOT_PRESENT] += p1 - p0 - covered;
@@ -204,7 +204,7 @@ void map_cells(const struct map_view *v, const struct map_vma *vma, unsigned int
 	}
 }
 
-const struct map_vma *map_vma_at(const struct map_view *v, uint64_t addr)
+const struct map_vma *cli_map_vma_at(const struct map_view *v, uint64_t addr)
 {
 	size_t lo = 0, hi = v->nvma;
 
@@ -258,7 +258,7 @@ static int link_add(struct map_link *run, const struct map_link *l, map_link_fn 
 	return ret;
 }
 
-int map_links(const struct map_view *a, const struct map_view *b, map_link_fn fn, void *arg)
+int cli_map_links(const struct map_view *a, const struct map_view *b, map_link_fn fn, void *arg)
 {
 	const struct snapshot *sa = a->snap, *sb = b->snap;
 	struct frame_run *runs = NULL;
@@ -324,7 +324,7 @@ out:
 	return ret;
 }
 
-void map_size(uint64_t bytes, char *buf, size_t len)
+void cli_map_size(uint64_t bytes, char *buf, size_t len)
 {
 	static const char *const units[] = { "B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB" };
 	unsigned int u = 0;
@@ -342,7 +342,7 @@ void map_size(uint64_t bytes, char *buf, size_t len)
 		snprintf(buf, len, "%.1f %s", (double)bytes / (double)div, units[u]);
 }
 
-const char *map_short_name(const struct map_vma *vma)
+const char *cli_map_short_name(const struct map_vma *vma)
 {
 	const char *slash;
 
@@ -354,7 +354,7 @@ const char *map_short_name(const struct map_vma *vma)
 	return vma->name[0] == '/' && slash && slash[1] ? slash + 1 : vma->name;
 }
 
-void map_perms(const struct map_vma *vma, char out[5])
+void cli_map_perms(const struct map_vma *vma, char out[5])
 {
 	if (vma->known)
 		cli_vma_perms(vma->flags, out);

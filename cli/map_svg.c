@@ -152,9 +152,9 @@ static void put_styles(FILE *out)
 	      ".l{fill:none;stroke-width:1.2;stroke-opacity:0.55}\n",
 	      out);
 	for (i = 0; i < MAP_STATES; i++)
-		fprintf(out, ".s%u{fill:%s}", i, map_styles[i].rgb);
+		fprintf(out, ".s%u{fill:%s}", i, cli_map_styles[i].rgb);
 	for (i = 0; i < MAP_SHARES; i++)
-		fprintf(out, ".k%u{stroke:%s}", i, map_share_styles[i].rgb);
+		fprintf(out, ".k%u{stroke:%s}", i, cli_map_share_styles[i].rgb);
 	/* Box fills by what the mapping is (PTSCOPE_BACKING_*, then unknown). */
 	fputs("\n.b0{fill:#f2f2f2}.b1{fill:#e6eefa}.b2{fill:#e6f5ec}.b3{fill:#fdf0da}"
 	      ".b4{fill:#fbe4e4}.b5{fill:#eee8f6}.b6{fill:#dff3f5}.b7{fill:#ffffff}\n"
@@ -230,7 +230,7 @@ static void put_legend(FILE *out, bool pair)
 	fprintf(out, "<g class=\"legend\">\n<text x=\"%.0f\" y=\"%.0f\">pages:</text>\n", MARGIN,
 		y + 10);
 	for (i = 0, x = MARGIN + 56; i < MAP_STATES; i++)
-		x = legend_item(out, x, y, "s", i, false, map_styles[i].label);
+		x = legend_item(out, x, y, "s", i, false, cli_map_styles[i].label);
 	y += 20;
 	fprintf(out, "<text x=\"%.0f\" y=\"%.0f\">mappings:</text>\n", MARGIN, y + 10);
 	for (i = 0, x = MARGIN + 76; i < ARRAY_SIZE(kinds); i++)
@@ -239,7 +239,7 @@ static void put_legend(FILE *out, bool pair)
 		y += 20;
 		fprintf(out, "<text x=\"%.0f\" y=\"%.0f\">shared:</text>\n", MARGIN, y + 10);
 		for (i = 0, x = MARGIN + 62; i < MAP_SHARES; i++)
-			x = legend_item(out, x, y, "l k", i, true, map_share_styles[i].label);
+			x = legend_item(out, x, y, "l k", i, true, cli_map_share_styles[i].label);
 	}
 	fputs("</g>\n", out);
 }
@@ -250,15 +250,15 @@ static void put_tooltip(FILE *out, const struct map_vma *m)
 	unsigned int st;
 	const char *sep = "";
 
-	map_perms(m, perms);
-	map_size(m->end - m->start, size, sizeof(size));
+	cli_map_perms(m, perms);
+	cli_map_size(m->end - m->start, size, sizeof(size));
 	fprintf(out, "<title>0x%" PRIx64 "-0x%" PRIx64 " %s %s %s ", m->start, m->end, perms, size,
 		m->known ? ptscope_backing_name(m->backing) ?: "?" : "?");
 	put_xml(out, m->known ? *m->name ? m->name : "[anon]" : "(mapping not recorded)");
 	fputs("\n", out);
 	for (st = 0; st < MAP_STATES; st++)
 		if (m->pages[st]) {
-			fprintf(out, "%s%s %" PRIu64, sep, map_styles[st].label, m->pages[st]);
+			fprintf(out, "%s%s %" PRIu64, sep, cli_map_styles[st].label, m->pages[st]);
 			sep = ", ";
 		}
 	fputs(" pages</title>", out);
@@ -274,7 +274,7 @@ static void put_strip(FILE *out, const struct column *c, const struct map_vma *m
 	double w = c->strip_w / n;
 	double sy = h > 3 ? y + 1 : y, sh = h > 3 ? h - 2 : h;
 
-	map_cells(c->v, m, n, cells);
+	cli_map_cells(c->v, m, n, cells);
 	for (i = 1; i <= n; i++) {
 		if (i < n && cells[i] == cells[from])
 			continue;
@@ -321,13 +321,13 @@ static void put_column(FILE *out, const struct column *c, unsigned char *cells)
 		if (h >= LABEL_H + 1) {
 			size_t room;
 
-			map_perms(m, perms);
-			map_size(m->end - m->start, size, sizeof(size));
+			cli_map_perms(m, perms);
+			cli_map_size(m->end - m->start, size, sizeof(size));
 			room = chars > strlen(perms) + strlen(size) + 3 ?
 				       chars - strlen(perms) - strlen(size) - 3 :
 				       1;
 			fprintf(out, "<text x=\"%.2f\" y=\"%.2f\">", c->box_x + 6, y + h / 2 + 4);
-			put_xml(out, cut(map_short_name(m), room, buf, sizeof(buf)));
+			put_xml(out, cut(cli_map_short_name(m), room, buf, sizeof(buf)));
 			fprintf(out,
 				"</text><text x=\"%.2f\" y=\"%.2f\" text-anchor=\"end\">%s %s</text>",
 				c->box_x + c->box_w - 6, y + h / 2 + 4, perms, size);
@@ -345,7 +345,7 @@ static void put_column(FILE *out, const struct column *c, unsigned char *cells)
 			double gy = y + h, gh = c->y[i - 1] - gy;
 
 			if (gh >= LABEL_H - 2) {
-				map_size(m->start - v->vma[i - 1].end, size, sizeof(size));
+				cli_map_size(m->start - v->vma[i - 1].end, size, sizeof(size));
 				fprintf(out,
 					"<text class=\"gap\" x=\"%.2f\" y=\"%.2f\">\u2507 %s unmapped</text>\n",
 					c->box_x + 10, gy + gh / 2 + 4, size);
@@ -357,7 +357,7 @@ static void put_column(FILE *out, const struct column *c, unsigned char *cells)
 /* Where address @addr of view @c is drawn on the strip's edge facing the other view. */
 static bool link_end(const struct column *c, uint64_t addr, double *x, double *y)
 {
-	const struct map_vma *m = map_vma_at(c->v, addr);
+	const struct map_vma *m = cli_map_vma_at(c->v, addr);
 	size_t i;
 
 	if (!m)
@@ -430,7 +430,7 @@ static void put_links(FILE *out, const struct links *s)
 			"<title>%s: %" PRIu64 " run%s, %" PRIu64 " page%s; first at 0x%" PRIx64
 			" and 0x%" PRIx64 "</title></path>\n",
 			d->first.kind, xa, d->ya, mid, d->ya, mid, d->yb, xb, d->yb,
-			map_share_styles[d->first.kind].label, d->runs, d->runs == 1 ? "" : "s",
+			cli_map_share_styles[d->first.kind].label, d->runs, d->runs == 1 ? "" : "s",
 			d->pages, d->pages == 1 ? "" : "s", d->first.a_addr, d->first.b_addr);
 	}
 	fputs("</g>\n", out);
@@ -440,14 +440,14 @@ static void put_column_head(FILE *out, const struct column *c, double y)
 {
 	char size[32];
 
-	map_size(c->v->total * 4096, size, sizeof(size));
+	cli_map_size(c->v->total * 4096, size, sizeof(size));
 	fprintf(out, "<text class=\"t\" style=\"font-size:13px\" x=\"%.2f\" y=\"%.2f\">", c->box_x,
 		y);
 	put_pids(out, c->v, NULL);
 	fprintf(out, ": %zu mapping%s, %s</text>\n", c->v->nvma, c->v->nvma == 1 ? "" : "s", size);
 }
 
-int map_svg(FILE *out, const struct map_view *a, const struct map_view *b)
+int cli_map_svg(FILE *out, const struct map_view *a, const struct map_view *b)
 {
 	struct column ca = { .v = a }, cb = { .v = b };
 	struct links links = { .a = &ca, .b = &cb };
@@ -482,7 +482,7 @@ int map_svg(FILE *out, const struct map_view *a, const struct map_view *b)
 		links.slot = calloc(links.size, sizeof(*links.slot));
 		if (!links.slot)
 			goto out;
-		ret = map_links(a, b, on_link, &links);
+		ret = cli_map_links(a, b, on_link, &links);
 		if (ret)
 			goto out;
 	}

@@ -129,15 +129,15 @@ static void put_header(struct text *t, const struct map_view *v)
 		snprintf(buf, sizeof(buf), "range 0x%" PRIx64 "-0x%" PRIx64, s->start, s->end);
 		put_wrapped(t, ", ", buf, (unsigned int)strlen(buf), NULL);
 	}
-	map_size(v->total * 4096, size, sizeof(size));
+	cli_map_size(v->total * 4096, size, sizeof(size));
 	snprintf(buf, sizeof(buf), "%zu mapping%s, %s", v->nvma, v->nvma == 1 ? "" : "s", size);
 	put_wrapped(t, ", ", buf, (unsigned int)strlen(buf), NULL);
 	end_wrapped(t);
 	for (st = MAP_PRESENT; st < MAP_STATES; st++) {
 		if (!v->pages[st])
 			continue;
-		map_size(v->pages[st] * 4096, size, sizeof(size));
-		snprintf(buf, sizeof(buf), "%s %s", map_styles[st].label, size);
+		cli_map_size(v->pages[st] * 4096, size, sizeof(size));
+		snprintf(buf, sizeof(buf), "%s %s", cli_map_styles[st].label, size);
 		put_wrapped(t, ", ", buf, (unsigned int)strlen(buf), NULL);
 	}
 	if (!t->col)
@@ -158,14 +158,14 @@ static void put_bar(const struct text *t, const struct map_view *v, const struct
 	uint64_t pages = (m->end - m->start) / 4096;
 	unsigned int n = pages < t->rw ? (unsigned int)pages : t->rw, c;
 
-	map_cells(v, m, n, cells);
+	cli_map_cells(v, m, n, cells);
 	for (c = 0; c < n; c++) {
 		if (!c || cells[c] != cells[c - 1]) {
 			if (c)
 				sgr(t, "0");
-			sgr(t, map_styles[cells[c]].sgr);
+			sgr(t, cli_map_styles[cells[c]].sgr);
 		}
-		fputs(map_styles[cells[c]].glyph, t->out);
+		fputs(cli_map_styles[cells[c]].glyph, t->out);
 	}
 	if (n)
 		sgr(t, "0");
@@ -176,10 +176,10 @@ static void put_vma(const struct text *t, const struct map_view *v, const struct
 {
 	char perms[5], size[32];
 
-	map_perms(m, perms);
-	map_size(m->end - m->start, size, sizeof(size));
+	cli_map_perms(m, perms);
+	cli_map_size(m->end - m->start, size, sizeof(size));
 	fprintf(t->out, "%*s \u2502 ", t->aw, "");
-	put_clean(t->out, map_short_name(m), t->nw, true);
+	put_clean(t->out, cli_map_short_name(m), t->nw, true);
 	fprintf(t->out, " %s %*s \u2502 ", perms, SIZE_COLS, size);
 	put_bar(t, v, m, cells);
 	fputc('\n', t->out);
@@ -189,7 +189,7 @@ static void put_gap(const struct text *t, uint64_t bytes)
 {
 	char size[32];
 
-	map_size(bytes, size, sizeof(size));
+	cli_map_size(bytes, size, sizeof(size));
 	fprintf(t->out, "%*s    ", t->aw, "");
 	sgr(t, "2");
 	fprintf(t->out, "\u2506 %s unmapped", size);
@@ -202,13 +202,13 @@ static void put_legend(struct text *t)
 	unsigned int st, cols;
 
 	for (st = 0; st < MAP_STATES; st++) {
-		cols = 2 + (unsigned int)strlen(map_styles[st].label);
+		cols = 2 + (unsigned int)strlen(cli_map_styles[st].label);
 		/* An empty item only to wrap or separate; then the glyph and its label. */
 		put_wrapped(t, "  ", "", cols, NULL);
-		sgr(t, map_styles[st].sgr);
-		fputs(map_styles[st].glyph, t->out);
+		sgr(t, cli_map_styles[st].sgr);
+		fputs(cli_map_styles[st].glyph, t->out);
 		sgr(t, "0");
-		fprintf(t->out, " %s", map_styles[st].label);
+		fprintf(t->out, " %s", cli_map_styles[st].label);
 	}
 	end_wrapped(t);
 	put_words(t, "Each bar runs from the mapping's low address to its high one; "
@@ -241,8 +241,8 @@ static bool split_width(struct text *t, unsigned int width)
 	return t->nw >= 8 && t->rw >= 8;
 }
 
-int map_text(FILE *out, const struct map_view *v, const struct map_text_options *o, char *err,
-	     size_t errlen)
+int cli_map_text(FILE *out, const struct map_view *v, const struct map_text_options *o, char *err,
+		 size_t errlen)
 {
 	struct text t = { .out = out, .color = o->color };
 	unsigned int digits = 12, avail;

@@ -37,7 +37,7 @@ static int on_page(const struct ptscope_page *pg, void *arg)
 	return 0;
 }
 
-void process_name(uint32_t pid, char *buf, size_t len)
+void cli_process_name(uint32_t pid, char *buf, size_t len)
 {
 	char path[64];
 	FILE *f;
@@ -53,16 +53,16 @@ void process_name(uint32_t pid, char *buf, size_t len)
 	buf[strcspn(buf, "\n")] = '\0';
 }
 
-void snapshot_describe(struct snapshot *s, uint32_t pid)
+void cli_snapshot_describe(struct snapshot *s, uint32_t pid)
 {
 	struct utsname u;
 
 	s->pid = pid ? pid : (uint32_t)getpid();
-	process_name(s->pid, s->comm, sizeof(s->comm));
+	cli_process_name(s->pid, s->comm, sizeof(s->comm));
 	snprintf(s->kernel, sizeof(s->kernel), "%s", uname(&u) ? "" : u.release);
 }
 
-int find_mappers(struct ptscope *h, uint64_t pfn, mapper_fn fn, void *arg)
+int cli_find_mappers(struct ptscope *h, uint64_t pfn, mapper_fn fn, void *arg)
 {
 	struct search s = { .pfn = pfn, .fn = fn, .arg = arg };
 	struct dirent *d;

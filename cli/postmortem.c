@@ -58,7 +58,7 @@ static void ip_file(const char *rest, struct ptscope_fault *f)
 		snprintf(f->exe, sizeof(f->exe), "%.*s", (int)(br - in - 4), in + 4);
 }
 
-int fault_from_log_line(const char *line, struct ptscope_fault *f)
+int cli_fault_from_log_line(const char *line, struct ptscope_fault *f)
 {
 	unsigned long long addr, ip, sp, error;
 	const char *p;
@@ -240,7 +240,7 @@ static bool parse_notes(const unsigned char *d, uint64_t len, struct core_notes 
 	return files;
 }
 
-int fault_from_core(const char *path, struct ptscope_fault *f, char *err, size_t errlen)
+int cli_fault_from_core(const char *path, struct ptscope_fault *f, char *err, size_t errlen)
 {
 	static struct core_notes cn;
 	Elf64_Ehdr eh;

@@ -25,7 +25,7 @@
 #define CODE_BUS_MCEERR_AO 5
 #define CODE_SI_KERNEL 0x80
 
-const char *fault_access(const struct ptscope_fault *f)
+const char *cli_fault_access(const struct ptscope_fault *f)
 {
 	if (f->trap != 14)
 		return "access";
@@ -34,7 +34,7 @@ const char *fault_access(const struct ptscope_fault *f)
 	return f->error & PTSCOPE_PF(WRITE) ? "write" : "read";
 }
 
-const char *fault_code_name(uint32_t sig, uint32_t code)
+const char *cli_fault_code_name(uint32_t sig, uint32_t code)
 {
 	if (code == CODE_SI_KERNEL)
 		return "SI_KERNEL";
@@ -94,7 +94,7 @@ static void unmapped(const struct ptscope_fault *f, struct fault_reason *r)
 		snprintf(r->text, sizeof(r->text),
 			 "NULL pointer dereference: %s at 0x%" PRIx64 ", %" PRIu64
 			 " bytes past NULL (no mapping may sit below 0x%llx)",
-			 fault_access(f), f->addr, f->addr, NULL_PAGE_LIMIT);
+			 cli_fault_access(f), f->addr, f->addr, NULL_PAGE_LIMIT);
 		return;
 	}
 	/* A log line knows no mappings; an access at the stack pointer is its overflow. */
@@ -103,13 +103,13 @@ static void unmapped(const struct ptscope_fault *f, struct fault_reason *r)
 		snprintf(r->text, sizeof(r->text),
 			 "stack overflow: %s at 0x%" PRIx64 ", at the stack pointer (0x%" PRIx64
 			 "): the stack ran out of room",
-			 fault_access(f), f->addr, f->sp);
+			 cli_fault_access(f), f->addr, f->sp);
 		return;
 	}
 	if (!f->snapshot) {
 		r->code = "unmapped";
 		snprintf(r->text, sizeof(r->text), "%s at 0x%" PRIx64 ", where nothing is mapped",
-			 fault_access(f), f->addr);
+			 cli_fault_access(f), f->addr);
 		return;
 	}
 	if (a->present && (a->flags & PTSCOPE_VMA(GROWSDOWN)) &&
@@ -119,13 +119,14 @@ static void unmapped(const struct ptscope_fault *f, struct fault_reason *r)
 			 "stack overflow: %s at 0x%" PRIx64 ", %" PRIu64
 			 " bytes below the stack (%s, 0x%" PRIx64 "-0x%" PRIx64
 			 "), in the guard gap it may not grow into",
-			 fault_access(f), f->addr, a->start - f->addr, vma_label(a), a->start,
+			 cli_fault_access(f), f->addr, a->start - f->addr, vma_label(a), a->start,
 			 a->end);
 		return;
 	}
 	r->code = "unmapped";
 	n = snprintf(r->text, sizeof(r->text),
-		     "%s at 0x%" PRIx64 ", in a gap between mappings:", fault_access(f), f->addr);
+		     "%s at 0x%" PRIx64 ", in a gap between mappings:", cli_fault_access(f),
+		     f->addr);
 	if (b->present)
 		n += snprintf(r->text + n, sizeof(r->text) - (size_t)n,
 			      " %" PRIu64 " bytes above the end of %s (0x%" PRIx64 ")",
@@ -150,7 +151,7 @@ static void denied(const struct ptscope_fault *f, struct fault_reason *r)
 
 	if (v->backing == PTSCOPE_BACKING_FILE || v->backing == PTSCOPE_BACKING_SHMEM)
 		snprintf(where, sizeof(where), "%s at file offset 0x%" PRIx64 "%s", v->name, off,
-			 elf_section_of(v->name, off));
+			 cli_elf_section_of(v->name, off));
 	else
 		snprintf(where, sizeof(where), "%s", vma_label(v));
 
@@ -159,7 +160,7 @@ static void denied(const struct ptscope_fault *f, struct fault_reason *r)
 		snprintf(r->text, sizeof(r->text),
 			 "%s at 0x%" PRIx64 " in a PROT_NONE mapping (%s, 0x%" PRIx64 "-0x%" PRIx64
 			 "): no access is allowed there",
-			 fault_access(f), f->addr, where, v->start, v->end);
+			 cli_fault_access(f), f->addr, where, v->start, v->end);
 		return;
 	}
 	pkey = leaf_pkey(&f->xlate_addr);
@@ -169,12 +170,12 @@ static void denied(const struct ptscope_fault *f, struct fault_reason *r)
 			snprintf(r->text, sizeof(r->text),
 				 "protection-key violation: %s at 0x%" PRIx64 " in %s, whose pages"
 				 " carry key %d, which the thread's PKRU denies",
-				 fault_access(f), f->addr, where, pkey);
+				 cli_fault_access(f), f->addr, where, pkey);
 		else
 			snprintf(r->text, sizeof(r->text),
 				 "protection-key violation: %s at 0x%" PRIx64 " in %s: the thread's"
 				 " PKRU denies the mapping's protection key",
-				 fault_access(f), f->addr, where);
+				 cli_fault_access(f), f->addr, where);
 		return;
 	}
 	if ((f->error & PTSCOPE_PF(INSTR)) && !(v->flags & PTSCOPE_VMA(EXEC))) {
@@ -201,8 +202,8 @@ static void denied(const struct ptscope_fault *f, struct fault_reason *r)
 	}
 	r->code = "access-denied";
 	snprintf(r->text, sizeof(r->text),
-		 "%s at 0x%" PRIx64 " refused in %s (error code 0x%" PRIx64 ")", fault_access(f),
-		 f->addr, where, f->error);
+		 "%s at 0x%" PRIx64 " refused in %s (error code 0x%" PRIx64 ")",
+		 cli_fault_access(f), f->addr, where, f->error);
 }
 
 /* Refused by a mapping the source does not describe (a log line): by the error bits. */
@@ -227,11 +228,11 @@ static void refused_unknown(const struct ptscope_fault *f, struct fault_reason *
 		snprintf(r->text, sizeof(r->text),
 			 "%s at 0x%" PRIx64 " refused by the mapping's"
 			 " permissions (error code 0x%" PRIx64 ")",
-			 fault_access(f), f->addr, f->error);
+			 cli_fault_access(f), f->addr, f->error);
 	}
 }
 
-void explain_fault(const struct ptscope_fault *f, uint64_t user_max, struct fault_reason *r)
+void cli_explain_fault(const struct ptscope_fault *f, uint64_t user_max, struct fault_reason *r)
 {
 	memset(r, 0, sizeof(*r));
 	if (f->code == CODE_SI_KERNEL && f->trap == 13) {
@@ -264,12 +265,12 @@ void explain_fault(const struct ptscope_fault *f, uint64_t user_max, struct faul
 				 "SIGBUS: %s at 0x%" PRIx64 " is at file offset 0x%" PRIx64
 				 " of %s, past the end of the file (the mapping is longer than the"
 				 " file)",
-				 fault_access(f), f->addr, f->addr - f->vma.start + f->vma.pgoff,
-				 f->vma.name);
+				 cli_fault_access(f), f->addr,
+				 f->addr - f->vma.start + f->vma.pgoff, f->vma.name);
 		} else {
 			r->code = "bus-other";
 			snprintf(r->text, sizeof(r->text), "SIGBUS (%s) at 0x%" PRIx64,
-				 fault_code_name(f->signal, f->code), f->addr);
+				 cli_fault_code_name(f->signal, f->code), f->addr);
 		}
 		return;
 	}
@@ -279,13 +280,13 @@ void explain_fault(const struct ptscope_fault *f, uint64_t user_max, struct faul
 			 "%s at 0x%" PRIx64
 			 ", a kernel address: user mode may not touch the kernel's"
 			 " half of the address space (user addresses end at 0x%" PRIx64 ")",
-			 fault_access(f), f->addr, user_max);
+			 cli_fault_access(f), f->addr, user_max);
 		return;
 	}
 	if (f->code == CODE_SEGV_PKUERR && !f->vma.present) {
 		r->code = "pkey";
 		snprintf(r->text, sizeof(r->text), "protection-key violation: %s at 0x%" PRIx64,
-			 fault_access(f), f->addr);
+			 cli_fault_access(f), f->addr);
 		return;
 	}
 	if (f->vma.present)

@@ -63,7 +63,7 @@ static void unescape(char *s)
 	*out = '\0';
 }
 
-void snapshot_write_header(FILE *f, const struct snapshot *head)
+void cli_snapshot_write_header(FILE *f, const struct snapshot *head)
 {
 	fprintf(f, "%s%d\npid %u range 0x%" PRIx64 " 0x%" PRIx64 "\n", SNAPSHOT_MAGIC,
 		SNAPSHOT_FORMAT, head->pid, head->start, head->end);
@@ -74,7 +74,7 @@ void snapshot_write_header(FILE *f, const struct snapshot *head)
 	fputc('\n', f);
 }
 
-void snapshot_write_vma(FILE *f, const struct ptscope_vma *v)
+void cli_snapshot_write_vma(FILE *f, const struct ptscope_vma *v)
 {
 	fprintf(f, "vma 0x%" PRIx64 " 0x%" PRIx64 " 0x%" PRIx64 " %s", v->start, v->end, v->flags,
 		ptscope_backing_name(v->backing) ?: "?");
@@ -85,7 +85,7 @@ void snapshot_write_vma(FILE *f, const struct ptscope_vma *v)
 	fputc('\n', f);
 }
 
-void snapshot_write_record(FILE *f, const struct ptscope_page *pg)
+void cli_snapshot_write_record(FILE *f, const struct ptscope_page *pg)
 {
 	const char *kind = pg->state == PTSCOPE_STATE_PRESENT ? ptscope_kind_name(pg->kind) : NULL;
 
@@ -104,13 +104,13 @@ void snapshot_write_record(FILE *f, const struct ptscope_page *pg)
 	fprintf(f, " 0x%x\n", pg->pflags);
 }
 
-int snapshot_write_end(FILE *f)
+int cli_snapshot_write_end(FILE *f)
 {
 	fputs("# end\n", f);
 	return fflush(f) || ferror(f) ? -1 : 0;
 }
 
-int snapshot_add(struct snapshot *s, const struct ptscope_page *pg)
+int cli_snapshot_add(struct snapshot *s, const struct ptscope_page *pg)
 {
 	if (s->n == s->cap) {
 		size_t cap = s->cap ? s->cap * 2 : 1024;
@@ -125,8 +125,8 @@ int snapshot_add(struct snapshot *s, const struct ptscope_page *pg)
 	return 0;
 }
 
-int snapshot_add_vma(struct snapshot *s, uint64_t start, uint64_t end, uint64_t flags,
-		     uint32_t backing, const char *name)
+int cli_snapshot_add_vma(struct snapshot *s, uint64_t start, uint64_t end, uint64_t flags,
+			 uint32_t backing, const char *name)
 {
 	struct snapshot_vma *v;
 	char *copy;
@@ -152,17 +152,17 @@ int snapshot_add_vma(struct snapshot *s, uint64_t start, uint64_t end, uint64_t 
 	return 0;
 }
 
-int snapshot_take_page(const struct ptscope_page *pg, void *snapshot)
+int cli_snapshot_take_page(const struct ptscope_page *pg, void *snapshot)
 {
-	return snapshot_add(snapshot, pg);
+	return cli_snapshot_add(snapshot, pg);
 }
 
-int snapshot_take_vma(const struct ptscope_vma *v, void *snapshot)
+int cli_snapshot_take_vma(const struct ptscope_vma *v, void *snapshot)
 {
-	return snapshot_add_vma(snapshot, v->start, v->end, v->flags, v->backing, v->name);
+	return cli_snapshot_add_vma(snapshot, v->start, v->end, v->flags, v->backing, v->name);
 }
 
-void snapshot_clip(struct snapshot *s, uint64_t start, uint64_t end)
+void cli_snapshot_clip(struct snapshot *s, uint64_t start, uint64_t end)
 {
 	size_t i, n = 0;
 
@@ -186,7 +186,7 @@ void snapshot_clip(struct snapshot *s, uint64_t start, uint64_t end)
 	s->end = end;
 }
 
-void snapshot_free(struct snapshot *s)
+void cli_snapshot_free(struct snapshot *s)
 {
 	size_t i;
 
@@ -251,7 +251,7 @@ static int parse_vma(struct snapshot *s, char *line)
 		return -EINVAL;
 	line += n + (line[n] == ' ');
 	unescape(line);
-	return snapshot_add_vma(s, start, end, flags, (uint32_t)bk, line);
+	return cli_snapshot_add_vma(s, start, end, flags, (uint32_t)bk, line);
 }
 
 /* The text after "KEY " in @line, unescaped into @buf; 1 if @line is that, else 0. */
@@ -266,7 +266,7 @@ static int text_line(char *line, const char *key, char *buf, size_t len)
 	return 1;
 }
 
-int snapshot_load(const char *path, struct snapshot *s, char *err, size_t errlen)
+int cli_snapshot_load(const char *path, struct snapshot *s, char *err, size_t errlen)
 {
 	char *line = NULL, *nl;
 	size_t size = 0;
@@ -327,7 +327,7 @@ int snapshot_load(const char *path, struct snapshot *s, char *err, size_t errlen
 				 path, lineno);
 			goto fail;
 		}
-		if (snapshot_add(s, &pg))
+		if (cli_snapshot_add(s, &pg))
 			goto oom;
 	}
 	if (!ended) {
@@ -342,6 +342,6 @@ oom:
 fail:
 	free(line);
 	fclose(f);
-	snapshot_free(s);
+	cli_snapshot_free(s);
 	return -1;
 }

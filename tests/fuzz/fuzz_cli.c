@@ -36,9 +36,9 @@ static void fuzz_core(const uint8_t *data, size_t size)
 		return;
 	if (write(fd, data, size) == (ssize_t)size) {
 		snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
-		if (fault_from_core(path, &f, err, sizeof(err)) && !err[0])
+		if (cli_fault_from_core(path, &f, err, sizeof(err)) && !err[0])
 			abort(); /* refused without saying why */
-		(void)elf_section_of(path, size > 8 ? data[size - 1] * 64ULL : 0);
+		(void)cli_elf_section_of(path, size > 8 ? data[size - 1] * 64ULL : 0);
 	}
 	close(fd);
 }
@@ -64,7 +64,7 @@ static void fuzz_check(const uint8_t *data, size_t size)
 		if (!cli_parse_place(argv[1], &where))
 			(void)cli_parse_range(argv[1], &start, &end, err, sizeof(err));
 	}
-	(void)check_parse(argc, argv, &e, err, sizeof(err));
+	(void)cli_check_parse(argc, argv, &e, err, sizeof(err));
 	free(line);
 }
 
@@ -82,18 +82,18 @@ static void fuzz_map(const uint8_t *data, size_t size)
 	if (write(fd, data, size) != (ssize_t)size)
 		goto out;
 	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
-	if (snapshot_load(path, &snap, err, sizeof(err))) {
+	if (cli_snapshot_load(path, &snap, err, sizeof(err))) {
 		if (!err[0])
 			abort(); /* refused without saying why */
 		goto out;
 	}
-	if (!map_view_init(&v, &snap)) {
-		(void)map_text(null, &v, &to, err, sizeof(err));
-		(void)map_svg(null, &v, NULL);
-		(void)map_svg(null, &v, &v);
-		map_view_free(&v);
+	if (!cli_map_view_init(&v, &snap)) {
+		(void)cli_map_text(null, &v, &to, err, sizeof(err));
+		(void)cli_map_svg(null, &v, NULL);
+		(void)cli_map_svg(null, &v, &v);
+		cli_map_view_free(&v);
 	}
-	snapshot_free(&snap);
+	cli_snapshot_free(&snap);
 out:
 	if (null)
 		fclose(null);
@@ -118,7 +118,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	case 0:
 		line = strndup((const char *)data + 1, size - 1);
 		if (line)
-			(void)fault_from_log_line(line, &f);
+			(void)cli_fault_from_log_line(line, &f);
 		free(line);
 		break;
 	case 1:

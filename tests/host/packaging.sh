@@ -43,7 +43,7 @@ check "libptscope(3) renders without warnings" bash -c \
 check "man page renders without warnings" bash -c \
 	"! command -v man >/dev/null || [ -z \"\$(LC_ALL=C.UTF-8 MANWIDTH=80 man --warnings -l '$ROOT/doc/ptscope.8' 2>&1 >/dev/null)\" ]"
 # Every JSON key the CLI writes (json_key calls and count tables) is in the man page.
-json_keys=$(grep -ho 'json_key([^,]*, "[a-z_0-9]*")\|{ "[a-z_]*", ' "$ROOT"/cli/*.c |
+json_keys=$(grep -ho 'cli_json_key([^,]*, "[a-z_0-9]*")\|{ "[a-z_]*", ' "$ROOT"/cli/*.c |
 	grep -o '"[a-z_0-9]*"' | tr -d '"' | sort -u)
 check "man page documents the CLI's $(echo "$json_keys" | wc -l) JSON keys" bash -c \
 	"for k in $(echo $json_keys); do grep -q \"\\\\b\$k\\\\b\" '$ROOT/doc/ptscope.8' || { echo \"missing \$k\"; exit 1; }; done"

@@ -13,7 +13,7 @@ static int parse1(const char *w)
 {
 	char *argv[] = { (char *)w };
 
-	return check_parse(1, argv, &e, err, sizeof(err));
+	return cli_check_parse(1, argv, &e, err, sizeof(err));
 }
 
 /* A present anonymous 4 KiB page: rw, nx, dirty, cow writable, mapcount 1. */
@@ -39,7 +39,7 @@ static struct ptscope_page page(void)
 
 static int holds(const char *w, const struct ptscope_page *pg)
 {
-	return !parse1(w) && check_pred_holds(&e.item[0].pred, pg, pg->pfn);
+	return !parse1(w) && cli_check_pred_holds(&e.item[0].pred, pg, pg->pfn);
 }
 
 int main(void)
@@ -107,12 +107,13 @@ int main(void)
 		if (!strstr(err, bad[i][1]))
 			printf("#   message: %s\n", err);
 	}
-	is_int(check_parse(3, same, &e, err, sizeof(err)), 0, "parses same-frame-as PID ADDR");
+	is_int(cli_check_parse(3, same, &e, err, sizeof(err)), 0, "parses same-frame-as PID ADDR");
 	ok(e.item[0].type == ITEM_SAME_FRAME && e.item[0].other_pid == 42 &&
 		   e.item[0].other_addr == 0x7f0000001000ULL,
 	   "same-frame-as values");
-	is_int(check_parse(2, same_short, &e, err, sizeof(err)), -1, "same-frame-as without ADDR");
-	is_int(check_parse(0, NULL, &e, err, sizeof(err)), -1, "no assertion refused");
+	is_int(cli_check_parse(2, same_short, &e, err, sizeof(err)), -1,
+	       "same-frame-as without ADDR");
+	is_int(cli_check_parse(0, NULL, &e, err, sizeof(err)), -1, "no assertion refused");
 
 	ok(holds("present", &pg), "present holds for a present page");
 	ok(!holds("!present", &pg), "!present does not");
@@ -131,24 +132,25 @@ int main(void)
 	ok(!holds("pfn=0", &none), "a hole has no frame");
 
 	parse1("count(present)>=2");
-	ok(check_count_holds(&e.item[0], 2) && !check_count_holds(&e.item[0], 1), ">=");
+	ok(cli_check_count_holds(&e.item[0], 2) && !cli_check_count_holds(&e.item[0], 1), ">=");
 	parse1("count(present)!=0");
-	ok(check_count_holds(&e.item[0], 3) && !check_count_holds(&e.item[0], 0), "!=");
+	ok(cli_check_count_holds(&e.item[0], 3) && !cli_check_count_holds(&e.item[0], 0), "!=");
 	parse1("count(present)<3");
-	ok(check_count_holds(&e.item[0], 2) && !check_count_holds(&e.item[0], 3), "<");
+	ok(cli_check_count_holds(&e.item[0], 2) && !cli_check_count_holds(&e.item[0], 3), "<");
 	parse1("count(present)=5");
-	ok(check_count_holds(&e.item[0], 5) && !check_count_holds(&e.item[0], 4), "=");
+	ok(cli_check_count_holds(&e.item[0], 5) && !cli_check_count_holds(&e.item[0], 4), "=");
 	parse1("count(present)<=5");
-	ok(check_count_holds(&e.item[0], 5) && !check_count_holds(&e.item[0], 6), "<=");
+	ok(cli_check_count_holds(&e.item[0], 5) && !cli_check_count_holds(&e.item[0], 6), "<=");
 	parse1("count(present)>5");
-	ok(check_count_holds(&e.item[0], 6) && !check_count_holds(&e.item[0], 5), ">");
+	ok(cli_check_count_holds(&e.item[0], 6) && !cli_check_count_holds(&e.item[0], 5), ">");
 
 	parse1("pkey=3");
-	is_int(check_pred_feature(&e.item[0].pred), PTSCOPE_FEATURE_BIT_PKEYS, "pkey needs pkeys");
+	is_int(cli_check_pred_feature(&e.item[0].pred), PTSCOPE_FEATURE_BIT_PKEYS,
+	       "pkey needs pkeys");
 	parse1("soft-dirty");
-	is_int(check_pred_feature(&e.item[0].pred), PTSCOPE_FEATURE_BIT_SOFT_DIRTY,
+	is_int(cli_check_pred_feature(&e.item[0].pred), PTSCOPE_FEATURE_BIT_SOFT_DIRTY,
 	       "soft-dirty needs soft-dirty");
 	parse1("present");
-	is_int(check_pred_feature(&e.item[0].pred), -1, "present needs nothing");
+	is_int(cli_check_pred_feature(&e.item[0].pred), -1, "present needs nothing");
 	return done_testing();
 }
