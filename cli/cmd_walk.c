@@ -26,7 +26,8 @@ struct walk_out {
 static int is_cow(uint32_t cow)
 {
 	return cow == PTSCOPE_COW_SHARED || cow == PTSCOPE_COW_REUSABLE ||
-	       cow == PTSCOPE_COW_ZERO || cow == PTSCOPE_COW_FILE || cow == PTSCOPE_COW_KSM;
+	       cow == PTSCOPE_COW_MAY_COPY || cow == PTSCOPE_COW_ZERO || cow == PTSCOPE_COW_FILE ||
+	       cow == PTSCOPE_COW_KSM;
 }
 
 /* Whether the record passes --present / --swapped / --huge / --cow (any given). */

@@ -122,6 +122,12 @@ static void present_page(const struct around *ar, const struct ptscope_page *pg,
 		    "the entry is read-only but nobody else maps the frame:"
 		    " a write fault makes it writable in place, no copy");
 		break;
+	case PTSCOPE_COW_MAY_COPY:
+		set(o, "fault", "cow-maybe",
+		    "the entry is read-only and nobody else maps the frame, but a"
+		    " per-CPU LRU batch still holds a reference: a write fault on"
+		    " that CPU reuses the frame, on another it copies it");
+		break;
 	case PTSCOPE_COW_ZERO:
 		set(o, "fault", "zero-copy",
 		    "the zero page is mapped: a write fault allocates a fresh"

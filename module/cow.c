@@ -16,23 +16,29 @@
  * An anonymous frame mapped read-only in a private writable mapping: reused
  * in place if nobody else can see it, copied otherwise. PageAnonExclusive
  * settles it; without that flag the fault path reuses a small page only
- * when this mapping holds its sole reference (one more for the swap cache,
- * one more while it waits in a per-CPU LRU batch, which the fault drains).
+ * when this mapping holds its sole reference (one more for the swap cache).
+ * A folio off the LRU may owe one more to a per-CPU LRU batch: the fault
+ * drains only its own CPU's batch (lru_add_drain()), so whether the write
+ * copies depends on the CPU it runs on, and the answer is "may copy".
  * hugetlb goes by the mapcount alone.
  */
-static bool anon_reusable(const struct ptscope_page *pg, struct page *page)
+static u32 anon_write_effect(const struct ptscope_page *pg, struct page *page)
 {
 	struct folio *folio = page_folio(page);
 	int refs;
 
 	if (pg->pflags & PTSCOPE_PAGE(ANON_EXCLUSIVE))
-		return true;
+		return PTSCOPE_COW_REUSABLE;
 	if (pg->kind == PTSCOPE_KIND_HUGETLB)
-		return pg->mapcount == 1;
+		return pg->mapcount == 1 ? PTSCOPE_COW_REUSABLE : PTSCOPE_COW_SHARED;
 	if (pg->mapcount != 1 || folio_test_large(folio))
-		return false;
-	refs = folio_ref_count(folio) - folio_test_swapcache(folio) - !folio_test_lru(folio);
-	return refs <= 1;
+		return PTSCOPE_COW_SHARED;
+	refs = folio_ref_count(folio) - folio_test_swapcache(folio);
+	if (refs <= 1)
+		return PTSCOPE_COW_REUSABLE;
+	if (refs == 2 && !folio_test_lru(folio))
+		return PTSCOPE_COW_MAY_COPY;
+	return PTSCOPE_COW_SHARED;
 }
 
 u32 ptscope_cow_state(struct vm_area_struct *vma, const struct ptscope_page *pg,
@@ -61,7 +67,7 @@ u32 ptscope_cow_state(struct vm_area_struct *vma, const struct ptscope_page *pg,
 	case PTSCOPE_KIND_HUGETLB:
 		if (!page)
 			break;
-		return anon_reusable(pg, page) ? PTSCOPE_COW_REUSABLE : PTSCOPE_COW_SHARED;
+		return anon_write_effect(pg, page);
 	}
 	return PTSCOPE_COW_OTHER;
 }

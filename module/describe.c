@@ -310,6 +310,7 @@ void ptscope_page_hide_phys(struct ptscope_page *pg)
 	switch (pg->cow) {
 	case PTSCOPE_COW_SHARED:
 	case PTSCOPE_COW_REUSABLE:
+	case PTSCOPE_COW_MAY_COPY:
 	case PTSCOPE_COW_KSM:
 		pg->cow = pg->has_page && pg->mapcount == 1 ? PTSCOPE_COW_REUSABLE :
 							     PTSCOPE_COW_SHARED;

@@ -128,6 +128,9 @@ static int check_record(const struct ptscope_page *pg, void *arg)
 	    (pg->cow == PTSCOPE_COW_REUSABLE || pg->cow == PTSCOPE_COW_SHARED))
 		leak("cow at 0x%llx says more than pagemap's exclusive bit (0x%llx)",
 		     (unsigned long long)pg->addr, (unsigned long long)pm);
+	/* "may copy" tells of a reference count and LRU state pagemap does not show. */
+	if (pg->cow == PTSCOPE_COW_MAY_COPY)
+		leak("cow at 0x%llx is may-copy", (unsigned long long)pg->addr);
 	return 0;
 }
 
