@@ -249,10 +249,19 @@ int cli_explain_live(const struct cli_args *a, const char *access);
  * "owner" member (null when unnamed). Returns 1 if named (cmd_phys.c).
  */
 int cli_owner_text(uint64_t phys, char *buf, size_t len, struct json *j);
+/* The processes mapping @pfn, as a "mapped_by" member of @j or text lines (cmd_phys.c). */
+void cli_list_mappers(struct ptscope *h, uint64_t pfn, struct json *j);
 
 int cmd_check(const struct cli_args *a);
 int cmd_faults(const struct cli_args *a);
 int cmd_explain(const struct cli_args *a);
+
+/* Shared by faults and explain (cmd_faults.c). */
+/* The top of the user address space (GET_INFO), 0 if unknown. */
+uint64_t cli_user_limit(struct ptscope *h);
+const char *cli_signal_name(uint32_t sig); /* "SIGSEGV", "SIGBUS", "?" */
+/* A fault record as JSON members (in an open object), with its reason. */
+void cli_json_fault(struct json *j, const struct ptscope_fault *f, const struct fault_reason *r);
 
 /* "pfn:N" or a physical address; 0 or -1 with @err set (parse.c). */
 int cli_parse_phys(const char *s, uint64_t *addr, char *err, size_t errlen);

@@ -1,8 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * ptscope faults [clear] [--follow] and ptscope explain --fault ID|--last:
- * the segfaults the module recorded, listed, followed live, forgotten, and
- * each explained from its record after the process is gone.
+ * ptscope faults [clear] [--follow]: the segfaults the module recorded,
+ * listed, followed live or forgotten (cmd_explain.c explains one).
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -16,7 +15,7 @@
 #include "libptscope.h"
 #include "uapi/ptscope.h"
 
-static uint64_t user_limit(struct ptscope *h)
+uint64_t cli_user_limit(struct ptscope *h)
 {
 	struct ptscope_info info;
 
@@ -32,7 +31,7 @@ static void when(uint64_t ns, char *buf, size_t len)
 	strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
-static const char *sig_name(uint32_t sig)
+const char *cli_signal_name(uint32_t sig)
 {
 	return sig == SIGSEGV ? "SIGSEGV" : sig == SIGBUS ? "SIGBUS" : "?";
 }
@@ -73,8 +72,7 @@ static void json_xlate(struct json *j, const char *key, const struct ptscope_xla
 	cli_json_obj_end(j);
 }
 
-/* A record as JSON members (in an open object), with its reason. */
-static void json_fault(struct json *j, const struct ptscope_fault *f, const struct fault_reason *r)
+void cli_json_fault(struct json *j, const struct ptscope_fault *f, const struct fault_reason *r)
 {
 	char t[32];
 
@@ -94,7 +92,7 @@ static void json_fault(struct json *j, const struct ptscope_fault *f, const stru
 	cli_json_key(j, "exe");
 	cli_json_str(j, f->exe);
 	cli_json_key(j, "signal");
-	cli_json_str(j, sig_name(f->signal));
+	cli_json_str(j, cli_signal_name(f->signal));
 	cli_json_key(j, "si_code");
 	cli_json_str(j, cli_fault_code_name(f->signal, f->code));
 	cli_json_key(j, "addr");
@@ -135,7 +133,6 @@ struct listing {
 	const struct cli_args *a;
 	struct json *j;
 	uint64_t user_max, count;
-	struct ptscope_fault last;
 };
 
 static void line(const struct ptscope_fault *f, const struct fault_reason *r)
@@ -144,7 +141,7 @@ static void line(const struct ptscope_fault *f, const struct fault_reason *r)
 
 	when(f->time_ns, t, sizeof(t));
 	printf("%5" PRIu64 "  %s  %7u %-15s %-7s %-13s 0x%-14" PRIx64 " %-8s%s %s\n", f->id, t,
-	       f->pid, f->comm, sig_name(f->signal), cli_fault_code_name(f->signal, f->code),
+	       f->pid, f->comm, cli_signal_name(f->signal), cli_fault_code_name(f->signal, f->code),
 	       f->addr, cli_fault_access(f), f->handled ? " handled" : "", r->code);
 }
 
@@ -157,7 +154,7 @@ static int on_listed(const struct ptscope_fault *f, void *arg)
 	l->count++;
 	if (l->j) {
 		cli_json_obj_begin(l->j);
-		json_fault(l->j, f, &r);
+		cli_json_fault(l->j, f, &r);
 		cli_json_obj_end(l->j);
 	} else {
 		line(f, &r);
@@ -176,7 +173,7 @@ static int on_live(const struct ptscope_fault *f, void *arg)
 		struct json *j = cli_json_new(stdout, false);
 
 		cli_json_obj_begin(j);
-		json_fault(j, f, &r);
+		cli_json_fault(j, f, &r);
 		cli_json_obj_end(j);
 		cli_json_end(j);
 	} else {
@@ -208,7 +205,7 @@ int cmd_faults(const struct cli_args *a)
 		cli_error(a, "%s", ptscope_errmsg());
 		return EXIT_RUNTIME;
 	}
-	l.user_max = user_limit(h);
+	l.user_max = cli_user_limit(h);
 	if (a->argc == 1) {
 		ret = ptscope_faults_clear(h);
 		if (ret)
@@ -264,215 +261,4 @@ int cmd_faults(const struct cli_args *a)
 	}
 	ptscope_close(h);
 	return ret ? EXIT_RUNTIME : EXIT_OK;
-}
-
-static int keep_last(const struct ptscope_fault *f, void *arg)
-{
-	struct listing *l = arg;
-
-	l->last = *f;
-	l->count++;
-	return 0;
-}
-
-static void print_vma(const char *what, const struct ptscope_fault_vma *v)
-{
-	if (!v->present) {
-		printf("%-10s none\n", what);
-		return;
-	}
-	printf("%-10s 0x%012" PRIx64 "-0x%012" PRIx64 " ", what, v->start, v->end);
-	cli_print_bit_names(v->flags, ptscope_vma_flag_name);
-	printf(" %s\n", *v->name ? v->name : "[anon]");
-}
-
-static void print_xlate(const char *what, const struct ptscope_xlate *x)
-{
-	unsigned int i;
-
-	if (!x->nr_levels)
-		return;
-	printf("%-10s", what);
-	for (i = 0; i < x->nr_levels; i++) {
-		const struct ptscope_xlate_level *l = &x->levels[i];
-
-		printf(" %s 0x%" PRIx64 "%s", ptscope_level_name(l->level) ?: "?", l->entry,
-		       l->flags & (PTSCOPE_ENTRY(PRESENT) | PTSCOPE_ENTRY(PROTNONE)) ?
-			       "" :
-			       " (not present)");
-	}
-	putchar('\n');
-}
-
-/* Addresses at or above this are the kernel's, when no module says better. */
-#define KERNEL_HALF (1ULL << 63)
-
-static void print_explained(const struct cli_args *a, const struct ptscope_fault *f,
-			    const struct fault_reason *r, struct json *list)
-{
-	if (list) {
-		cli_json_obj_begin(list);
-		json_fault(list, f, r);
-		cli_json_obj_end(list);
-		return;
-	}
-	if (a->json) {
-		struct json *j = cli_json_new(stdout, a->pretty);
-
-		cli_json_obj_begin(j);
-		json_fault(j, f, r);
-		cli_json_obj_end(j);
-		cli_json_end(j);
-		return;
-	}
-	printf("%s[%u]: %s (%s) at 0x%" PRIx64 ", ip 0x%" PRIx64 "%s%s\n", f->comm, f->pid,
-	       sig_name(f->signal), cli_fault_code_name(f->signal, f->code), f->addr, f->ip,
-	       *f->exe ? " in " : "", f->exe);
-	printf("%-10s %s\n%-10s %s.\n", "reason", r->code, "why", r->text);
-}
-
-/* --dmesg [FILE|-]: every segfault line of a kernel log. */
-static int explain_log(const struct cli_args *a)
-{
-	const char *path = a->argc ? a->argv[0] : "-";
-	FILE *in = strcmp(path, "-") ? fopen(path, "r") : stdin;
-	struct json *list = NULL;
-	struct ptscope_fault f;
-	struct fault_reason r;
-	char line[2048];
-	int found = 0;
-
-	if (!in) {
-		cli_error(a, "cannot read '%s': %s", path, strerror(errno));
-		return EXIT_RUNTIME;
-	}
-	while (fgets(line, sizeof(line), in)) {
-		if (cli_fault_from_log_line(line, &f))
-			continue;
-		if (!found++ && a->json) {
-			list = cli_json_new(stdout, a->pretty);
-			cli_json_obj_begin(list);
-			cli_json_key(list, "faults");
-			cli_json_arr_begin(list);
-		}
-		cli_explain_fault(&f, KERNEL_HALF, &r);
-		print_explained(a, &f, &r, list);
-	}
-	if (in != stdin)
-		fclose(in);
-	if (!found) {
-		cli_error(a,
-			  "no segfault lines in %s (\"... segfault at ADDR ip IP sp SP error N\")",
-			  strcmp(path, "-") ? path : "the input");
-		return EXIT_RUNTIME;
-	}
-	if (list) {
-		cli_json_arr_end(list);
-		cli_json_obj_end(list);
-		cli_json_end(list);
-	}
-	return EXIT_OK;
-}
-
-/* --core FILE: the fault that made a core dump. */
-static int explain_core(const struct cli_args *a)
-{
-	struct ptscope_fault f;
-	struct fault_reason r;
-	char err[512];
-
-	if (a->argc != 1) {
-		cli_error(a, "explain --core needs one core FILE");
-		return EXIT_USAGE;
-	}
-	if (cli_fault_from_core(a->argv[0], &f, err, sizeof(err))) {
-		cli_error(a, "%s", err);
-		return EXIT_RUNTIME;
-	}
-	cli_explain_fault(&f, KERNEL_HALF, &r);
-	print_explained(a, &f, &r, NULL);
-	return EXIT_OK;
-}
-
-int cmd_explain(const struct cli_args *a)
-{
-	struct listing l = { .a = a };
-	struct fault_reason r;
-	struct ptscope *h;
-	uint64_t id = 0;
-	char *end;
-	int ret;
-
-	if (a->argc == 2 && !a->dmesg && !a->core && !a->last && !a->fault_id && !a->follow) {
-		const char *access = a->access ? a->access : "read";
-
-		if (strcmp(access, "read") && strcmp(access, "write") && strcmp(access, "exec")) {
-			cli_error(a, "'%s' is not an access (read, write or exec)", access);
-			return EXIT_USAGE;
-		}
-		return cli_explain_live(a, access);
-	}
-	if (a->dmesg + a->core + a->last + !!a->fault_id != 1 || a->follow || a->access ||
-	    (a->argc && !a->dmesg && !a->core)) {
-		cli_error(a, "explain needs PID ADDR, --fault ID, --last, --dmesg [FILE] or --core "
-			     "FILE (see 'ptscope help explain')");
-		return EXIT_USAGE;
-	}
-	if (a->dmesg)
-		return a->argc > 1 ? (cli_error(a, "explain --dmesg takes at most one FILE"),
-				      EXIT_USAGE) :
-				     explain_log(a);
-	if (a->core)
-		return explain_core(a);
-	if (a->fault_id) {
-		id = strtoull(a->fault_id, &end, 10);
-		if (!*a->fault_id || *end || !id) {
-			cli_error(a,
-				  "'%s' is not a fault record ID (a number from 'ptscope faults')",
-				  a->fault_id);
-			return EXIT_USAGE;
-		}
-	}
-	if (ptscope_open(&h)) {
-		cli_error(a, "%s", ptscope_errmsg());
-		return EXIT_RUNTIME;
-	}
-	ret = ptscope_faults(h, id, keep_last, &l);
-	if (!ret && !l.count)
-		ret = -ENOENT;
-	if (ret) {
-		cli_error(a, "%s",
-			  ret == -ENOENT && !id ? "no fault records (none kept, or none of "
-						  "yours)" :
-						  ptscope_errmsg());
-		ptscope_close(h);
-		return EXIT_RUNTIME;
-	}
-	cli_explain_fault(&l.last, user_limit(h), &r);
-	ptscope_close(h);
-	if (a->json) {
-		struct json *j = cli_json_new(stdout, a->pretty);
-
-		cli_json_obj_begin(j);
-		json_fault(j, &l.last, &r);
-		cli_json_obj_end(j);
-		cli_json_end(j);
-		return EXIT_OK;
-	}
-	printf("fault %" PRIu64 ": pid %u (%s) %s, %s (%s) at 0x%" PRIx64 "%s\n", l.last.id,
-	       l.last.pid, l.last.comm, l.last.exe, sig_name(l.last.signal),
-	       cli_fault_code_name(l.last.signal, l.last.code), l.last.addr,
-	       l.last.handled ? ", caught by a handler" : "");
-	printf("%-10s %s\n%-10s %s.\n", "reason", r.code, "why", r.text);
-	printf("%-10s ip 0x%" PRIx64 ", sp 0x%" PRIx64 ", error 0x%" PRIx64 ", trap %u\n", "cpu",
-	       l.last.ip, l.last.sp, l.last.error, l.last.trap);
-	if (l.last.snapshot) {
-		print_vma("mapping", &l.last.vma);
-		if (!l.last.vma.present) {
-			print_vma("below", &l.last.below);
-			print_vma("above", &l.last.above);
-		}
-		print_xlate("tables", &l.last.xlate_addr);
-	}
-	return EXIT_OK;
 }

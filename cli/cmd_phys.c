@@ -1,8 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * The physical side: ptscope phys ADDR|pfn:N [--who] (what a physical
- * address is, and who maps it) and ptscope iommu DEVICE [IOVA] (how a
- * device's DMA addresses become physical ones). Both need CAP_SYS_ADMIN.
+ * ptscope phys ADDR|pfn:N [--who]: what a physical address is, and who
+ * maps it. Needs CAP_SYS_ADMIN.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -67,8 +66,7 @@ static void print_mapper(uint32_t pid, uint64_t addr, void *arg)
 	w->n++;
 }
 
-/* The processes mapping @pfn, as a "mapped_by" array or lines. */
-static void list_mappers(struct ptscope *h, uint64_t pfn, struct json *j)
+void cli_list_mappers(struct ptscope *h, uint64_t pfn, struct json *j)
 {
 	struct who w = { .j = j };
 
@@ -142,7 +140,7 @@ static void print_phys(const struct cli_args *a, struct ptscope *h, const struct
 		}
 	}
 	if (a->who)
-		list_mappers(h, p->pfn, j);
+		cli_list_mappers(h, p->pfn, j);
 	if (j) {
 		cli_json_obj_end(j);
 		cli_json_end(j);
@@ -170,83 +168,6 @@ int cmd_phys(const struct cli_args *a)
 		return EXIT_RUNTIME;
 	}
 	print_phys(a, h, &p);
-	ptscope_close(h);
-	return EXIT_OK;
-}
-
-int cmd_iommu(const struct cli_args *a)
-{
-	struct ptscope_iommu io;
-	struct json *j = NULL;
-	uint64_t iova = 0;
-	struct ptscope *h;
-	char err[256], owner[400];
-	const char *domain;
-
-	if (a->argc < 1 || a->argc > 2) {
-		cli_error(
-			a,
-			"iommu needs a PCI DEVICE and at most an IOVA (see 'ptscope help iommu')");
-		return EXIT_USAGE;
-	}
-	if (a->argc == 2 && cli_parse_addr(a->argv[1], &iova, err, sizeof(err))) {
-		cli_error(a, "%s", err);
-		return EXIT_USAGE;
-	}
-	if (ptscope_open(&h) || ptscope_iommu(h, a->argv[0], a->argc == 2, iova, &io)) {
-		cli_error(a, "%s", ptscope_errmsg());
-		ptscope_close(h);
-		return EXIT_RUNTIME;
-	}
-	domain = ptscope_iommu_domain_name(io.domain) ?: "?";
-	if (a->json) {
-		j = cli_json_new(stdout, a->pretty);
-		cli_json_obj_begin(j);
-		cli_json_key(j, "device");
-		cli_json_str(j, a->argv[0]);
-		cli_json_key(j, "domain");
-		cli_json_str(j, domain);
-		cli_json_key(j, "group");
-		if (io.has_group)
-			cli_json_uint(j, io.group);
-		else
-			cli_json_null(j);
-	} else {
-		printf("%-18s %s\n%-18s ", "device", a->argv[0], "iommu");
-		if (io.domain == PTSCOPE_IOMMU_NONE)
-			printf("none: DMA addresses are physical addresses\n");
-		else if (io.has_group)
-			printf("%s domain, group %u\n", domain, io.group);
-		else
-			printf("%s domain\n", domain);
-	}
-	if (io.has_iova) {
-		if (j) {
-			cli_json_key(j, "iova");
-			cli_json_hex(j, io.iova);
-			cli_json_key(j, "phys");
-			if (io.mapped)
-				cli_json_hex(j, io.phys);
-			else
-				cli_json_null(j);
-		} else if (!io.mapped) {
-			printf("%-18s 0x%" PRIx64 ": not mapped (a DMA there would fault)\n",
-			       "iova", io.iova);
-		} else {
-			printf("%-18s 0x%" PRIx64 " -> physical 0x%" PRIx64 "\n", "iova", io.iova,
-			       io.phys);
-		}
-		if (io.mapped) {
-			cli_owner_text(io.phys, owner, sizeof(owner), j);
-			if (!j)
-				printf("%-18s %s\n", "owner", owner);
-			list_mappers(h, io.phys >> 12, j);
-		}
-	}
-	if (j) {
-		cli_json_obj_end(j);
-		cli_json_end(j);
-	}
 	ptscope_close(h);
 	return EXIT_OK;
 }
