@@ -50,16 +50,114 @@ struct cli_args {
 	const char *inputs[2]; /* -i FILE, up to twice */
 	int ninputs;
 	const char *cmd; /* the OBJECT|COMMAND word, NULL if none */
+	const struct cli_command *command; /* its spec; NULL if none or unknown */
 	int argc; /* its positional arguments */
 	char **argv;
 };
 
 /*
- * Parse the whole command line: options may stand before or after the
- * command word (GNU order), the first other word is the command and the rest
- * are its arguments. Returns 0, or -1 with a message in @err.
+ * An option of one command, or a global one: its names, its value, its help
+ * line and where the parser puts what it is given. A long name means the
+ * same option, with the same letter and value, in every command that has it
+ * (cli_check_grammar()).
  */
-int cli_parse(int argc, char **argv, struct cli_args *a, char *err, size_t errlen);
+enum cli_option_kind {
+	CLI_OPT_FLAG, /* sets the bool at .offset */
+	CLI_OPT_STRING, /* points the const char * at .offset to the value */
+	CLI_OPT_CUSTOM, /* .set() checks the value and stores it */
+};
+
+enum cli_option_value {
+	CLI_VALUE_NONE,
+	CLI_VALUE_REQUIRED, /* --name VALUE, --name=VALUE, -x VALUE, -xVALUE */
+	CLI_VALUE_OPTIONAL, /* --name, --name=VALUE (never the next word) */
+};
+
+struct cli_option {
+	const char *name; /* long name, without "--"; NULL ends a table */
+	char letter; /* short name, 0 if none */
+	enum cli_option_value value;
+	/*
+	 * The value's name in the help ("FILE"); for an option without a
+	 * value, an operand it takes from the arguments ("[FILE]"); or NULL.
+	 */
+	const char *arg;
+	const char *help; /* its help: a line, '\n' between further lines */
+	enum cli_option_kind kind;
+	size_t offset; /* FLAG and STRING: where in struct cli_args */
+	/* CUSTOM: store @value (NULL: an optional value not given); 0, or -1 with @err set */
+	int (*set)(struct cli_args *a, const char *value, char *err, size_t errlen);
+};
+
+/* offsetof(struct cli_args, @field), which must be of @type (else a compile error). */
+#define CLI_FIELD(field, type)              \
+	(offsetof(struct cli_args, field) + \
+	 0 * sizeof(char[_Generic(((struct cli_args *)0)->field, type : 1)]))
+/* --NAME (and -L unless 0): sets bool @field. */
+#define CLI_FLAG(long_name, short_name, field, help_text)                                         \
+	{                                                                                         \
+		.name = long_name, .letter = short_name, .help = help_text, .kind = CLI_OPT_FLAG, \
+		.offset = CLI_FIELD(field, bool)                                                  \
+	}
+/* --NAME ARG (and -L ARG unless 0): const char * @field points to ARG. */
+#define CLI_STRING(long_name, short_name, arg_name, field, help_text)                 \
+	{                                                                             \
+		.name = long_name, .letter = short_name, .value = CLI_VALUE_REQUIRED, \
+		.arg = arg_name, .help = help_text, .kind = CLI_OPT_STRING,           \
+		.offset = CLI_FIELD(field, const char *)                              \
+	}
+
+/*
+ * A command's spec, declared by its cmd_*.c: what 'ptscope --help' lists,
+ * what 'ptscope help NAME' prints, and which options the parser lets it take.
+ */
+struct cli_command {
+	const char *name;
+	const char *usage; /* its arguments, "" for none */
+	const char *summary; /* one line for the list of commands */
+	const char *help; /* more for its own help (what the arguments are), or NULL */
+	const struct cli_option *options; /* its own, ended by a NULL name; NULL for none */
+	const char *const *examples; /* command lines that work as written, NULL-ended */
+	int (*run)(const struct cli_args *a);
+};
+
+/* Every command, and the options every command takes (main.c). */
+struct cli_grammar {
+	const struct cli_command *const *commands; /* NULL-ended */
+	const struct cli_option *globals; /* ended by a NULL name */
+};
+
+/*
+ * Parse the whole command line in GNU order: options may stand before or
+ * after the command word. The first word that is neither an option nor an
+ * option's value is the command; then every option must be a global one or
+ * that command's own, and the other words are its arguments ("--" ends the
+ * options). Returns 0, or -1 with a message in @err: an unknown command,
+ * an unknown option, an option of other commands (naming them), a missing
+ * or unwanted value, or a bad one. @argv is reordered (the arguments first).
+ */
+int cli_parse(const struct cli_grammar *g, int argc, char **argv, struct cli_args *a, char *err,
+	      size_t errlen);
+
+/* The command called @name, or NULL (no prefix matching). */
+const struct cli_command *cli_find_command(const struct cli_grammar *g, const char *name);
+
+/*
+ * Whether @g is consistent: names and letters unique within each command
+ * and its globals, and an option's letter and value the same wherever its
+ * name is (the parser finds the command word by them). 0, or -1 with @err set.
+ */
+int cli_check_grammar(const struct cli_grammar *g, char *err, size_t errlen);
+
+/* 'ptscope --help': the commands, the global options, each command's own (help.c). */
+void cli_print_usage(const struct cli_grammar *g, FILE *out);
+/* 'ptscope help NAME': usage, help, options and examples, from its spec (help.c). */
+void cli_print_command_help(const struct cli_grammar *g, const struct cli_command *c, FILE *out);
+
+/* The specs, each in its cmd_*.c. */
+extern const struct cli_command cli_info_spec, cli_maps_spec, cli_xlate_spec, cli_walk_spec,
+	cli_share_spec, cli_diff_spec, cli_dma_spec, cli_phys_spec, cli_iommu_spec, cli_map_spec,
+	cli_check_spec, cli_faults_spec, cli_explain_spec;
 
 /* "self" or a number; 0 means the caller. Returns 0 or -1 with @err set. */
 int cli_parse_pid(const char *s, uint32_t *pid, char *err, size_t errlen);
@@ -115,19 +213,6 @@ void cli_vma_perms(uint64_t flags, char out[5]);
 #define NULL_PAGE_LIMIT 0x10000ULL
 #define STACK_GUARD (256ULL << 12)
 
-struct cli_command {
-	const char *name;
-	const char *summary; /* one line for the help */
-	const char *usage; /* arguments, "" for none */
-	int (*run)(const struct cli_args *a);
-	bool walk_options; /* takes --pages, --present, --swapped, --huge, --cow, -o */
-	bool share_options; /* takes --all */
-	bool phys_options; /* takes --who */
-	bool fault_options; /* takes --follow, --last, --fault */
-	bool check_options; /* takes -f, --format */
-	bool map_options; /* takes --svg, --width, --color, -i */
-};
-
 /*
  * The UTF-8 character @s starts with: its length in bytes, with its code
  * point in *@cp; 0 if @s does not start with one (a stray or truncated
@@ -143,16 +228,6 @@ struct ptscope_xlate;
  * (null when nothing maps it). One shape for xlate, faults and explain.
  */
 void cli_json_xlate(struct json *j, const struct ptscope_xlate *x);
-
-/* What 'ptscope help NAME' prints after the usage line (help.c); NULL if none. */
-const char *cli_command_help(const char *name);
-
-/* The first walk-only option given, for refusing it elsewhere; NULL if none. */
-const char *cli_walk_option(const struct cli_args *a);
-
-/* The command called @name, or NULL. */
-const struct cli_command *cli_find_command(const char *name);
-extern const struct cli_command cli_commands[];
 
 /*
  * The opening of a command on one PID: exactly one argument, a PID, and a

@@ -235,3 +235,14 @@ out:
 	ptscope_close(h);
 	return ret ? EXIT_RUNTIME : EXIT_OK;
 }
+
+const struct cli_command cli_dma_spec = {
+	.name = "dma",
+	.usage = "PID",
+	.summary = "pinned pages and device mappings, with cache modes and owners",
+	.help = "Pinned pages (FOLL_PIN: io_uring, RDMA, VFIO) and device mappings, with\n"
+		"their cache modes and the resources owning them.\n",
+	.examples = (const char *const[]){ "ptscope dma 1234",
+					   "ptscope -j dma 1234 | jq '.device_mappings[]'", NULL },
+	.run = cmd_dma,
+};

@@ -230,3 +230,32 @@ int cmd_explain(const struct cli_args *a)
 	}
 	return EXIT_OK;
 }
+
+static const struct cli_option explain_options[] = {
+	CLI_STRING("fault", 0, "ID", fault_id, "the fault record ID (from 'ptscope faults')"),
+	CLI_FLAG("last", 0, last, "the newest fault record"),
+	{ .name = "dmesg",
+	  .arg = "[FILE]",
+	  .help = "the segfault lines of a kernel log (stdin if no FILE);\n"
+		  "works without the module",
+	  .kind = CLI_OPT_FLAG,
+	  .offset = CLI_FIELD(dmesg, bool) },
+	{ .name = "core",
+	  .arg = "FILE",
+	  .help = "the fault that made an ELF core file; without the module",
+	  .kind = CLI_OPT_FLAG,
+	  .offset = CLI_FIELD(core, bool) },
+	CLI_STRING("access", 0, "A", access, "with PID ADDR: read (default), write or exec"),
+	{ .name = NULL },
+};
+
+const struct cli_command cli_explain_spec = {
+	.name = "explain",
+	.usage = "PID ADDR|--fault ID|--last|--dmesg|--core",
+	.summary = "why a fault happened, or what an access would do",
+	.options = explain_options,
+	.examples = (const char *const[]){ "ptscope explain --last",
+					   "ptscope explain 1234 0x10 --access write",
+					   "dmesg | ptscope explain --dmesg", NULL },
+	.run = cmd_explain,
+};

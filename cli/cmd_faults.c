@@ -262,3 +262,20 @@ int cmd_faults(const struct cli_args *a)
 	ptscope_close(h);
 	return ret ? EXIT_RUNTIME : EXIT_OK;
 }
+
+static const struct cli_option faults_options[] = {
+	CLI_FLAG("follow", 0, follow,
+		 "print records as they happen, until interrupted\n(CAP_SYS_ADMIN)"),
+	{ .name = NULL },
+};
+
+const struct cli_command cli_faults_spec = {
+	.name = "faults",
+	.usage = "[clear]",
+	.summary = "recorded segfaults (--follow: as they happen); clear them",
+	.help = "'faults clear' forgets every record (CAP_SYS_ADMIN).\n",
+	.options = faults_options,
+	.examples = (const char *const[]){ "ptscope faults", "ptscope faults --follow",
+					   "ptscope -j faults | jq '.faults[-1]'", NULL },
+	.run = cmd_faults,
+};

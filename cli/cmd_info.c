@@ -72,3 +72,12 @@ int cmd_info(const struct cli_args *a)
 	       in.faults, in.faults_dropped, in.fault_ring);
 	return EXIT_OK;
 }
+
+const struct cli_command cli_info_spec = {
+	.name = "info",
+	.usage = "",
+	.summary = "show the module, the kernel and its paging features",
+	.examples = (const char *const[]){ "ptscope info", "ptscope -j info | jq .paging_levels",
+					   NULL },
+	.run = cmd_info,
+};

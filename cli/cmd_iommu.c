@@ -87,3 +87,15 @@ int cmd_iommu(const struct cli_args *a)
 	ptscope_close(h);
 	return EXIT_OK;
 }
+
+const struct cli_command cli_iommu_spec = {
+	.name = "iommu",
+	.usage = "DEVICE [IOVA]",
+	.summary = "a PCI device's IOMMU domain; what an IOVA maps to",
+	.help = "DEVICE: a PCI address (0000:00:03.0). An IOVA of a DMA domain is\n"
+		"translated only when the module was loaded with iommu_dma_lookup=1.\n"
+		"Needs CAP_SYS_ADMIN.\n",
+	.examples = (const char *const[]){ "ptscope iommu 0000:00:03.0",
+					   "ptscope iommu 0000:00:03.0 0xfff00000", NULL },
+	.run = cmd_iommu,
+};

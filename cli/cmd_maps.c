@@ -189,3 +189,16 @@ int cmd_maps(const struct cli_args *a)
 	ptscope_close(h);
 	return ret ? EXIT_RUNTIME : EXIT_OK;
 }
+
+const struct cli_command cli_maps_spec = {
+	.name = "maps",
+	.usage = "PID",
+	.summary = "the mappings of a process, with page-table counters",
+	.help = "Each mapping with its pages present, swapped, huge, dirty, zero, pinned,\n"
+		"soft-dirty and copy-on-write counts, counted from the page tables.\n",
+	.examples =
+		(const char *const[]){ "ptscope maps self",
+				       "ptscope -j maps 1234 | jq '.vmas[] | select(.huge > 0)'",
+				       NULL },
+	.run = cmd_maps,
+};

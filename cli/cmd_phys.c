@@ -171,3 +171,19 @@ int cmd_phys(const struct cli_args *a)
 	ptscope_close(h);
 	return EXIT_OK;
 }
+
+static const struct cli_option phys_options[] = {
+	CLI_FLAG("who", 0, who, "the processes (that the caller may inspect) mapping it"),
+	{ .name = NULL },
+};
+
+const struct cli_command cli_phys_spec = {
+	.name = "phys",
+	.usage = "ADDR|pfn:N",
+	.summary = "what a physical address is: RAM, owner, page state",
+	.help = "Needs CAP_SYS_ADMIN.\n",
+	.options = phys_options,
+	.examples = (const char *const[]){ "ptscope phys 0x100000000",
+					   "ptscope phys pfn:0x3aff --who", NULL },
+	.run = cmd_phys,
+};

@@ -302,3 +302,26 @@ int cmd_walk(const struct cli_args *a)
 	ptscope_close(h);
 	return ret ? EXIT_RUNTIME : EXIT_OK;
 }
+
+static const struct cli_option walk_options[] = {
+	CLI_FLAG("pages", 0, pages, "one record per page-table leaf instead of runs"),
+	CLI_FLAG("present", 0, only_present, "only present pages"),
+	CLI_FLAG("swapped", 0, only_swapped, "only swapped-out pages"),
+	CLI_FLAG("huge", 0, only_huge, "only pages mapped by PMD or PUD leaves"),
+	CLI_FLAG("cow", 0, only_cow, "only pages a write would copy or reuse (copy-on-write)"),
+	CLI_STRING("output", 'o', "FILE", output,
+		   "also save the records as a snapshot (for diff, map -i)"),
+	{ .name = NULL },
+};
+
+const struct cli_command cli_walk_spec = {
+	.name = "walk",
+	.usage = "PID [RANGE]",
+	.summary = "every page-table leaf of a range, as runs or pages",
+	.help = "RANGE: ADDR, ADDR-END or ADDR+LEN, or a mapping's name; default: all.\n",
+	.options = walk_options,
+	.examples = (const char *const[]){ "ptscope walk self '[heap]'",
+					   "ptscope walk --pages --present 1234 0x7f0000000000+2M",
+					   "ptscope walk -o before.snap 1234", NULL },
+	.run = cmd_walk,
+};

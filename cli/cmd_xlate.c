@@ -148,3 +148,15 @@ int cmd_xlate(const struct cli_args *a)
 		print_text(pid, &x);
 	return EXIT_OK;
 }
+
+const struct cli_command cli_xlate_spec = {
+	.name = "xlate",
+	.usage = "PID ADDR",
+	.summary = "translate an address through every page-table level",
+	.help = "ADDR: hex (0x...), decimal, or a mapping's name ([heap], [stack], libc,\n"
+		"a path), with +N for N bytes into it.\n",
+	.examples = (const char *const[]){ "ptscope xlate self '[stack]'",
+					   "ptscope xlate 1234 0x7f0000001000",
+					   "ptscope -j xlate 1234 libc+0x1000 | jq .leaf", NULL },
+	.run = cmd_xlate,
+};
