@@ -3,6 +3,7 @@
 #ifndef PTSCOPE_CLI_H
 #define PTSCOPE_CLI_H
 
+#include <inttypes.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -224,10 +225,13 @@ struct json;
 struct ptscope_xlate;
 
 /*
- * A translation as JSON members of an open object: addr, levels[] and leaf
- * (null when nothing maps it). One shape for xlate, faults and explain.
+ * A translation (cmd_xlate.c): addr, levels[] and leaf (null when nothing
+ * maps it) as members of the open object, or the table and the leaf line in
+ * text. One printer for xlate, faults and explain.
  */
-void cli_json_xlate(struct json *j, const struct ptscope_xlate *x);
+void cli_print_xlate(const struct ptscope_xlate *x);
+/* As the object @key, null when none was taken (no levels); text: @title first. */
+void cli_print_xlate_member(const char *key, const char *title, const struct ptscope_xlate *x);
 
 /*
  * The opening of a command on one PID: exactly one argument, a PID, and a
@@ -280,6 +284,49 @@ typedef const char *(*bit_namer)(unsigned int bit);
 void cli_print_bit_names(uint64_t mask, bit_namer namer);
 void cli_json_bit_names(struct json *j, uint64_t mask, bit_namer namer);
 
+/*
+ * The output layer (print.c), after iproute2's print_*(PRINT_ANY, key, fmt,
+ * value): each value once, with its JSON key and its text format. In a JSON
+ * document PRINT_JSON and PRINT_ANY values are written as "key": value (a
+ * NULL key: an array element); in text, PRINT_TEXT and PRINT_ANY values go
+ * through fmt (NULL: nothing). Objects and arrays exist only in JSON.
+ */
+enum { PRINT_TEXT = 1, PRINT_JSON = 2, PRINT_ANY = PRINT_TEXT | PRINT_JSON };
+enum cli_print_kind { CLI_PRINT_UINT, CLI_PRINT_HEX, CLI_PRINT_STR };
+
+/* Begin a document: a JSON object when @json, else text. */
+void cli_print_open(bool json, bool pretty);
+void cli_print_close(void); /* closes the object and ends the line */
+/* Close a streamed listing as cli_json_stream_close(), and the document. */
+void cli_print_close_stream(const char *error, const struct json_count *counts, size_t n,
+			    const char *group, const struct json_count *group_counts,
+			    size_t ngroup);
+bool cli_print_is_json(void);
+struct json *cli_print_writer(void); /* the JSON writer, NULL in text */
+void cli_open_object(const char *key); /* NULL key: an array element */
+void cli_close_object(void);
+void cli_open_array(const char *key);
+void cli_close_array(void);
+void cli_print_value(int t, const char *key, enum cli_print_kind kind, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+/* Numbers are uint64_t for the format: PRIu64, PRIx64. Hex is a "0x..." JSON string. */
+#define cli_print_uint(t, key, fmt, v) cli_print_value(t, key, CLI_PRINT_UINT, fmt, (uint64_t)(v))
+#define cli_print_hex(t, key, fmt, v) cli_print_value(t, key, CLI_PRINT_HEX, fmt, (uint64_t)(v))
+#define cli_print_str(t, key, fmt, s) cli_print_value(t, key, CLI_PRINT_STR, fmt, (const char *)(s))
+/* A value of the JSON only (nothing in text): "key": value. */
+#define cli_member_uint(key, v) \
+	cli_print_value(PRINT_JSON, key, CLI_PRINT_UINT, "%" PRIu64, (uint64_t)(v))
+#define cli_member_hex(key, v) \
+	cli_print_value(PRINT_JSON, key, CLI_PRINT_HEX, "%" PRIx64, (uint64_t)(v))
+#define cli_member_str(key, s) \
+	cli_print_value(PRINT_JSON, key, CLI_PRINT_STR, "%s", (const char *)(s))
+/* Text: @text when @v is true, nothing when false. */
+void cli_print_bool(int t, const char *key, const char *text, bool v);
+void cli_print_null(int t, const char *key, const char *text); /* text: @text */
+/* The names of @mask's bits: a JSON array, or " a b c" in text. */
+void cli_print_bits(int t, const char *key, uint64_t mask, bit_namer namer);
+void cli_print_text(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
 int cmd_info(const struct cli_args *a);
 int cmd_xlate(const struct cli_args *a);
 int cmd_walk(const struct cli_args *a);
@@ -290,6 +337,15 @@ int cmd_dma(const struct cli_args *a);
 int cmd_phys(const struct cli_args *a);
 int cmd_iommu(const struct cli_args *a);
 int cmd_map(const struct cli_args *a);
+
+/*
+ * A mapping (cmd_maps.c): start, end, size, perms, backing, name, offset,
+ * flags; with CLI_VMA_ROW (maps' table) also inode and the page counters.
+ * As the object @key (NULL: an array element), or a line of text.
+ */
+struct ptscope_vma;
+enum cli_vma_view { CLI_VMA_ROW, CLI_VMA_LINE };
+void cli_print_vma(const char *key, const struct ptscope_vma *v, enum cli_vma_view view);
 
 /* Who maps frame @pfn: @fn for each (pid, virtual address); returns the count (mappers.c). */
 struct ptscope;
@@ -335,8 +391,11 @@ int cmd_explain(const struct cli_args *a);
 /* The top of the user address space (GET_INFO), 0 if unknown. */
 uint64_t cli_user_limit(struct ptscope *h);
 const char *cli_signal_name(uint32_t sig); /* "SIGSEGV", "SIGBUS", "?" */
-/* A fault record as JSON members (in an open object), with its reason. */
-void cli_json_fault(struct json *j, const struct ptscope_fault *f, const struct fault_reason *r);
+/*
+ * A fault record with its reason: JSON members of the open object, or text:
+ * @row, the listing's line (faults); else every field, a line each (explain).
+ */
+void cli_print_fault(const struct ptscope_fault *f, const struct fault_reason *r, bool row);
 
 /* "pfn:N" or a physical address; 0 or -1 with @err set (parse.c). */
 int cli_parse_phys(const char *s, uint64_t *addr, char *err, size_t errlen);

@@ -29,60 +29,16 @@ static int keep_last(const struct ptscope_fault *f, void *arg)
 	return 0;
 }
 
-static void print_vma(const char *what, const struct ptscope_fault_vma *v)
-{
-	if (!v->present) {
-		printf("%-10s none\n", what);
-		return;
-	}
-	printf("%-10s 0x%012" PRIx64 "-0x%012" PRIx64 " ", what, v->start, v->end);
-	cli_print_bit_names(v->flags, ptscope_vma_flag_name);
-	printf(" %s\n", *v->name ? v->name : "[anon]");
-}
-
-static void print_xlate(const char *what, const struct ptscope_xlate *x)
-{
-	unsigned int i;
-
-	if (!x->nr_levels)
-		return;
-	printf("%-10s", what);
-	for (i = 0; i < x->nr_levels; i++) {
-		const struct ptscope_xlate_level *l = &x->levels[i];
-
-		printf(" %s 0x%" PRIx64 "%s", ptscope_level_name(l->level) ?: "?", l->entry,
-		       l->flags & (PTSCOPE_ENTRY(PRESENT) | PTSCOPE_ENTRY(PROTNONE)) ?
-			       "" :
-			       " (not present)");
-	}
-	putchar('\n');
-}
-
 /* Addresses at or above this are the kernel's, when no module says better. */
 #define KERNEL_HALF (1ULL << 63)
 
+/* One record as its own document. */
 static void print_explained(const struct cli_args *a, const struct ptscope_fault *f,
-			    const struct fault_reason *r, struct json *list)
+			    const struct fault_reason *r)
 {
-	if (list) {
-		cli_json_obj_begin(list);
-		cli_json_fault(list, f, r);
-		cli_json_obj_end(list);
-		return;
-	}
-	if (a->json) {
-		struct json *j = cli_json_new(stdout, a->pretty);
-
-		cli_json_obj_begin(j);
-		cli_json_fault(j, f, r);
-		cli_json_obj_end(j);
-		cli_json_end(j);
-		return;
-	}
-	printf("%s[%u]: %s (%s) at 0x%" PRIx64 ", ip 0x%" PRIx64 "%s%s\n", f->comm, f->pid,
-	       cli_signal_name(f->signal), cli_fault_code_name(f->signal, f->code), f->addr, f->ip,
-	       *f->exe ? " in " : "", f->exe);
-	printf("%-10s %s\n%-10s %s.\n", "reason", r->code, "why", r->text);
+	cli_print_open(a->json, a->pretty);
+	cli_print_fault(f, r, false);
+	cli_print_close();
 }
 
 /* --dmesg [FILE|-]: every segfault line of a kernel log. */
@@ -90,7 +46,6 @@ static int explain_log(const struct cli_args *a)
 {
 	const char *path = a->argc ? a->argv[0] : "-";
 	FILE *in = strcmp(path, "-") ? fopen(path, "r") : stdin;
-	struct json *list = NULL;
 	struct ptscope_fault f;
 	struct fault_reason r;
 	char line[2048];
@@ -103,14 +58,16 @@ static int explain_log(const struct cli_args *a)
 	while (fgets(line, sizeof(line), in)) {
 		if (cli_fault_from_log_line(line, &f))
 			continue;
-		if (!found++ && a->json) {
-			list = cli_json_new(stdout, a->pretty);
-			cli_json_obj_begin(list);
-			cli_json_key(list, "faults");
-			cli_json_arr_begin(list);
+		if (!found++) {
+			cli_print_open(a->json, a->pretty);
+			cli_open_array("faults");
+		} else {
+			cli_print_text("\n"); /* between records */
 		}
 		cli_explain_fault(&f, KERNEL_HALF, &r);
-		print_explained(a, &f, &r, list);
+		cli_open_object(NULL);
+		cli_print_fault(&f, &r, false);
+		cli_close_object();
 	}
 	if (in != stdin)
 		fclose(in);
@@ -120,11 +77,8 @@ static int explain_log(const struct cli_args *a)
 			  strcmp(path, "-") ? path : "the input");
 		return EXIT_RUNTIME;
 	}
-	if (list) {
-		cli_json_arr_end(list);
-		cli_json_obj_end(list);
-		cli_json_end(list);
-	}
+	cli_close_array();
+	cli_print_close();
 	return EXIT_OK;
 }
 
@@ -144,7 +98,7 @@ static int explain_core(const struct cli_args *a)
 		return EXIT_RUNTIME;
 	}
 	cli_explain_fault(&f, KERNEL_HALF, &r);
-	print_explained(a, &f, &r, NULL);
+	print_explained(a, &f, &r);
 	return EXIT_OK;
 }
 
@@ -204,30 +158,7 @@ int cmd_explain(const struct cli_args *a)
 	}
 	cli_explain_fault(&l.last, cli_user_limit(h), &r);
 	ptscope_close(h);
-	if (a->json) {
-		struct json *j = cli_json_new(stdout, a->pretty);
-
-		cli_json_obj_begin(j);
-		cli_json_fault(j, &l.last, &r);
-		cli_json_obj_end(j);
-		cli_json_end(j);
-		return EXIT_OK;
-	}
-	printf("fault %" PRIu64 ": pid %u (%s) %s, %s (%s) at 0x%" PRIx64 "%s\n", l.last.id,
-	       l.last.pid, l.last.comm, l.last.exe, cli_signal_name(l.last.signal),
-	       cli_fault_code_name(l.last.signal, l.last.code), l.last.addr,
-	       l.last.handled ? ", caught by a handler" : "");
-	printf("%-10s %s\n%-10s %s.\n", "reason", r.code, "why", r.text);
-	printf("%-10s ip 0x%" PRIx64 ", sp 0x%" PRIx64 ", error 0x%" PRIx64 ", trap %u\n", "cpu",
-	       l.last.ip, l.last.sp, l.last.error, l.last.trap);
-	if (l.last.snapshot) {
-		print_vma("mapping", &l.last.vma);
-		if (!l.last.vma.present) {
-			print_vma("below", &l.last.below);
-			print_vma("above", &l.last.above);
-		}
-		print_xlate("tables", &l.last.xlate_addr);
-	}
+	print_explained(a, &l.last, &r);
 	return EXIT_OK;
 }
 

@@ -36,114 +36,84 @@ const char *cli_signal_name(uint32_t sig)
 	return sig == SIGSEGV ? "SIGSEGV" : sig == SIGBUS ? "SIGBUS" : "?";
 }
 
-static void json_vma(struct json *j, const char *key, const struct ptscope_fault_vma *v)
+/* A VMA of the record: the mapping shape of 'maps', without the counters; null when none. */
+static void print_fault_vma(const char *key, const char *title, const struct ptscope_fault_vma *fv,
+			    bool known)
 {
-	cli_json_key(j, key);
-	if (!v->present) {
-		cli_json_null(j);
+	struct ptscope_vma v = {
+		.start = fv->start,
+		.end = fv->end,
+		.flags = fv->flags,
+		.pgoff = fv->pgoff,
+		.backing = fv->backing,
+		.name = fv->name,
+	};
+
+	if (!fv->present) {
+		/* Without a snapshot (a log line, a core), "not known" says it once. */
+		if (known)
+			cli_print_text("%-10s ", title);
+		cli_print_null(known ? PRINT_ANY : PRINT_JSON, key, "none\n");
 		return;
 	}
-	cli_json_obj_begin(j);
-	cli_json_key(j, "start");
-	cli_json_hex(j, v->start);
-	cli_json_key(j, "end");
-	cli_json_hex(j, v->end);
-	cli_json_key(j, "flags");
-	cli_json_bit_names(j, v->flags, ptscope_vma_flag_name);
-	cli_json_key(j, "offset");
-	cli_json_hex(j, v->pgoff);
-	cli_json_key(j, "backing");
-	cli_json_str(j, ptscope_backing_name(v->backing) ?: "?");
-	cli_json_key(j, "name");
-	cli_json_str(j, v->name);
-	cli_json_obj_end(j);
+	cli_print_text("%-10s ", title);
+	cli_print_vma(key, &v, CLI_VMA_LINE);
 }
 
-/* A translation taken at the fault: the shape 'xlate -j' prints; null if none was taken. */
-static void json_xlate(struct json *j, const char *key, const struct ptscope_xlate *x)
+void cli_print_fault(const struct ptscope_fault *f, const struct fault_reason *r, bool row)
 {
-	cli_json_key(j, key);
-	if (!x->nr_levels) {
-		cli_json_null(j);
-		return;
-	}
-	cli_json_obj_begin(j);
-	cli_json_xlate(j, x);
-	cli_json_obj_end(j);
-}
-
-void cli_json_fault(struct json *j, const struct ptscope_fault *f, const struct fault_reason *r)
-{
+	/* The listing's row shows the first fields; the rest are the JSON's only. */
+	const int more = row ? PRINT_JSON : PRINT_ANY;
 	char t[32];
 
 	when(f->time_ns, t, sizeof(t));
-	cli_json_key(j, "id");
-	cli_json_uint(j, f->id);
-	cli_json_key(j, "time");
-	cli_json_str(j, t);
-	cli_json_key(j, "pid");
-	cli_json_uint(j, f->pid);
-	cli_json_key(j, "tid");
-	cli_json_uint(j, f->tid);
-	cli_json_key(j, "uid");
-	cli_json_uint(j, f->uid);
-	cli_json_key(j, "comm");
-	cli_json_str(j, f->comm);
-	cli_json_key(j, "exe");
-	cli_json_str(j, f->exe);
-	cli_json_key(j, "signal");
-	cli_json_str(j, cli_signal_name(f->signal));
-	cli_json_key(j, "si_code");
-	cli_json_str(j, cli_fault_code_name(f->signal, f->code));
-	cli_json_key(j, "addr");
-	cli_json_hex(j, f->addr);
-	cli_json_key(j, "ip");
-	cli_json_hex(j, f->ip);
-	cli_json_key(j, "sp");
-	cli_json_hex(j, f->sp);
-	cli_json_key(j, "error");
-	cli_json_hex(j, f->error);
-	cli_json_key(j, "trap");
-	cli_json_uint(j, f->trap);
-	cli_json_key(j, "access");
-	cli_json_str(j, cli_fault_access(f));
-	cli_json_key(j, "handled");
-	cli_json_bool(j, f->handled);
-	cli_json_key(j, "snapshot");
-	cli_json_bool(j, f->snapshot);
-	json_vma(j, "vma", &f->vma);
-	json_vma(j, "vma_below", &f->below);
-	json_vma(j, "vma_above", &f->above);
-	cli_json_key(j, "stack");
-	cli_json_obj_begin(j);
-	cli_json_key(j, "start");
-	cli_json_hex(j, f->stack_start);
-	cli_json_key(j, "end");
-	cli_json_hex(j, f->stack_end);
-	cli_json_obj_end(j);
-	json_xlate(j, "xlate_addr", &f->xlate_addr);
-	json_xlate(j, "xlate_ip", &f->xlate_ip);
-	cli_json_key(j, "reason");
-	cli_json_str(j, r->code);
-	cli_json_key(j, "explanation");
-	cli_json_str(j, r->text);
+	/* Records from a log or a core have no ID and no time. */
+	cli_print_uint(row || f->id ? PRINT_ANY : PRINT_JSON, "id",
+		       row ? "%5" PRIu64 "  " : "fault %" PRIu64 " at ", f->id);
+	cli_print_str(row || f->id ? PRINT_ANY : PRINT_JSON, "time", row ? "%s  " : "%s: ", t);
+	cli_print_uint(row ? PRINT_ANY : PRINT_JSON, "pid", "%7" PRIu64 " ", f->pid);
+	cli_print_str(PRINT_ANY, "comm", row ? "%-15s " : "%s", f->comm);
+	if (!row)
+		cli_print_text("[%" PRIu32 "]: ", f->pid);
+	cli_print_str(PRINT_ANY, "signal", row ? "%-7s " : "%s ", cli_signal_name(f->signal));
+	cli_print_str(PRINT_ANY, "si_code", row ? "%-13s " : "(%s) ",
+		      cli_fault_code_name(f->signal, f->code));
+	cli_print_hex(PRINT_ANY, "addr", row ? "0x%-14" PRIx64 " " : "at 0x%" PRIx64 "\n", f->addr);
+	cli_print_str(PRINT_ANY, "access", row ? "%-8s" : "access     %s", cli_fault_access(f));
+	cli_print_bool(PRINT_ANY, "handled", row ? " handled" : ", caught by a handler",
+		       f->handled);
+	cli_print_str(PRINT_ANY, "reason", row ? " %s\n" : "\nreason     %s\n", r->code);
+	cli_print_str(more, "explanation", "why        %s.\n", r->text);
+	cli_print_uint(more, "tid", "process    tid %" PRIu64, f->tid);
+	cli_print_uint(more, "uid", ", uid %" PRIu64, f->uid);
+	cli_print_str(more, "exe", ", exe %s\n", f->exe);
+	cli_print_hex(more, "ip", "cpu        ip 0x%" PRIx64, f->ip);
+	cli_print_hex(more, "sp", ", sp 0x%" PRIx64, f->sp);
+	cli_print_hex(more, "error", ", error 0x%" PRIx64, f->error);
+	cli_print_uint(more, "trap", ", trap %" PRIu64 "\n", f->trap);
+	cli_print_bool(PRINT_JSON, "snapshot", NULL, f->snapshot);
+	if (row && !cli_print_is_json())
+		return;
+	cli_open_object("stack");
+	cli_print_hex(f->stack_end ? PRINT_ANY : PRINT_JSON, "start", "stack      0x%012" PRIx64,
+		      f->stack_start);
+	cli_print_hex(f->stack_end ? PRINT_ANY : PRINT_JSON, "end", "-0x%012" PRIx64 "\n",
+		      f->stack_end);
+	cli_close_object();
+	if (!f->snapshot && !f->vma.present)
+		cli_print_text("%-10s not known\n", "mapping");
+	print_fault_vma("vma", "mapping", &f->vma, f->snapshot);
+	print_fault_vma("vma_below", "below", &f->below, f->snapshot);
+	print_fault_vma("vma_above", "above", &f->above, f->snapshot);
+	cli_print_xlate_member("xlate_addr", "translation of the address:\n", &f->xlate_addr);
+	cli_print_xlate_member("xlate_ip", "translation of the instruction pointer:\n",
+			       &f->xlate_ip);
 }
 
 struct listing {
 	const struct cli_args *a;
-	struct json *j;
 	uint64_t user_max, count;
 };
-
-static void line(const struct ptscope_fault *f, const struct fault_reason *r)
-{
-	char t[32];
-
-	when(f->time_ns, t, sizeof(t));
-	printf("%5" PRIu64 "  %s  %7u %-15s %-7s %-13s 0x%-14" PRIx64 " %-8s%s %s\n", f->id, t,
-	       f->pid, f->comm, cli_signal_name(f->signal), cli_fault_code_name(f->signal, f->code),
-	       f->addr, cli_fault_access(f), f->handled ? " handled" : "", r->code);
-}
 
 static int on_listed(const struct ptscope_fault *f, void *arg)
 {
@@ -152,13 +122,9 @@ static int on_listed(const struct ptscope_fault *f, void *arg)
 
 	cli_explain_fault(f, l->user_max, &r);
 	l->count++;
-	if (l->j) {
-		cli_json_obj_begin(l->j);
-		cli_json_fault(l->j, f, &r);
-		cli_json_obj_end(l->j);
-	} else {
-		line(f, &r);
-	}
+	cli_open_object(NULL);
+	cli_print_fault(f, &r, true);
+	cli_close_object();
 	return 0;
 }
 
@@ -169,17 +135,9 @@ static int on_live(const struct ptscope_fault *f, void *arg)
 	struct fault_reason r;
 
 	cli_explain_fault(f, l->user_max, &r);
-	if (l->a->json) {
-		struct json *j = cli_json_new(stdout, false);
-
-		cli_json_obj_begin(j);
-		cli_json_fault(j, f, &r);
-		cli_json_obj_end(j);
-		cli_json_end(j);
-	} else {
-		line(f, &r);
-	}
-	fflush(stdout);
+	cli_print_open(l->a->json, false);
+	cli_print_fault(f, &r, true);
+	cli_print_close();
 	return 0;
 }
 
@@ -225,16 +183,11 @@ int cmd_faults(const struct cli_args *a)
 		ptscope_close(h);
 		return EXIT_RUNTIME; /* it only ends on an error */
 	}
-	if (a->json) {
-		l.j = cli_json_new(stdout, a->pretty);
-		cli_json_obj_begin(l.j);
-		cli_json_key(l.j, "faults");
-		cli_json_arr_begin(l.j);
-	} else {
-		fputs(header, stdout);
-	}
+	cli_print_open(a->json, a->pretty);
+	cli_open_array("faults");
+	cli_print_text("%s", header);
 	ret = ptscope_faults(h, 0, on_listed, &l);
-	if (l.j) {
+	if (cli_print_is_json()) {
 		struct ptscope_info info = { 0 };
 		struct json_count counts[3] = { { "records", l.count },
 						{ "made", 0 },
@@ -246,8 +199,8 @@ int cmd_faults(const struct cli_args *a)
 			counts[2].value = info.faults_dropped;
 		}
 
-		cli_json_stream_close(l.j, ret ? (err ? err : "out of memory") : NULL, counts,
-				      ARRAY_SIZE(counts), NULL, NULL, 0);
+		cli_print_close_stream(ret ? (err ? err : "out of memory") : NULL, counts,
+				       ARRAY_SIZE(counts), NULL, NULL, 0);
 		free(err);
 	} else if (ret) {
 		cli_error(a, "%s", ptscope_errmsg());
