@@ -341,11 +341,17 @@ int cmd_map(const struct cli_args *a);
 /*
  * A mapping (cmd_maps.c): start, end, size, perms, backing, name, offset,
  * flags; with CLI_VMA_ROW (maps' table) also inode and the page counters.
- * As the object @key (NULL: an array element), or a line of text.
+ * As members of the open object, or a line of text.
  */
 struct ptscope_vma;
 enum cli_vma_view { CLI_VMA_ROW, CLI_VMA_LINE };
-void cli_print_vma(const char *key, const struct ptscope_vma *v, enum cli_vma_view view);
+void cli_print_vma(const struct ptscope_vma *v, enum cli_vma_view view);
+/*
+ * A page-table leaf or run (cmd_walk.c): walk's record in the open object,
+ * or its table row.
+ */
+struct ptscope_page;
+void cli_print_page(const struct ptscope_page *pg);
 
 /* Who maps frame @pfn: @fn for each (pid, virtual address); returns the count (mappers.c). */
 struct ptscope;
@@ -375,13 +381,13 @@ int cli_fault_from_core(const char *path, struct ptscope_fault *f, char *err, si
 int cli_explain_live(const struct cli_args *a, const char *access);
 
 /*
- * The iomem resource owning @phys, from /proc/iomem: "0000:00:02.0
- * (0xfd000000-0xfdffffff)" in @buf, or "? (why not)"; with @j, also an
- * "owner" member (null when unnamed). Returns 1 if named (cmd_phys.c).
+ * The iomem resource owning @phys, from /proc/iomem (cmd_phys.c): an
+ * "owner" object (null when unnamed), or "0000:00:02.0 (0xfd000000-
+ * 0xfdffffff)" in text, "? (why not)" when unnamed.
  */
-int cli_owner_text(uint64_t phys, char *buf, size_t len, struct json *j);
-/* The processes mapping @pfn, as a "mapped_by" member of @j or text lines (cmd_phys.c). */
-void cli_list_mappers(struct ptscope *h, uint64_t pfn, struct json *j);
+void cli_print_owner(uint64_t phys);
+/* The processes mapping @pfn: a "mapped_by" array, or "mapped by" lines (cmd_phys.c). */
+void cli_print_mappers(struct ptscope *h, uint64_t pfn);
 
 int cmd_check(const struct cli_args *a);
 int cmd_faults(const struct cli_args *a);

@@ -57,7 +57,9 @@ static void print_fault_vma(const char *key, const char *title, const struct pts
 		return;
 	}
 	cli_print_text("%-10s ", title);
-	cli_print_vma(key, &v, CLI_VMA_LINE);
+	cli_open_object(key);
+	cli_print_vma(&v, CLI_VMA_LINE);
+	cli_close_object();
 }
 
 void cli_print_fault(const struct ptscope_fault *f, const struct fault_reason *r, bool row)

@@ -14,10 +14,9 @@
 int cmd_iommu(const struct cli_args *a)
 {
 	struct ptscope_iommu io;
-	struct json *j = NULL;
 	uint64_t iova = 0;
 	struct ptscope *h;
-	char err[256], owner[400];
+	char err[256];
 	const char *domain;
 
 	if (a->argc < 1 || a->argc > 2) {
@@ -36,54 +35,35 @@ int cmd_iommu(const struct cli_args *a)
 		return EXIT_RUNTIME;
 	}
 	domain = ptscope_iommu_domain_name(io.domain) ?: "?";
-	if (a->json) {
-		j = cli_json_new(stdout, a->pretty);
-		cli_json_obj_begin(j);
-		cli_json_key(j, "device");
-		cli_json_str(j, a->argv[0]);
-		cli_json_key(j, "domain");
-		cli_json_str(j, domain);
-		cli_json_key(j, "group");
-		if (io.has_group)
-			cli_json_uint(j, io.group);
-		else
-			cli_json_null(j);
+	cli_print_open(a->json, a->pretty);
+	cli_print_str(PRINT_ANY, "device", "device             %s\n", a->argv[0]);
+	cli_print_text("%-18s ", "iommu");
+	if (io.domain == PTSCOPE_IOMMU_NONE) {
+		cli_member_str("domain", domain);
+		cli_print_text("none: DMA addresses are physical addresses");
 	} else {
-		printf("%-18s %s\n%-18s ", "device", a->argv[0], "iommu");
-		if (io.domain == PTSCOPE_IOMMU_NONE)
-			printf("none: DMA addresses are physical addresses\n");
-		else if (io.has_group)
-			printf("%s domain, group %u\n", domain, io.group);
-		else
-			printf("%s domain\n", domain);
+		cli_print_str(PRINT_ANY, "domain", "%s domain", domain);
 	}
+	if (io.has_group)
+		cli_print_uint(io.domain == PTSCOPE_IOMMU_NONE ? PRINT_JSON : PRINT_ANY, "group",
+			       ", group %" PRIu64, io.group);
+	else
+		cli_print_null(PRINT_JSON, "group", NULL);
+	cli_print_text("\n");
 	if (io.has_iova) {
-		if (j) {
-			cli_json_key(j, "iova");
-			cli_json_hex(j, io.iova);
-			cli_json_key(j, "phys");
-			if (io.mapped)
-				cli_json_hex(j, io.phys);
-			else
-				cli_json_null(j);
-		} else if (!io.mapped) {
-			printf("%-18s 0x%" PRIx64 ": not mapped (a DMA there would fault)\n",
-			       "iova", io.iova);
-		} else {
-			printf("%-18s 0x%" PRIx64 " -> physical 0x%" PRIx64 "\n", "iova", io.iova,
-			       io.phys);
-		}
+		cli_print_hex(PRINT_ANY, "iova", "iova               0x%" PRIx64, io.iova);
 		if (io.mapped) {
-			cli_owner_text(io.phys, owner, sizeof(owner), j);
-			if (!j)
-				printf("%-18s %s\n", "owner", owner);
-			cli_list_mappers(h, io.phys >> 12, j);
+			cli_print_hex(PRINT_ANY, "phys", " -> physical 0x%" PRIx64 "\n", io.phys);
+			cli_print_text("%-18s ", "owner");
+			cli_print_owner(io.phys);
+			cli_print_text("\n");
+			cli_print_mappers(h, io.phys >> 12);
+		} else {
+			cli_print_null(PRINT_ANY, "phys",
+				       ": not mapped (a DMA there would fault)\n");
 		}
 	}
-	if (j) {
-		cli_json_obj_end(j);
-		cli_json_end(j);
-	}
+	cli_print_close();
 	ptscope_close(h);
 	return EXIT_OK;
 }

@@ -70,14 +70,13 @@ static void begin_output(struct maps_out *o)
 	cli_open_array("vmas");
 }
 
-void cli_print_vma(const char *key, const struct ptscope_vma *v, enum cli_vma_view view)
+void cli_print_vma(const struct ptscope_vma *v, enum cli_vma_view view)
 {
 	const char *backing = ptscope_backing_name(v->backing) ?: "?";
 	bool row = view == CLI_VMA_ROW;
 	char perm[5], size[32];
 
 	cli_vma_perms(v->flags, perm);
-	cli_open_object(key);
 	cli_print_hex(PRINT_ANY, "start", row ? "0x%012" PRIx64 " " : "0x%012" PRIx64 "-",
 		      v->start);
 	cli_print_hex(PRINT_ANY, "end", "0x%012" PRIx64 " ", v->end);
@@ -111,7 +110,6 @@ void cli_print_vma(const char *key, const struct ptscope_vma *v, enum cli_vma_vi
 		if (cli_print_is_json())
 			cli_json_count_object(cli_print_writer(), "cow", c, cow_counts(v->cow, c));
 	}
-	cli_close_object();
 }
 
 static int on_vma(const struct ptscope_vma *v, void *arg)
@@ -128,7 +126,9 @@ static int on_vma(const struct ptscope_vma *v, void *arg)
 	for (i = 0; i < PTSCOPE_COW_STATES; i++)
 		o->cow[i] += v->cow[i];
 	begin_output(o);
-	cli_print_vma(NULL, v, CLI_VMA_ROW);
+	cli_open_object(NULL);
+	cli_print_vma(v, CLI_VMA_ROW);
+	cli_close_object();
 	return 0;
 }
 
