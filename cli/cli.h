@@ -3,6 +3,7 @@
 #ifndef PTSCOPE_CLI_H
 #define PTSCOPE_CLI_H
 
+#include <inttypes.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -50,16 +51,114 @@ struct cli_args {
 	const char *inputs[2]; /* -i FILE, up to twice */
 	int ninputs;
 	const char *cmd; /* the OBJECT|COMMAND word, NULL if none */
+	const struct cli_command *command; /* its spec; NULL if none or unknown */
 	int argc; /* its positional arguments */
 	char **argv;
 };
 
 /*
- * Parse the whole command line: options may stand before or after the
- * command word (GNU order), the first other word is the command and the rest
- * are its arguments. Returns 0, or -1 with a message in @err.
+ * An option of one command, or a global one: its names, its value, its help
+ * line and where the parser puts what it is given. A long name means the
+ * same option, with the same letter and value, in every command that has it
+ * (cli_check_grammar()).
  */
-int cli_parse(int argc, char **argv, struct cli_args *a, char *err, size_t errlen);
+enum cli_option_kind {
+	CLI_OPT_FLAG, /* sets the bool at .offset */
+	CLI_OPT_STRING, /* points the const char * at .offset to the value */
+	CLI_OPT_CUSTOM, /* .set() checks the value and stores it */
+};
+
+enum cli_option_value {
+	CLI_VALUE_NONE,
+	CLI_VALUE_REQUIRED, /* --name VALUE, --name=VALUE, -x VALUE, -xVALUE */
+	CLI_VALUE_OPTIONAL, /* --name, --name=VALUE (never the next word) */
+};
+
+struct cli_option {
+	const char *name; /* long name, without "--"; NULL ends a table */
+	char letter; /* short name, 0 if none */
+	enum cli_option_value value;
+	/*
+	 * The value's name in the help ("FILE"); for an option without a
+	 * value, an operand it takes from the arguments ("[FILE]"); or NULL.
+	 */
+	const char *arg;
+	const char *help; /* its help: a line, '\n' between further lines */
+	enum cli_option_kind kind;
+	size_t offset; /* FLAG and STRING: where in struct cli_args */
+	/* CUSTOM: store @value (NULL: an optional value not given); 0, or -1 with @err set */
+	int (*set)(struct cli_args *a, const char *value, char *err, size_t errlen);
+};
+
+/* offsetof(struct cli_args, @field), which must be of @type (else a compile error). */
+#define CLI_FIELD(field, type)              \
+	(offsetof(struct cli_args, field) + \
+	 0 * sizeof(char[_Generic(((struct cli_args *)0)->field, type : 1)]))
+/* --NAME (and -L unless 0): sets bool @field. */
+#define CLI_FLAG(long_name, short_name, field, help_text)                                         \
+	{                                                                                         \
+		.name = long_name, .letter = short_name, .help = help_text, .kind = CLI_OPT_FLAG, \
+		.offset = CLI_FIELD(field, bool)                                                  \
+	}
+/* --NAME ARG (and -L ARG unless 0): const char * @field points to ARG. */
+#define CLI_STRING(long_name, short_name, arg_name, field, help_text)                 \
+	{                                                                             \
+		.name = long_name, .letter = short_name, .value = CLI_VALUE_REQUIRED, \
+		.arg = arg_name, .help = help_text, .kind = CLI_OPT_STRING,           \
+		.offset = CLI_FIELD(field, const char *)                              \
+	}
+
+/*
+ * A command's spec, declared by its cmd_*.c: what 'ptscope --help' lists,
+ * what 'ptscope help NAME' prints, and which options the parser lets it take.
+ */
+struct cli_command {
+	const char *name;
+	const char *usage; /* its arguments, "" for none */
+	const char *summary; /* one line for the list of commands */
+	const char *help; /* more for its own help (what the arguments are), or NULL */
+	const struct cli_option *options; /* its own, ended by a NULL name; NULL for none */
+	const char *const *examples; /* command lines that work as written, NULL-ended */
+	int (*run)(const struct cli_args *a);
+};
+
+/* Every command, and the options every command takes (main.c). */
+struct cli_grammar {
+	const struct cli_command *const *commands; /* NULL-ended */
+	const struct cli_option *globals; /* ended by a NULL name */
+};
+
+/*
+ * Parse the whole command line in GNU order: options may stand before or
+ * after the command word. The first word that is neither an option nor an
+ * option's value is the command; then every option must be a global one or
+ * that command's own, and the other words are its arguments ("--" ends the
+ * options). Returns 0, or -1 with a message in @err: an unknown command,
+ * an unknown option, an option of other commands (naming them), a missing
+ * or unwanted value, or a bad one. @argv is reordered (the arguments first).
+ */
+int cli_parse(const struct cli_grammar *g, int argc, char **argv, struct cli_args *a, char *err,
+	      size_t errlen);
+
+/* The command called @name, or NULL (no prefix matching). */
+const struct cli_command *cli_find_command(const struct cli_grammar *g, const char *name);
+
+/*
+ * Whether @g is consistent: names and letters unique within each command
+ * and its globals, and an option's letter and value the same wherever its
+ * name is (the parser finds the command word by them). 0, or -1 with @err set.
+ */
+int cli_check_grammar(const struct cli_grammar *g, char *err, size_t errlen);
+
+/* 'ptscope --help': the commands, the global options, each command's own (help.c). */
+void cli_print_usage(const struct cli_grammar *g, FILE *out);
+/* 'ptscope help NAME': usage, help, options and examples, from its spec (help.c). */
+void cli_print_command_help(const struct cli_grammar *g, const struct cli_command *c, FILE *out);
+
+/* The specs, each in its cmd_*.c. */
+extern const struct cli_command cli_info_spec, cli_maps_spec, cli_xlate_spec, cli_walk_spec,
+	cli_share_spec, cli_diff_spec, cli_dma_spec, cli_phys_spec, cli_iommu_spec, cli_map_spec,
+	cli_check_spec, cli_faults_spec, cli_explain_spec;
 
 /* "self" or a number; 0 means the caller. Returns 0 or -1 with @err set. */
 int cli_parse_pid(const char *s, uint32_t *pid, char *err, size_t errlen);
@@ -115,19 +214,6 @@ void cli_vma_perms(uint64_t flags, char out[5]);
 #define NULL_PAGE_LIMIT 0x10000ULL
 #define STACK_GUARD (256ULL << 12)
 
-struct cli_command {
-	const char *name;
-	const char *summary; /* one line for the help */
-	const char *usage; /* arguments, "" for none */
-	int (*run)(const struct cli_args *a);
-	bool walk_options; /* takes --pages, --present, --swapped, --huge, --cow, -o */
-	bool share_options; /* takes --all */
-	bool phys_options; /* takes --who */
-	bool fault_options; /* takes --follow, --last, --fault */
-	bool check_options; /* takes -f, --format */
-	bool map_options; /* takes --svg, --width, --color, -i */
-};
-
 /*
  * The UTF-8 character @s starts with: its length in bytes, with its code
  * point in *@cp; 0 if @s does not start with one (a stray or truncated
@@ -139,20 +225,13 @@ struct json;
 struct ptscope_xlate;
 
 /*
- * A translation as JSON members of an open object: addr, levels[] and leaf
- * (null when nothing maps it). One shape for xlate, faults and explain.
+ * A translation (cmd_xlate.c): addr, levels[] and leaf (null when nothing
+ * maps it) as members of the open object, or the table and the leaf line in
+ * text. One printer for xlate, faults and explain.
  */
-void cli_json_xlate(struct json *j, const struct ptscope_xlate *x);
-
-/* What 'ptscope help NAME' prints after the usage line (help.c); NULL if none. */
-const char *cli_command_help(const char *name);
-
-/* The first walk-only option given, for refusing it elsewhere; NULL if none. */
-const char *cli_walk_option(const struct cli_args *a);
-
-/* The command called @name, or NULL. */
-const struct cli_command *cli_find_command(const char *name);
-extern const struct cli_command cli_commands[];
+void cli_print_xlate(const struct ptscope_xlate *x);
+/* As the object @key, null when none was taken (no levels); text: @title first. */
+void cli_print_xlate_member(const char *key, const char *title, const struct ptscope_xlate *x);
 
 /*
  * The opening of a command on one PID: exactly one argument, a PID, and a
@@ -205,6 +284,49 @@ typedef const char *(*bit_namer)(unsigned int bit);
 void cli_print_bit_names(uint64_t mask, bit_namer namer);
 void cli_json_bit_names(struct json *j, uint64_t mask, bit_namer namer);
 
+/*
+ * The output layer (print.c), after iproute2's print_*(PRINT_ANY, key, fmt,
+ * value): each value once, with its JSON key and its text format. In a JSON
+ * document PRINT_JSON and PRINT_ANY values are written as "key": value (a
+ * NULL key: an array element); in text, PRINT_TEXT and PRINT_ANY values go
+ * through fmt (NULL: nothing). Objects and arrays exist only in JSON.
+ */
+enum { PRINT_TEXT = 1, PRINT_JSON = 2, PRINT_ANY = PRINT_TEXT | PRINT_JSON };
+enum cli_print_kind { CLI_PRINT_UINT, CLI_PRINT_HEX, CLI_PRINT_STR };
+
+/* Begin a document: a JSON object when @json, else text. */
+void cli_print_open(bool json, bool pretty);
+void cli_print_close(void); /* closes the object and ends the line */
+/* Close a streamed listing as cli_json_stream_close(), and the document. */
+void cli_print_close_stream(const char *error, const struct json_count *counts, size_t n,
+			    const char *group, const struct json_count *group_counts,
+			    size_t ngroup);
+bool cli_print_is_json(void);
+struct json *cli_print_writer(void); /* the JSON writer, NULL in text */
+void cli_open_object(const char *key); /* NULL key: an array element */
+void cli_close_object(void);
+void cli_open_array(const char *key);
+void cli_close_array(void);
+void cli_print_value(int t, const char *key, enum cli_print_kind kind, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+/* Numbers are uint64_t for the format: PRIu64, PRIx64. Hex is a "0x..." JSON string. */
+#define cli_print_uint(t, key, fmt, v) cli_print_value(t, key, CLI_PRINT_UINT, fmt, (uint64_t)(v))
+#define cli_print_hex(t, key, fmt, v) cli_print_value(t, key, CLI_PRINT_HEX, fmt, (uint64_t)(v))
+#define cli_print_str(t, key, fmt, s) cli_print_value(t, key, CLI_PRINT_STR, fmt, (const char *)(s))
+/* A value of the JSON only (nothing in text): "key": value. */
+#define cli_member_uint(key, v) \
+	cli_print_value(PRINT_JSON, key, CLI_PRINT_UINT, "%" PRIu64, (uint64_t)(v))
+#define cli_member_hex(key, v) \
+	cli_print_value(PRINT_JSON, key, CLI_PRINT_HEX, "%" PRIx64, (uint64_t)(v))
+#define cli_member_str(key, s) \
+	cli_print_value(PRINT_JSON, key, CLI_PRINT_STR, "%s", (const char *)(s))
+/* Text: @text when @v is true, nothing when false. */
+void cli_print_bool(int t, const char *key, const char *text, bool v);
+void cli_print_null(int t, const char *key, const char *text); /* text: @text */
+/* The names of @mask's bits: a JSON array, or " a b c" in text. */
+void cli_print_bits(int t, const char *key, uint64_t mask, bit_namer namer);
+void cli_print_text(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
 int cmd_info(const struct cli_args *a);
 int cmd_xlate(const struct cli_args *a);
 int cmd_walk(const struct cli_args *a);
@@ -215,6 +337,21 @@ int cmd_dma(const struct cli_args *a);
 int cmd_phys(const struct cli_args *a);
 int cmd_iommu(const struct cli_args *a);
 int cmd_map(const struct cli_args *a);
+
+/*
+ * A mapping (cmd_maps.c): start, end, size, perms, backing, name, offset,
+ * flags; with CLI_VMA_ROW (maps' table) also inode and the page counters.
+ * As members of the open object, or a line of text.
+ */
+struct ptscope_vma;
+enum cli_vma_view { CLI_VMA_ROW, CLI_VMA_LINE };
+void cli_print_vma(const struct ptscope_vma *v, enum cli_vma_view view);
+/*
+ * A page-table leaf or run (cmd_walk.c): walk's record in the open object,
+ * or its table row.
+ */
+struct ptscope_page;
+void cli_print_page(const struct ptscope_page *pg);
 
 /* Who maps frame @pfn: @fn for each (pid, virtual address); returns the count (mappers.c). */
 struct ptscope;
@@ -244,15 +381,27 @@ int cli_fault_from_core(const char *path, struct ptscope_fault *f, char *err, si
 int cli_explain_live(const struct cli_args *a, const char *access);
 
 /*
- * The iomem resource owning @phys, from /proc/iomem: "0000:00:02.0
- * (0xfd000000-0xfdffffff)" in @buf, or "? (why not)"; with @j, also an
- * "owner" member (null when unnamed). Returns 1 if named (cmd_phys.c).
+ * The iomem resource owning @phys, from /proc/iomem (cmd_phys.c): an
+ * "owner" object (null when unnamed), or "0000:00:02.0 (0xfd000000-
+ * 0xfdffffff)" in text, "? (why not)" when unnamed.
  */
-int cli_owner_text(uint64_t phys, char *buf, size_t len, struct json *j);
+void cli_print_owner(uint64_t phys);
+/* The processes mapping @pfn: a "mapped_by" array, or "mapped by" lines (cmd_phys.c). */
+void cli_print_mappers(struct ptscope *h, uint64_t pfn);
 
 int cmd_check(const struct cli_args *a);
 int cmd_faults(const struct cli_args *a);
 int cmd_explain(const struct cli_args *a);
+
+/* Shared by faults and explain (cmd_faults.c). */
+/* The top of the user address space (GET_INFO), 0 if unknown. */
+uint64_t cli_user_limit(struct ptscope *h);
+const char *cli_signal_name(uint32_t sig); /* "SIGSEGV", "SIGBUS", "?" */
+/*
+ * A fault record with its reason: JSON members of the open object, or text:
+ * @row, the listing's line (faults); else every field, a line each (explain).
+ */
+void cli_print_fault(const struct ptscope_fault *f, const struct fault_reason *r, bool row);
 
 /* "pfn:N" or a physical address; 0 or -1 with @err set (parse.c). */
 int cli_parse_phys(const char *s, uint64_t *addr, char *err, size_t errlen);

@@ -337,3 +337,26 @@ int cmd_check(const struct cli_args *a)
 	ptscope_close(h);
 	return worst;
 }
+
+static const struct cli_option check_options[] = {
+	CLI_STRING("file", 'f', "FILE", check_file,
+		   "checks from FILE ('-': standard input), one per line (TAP output)"),
+	CLI_STRING("format", 0, "F", format, "tap, json or plain"),
+	{ .name = NULL },
+};
+
+const struct cli_command cli_check_spec = {
+	.name = "check",
+	.usage = "PID RANGE ASSERTION...|-f FILE",
+	.summary = "assert page states (exit 0/1/2; TAP for -f)",
+	.help = "ASSERTION: a state every page must have (present, swapped, none, writable,\n"
+		"huge, thp, anon, cow-shared, any entry flag; '!' negates), or a count\n"
+		"('count(present)=4'). Exit status: 0 all hold, 1 one failed, 2 a usage or\n"
+		"runtime error.\n",
+	.options = check_options,
+	.examples =
+		(const char *const[]){ "ptscope check self '[heap]' present writable '!swapped'",
+				       "ptscope check 1234 0x7f0000200000+2M huge level=PMD thp",
+				       "ptscope check -f checks.txt --format tap", NULL },
+	.run = cmd_check,
+};

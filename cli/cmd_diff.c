@@ -312,3 +312,14 @@ out:
 	cli_snapshot_free(&right);
 	return ret;
 }
+
+const struct cli_command cli_diff_spec = {
+	.name = "diff",
+	.usage = "A B [RANGE]",
+	.summary = "pages that changed between snapshots (walk -o) or PIDs",
+	.help = "A and B: snapshots saved with 'walk -o', or PIDs (walked now).\n",
+	.examples = (const char *const[]){ "ptscope diff before.snap after.snap",
+					   "ptscope diff before.snap 1234 0x7f0000000000+2M",
+					   NULL },
+	.run = cmd_diff,
+};

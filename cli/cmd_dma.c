@@ -18,13 +18,13 @@
 #define DEVICE_VMA (PTSCOPE_VMA(IO) | PTSCOPE_VMA(PFNMAP) | PTSCOPE_VMA(MIXEDMAP))
 
 struct dma_vma {
-	uint64_t start, end, flags, pinned;
+	uint64_t start, end, flags, pgoff, pinned;
+	uint32_t backing;
 	char *name;
 };
 
 struct dma {
 	const struct cli_args *a;
-	struct json *j;
 	struct dma_vma *v;
 	size_t n, cap;
 	uint64_t pinned_pages, device_pages, device_vmas;
@@ -49,6 +49,8 @@ static int keep_vma(const struct ptscope_vma *v, void *arg)
 	d->v[d->n].start = v->start;
 	d->v[d->n].end = v->end;
 	d->v[d->n].flags = v->flags;
+	d->v[d->n].pgoff = v->pgoff;
+	d->v[d->n].backing = v->backing;
 	d->v[d->n].pinned = v->pinned;
 	d->v[d->n].name = strdup(v->name);
 	if (!d->v[d->n].name)
@@ -64,29 +66,16 @@ static int on_pinned(const struct ptscope_page *pg, void *arg)
 	if (!(pg->pflags & PTSCOPE_PAGE(PINNED)))
 		return 0;
 	d->pinned_pages += pg->nr_pages;
-	if (d->j) {
-		cli_json_obj_begin(d->j);
-		cli_json_key(d->j, "addr");
-		cli_json_hex(d->j, pg->addr);
-		cli_json_key(d->j, "nr_pages");
-		cli_json_uint(d->j, pg->nr_pages);
-		cli_json_key(d->j, "pfn");
-		cli_json_hex(d->j, pg->pfn);
-		cli_json_key(d->j, "kind");
-		cli_json_str(d->j, ptscope_kind_name(pg->kind) ?: "?");
-		if (pg->has_pincount) {
-			cli_json_key(d->j, "pincount");
-			cli_json_uint(d->j, pg->pincount);
-		}
-		cli_json_obj_end(d->j);
-	} else {
-		printf("  0x%016" PRIx64 " %8" PRIu64 "  0x%-12" PRIx64 " %-8s ", pg->addr,
-		       pg->nr_pages, pg->pfn, ptscope_kind_name(pg->kind) ?: "?");
-		if (pg->has_pincount)
-			printf("%u pins\n", pg->pincount);
-		else
-			printf("maybe (refcount bias)\n");
-	}
+	cli_open_object(NULL);
+	cli_print_hex(PRINT_ANY, "addr", "  0x%016" PRIx64, pg->addr);
+	cli_print_uint(PRINT_ANY, "nr_pages", " %8" PRIu64, pg->nr_pages);
+	cli_print_hex(PRINT_ANY, "pfn", "  0x%-12" PRIx64, pg->pfn);
+	cli_print_str(PRINT_ANY, "kind", " %-8s ", ptscope_kind_name(pg->kind) ?: "?");
+	if (pg->has_pincount)
+		cli_print_uint(PRINT_ANY, "pincount", "%" PRIu64 " pins\n", pg->pincount);
+	else
+		cli_print_text("maybe (refcount bias)\n");
+	cli_close_object();
 	return 0;
 }
 
@@ -94,92 +83,60 @@ static int on_device_frame(const struct ptscope_page *pg, void *arg)
 {
 	struct dma *d = arg;
 	uint64_t phys = pg->pfn << 12;
-	char owner[400];
 
 	if (pg->state != PTSCOPE_STATE_PRESENT)
 		return 0;
 	d->device_pages += pg->nr_pages;
-	if (d->j) {
-		cli_json_obj_begin(d->j);
-		cli_json_key(d->j, "addr");
-		cli_json_hex(d->j, pg->addr);
-		cli_json_key(d->j, "nr_pages");
-		cli_json_uint(d->j, pg->nr_pages);
-		cli_json_key(d->j, "phys");
-		cli_json_hex(d->j, phys);
-		cli_json_key(d->j, "cache");
-		cli_json_str(d->j, ptscope_cache_name(pg->cache) ?: "?");
-		cli_json_key(d->j, "kind");
-		cli_json_str(d->j, ptscope_kind_name(pg->kind) ?: "?");
-		cli_owner_text(phys, owner, sizeof(owner), d->j);
-		cli_json_obj_end(d->j);
-	} else {
-		printf("  0x%016" PRIx64 " %8" PRIu64 "  0x%-14" PRIx64 " %-4s %-8s ", pg->addr,
-		       pg->nr_pages, phys, ptscope_cache_name(pg->cache) ?: "?",
-		       ptscope_kind_name(pg->kind) ?: "?");
-		printf("%s\n", cli_owner_text(phys, owner, sizeof(owner), NULL) ? owner : "?");
-	}
+	cli_open_object(NULL);
+	cli_print_hex(PRINT_ANY, "addr", "  0x%016" PRIx64, pg->addr);
+	cli_print_uint(PRINT_ANY, "nr_pages", " %8" PRIu64, pg->nr_pages);
+	cli_print_hex(PRINT_ANY, "phys", "  0x%-14" PRIx64, phys);
+	cli_print_str(PRINT_ANY, "cache", " %-4s", ptscope_cache_name(pg->cache) ?: "?");
+	cli_print_str(PRINT_ANY, "kind", " %-8s ", ptscope_kind_name(pg->kind) ?: "?");
+	cli_print_owner(phys);
+	cli_print_text("\n");
+	cli_close_object();
 	return 0;
 }
 
 static int report(struct ptscope *h, uint32_t pid, struct dma *d)
 {
 	const int flags = PTSCOPE_WALK_RUNS | PTSCOPE_WALK_SKIP_NONE;
-	char perm[5];
 	size_t i;
 	int ret = 0;
 
-	if (d->j) {
-		cli_json_key(d->j, "pinned");
-		cli_json_arr_begin(d->j);
-	} else {
-		printf("pinned pages:\n  %-18s %8s  %-14s %-8s %s\n", "ADDRESS", "PAGES", "PFN",
+	cli_open_array("pinned");
+	cli_print_text("pinned pages:\n  %-18s %8s  %-14s %-8s %s\n", "ADDRESS", "PAGES", "PFN",
 		       "KIND", "PINS");
-	}
 	for (i = 0; !ret && i < d->n; i++)
 		if (d->v[i].pinned)
 			ret = ptscope_walk(h, pid, d->v[i].start, d->v[i].end, flags, on_pinned, d);
-	if (d->j) {
-		cli_json_arr_end(d->j);
-		cli_json_key(d->j, "device_mappings");
-		cli_json_arr_begin(d->j);
-	} else {
-		printf("device mappings:\n");
-	}
+	cli_close_array();
+	cli_open_array("device_mappings");
+	cli_print_text("device mappings:\n");
 	for (i = 0; !ret && i < d->n; i++) {
+		const struct ptscope_vma v = {
+			.start = d->v[i].start,
+			.end = d->v[i].end,
+			.flags = d->v[i].flags,
+			.pgoff = d->v[i].pgoff,
+			.backing = d->v[i].backing,
+			.name = d->v[i].name,
+		};
+
 		if (!(d->v[i].flags & DEVICE_VMA))
 			continue;
 		d->device_vmas++;
-		cli_vma_perms(d->v[i].flags, perm);
-		if (d->j) {
-			cli_json_obj_begin(d->j);
-			cli_json_key(d->j, "start");
-			cli_json_hex(d->j, d->v[i].start);
-			cli_json_key(d->j, "end");
-			cli_json_hex(d->j, d->v[i].end);
-			cli_json_key(d->j, "perms");
-			cli_json_str(d->j, perm);
-			cli_json_key(d->j, "flags");
-			cli_json_bit_names(d->j, d->v[i].flags, ptscope_vma_flag_name);
-			cli_json_key(d->j, "name");
-			cli_json_str(d->j, d->v[i].name);
-			cli_json_key(d->j, "frames");
-			cli_json_arr_begin(d->j);
-		} else {
-			printf("0x%012" PRIx64 "-0x%012" PRIx64 " %s", d->v[i].start, d->v[i].end,
-			       perm);
-			cli_print_bit_names(d->v[i].flags & DEVICE_VMA, ptscope_vma_flag_name);
-			printf(" %s\n  %-18s %8s  %-16s %-4s %-8s %s\n", d->v[i].name, "ADDRESS",
-			       "PAGES", "PHYS", "PAT", "KIND", "OWNER");
-		}
+		cli_open_object(NULL);
+		cli_print_vma(&v, CLI_VMA_LINE);
+		cli_print_text("  %-18s %8s  %-16s %-4s %-8s %s\n", "ADDRESS", "PAGES", "PHYS",
+			       "PAT", "KIND", "OWNER");
+		cli_open_array("frames");
 		ret = ptscope_walk(h, pid, d->v[i].start, d->v[i].end, flags, on_device_frame, d);
-		if (d->j) {
-			cli_json_arr_end(d->j);
-			cli_json_obj_end(d->j);
-		}
+		cli_close_array();
+		cli_close_object();
 	}
-	if (d->j)
-		cli_json_arr_end(d->j);
+	cli_close_array();
 	return ret;
 }
 
@@ -200,27 +157,19 @@ int cmd_dma(const struct cli_args *a)
 		ret = -1;
 		goto out;
 	}
-	if (a->json) {
-		d.j = cli_json_new(stdout, a->pretty);
-		cli_json_obj_begin(d.j);
-		cli_json_key(d.j, "pid");
-		cli_json_uint(d.j, pid);
-	}
+	cli_print_open(a->json, a->pretty);
+	cli_member_uint("pid", pid);
 	ret = report(h, pid, &d);
-	if (d.j) {
+	if (cli_print_is_json()) {
 		const struct json_count counts[] = {
 			{ "pinned_pages", d.pinned_pages },
 			{ "device_mappings", d.device_vmas },
 			{ "device_pages", d.device_pages },
 		};
 
-		if (ret) {
-			cli_json_key(d.j, "error");
-			cli_json_str(d.j, ptscope_errmsg());
-		}
-		cli_json_count_object(d.j, "summary", counts, ARRAY_SIZE(counts));
-		cli_json_obj_end(d.j);
-		cli_json_end(d.j);
+		if (ret)
+			cli_member_str("error", ptscope_errmsg());
+		cli_json_count_object(cli_print_writer(), "summary", counts, ARRAY_SIZE(counts));
 	} else if (ret) {
 		cli_error(a, "%s", ptscope_errmsg());
 	} else {
@@ -228,6 +177,7 @@ int cmd_dma(const struct cli_args *a)
 		       " pages mapped\n",
 		       d.pinned_pages, d.device_vmas, d.device_pages);
 	}
+	cli_print_close();
 out:
 	for (i = 0; i < d.n; i++)
 		free(d.v[i].name);
@@ -235,3 +185,14 @@ out:
 	ptscope_close(h);
 	return ret ? EXIT_RUNTIME : EXIT_OK;
 }
+
+const struct cli_command cli_dma_spec = {
+	.name = "dma",
+	.usage = "PID",
+	.summary = "pinned pages and device mappings, with cache modes and owners",
+	.help = "Pinned pages (FOLL_PIN: io_uring, RDMA, VFIO) and device mappings, with\n"
+		"their cache modes and the resources owning them.\n",
+	.examples = (const char *const[]){ "ptscope dma 1234",
+					   "ptscope -j dma 1234 | jq '.device_mappings[]'", NULL },
+	.run = cmd_dma,
+};

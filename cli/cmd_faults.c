@@ -1,8 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * ptscope faults [clear] [--follow] and ptscope explain --fault ID|--last:
- * the segfaults the module recorded, listed, followed live, forgotten, and
- * each explained from its record after the process is gone.
+ * ptscope faults [clear] [--follow]: the segfaults the module recorded,
+ * listed, followed live or forgotten (cmd_explain.c explains one).
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -16,7 +15,7 @@
 #include "libptscope.h"
 #include "uapi/ptscope.h"
 
-static uint64_t user_limit(struct ptscope *h)
+uint64_t cli_user_limit(struct ptscope *h)
 {
 	struct ptscope_info info;
 
@@ -32,121 +31,91 @@ static void when(uint64_t ns, char *buf, size_t len)
 	strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
-static const char *sig_name(uint32_t sig)
+const char *cli_signal_name(uint32_t sig)
 {
 	return sig == SIGSEGV ? "SIGSEGV" : sig == SIGBUS ? "SIGBUS" : "?";
 }
 
-static void json_vma(struct json *j, const char *key, const struct ptscope_fault_vma *v)
+/* A VMA of the record: the mapping shape of 'maps', without the counters; null when none. */
+static void print_fault_vma(const char *key, const char *title, const struct ptscope_fault_vma *fv,
+			    bool known)
 {
-	cli_json_key(j, key);
-	if (!v->present) {
-		cli_json_null(j);
+	struct ptscope_vma v = {
+		.start = fv->start,
+		.end = fv->end,
+		.flags = fv->flags,
+		.pgoff = fv->pgoff,
+		.backing = fv->backing,
+		.name = fv->name,
+	};
+
+	if (!fv->present) {
+		/* Without a snapshot (a log line, a core), "not known" says it once. */
+		if (known)
+			cli_print_text("%-10s ", title);
+		cli_print_null(known ? PRINT_ANY : PRINT_JSON, key, "none\n");
 		return;
 	}
-	cli_json_obj_begin(j);
-	cli_json_key(j, "start");
-	cli_json_hex(j, v->start);
-	cli_json_key(j, "end");
-	cli_json_hex(j, v->end);
-	cli_json_key(j, "flags");
-	cli_json_bit_names(j, v->flags, ptscope_vma_flag_name);
-	cli_json_key(j, "offset");
-	cli_json_hex(j, v->pgoff);
-	cli_json_key(j, "backing");
-	cli_json_str(j, ptscope_backing_name(v->backing) ?: "?");
-	cli_json_key(j, "name");
-	cli_json_str(j, v->name);
-	cli_json_obj_end(j);
+	cli_print_text("%-10s ", title);
+	cli_open_object(key);
+	cli_print_vma(&v, CLI_VMA_LINE);
+	cli_close_object();
 }
 
-/* A translation taken at the fault: the shape 'xlate -j' prints; null if none was taken. */
-static void json_xlate(struct json *j, const char *key, const struct ptscope_xlate *x)
+void cli_print_fault(const struct ptscope_fault *f, const struct fault_reason *r, bool row)
 {
-	cli_json_key(j, key);
-	if (!x->nr_levels) {
-		cli_json_null(j);
-		return;
-	}
-	cli_json_obj_begin(j);
-	cli_json_xlate(j, x);
-	cli_json_obj_end(j);
-}
-
-/* A record as JSON members (in an open object), with its reason. */
-static void json_fault(struct json *j, const struct ptscope_fault *f, const struct fault_reason *r)
-{
+	/* The listing's row shows the first fields; the rest are the JSON's only. */
+	const int more = row ? PRINT_JSON : PRINT_ANY;
 	char t[32];
 
 	when(f->time_ns, t, sizeof(t));
-	cli_json_key(j, "id");
-	cli_json_uint(j, f->id);
-	cli_json_key(j, "time");
-	cli_json_str(j, t);
-	cli_json_key(j, "pid");
-	cli_json_uint(j, f->pid);
-	cli_json_key(j, "tid");
-	cli_json_uint(j, f->tid);
-	cli_json_key(j, "uid");
-	cli_json_uint(j, f->uid);
-	cli_json_key(j, "comm");
-	cli_json_str(j, f->comm);
-	cli_json_key(j, "exe");
-	cli_json_str(j, f->exe);
-	cli_json_key(j, "signal");
-	cli_json_str(j, sig_name(f->signal));
-	cli_json_key(j, "si_code");
-	cli_json_str(j, cli_fault_code_name(f->signal, f->code));
-	cli_json_key(j, "addr");
-	cli_json_hex(j, f->addr);
-	cli_json_key(j, "ip");
-	cli_json_hex(j, f->ip);
-	cli_json_key(j, "sp");
-	cli_json_hex(j, f->sp);
-	cli_json_key(j, "error");
-	cli_json_hex(j, f->error);
-	cli_json_key(j, "trap");
-	cli_json_uint(j, f->trap);
-	cli_json_key(j, "access");
-	cli_json_str(j, cli_fault_access(f));
-	cli_json_key(j, "handled");
-	cli_json_bool(j, f->handled);
-	cli_json_key(j, "snapshot");
-	cli_json_bool(j, f->snapshot);
-	json_vma(j, "vma", &f->vma);
-	json_vma(j, "vma_below", &f->below);
-	json_vma(j, "vma_above", &f->above);
-	cli_json_key(j, "stack");
-	cli_json_obj_begin(j);
-	cli_json_key(j, "start");
-	cli_json_hex(j, f->stack_start);
-	cli_json_key(j, "end");
-	cli_json_hex(j, f->stack_end);
-	cli_json_obj_end(j);
-	json_xlate(j, "xlate_addr", &f->xlate_addr);
-	json_xlate(j, "xlate_ip", &f->xlate_ip);
-	cli_json_key(j, "reason");
-	cli_json_str(j, r->code);
-	cli_json_key(j, "explanation");
-	cli_json_str(j, r->text);
+	/* Records from a log or a core have no ID and no time. */
+	cli_print_uint(row || f->id ? PRINT_ANY : PRINT_JSON, "id",
+		       row ? "%5" PRIu64 "  " : "fault %" PRIu64 " at ", f->id);
+	cli_print_str(row || f->id ? PRINT_ANY : PRINT_JSON, "time", row ? "%s  " : "%s: ", t);
+	cli_print_uint(row ? PRINT_ANY : PRINT_JSON, "pid", "%7" PRIu64 " ", f->pid);
+	cli_print_str(PRINT_ANY, "comm", row ? "%-15s " : "%s", f->comm);
+	if (!row)
+		cli_print_text("[%" PRIu32 "]: ", f->pid);
+	cli_print_str(PRINT_ANY, "signal", row ? "%-7s " : "%s ", cli_signal_name(f->signal));
+	cli_print_str(PRINT_ANY, "si_code", row ? "%-13s " : "(%s) ",
+		      cli_fault_code_name(f->signal, f->code));
+	cli_print_hex(PRINT_ANY, "addr", row ? "0x%-14" PRIx64 " " : "at 0x%" PRIx64 "\n", f->addr);
+	cli_print_str(PRINT_ANY, "access", row ? "%-8s" : "access     %s", cli_fault_access(f));
+	cli_print_bool(PRINT_ANY, "handled", row ? " handled" : ", caught by a handler",
+		       f->handled);
+	cli_print_str(PRINT_ANY, "reason", row ? " %s\n" : "\nreason     %s\n", r->code);
+	cli_print_str(more, "explanation", "why        %s.\n", r->text);
+	cli_print_uint(more, "tid", "process    tid %" PRIu64, f->tid);
+	cli_print_uint(more, "uid", ", uid %" PRIu64, f->uid);
+	cli_print_str(more, "exe", ", exe %s\n", f->exe);
+	cli_print_hex(more, "ip", "cpu        ip 0x%" PRIx64, f->ip);
+	cli_print_hex(more, "sp", ", sp 0x%" PRIx64, f->sp);
+	cli_print_hex(more, "error", ", error 0x%" PRIx64, f->error);
+	cli_print_uint(more, "trap", ", trap %" PRIu64 "\n", f->trap);
+	cli_print_bool(PRINT_JSON, "snapshot", NULL, f->snapshot);
+	if (row && !cli_print_is_json())
+		return;
+	cli_open_object("stack");
+	cli_print_hex(f->stack_end ? PRINT_ANY : PRINT_JSON, "start", "stack      0x%012" PRIx64,
+		      f->stack_start);
+	cli_print_hex(f->stack_end ? PRINT_ANY : PRINT_JSON, "end", "-0x%012" PRIx64 "\n",
+		      f->stack_end);
+	cli_close_object();
+	if (!f->snapshot && !f->vma.present)
+		cli_print_text("%-10s not known\n", "mapping");
+	print_fault_vma("vma", "mapping", &f->vma, f->snapshot);
+	print_fault_vma("vma_below", "below", &f->below, f->snapshot);
+	print_fault_vma("vma_above", "above", &f->above, f->snapshot);
+	cli_print_xlate_member("xlate_addr", "translation of the address:\n", &f->xlate_addr);
+	cli_print_xlate_member("xlate_ip", "translation of the instruction pointer:\n",
+			       &f->xlate_ip);
 }
 
 struct listing {
 	const struct cli_args *a;
-	struct json *j;
 	uint64_t user_max, count;
-	struct ptscope_fault last;
 };
-
-static void line(const struct ptscope_fault *f, const struct fault_reason *r)
-{
-	char t[32];
-
-	when(f->time_ns, t, sizeof(t));
-	printf("%5" PRIu64 "  %s  %7u %-15s %-7s %-13s 0x%-14" PRIx64 " %-8s%s %s\n", f->id, t,
-	       f->pid, f->comm, sig_name(f->signal), cli_fault_code_name(f->signal, f->code),
-	       f->addr, cli_fault_access(f), f->handled ? " handled" : "", r->code);
-}
 
 static int on_listed(const struct ptscope_fault *f, void *arg)
 {
@@ -155,13 +124,9 @@ static int on_listed(const struct ptscope_fault *f, void *arg)
 
 	cli_explain_fault(f, l->user_max, &r);
 	l->count++;
-	if (l->j) {
-		cli_json_obj_begin(l->j);
-		json_fault(l->j, f, &r);
-		cli_json_obj_end(l->j);
-	} else {
-		line(f, &r);
-	}
+	cli_open_object(NULL);
+	cli_print_fault(f, &r, true);
+	cli_close_object();
 	return 0;
 }
 
@@ -172,17 +137,9 @@ static int on_live(const struct ptscope_fault *f, void *arg)
 	struct fault_reason r;
 
 	cli_explain_fault(f, l->user_max, &r);
-	if (l->a->json) {
-		struct json *j = cli_json_new(stdout, false);
-
-		cli_json_obj_begin(j);
-		json_fault(j, f, &r);
-		cli_json_obj_end(j);
-		cli_json_end(j);
-	} else {
-		line(f, &r);
-	}
-	fflush(stdout);
+	cli_print_open(l->a->json, false);
+	cli_print_fault(f, &r, true);
+	cli_print_close();
 	return 0;
 }
 
@@ -208,7 +165,7 @@ int cmd_faults(const struct cli_args *a)
 		cli_error(a, "%s", ptscope_errmsg());
 		return EXIT_RUNTIME;
 	}
-	l.user_max = user_limit(h);
+	l.user_max = cli_user_limit(h);
 	if (a->argc == 1) {
 		ret = ptscope_faults_clear(h);
 		if (ret)
@@ -228,16 +185,11 @@ int cmd_faults(const struct cli_args *a)
 		ptscope_close(h);
 		return EXIT_RUNTIME; /* it only ends on an error */
 	}
-	if (a->json) {
-		l.j = cli_json_new(stdout, a->pretty);
-		cli_json_obj_begin(l.j);
-		cli_json_key(l.j, "faults");
-		cli_json_arr_begin(l.j);
-	} else {
-		fputs(header, stdout);
-	}
+	cli_print_open(a->json, a->pretty);
+	cli_open_array("faults");
+	cli_print_text("%s", header);
 	ret = ptscope_faults(h, 0, on_listed, &l);
-	if (l.j) {
+	if (cli_print_is_json()) {
 		struct ptscope_info info = { 0 };
 		struct json_count counts[3] = { { "records", l.count },
 						{ "made", 0 },
@@ -249,8 +201,8 @@ int cmd_faults(const struct cli_args *a)
 			counts[2].value = info.faults_dropped;
 		}
 
-		cli_json_stream_close(l.j, ret ? (err ? err : "out of memory") : NULL, counts,
-				      ARRAY_SIZE(counts), NULL, NULL, 0);
+		cli_print_close_stream(ret ? (err ? err : "out of memory") : NULL, counts,
+				       ARRAY_SIZE(counts), NULL, NULL, 0);
 		free(err);
 	} else if (ret) {
 		cli_error(a, "%s", ptscope_errmsg());
@@ -266,213 +218,19 @@ int cmd_faults(const struct cli_args *a)
 	return ret ? EXIT_RUNTIME : EXIT_OK;
 }
 
-static int keep_last(const struct ptscope_fault *f, void *arg)
-{
-	struct listing *l = arg;
+static const struct cli_option faults_options[] = {
+	CLI_FLAG("follow", 0, follow,
+		 "print records as they happen, until interrupted\n(CAP_SYS_ADMIN)"),
+	{ .name = NULL },
+};
 
-	l->last = *f;
-	l->count++;
-	return 0;
-}
-
-static void print_vma(const char *what, const struct ptscope_fault_vma *v)
-{
-	if (!v->present) {
-		printf("%-10s none\n", what);
-		return;
-	}
-	printf("%-10s 0x%012" PRIx64 "-0x%012" PRIx64 " ", what, v->start, v->end);
-	cli_print_bit_names(v->flags, ptscope_vma_flag_name);
-	printf(" %s\n", *v->name ? v->name : "[anon]");
-}
-
-static void print_xlate(const char *what, const struct ptscope_xlate *x)
-{
-	unsigned int i;
-
-	if (!x->nr_levels)
-		return;
-	printf("%-10s", what);
-	for (i = 0; i < x->nr_levels; i++) {
-		const struct ptscope_xlate_level *l = &x->levels[i];
-
-		printf(" %s 0x%" PRIx64 "%s", ptscope_level_name(l->level) ?: "?", l->entry,
-		       l->flags & (PTSCOPE_ENTRY(PRESENT) | PTSCOPE_ENTRY(PROTNONE)) ?
-			       "" :
-			       " (not present)");
-	}
-	putchar('\n');
-}
-
-/* Addresses at or above this are the kernel's, when no module says better. */
-#define KERNEL_HALF (1ULL << 63)
-
-static void print_explained(const struct cli_args *a, const struct ptscope_fault *f,
-			    const struct fault_reason *r, struct json *list)
-{
-	if (list) {
-		cli_json_obj_begin(list);
-		json_fault(list, f, r);
-		cli_json_obj_end(list);
-		return;
-	}
-	if (a->json) {
-		struct json *j = cli_json_new(stdout, a->pretty);
-
-		cli_json_obj_begin(j);
-		json_fault(j, f, r);
-		cli_json_obj_end(j);
-		cli_json_end(j);
-		return;
-	}
-	printf("%s[%u]: %s (%s) at 0x%" PRIx64 ", ip 0x%" PRIx64 "%s%s\n", f->comm, f->pid,
-	       sig_name(f->signal), cli_fault_code_name(f->signal, f->code), f->addr, f->ip,
-	       *f->exe ? " in " : "", f->exe);
-	printf("%-10s %s\n%-10s %s.\n", "reason", r->code, "why", r->text);
-}
-
-/* --dmesg [FILE|-]: every segfault line of a kernel log. */
-static int explain_log(const struct cli_args *a)
-{
-	const char *path = a->argc ? a->argv[0] : "-";
-	FILE *in = strcmp(path, "-") ? fopen(path, "r") : stdin;
-	struct json *list = NULL;
-	struct ptscope_fault f;
-	struct fault_reason r;
-	char line[2048];
-	int found = 0;
-
-	if (!in) {
-		cli_error(a, "cannot read '%s': %s", path, strerror(errno));
-		return EXIT_RUNTIME;
-	}
-	while (fgets(line, sizeof(line), in)) {
-		if (cli_fault_from_log_line(line, &f))
-			continue;
-		if (!found++ && a->json) {
-			list = cli_json_new(stdout, a->pretty);
-			cli_json_obj_begin(list);
-			cli_json_key(list, "faults");
-			cli_json_arr_begin(list);
-		}
-		cli_explain_fault(&f, KERNEL_HALF, &r);
-		print_explained(a, &f, &r, list);
-	}
-	if (in != stdin)
-		fclose(in);
-	if (!found) {
-		cli_error(a,
-			  "no segfault lines in %s (\"... segfault at ADDR ip IP sp SP error N\")",
-			  strcmp(path, "-") ? path : "the input");
-		return EXIT_RUNTIME;
-	}
-	if (list) {
-		cli_json_arr_end(list);
-		cli_json_obj_end(list);
-		cli_json_end(list);
-	}
-	return EXIT_OK;
-}
-
-/* --core FILE: the fault that made a core dump. */
-static int explain_core(const struct cli_args *a)
-{
-	struct ptscope_fault f;
-	struct fault_reason r;
-	char err[512];
-
-	if (a->argc != 1) {
-		cli_error(a, "explain --core needs one core FILE");
-		return EXIT_USAGE;
-	}
-	if (cli_fault_from_core(a->argv[0], &f, err, sizeof(err))) {
-		cli_error(a, "%s", err);
-		return EXIT_RUNTIME;
-	}
-	cli_explain_fault(&f, KERNEL_HALF, &r);
-	print_explained(a, &f, &r, NULL);
-	return EXIT_OK;
-}
-
-int cmd_explain(const struct cli_args *a)
-{
-	struct listing l = { .a = a };
-	struct fault_reason r;
-	struct ptscope *h;
-	uint64_t id = 0;
-	char *end;
-	int ret;
-
-	if (a->argc == 2 && !a->dmesg && !a->core && !a->last && !a->fault_id && !a->follow) {
-		const char *access = a->access ? a->access : "read";
-
-		if (strcmp(access, "read") && strcmp(access, "write") && strcmp(access, "exec")) {
-			cli_error(a, "'%s' is not an access (read, write or exec)", access);
-			return EXIT_USAGE;
-		}
-		return cli_explain_live(a, access);
-	}
-	if (a->dmesg + a->core + a->last + !!a->fault_id != 1 || a->follow || a->access ||
-	    (a->argc && !a->dmesg && !a->core)) {
-		cli_error(a, "explain needs PID ADDR, --fault ID, --last, --dmesg [FILE] or --core "
-			     "FILE (see 'ptscope help explain')");
-		return EXIT_USAGE;
-	}
-	if (a->dmesg)
-		return a->argc > 1 ? (cli_error(a, "explain --dmesg takes at most one FILE"),
-				      EXIT_USAGE) :
-				     explain_log(a);
-	if (a->core)
-		return explain_core(a);
-	if (a->fault_id) {
-		id = strtoull(a->fault_id, &end, 10);
-		if (!*a->fault_id || *end || !id) {
-			cli_error(a,
-				  "'%s' is not a fault record ID (a number from 'ptscope faults')",
-				  a->fault_id);
-			return EXIT_USAGE;
-		}
-	}
-	if (ptscope_open(&h)) {
-		cli_error(a, "%s", ptscope_errmsg());
-		return EXIT_RUNTIME;
-	}
-	ret = ptscope_faults(h, id, keep_last, &l);
-	if (!ret && !l.count)
-		ret = -ENOENT;
-	if (ret) {
-		cli_error(a, "%s",
-			  ret == -ENOENT && !id ? "no fault records (none kept, or none of "
-						  "yours)" :
-						  ptscope_errmsg());
-		ptscope_close(h);
-		return EXIT_RUNTIME;
-	}
-	cli_explain_fault(&l.last, user_limit(h), &r);
-	ptscope_close(h);
-	if (a->json) {
-		struct json *j = cli_json_new(stdout, a->pretty);
-
-		cli_json_obj_begin(j);
-		json_fault(j, &l.last, &r);
-		cli_json_obj_end(j);
-		cli_json_end(j);
-		return EXIT_OK;
-	}
-	printf("fault %" PRIu64 ": pid %u (%s) %s, %s (%s) at 0x%" PRIx64 "%s\n", l.last.id,
-	       l.last.pid, l.last.comm, l.last.exe, sig_name(l.last.signal),
-	       cli_fault_code_name(l.last.signal, l.last.code), l.last.addr,
-	       l.last.handled ? ", caught by a handler" : "");
-	printf("%-10s %s\n%-10s %s.\n", "reason", r.code, "why", r.text);
-	printf("%-10s ip 0x%" PRIx64 ", sp 0x%" PRIx64 ", error 0x%" PRIx64 ", trap %u\n", "cpu",
-	       l.last.ip, l.last.sp, l.last.error, l.last.trap);
-	if (l.last.snapshot) {
-		print_vma("mapping", &l.last.vma);
-		if (!l.last.vma.present) {
-			print_vma("below", &l.last.below);
-			print_vma("above", &l.last.above);
-		}
-		print_xlate("tables", &l.last.xlate_addr);
-	}
-	return EXIT_OK;
-}
+const struct cli_command cli_faults_spec = {
+	.name = "faults",
+	.usage = "[clear]",
+	.summary = "recorded segfaults (--follow: as they happen); clear them",
+	.help = "'faults clear' forgets every record (CAP_SYS_ADMIN).\n",
+	.options = faults_options,
+	.examples = (const char *const[]){ "ptscope faults", "ptscope faults --follow",
+					   "ptscope -j faults | jq '.faults[-1]'", NULL },
+	.run = cmd_faults,
+};

@@ -331,3 +331,81 @@ out:
 	ptscope_close(h);
 	return status;
 }
+
+static int set_width(struct cli_args *a, const char *value, char *err, size_t errlen)
+{
+	char *end;
+	unsigned long w = strtoul(value, &end, 10);
+
+	if (!*value || *end || *value == '-' || w < 1 || w > 100000) {
+		snprintf(err, errlen, "--width wants a number of columns, not '%s'", value);
+		return -1;
+	}
+	a->width = (unsigned int)w;
+	return 0;
+}
+
+static int set_color(struct cli_args *a, const char *value, char *err, size_t errlen)
+{
+	if (!value || !strcmp(value, "always")) {
+		a->color = CLI_COLOR_ALWAYS;
+	} else if (!strcmp(value, "never")) {
+		a->color = CLI_COLOR_NEVER;
+	} else if (!strcmp(value, "auto")) {
+		a->color = CLI_COLOR_AUTO;
+	} else {
+		snprintf(err, errlen, "--color wants auto, always or never, not '%s'", value);
+		return -1;
+	}
+	return 0;
+}
+
+static int add_input(struct cli_args *a, const char *value, char *err, size_t errlen)
+{
+	if (a->ninputs == (int)ARRAY_SIZE(a->inputs)) {
+		snprintf(err, errlen, "-i FILE may be given at most twice");
+		return -1;
+	}
+	a->inputs[a->ninputs++] = value;
+	return 0;
+}
+
+static const struct cli_option map_options[] = {
+	CLI_STRING("svg", 0, "FILE", svg,
+		   "draw an SVG into FILE ('-': standard output); two PIDs\n"
+		   "or snapshots are drawn side by side, shared frames joined"),
+	{ .name = "input",
+	  .letter = 'i',
+	  .value = CLI_VALUE_REQUIRED,
+	  .arg = "FILE",
+	  .help = "draw a snapshot saved by 'walk -o' (twice for a pair)",
+	  .kind = CLI_OPT_CUSTOM,
+	  .set = add_input },
+	{ .name = "width",
+	  .value = CLI_VALUE_REQUIRED,
+	  .arg = "N",
+	  .help = "terminal map width in columns (default 80)",
+	  .kind = CLI_OPT_CUSTOM,
+	  .set = set_width },
+	{ .name = "color",
+	  .value = CLI_VALUE_OPTIONAL,
+	  .arg = "WHEN",
+	  .help = "colour the terminal map: auto (default: on a terminal,\n"
+		  "unless NO_COLOR is set), always (no WHEN) or never",
+	  .kind = CLI_OPT_CUSTOM,
+	  .set = set_color },
+	{ .name = NULL },
+};
+
+const struct cli_command cli_map_spec = {
+	.name = "map",
+	.usage = "PID [PID] | -i FILE",
+	.summary = "the address space as a picture (terminal or --svg)",
+	.help = "With -j, the counts the pictures are drawn from, as JSON.\n",
+	.options = map_options,
+	.examples =
+		(const char *const[]){ "ptscope map self", "ptscope map 1234 --svg map.svg",
+				       "ptscope map -i parent.snap -i child.snap --svg pair.svg",
+				       NULL },
+	.run = cmd_map,
+};

@@ -13,7 +13,6 @@
 
 struct maps_out {
 	const struct cli_args *a;
-	struct json *j;
 	bool begun;
 	uint32_t pid;
 	uint64_t vmas, bytes, present, swapped, huge, pinned;
@@ -63,70 +62,61 @@ static void begin_output(struct maps_out *o)
 	if (o->begun)
 		return;
 	o->begun = true;
-	if (!o->a->json) {
-		printf("%-14s %-14s %6s %-4s %7s %6s %6s %6s %6s %6s %-7s %s\n", "START", "END",
+	cli_print_open(o->a->json, o->a->pretty);
+	cli_print_text("%-14s %-14s %6s %-4s %7s %6s %6s %6s %6s %6s %-7s %s\n", "START", "END",
 		       "SIZE", "PERM", "PRESENT", "SWAP", "HUGE", "ZERO", "COPY", "REUSE",
 		       "BACKING", "NAME");
-		return;
-	}
-	o->j = cli_json_new(stdout, o->a->pretty);
-	cli_json_obj_begin(o->j);
-	cli_json_key(o->j, "pid");
-	cli_json_uint(o->j, o->pid);
-	cli_json_key(o->j, "vmas");
-	cli_json_arr_begin(o->j);
+	cli_member_uint("pid", o->pid);
+	cli_open_array("vmas");
 }
 
-static void print_json_vma(struct json *j, const struct ptscope_vma *v, const char *perm)
+void cli_print_vma(const struct ptscope_vma *v, enum cli_vma_view view)
 {
-	cli_json_obj_begin(j);
-	cli_json_key(j, "start");
-	cli_json_hex(j, v->start);
-	cli_json_key(j, "end");
-	cli_json_hex(j, v->end);
-	cli_json_key(j, "size");
-	cli_json_uint(j, v->end - v->start);
-	cli_json_key(j, "perms");
-	cli_json_str(j, perm);
-	cli_json_key(j, "flags");
-	cli_json_bit_names(j, v->flags, ptscope_vma_flag_name);
-	cli_json_key(j, "offset");
-	cli_json_hex(j, v->pgoff);
-	cli_json_key(j, "backing");
-	cli_json_str(j, ptscope_backing_name(v->backing) ? ptscope_backing_name(v->backing) : "?");
-	cli_json_key(j, "name");
-	cli_json_str(j, v->name);
-	cli_json_key(j, "inode");
-	cli_json_uint(j, v->inode);
-	cli_json_key(j, "present");
-	cli_json_uint(j, v->present);
-	cli_json_key(j, "zero");
-	cli_json_uint(j, v->zero);
-	cli_json_key(j, "swapped");
-	cli_json_uint(j, v->swapped);
-	cli_json_key(j, "huge");
-	cli_json_uint(j, v->huge);
-	cli_json_key(j, "dirty");
-	cli_json_uint(j, v->dirty);
-	cli_json_key(j, "soft_dirty");
-	cli_json_uint(j, v->soft_dirty);
-	cli_json_key(j, "pinned");
-	cli_json_uint(j, v->pinned);
-	{
+	const char *backing = ptscope_backing_name(v->backing) ?: "?";
+	bool row = view == CLI_VMA_ROW;
+	char perm[5], size[32];
+
+	cli_vma_perms(v->flags, perm);
+	cli_print_hex(PRINT_ANY, "start", row ? "0x%012" PRIx64 " " : "0x%012" PRIx64 "-",
+		      v->start);
+	cli_print_hex(PRINT_ANY, "end", "0x%012" PRIx64 " ", v->end);
+	cli_member_uint("size", v->end - v->start);
+	if (row)
+		cli_print_text("%6s ", human(v->end - v->start, size, sizeof(size)));
+	cli_print_str(PRINT_ANY, "perms", row ? "%-4s " : "%s ", perm);
+	if (row) {
+		cli_print_uint(PRINT_ANY, "present", "%7" PRIu64 " ", v->present);
+		cli_print_uint(PRINT_ANY, "swapped", "%6" PRIu64 " ", v->swapped);
+		cli_print_uint(PRINT_ANY, "huge", "%6" PRIu64 " ", v->huge);
+		cli_print_uint(PRINT_ANY, "zero", "%6" PRIu64 " ", v->zero);
+		cli_print_text("%6" PRIu64 " %6" PRIu64 " ", copies(v->cow),
+			       v->cow[PTSCOPE_COW_REUSABLE]);
+	}
+	cli_print_str(PRINT_ANY, "backing", row ? "%-7s " : "%s ", backing);
+	cli_member_str("name", v->name);
+	cli_print_text("%s", *v->name || row ? v->name : "[anon]");
+	cli_print_hex(row ? PRINT_JSON : PRINT_ANY, "offset", ", offset 0x%" PRIx64, v->pgoff);
+	if (!row)
+		cli_print_text(", flags");
+	cli_print_bits(row ? PRINT_JSON : PRINT_ANY, "flags", v->flags, ptscope_vma_flag_name);
+	cli_print_text("\n");
+	if (row) {
 		struct json_count c[__PTSCOPE_COW_COUNT];
 
-		cli_json_count_object(j, "cow", c, cow_counts(v->cow, c));
+		cli_member_uint("inode", v->inode);
+		cli_member_uint("dirty", v->dirty);
+		cli_member_uint("soft_dirty", v->soft_dirty);
+		cli_member_uint("pinned", v->pinned);
+		if (cli_print_is_json())
+			cli_json_count_object(cli_print_writer(), "cow", c, cow_counts(v->cow, c));
 	}
-	cli_json_obj_end(j);
 }
 
 static int on_vma(const struct ptscope_vma *v, void *arg)
 {
 	struct maps_out *o = arg;
-	char perm[5], size[32];
 	int i;
 
-	cli_vma_perms(v->flags, perm);
 	o->vmas++;
 	o->bytes += v->end - v->start;
 	o->present += v->present;
@@ -136,15 +126,9 @@ static int on_vma(const struct ptscope_vma *v, void *arg)
 	for (i = 0; i < PTSCOPE_COW_STATES; i++)
 		o->cow[i] += v->cow[i];
 	begin_output(o);
-	if (o->j) {
-		print_json_vma(o->j, v, perm);
-		return 0;
-	}
-	printf("0x%012" PRIx64 " 0x%012" PRIx64 " %6s %-4s %7" PRIu64 " %6" PRIu64 " %6" PRIu64
-	       " %6" PRIu64 " %6" PRIu64 " %6" PRIu64 " %-7s %s\n",
-	       v->start, v->end, human(v->end - v->start, size, sizeof(size)), perm, v->present,
-	       v->swapped, v->huge, v->zero, copies(v->cow), v->cow[PTSCOPE_COW_REUSABLE],
-	       ptscope_backing_name(v->backing) ? ptscope_backing_name(v->backing) : "?", v->name);
+	cli_open_object(NULL);
+	cli_print_vma(v, CLI_VMA_ROW);
+	cli_close_object();
 	return 0;
 }
 
@@ -167,7 +151,7 @@ int cmd_maps(const struct cli_args *a)
 		return EXIT_RUNTIME;
 	}
 	begin_output(&o);
-	if (o.j) {
+	if (cli_print_is_json()) {
 		const struct json_count counts[] = {
 			{ "vmas", o.vmas },	  { "size", o.bytes }, { "present", o.present },
 			{ "swapped", o.swapped }, { "huge", o.huge },  { "pinned", o.pinned },
@@ -175,8 +159,8 @@ int cmd_maps(const struct cli_args *a)
 
 		struct json_count c[__PTSCOPE_COW_COUNT];
 
-		cli_json_stream_close(o.j, ret ? ptscope_errmsg() : NULL, counts,
-				      ARRAY_SIZE(counts), "cow", c, cow_counts(o.cow, c));
+		cli_print_close_stream(ret ? ptscope_errmsg() : NULL, counts, ARRAY_SIZE(counts),
+				       "cow", c, cow_counts(o.cow, c));
 	} else if (ret) {
 		cli_error(a, "%s", ptscope_errmsg());
 	} else {
@@ -189,3 +173,16 @@ int cmd_maps(const struct cli_args *a)
 	ptscope_close(h);
 	return ret ? EXIT_RUNTIME : EXIT_OK;
 }
+
+const struct cli_command cli_maps_spec = {
+	.name = "maps",
+	.usage = "PID",
+	.summary = "the mappings of a process, with page-table counters",
+	.help = "Each mapping with its pages present, swapped, huge, dirty, zero, pinned,\n"
+		"soft-dirty and copy-on-write counts, counted from the page tables.\n",
+	.examples =
+		(const char *const[]){ "ptscope maps self",
+				       "ptscope -j maps 1234 | jq '.vmas[] | select(.huge > 0)'",
+				       NULL },
+	.run = cmd_maps,
+};

@@ -1,8 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * The physical side: ptscope phys ADDR|pfn:N [--who] (what a physical
- * address is, and who maps it) and ptscope iommu DEVICE [IOVA] (how a
- * device's DMA addresses become physical ones). Both need CAP_SYS_ADMIN.
+ * ptscope phys ADDR|pfn:N [--who]: what a physical address is, and who
+ * maps it. Needs CAP_SYS_ADMIN.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -12,36 +11,24 @@
 #include "libptscope.h"
 #include "uapi/ptscope.h"
 
-int cli_owner_text(uint64_t phys, char *buf, size_t len, struct json *j)
+void cli_print_owner(uint64_t phys)
 {
 	uint64_t start, end;
 	char name[256];
 
 	if (ptscope_iomem_owner(phys, name, sizeof(name), &start, &end)) {
-		snprintf(buf, len, "? (%s)", ptscope_errmsg());
-		if (j) {
-			cli_json_key(j, "owner");
-			cli_json_null(j);
-		}
-		return 0;
+		cli_print_null(PRINT_JSON, "owner", NULL);
+		cli_print_text("? (%s)", ptscope_errmsg());
+		return;
 	}
-	snprintf(buf, len, "%s (0x%" PRIx64 "-0x%" PRIx64 ")", name, start, end);
-	if (j) {
-		cli_json_key(j, "owner");
-		cli_json_obj_begin(j);
-		cli_json_key(j, "name");
-		cli_json_str(j, name);
-		cli_json_key(j, "start");
-		cli_json_hex(j, start);
-		cli_json_key(j, "end");
-		cli_json_hex(j, end);
-		cli_json_obj_end(j);
-	}
-	return 1;
+	cli_open_object("owner");
+	cli_print_str(PRINT_ANY, "name", "%s", name);
+	cli_print_hex(PRINT_ANY, "start", " (0x%" PRIx64, start);
+	cli_print_hex(PRINT_ANY, "end", "-0x%" PRIx64 ")", end);
+	cli_close_object();
 }
 
 struct who {
-	struct json *j;
 	int n;
 };
 
@@ -51,102 +38,56 @@ static void print_mapper(uint32_t pid, uint64_t addr, void *arg)
 	char comm[64];
 
 	cli_process_name(pid, comm, sizeof(comm));
-	if (w->j) {
-		cli_json_obj_begin(w->j);
-		cli_json_key(w->j, "pid");
-		cli_json_uint(w->j, pid);
-		cli_json_key(w->j, "comm");
-		cli_json_str(w->j, comm);
-		cli_json_key(w->j, "addr");
-		cli_json_hex(w->j, addr);
-		cli_json_obj_end(w->j);
-	} else {
-		printf("%-18s pid %u (%s) at 0x%" PRIx64 "\n", w->n ? "" : "mapped by", pid, comm,
-		       addr);
-	}
+	cli_open_object(NULL);
+	cli_print_text("%-18s ", w->n ? "" : "mapped by");
+	cli_print_uint(PRINT_ANY, "pid", "pid %" PRIu64, pid);
+	cli_print_str(PRINT_ANY, "comm", " (%s)", comm);
+	cli_print_hex(PRINT_ANY, "addr", " at 0x%" PRIx64 "\n", addr);
+	cli_close_object();
 	w->n++;
 }
 
-/* The processes mapping @pfn, as a "mapped_by" array or lines. */
-static void list_mappers(struct ptscope *h, uint64_t pfn, struct json *j)
+void cli_print_mappers(struct ptscope *h, uint64_t pfn)
 {
-	struct who w = { .j = j };
+	struct who w = { 0 };
 
-	if (j) {
-		cli_json_key(j, "mapped_by");
-		cli_json_arr_begin(j);
-	}
+	cli_open_array("mapped_by");
 	cli_find_mappers(h, pfn, print_mapper, &w);
-	if (j)
-		cli_json_arr_end(j);
-	else if (!w.n)
-		printf("%-18s no process the caller may inspect\n", "mapped by");
+	cli_close_array();
+	if (!w.n)
+		cli_print_text("%-18s no process the caller may inspect\n", "mapped by");
 }
 
-static void print_phys(const struct cli_args *a, struct ptscope *h, const struct ptscope_phys *p)
+static void print_phys(const struct ptscope_phys *p)
 {
-	struct json *j = a->json ? cli_json_new(stdout, a->pretty) : NULL;
 	int pinned = !!(p->pflags & PTSCOPE_PHYS(PINNED));
-	char owner[400];
 
-	if (j) {
-		cli_json_obj_begin(j);
-		cli_json_key(j, "addr");
-		cli_json_hex(j, p->addr);
-		cli_json_key(j, "pfn");
-		cli_json_hex(j, p->pfn);
-		cli_json_key(j, "ram");
-		cli_json_bool(j, p->ram);
-	} else {
-		printf("%-18s 0x%" PRIx64 " (pfn 0x%" PRIx64 ")\n", "physical address", p->addr,
-		       p->pfn);
-		printf("%-18s %s", "memory", p->ram ? "System RAM" : "not RAM");
-		if (p->has_page)
-			printf(", node %u, zone %s", p->nid, p->zone);
-		else
-			printf(", no struct page in use");
-		putchar('\n');
-	}
-	cli_owner_text(p->addr, owner, sizeof(owner), j);
-	if (!j)
-		printf("%-18s %s\n", "owner", owner);
+	cli_print_text("%-18s ", "physical address");
+	cli_print_hex(PRINT_ANY, "addr", "0x%" PRIx64, p->addr);
+	cli_print_hex(PRINT_ANY, "pfn", " (pfn 0x%" PRIx64 ")\n", p->pfn);
+	cli_print_text("%-18s %s", "memory", p->ram ? "System RAM" : "not RAM");
+	cli_print_bool(PRINT_JSON, "ram", NULL, p->ram);
 	if (p->has_page) {
-		if (j) {
-			cli_json_key(j, "node");
-			cli_json_uint(j, p->nid);
-			cli_json_key(j, "zone");
-			cli_json_str(j, p->zone);
-			cli_json_key(j, "page_flags");
-			cli_json_bit_names(j, p->pflags, ptscope_phys_flag_name);
-			cli_json_key(j, "mapcount");
-			cli_json_uint(j, p->mapcount);
-			cli_json_key(j, "refcount");
-			cli_json_uint(j, p->refcount);
-			cli_json_key(j, "pinned");
-			cli_json_bool(j, pinned);
-			if (p->has_pincount) {
-				cli_json_key(j, "pincount");
-				cli_json_uint(j, p->pincount);
-			}
-		} else {
-			printf("%-18s", "page flags");
-			cli_print_bit_names(p->pflags, ptscope_phys_flag_name);
-			printf("\n%-18s %u\n%-18s %u\n", "mapcount", p->mapcount, "refcount",
-			       p->refcount);
-			if (p->has_pincount)
-				printf("%-18s %s (pin count %u)\n", "pinned", pinned ? "yes" : "no",
-				       p->pincount);
-			else
-				printf("%-18s %s\n", "pinned",
-				       pinned ? "maybe (refcount bias)" : "no");
-		}
+		cli_print_uint(PRINT_ANY, "node", ", node %" PRIu64, p->nid);
+		cli_print_str(PRINT_ANY, "zone", ", zone %s", p->zone);
+	} else {
+		cli_print_text(", no struct page in use");
 	}
-	if (a->who)
-		list_mappers(h, p->pfn, j);
-	if (j) {
-		cli_json_obj_end(j);
-		cli_json_end(j);
-	}
+	cli_print_text("\n%-18s ", "owner");
+	cli_print_owner(p->addr);
+	cli_print_text("\n");
+	if (!p->has_page)
+		return;
+	cli_print_text("%-18s", "page flags");
+	cli_print_bits(PRINT_ANY, "page_flags", p->pflags, ptscope_phys_flag_name);
+	cli_print_uint(PRINT_ANY, "mapcount", "\nmapcount           %" PRIu64, p->mapcount);
+	cli_print_uint(PRINT_ANY, "refcount", "\nrefcount           %" PRIu64 "\n", p->refcount);
+	cli_print_text("%-18s %s", "pinned",
+		       pinned ? (p->has_pincount ? "yes" : "maybe (refcount bias)") : "no");
+	cli_print_bool(PRINT_JSON, "pinned", NULL, pinned);
+	if (p->has_pincount)
+		cli_print_uint(PRINT_ANY, "pincount", " (pin count %" PRIu64 ")", p->pincount);
+	cli_print_text("\n");
 }
 
 int cmd_phys(const struct cli_args *a)
@@ -169,84 +110,27 @@ int cmd_phys(const struct cli_args *a)
 		ptscope_close(h);
 		return EXIT_RUNTIME;
 	}
-	print_phys(a, h, &p);
+	cli_print_open(a->json, a->pretty);
+	print_phys(&p);
+	if (a->who)
+		cli_print_mappers(h, p.pfn);
+	cli_print_close();
 	ptscope_close(h);
 	return EXIT_OK;
 }
 
-int cmd_iommu(const struct cli_args *a)
-{
-	struct ptscope_iommu io;
-	struct json *j = NULL;
-	uint64_t iova = 0;
-	struct ptscope *h;
-	char err[256], owner[400];
-	const char *domain;
+static const struct cli_option phys_options[] = {
+	CLI_FLAG("who", 0, who, "the processes (that the caller may inspect) mapping it"),
+	{ .name = NULL },
+};
 
-	if (a->argc < 1 || a->argc > 2) {
-		cli_error(
-			a,
-			"iommu needs a PCI DEVICE and at most an IOVA (see 'ptscope help iommu')");
-		return EXIT_USAGE;
-	}
-	if (a->argc == 2 && cli_parse_addr(a->argv[1], &iova, err, sizeof(err))) {
-		cli_error(a, "%s", err);
-		return EXIT_USAGE;
-	}
-	if (ptscope_open(&h) || ptscope_iommu(h, a->argv[0], a->argc == 2, iova, &io)) {
-		cli_error(a, "%s", ptscope_errmsg());
-		ptscope_close(h);
-		return EXIT_RUNTIME;
-	}
-	domain = ptscope_iommu_domain_name(io.domain) ?: "?";
-	if (a->json) {
-		j = cli_json_new(stdout, a->pretty);
-		cli_json_obj_begin(j);
-		cli_json_key(j, "device");
-		cli_json_str(j, a->argv[0]);
-		cli_json_key(j, "domain");
-		cli_json_str(j, domain);
-		cli_json_key(j, "group");
-		if (io.has_group)
-			cli_json_uint(j, io.group);
-		else
-			cli_json_null(j);
-	} else {
-		printf("%-18s %s\n%-18s ", "device", a->argv[0], "iommu");
-		if (io.domain == PTSCOPE_IOMMU_NONE)
-			printf("none: DMA addresses are physical addresses\n");
-		else if (io.has_group)
-			printf("%s domain, group %u\n", domain, io.group);
-		else
-			printf("%s domain\n", domain);
-	}
-	if (io.has_iova) {
-		if (j) {
-			cli_json_key(j, "iova");
-			cli_json_hex(j, io.iova);
-			cli_json_key(j, "phys");
-			if (io.mapped)
-				cli_json_hex(j, io.phys);
-			else
-				cli_json_null(j);
-		} else if (!io.mapped) {
-			printf("%-18s 0x%" PRIx64 ": not mapped (a DMA there would fault)\n",
-			       "iova", io.iova);
-		} else {
-			printf("%-18s 0x%" PRIx64 " -> physical 0x%" PRIx64 "\n", "iova", io.iova,
-			       io.phys);
-		}
-		if (io.mapped) {
-			cli_owner_text(io.phys, owner, sizeof(owner), j);
-			if (!j)
-				printf("%-18s %s\n", "owner", owner);
-			list_mappers(h, io.phys >> 12, j);
-		}
-	}
-	if (j) {
-		cli_json_obj_end(j);
-		cli_json_end(j);
-	}
-	ptscope_close(h);
-	return EXIT_OK;
-}
+const struct cli_command cli_phys_spec = {
+	.name = "phys",
+	.usage = "ADDR|pfn:N",
+	.summary = "what a physical address is: RAM, owner, page state",
+	.help = "Needs CAP_SYS_ADMIN.\n",
+	.options = phys_options,
+	.examples = (const char *const[]){ "ptscope phys 0x100000000",
+					   "ptscope phys pfn:0x3aff --who", NULL },
+	.run = cmd_phys,
+};

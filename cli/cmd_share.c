@@ -404,3 +404,18 @@ int cmd_share(const struct cli_args *a)
 	free(s.frames.slot);
 	return s.hidden || ret || !g ? EXIT_RUNTIME : EXIT_OK;
 }
+
+static const struct cli_option share_options[] = {
+	CLI_FLAG("all", 0, all, "every process the caller may inspect"),
+	{ .name = NULL },
+};
+
+const struct cli_command cli_share_spec = {
+	.name = "share",
+	.usage = "PID... | --all",
+	.summary = "frames mapped by more than one process, by mapping",
+	.help = "Frame numbers need CAP_SYS_ADMIN.\n",
+	.options = share_options,
+	.examples = (const char *const[]){ "ptscope share 1234 1235", "ptscope share --all", NULL },
+	.run = cmd_share,
+};

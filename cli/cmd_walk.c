@@ -15,8 +15,7 @@
 
 struct walk_out {
 	const struct cli_args *a;
-	struct json *j; /* JSON document, opened at the first record */
-	bool begun;
+	bool begun; /* the document is opened at the first record */
 	uint32_t pid;
 	uint64_t records, pages, present, swapped, none, huge;
 	FILE *save; /* -o FILE */
@@ -45,94 +44,58 @@ static const char *name_or(const char *name, const char *unknown)
 	return name ? name : unknown;
 }
 
-static void print_text(const struct ptscope_page *pg)
+void cli_print_page(const struct ptscope_page *pg)
 {
-	printf("0x%016" PRIx64 " %8" PRIu64 "  %-4s %-8s", pg->addr, pg->nr_pages,
-	       name_or(ptscope_level_name(pg->level), "?"),
-	       name_or(ptscope_state_name(pg->state), "?"));
-	if (pg->has_pfn)
-		printf(" 0x%-10" PRIx64, pg->pfn);
-	else
-		printf(" %-12s", "-");
-	if (pg->state == PTSCOPE_STATE_PRESENT)
-		printf(" %-14s %-3s %-14s", name_or(ptscope_kind_name(pg->kind), "?"),
-		       name_or(ptscope_cache_name(pg->cache), "?"),
-		       name_or(ptscope_cow_name(pg->cow), "?"));
-	else if (pg->state == PTSCOPE_STATE_SWAP)
-		printf(" swap %u:0x%-6" PRIx64 " %-3s %-14s", pg->swap_type, pg->swap_offset, "",
-		       "-");
-	else
-		printf(" %-14s %-3s %-14s", "-", "-", "-");
-	if (pg->has_page)
-		printf(" %4u %4u ", pg->mapcount, pg->refcount);
-	else
-		printf(" %4s %4s ", "-", "-");
-	cli_print_bit_names(pg->flags, ptscope_entry_flag_name);
-	cli_print_bit_names(pg->pflags, ptscope_page_flag_name);
-	if (pg->state == PTSCOPE_STATE_PRESENT && pg->pkey)
-		printf(" pkey=%u", pg->pkey);
-	putchar('\n');
-}
+	const bool present = pg->state == PTSCOPE_STATE_PRESENT;
+	const bool swap = pg->state == PTSCOPE_STATE_SWAP;
 
-static void print_json_record(struct json *j, const struct ptscope_page *pg)
-{
-	cli_json_obj_begin(j);
-	cli_json_key(j, "addr");
-	cli_json_hex(j, pg->addr);
-	cli_json_key(j, "nr_pages");
-	cli_json_uint(j, pg->nr_pages);
-	cli_json_key(j, "level");
-	cli_json_str(j, name_or(ptscope_level_name(pg->level), "?"));
-	cli_json_key(j, "state");
-	cli_json_str(j, name_or(ptscope_state_name(pg->state), "?"));
-	cli_json_key(j, "entry");
-	cli_json_hex(j, pg->entry);
-	cli_json_key(j, "flags");
-	cli_json_bit_names(j, pg->flags, ptscope_entry_flag_name);
-	if (pg->has_pfn) {
-		cli_json_key(j, "pfn");
-		cli_json_hex(j, pg->pfn);
+	cli_print_hex(PRINT_ANY, "addr", "0x%016" PRIx64 " ", pg->addr);
+	cli_print_uint(PRINT_ANY, "nr_pages", "%8" PRIu64 "  ", pg->nr_pages);
+	cli_print_str(PRINT_ANY, "level", "%-4s ", name_or(ptscope_level_name(pg->level), "?"));
+	cli_print_str(PRINT_ANY, "state", "%-8s", name_or(ptscope_state_name(pg->state), "?"));
+	if (pg->has_pfn)
+		cli_print_hex(PRINT_ANY, "pfn", " 0x%-10" PRIx64, pg->pfn);
+	else
+		cli_print_text(" %-12s", "-");
+	if (present) {
+		cli_print_str(PRINT_ANY, "kind", " %-14s",
+			      name_or(ptscope_kind_name(pg->kind), "?"));
+		cli_print_str(PRINT_ANY, "cache", " %-3s",
+			      name_or(ptscope_cache_name(pg->cache), "?"));
+	} else if (swap) {
+		cli_print_uint(PRINT_ANY, "swap_type", " swap %" PRIu64, pg->swap_type);
+		cli_print_hex(PRINT_ANY, "swap_offset", ":0x%-6" PRIx64 " ", pg->swap_offset);
+		cli_print_text("%-3s", "");
+	} else {
+		cli_print_text(" %-14s %-3s", "-", "-");
 	}
-	if (pg->state == PTSCOPE_STATE_PRESENT) {
-		cli_json_key(j, "kind");
-		cli_json_str(j, name_or(ptscope_kind_name(pg->kind), "?"));
-		cli_json_key(j, "cache");
-		cli_json_str(j, name_or(ptscope_cache_name(pg->cache), "?"));
-		cli_json_key(j, "page_flags");
-		cli_json_bit_names(j, pg->pflags, ptscope_page_flag_name);
-		cli_json_key(j, "pkey");
-		cli_json_uint(j, pg->pkey);
-	}
-	if (pg->has_pincount) {
-		cli_json_key(j, "pincount");
-		cli_json_uint(j, pg->pincount);
-	}
-	if (pg->has_res) {
-		cli_json_key(j, "resource");
-		cli_json_obj_begin(j);
-		cli_json_key(j, "flags");
-		cli_json_hex(j, pg->res_flags);
-		cli_json_key(j, "desc");
-		cli_json_uint(j, pg->res_desc);
-		cli_json_obj_end(j);
-	}
-	cli_json_key(j, "cow");
-	cli_json_str(j, name_or(ptscope_cow_name(pg->cow), "?"));
-	cli_json_key(j, "write");
-	cli_json_str(j, name_or(ptscope_cow_action(pg->cow), "?"));
+	cli_print_str(present ? PRINT_ANY : PRINT_JSON, "cow", " %-14s",
+		      name_or(ptscope_cow_name(pg->cow), "?"));
+	if (!present)
+		cli_print_text(" %-14s", "-");
 	if (pg->has_page) {
-		cli_json_key(j, "mapcount");
-		cli_json_uint(j, pg->mapcount);
-		cli_json_key(j, "refcount");
-		cli_json_uint(j, pg->refcount);
+		cli_print_uint(PRINT_ANY, "mapcount", " %4" PRIu64, pg->mapcount);
+		cli_print_uint(PRINT_ANY, "refcount", " %4" PRIu64 " ", pg->refcount);
+	} else {
+		cli_print_text(" %4s %4s ", "-", "-");
 	}
-	if (pg->state == PTSCOPE_STATE_SWAP) {
-		cli_json_key(j, "swap_type");
-		cli_json_uint(j, pg->swap_type);
-		cli_json_key(j, "swap_offset");
-		cli_json_hex(j, pg->swap_offset);
+	cli_print_bits(PRINT_ANY, "flags", pg->flags, ptscope_entry_flag_name);
+	cli_print_bits(present ? PRINT_ANY : PRINT_TEXT, "page_flags", pg->pflags,
+		       ptscope_page_flag_name);
+	if (present)
+		cli_print_uint(pg->pkey ? PRINT_ANY : PRINT_JSON, "pkey", " pkey=%" PRIu64,
+			       pg->pkey);
+	cli_print_text("\n");
+	cli_member_hex("entry", pg->entry);
+	cli_member_str("write", name_or(ptscope_cow_action(pg->cow), "?"));
+	if (pg->has_pincount)
+		cli_member_uint("pincount", pg->pincount);
+	if (pg->has_res) {
+		cli_open_object("resource");
+		cli_member_hex("flags", pg->res_flags);
+		cli_member_uint("desc", pg->res_desc);
+		cli_close_object();
 	}
-	cli_json_obj_end(j);
 }
 
 /*
@@ -144,19 +107,12 @@ static void begin_output(struct walk_out *o)
 	if (o->begun)
 		return;
 	o->begun = true;
-	if (!o->a->json) {
-		printf("%-18s %8s  %-4s %-8s %-12s %-14s %-3s %-14s %4s %4s  %s\n", "ADDRESS",
+	cli_print_open(o->a->json, o->a->pretty);
+	cli_print_text("%-18s %8s  %-4s %-8s %-12s %-14s %-3s %-14s %4s %4s  %s\n", "ADDRESS",
 		       "PAGES", "LVL", "STATE", "PFN", "KIND", "PAT", "COW", "MAP", "REF", "FLAGS");
-		return;
-	}
-	o->j = cli_json_new(stdout, o->a->pretty);
-	cli_json_obj_begin(o->j);
-	cli_json_key(o->j, "pid");
-	cli_json_uint(o->j, o->pid);
-	cli_json_key(o->j, "mode");
-	cli_json_str(o->j, o->a->pages ? "pages" : "runs");
-	cli_json_key(o->j, "records");
-	cli_json_arr_begin(o->j);
+	cli_member_uint("pid", o->pid);
+	cli_member_str("mode", o->a->pages ? "pages" : "runs");
+	cli_open_array("records");
 }
 
 static int on_record(const struct ptscope_page *pg, void *arg)
@@ -174,10 +130,9 @@ static int on_record(const struct ptscope_page *pg, void *arg)
 	begin_output(o);
 	if (o->save)
 		cli_snapshot_write_record(o->save, pg);
-	if (o->j)
-		print_json_record(o->j, pg);
-	else
-		print_text(pg);
+	cli_open_object(NULL);
+	cli_print_page(pg);
+	cli_close_object();
 	return 0;
 }
 
@@ -291,8 +246,8 @@ int cmd_walk(const struct cli_args *a)
 			{ "swapped", o.swapped }, { "none", o.none },	{ "huge", o.huge },
 		};
 
-		cli_json_stream_close(o.j, ret ? ptscope_errmsg() : NULL, counts,
-				      ARRAY_SIZE(counts), NULL, NULL, 0);
+		cli_print_close_stream(ret ? ptscope_errmsg() : NULL, counts, ARRAY_SIZE(counts),
+				       NULL, NULL, 0);
 	} else if (!ret) {
 		printf("%" PRIu64 " records, %" PRIu64 " pages: %" PRIu64 " present, %" PRIu64
 		       " swapped, %" PRIu64 " none, %" PRIu64 " in huge leaves\n",
@@ -303,3 +258,26 @@ int cmd_walk(const struct cli_args *a)
 	ptscope_close(h);
 	return ret ? EXIT_RUNTIME : EXIT_OK;
 }
+
+static const struct cli_option walk_options[] = {
+	CLI_FLAG("pages", 0, pages, "one record per page-table leaf instead of runs"),
+	CLI_FLAG("present", 0, only_present, "only present pages"),
+	CLI_FLAG("swapped", 0, only_swapped, "only swapped-out pages"),
+	CLI_FLAG("huge", 0, only_huge, "only pages mapped by PMD or PUD leaves"),
+	CLI_FLAG("cow", 0, only_cow, "only pages a write would copy or reuse (copy-on-write)"),
+	CLI_STRING("output", 'o', "FILE", output,
+		   "also save the records as a snapshot (for diff, map -i)"),
+	{ .name = NULL },
+};
+
+const struct cli_command cli_walk_spec = {
+	.name = "walk",
+	.usage = "PID [RANGE]",
+	.summary = "every page-table leaf of a range, as runs or pages",
+	.help = "RANGE: ADDR, ADDR-END or ADDR+LEN, or a mapping's name; default: all.\n",
+	.options = walk_options,
+	.examples = (const char *const[]){ "ptscope walk self '[heap]'",
+					   "ptscope walk --pages --present 1234 0x7f0000000000+2M",
+					   "ptscope walk -o before.snap 1234", NULL },
+	.run = cmd_walk,
+};

@@ -22,96 +22,68 @@ static const char *level_name(uint32_t level)
 	return name ? name : "?";
 }
 
-static void print_text(uint32_t pid, const struct ptscope_xlate *x)
-{
-	const struct ptscope_xlate_level *leaf = leaf_of(x);
-	const struct ptscope_xlate_level *last = &x->levels[x->nr_levels - 1];
-	unsigned int i;
-
-	printf("pid %" PRIu32 ", address 0x%" PRIx64 "\n", pid, x->addr);
-	printf("%-5s %5s  %-18s  %-18s  %s\n", "level", "index", "table", "entry", "flags");
-	for (i = 0; i < x->nr_levels; i++) {
-		const struct ptscope_xlate_level *l = &x->levels[i];
-		printf("%-5s %5" PRIu32 "  0x%016" PRIx64 "  0x%016" PRIx64 " ",
-		       level_name(l->level), l->index, l->table_phys, l->entry);
-		cli_print_bit_names(l->flags, ptscope_entry_flag_name);
-		putchar('\n');
-	}
-	if (!leaf && (last->flags & PTSCOPE_ENTRY(PRESENT)) && last->level == PTSCOPE_LEVEL_PGD) {
-		/* The module stops at a present PGD entry only where no VMA is. */
-		printf("not mapped: no mapping covers the address (the tables below the %s are "
-		       "not read: an unmapped range's may be freed at any moment)\n",
-		       level_name(last->level));
-	} else if (!leaf) {
-		printf("not mapped: the %s entry is %s\n", level_name(last->level),
-		       last->entry ? "not a present table" : "empty");
-	} else if (leaf->has_pfn) {
-		printf("leaf: %s, %" PRIu64 " KiB page, pfn 0x%" PRIx64 ", phys 0x%" PRIx64 "\n",
-		       level_name(leaf->level), leaf->leaf_size / 1024, leaf->pfn,
-		       (leaf->pfn << 12) | (x->addr & 0xfff));
-	} else {
-		printf("leaf: %s, %" PRIu64 " KiB, not present (swap, migration or marker entry)\n",
-		       level_name(leaf->level), leaf->leaf_size / 1024);
-	}
-}
-
-void cli_json_xlate(struct json *j, const struct ptscope_xlate *x)
+void cli_print_xlate(const struct ptscope_xlate *x)
 {
 	const struct ptscope_xlate_level *leaf = x->nr_levels ? leaf_of(x) : NULL;
+	const struct ptscope_xlate_level *last = x->nr_levels ? &x->levels[x->nr_levels - 1] : NULL;
 	unsigned int i;
 
-	cli_json_key(j, "addr");
-	cli_json_hex(j, x->addr);
-	cli_json_key(j, "levels");
-	cli_json_arr_begin(j);
+	cli_print_hex(PRINT_ANY, "addr", "address 0x%" PRIx64 "\n", x->addr);
+	cli_print_text("%-5s %5s  %-18s  %-18s  %s\n", "level", "index", "table", "entry", "flags");
+	cli_open_array("levels");
 	for (i = 0; i < x->nr_levels; i++) {
 		const struct ptscope_xlate_level *l = &x->levels[i];
 
-		cli_json_obj_begin(j);
-		cli_json_key(j, "level");
-		cli_json_str(j, level_name(l->level));
-		cli_json_key(j, "index");
-		cli_json_uint(j, l->index);
-		cli_json_key(j, "table_phys");
-		cli_json_hex(j, l->table_phys);
-		cli_json_key(j, "entry");
-		cli_json_hex(j, l->entry);
-		cli_json_key(j, "flags");
-		cli_json_bit_names(j, l->flags, ptscope_entry_flag_name);
-		cli_json_obj_end(j);
+		cli_open_object(NULL);
+		cli_print_str(PRINT_ANY, "level", "%-5s ", level_name(l->level));
+		cli_print_uint(PRINT_ANY, "index", "%5" PRIu64 "  ", l->index);
+		cli_print_hex(PRINT_ANY, "table_phys", "0x%016" PRIx64 "  ", l->table_phys);
+		cli_print_hex(PRINT_ANY, "entry", "0x%016" PRIx64 " ", l->entry);
+		cli_print_bits(PRINT_ANY, "flags", l->flags, ptscope_entry_flag_name);
+		cli_print_text("\n");
+		cli_close_object();
 	}
-	cli_json_arr_end(j);
-	cli_json_key(j, "leaf");
-	if (!leaf) {
-		cli_json_null(j);
+	cli_close_array();
+	if (!last) {
+		cli_print_null(PRINT_ANY, "leaf", "not translated\n");
+	} else if (!leaf && (last->flags & PTSCOPE_ENTRY(PRESENT)) &&
+		   last->level == PTSCOPE_LEVEL_PGD) {
+		/* The module stops at a present PGD entry only where no VMA is. */
+		cli_print_null(PRINT_JSON, "leaf", NULL);
+		cli_print_text("not mapped: no mapping covers the address (the tables below the %s "
+			       "are not read: an unmapped range's may be freed at any moment)\n",
+			       level_name(last->level));
+	} else if (!leaf) {
+		cli_print_null(PRINT_JSON, "leaf", NULL);
+		cli_print_text("not mapped: the %s entry is %s\n", level_name(last->level),
+			       last->entry ? "not a present table" : "empty");
 	} else {
-		cli_json_obj_begin(j);
-		cli_json_key(j, "level");
-		cli_json_str(j, level_name(leaf->level));
-		cli_json_key(j, "size");
-		cli_json_uint(j, leaf->leaf_size);
-		cli_json_key(j, "present");
-		cli_json_bool(j, leaf->has_pfn);
+		cli_open_object("leaf");
+		cli_print_str(PRINT_ANY, "level", "leaf: %s, ", level_name(leaf->level));
+		cli_member_uint("size", leaf->leaf_size);
+		cli_print_text("%" PRIu64 " KiB", leaf->leaf_size / 1024);
+		cli_print_bool(PRINT_JSON, "present", NULL, leaf->has_pfn);
 		if (leaf->has_pfn) {
-			cli_json_key(j, "pfn");
-			cli_json_hex(j, leaf->pfn);
-			cli_json_key(j, "phys");
-			cli_json_hex(j, (leaf->pfn << 12) | (x->addr & 0xfff));
+			cli_print_hex(PRINT_ANY, "pfn", " page, pfn 0x%" PRIx64, leaf->pfn);
+			cli_print_hex(PRINT_ANY, "phys", ", phys 0x%" PRIx64 "\n",
+				      (leaf->pfn << 12) | (x->addr & 0xfff));
+		} else {
+			cli_print_text(", not present (swap, migration or marker entry)\n");
 		}
-		cli_json_obj_end(j);
+		cli_close_object();
 	}
 }
 
-static void print_json(const struct cli_args *a, uint32_t pid, const struct ptscope_xlate *x)
+void cli_print_xlate_member(const char *key, const char *title, const struct ptscope_xlate *x)
 {
-	struct json *j = cli_json_new(stdout, a->pretty);
-
-	cli_json_obj_begin(j);
-	cli_json_key(j, "pid");
-	cli_json_uint(j, pid);
-	cli_json_xlate(j, x);
-	cli_json_obj_end(j);
-	cli_json_end(j);
+	if (!x->nr_levels) {
+		cli_print_null(PRINT_JSON, key, NULL);
+		return;
+	}
+	cli_print_text("%s", title);
+	cli_open_object(key);
+	cli_print_xlate(x);
+	cli_close_object();
 }
 
 int cmd_xlate(const struct cli_args *a)
@@ -142,9 +114,21 @@ int cmd_xlate(const struct cli_args *a)
 		return EXIT_RUNTIME;
 	}
 	ptscope_close(h);
-	if (a->json)
-		print_json(a, pid, &x);
-	else
-		print_text(pid, &x);
+	cli_print_open(a->json, a->pretty);
+	cli_print_uint(PRINT_ANY, "pid", "pid %" PRIu64 ", ", pid);
+	cli_print_xlate(&x);
+	cli_print_close();
 	return EXIT_OK;
 }
+
+const struct cli_command cli_xlate_spec = {
+	.name = "xlate",
+	.usage = "PID ADDR",
+	.summary = "translate an address through every page-table level",
+	.help = "ADDR: hex (0x...), decimal, or a mapping's name ([heap], [stack], libc,\n"
+		"a path), with +N for N bytes into it.\n",
+	.examples = (const char *const[]){ "ptscope xlate self '[stack]'",
+					   "ptscope xlate 1234 0x7f0000001000",
+					   "ptscope -j xlate 1234 libc+0x1000 | jq .leaf", NULL },
+	.run = cmd_xlate,
+};

@@ -288,27 +288,13 @@ int cli_explain_live(const struct cli_args *a, const char *access)
 		    !ptscope_walk(h, pid, ar.addr, ar.addr + 1, 0, take_page, &pg);
 	ptscope_close(h);
 	judge(&ar, &pg, have_page, access, info.user_addr_max, &o);
-	if (a->json) {
-		struct json *j = cli_json_new(stdout, a->pretty);
-
-		cli_json_obj_begin(j);
-		cli_json_key(j, "pid");
-		cli_json_uint(j, pid);
-		cli_json_key(j, "addr");
-		cli_json_hex(j, ar.addr);
-		cli_json_key(j, "access");
-		cli_json_str(j, access);
-		cli_json_key(j, "outcome");
-		cli_json_str(j, o.result);
-		cli_json_key(j, "reason");
-		cli_json_str(j, o.code);
-		cli_json_key(j, "explanation");
-		cli_json_str(j, o.text);
-		cli_json_obj_end(j);
-		cli_json_end(j);
-	} else {
-		printf("%s of 0x%" PRIx64 " in pid %u: %s (%s)\n%s.\n", access, ar.addr, pid,
-		       o.result, o.code, o.text);
-	}
+	cli_print_open(a->json, a->pretty);
+	cli_print_str(PRINT_ANY, "access", "%s of ", access);
+	cli_print_hex(PRINT_ANY, "addr", "0x%" PRIx64, ar.addr);
+	cli_print_uint(PRINT_ANY, "pid", " in pid %" PRIu64, pid);
+	cli_print_str(PRINT_ANY, "outcome", ": %s", o.result);
+	cli_print_str(PRINT_ANY, "reason", " (%s)\n", o.code);
+	cli_print_str(PRINT_ANY, "explanation", "%s.\n", o.text);
+	cli_print_close();
 	return EXIT_OK;
 }

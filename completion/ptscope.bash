@@ -3,6 +3,9 @@
 # places ([heap], [stack]) and files where a command takes them. Built on
 # bash-completion's own helpers: _init_completion -s splits --opt=VALUE,
 # _filedir quotes file names (spaces included), _pids lists processes.
+# Each command's options are those of its spec (cli/cmd_*.c), and an
+# option's value is skipped as the parser skips it: tests/host/completion.sh
+# checks both against 'ptscope help CMD'.
 
 # _ptscope_add WORDS: add those of WORDS that start with $cur, one each,
 # neither split nor globbed again ([heap] must not match a file named h).

@@ -95,7 +95,17 @@ tap_check "-j map -i: café written as UTF-8" grep -q '"/tmp/café"' "$J"
 t "no command: usage, status 2" 2 '^Usage: ptscope' --
 t "unknown command: status 2" 2 "^ptscope: unknown command 'frobnicate' \(see 'ptscope help'\)$" -- frobnicate
 t "unknown command in JSON mode" 2 '^\{"error":"unknown command .frobnicate. \(see .ptscope help.\)"\}$' -- -j frobnicate
-t "unknown option: status 2" 2 "^ptscope: unknown option '--frob' \(see 'ptscope --help'\)$" -- --frob info
+t "unknown option: status 2" 2 "^ptscope: unknown option '--frob' \(see 'ptscope help info'\)$" -- --frob info
+t "unknown option, no command" 2 "^ptscope: unknown option '-x' \(see 'ptscope --help'\)$" -- -x
+t "unknown option in JSON mode, -j after it" 2 '^\{"error":"unknown option .--frob. \(see .ptscope help info.\)"\}$' -- info --frob -j
+t "an option's missing value" 2 "^ptscope: option '--svg' needs a value \(see 'ptscope help map'\)$" -- map 1 --svg
+t "a flag given a value" 2 "^ptscope: option '--pages' takes no value" -- walk 1 --pages=yes
+t "a bad --width" 2 "^ptscope: --width wants a number of columns, not 'wide'$" -- map 1 --width wide
+t "a bad --color" 2 "^ptscope: --color wants auto, always or never, not 'blue'$" -- map 1 --color=blue
+t "--color takes no separate word" 2 "^ptscope: unknown command 'blue'|map takes" -- --color blue map
+t "GNU order: options before the command" 1 'kernel module ptscope is not loaded' -- -j --pages walk self
+t "GNU order: options after its arguments" 1 '^\{"error":"kernel module ptscope is not loaded' -- walk self --pages -j
+t "-- ends the options" 2 "'--pages' is not a PID" -- walk -- --pages
 t "help for an unknown command" 2 "unknown command 'nope'" -- help nope
 t "info takes no arguments" 2 "^ptscope: info takes no arguments, got 'extra'$" -- info extra
 t "info without the module" 1 '^ptscope: kernel module ptscope is not loaded \(try: modprobe ptscope\)$' -- info
@@ -148,7 +158,8 @@ t "share needs PIDs" 2 "share needs PIDs, or --all" -- share
 t "share --all takes no PIDs" 2 "share needs PIDs, or --all" -- share --all 1
 t "--all is share's" 2 "option --all applies to share only" -- walk 1 --all
 t "walk -o with a filter" 2 "does not combine with filters" -- walk 1 --cow -o "$T/x"
-t "-o is walk's" 2 "option --output applies to walk only" -- maps 1 -o "$T/x"
+t "-o is walk's" 2 "^ptscope: option -o \(--output\) applies to walk only$" -- maps 1 -o "$T/x"
+t "--output is walk's" 2 "^ptscope: option --output applies to walk only$" -- maps 1 --output="$T/x"
 
 t "phys needs an address" 2 "phys needs one ADDR or pfn:N" -- phys
 t "phys refuses a bad pfn" 2 "'pfn:x' is not a frame number" -- phys pfn:x
@@ -178,8 +189,9 @@ t "explain --core of garbage" 1 "not a core file|is not an x86-64 ELF core file"
 t "explain --core needs a file" 2 "explain --core needs one core FILE" -- explain --core
 t "explain refuses a bad ID" 2 "'x' is not a fault record ID" -- explain --fault x
 t "faults takes only clear" 2 "faults takes nothing, or 'clear'" -- faults 12
-t "--follow is faults'" 2 "options --follow, --last, --fault, --dmesg and --core apply to faults and explain" -- walk 1 --follow
-t "--access is explain's" 2 "apply to faults and explain" -- walk 1 --access read
+t "--follow is faults'" 2 "^ptscope: option --follow applies to faults only$" -- walk 1 --follow
+t "--last is explain's" 2 "^ptscope: option --last applies to explain only$" -- faults --last
+t "--access is explain's" 2 "^ptscope: option --access applies to explain only$" -- walk 1 --access read
 t "faults without the module" 1 'kernel module ptscope is not loaded' -- faults
 t "explain without the module" 1 'kernel module ptscope is not loaded' -- explain --last
 

@@ -53,16 +53,25 @@ complete_words() {	# complete_words WORD...: the same, as one sorted line
 help=$("$ROOT/build/ptscope" --help)
 help_cmds=$(sed -n '/^Commands:/,/^$/s/^  \([a-z]*\) .*/\1/p' <<< "$help" | sort | tr '\n' ' ')
 check "commands = --help commands ($help_cmds)" test "$(complete_words ptscope '')" = "$help_cmds"
-# Every long option of the help, under the command it belongs to.
-section_opts() {	# section_opts HEADER: the long options listed under it
-	sed -n "/^$1/,/^\$/p" <<< "$help" | grep -o -- '--[a-z-]*' | sort -u
+# Each command's options, as its spec lists them in its help ("Options:"),
+# are what completing "-" offers it, with the global ones (--help's
+# "Options:") and nothing else.
+spec_opts() {	# spec_opts: the options listed under "Options:" on stdin, sorted
+	sed -n '/^Options:/,/^$/s/^  \(-[a-zA-Z-]*\)\(, \(--[a-z-]*\)\)\{0,1\}.*/\1 \3/p' |
+		tr ' ' '\n' | sed '/^$/d' | sort -u | tr '\n' ' '
 }
-for s in "walk options:walk" "share options:share" "phys options:phys" \
-	"faults and explain options:explain" "check options:check" "map options:map" "Options:info"; do
-	header=${s%:*} cmd=${s##*:}
-	for o in $(section_opts "$header"); do
-		[ "$o" = --follow ] && cmd2=faults || cmd2=$cmd
-		check "$cmd2 completes $o" grep -q -- " $o " <<< " $(complete_words ptscope $cmd2 --) "
+globals=$(spec_opts <<< "$help")
+check "global options listed ($globals)" test "$globals" = "--help --json --pretty --version -V -h -j -p "
+for cmd in $help_cmds; do
+	want=$( (spec_opts < <("$ROOT/build/ptscope" help $cmd); echo "$globals") | tr ' ' '\n' |
+		sed '/^$/d' | sort -u | tr '\n' ' ')
+	got=$(complete_line "ptscope $cmd -" | grep -v '=$' | sort -u | tr '\n' ' ')
+	check "$cmd: completion offers its spec's options ($want)" test "$got" = "$want"
+	# An option's value is skipped in finding the command word, as the parser does.
+	for opt in $("$ROOT/build/ptscope" help $cmd |
+		sed -n '/^Options:/,/^$/s/^  \(-[a-zA-Z], \)\{0,1\}\(--[a-z-]*\) [A-Z]\{1,\}  .*/\2/p'); do
+		check "$cmd: the value of $opt before the command is no command word" \
+			test "$(complete_words ptscope $opt VALUE $cmd --)" = "$(complete_words ptscope $cmd --)"
 	done
 done
 check "walk --pages is not offered to maps" bash -c "! grep -q -- --pages <<< '$(complete_words ptscope maps --)'"

@@ -35,6 +35,12 @@ help_opts=$(LD_LIBRARY_PATH="$ROOT/build" "$ROOT/build/ptscope" --help |
 for opt in $help_opts; do
 	check "man page documents $opt" grep -q -- "\\\\-\\\\-${opt#--}" "$ROOT/doc/ptscope.8"
 done
+# And every short one (each command's options are in --help, from its spec).
+help_letters=$(LD_LIBRARY_PATH="$ROOT/build" "$ROOT/build/ptscope" --help |
+	sed -n 's/^  -\([a-zA-Z]\), --.*/\1/p' | sort -u)
+for l in $help_letters; do
+	check "man page documents -$l" grep -qE -- "(^|[^-])\\\\-$l\\b" "$ROOT/doc/ptscope.8"
+done
 check "libptscope(3) names every exported function" bash -c \
 	"for f in \$(sed -n 's/^\t\t\(ptscope_[a-z_]*\);/\1/p' '$ROOT/userlib/libptscope.map'); do
 		grep -q \"\$f\" '$ROOT/doc/libptscope.3' || { echo \"missing \$f\"; exit 1; }; done"
@@ -42,8 +48,10 @@ check "libptscope(3) renders without warnings" bash -c \
 	"! command -v man >/dev/null || [ -z \"\$(LC_ALL=C.UTF-8 MANWIDTH=80 man --warnings -l '$ROOT/doc/libptscope.3' 2>&1 >/dev/null)\" ]"
 check "man page renders without warnings" bash -c \
 	"! command -v man >/dev/null || [ -z \"\$(LC_ALL=C.UTF-8 MANWIDTH=80 man --warnings -l '$ROOT/doc/ptscope.8' 2>&1 >/dev/null)\" ]"
-# Every JSON key the CLI writes (json_key calls and count tables) is in the man page.
-json_keys=$(grep -ho 'cli_json_key([^,]*, "[a-z_0-9]*")\|{ "[a-z_]*", ' "$ROOT"/cli/*.c |
+# Every JSON key the CLI writes (json_key calls, the printers' values (a
+# PRINT_TEXT value has no key), members, objects and arrays, and count
+# tables) is in the man page.
+json_keys=$(grep -hoE 'cli_json_key\([^,]*, "[a-z_0-9]*"\)|cli_print_(uint|hex|str|bool|null|bits|value)\([^,]*, "[a-z_0-9]*"|(cli_member_[a-z]*|cli_open_object|cli_open_array|cli_print_xlate_member|cli_print_vma|print_fault_vma)\("[a-z_0-9]*"|\{ "[a-z_]*", ' "$ROOT"/cli/*.c |
 	grep -o '"[a-z_0-9]*"' | tr -d '"' | sort -u)
 check "man page documents the CLI's $(echo "$json_keys" | wc -l) JSON keys" bash -c \
 	"for k in $(echo $json_keys); do grep -q \"\\\\b\$k\\\\b\" '$ROOT/doc/ptscope.8' || { echo \"missing \$k\"; exit 1; }; done"

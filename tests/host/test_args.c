@@ -2,6 +2,7 @@
 /* Unit tests for the CLI grammar: ptscope [OPTIONS] OBJECT|COMMAND [ARGS]. */
 #include "../../cli/cli.h"
 #include <stdarg.h>
+#include <stdlib.h>
 
 #include "tap.h"
 
@@ -11,11 +12,78 @@ static int run_nothing(const struct cli_args *a)
 	return 0;
 }
 
-const struct cli_command cli_commands[] = {
-	{ .name = "info", .usage = "", .summary = "", .run = run_nothing },
-	{ .name = "help", .usage = "", .summary = "", .run = run_nothing },
+static int set_pretty(struct cli_args *a, const char *value, char *err, size_t errlen)
+{
+	(void)value, (void)err, (void)errlen;
+	a->json = a->pretty = true;
+	return 0;
+}
+
+static int set_width(struct cli_args *a, const char *value, char *err, size_t errlen)
+{
+	if (strcmp(value, "40") && strcmp(value, "80")) {
+		snprintf(err, errlen, "--width wants a number of columns, not '%s'", value);
+		return -1;
+	}
+	a->width = (unsigned int)atoi(value);
+	return 0;
+}
+
+static int set_color(struct cli_args *a, const char *value, char *err, size_t errlen)
+{
+	(void)err, (void)errlen;
+	a->color = !value ? CLI_COLOR_ALWAYS : CLI_COLOR_NEVER;
+	return 0;
+}
+
+/* A grammar like ptscope's, with an option two commands share. */
+static const struct cli_option globals[] = {
+	CLI_FLAG("json", 'j', json, "JSON"),
+	{ .name = "pretty", .letter = 'p', .help = "", .kind = CLI_OPT_CUSTOM, .set = set_pretty },
+	CLI_FLAG("help", 'h', help, "help"),
+	CLI_FLAG("version", 'V', version, "version"),
 	{ .name = NULL },
 };
+
+static const struct cli_option walk_options[] = {
+	CLI_FLAG("pages", 0, pages, ""),
+	CLI_FLAG("present", 0, only_present, ""),
+	CLI_FLAG("swapped", 0, only_swapped, ""),
+	CLI_FLAG("huge", 0, only_huge, ""),
+	CLI_STRING("output", 'o', "FILE", output, ""),
+	{ .name = NULL },
+};
+
+static const struct cli_option map_options[] = {
+	CLI_STRING("svg", 0, "FILE", svg, ""),
+	{ .name = "width",
+	  .value = CLI_VALUE_REQUIRED,
+	  .arg = "N",
+	  .help = "",
+	  .kind = CLI_OPT_CUSTOM,
+	  .set = set_width },
+	{ .name = "color",
+	  .value = CLI_VALUE_OPTIONAL,
+	  .arg = "WHEN",
+	  .help = "",
+	  .kind = CLI_OPT_CUSTOM,
+	  .set = set_color },
+	CLI_FLAG("follow", 0, follow, ""),
+	{ .name = NULL },
+};
+
+static const struct cli_option faults_options[] = {
+	CLI_FLAG("follow", 0, follow, ""),
+	{ .name = NULL },
+};
+
+static const struct cli_command info = { .name = "info", .usage = "", .run = run_nothing };
+static const struct cli_command help = { .name = "help", .usage = "", .run = run_nothing };
+static const struct cli_command walk = { .name = "walk", .options = walk_options };
+static const struct cli_command map = { .name = "map", .options = map_options };
+static const struct cli_command faults = { .name = "faults", .options = faults_options };
+static const struct cli_command *const commands[] = { &info, &help, &walk, &map, &faults, NULL };
+static const struct cli_grammar grammar = { commands, globals };
 
 static int parse(struct cli_args *a, char *err, int argc, ...)
 {
@@ -29,7 +97,24 @@ static int parse(struct cli_args *a, char *err, int argc, ...)
 		argv[i] = va_arg(ap, char *);
 	argv[argc] = NULL;
 	va_end(ap);
-	return cli_parse(argc, argv, a, err, 256);
+	return cli_parse(&grammar, argc, argv, a, err, 256);
+}
+
+/* A grammar that cli_check_grammar() must refuse, with @want in its message. */
+static void refused_grammar(const struct cli_option *opts, const char *want, const char *desc)
+{
+	static const struct cli_command *cmds[4];
+	static struct cli_command bad;
+	struct cli_grammar g = { cmds, globals };
+	char err[256];
+
+	bad = (struct cli_command){ .name = "bad", .options = opts };
+	cmds[0] = &walk;
+	cmds[1] = &bad;
+	cmds[2] = NULL;
+	is_int(cli_check_grammar(&g, err, sizeof(err)), -1, desc);
+	if (!ok(strstr(err, want) != NULL, "the refusal names the problem"))
+		printf("# got '%s', want '%s'\n", err, want);
 }
 
 int main(void)
@@ -80,12 +165,13 @@ int main(void)
 	is_int(a.argc, 1, "-j after -- is an argument");
 
 	is_int(parse(&a, err, 2, "-x"), -1, "unknown short option refused");
-	is_str(err, "unknown option '-x'", "unknown short option named");
+	is_str(err, "unknown option '-x' (see 'ptscope --help')", "unknown short option named");
 	is_int(parse(&a, err, 3, "info", "--bogus"), -1, "unknown long option refused");
-	is_str(err, "unknown option '--bogus'", "unknown long option named");
+	is_str(err, "unknown option '--bogus' (see 'ptscope help info')",
+	       "unknown long option named");
 	is_int(parse(&a, err, 2, "--json=1"), -1, "value given to a flag refused");
 
-	/* Parsing twice in one process (getopt state is reset). */
+	/* Parsing twice in one process: no state is kept between parses. */
 	is_int(parse(&a, err, 3, "-j", "info"), 0, "second parse works");
 	ok(a.json, "second parse sees -j");
 
@@ -175,16 +261,117 @@ int main(void)
 		is_int(cli_parse_place("", &pl), 0, "empty is no place");
 	}
 
+	/* GNU order: a command's options before or after its word, with globals. */
 	is_int(parse(&a, err, 5, "walk", "--pages", "1", "--present"), 0, "walk options");
 	ok(a.pages && a.only_present && !a.only_swapped && !a.only_huge, "--pages --present set");
-	is_str(cli_walk_option(&a), "--pages", "first walk option named");
-	is_int(parse(&a, err, 4, "--swapped", "--huge", "walk"), 0, "--swapped --huge");
-	ok(a.only_swapped && a.only_huge, "--swapped --huge set");
-	is_int(parse(&a, err, 2, "info"), 0, "no walk options");
-	ok(cli_walk_option(&a) == NULL, "no walk option named");
+	is_int(parse(&a, err, 4, "--swapped", "--huge", "walk"), 0, "options before the command");
+	ok(a.only_swapped && a.only_huge && a.command == &walk, "--swapped --huge set for walk");
+	is_int(parse(&a, err, 5, "-j", "walk", "--pages", "self"), 0, "-j walk --pages self");
+	ok(a.json && a.pages && a.argc == 1 && !strcmp(a.argv[0], "self"), "all of it taken");
+	is_int(parse(&a, err, 5, "walk", "self", "--pages", "-j"), 0, "walk self --pages -j");
+	ok(a.json && a.pages && a.argc == 1 && !strcmp(a.argv[0], "self"),
+	   "the same, in GNU order");
 
-	ok(cli_find_command("info") == &cli_commands[0], "find info");
-	ok(cli_find_command("inf") == NULL, "no prefix matching");
-	ok(cli_find_command("") == NULL, "empty name is no command");
+	/* Values: -o FILE, -oFILE, --output=FILE, bundled -jo FILE. */
+	is_int(parse(&a, err, 5, "-o", "x.snap", "walk", "1"), 0, "-o FILE before the command");
+	ok(a.command == &walk && a.output && !strcmp(a.output, "x.snap"),
+	   "FILE is no command word");
+	is_int(a.argc, 1, "the PID is the one argument");
+	is_int(parse(&a, err, 4, "walk", "1", "-ox.snap"), 0, "-oFILE");
+	is_str(a.output, "x.snap", "-oFILE value");
+	is_int(parse(&a, err, 4, "walk", "--output=x.snap", "1"), 0, "--output=FILE");
+	is_str(a.output, "x.snap", "--output=FILE value");
+	is_int(parse(&a, err, 5, "walk", "-jo", "x.snap", "1"), 0, "-jo FILE");
+	ok(a.json && a.output && !strcmp(a.output, "x.snap") && a.argc == 1, "-jo FILE: both");
+	is_int(parse(&a, err, 4, "walk", "--output", "-j"), 0, "a value may start with '-'");
+	ok(!a.json && !strcmp(a.output, "-j"), "-j is the value, not an option");
+	is_int(parse(&a, err, 4, "map", "1", "--color"), 0, "optional value absent");
+	is_int(a.color, CLI_COLOR_ALWAYS, "--color alone");
+	is_int(parse(&a, err, 5, "map", "--color", "never", "1"), 0,
+	       "optional value never the next word");
+	ok(a.color == CLI_COLOR_ALWAYS && a.argc == 2, "'never' is an argument");
+	is_int(parse(&a, err, 4, "map", "1", "--color=never"), 0, "--color=WHEN");
+	is_int(a.color, CLI_COLOR_NEVER, "--color=never");
+	is_int(parse(&a, err, 4, "map", "--width", "40"), 0, "a custom value");
+	is_int(a.width, 40, "--width 40 stored");
+
+	/* Refusals: exit status 2 in ptscope, each with its message. */
+	is_int(parse(&a, err, 4, "info", "--pages", "1"), -1, "another command's option refused");
+	is_str(err, "option --pages applies to walk only", "named with its command");
+	is_int(parse(&a, err, 4, "--pages", "info", "1"), -1, "also before the command word");
+	is_str(err, "option --pages applies to walk only", "the same message");
+	is_int(parse(&a, err, 4, "info", "-o", "x"), -1, "another command's short option refused");
+	is_str(err, "option -o (--output) applies to walk only", "named as given and in full");
+	is_int(parse(&a, err, 3, "walk", "--follow"), -1, "an option of two other commands");
+	is_str(err, "option --follow applies to map and faults only", "both named");
+	is_int(parse(&a, err, 2, "--pages"), -1, "no command: only the global options");
+	is_str(err, "option --pages applies to walk only", "named for its command");
+	is_int(parse(&a, err, 3, "walk", "--bogus"), -1, "unknown option");
+	is_str(err, "unknown option '--bogus' (see 'ptscope help walk')", "unknown, with its help");
+	is_int(parse(&a, err, 3, "walk", "-ox"), 0, "(-ox is -o x)");
+	is_int(parse(&a, err, 3, "walk", "-jz"), -1, "unknown letter in a bundle");
+	is_str(err, "unknown option '-z' (see 'ptscope help walk')", "the letter named");
+	is_int(parse(&a, err, 3, "walk", "--output"), -1, "missing value");
+	is_str(err, "option '--output' needs a value (see 'ptscope help walk')",
+	       "missing value named");
+	is_int(parse(&a, err, 3, "walk", "-o"), -1, "missing value, short");
+	is_str(err, "option '-o' needs a value (see 'ptscope help walk')", "short one named");
+	is_int(parse(&a, err, 3, "walk", "--pages=1"), -1, "value given to a flag");
+	is_str(err, "option '--pages' takes no value (see 'ptscope help walk')", "flag named");
+	is_int(parse(&a, err, 4, "map", "--width", "0"), -1, "a bad value");
+	is_str(err, "--width wants a number of columns, not '0'", "the option's own message");
+	is_int(parse(&a, err, 3, "walk", "--pag"), -1, "no abbreviations");
+	is_int(parse(&a, err, 4, "frob", "--pages", "-j"), -1, "unknown command");
+	is_str(err, "unknown command 'frob' (see 'ptscope help')", "unknown command first");
+	ok(a.json, "-j still read for the JSON error");
+	is_int(parse(&a, err, 4, "walk", "--bogus", "-j"), -1, "an error before -j");
+	ok(a.json, "-j after the error still read");
+	is_str(err, "unknown option '--bogus' (see 'ptscope help walk')", "the first error kept");
+
+	/* "--" ends the options, also before the command word. */
+	is_int(parse(&a, err, 5, "walk", "--", "-3", "--pages"), 0, "walk -- -3 --pages");
+	ok(!a.pages && a.argc == 2 && !strcmp(a.argv[0], "-3") && !strcmp(a.argv[1], "--pages"),
+	   "both are arguments");
+	is_int(parse(&a, err, 5, "-j", "--", "walk", "1"), 0, "-- before the command word");
+	ok(a.json && a.command == &walk && a.argc == 1, "the command after it");
+	is_int(parse(&a, err, 2, "--"), 0, "-- alone");
+	ok(!a.cmd, "no command");
+	is_int(parse(&a, err, 4, "walk", "-", "1"), 0, "'-' is an argument");
+	is_int(a.argc, 2, "'-' counted");
+
+	ok(cli_find_command(&grammar, "info") == &info, "find info");
+	ok(cli_find_command(&grammar, "inf") == NULL, "no prefix matching");
+	ok(cli_find_command(&grammar, "") == NULL, "empty name is no command");
+
+	/* The grammar check: what would make the command word ambiguous. */
+	is_int(cli_check_grammar(&grammar, err, 256), 0, "the test grammar is consistent");
+	{
+		static const struct cli_option value_differs[] = {
+			CLI_STRING("pages", 0, "N", output, ""), { .name = NULL }
+		};
+		static const struct cli_option letter_differs[] = {
+			CLI_STRING("output", 'O', "FILE", output, ""), { .name = NULL }
+		};
+		static const struct cli_option letter_taken[] = { CLI_FLAG("other", 'o', pages, ""),
+								  { .name = NULL } };
+		static const struct cli_option global_clash[] = { CLI_FLAG("json", 0, pages, ""),
+								  { .name = NULL } };
+		static const struct cli_option twice[] = { CLI_FLAG("x", 0, pages, ""),
+							   CLI_FLAG("x", 0, all, ""),
+							   { .name = NULL } };
+		static const struct cli_option malformed[] = { { .name = "x",
+								 .help = "",
+								 .value = CLI_VALUE_REQUIRED,
+								 .kind = CLI_OPT_FLAG },
+							       { .name = NULL } };
+
+		refused_grammar(value_differs, "differ",
+				"a name taking a value in one command only");
+		refused_grammar(letter_differs, "differ", "a name with two letters");
+		refused_grammar(letter_taken, "differ", "a letter with two names");
+		refused_grammar(global_clash, "share a name", "a global option's name");
+		refused_grammar(twice, "share a name", "a name twice in one command");
+		refused_grammar(malformed, "malformed", "a flag that takes a value");
+	}
 	return done_testing();
 }

@@ -1,0 +1,154 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * One output call for text and JSON, after iproute2's print_*(PRINT_ANY,
+ * key, fmt, value): an object's printer names each value once, with its
+ * JSON key and its text format, so the two outputs cannot drift apart. The
+ * document being written is global, as there is one per command (or one
+ * per line with faults --follow).
+ */
+#include <stdarg.h>
+
+#include "cli.h"
+
+static struct json *cur; /* the JSON document, NULL when printing text */
+
+void cli_print_open(bool json, bool pretty)
+{
+	if (!json)
+		return;
+	cur = cli_json_new(stdout, pretty);
+	cli_json_obj_begin(cur);
+}
+
+void cli_print_close(void)
+{
+	if (!cur) {
+		fflush(stdout);
+		return;
+	}
+	cli_json_obj_end(cur);
+	cli_json_end(cur);
+	cur = NULL;
+}
+
+void cli_print_close_stream(const char *error, const struct json_count *counts, size_t n,
+			    const char *group, const struct json_count *group_counts, size_t ngroup)
+{
+	if (!cur)
+		return;
+	cli_json_stream_close(cur, error, counts, n, group, group_counts, ngroup);
+	cur = NULL;
+}
+
+bool cli_print_is_json(void)
+{
+	return cur;
+}
+
+struct json *cli_print_writer(void)
+{
+	return cur;
+}
+
+void cli_open_object(const char *key)
+{
+	if (!cur)
+		return;
+	if (key)
+		cli_json_key(cur, key);
+	cli_json_obj_begin(cur);
+}
+
+void cli_close_object(void)
+{
+	if (cur)
+		cli_json_obj_end(cur);
+}
+
+void cli_open_array(const char *key)
+{
+	if (!cur)
+		return;
+	if (key)
+		cli_json_key(cur, key);
+	cli_json_arr_begin(cur);
+}
+
+void cli_close_array(void)
+{
+	if (cur)
+		cli_json_arr_end(cur);
+}
+
+/* Whether an output of type @t goes out now; in JSON, with its key written. */
+static bool wanted(int t, const char *key)
+{
+	if (!cur)
+		return t & PRINT_TEXT;
+	if (!(t & PRINT_JSON))
+		return false;
+	if (key)
+		cli_json_key(cur, key);
+	return true;
+}
+
+void cli_print_value(int t, const char *key, enum cli_print_kind kind, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!wanted(t, key))
+		return;
+	va_start(ap, fmt);
+	if (!cur) {
+		if (fmt)
+			vprintf(fmt, ap);
+	} else if (kind == CLI_PRINT_STR) {
+		cli_json_str(cur, va_arg(ap, const char *));
+	} else if (kind == CLI_PRINT_HEX) {
+		cli_json_hex(cur, va_arg(ap, uint64_t));
+	} else {
+		cli_json_uint(cur, va_arg(ap, uint64_t));
+	}
+	va_end(ap);
+}
+
+void cli_print_bool(int t, const char *key, const char *text, bool v)
+{
+	if (!wanted(t, key))
+		return;
+	if (cur)
+		cli_json_bool(cur, v);
+	else if (v && text)
+		fputs(text, stdout);
+}
+
+void cli_print_null(int t, const char *key, const char *text)
+{
+	if (!wanted(t, key))
+		return;
+	if (cur)
+		cli_json_null(cur);
+	else if (text)
+		fputs(text, stdout);
+}
+
+void cli_print_bits(int t, const char *key, uint64_t mask, bit_namer namer)
+{
+	if (!wanted(t, key))
+		return;
+	if (cur)
+		cli_json_bit_names(cur, mask, namer);
+	else
+		cli_print_bit_names(mask, namer);
+}
+
+void cli_print_text(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (cur)
+		return;
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+}
