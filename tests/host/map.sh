@@ -184,7 +184,7 @@ err "--width with --svg" 2 "shape the terminal map" map -i "$F/one-page.snap" --
 err "--width too narrow" 2 "this map needs 60 to 1000 columns" map -i "$F/one-page.snap" --width 40
 err "--width not a number" 2 "--width wants a number of columns, not 'wide'" map -i "$F/one-page.snap" --width wide
 err "--color=sometimes" 2 "--color wants auto, always or never" map -i "$F/one-page.snap" --color=sometimes
-err "--svg elsewhere" 2 "apply to map only" walk 1 --svg x.svg
+err "--svg elsewhere" 2 "option --svg applies to map only" walk 1 --svg x.svg
 err "a missing snapshot" 1 "cannot open snapshot '/nonexistent.snap'" map -i /nonexistent.snap
 err "not a snapshot" 1 "is not a ptscope snapshot" map -i /etc/hostname
 err "a newer format" 1 "is in format 9; this ptscope reads formats 1 to 2" map -i <(echo "# ptscope snapshot 9"; echo "pid 1 range 0x0 0x0")
