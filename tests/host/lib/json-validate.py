@@ -9,8 +9,9 @@
   json-validate.py [--schema FILE] --blocks RESULTS...
       Every "# --- JSON BEGIN CMD LABEL" ... "# --- JSON END" block of the
       guests' results files (lines prefixed with "# " by tests/vm/init), as
-      TAP: one line per block, then the plan. Status 1 if any failed or if
-      no block was found.
+      TAP: one line per block, and one per file saying that names that are
+      not UTF-8 reached the JSON; then the plan. Status 1 if any failed, or
+      if a file holds no block.
 
 Strict JSON: the bytes must decode as UTF-8 (ptscope escapes other bytes as
 \\udcXX), and NaN, Infinity and repeated keys in an object are refused.
@@ -88,8 +89,18 @@ def leaves(err):
         yield from leaves(e)
 
 
-def problems(schema, cmd, raw):
-    """What is wrong with @raw as @cmd's output: a list of messages, empty if nothing."""
+def escaped_bytes(o):
+    """Whether a string in document @o holds a byte that was not UTF-8 (\\udc80-\\udcff)."""
+    if isinstance(o, dict):
+        return any(escaped_bytes(k) or escaped_bytes(v) for k, v in o.items())
+    if isinstance(o, list):
+        return any(escaped_bytes(v) for v in o)
+    return isinstance(o, str) and any("\udc80" <= c <= "\udcff" for c in o)
+
+
+def problems(schema, cmd, raw, seen=None):
+    """What is wrong with @raw as @cmd's output: a list of messages, empty if nothing.
+    Documents with escaped bytes are counted in @seen[0]."""
     try:
         docs = documents(raw)
         lines = [l for l in raw.split(b"\n") if l.strip()]
@@ -99,6 +110,8 @@ def problems(schema, cmd, raw):
     except Refused as e:
         return [str(e)]
     out = []
+    if seen is not None:
+        seen[0] += sum(1 for d in docs if escaped_bytes(d))
     for i, doc in enumerate(docs):
         for err in sorted(v.iter_errors(doc), key=lambda e: list(e.absolute_path)):
             # A oneOf's failure says little: name its deepest reason.
@@ -149,23 +162,33 @@ def main(argv):
         return 2
     if len(argv) >= 2 and argv[1] == "--blocks":
         n = failed = 0
+
+        def tap(ok, what, errs=()):
+            nonlocal n, failed
+            n += 1
+            failed += not ok
+            print("%s %d %s" % ("ok" if ok else "not ok", n, what))
+            for e in errs[:10]:
+                print("#   %s" % e)
+
         for path in argv[2:]:
             run = os.path.basename(os.path.dirname(os.path.abspath(path)))
+            seen, found = [0], 0
+            if not os.path.exists(path):
+                tap(False, "JSON blocks in %s (no such file)" % path)
+                continue
             for cmd, label, raw, line in blocks(path):
-                n += 1
-                what = "%s %s validates (%s)" % (cmd, label, run) if label else "%s validates (%s)" % (cmd, run)
+                found += 1
                 errs = ["no '# --- JSON END' after line %d" % line] if raw is None else \
-                    problems(schema, cmd, raw)
-                if errs:
-                    failed += 1
-                    print("not ok %d %s" % (n, what))
-                    for e in errs[:10]:
-                        print("#   %s" % e)
-                else:
-                    print("ok %d %s" % (n, what))
+                    problems(schema, cmd, raw, seen)
+                tap(not errs, "%s validates (%s)" % (" ".join(filter(None, (cmd, label))), run), errs)
+            # The point of the guests' targets: names that are not UTF-8.
+            if found:
+                tap(seen[0] > 0, "names that are not UTF-8 reach the JSON (%d documents, %s)" % (seen[0], run))
+            else:
+                tap(False, "JSON blocks in %s (none found)" % path)
         if not n:
-            print("not ok 1 JSON blocks in the guests' results (none found)")
-            n = failed = 1
+            tap(False, "JSON blocks in the guests' results (no results file given)")
         print("1..%d" % n)
         return 1 if failed else 0
     if len(argv) != 3:
