@@ -93,6 +93,7 @@ pinner=$!
 wait_line /tmp/pin.out '^ready$\|^error'
 if grep -q '^ready$' /tmp/pin.out; then
 	j 0 dma pinned -j dma $pinner
+	j 0 walk pinned-thp -j walk $pinner $(sed -n 's/^thp //p' /tmp/pin.out)+2M
 else
 	echo "note: dmalab pin: $(cat /tmp/pin.out)"
 fi
@@ -109,6 +110,7 @@ if [ -n "$dev" ]; then
 	wait_line /tmp/bar.out '^ready$\|^error'
 	grep -q '^ready$' /tmp/bar.out || fail "dmalab bar: $(cat /tmp/bar.out)"
 	j 0 dma bar -j dma $barpid
+	j 0 walk bar-pages -j walk --pages $barpid $(sed -n 's/^bar \([^ ]*\) .*/\1/p' /tmp/bar.out)+8K
 	j 0 phys bar -j phys $bar_start --who
 else
 	echo "note: no PCI device with a memory BAR 0 (the harness adds -device VGA)"
