@@ -48,7 +48,8 @@ cp /usr/bin/memkinds "$bad" || fail "cannot copy memkinds to a name that is not 
 h1=$!
 "$bad" hog 1 > /tmp/h2.out &
 h2=$!
-trap 'kill $h1 $h2 $pinner $barpid 2>/dev/null' EXIT
+crash=$'/tmp/cr\xffash'
+trap 'kill $h1 $h2 $pinner $barpid 2>/dev/null; rm -f "$bad" "$crash" /tmp/h1.snap' EXIT
 wait_line /tmp/h1.out '^ready$' 200 || fail "hog 1 did not start"
 wait_line /tmp/h2.out '^ready$' 200 || fail "hog 2 did not start"
 hog=$(mk_addr /tmp/h1.out hog)
@@ -125,7 +126,6 @@ ptscope faults clear
 ulimit -c unlimited
 echo "/tmp/core.%p" > /proc/sys/kernel/core_pattern
 echo 1 > /proc/sys/debug/exception-trace
-crash=$'/tmp/cr\xffash'
 cp /usr/bin/crashlab "$crash" || fail "cannot copy crashlab"
 ptscope -j faults --follow > /tmp/follow.out 2> /tmp/follow.err &
 follower=$!
