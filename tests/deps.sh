@@ -9,7 +9,7 @@ pkgs=(
 	linux-image-amd64 linux-headers-amd64
 	linux-image-6.12-amd64 linux-headers-6.12-amd64
 	qemu-system-x86 busybox-static cpio kmod xz-utils zstd
-	jq util-linux libc-bin perl
+	jq util-linux libc-bin perl python3-jsonschema
 	sparse cppcheck linux-source-6.12 valgrind
 	bc flex bison libelf-dev libssl-dev
 	libxml2-utils librsvg2-bin fonts-dejavu-core
