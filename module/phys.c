@@ -83,6 +83,22 @@ static bool folio_still(struct page *page, const struct folio_view *v)
 	return page_folio(page) == v->folio && (READ_ONCE(v->folio->flags) & BIT(PG_head));
 }
 
+/*
+ * A large folio's pin count, or -1 when what was read is not one: another
+ * page's field when the folio was split meanwhile, or whatever the memory
+ * held when a new folio is being made there (its head flag is set before
+ * its count is initialised). Every pin holds a reference, so a count above
+ * the references is not a count.
+ */
+static int folio_pins(struct page *page, const struct folio_view *v)
+{
+	int pins = ptscope_folio_pincount(v->folio);
+
+	if (!folio_still(page, v) || pins < 0 || pins > folio_ref_count(v->folio))
+		return -1;
+	return pins;
+}
+
 #define FOLIO_BIT(v, pg, name) (((v)->flags & BIT(pg)) ? PTSCOPE_PHYS(name) : 0)
 
 static u64 page_state(struct page *page, unsigned long pfn, const struct folio_view *v)
@@ -124,7 +140,7 @@ static u64 page_state(struct page *page, unsigned long pfn, const struct folio_v
 	else if (v->mapping & PAGE_MAPPING_ANON)
 		f |= PTSCOPE_PHYS(ANON);
 	/* folio_maybe_dma_pinned(), without its folio_test_large() assertion. */
-	if (v->large ? ptscope_folio_pincount(v->folio) > 0 :
+	if (v->large ? folio_pins(page, v) > 0 :
 		       (unsigned int)folio_ref_count(v->folio) >= GUP_PIN_COUNTING_BIAS)
 		f |= PTSCOPE_PHYS(PINNED);
 	return f;
@@ -160,9 +176,10 @@ int ptscope_phys_describe(u64 addr, struct ptscope_phys *p, struct netlink_ext_a
 		return 0;
 	p->mapcount = ptscope_page_mapcount(page);
 	if (v.large) {
-		p->pincount = ptscope_folio_pincount(v.folio);
-		/* A count read from a folio split meanwhile is another page's field. */
-		p->has_pincount = folio_still(page, &v) && (int)p->pincount >= 0;
+		int pins = folio_pins(page, &v);
+
+		p->has_pincount = pins >= 0;
+		p->pincount = p->has_pincount ? pins : 0;
 	}
 	return 0;
 }
