@@ -546,7 +546,7 @@ static void thp_fork(void)
 	memset(p, 'T', HUGE);
 	a = look(getpid(), p);
 	if (a.pg.level != PTSCOPE_LEVEL_PMD) {
-		printf("ok %d thp: copy-on-write of a huge page across fork # SKIP no huge page was allocated\n",
+		printf("ok %d thp: copy-on-write across fork # SKIP no huge page was allocated\n",
 		       ++n);
 		munmap(raw, 2 * HUGE);
 		return;
