@@ -176,7 +176,7 @@ deps:
 
 # The README's two commands.
 demo: deps
-	tests/vm/demo
+	tests/demo/demo
 
 check: deps
 	tests/run

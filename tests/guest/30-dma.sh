@@ -82,8 +82,8 @@ for file in resource0 resource0_wc; do
 	[ $file = resource0_wc ] && want=WC
 	cache=$(echo "$m" | jq -r '[.frames[].cache] | unique | join(",")')
 	case "$want:$cache" in
-	UC-:UC-|UC-:UC|WC:WC) echo "ok: $file: cache mode $cache" ;;
-	*) fail "$file: cache mode '$cache', want $want" ;;
+	UC-:UC-|UC-:UC|WC:WC) check_ok "$file: cache mode ($cache)" ;;
+	*) check_not_ok "$file: cache mode"; fail "$file: cache mode '$cache', want $want" ;;
 	esac
 	last=$(echo "$m" | jq -r '.frames[-1] | "\(.phys) \(.nr_pages)"')
 	set -- $last

@@ -60,5 +60,6 @@ expect_eq "the page unmapped from the middle: mapcount" 0 "$(jq .mapcount /tmp/p
 kill $hold
 wait $hold
 
-splitlab race "${SPLIT_SECONDS:-20}" || fail "splitlab race"
+lab_check "splitlab race: phys of THPs split and freed meanwhile answers with counts" \
+	splitlab race "${SPLIT_SECONDS:-20}" || fail "splitlab race"
 unload_ptscope

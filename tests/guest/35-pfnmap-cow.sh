@@ -3,8 +3,9 @@
 # the mapped window's frames (tests/prog/pfncow.c).
 . /tests/lib.sh
 load_ptscope
-pfncow
+pfncow > /tmp/pfncow.out
 rc=$?
 unload_ptscope
-[ $rc = 4 ] && skip "/dev/mem cannot be mapped in this guest"
-[ $rc = 0 ] || fail "walk and pagemap disagree on a PFN mapping's copied page"
+[ $rc = 4 ] && { cat /tmp/pfncow.out; skip "/dev/mem cannot be mapped in this guest"; }
+lab_tap pfncow /tmp/pfncow.out && [ $rc = 0 ] ||
+	fail "walk and pagemap disagree on a PFN mapping's copied page"

@@ -15,18 +15,25 @@ load_ptscope
 echo "race windows: $(cat /sys/module/ptscope/parameters/race_us) us," \
 	"preemption: $(cat /sys/kernel/debug/sched/preempt 2>/dev/null || echo unknown)"
 
-racelab unmap "$secs" || fail "racelab unmap"
+lab_check "racelab unmap: every xlate answered under munmap, brk and mremap, both sides ran" \
+	racelab unmap "$secs" || fail "racelab unmap"
 # Every handled fault recorded (the race build lifts the throttle), so the
 # recorder translates each of segv's SEGV_MAPERRs, as it would crashes'.
 echo Y > /sys/module/ptscope/parameters/race_unthrottled
 before=$(ptscope -j info | jq .faults)
-racelab segv "$secs" || fail "racelab segv"
+lab_check "racelab segv: SIGSEGVs of reads racing munmap, both sides ran" \
+	racelab segv "$secs" || fail "racelab segv"
 echo N > /sys/module/ptscope/parameters/race_unthrottled
 made=$(($(ptscope -j info | jq .faults) - before))
-[ "$made" -gt $((32 + secs * 10 + 100)) ] ||
+echo "racelab segv: $made faults recorded"
+if [ "$made" -gt $((32 + secs * 10 + 100)) ]; then
+	check_ok "racelab segv: the recorder translated every fault (throttle lifted)"
+else
+	check_not_ok "racelab segv: the recorder translated every fault (throttle lifted)"
 	fail "racelab segv: only $made faults recorded: the throttle was not lifted"
-echo "ok: racelab segv: $made faults recorded"
-racelab remap "$secs" || fail "racelab remap: maps mixed a replaced mapping into its count"
+fi
+lab_check "racelab remap: maps never mixes a replaced mapping into its count" \
+	racelab remap "$secs" || fail "racelab remap: maps mixed a replaced mapping into its count"
 
 # Collapsing a memfd needs shmem THPs where asked for (MADV_HUGEPAGE).
 thp=/sys/kernel/mm/transparent_hugepage/shmem_enabled
@@ -37,11 +44,12 @@ echo advise > $thp
 # a window of milliseconds lets one end, were the PMD read outside RCU.
 us=$(cat /sys/module/ptscope/parameters/race_us)
 echo 3000 > /sys/module/ptscope/parameters/race_us
-racelab collapse "$secs"
+lab_check "racelab collapse: walk and xlate of a memfd whose PTE tables MADV_COLLAPSE retracts" \
+	racelab collapse "$secs"
 rc=$?
 echo "$us" > /sys/module/ptscope/parameters/race_us
 echo "$old" > $thp
 [ $rc = 0 ] || fail "racelab collapse"
 
 unload_ptscope
-echo "ok: no window let a freed table be read (the kernel log decides)"
+echo "no window let a freed table be read (the kernel log decides)"

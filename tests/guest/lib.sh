@@ -6,6 +6,52 @@
 fail() { echo "FAIL: $*"; exit 1; }
 skip() { echo "SKIP: $*"; exit 4; }
 
+# Inner checks. A test reports each check it makes on a line of its own,
+# "    ok CHECK" or "    not ok CHECK" (four spaces, no number; a skipped
+# one "    ok CHECK # SKIP reason"), CHECK saying what was checked and on
+# which memory kind. /init sends them to the result port as the test's TAP
+# subtests, and the host counts each as a result, "TEST: CHECK"
+# (tests/vm/verdict). The test's own status still decides its own result.
+check_ok() { echo "    ok $*"; }
+check_not_ok() { echo "    not ok $*"; }
+check_skip() { echo "    ok $1 # SKIP $2"; }
+
+# lab_tap LAB FILE: the TAP that program LAB wrote to FILE, as inner checks
+# named "LAB: CHECK" (its SKIPs kept, its other lines shown as they were).
+# A plan that does not match what it reported, or none (it died early), is
+# a failed check. Status 0 when every check passed.
+lab_tap() {
+	awk -v lab="$1" '
+	/^(not )?ok / {
+		n++
+		bad += neg = /^not /
+		sub(/^(not )?ok [0-9]* ?/, "")
+		print "    " (neg ? "not ok " : "ok ") lab ": " $0
+		next
+	}
+	/^1\.\.[0-9]+$/ { plan = substr($0, 4) + 0; planned = 1; next }
+	{ print }
+	END {
+		if (!planned || plan != n) {
+			print "    not ok " lab ": ran to its plan (" n " checks, " \
+				(planned ? "planned " plan : "no plan: it stopped early") ")"
+			bad++
+		}
+		exit bad ? 1 : 0
+	}' "$2"
+}
+
+# lab_check CHECK COMMAND...: COMMAND's exit status as the inner check
+# CHECK; returns that status.
+lab_check() {
+	local what=$1 rc
+	shift
+	"$@"
+	rc=$?
+	if [ $rc = 0 ]; then check_ok "$what"; else check_not_ok "$what"; fi
+	return $rc
+}
+
 load_ptscope() {
 	insmod "$PTSCOPE_KO" || fail "insmod $PTSCOPE_KO failed"
 }
@@ -14,10 +60,15 @@ unload_ptscope() {
 	rmmod ptscope || fail "rmmod ptscope failed"
 }
 
-# expect_eq WHAT EXPECTED ACTUAL
+# expect_eq WHAT EXPECTED ACTUAL: an inner check, named WHAT; a failed one
+# ends the test.
 expect_eq() {
-	[ "$2" = "$3" ] || fail "$1: expected '$2', got '$3'"
-	echo "ok: $1 = '$3'"
+	if [ "$2" != "$3" ]; then
+		check_not_ok "$1"
+		fail "$1: expected '$2', got '$3'"
+	fi
+	echo "$1 = '$3'"
+	check_ok "$1"
 }
 
 # A field of /sys/kernel/debug/ptscope/info ("key: value").

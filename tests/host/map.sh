@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # ptscope map without a kernel: pictures drawn from committed snapshots
-# (tests/host/map/*.snap, saved in guests by tests/vm/pictures, and
+# (tests/host/map/*.snap, saved in guests by tests/demo/pictures, and
 # handmade edge cases). The terminal map must match the expected text
 # exactly; every SVG must be well-formed XML, hold every mapping and the
 # legend, and render to a PNG showing the states' colours; one page, a

@@ -559,7 +559,8 @@ static void thp_fork(void)
 	memset(p, 'T', HUGE);
 	a = look(getpid(), p);
 	if (a.pg.level != PTSCOPE_LEVEL_PMD) {
-		printf("ok %d # SKIP thp: no huge page was allocated\n", ++n);
+		printf("ok %d thp: copy-on-write across fork # SKIP no huge page was allocated\n",
+		       ++n);
 		munmap(raw, 2 * HUGE);
 		return;
 	}
@@ -640,7 +641,8 @@ static void ksm(void)
 
 	printf("# KSM before and after a write\n");
 	if (read_ulong("/sys/kernel/mm/ksm/run") != 1) {
-		printf("ok %d # SKIP ksm: ksmd is not running\n", ++n);
+		printf("ok %d ksm: copy-on-write of a merged page # SKIP ksmd is not running\n",
+		       ++n);
 		return;
 	}
 	memset(p, 'K', 4 * PAGE);

@@ -1,4 +1,4 @@
-# What tests/vm/pictures runs in the guest: the fork/COW pair and a process
+# What tests/demo/pictures runs in the guest: the fork/COW pair and a process
 # of many memory kinds, saved as snapshots (walk -o) and printed between
 # markers for the host to take out.
 . /tests/lib.sh
