@@ -4,10 +4,9 @@
 . /tests/lib.sh
 load_ptscope
 
-echo "--- libptscope xlate vs /proc/self/pagemap, page by page"
-memkinds check > /tmp/xcheck.out
-rc=$?
-lab_tap memkinds /tmp/xcheck.out && [ $rc = 0 ] || fail "xlate disagrees with pagemap (see above)"
+# libptscope's xlate of every memory kind, page by page against pagemap, is
+# part of 'memkinds check', which 12-walk runs (with hugetlb pages and KSM,
+# which this test does not set up): running it here too counted it twice.
 
 memkinds_serve /tmp/serve.out
 srv=$MK_PID
