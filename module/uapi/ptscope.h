@@ -595,8 +595,8 @@ enum ptscope_cow {
 	PTSCOPE_COW_READ_ONLY,		/* the mapping forbids writes: SIGSEGV */
 	PTSCOPE_COW_UFFD_WP,		/* userfaultfd write-protected: its handler is woken */
 	PTSCOPE_COW_OTHER,		/* a frame with no known COW behaviour (PFN maps) */
-	PTSCOPE_COW_MAY_COPY,		/* exclusive but for a per-CPU LRU batch's reference:
-					 * reused if written on that CPU, else copied */
+	/* exclusive but for a per-CPU LRU batch's reference: reused if written on that CPU */
+	PTSCOPE_COW_MAY_COPY,
 
 	__PTSCOPE_COW_COUNT
 };
