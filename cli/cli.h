@@ -302,12 +302,12 @@ void cli_print_close_stream(const char *error, const struct json_count *counts, 
 			    const char *group, const struct json_count *group_counts,
 			    size_t ngroup);
 bool cli_print_is_json(void);
-struct json *cli_print_writer(void); /* the JSON writer, NULL in text */
 void cli_open_object(const char *key); /* NULL key: an array element */
 void cli_close_object(void);
 void cli_open_array(const char *key);
 void cli_close_array(void);
-void cli_print_value(int t, const char *key, enum cli_print_kind kind, const char *fmt, ...)
+/* Returns the bytes of text written (for padding a column), 0 in JSON. */
+int cli_print_value(int t, const char *key, enum cli_print_kind kind, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 /* Numbers are uint64_t for the format: PRIu64, PRIx64. Hex is a "0x..." JSON string. */
 #define cli_print_uint(t, key, fmt, v) cli_print_value(t, key, CLI_PRINT_UINT, fmt, (uint64_t)(v))
@@ -320,6 +320,8 @@ void cli_print_value(int t, const char *key, enum cli_print_kind kind, const cha
 	cli_print_value(PRINT_JSON, key, CLI_PRINT_HEX, "%" PRIx64, (uint64_t)(v))
 #define cli_member_str(key, s) \
 	cli_print_value(PRINT_JSON, key, CLI_PRINT_STR, "%s", (const char *)(s))
+/* "key": {counts...}, a JSON object of the JSON only. */
+void cli_member_counts(const char *key, const struct json_count *counts, size_t n);
 /* Text: @text when @v is true, nothing when false. */
 void cli_print_bool(int t, const char *key, const char *text, bool v);
 void cli_print_null(int t, const char *key, const char *text); /* text: @text */
@@ -340,11 +342,14 @@ int cmd_map(const struct cli_args *a);
 
 /*
  * A mapping (cmd_maps.c): start, end, size, perms, backing, name, offset,
- * flags; with CLI_VMA_ROW (maps' table) also inode and the page counters.
- * As members of the open object, or a line of text.
+ * flags; with CLI_VMA_ROW (maps' table) also inode and the page counters;
+ * CLI_VMA_SAVED, a mapping as a snapshot keeps it (map -j), has no offset,
+ * and a NULL name there is a mapping made up from page records (format-1
+ * snapshots): perms "????", backing, name and flags null. As members of
+ * the open object, or a line of text.
  */
 struct ptscope_vma;
-enum cli_vma_view { CLI_VMA_ROW, CLI_VMA_LINE };
+enum cli_vma_view { CLI_VMA_ROW, CLI_VMA_LINE, CLI_VMA_SAVED };
 void cli_print_vma(const struct ptscope_vma *v, enum cli_vma_view view);
 /*
  * A page-table leaf or run (cmd_walk.c): walk's record in the open object,

@@ -208,33 +208,40 @@ static enum format parse_format(const struct cli_args *a, enum format dflt, int 
 	return dflt;
 }
 
-/* One line of output per check, in @fmt; @n counts from 1. */
-static void report(enum format fmt, struct json *j, int n, const char *text,
-		   const struct outcome *o)
+/*
+ * One line of output per check, in @fmt; @n counts from 1. JSON and plain
+ * text are one printer (a "checks" element, or "PASS: check: detail").
+ */
+static void report(enum format fmt, int n, const char *text, const struct outcome *o)
 {
 	static const char *const word[] = { "ok", "not ok", "not ok", "ok" };
+	static const char *const status[] = { "pass", "fail", "error", "skip" };
+	static const char *const label[] = { "PASS", "FAIL", "ERROR", "SKIP" };
 
-	if (fmt == FMT_JSON) {
-		static const char *const status[] = { "pass", "fail", "error", "skip" };
-
-		cli_json_obj_begin(j);
-		cli_json_key(j, "check");
-		cli_json_str(j, text);
-		cli_json_key(j, "result");
-		cli_json_str(j, status[o->status]);
-		cli_json_key(j, "detail");
-		cli_json_str(j, o->msg);
-		cli_json_obj_end(j);
-	} else if (fmt == FMT_TAP) {
+	if (fmt == FMT_TAP) {
 		printf("%s %d - %s%s%s\n", word[o->status], n, text,
 		       o->status == 3 ? " # SKIP " : "", o->status == 3 ? o->msg : "");
 		if (o->status == 1 || o->status == 2)
 			printf("# %s\n", o->msg);
-	} else {
-		static const char *const status[] = { "PASS", "FAIL", "ERROR", "SKIP" };
-
-		printf("%s: %s: %s\n", status[o->status], text, o->msg);
+		return;
 	}
+	cli_open_object(NULL);
+	cli_print_text("%s: ", label[o->status]);
+	cli_print_str(PRINT_ANY, "check", "%s: ", text);
+	cli_member_str("result", status[o->status]);
+	cli_print_str(PRINT_ANY, "detail", "%s\n", o->msg);
+	cli_close_object();
+}
+
+/* The head of the output, once the checks are known: TAP's plan, or the document. */
+static void begin(const struct cli_args *a, enum format fmt, int count)
+{
+	if (fmt == FMT_TAP) {
+		printf("TAP version 13\n1..%d\n", count);
+		return;
+	}
+	cli_print_open(fmt == FMT_JSON, a->pretty);
+	cli_open_array("checks");
 }
 
 /* Split @line into words in place; returns the count. */
@@ -253,7 +260,6 @@ int cmd_check(const struct cli_args *a)
 	static struct result r;
 	struct ptscope_info info;
 	struct outcome o;
-	struct json *j = NULL;
 	enum format fmt;
 	struct ptscope *h;
 	int bad, worst = 0, n = 0, i;
@@ -275,22 +281,15 @@ int cmd_check(const struct cli_args *a)
 		ptscope_close(h);
 		return EXIT_USAGE; /* a runtime error: status 2, as documented */
 	}
-	if (fmt == FMT_JSON) {
-		j = cli_json_new(stdout, a->pretty);
-		cli_json_obj_begin(j);
-		cli_json_key(j, "checks");
-		cli_json_arr_begin(j);
-	}
 	if (!a->check_file) {
 		int len = 0;
 
 		for (i = 0; i < a->argc; i++)
 			len += snprintf(text + len, sizeof(text) - (size_t)len, "%s%s",
 					i ? " " : "", a->argv[i]);
-		if (fmt == FMT_TAP)
-			printf("TAP version 13\n1..1\n");
+		begin(a, fmt, 1);
 		run_one(h, &info, a->argc, a->argv, &r, &o);
-		report(fmt, j, 1, text, &o);
+		report(fmt, 1, text, &o);
 		worst = o.status == 3 ? 0 : o.status;
 		n = 1;
 	} else {
@@ -313,8 +312,7 @@ int cmd_check(const struct cli_args *a)
 		}
 		if (f != stdin)
 			fclose(f);
-		if (fmt == FMT_TAP)
-			printf("TAP version 13\n1..%d\n", count);
+		begin(a, fmt, count);
 		for (n = 0; n < count; n++) {
 			char copy[256], *words[64];
 			int nw;
@@ -322,17 +320,15 @@ int cmd_check(const struct cli_args *a)
 			memcpy(copy, lines[n], sizeof(copy));
 			nw = split(copy, words, 64);
 			run_one(h, &info, nw, words, &r, &o);
-			report(fmt, j, n + 1, lines[n], &o);
+			report(fmt, n + 1, lines[n], &o);
 			if (o.status != 3 && o.status > worst)
 				worst = o.status;
 		}
 	}
-	if (j) {
-		cli_json_arr_end(j);
-		cli_json_key(j, "ok");
-		cli_json_bool(j, worst == 0);
-		cli_json_obj_end(j);
-		cli_json_end(j);
+	if (fmt != FMT_TAP) {
+		cli_close_array();
+		cli_print_bool(PRINT_JSON, "ok", NULL, worst == 0);
+		cli_print_close();
 	}
 	ptscope_close(h);
 	return worst;

@@ -32,7 +32,6 @@ struct change {
 
 struct differ {
 	const struct cli_args *a;
-	struct json *j;
 	const struct snapshot *left;
 	size_t li; /* left record of the next page to compare */
 	uint64_t lpage; /* and that page's index in it */
@@ -65,21 +64,6 @@ static int follows(const struct page_view *first, const struct page_view *v, uin
 	return same_view(&f, v);
 }
 
-static void describe(const struct page_view *v, char *buf, size_t len)
-{
-	int n;
-
-	if (!v->in_vma) {
-		snprintf(buf, len, "(no mapping)");
-		return;
-	}
-	n = snprintf(buf, len, "%s", ptscope_state_name(v->state) ?: "?");
-	if (v->has_pfn)
-		n += snprintf(buf + n, len - (size_t)n, " pfn 0x%" PRIx64, v->pfn);
-	if (v->state == PTSCOPE_STATE_PRESENT)
-		snprintf(buf + n, len - (size_t)n, " %s", ptscope_cow_name(v->cow) ?: "?");
-}
-
 /* "+rw -dirty": entry flags set and cleared. */
 static void flag_changes(uint64_t before, uint64_t after, char *buf, size_t len)
 {
@@ -97,52 +81,52 @@ static void flag_changes(uint64_t before, uint64_t after, char *buf, size_t len)
 	}
 }
 
-static void json_view(struct json *j, const char *key, const struct page_view *v)
+/*
+ * One side of a change: the page's state, frame and COW state (the keys of
+ * walk's records) and its entry flags, or null (text: "(no mapping)"); the
+ * text is padded to its column.
+ */
+static void print_view(const char *key, const struct page_view *v)
 {
-	cli_json_key(j, key);
+	static const char none[] = "(no mapping)";
+	int n = (int)strlen(none);
+
 	if (!v->in_vma) {
-		cli_json_null(j);
-		return;
+		cli_print_null(PRINT_ANY, key, none);
+	} else {
+		cli_open_object(key);
+		n = cli_print_str(PRINT_ANY, "state", "%s", ptscope_state_name(v->state) ?: "?");
+		if (v->has_pfn)
+			n += cli_print_hex(PRINT_ANY, "pfn", " pfn 0x%" PRIx64, v->pfn);
+		n += cli_print_str(v->state == PTSCOPE_STATE_PRESENT ? PRINT_ANY : PRINT_JSON,
+				   "cow", " %s", ptscope_cow_name(v->cow) ?: "?");
+		cli_print_bits(PRINT_JSON, "flags", v->flags, ptscope_entry_flag_name);
+		cli_close_object();
 	}
-	cli_json_obj_begin(j);
-	cli_json_key(j, "state");
-	cli_json_str(j, ptscope_state_name(v->state) ?: "?");
-	if (v->has_pfn) {
-		cli_json_key(j, "pfn");
-		cli_json_hex(j, v->pfn);
-	}
-	cli_json_key(j, "cow");
-	cli_json_str(j, ptscope_cow_name(v->cow) ?: "?");
-	cli_json_key(j, "flags");
-	cli_json_bit_names(j, v->flags, ptscope_entry_flag_name);
-	cli_json_obj_end(j);
+	if (n < 36)
+		cli_print_text("%*s", 36 - n, "");
 }
 
 static void flush_run(struct differ *d)
 {
 	struct change *c = &d->run;
-	char before[96], after[96], flags[256];
+	char flags[256];
 
 	if (!d->have_run)
 		return;
 	d->have_run = 0;
-	if (d->j) {
-		cli_json_obj_begin(d->j);
-		cli_json_key(d->j, "addr");
-		cli_json_hex(d->j, c->addr);
-		cli_json_key(d->j, "nr_pages");
-		cli_json_uint(d->j, c->pages);
-		json_view(d->j, "before", &c->a);
-		json_view(d->j, "after", &c->b);
-		cli_json_obj_end(d->j);
-		return;
+	cli_open_object(NULL);
+	cli_print_hex(PRINT_ANY, "addr", "0x%016" PRIx64 " ", c->addr);
+	cli_print_uint(PRINT_ANY, "nr_pages", "%6" PRIu64 "  ", c->pages);
+	print_view("before", &c->a);
+	cli_print_text(" -> ");
+	print_view("after", &c->b);
+	if (!cli_print_is_json()) {
+		flag_changes(c->a.in_vma ? c->a.flags : 0, c->b.in_vma ? c->b.flags : 0, flags,
+			     sizeof(flags));
+		cli_print_text(" %s\n", flags);
 	}
-	describe(&c->a, before, sizeof(before));
-	describe(&c->b, after, sizeof(after));
-	flag_changes(c->a.in_vma ? c->a.flags : 0, c->b.in_vma ? c->b.flags : 0, flags,
-		     sizeof(flags));
-	printf("0x%016" PRIx64 " %6" PRIu64 "  %-36s -> %-36s %s\n", c->addr, c->pages, before,
-	       after, flags);
+	cli_close_object();
 }
 
 /* Compare one page; a change joins the pending run or starts one. */
@@ -276,15 +260,10 @@ int cmd_diff(const struct cli_args *a)
 		goto out;
 	}
 	d.left = &left;
-	if (a->json) {
-		d.j = cli_json_new(stdout, a->pretty);
-		cli_json_obj_begin(d.j);
-		cli_json_key(d.j, "changes");
-		cli_json_arr_begin(d.j);
-	} else {
-		printf("%-18s %6s  %-36s    %-36s %s\n", "ADDRESS", "PAGES", "BEFORE", "AFTER",
+	cli_print_open(a->json, a->pretty);
+	cli_print_text("%-18s %6s  %-36s    %-36s %s\n", "ADDRESS", "PAGES", "BEFORE", "AFTER",
 		       "FLAGS");
-	}
+	cli_open_array("changes");
 	if (file_b) {
 		for (i = 0; i < right.n; i++)
 			on_right(&right.rec[i], &d);
@@ -293,14 +272,14 @@ int cmd_diff(const struct cli_args *a)
 	}
 	left_until(&d, UINT64_MAX);
 	flush_run(&d);
-	if (d.j) {
+	if (cli_print_is_json()) {
 		const struct json_count counts[] = {
 			{ "compared", d.compared },
 			{ "changed", d.changed },
 		};
 
-		cli_json_stream_close(d.j, ret ? ptscope_errmsg() : NULL, counts,
-				      ARRAY_SIZE(counts), NULL, NULL, 0);
+		cli_print_close_stream(ret ? ptscope_errmsg() : NULL, counts, ARRAY_SIZE(counts),
+				       NULL, NULL, 0);
 	} else if (ret) {
 		cli_error(a, "%s", ptscope_errmsg());
 	} else {

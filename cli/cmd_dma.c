@@ -169,7 +169,7 @@ int cmd_dma(const struct cli_args *a)
 
 		if (ret)
 			cli_member_str("error", ptscope_errmsg());
-		cli_json_count_object(cli_print_writer(), "summary", counts, ARRAY_SIZE(counts));
+		cli_member_counts("summary", counts, ARRAY_SIZE(counts));
 	} else if (ret) {
 		cli_error(a, "%s", ptscope_errmsg());
 	} else {

@@ -38,7 +38,7 @@ static int load_live(const struct cli_args *a, struct ptscope *h, uint32_t pid, 
 	return 0;
 }
 
-static void json_pages(struct json *j, const char *key, const uint64_t *pages)
+static void print_pages(const char *key, const uint64_t *pages)
 {
 	struct json_count counts[MAP_STATES];
 	unsigned int st;
@@ -47,7 +47,7 @@ static void json_pages(struct json *j, const char *key, const uint64_t *pages)
 		counts[st].key = cli_map_styles[st].key;
 		counts[st].value = pages[st];
 	}
-	cli_json_count_object(j, key, counts, MAP_STATES);
+	cli_member_counts(key, counts, MAP_STATES);
 }
 
 /* Pages of each mapping whose frames the other view maps too (pairs only). */
@@ -84,65 +84,42 @@ static int count_link(const struct map_link *l, void *arg)
 	return 0;
 }
 
-static void json_view(struct json *j, const struct map_view *v, const uint64_t *shared)
+/* A view's counts (JSON only: the text is the picture, map_text.c). */
+static void print_view(const struct map_view *v, const uint64_t *shared)
 {
 	const struct snapshot *s = v->snap;
-	char perms[5];
 	size_t i;
 
-	cli_json_obj_begin(j);
-	cli_json_key(j, "pid");
-	cli_json_uint(j, s->pid);
-	cli_json_key(j, "comm");
-	cli_json_str(j, s->comm);
-	cli_json_key(j, "kernel");
-	cli_json_str(j, s->kernel);
-	cli_json_key(j, "vmas");
-	cli_json_arr_begin(j);
+	cli_member_uint("pid", s->pid);
+	cli_member_str("comm", s->comm);
+	cli_member_str("kernel", s->kernel);
+	cli_open_array("vmas");
 	for (i = 0; i < v->nvma; i++) {
 		const struct map_vma *m = &v->vma[i];
+		const struct ptscope_vma pv = { .start = m->start,
+						.end = m->end,
+						.flags = m->flags,
+						.backing = m->backing,
+						.name = m->known ? m->name : NULL };
 
-		cli_json_obj_begin(j);
-		cli_json_key(j, "start");
-		cli_json_hex(j, m->start);
-		cli_json_key(j, "end");
-		cli_json_hex(j, m->end);
-		cli_map_perms(m, perms);
-		cli_json_key(j, "perms");
-		cli_json_str(j, perms);
-		cli_json_key(j, "backing");
-		if (m->known)
-			cli_json_str(j, ptscope_backing_name(m->backing) ?: "?");
-		else
-			cli_json_null(j);
-		cli_json_key(j, "name");
-		if (m->known)
-			cli_json_str(j, m->name);
-		else
-			cli_json_null(j);
-		json_pages(j, "pages", m->pages);
-		if (shared) {
-			cli_json_key(j, "shared_pages");
-			cli_json_uint(j, shared[i]);
-		}
-		cli_json_obj_end(j);
+		cli_open_object(NULL);
+		cli_print_vma(&pv, CLI_VMA_SAVED);
+		print_pages("pages", m->pages);
+		if (shared)
+			cli_member_uint("shared_pages", shared[i]);
+		cli_close_object();
 	}
-	cli_json_arr_end(j);
-	cli_json_key(j, "summary");
-	cli_json_obj_begin(j);
-	cli_json_key(j, "mappings");
-	cli_json_uint(j, v->nvma);
-	cli_json_key(j, "total_pages");
-	cli_json_uint(j, v->total);
-	json_pages(j, "pages", v->pages);
-	cli_json_obj_end(j);
-	cli_json_obj_end(j);
+	cli_close_array();
+	cli_open_object("summary");
+	cli_member_uint("mappings", v->nvma);
+	cli_member_uint("total_pages", v->total);
+	print_pages("pages", v->pages);
+	cli_close_object();
 }
 
 static int print_json(const struct cli_args *a, const struct map_view *v, size_t n)
 {
 	struct share_count sc = { .v = { &v[0], &v[1] } };
-	struct json *j;
 	size_t i;
 	int ret = 0;
 
@@ -154,26 +131,22 @@ static int print_json(const struct cli_args *a, const struct map_view *v, size_t
 		if (ret)
 			goto out;
 	}
-	j = cli_json_new(stdout, a->pretty);
-	cli_json_obj_begin(j);
-	cli_json_key(j, "spaces");
-	cli_json_arr_begin(j);
-	for (i = 0; i < n; i++)
-		json_view(j, &v[i], sc.by_vma[i]);
-	cli_json_arr_end(j);
-	if (n == 2) {
-		cli_json_key(j, "shared");
-		cli_json_obj_begin(j);
-		cli_json_key(j, "runs");
-		cli_json_uint(j, sc.runs);
-		for (i = 0; i < MAP_SHARES; i++) {
-			cli_json_key(j, cli_map_share_styles[i].key);
-			cli_json_uint(j, sc.pages[i]);
-		}
-		cli_json_obj_end(j);
+	cli_print_open(true, a->pretty);
+	cli_open_array("spaces");
+	for (i = 0; i < n; i++) {
+		cli_open_object(NULL);
+		print_view(&v[i], sc.by_vma[i]);
+		cli_close_object();
 	}
-	cli_json_obj_end(j);
-	cli_json_end(j);
+	cli_close_array();
+	if (n == 2) {
+		cli_open_object("shared");
+		cli_member_uint("runs", sc.runs);
+		for (i = 0; i < MAP_SHARES; i++)
+			cli_member_uint(cli_map_share_styles[i].key, sc.pages[i]);
+		cli_close_object();
+	}
+	cli_print_close();
 out:
 	free(sc.by_vma[0]);
 	free(sc.by_vma[1]);

@@ -6,6 +6,7 @@
  */
 #include <inttypes.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "cli.h"
 #include "libptscope.h"
@@ -73,10 +74,13 @@ static void begin_output(struct maps_out *o)
 void cli_print_vma(const struct ptscope_vma *v, enum cli_vma_view view)
 {
 	const char *backing = ptscope_backing_name(v->backing) ?: "?";
-	bool row = view == CLI_VMA_ROW;
+	bool row = view == CLI_VMA_ROW, known = v->name;
 	char perm[5], size[32];
 
-	cli_vma_perms(v->flags, perm);
+	if (known)
+		cli_vma_perms(v->flags, perm);
+	else
+		memcpy(perm, "????", sizeof(perm));
 	cli_print_hex(PRINT_ANY, "start", row ? "0x%012" PRIx64 " " : "0x%012" PRIx64 "-",
 		      v->start);
 	cli_print_hex(PRINT_ANY, "end", "0x%012" PRIx64 " ", v->end);
@@ -92,10 +96,19 @@ void cli_print_vma(const struct ptscope_vma *v, enum cli_vma_view view)
 		cli_print_text("%6" PRIu64 " %6" PRIu64 " ", copies(v->cow),
 			       v->cow[PTSCOPE_COW_REUSABLE]);
 	}
+	if (!known) {
+		cli_print_null(PRINT_ANY, "backing", "? ");
+		cli_print_null(PRINT_ANY, "name", "?");
+		cli_print_null(PRINT_ANY, "flags", ", flags unknown\n");
+		return;
+	}
 	cli_print_str(PRINT_ANY, "backing", row ? "%-7s " : "%s ", backing);
 	cli_member_str("name", v->name);
 	cli_print_text("%s", *v->name || row ? v->name : "[anon]");
-	cli_print_hex(row ? PRINT_JSON : PRINT_ANY, "offset", ", offset 0x%" PRIx64, v->pgoff);
+	if (view == CLI_VMA_LINE)
+		cli_print_hex(PRINT_ANY, "offset", ", offset 0x%" PRIx64, v->pgoff);
+	else if (row)
+		cli_member_hex("offset", v->pgoff);
 	if (!row)
 		cli_print_text(", flags");
 	cli_print_bits(row ? PRINT_JSON : PRINT_ANY, "flags", v->flags, ptscope_vma_flag_name);
@@ -107,8 +120,7 @@ void cli_print_vma(const struct ptscope_vma *v, enum cli_vma_view view)
 		cli_member_uint("dirty", v->dirty);
 		cli_member_uint("soft_dirty", v->soft_dirty);
 		cli_member_uint("pinned", v->pinned);
-		if (cli_print_is_json())
-			cli_json_count_object(cli_print_writer(), "cow", c, cow_counts(v->cow, c));
+		cli_member_counts("cow", c, cow_counts(v->cow, c));
 	}
 }
 

@@ -277,84 +277,57 @@ static int add_all(struct ptscope *h, struct share *s)
 	return s->processes ? 0 : ret ? ret : -ESRCH;
 }
 
+/* A group of shared frames: a JSON object's members, or a row of the table. */
+static void print_group(const struct group *g)
+{
+	const char *perm = strrchr(g->where, ' ');
+	char name[4200];
+
+	snprintf(name, sizeof(name), "%.*s", (int)(perm - g->where), g->where);
+	cli_print_str(PRINT_ANY, "name", "%-48s ", name);
+	cli_print_str(PRINT_ANY, "perms", "%-5s ", perm + 1);
+	cli_print_uint(PRINT_ANY, "pages", "%8" PRIu64 " ", g->pages);
+	cli_print_uint(PRINT_ANY, "mappings", "%6" PRIu64 "  ", g->maps);
+	cli_print_str(PRINT_ANY, "cow", "%-14s ", ptscope_cow_name(g->cow) ?: "?");
+	if (g->npids == 2) {
+		cli_member_uint("processes", g->npids);
+		cli_open_array("pids");
+		cli_print_uint(PRINT_ANY, NULL, "%" PRIu64, g->first_pid);
+		cli_print_uint(PRINT_ANY, NULL, " and %" PRIu64 "\n", g->second_pid);
+		cli_close_array();
+	} else {
+		cli_print_uint(PRINT_ANY, "processes", "%" PRIu64 " processes\n", g->npids);
+	}
+	cli_member_uint("saved_bytes", (g->maps - g->pages) * 4096);
+}
+
 static void print_groups(const struct cli_args *a, const struct share *s, struct group *g, size_t n)
 {
 	uint64_t frames = 0, saved = 0;
-	struct json *j = NULL;
 	size_t i;
 
 	for (i = 0; i < n; i++) {
 		frames += g[i].pages;
 		saved += g[i].maps - g[i].pages;
 	}
-	if (a->json) {
-		j = cli_json_new(stdout, a->pretty);
-		cli_json_obj_begin(j);
-		cli_json_key(j, "processes");
-		cli_json_uint(j, s->processes);
-		cli_json_key(j, "groups");
-		cli_json_arr_begin(j);
-	} else {
-		printf("%-48s %-5s %8s %6s  %-14s %s\n", "MAPPING", "PERM", "PAGES", "MAPS", "COW",
+	cli_print_open(a->json, a->pretty);
+	cli_print_text("%-48s %-5s %8s %6s  %-14s %s\n", "MAPPING", "PERM", "PAGES", "MAPS", "COW",
 		       "SHARED BY");
-	}
+	cli_member_uint("processes", s->processes);
+	cli_open_array("groups");
 	for (i = 0; i < n; i++) {
-		const char *perm = strrchr(g[i].where, ' ');
-		int namelen = (int)(perm - g[i].where);
-		const char *cow = ptscope_cow_name(g[i].cow) ?: "?";
-
-		if (j) {
-			char name[4200];
-
-			snprintf(name, sizeof(name), "%.*s", namelen, g[i].where);
-			cli_json_obj_begin(j);
-			cli_json_key(j, "name");
-			cli_json_str(j, name);
-			cli_json_key(j, "perms");
-			cli_json_str(j, perm + 1);
-			cli_json_key(j, "cow");
-			cli_json_str(j, cow);
-			cli_json_key(j, "pages");
-			cli_json_uint(j, g[i].pages);
-			cli_json_key(j, "mappings");
-			cli_json_uint(j, g[i].maps);
-			cli_json_key(j, "processes");
-			cli_json_uint(j, g[i].npids);
-			if (g[i].npids == 2) {
-				cli_json_key(j, "pids");
-				cli_json_arr_begin(j);
-				cli_json_uint(j, g[i].first_pid);
-				cli_json_uint(j, g[i].second_pid);
-				cli_json_arr_end(j);
-			}
-			cli_json_key(j, "saved_bytes");
-			cli_json_uint(j, (g[i].maps - g[i].pages) * 4096);
-			cli_json_obj_end(j);
-		} else if (g[i].npids == 2) {
-			printf("%-48.*s %-5s %8" PRIu64 " %6" PRIu64 "  %-14s %u and %u\n", namelen,
-			       g[i].where, perm + 1, g[i].pages, g[i].maps, cow, g[i].first_pid,
-			       g[i].second_pid);
-		} else {
-			printf("%-48.*s %-5s %8" PRIu64 " %6" PRIu64 "  %-14s %u processes\n",
-			       namelen, g[i].where, perm + 1, g[i].pages, g[i].maps, cow,
-			       g[i].npids);
-		}
+		cli_open_object(NULL);
+		print_group(&g[i]);
+		cli_close_object();
 	}
-	if (j) {
-		const struct json_count counts[] = {
-			{ "frames", frames },
-			{ "saved_bytes", saved * 4096 },
-		};
-
-		cli_json_arr_end(j);
-		cli_json_count_object(j, "summary", counts, ARRAY_SIZE(counts));
-		cli_json_obj_end(j);
-		cli_json_end(j);
-	} else {
-		printf("%" PRIu64 " frames shared among %u processes; one copy each saves %" PRIu64
-		       " KiB\n",
-		       frames, s->processes, saved * 4);
-	}
+	cli_close_array();
+	cli_open_object("summary");
+	cli_print_uint(PRINT_ANY, "frames", "%" PRIu64 " frames shared", frames);
+	cli_print_text(" among %u processes; one copy each", s->processes);
+	cli_member_uint("saved_bytes", saved * 4096);
+	cli_print_text(" saves %" PRIu64 " KiB\n", saved * 4);
+	cli_close_object();
+	cli_print_close();
 }
 
 int cmd_share(const struct cli_args *a)

@@ -22,19 +22,22 @@ static const char *level_name(uint32_t level)
 	return name ? name : "?";
 }
 
-void cli_print_xlate(const struct ptscope_xlate *x)
+/* The translation; in text, each line after the first begins with @indent. */
+static void print_xlate(const struct ptscope_xlate *x, const char *indent)
 {
 	const struct ptscope_xlate_level *leaf = x->nr_levels ? leaf_of(x) : NULL;
 	const struct ptscope_xlate_level *last = x->nr_levels ? &x->levels[x->nr_levels - 1] : NULL;
 	unsigned int i;
 
 	cli_print_hex(PRINT_ANY, "addr", "address 0x%" PRIx64 "\n", x->addr);
-	cli_print_text("%-5s %5s  %-18s  %-18s  %s\n", "level", "index", "table", "entry", "flags");
+	cli_print_text("%s%-5s %5s  %-18s  %-18s  %s\n", indent, "level", "index", "table", "entry",
+		       "flags");
 	cli_open_array("levels");
 	for (i = 0; i < x->nr_levels; i++) {
 		const struct ptscope_xlate_level *l = &x->levels[i];
 
 		cli_open_object(NULL);
+		cli_print_text("%s", indent);
 		cli_print_str(PRINT_ANY, "level", "%-5s ", level_name(l->level));
 		cli_print_uint(PRINT_ANY, "index", "%5" PRIu64 "  ", l->index);
 		cli_print_hex(PRINT_ANY, "table_phys", "0x%016" PRIx64 "  ", l->table_phys);
@@ -44,6 +47,7 @@ void cli_print_xlate(const struct ptscope_xlate *x)
 		cli_close_object();
 	}
 	cli_close_array();
+	cli_print_text("%s", indent);
 	if (!last) {
 		cli_print_null(PRINT_ANY, "leaf", "not translated\n");
 	} else if (!leaf && (last->flags & PTSCOPE_ENTRY(PRESENT)) &&
@@ -74,15 +78,21 @@ void cli_print_xlate(const struct ptscope_xlate *x)
 	}
 }
 
+void cli_print_xlate(const struct ptscope_xlate *x)
+{
+	print_xlate(x, "");
+}
+
 void cli_print_xlate_member(const char *key, const char *title, const struct ptscope_xlate *x)
 {
 	if (!x->nr_levels) {
 		cli_print_null(PRINT_JSON, key, NULL);
 		return;
 	}
-	cli_print_text("%s", title);
+	/* Under its heading: the address's line too, and the table indented. */
+	cli_print_text("%s  ", title);
 	cli_open_object(key);
-	cli_print_xlate(x);
+	print_xlate(x, "  ");
 	cli_close_object();
 }
 

@@ -45,11 +45,6 @@ bool cli_print_is_json(void)
 	return cur;
 }
 
-struct json *cli_print_writer(void)
-{
-	return cur;
-}
-
 void cli_open_object(const char *key)
 {
 	if (!cur)
@@ -80,6 +75,12 @@ void cli_close_array(void)
 		cli_json_arr_end(cur);
 }
 
+void cli_member_counts(const char *key, const struct json_count *counts, size_t n)
+{
+	if (cur)
+		cli_json_count_object(cur, key, counts, n);
+}
+
 /* Whether an output of type @t goes out now; in JSON, with its key written. */
 static bool wanted(int t, const char *key)
 {
@@ -92,16 +93,17 @@ static bool wanted(int t, const char *key)
 	return true;
 }
 
-void cli_print_value(int t, const char *key, enum cli_print_kind kind, const char *fmt, ...)
+int cli_print_value(int t, const char *key, enum cli_print_kind kind, const char *fmt, ...)
 {
 	va_list ap;
+	int n = 0;
 
 	if (!wanted(t, key))
-		return;
+		return 0;
 	va_start(ap, fmt);
 	if (!cur) {
 		if (fmt)
-			vprintf(fmt, ap);
+			n = vprintf(fmt, ap);
 	} else if (kind == CLI_PRINT_STR) {
 		cli_json_str(cur, va_arg(ap, const char *));
 	} else if (kind == CLI_PRINT_HEX) {
@@ -110,6 +112,7 @@ void cli_print_value(int t, const char *key, enum cli_print_kind kind, const cha
 		cli_json_uint(cur, va_arg(ap, uint64_t));
 	}
 	va_end(ap);
+	return n < 0 ? 0 : n;
 }
 
 void cli_print_bool(int t, const char *key, const char *text, bool v)
