@@ -79,6 +79,9 @@ extern const char *const ptscope_entry_names[__PTSCOPE_ENTRY_BIT_COUNT];
 
 u64 ptscope_entry_hw_flags(u64 v, bool huge_capable);
 
+u64 ptscope_pte_sw_flags(pte_t pte);
+u64 ptscope_pmd_sw_flags(pmd_t pmd);
+
 /*
  * hugetlb may share PMD tables between processes and unshares them under
  * the file's i_mmap_rwsem: held for reading (order: mmap_lock, i_mmap, ptl)
@@ -86,8 +89,39 @@ u64 ptscope_entry_hw_flags(u64 v, bool huge_capable);
  */
 struct address_space *ptscope_lock_shared_tables(struct vm_area_struct *vma);
 void ptscope_unlock_shared_tables(struct address_space *shared);
-u64 ptscope_pte_sw_flags(pte_t pte);
-u64 ptscope_pmd_sw_flags(pmd_t pmd);
+
+/*
+ * The locked descent through one PUD or PMD entry toward @addr (descend.c),
+ * shared by the walker and xlate. The caller holds the mmap read lock (and
+ * ptscope_lock_shared_tables()). Each hook gets the entry as read under
+ * the locks named, which hold while it runs; what it returns ends the
+ * descent of that entry and is passed on. An entry that changes before
+ * its lock is taken is read again: -EAGAIN only when it will not settle.
+ */
+struct ptscope_descent;
+struct ptscope_descent_ops {
+	/* No lock: an empty or bad entry (nothing below it is read). */
+	int (*pud_empty)(struct ptscope_descent *d, pud_t *pudp, pud_t pud);
+	/* PUD lock held: a 1 GiB leaf, or a swap-style entry for one. */
+	int (*pud_leaf)(struct ptscope_descent *d, pud_t pud);
+	/* No lock: a PMD table; the hook goes on with ptscope_descend_pmd(). */
+	int (*pud_table)(struct ptscope_descent *d, pud_t *pudp, pud_t pud);
+	/* RCU: an empty or bad entry. */
+	int (*pmd_empty)(struct ptscope_descent *d, pmd_t *pmdp, pmd_t pmd);
+	/* PMD lock held: a huge leaf, or a migration or hwpoison entry for one. */
+	int (*pmd_leaf)(struct ptscope_descent *d, pmd_t pmd);
+	/* RCU and the PTE table's lock held, the PMD rechecked: @ptep is addr's entry. */
+	int (*pte_table)(struct ptscope_descent *d, pmd_t pmd, pte_t *ptep);
+};
+
+struct ptscope_descent {
+	struct mm_struct *mm;
+	unsigned long addr;
+	const struct ptscope_descent_ops *ops;
+};
+
+int ptscope_descend_pud(struct ptscope_descent *d, pud_t *pudp);
+int ptscope_descend_pmd(struct ptscope_descent *d, pmd_t *pmdp);
 
 /* One WALK record: a leaf entry, a run of equal ones, or a hole. */
 struct ptscope_page {

@@ -5,26 +5,20 @@
  * are found (runs merged on request), so nothing proportional to the range
  * is ever held.
  *
- * Locking, as for xlate (see xlate.c): mmap read lock for the VMAs and the
- * upper tables; leaves of PMD/PUD size re-read under their lock; PTE tables
- * entered under RCU with the PMD rechecked under the PTE lock, and described
- * while that lock is held, so a mapped page cannot be freed under us.
+ * The locks are taken by the descent (descend.c), which xlate shares; each
+ * leaf is described while its lock is held, so a mapped page cannot be
+ * freed under us.
  * The mmap lock is dropped every PTSCOPE_WALK_CHUNK entries, and within 64
  * pages as soon as a writer of the target (mmap, munmap, mprotect) waits
  * for it; the writer then goes first (let_writers_in).
  */
 #include <linux/delay.h>
-#include <linux/fs.h>
-#include <linux/hugetlb_inline.h>
 #include <linux/mm.h>
 #include <linux/mmap_lock.h>
 #include <linux/pgtable.h>
-#include <linux/rcupdate.h>
 #include <linux/sched/signal.h>
-#include <linux/spinlock.h>
 
 #include "ptscope.h"
-#include "compat.h"
 
 /* Entries visited per hold of the mmap lock. */
 #define PTSCOPE_WALK_CHUNK 2048
@@ -155,27 +149,89 @@ static int add_none(struct ptscope_walk *w, unsigned long addr, unsigned long en
 	return add(w, &pg);
 }
 
-/* The caller read @pmd from @pmdp inside the RCU read section we run in. */
-static int walk_pte_table(struct ptscope_walk *w, struct vm_area_struct *vma,
-			  pmd_t *pmdp, pmd_t pmd, unsigned long addr, unsigned long end)
+/*
+ * One table entry's part of the walk, [d.addr, next) of a table walked up
+ * to @end: the descent's hooks find the walk here.
+ */
+struct walk_step {
+	struct ptscope_descent d;
+	struct ptscope_walk *w;
+	struct vm_area_struct *vma;
+	unsigned long next;
+	unsigned long end;
+	unsigned int nones;	/* empty entries from d.addr's on, for the caller to skip */
+};
+
+static struct walk_step *step_of(struct ptscope_descent *d)
+{
+	return container_of(d, struct walk_step, d);
+}
+
+static int walk_pud_empty(struct ptscope_descent *d, pud_t *pudp, pud_t pud)
+{
+	struct walk_step *s = step_of(d);
+
+	if (!pud_none(pud))
+		return add_none(s->w, d->addr, s->next);	/* bad: never touched */
+	s->nones = none_entries(pudp, entries_to(d->addr, s->end, PUD_SHIFT));
+	return 0;
+}
+
+static int walk_pud_leaf(struct ptscope_descent *d, pud_t pud)
 {
 	struct ptscope_page pg __uninitialized;	/* ptscope_page_init() sets it all */
-	spinlock_t *ptl;	/* the PTE table's */
+	struct walk_step *s = step_of(d);
+
+	ptscope_describe_pud_leaf(s->vma, d->addr, pud, s->next, &pg);
+	return add(s->w, &pg);
+}
+
+static int walk_pmd_range(struct ptscope_walk *w, struct vm_area_struct *vma,
+			  pud_t *pudp, unsigned long addr, unsigned long end);
+
+static int walk_pud_table(struct ptscope_descent *d, pud_t *pudp, pud_t pud)
+{
+	struct walk_step *s = step_of(d);
+
+	return walk_pmd_range(s->w, s->vma, pudp, d->addr, s->next);
+}
+
+static int walk_pmd_empty(struct ptscope_descent *d, pmd_t *pmdp, pmd_t pmd)
+{
+	struct walk_step *s = step_of(d);
+
+	if (!pmd_none(pmd))
+		return add_none(s->w, d->addr, s->next);	/* bad: never touched */
+	/* A run of empty entries is one hole, found in one scan. */
+	s->nones = none_entries(pmdp, entries_to(d->addr, s->end, PMD_SHIFT));
+	return 0;
+}
+
+static int walk_pmd_leaf(struct ptscope_descent *d, pmd_t pmd)
+{
+	struct ptscope_page pg __uninitialized;	/* ptscope_page_init() sets it all */
+	struct walk_step *s = step_of(d);
+	unsigned long addr = d->addr;
+
+	ptscope_describe_pmd_leaf(s->vma, addr & PMD_MASK, pmd, &pg);
+	/* Part of a leaf when the range starts inside it. */
+	pg.pfn += pg.has_pfn ? (addr - pg.addr) >> PAGE_SHIFT : 0;
+	pg.nr_pages = (s->next - addr) >> PAGE_SHIFT;
+	pg.addr = addr;
+	return add(s->w, &pg);
+}
+
+/* The PTE table's entries of [d.addr, next), its lock held. */
+static int walk_pte_table(struct ptscope_descent *d, pmd_t pmd, pte_t *ptep)
+{
+	struct ptscope_page pg __uninitialized;	/* ptscope_page_init() sets it all */
+	struct walk_step *s = step_of(d);
+	struct ptscope_walk *w = s->w;
+	unsigned long addr, end = s->next;
 	unsigned int described = 0;
-	pte_t *ptep;
 	int ret = 0;
 
-	ptep = pte_offset_kernel(&pmd, addr);
-	ptl = pte_lockptr(w->mm, &pmd);
-	ptscope_race_window("walk: before the PTE lock");
-	spin_lock(ptl);
-	ptscope_race_check_table(ptep, "walk: PTE table");
-	if (!pmd_same(pmd, pmdp_get_lockless(pmdp))) {
-		/* Collapsed or freed meanwhile: the caller reads the PMD again. */
-		ret = -EAGAIN;
-		goto out;
-	}
-	for (; addr < end; addr += PAGE_SIZE, ptep++) {
+	for (addr = d->addr; addr < end; addr += PAGE_SIZE, ptep++) {
 		pte_t pte = ptep_get(ptep);
 
 		if (pte_none(pte)) {
@@ -186,7 +242,7 @@ static int walk_pte_table(struct ptscope_walk *w, struct vm_area_struct *vma,
 			addr += (k - 1) * PAGE_SIZE;
 			ptep += k - 1;
 		} else {
-			ptscope_describe_pte(vma, addr, pte, &pg);
+			ptscope_describe_pte(s->vma, addr, pte, &pg);
 			ret = add(w, &pg);
 			/* A writer waits: stop here (w->next is past this page). */
 			if (!ret && !(++described % 64) && mmap_lock_is_contended(w->mm))
@@ -196,137 +252,80 @@ static int walk_pte_table(struct ptscope_walk *w, struct vm_area_struct *vma,
 			break;
 	}
 	w->budget -= min_t(unsigned int, w->budget, PTRS_PER_PTE);
-out:
-	spin_unlock(ptl);
 	return ret;
 }
 
-/*
- * One PMD entry and what lies below it, inside an RCU read section entered
- * before the entry is read: the PTE table it points to may be freed (after
- * a grace period) the moment after the read, by a collapse or a retract
- * that does not take our target's mmap lock. -EAGAIN: read it again.
- */
-static int walk_pmd_entry(struct ptscope_walk *w, struct vm_area_struct *vma,
-			  pmd_t *pmdp, unsigned long addr, unsigned long next,
-			  unsigned long end, unsigned int *nones)
-{
-	struct ptscope_page pg __uninitialized;	/* ptscope_page_init() sets it all */
-	spinlock_t *ptl;	/* a PMD leaf's */
-	pmd_t pmd;
-	int ret = 0;
-
-	rcu_read_lock();
-	pmd = pmdp_get_lockless(pmdp);
-	ptscope_race_window("walk: PMD read");
-	if (pmd_none(pmd)) {
-		/* A run of empty entries is one hole, found in one scan. */
-		*nones = none_entries(pmdp, entries_to(addr, end, PMD_SHIFT));
-	} else if (pmd_leaf(pmd) || pmd_trans_huge(pmd) || pmd_devmap(pmd) ||
-		   !pmd_present(pmd)) {
-		/* A huge leaf or a migration entry for one: re-read it locked. */
-		ptl = pmd_lock(w->mm, pmdp);
-		pmd = *pmdp;
-		if (pmd_none(pmd) || (pmd_present(pmd) && !pmd_leaf(pmd) &&
-				      !pmd_trans_huge(pmd) && !pmd_devmap(pmd))) {
-			ret = -EAGAIN;	/* split or zapped while we waited */
-		} else {
-			ptscope_describe_pmd_leaf(vma, addr & PMD_MASK, pmd, &pg);
-			/* Part of a leaf when the range starts inside it. */
-			pg.pfn += pg.has_pfn ? (addr - pg.addr) >> PAGE_SHIFT : 0;
-			pg.nr_pages = (next - addr) >> PAGE_SHIFT;
-			pg.addr = addr;
-			ret = add(w, &pg);
-		}
-		spin_unlock(ptl);
-	} else if (pmd_bad(pmd)) {
-		ret = add_none(w, addr, next);	/* never touch a bad entry */
-	} else {
-		ret = walk_pte_table(w, vma, pmdp, pmd, addr, next);
-	}
-	rcu_read_unlock();
-	return ret;
-}
+static const struct ptscope_descent_ops walk_descent = {
+	.pud_empty = walk_pud_empty,
+	.pud_leaf = walk_pud_leaf,
+	.pud_table = walk_pud_table,
+	.pmd_empty = walk_pmd_empty,
+	.pmd_leaf = walk_pmd_leaf,
+	.pte_table = walk_pte_table,
+};
 
 static int walk_pmd_range(struct ptscope_walk *w, struct vm_area_struct *vma,
 			  pud_t *pudp, unsigned long addr, unsigned long end)
 {
-	unsigned int tries, nones;
-	unsigned long next;
+	struct walk_step s = {
+		.d = { .mm = w->mm, .ops = &walk_descent },
+		.w = w,
+		.vma = vma,
+		.end = end,
+	};
 	pmd_t *pmdp;
 	int ret;
 
 	pmdp = pmd_offset(pudp, addr);
 	do {
-		next = pmd_addr_end(addr, end);
+		s.d.addr = addr;
+		s.next = pmd_addr_end(addr, end);
 		/* Spent, or a writer waits (and this chunk did something). */
 		if (!w->budget ||
 		    (w->budget < PTSCOPE_WALK_CHUNK && mmap_lock_is_contended(w->mm)))
 			return WALK_YIELD;
 		w->budget--;
-		tries = 0;
-		do {
-			if (++tries > 100)
-				return -EAGAIN;	/* a PMD that will not settle: give up */
-			nones = 0;
-			ret = walk_pmd_entry(w, vma, pmdp, addr, next, end, &nones);
-		} while (ret == -EAGAIN);
-		if (nones) {
+		s.nones = 0;
+		ret = ptscope_descend_pmd(&s.d, pmdp);
+		if (s.nones) {
 			/* This entry and nones - 1 after it are empty: one hole. */
-			w->budget -= min(w->budget, nones / 64);
-			pmdp += nones - 1;
-			next = min(end, (addr & PMD_MASK) + nones * PMD_SIZE);
-			ret = add_none(w, addr, next);
+			w->budget -= min(w->budget, s.nones / 64);
+			pmdp += s.nones - 1;
+			s.next = min(end, (addr & PMD_MASK) + s.nones * PMD_SIZE);
+			ret = add_none(w, addr, s.next);
 		}
 		if (ret)
 			return ret;
-	} while (pmdp++, addr = next, addr != end);
+	} while (pmdp++, addr = s.next, addr != end);
 	return 0;
 }
 
 static int walk_pud_range(struct ptscope_walk *w, struct vm_area_struct *vma,
 			  p4d_t *p4dp, unsigned long addr, unsigned long end)
 {
-	struct ptscope_page pg __uninitialized;	/* ptscope_page_init() sets it all */
-	unsigned long next;
-	spinlock_t *ptl;	/* a PUD leaf's */
-	unsigned int k, tries;
-	pud_t *pudp, pud;
+	struct walk_step s = {
+		.d = { .mm = w->mm, .ops = &walk_descent },
+		.w = w,
+		.vma = vma,
+		.end = end,
+	};
+	pud_t *pudp;
 	int ret;
 
 	pudp = pud_offset(p4dp, addr);
 	do {
-		next = pud_addr_end(addr, end);
-		tries = 0;
-again:
-		if (++tries > 100)
-			return -EAGAIN;	/* a PUD that will not settle: give up */
-		pud = READ_ONCE(*pudp);
-		ptscope_race_window("walk: PUD read");
-		if (pud_none(pud)) {
-			k = none_entries(pudp, entries_to(addr, end, PUD_SHIFT));
-			pudp += k - 1;
-			next = min(end, (addr & PUD_MASK) + k * PUD_SIZE);
-			ret = add_none(w, addr, next);
-		} else if (ptscope_pud_is_leaf(pud) || !pud_present(pud)) {
-			/* A 1 GiB leaf or a swap-style entry for one: re-read it locked. */
-			ptl = pud_lock(w->mm, pudp);
-			pud = READ_ONCE(*pudp);
-			if (pud_none(pud) || (pud_present(pud) && !ptscope_pud_is_leaf(pud))) {
-				spin_unlock(ptl);
-				goto again;	/* zapped or split while we waited */
-			}
-			ptscope_describe_pud_leaf(vma, addr, pud, next, &pg);
-			ret = add(w, &pg);
-			spin_unlock(ptl);
-		} else if (pud_bad(pud)) {
-			ret = add_none(w, addr, next);
-		} else {
-			ret = walk_pmd_range(w, vma, pudp, addr, next);
+		s.d.addr = addr;
+		s.next = pud_addr_end(addr, end);
+		s.nones = 0;
+		ret = ptscope_descend_pud(&s.d, pudp);
+		if (s.nones) {
+			pudp += s.nones - 1;
+			s.next = min(end, (addr & PUD_MASK) + s.nones * PUD_SIZE);
+			ret = add_none(w, addr, s.next);
 		}
 		if (ret)
 			return ret;
-	} while (pudp++, addr = next, addr != end);
+	} while (pudp++, addr = s.next, addr != end);
 	return 0;
 }
 
@@ -349,23 +348,6 @@ static int walk_p4d_range(struct ptscope_walk *w, struct vm_area_struct *vma,
 			return ret;
 	} while (p4dp++, addr = next, addr != end);
 	return 0;
-}
-
-struct address_space *ptscope_lock_shared_tables(struct vm_area_struct *vma)
-{
-	struct address_space *shared;
-
-	if (!is_vm_hugetlb_page(vma) || !(vma->vm_flags & VM_MAYSHARE) || !vma->vm_file)
-		return NULL;
-	shared = vma->vm_file->f_mapping;
-	i_mmap_lock_read(shared);
-	return shared;
-}
-
-void ptscope_unlock_shared_tables(struct address_space *shared)
-{
-	if (shared)
-		i_mmap_unlock_read(shared);
 }
 
 static int walk_vma(struct ptscope_walk *w, struct vm_area_struct *vma,

@@ -4,18 +4,12 @@
  * vtop does, reading the live tables of another process without ever
  * writing to them.
  *
- * Locking (see ../shared/kernel-api-facts.md): the mmap read lock keeps the
- * upper tables (freed only under the write lock) and the VMAs in place.
- * PMD and PUD leaves are re-read under their lock. A PTE table can be freed
- * under the mmap *read* lock since 6.5 (khugepaged, MADV_COLLAPSE) after an
- * RCU grace period, so it is entered under rcu_read_lock(), its lock taken,
- * and the PMD rechecked before the entry is read; a changed PMD means
- * starting the PMD level again.
+ * The PUD level and below are read through the locked descent the walker uses
+ * (descend.c), which takes the locks; the hooks here only note each level's
+ * table, entry and flags.
  */
 #include <linux/mm.h>
 #include <linux/pgtable.h>
-#include <linux/rcupdate.h>
-#include <linux/spinlock.h>
 #include <linux/swap.h>
 #include <linux/swapops.h>
 #include <linux/userfaultfd_k.h>
@@ -25,9 +19,6 @@
 
 const char *const ptscope_entry_names[__PTSCOPE_ENTRY_BIT_COUNT] =
 	PTSCOPE_ENTRY_NAMES;
-
-/* Bounded: a PMD that keeps changing under us is reported, not chased. */
-#define XLATE_MAX_RETRIES 100
 
 u64 ptscope_entry_hw_flags(u64 v, bool huge_capable)
 {
@@ -143,109 +134,98 @@ static void set_leaf(struct ptscope_xlate_level *l, u64 size, bool present,
 	}
 }
 
-/* The PMD level and below; returns -EAGAIN when the PMD would not settle. */
-static int xlate_pmd(struct mm_struct *mm, pud_t pud, pud_t *pudp,
-		     unsigned long addr, struct ptscope_xlate *x)
+/* One translation as the descent makes it, level by level. */
+struct xlate_step {
+	struct ptscope_descent d;
+	struct ptscope_xlate *x;
+	u64 table_phys;		/* of the table the descent reads next */
+};
+
+static struct xlate_step *xstep_of(struct ptscope_descent *d)
 {
-	unsigned int nr = x->nr, tries = 0;
-	struct ptscope_xlate_level *l;
-	spinlock_t *ptl;	/* the PMD's, then the PTE table's */
-	pmd_t *pmdp, pmd;
-	pte_t *ptep, pte;
+	return container_of(d, struct xlate_step, d);
+}
 
-	pmdp = pmd_offset(pudp, addr);
-again:
-	if (++tries > XLATE_MAX_RETRIES)
-		return -EAGAIN;
-	x->nr = nr;
-	/*
-	 * RCU before the PMD is read: the PTE table it points to may be freed
-	 * (after a grace period) the moment after the read.
-	 */
-	rcu_read_lock();
-	pmd = pmdp_get_lockless(pmdp);
-	ptscope_race_window("xlate: PMD read");
-	if (pmd_leaf(pmd) || pmd_trans_huge(pmd) || pmd_devmap(pmd) ||
-	    (!pmd_none(pmd) && !pmd_present(pmd))) {
-		/* A huge leaf, or a migration or hwpoison entry for one. */
-		ptl = pmd_lock(mm, pmdp);
-		pmd = *pmdp;
-		spin_unlock(ptl);
-		rcu_read_unlock();
-		if (pmd_none(pmd) || (pmd_present(pmd) && !pmd_leaf(pmd) &&
-				      !pmd_trans_huge(pmd) && !pmd_devmap(pmd)))
-			goto again;	/* split or zapped while we waited for the lock */
-		l = add_level(x, PTSCOPE_LEVEL_PMD, pmd_index(addr),
-			      (u64)pud_pfn(pud) << PAGE_SHIFT, pmd_val(pmd),
-			      ptscope_entry_hw_flags(pmd_val(pmd), true) |
-			      ptscope_pmd_sw_flags(pmd));
-		set_leaf(l, PMD_SIZE, pmd_present(pmd), pmd_pfn(pmd), addr);
-		return 0;
-	}
-	add_level(x, PTSCOPE_LEVEL_PMD, pmd_index(addr),
-		  (u64)pud_pfn(pud) << PAGE_SHIFT, pmd_val(pmd),
-		  ptscope_entry_hw_flags(pmd_val(pmd), true));
-	/* Not a table: empty or bad (never touched). */
-	if (pmd_none(pmd) || pmd_bad(pmd)) {
-		rcu_read_unlock();
-		return 0;
-	}
+static struct ptscope_xlate_level *add_pud(struct ptscope_descent *d, pud_t pud)
+{
+	struct xlate_step *s = xstep_of(d);
 
-	ptep = pte_offset_kernel(&pmd, addr);
-	ptl = pte_lockptr(mm, &pmd);
-	ptscope_race_window("xlate: before the PTE lock");
-	spin_lock(ptl);
-	ptscope_race_check_table(ptep, "xlate: PTE table");
-	if (!pmd_same(pmd, pmdp_get_lockless(pmdp))) {
-		spin_unlock(ptl);
-		rcu_read_unlock();
-		goto again;
-	}
-	pte = ptep_get(ptep);
-	spin_unlock(ptl);
-	rcu_read_unlock();
+	return add_level(s->x, PTSCOPE_LEVEL_PUD, pud_index(d->addr), s->table_phys,
+			 pud_val(pud), ptscope_entry_hw_flags(pud_val(pud), true));
+}
 
-	l = add_level(x, PTSCOPE_LEVEL_PTE, pte_index(addr),
-		      (u64)pmd_pfn(pmd) << PAGE_SHIFT, pte_val(pte),
-		      ptscope_entry_hw_flags(pte_val(pte), false) | ptscope_pte_sw_flags(pte));
-	if (!pte_none(pte))
-		set_leaf(l, PAGE_SIZE, pte_present(pte), pte_pfn(pte), addr);
+static int xlate_pud_empty(struct ptscope_descent *d, pud_t *pudp, pud_t pud)
+{
+	add_pud(d, pud);
 	return 0;
 }
 
-/* The PUD level (for a leaf: its lock taken, entry reread) and below. */
-static int xlate_pud(struct mm_struct *mm, p4d_t p4d, p4d_t *p4dp,
-		     unsigned long addr, struct ptscope_xlate *x)
+static int xlate_pud_leaf(struct ptscope_descent *d, pud_t pud)
+{
+	struct ptscope_xlate_level *l = add_pud(d, pud);
+
+	/* 1 GiB hugetlb keeps PTE-format entries, swap-style ones too. */
+	l->flags |= ptscope_pte_sw_flags(__pte(pud_val(pud)));
+	if (ptscope_pud_is_leaf(pud) && pud_devmap(pud))
+		l->flags |= PTSCOPE_ENTRY(DEVMAP);
+	set_leaf(l, PUD_SIZE, ptscope_pud_is_leaf(pud), pud_pfn(pud), d->addr);
+	return 0;
+}
+
+static int xlate_pud_table(struct ptscope_descent *d, pud_t *pudp, pud_t pud)
+{
+	struct xlate_step *s = xstep_of(d);
+
+	add_pud(d, pud);
+	s->table_phys = (u64)pud_pfn(pud) << PAGE_SHIFT;
+	return ptscope_descend_pmd(d, pmd_offset(pudp, d->addr));
+}
+
+static struct ptscope_xlate_level *add_pmd(struct ptscope_descent *d, pmd_t pmd)
+{
+	struct xlate_step *s = xstep_of(d);
+
+	return add_level(s->x, PTSCOPE_LEVEL_PMD, pmd_index(d->addr), s->table_phys,
+			 pmd_val(pmd), ptscope_entry_hw_flags(pmd_val(pmd), true));
+}
+
+static int xlate_pmd_empty(struct ptscope_descent *d, pmd_t *pmdp, pmd_t pmd)
+{
+	add_pmd(d, pmd);
+	return 0;
+}
+
+static int xlate_pmd_leaf(struct ptscope_descent *d, pmd_t pmd)
+{
+	struct ptscope_xlate_level *l = add_pmd(d, pmd);
+
+	l->flags |= ptscope_pmd_sw_flags(pmd);
+	set_leaf(l, PMD_SIZE, pmd_present(pmd), pmd_pfn(pmd), d->addr);
+	return 0;
+}
+
+static int xlate_pte_table(struct ptscope_descent *d, pmd_t pmd, pte_t *ptep)
 {
 	struct ptscope_xlate_level *l;
-	spinlock_t *ptl;	/* the PUD's, for a 1 GiB leaf */
-	pud_t *pudp, pud;
+	pte_t pte = ptep_get(ptep);
 
-	pudp = pud_offset(p4dp, addr);
-	pud = READ_ONCE(*pudp);
-	ptscope_race_window("xlate: PUD read");
-	if (ptscope_pud_is_leaf(pud) || (!pud_none(pud) && !pud_present(pud))) {
-		ptl = pud_lock(mm, pudp);
-		pud = READ_ONCE(*pudp);
-		spin_unlock(ptl);
-	}
-	l = add_level(x, PTSCOPE_LEVEL_PUD, pud_index(addr),
-		      (u64)p4d_pfn(p4d) << PAGE_SHIFT, pud_val(pud),
-		      ptscope_entry_hw_flags(pud_val(pud), true));
-	if (pud_none(pud))
-		return 0;
-	if (ptscope_pud_is_leaf(pud) || !pud_present(pud)) {
-		/* 1 GiB hugetlb keeps PTE-format entries, swap-style ones too. */
-		l->flags |= ptscope_pte_sw_flags(__pte(pud_val(pud)));
-		if (ptscope_pud_is_leaf(pud) && pud_devmap(pud))
-			l->flags |= PTSCOPE_ENTRY(DEVMAP);
-		set_leaf(l, PUD_SIZE, ptscope_pud_is_leaf(pud), pud_pfn(pud), addr);
-		return 0;
-	}
-	if (pud_bad(pud))
-		return 0;
-	return xlate_pmd(mm, pud, pudp, addr, x);
+	add_pmd(d, pmd);
+	l = add_level(xstep_of(d)->x, PTSCOPE_LEVEL_PTE, pte_index(d->addr),
+		      (u64)pmd_pfn(pmd) << PAGE_SHIFT, pte_val(pte),
+		      ptscope_entry_hw_flags(pte_val(pte), false) | ptscope_pte_sw_flags(pte));
+	if (!pte_none(pte))
+		set_leaf(l, PAGE_SIZE, pte_present(pte), pte_pfn(pte), d->addr);
+	return 0;
 }
+
+static const struct ptscope_descent_ops xlate_descent = {
+	.pud_empty = xlate_pud_empty,
+	.pud_leaf = xlate_pud_leaf,
+	.pud_table = xlate_pud_table,
+	.pmd_empty = xlate_pmd_empty,
+	.pmd_leaf = xlate_pmd_leaf,
+	.pte_table = xlate_pte_table,
+};
 
 /*
  * Only under a VMA found with the mmap lock held are the tables below the
@@ -289,8 +269,15 @@ int ptscope_xlate(struct mm_struct *mm, unsigned long addr, struct ptscope_xlate
 			  (u64)pgd_pfn(pgd) << PAGE_SHIFT, p4d_val(p4d),
 			  ptscope_entry_hw_flags(p4d_val(p4d), false));
 	}
-	if (!p4d_none(p4d) && p4d_present(p4d) && !p4d_bad(p4d))
-		ret = xlate_pud(mm, p4d, p4dp, addr, x);
+	if (!p4d_none(p4d) && p4d_present(p4d) && !p4d_bad(p4d)) {
+		struct xlate_step s = {
+			.d = { .mm = mm, .addr = addr, .ops = &xlate_descent },
+			.x = x,
+			.table_phys = (u64)p4d_pfn(p4d) << PAGE_SHIFT,
+		};
+
+		ret = ptscope_descend_pud(&s.d, pud_offset(p4dp, addr));
+	}
 	ptscope_unlock_shared_tables(shared);
 out:
 	mmap_read_unlock(mm);

@@ -1,0 +1,139 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The locked descent through another process's page tables, the one place
+ * that knows which lock keeps which entry in place. The walker (walk.c)
+ * and xlate (xlate.c) descend through it and only say, in hooks, what to
+ * do with each entry found.
+ *
+ * Locking (see ../shared/kernel-api-facts.md): the caller holds the mmap
+ * read lock, which keeps the VMAs and the upper tables in place (freed only
+ * under the write lock), and for a shared hugetlb VMA the mapping's i_mmap
+ * lock. PMD and PUD leaves are re-read under their lock. A PTE table can be
+ * freed under the mmap *read* lock since 6.5 (khugepaged, MADV_COLLAPSE)
+ * after an RCU grace period, so the PMD is read inside rcu_read_lock(), the
+ * PTE table's lock taken and the PMD rechecked before an entry is read. An
+ * entry that changed meanwhile is read again, a bounded number of times.
+ * Page tables are never written.
+ */
+#include <linux/fs.h>
+#include <linux/hugetlb_inline.h>
+#include <linux/mm.h>
+#include <linux/pgtable.h>
+#include <linux/rcupdate.h>
+#include <linux/spinlock.h>
+
+#include "ptscope.h"
+#include "compat.h"
+
+/* Bounded: an entry that keeps changing under us is reported, not chased. */
+#define DESCENT_MAX_TRIES 100
+
+struct address_space *ptscope_lock_shared_tables(struct vm_area_struct *vma)
+{
+	struct address_space *shared;
+
+	if (!is_vm_hugetlb_page(vma) || !(vma->vm_flags & VM_MAYSHARE) || !vma->vm_file)
+		return NULL;
+	shared = vma->vm_file->f_mapping;
+	i_mmap_lock_read(shared);
+	return shared;
+}
+
+void ptscope_unlock_shared_tables(struct address_space *shared)
+{
+	if (shared)
+		i_mmap_unlock_read(shared);
+}
+
+/* A PUD entry to re-read under its lock: a 1 GiB leaf or a swap-style entry for one. */
+static bool pud_is_locked_leaf(pud_t pud)
+{
+	return !pud_none(pud) && (ptscope_pud_is_leaf(pud) || !pud_present(pud));
+}
+
+/* The same for a PMD: a huge leaf, or a migration or hwpoison entry for one. */
+static bool pmd_is_locked_leaf(pmd_t pmd)
+{
+	return !pmd_none(pmd) && (!pmd_present(pmd) || pmd_leaf(pmd) || pmd_trans_huge(pmd) ||
+				  pmd_devmap(pmd));
+}
+
+int ptscope_descend_pud(struct ptscope_descent *d, pud_t *pudp)
+{
+	unsigned int tries;
+	spinlock_t *ptl;	/* a PUD leaf's */
+	pud_t pud;
+	int ret;
+
+	for (tries = 0; tries < DESCENT_MAX_TRIES; tries++) {
+		pud = READ_ONCE(*pudp);
+		ptscope_race_window("descent: PUD read");
+		if (pud_none(pud))
+			return d->ops->pud_empty(d, pudp, pud);
+		if (!pud_is_locked_leaf(pud)) {
+			/* Never touch a bad entry. */
+			if (pud_bad(pud))
+				return d->ops->pud_empty(d, pudp, pud);
+			return d->ops->pud_table(d, pudp, pud);
+		}
+		ptl = pud_lock(d->mm, pudp);
+		pud = READ_ONCE(*pudp);
+		if (pud_is_locked_leaf(pud)) {
+			ret = d->ops->pud_leaf(d, pud);
+			spin_unlock(ptl);
+			return ret;
+		}
+		spin_unlock(ptl);	/* zapped or split while we waited: read it again */
+	}
+	return -EAGAIN;
+}
+
+int ptscope_descend_pmd(struct ptscope_descent *d, pmd_t *pmdp)
+{
+	unsigned int tries;
+	spinlock_t *ptl;	/* a PMD leaf's, or the PTE table's */
+	bool changed;
+	pte_t *ptep;
+	pmd_t pmd;
+	int ret;
+
+	for (tries = 0; tries < DESCENT_MAX_TRIES; tries++) {
+		changed = false;
+		ret = 0;
+		/*
+		 * RCU before the PMD is read: the PTE table it points to may be
+		 * freed (after a grace period) the moment after the read, by a
+		 * collapse or a retract that does not take the mmap lock.
+		 */
+		rcu_read_lock();
+		pmd = pmdp_get_lockless(pmdp);
+		ptscope_race_window("descent: PMD read");
+		if (pmd_is_locked_leaf(pmd)) {
+			ptl = pmd_lock(d->mm, pmdp);
+			pmd = *pmdp;
+			if (pmd_is_locked_leaf(pmd))
+				ret = d->ops->pmd_leaf(d, pmd);
+			else
+				changed = true;	/* split or zapped while we waited */
+			spin_unlock(ptl);
+		} else if (pmd_none(pmd) || pmd_bad(pmd)) {
+			ret = d->ops->pmd_empty(d, pmdp, pmd);	/* never touch a bad entry */
+		} else {
+			ptep = pte_offset_kernel(&pmd, d->addr);
+			ptl = pte_lockptr(d->mm, &pmd);
+			ptscope_race_window("descent: before the PTE lock");
+			spin_lock(ptl);
+			ptscope_race_check_table(ptep, "descent: PTE table");
+			/* Collapsed or freed meanwhile: read the PMD again. */
+			if (pmd_same(pmd, pmdp_get_lockless(pmdp)))
+				ret = d->ops->pte_table(d, pmd, ptep);
+			else
+				changed = true;
+			spin_unlock(ptl);
+		}
+		rcu_read_unlock();
+		if (!changed)
+			return ret;
+	}
+	return -EAGAIN;
+}
