@@ -15,30 +15,48 @@
 /*
  * An anonymous frame mapped read-only in a private writable mapping: reused
  * in place if nobody else can see it, copied otherwise. PageAnonExclusive
- * settles it; without that flag the fault path reuses a small page only
- * when this mapping holds its sole reference (one more for the swap cache).
- * A folio off the LRU may owe one more to a per-CPU LRU batch: the fault
- * drains only its own CPU's batch (lru_add_drain()), so whether the write
- * copies depends on the CPU it runs on, and the answer is "may copy".
- * hugetlb goes by the mapcount alone.
+ * settles it. Without that flag:
+ * - hugetlb_wp() reuses an anonymous folio mapped once, and copies a page
+ *   of the file's cache;
+ * - a folio in the swap cache is reused only if the fault can free it from
+ *   there: not under writeback, and not while a swap entry elsewhere still
+ *   points to its slot (folio_swapped(), which no module can ask): "may copy";
+ * - do_huge_pmd_wp_page() reuses a PMD-mapped folio whose one reference is
+ *   this mapping's; a PTE of a large folio is copied;
+ * - do_wp_page() reuses a small page whose one reference is this mapping's.
+ *   A folio off the LRU may owe one more to a per-CPU LRU batch, and the
+ *   fault drains only its own CPU's (lru_add_drain()); or it was isolated
+ *   (reclaim, migration), and the write copies: "may copy".
  */
 static u32 anon_write_effect(const struct ptscope_page *pg, struct page *page)
 {
 	struct folio *folio = page_folio(page);
+	bool off_lru;
 	int refs;
 
 	if (pg->pflags & PTSCOPE_PAGE(ANON_EXCLUSIVE))
 		return PTSCOPE_COW_REUSABLE;
-	if (pg->kind == PTSCOPE_KIND_HUGETLB)
+	if (pg->kind == PTSCOPE_KIND_HUGETLB) {
+		if (!folio_test_anon(folio))
+			return PTSCOPE_COW_FILE;
 		return pg->mapcount == 1 ? PTSCOPE_COW_REUSABLE : PTSCOPE_COW_SHARED;
-	if (pg->mapcount != 1 || folio_test_large(folio))
+	}
+	if (pg->mapcount != 1)
 		return PTSCOPE_COW_SHARED;
-	refs = folio_ref_count(folio) - folio_test_swapcache(folio);
+	refs = folio_ref_count(folio);
+	off_lru = !folio_test_lru(folio);
+	if (folio_test_swapcache(folio)) {
+		refs -= folio_nr_pages(folio);
+		if (refs > 1 + off_lru || folio_test_writeback(folio))
+			return PTSCOPE_COW_SHARED;
+		return PTSCOPE_COW_MAY_COPY;
+	}
+	if (folio_test_large(folio))
+		return pg->level == PTSCOPE_LEVEL_PMD && refs == 1 ? PTSCOPE_COW_REUSABLE :
+								     PTSCOPE_COW_SHARED;
 	if (refs <= 1)
 		return PTSCOPE_COW_REUSABLE;
-	if (refs == 2 && !folio_test_lru(folio))
-		return PTSCOPE_COW_MAY_COPY;
-	return PTSCOPE_COW_SHARED;
+	return refs == 2 && off_lru ? PTSCOPE_COW_MAY_COPY : PTSCOPE_COW_SHARED;
 }
 
 u32 ptscope_cow_state(struct vm_area_struct *vma, const struct ptscope_page *pg,

@@ -32,6 +32,7 @@ static const char *const page_names[] = PTSCOPE_PAGE_NAMES;
 static const char *const vma_names[] = PTSCOPE_VMA_NAMES;
 static const char *const backing_names[] = PTSCOPE_BACKING_NAMES;
 static const char *const cow_names[] = PTSCOPE_COW_NAMES;
+static_assert(ARRAY_SIZE(cow_names) == __PTSCOPE_COW_COUNT);
 
 /* The last request written to a control file (one per file, root's). */
 struct dump_request {

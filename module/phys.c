@@ -84,11 +84,12 @@ static bool folio_still(struct page *page, const struct folio_view *v)
 }
 
 /*
- * A large folio's pin count, or -1 when what was read is not one: another
- * page's field when the folio was split meanwhile, or whatever the memory
- * held when a new folio is being made there (its head flag is set before
- * its count is initialised). Every pin holds a reference, so a count above
- * the references is not a count.
+ * A large folio's pin count, or -1 when what was read is not one. While
+ * 6.1 splits a folio (__split_huge_page_tail()), the second page's mapping
+ * is written over the count with the head flag still set: a large positive
+ * number (6.12 keeps the count in the upper half of that word, so there it
+ * reads negative). Every pin holds a reference, so a count above the
+ * references is not a count (or was read during an unpin: withheld too).
  */
 static int folio_pins(struct page *page, const struct folio_view *v)
 {
@@ -101,7 +102,8 @@ static int folio_pins(struct page *page, const struct folio_view *v)
 
 #define FOLIO_BIT(v, pg, name) (((v)->flags & BIT(pg)) ? PTSCOPE_PHYS(name) : 0)
 
-static u64 page_state(struct page *page, unsigned long pfn, const struct folio_view *v)
+/* @pins: folio_pins() of a large folio, -1 when not known. */
+static u64 page_state(struct page *page, unsigned long pfn, const struct folio_view *v, int pins)
 {
 	unsigned long own = READ_ONCE(page->flags);
 	u64 f = 0;
@@ -140,7 +142,7 @@ static u64 page_state(struct page *page, unsigned long pfn, const struct folio_v
 	else if (v->mapping & PAGE_MAPPING_ANON)
 		f |= PTSCOPE_PHYS(ANON);
 	/* folio_maybe_dma_pinned(), without its folio_test_large() assertion. */
-	if (v->large ? folio_pins(page, v) > 0 :
+	if (v->large ? pins > 0 :
 		       (unsigned int)folio_ref_count(v->folio) >= GUP_PIN_COUNTING_BIAS)
 		f |= PTSCOPE_PHYS(PINNED);
 	return f;
@@ -150,6 +152,7 @@ int ptscope_phys_describe(u64 addr, struct ptscope_phys *p, struct netlink_ext_a
 {
 	struct folio_view v;
 	struct page *page;
+	int pins;
 
 	memset(p, 0, sizeof(*p));
 	if (addr >> boot_cpu_data.x86_phys_bits) {
@@ -170,14 +173,15 @@ int ptscope_phys_describe(u64 addr, struct ptscope_phys *p, struct netlink_ext_a
 	p->nid = page_to_nid(page);
 	p->zone = page_zone(page)->name;
 	view_folio(page, &v);
-	p->pflags = page_state(page, p->pfn, &v);
+	/* Read once: the flag and the count in one answer must agree. */
+	pins = v.large && !PageSlab(page) && !PageBuddy(page) && !PageTable(page) ?
+		       folio_pins(page, &v) : -1;
+	p->pflags = page_state(page, p->pfn, &v, pins);
 	p->refcount = folio_ref_count(v.folio);
 	if (p->pflags & (PTSCOPE_PHYS(SLAB) | PTSCOPE_PHYS(BUDDY)) || PageTable(page))
 		return 0;
 	p->mapcount = ptscope_page_mapcount(page);
 	if (v.large) {
-		int pins = folio_pins(page, &v);
-
 		p->has_pincount = pins >= 0;
 		p->pincount = p->has_pincount ? pins : 0;
 	}

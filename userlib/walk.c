@@ -27,7 +27,8 @@ static const char *const cow_actions[] = {
 	[PTSCOPE_COW_READ_ONLY] = "faults: SIGSEGV",
 	[PTSCOPE_COW_UFFD_WP] = "wakes the userfaultfd handler",
 	[PTSCOPE_COW_OTHER] = "unknown",
-	[PTSCOPE_COW_MAY_COPY] = "reuses the frame on the CPU holding its LRU batch, else copies",
+	[PTSCOPE_COW_MAY_COPY] =
+		"reuses the frame if the fault can drop the other reference, else copies",
 };
 
 _Static_assert(__PTSCOPE_COW_COUNT <= PTSCOPE_COW_STATES, "PTSCOPE_COW_STATES too small");

@@ -595,7 +595,7 @@ enum ptscope_cow {
 	PTSCOPE_COW_READ_ONLY,		/* the mapping forbids writes: SIGSEGV */
 	PTSCOPE_COW_UFFD_WP,		/* userfaultfd write-protected: its handler is woken */
 	PTSCOPE_COW_OTHER,		/* a frame with no known COW behaviour (PFN maps) */
-	/* exclusive but for a per-CPU LRU batch's reference: reused if written on that CPU */
+	/* mapped once but for one reference (an LRU batch's, the swap cache's): reused or copied */
 	PTSCOPE_COW_MAY_COPY,
 
 	__PTSCOPE_COW_COUNT

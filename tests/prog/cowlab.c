@@ -581,6 +581,38 @@ static void thp_fork(void)
 	munmap(raw, 2 * HUGE);
 }
 
+/*
+ * A huge page whose other sharer exited: still mapped read-only by a PMD and
+ * not marked exclusive, but this mapping's reference is its only one, so
+ * do_huge_pmd_wp_page() takes it over whole, without a copy or a split.
+ */
+static void thp_exit(void)
+{
+	char *raw = map(2 * HUGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1);
+	char *p = (char *)(((uintptr_t)raw + HUGE - 1) & ~(HUGE - 1));
+	struct view a;
+	struct agent ch;
+
+	printf("# a transparent huge page whose sharer exited\n");
+	madvise(p, HUGE, MADV_HUGEPAGE);
+	memset(p, 'H', HUGE);
+	a = look(getpid(), p);
+	if (a.pg.level != PTSCOPE_LEVEL_PMD) {
+		printf("ok %d thp-exit: reuse after the sharer exits # SKIP no huge page was allocated\n",
+		       ++n);
+		munmap(raw, 2 * HUGE);
+		return;
+	}
+	ch = agent_start();
+	expect("thp-exit: parent after fork", getpid(), p, PTSCOPE_COW_SHARED);
+	agent_stop(&ch);
+	a = expect("thp-exit: parent after the child exited", getpid(), p, PTSCOPE_COW_REUSABLE);
+	write_and_verify("thp-exit: parent writes", NULL, p + 3 * PAGE, 'h');
+	result(look(getpid(), p).pg.level == PTSCOPE_LEVEL_PMD && look(getpid(), p).pfn == a.pfn,
+	       "thp-exit: still one huge frame, mapped by its PMD");
+	munmap(raw, 2 * HUGE);
+}
+
 static void file_private(void)
 {
 	char path[] = "/tmp/cowlab.XXXXXX";
@@ -688,6 +720,7 @@ static int check(void)
 	shared_anon();
 	dontfork_wipeonfork();
 	thp_fork();
+	thp_exit();
 	file_private();
 	zero_page();
 	read_only();
