@@ -24,6 +24,7 @@
 VERSION := $(shell sed -n 's/^\#define PTSCOPE_VERSION "\(.*\)"/\1/p' module/version.h)
 
 ifdef KDIR
+KDIR_GIVEN := 1
 KVER ?= $(shell cat $(KDIR)/include/config/kernel.release 2>/dev/null || echo custom)
 else
 KVER ?= $(shell uname -r)
@@ -83,18 +84,26 @@ help:
 
 # ---- kernel module ---------------------------------------------------------
 
+# Kernels the host cannot install (5.10, 7.2, 7.3-rc: their suite's compiler)
+# build inside that suite's root, prepared once by tests/vm/kernel-get.
 module:
-	@if [ ! -e "$(KDIR)/Makefile" ]; then \
-		echo "ptscope: no kernel headers for $(KVER) at $(KDIR)" >&2; \
-		echo "ptscope: install linux-headers-$(KVER), or build for installed headers with" \
-		     "KVER=<version> (see /lib/modules) or KDIR=<kernel build dir>" >&2; \
-		exit 1; \
-	fi
 	@mkdir -p $(KMODDIR)/module/uapi
 	@cp -p Kbuild $(KMODDIR)/
 	@cp -p module/*.c module/*.h $(KMODDIR)/module/
 	@cp -p module/uapi/*.h $(KMODDIR)/module/uapi/
-	$(MAKE) -C $(KDIR) M=$(abspath $(KMODDIR)) $(KBUILD_RACE) modules
+	@if [ -e "$(KDIR)/Makefile" ]; then \
+		$(MAKE) -C $(KDIR) M=$(abspath $(KMODDIR)) $(KBUILD_RACE) $(KBUILD_ARGS) modules; \
+	elif [ -z "$(KDIR_GIVEN)" ] && tests/vm/kernel-get kver $(KVER) > /dev/null 2>&1; then \
+		tests/vm/kernel-get prepare $(KVER) > /dev/null && \
+		echo "ptscope: building for $(KVER) in its build root (tests/vm/kernel-get dir $(KVER))" && \
+		tests/vm/kernel-get make $(KVER) $(abspath $(KMODDIR)) $(KBUILD_RACE) $(KBUILD_ARGS) modules; \
+	else \
+		echo "ptscope: no kernel headers for $(KVER) at $(KDIR)" >&2; \
+		echo "ptscope: install linux-headers-$(KVER), or build for installed headers with" \
+		     "KVER=<version> (see /lib/modules) or KDIR=<kernel build dir>;" \
+		     "kernels of the test matrix: tests/vm/kernel-get list" >&2; \
+		exit 1; \
+	fi
 	@echo "ptscope: built $(KMODDIR)/ptscope.ko for $(KVER)"
 
 # ---- userspace -------------------------------------------------------------

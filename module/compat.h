@@ -12,6 +12,9 @@
 #include <linux/mm.h>
 #include <linux/netlink.h>
 #include <linux/pgtable.h>
+#include <linux/swap.h>
+#include <linux/swapops.h>
+#include <linux/sched/coredump.h>
 #include <net/genetlink.h>
 
 #if LINUX_VERSION_CODE < KERNEL_VERSION(6, 1, 0)
@@ -164,6 +167,117 @@ static inline bool ptscope_pud_is_leaf(pud_t pud)
 }
 
 /*
+ * A page's flags word: since 6.18 a struct (memdesc_flags_t), so that only
+ * accessors reach it.
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 18, 0)
+#define ptscope_page_flags(page) READ_ONCE((page)->flags.f)
+#else
+#define ptscope_page_flags(page) READ_ONCE((page)->flags)
+#endif
+
+/* The low bits of folio->mapping: PAGE_MAPPING_* became FOLIO_MAPPING_*. */
+#ifdef FOLIO_MAPPING_ANON
+#define PTSCOPE_MAPPING_ANON	FOLIO_MAPPING_ANON
+#define PTSCOPE_MAPPING_KSM	FOLIO_MAPPING_KSM
+#define PTSCOPE_MAPPING_FLAGS	FOLIO_MAPPING_FLAGS
+#else
+#define PTSCOPE_MAPPING_ANON	PAGE_MAPPING_ANON
+#define PTSCOPE_MAPPING_KSM	PAGE_MAPPING_KSM
+#define PTSCOPE_MAPPING_FLAGS	PAGE_MAPPING_FLAGS
+#endif
+
+/*
+ * devmap entries (ZONE_DEVICE pages mapped with their own refcounting)
+ * were removed in 6.15; the flag then never shows.
+ */
+#ifdef CONFIG_ARCH_HAS_PTE_DEVMAP
+#define ptscope_pte_devmap(pte) pte_devmap(pte)
+#define ptscope_pmd_devmap(pmd) pmd_devmap(pmd)
+#define ptscope_pud_devmap(pud) pud_devmap(pud)
+#else
+#define ptscope_pte_devmap(pte) false
+#define ptscope_pmd_devmap(pmd) false
+#define ptscope_pud_devmap(pud) false
+#endif
+
+/*
+ * Non-present entries ("software leaf entries"): since 6.19 <linux/leafops.h>
+ * decodes them (softleaf_t, still a swp_entry_t); before, swapops.h's
+ * is_*_entry() helpers did. Only called on entries neither none nor present.
+ */
+#if __has_include(<linux/leafops.h>)
+#include <linux/leafops.h>
+#define ptscope_leaf_from_pte(pte)		softleaf_from_pte(pte)
+#define ptscope_leaf_from_pmd(pmd)		softleaf_from_pmd(pmd)
+#define ptscope_leaf_is_marker(e)		softleaf_is_marker(e)
+#define ptscope_leaf_is_uffd_wp_marker(e)	softleaf_is_uffd_wp_marker(e)
+#define ptscope_leaf_is_migration(e)		softleaf_is_migration(e)
+#define ptscope_leaf_is_device(e)		(softleaf_is_device_private(e) || \
+						 softleaf_is_device_exclusive(e))
+#define ptscope_leaf_is_hwpoison(e)		softleaf_is_hwpoison(e)
+#define ptscope_leaf_is_swap(e)			softleaf_is_swap(e)
+#define ptscope_leaf_pfn(e)			softleaf_to_pfn(e)
+#else
+#define ptscope_leaf_from_pte(pte)		pte_to_swp_entry(pte)
+#define ptscope_leaf_from_pmd(pmd)		pmd_to_swp_entry(pmd)
+#define ptscope_leaf_is_marker(e)		is_pte_marker_entry(e)
+#define ptscope_leaf_is_uffd_wp_marker(e)	pte_marker_entry_uffd_wp(e)
+#define ptscope_leaf_is_migration(e)		is_migration_entry(e)
+#define ptscope_leaf_is_device(e)		(is_device_private_entry(e) || \
+						 is_device_exclusive_entry(e))
+#define ptscope_leaf_is_hwpoison(e)		is_hwpoison_entry(e)
+#define ptscope_leaf_is_swap(e)			(!non_swap_entry(e))
+#define ptscope_leaf_pfn(e)			swp_offset_pfn(e)
+#endif
+
+/*
+ * Whether a process is dumpable by its owner (SUID_DUMP_USER), and the user
+ * namespace its root lives in: the mm's until 7.1, then the task's exec
+ * state (read under RCU; its accessors are not exported).
+ */
+#if __has_include(<linux/sched/exec_state.h>)
+#include <linux/sched/exec_state.h>
+static inline bool ptscope_dumpable_by_owner(struct task_struct *task, struct mm_struct *mm)
+{
+	struct task_exec_state *es;
+	bool owner;
+
+	rcu_read_lock();
+	es = rcu_dereference(task->exec_state);
+	owner = es && READ_ONCE(es->dumpable) == TASK_DUMPABLE_OWNER;
+	rcu_read_unlock();
+	return owner;
+}
+
+/* uid 0 of the namespace the process was started in, or global root. */
+static inline kuid_t ptscope_exec_root_uid(struct task_struct *task, struct mm_struct *mm)
+{
+	struct task_exec_state *es;
+	kuid_t root = INVALID_UID;
+
+	rcu_read_lock();
+	es = rcu_dereference(task->exec_state);
+	if (es)
+		root = make_kuid(es->user_ns, 0);
+	rcu_read_unlock();
+	return uid_valid(root) ? root : GLOBAL_ROOT_UID;
+}
+#else
+static inline bool ptscope_dumpable_by_owner(struct task_struct *task, struct mm_struct *mm)
+{
+	return get_dumpable(mm) == SUID_DUMP_USER;
+}
+
+static inline kuid_t ptscope_exec_root_uid(struct task_struct *task, struct mm_struct *mm)
+{
+	kuid_t root = make_kuid(mm->user_ns, 0);
+
+	return uid_valid(root) ? root : GLOBAL_ROOT_UID;
+}
+#endif
+
+/*
  * Test-only race build (make RACE=1, never DKMS or a release): widen the
  * windows the locking rules close, so that a broken rule shows within
  * seconds. ptscope_race_window() busy-waits race_us microseconds (it may
@@ -250,7 +364,7 @@ static inline u32 ptscope_page_mapcount(struct page *page)
 		struct page *head = &page_folio(page)->page;
 		int entire;
 
-		if (!(READ_ONCE(head->flags) & BIT(PG_head)))
+		if (!(ptscope_page_flags(head) & BIT(PG_head)))
 			return mapcount;
 		ptscope_race_window("mapcount: between the large test and the entire count");
 		entire = ptscope_entire_mapcount(head);
@@ -259,7 +373,7 @@ static inline u32 ptscope_page_mapcount(struct page *page)
 		 * A folio freed and made again meanwhile passes that re-check
 		 * with another's fields: a count below zero is such a field.
 		 */
-		if (&page_folio(page)->page == head && (READ_ONCE(head->flags) & BIT(PG_head)))
+		if (&page_folio(page)->page == head && (ptscope_page_flags(head) & BIT(PG_head)))
 			return entire >= 0 ? mapcount + entire : mapcount;
 	}
 	return mapcount;

@@ -55,7 +55,7 @@ static bool pud_is_locked_leaf(pud_t pud)
 static bool pmd_is_locked_leaf(pmd_t pmd)
 {
 	return !pmd_none(pmd) && (!pmd_present(pmd) || pmd_leaf(pmd) || pmd_trans_huge(pmd) ||
-				  pmd_devmap(pmd));
+				  ptscope_pmd_devmap(pmd));
 }
 
 int ptscope_descend_pud(struct ptscope_descent *d, pud_t *pudp)

@@ -165,7 +165,7 @@ static struct page *describe_backing(struct vm_area_struct *vma, struct ptscope_
 	}
 	if (PageTransCompound(page))
 		pg->pflags |= PTSCOPE_PAGE(THP);
-	if (PageKsm(page)) {
+	if (folio_test_ksm(page_folio(page))) {
 		pg->kind = PTSCOPE_KIND_KSM;
 	} else if (PageAnon(page)) {
 		pg->kind = PTSCOPE_KIND_ANON;
@@ -193,21 +193,21 @@ static void describe_frame(struct vm_area_struct *vma, struct ptscope_page *pg,
 /* A non-present, non-empty entry: what the swap-entry encoding says. */
 static void describe_swp(swp_entry_t e, struct ptscope_page *pg)
 {
-	if (is_pte_marker_entry(e)) {
+	if (ptscope_leaf_is_marker(e)) {
 		pg->state = PTSCOPE_STATE_MARKER;
-	} else if (is_migration_entry(e)) {
+	} else if (ptscope_leaf_is_migration(e)) {
 		pg->state = PTSCOPE_STATE_MIGRATION;
-		pg->pfn = swp_offset_pfn(e);
+		pg->pfn = ptscope_leaf_pfn(e);
 		pg->has_pfn = true;
-	} else if (is_device_private_entry(e) || is_device_exclusive_entry(e)) {
+	} else if (ptscope_leaf_is_device(e)) {
 		pg->state = PTSCOPE_STATE_DEVICE_PRIVATE;
-		pg->pfn = swp_offset_pfn(e);
+		pg->pfn = ptscope_leaf_pfn(e);
 		pg->has_pfn = true;
-	} else if (is_hwpoison_entry(e)) {
+	} else if (ptscope_leaf_is_hwpoison(e)) {
 		pg->state = PTSCOPE_STATE_HWPOISON;
-		pg->pfn = swp_offset_pfn(e);
+		pg->pfn = ptscope_leaf_pfn(e);
 		pg->has_pfn = true;
-	} else if (non_swap_entry(e)) {
+	} else if (!ptscope_leaf_is_swap(e)) {
 		pg->state = PTSCOPE_STATE_OTHER;
 	} else {
 		pg->state = PTSCOPE_STATE_SWAP;
@@ -230,7 +230,7 @@ void ptscope_describe_pte(struct vm_area_struct *vma, unsigned long addr, pte_t 
 		pg->cache = cache_mode(pte_val(pte), false);
 		describe_frame(vma, pg, pte_special(pte), false);
 	} else {
-		describe_swp(pte_to_swp_entry(pte), pg);
+		describe_swp(ptscope_leaf_from_pte(pte), pg);
 	}
 }
 
@@ -246,7 +246,7 @@ void ptscope_describe_pmd_leaf(struct vm_area_struct *vma, unsigned long addr, p
 		pg->cache = cache_mode(pmd_val(pmd), true);
 		describe_frame(vma, pg, false, true);
 	} else {
-		describe_swp(pmd_to_swp_entry(pmd), pg);
+		describe_swp(ptscope_leaf_from_pmd(pmd), pg);
 	}
 }
 
@@ -259,10 +259,10 @@ void ptscope_describe_pud_leaf(struct vm_area_struct *vma, unsigned long addr, p
 	pg->flags = ptscope_entry_hw_flags(pud_val(pud), true) |
 		    ptscope_pte_sw_flags(__pte(pud_val(pud)));
 	if (!ptscope_pud_is_leaf(pud)) {
-		describe_swp(pte_to_swp_entry(__pte(pud_val(pud))), pg);
+		describe_swp(ptscope_leaf_from_pte(__pte(pud_val(pud))), pg);
 		return;
 	}
-	if (pud_devmap(pud))
+	if (ptscope_pud_devmap(pud))
 		pg->flags |= PTSCOPE_ENTRY(DEVMAP);
 	pg->state = PTSCOPE_STATE_PRESENT;
 	pg->pfn = pud_pfn(pud) + ((addr & ~PUD_MASK) >> PAGE_SHIFT);

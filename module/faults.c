@@ -51,6 +51,7 @@
 
 #include "ptscope.h"
 #include "fault_ring.h"
+#include "compat.h"
 
 static struct tracepoint *signal_tp;
 
@@ -127,9 +128,9 @@ static kuid_t charge_of(const struct cred *cred)
  * by a setuid or setgid program, and no capabilities. A process that had
  * any of those is described to CAP_SYS_ADMIN only.
  */
-static bool open_to_its_user(const struct cred *cred, struct mm_struct *mm)
+static bool open_to_its_user(const struct cred *cred, struct task_struct *task)
 {
-	return get_dumpable(mm) == SUID_DUMP_USER &&
+	return ptscope_dumpable_by_owner(task, task->mm) &&
 	       uid_eq(cred->uid, cred->euid) && uid_eq(cred->uid, cred->suid) &&
 	       gid_eq(cred->gid, cred->egid) && gid_eq(cred->gid, cred->sgid) &&
 	       cap_isclear(cred->cap_permitted);
@@ -284,7 +285,7 @@ static void fill_record(struct ptscope_fault *f, struct ptscope_ring_fill *arg)
 	f->tid_ref = get_pid(task_pid(task));
 	f->kuid = ff->cred->uid;
 	f->kgid = ff->cred->gid;
-	f->open = open_to_its_user(ff->cred, task->mm);
+	f->open = open_to_its_user(ff->cred, task);
 	/* As the initial namespaces see them: what fault events carry. */
 	f->pid = task_tgid_nr(task);
 	f->tid = task_pid_nr(task);

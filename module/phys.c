@@ -66,21 +66,21 @@ bool ptscope_resource_of(u64 phys, u64 *flags, u32 *desc)
 struct folio_view {
 	struct folio *folio;
 	unsigned long flags;	/* the folio's page flags */
-	unsigned long mapping;	/* with its PAGE_MAPPING_* bits */
+	unsigned long mapping;	/* with its FOLIO_MAPPING_* (PAGE_MAPPING_*) bits */
 	bool large;
 };
 
 static void view_folio(struct page *page, struct folio_view *v)
 {
 	v->folio = page_folio(page);
-	v->flags = READ_ONCE(v->folio->flags);
+	v->flags = ptscope_page_flags(&v->folio->page);
 	v->mapping = (unsigned long)READ_ONCE(v->folio->mapping);
 	v->large = v->flags & BIT(PG_head);
 }
 
 static bool folio_still(struct page *page, const struct folio_view *v)
 {
-	return page_folio(page) == v->folio && (READ_ONCE(v->folio->flags) & BIT(PG_head));
+	return page_folio(page) == v->folio && (ptscope_page_flags(&v->folio->page) & BIT(PG_head));
 }
 
 /*
@@ -105,7 +105,7 @@ static int folio_pins(struct page *page, const struct folio_view *v)
 /* @pins: folio_pins() of a large folio, -1 when not known. */
 static u64 page_state(struct page *page, unsigned long pfn, const struct folio_view *v, int pins)
 {
-	unsigned long own = READ_ONCE(page->flags);
+	unsigned long own = ptscope_page_flags(page);
 	u64 f = 0;
 
 	/* Of the page itself (its own flags and type: no assertion on either). */
@@ -137,9 +137,9 @@ static u64 page_state(struct page *page, unsigned long pfn, const struct folio_v
 	/* The hugetlb test reads the folio's type or its second page's destructor, raw. */
 	if (folio_test_hugetlb(v->folio))
 		f |= PTSCOPE_PHYS(HUGETLB);
-	if ((v->mapping & PAGE_MAPPING_FLAGS) == PAGE_MAPPING_KSM)
+	if ((v->mapping & PTSCOPE_MAPPING_FLAGS) == PTSCOPE_MAPPING_KSM)
 		f |= PTSCOPE_PHYS(KSM);
-	else if (v->mapping & PAGE_MAPPING_ANON)
+	else if (v->mapping & PTSCOPE_MAPPING_ANON)
 		f |= PTSCOPE_PHYS(ANON);
 	/* folio_maybe_dma_pinned(), without its folio_test_large() assertion. */
 	if (v->large ? pins > 0 :

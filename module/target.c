@@ -123,14 +123,12 @@ static bool own_pagemap_readable(struct task_struct *task, struct mm_struct *mm)
 {
 	kuid_t owner;
 
-	if (get_dumpable(mm) == SUID_DUMP_USER) {
+	if (ptscope_dumpable_by_owner(task, mm)) {
 		rcu_read_lock();
 		owner = __task_cred(task)->euid;
 		rcu_read_unlock();
 	} else {
-		owner = make_kuid(mm->user_ns, 0);
-		if (!uid_valid(owner))
-			owner = GLOBAL_ROOT_UID;
+		owner = ptscope_exec_root_uid(task, mm);
 	}
 	return uid_eq(current_fsuid(), owner);
 }

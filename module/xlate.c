@@ -69,7 +69,7 @@ u64 ptscope_pte_sw_flags(pte_t pte)
 		if (pte_swp_soft_dirty(pte))
 			f |= PTSCOPE_ENTRY(SOFT_DIRTY);
 		/* A PTE marker keeps uffd-wp in its offset, not in the swap bit. */
-		if (pte_swp_uffd_wp(pte) || pte_marker_entry_uffd_wp(pte_to_swp_entry(pte)))
+		if (pte_swp_uffd_wp(pte) || ptscope_leaf_is_uffd_wp_marker(ptscope_leaf_from_pte(pte)))
 			f |= PTSCOPE_ENTRY(UFFD_WP);
 		return f;
 	}
@@ -79,7 +79,7 @@ u64 ptscope_pte_sw_flags(pte_t pte)
 		f |= PTSCOPE_ENTRY(UFFD_WP);
 	if (pte_special(pte))
 		f |= PTSCOPE_ENTRY(SPECIAL);
-	if (pte_devmap(pte))
+	if (ptscope_pte_devmap(pte))
 		f |= PTSCOPE_ENTRY(DEVMAP);
 	if (ptscope_pte_protnone(pte))
 		f |= PTSCOPE_ENTRY(PROTNONE);
@@ -100,7 +100,7 @@ u64 ptscope_pmd_sw_flags(pmd_t pmd)
 		f |= PTSCOPE_ENTRY(SOFT_DIRTY);
 	if (pmd_uffd_wp(pmd))
 		f |= PTSCOPE_ENTRY(UFFD_WP);
-	if (pmd_devmap(pmd))
+	if (ptscope_pmd_devmap(pmd))
 		f |= PTSCOPE_ENTRY(DEVMAP);
 	if (ptscope_pmd_protnone(pmd))
 		f |= PTSCOPE_ENTRY(PROTNONE);
@@ -166,7 +166,7 @@ static int xlate_pud_leaf(struct ptscope_descent *d, pud_t pud)
 
 	/* 1 GiB hugetlb keeps PTE-format entries, swap-style ones too. */
 	l->flags |= ptscope_pte_sw_flags(__pte(pud_val(pud)));
-	if (ptscope_pud_is_leaf(pud) && pud_devmap(pud))
+	if (ptscope_pud_is_leaf(pud) && ptscope_pud_devmap(pud))
 		l->flags |= PTSCOPE_ENTRY(DEVMAP);
 	set_leaf(l, PUD_SIZE, ptscope_pud_is_leaf(pud), pud_pfn(pud), d->addr);
 	return 0;

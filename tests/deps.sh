@@ -10,7 +10,7 @@ pkgs=(
 	linux-image-6.12-amd64 linux-headers-6.12-amd64
 	qemu-system-x86 busybox-static cpio kmod xz-utils zstd
 	jq util-linux libc-bin perl python3-jsonschema
-	sparse cppcheck linux-source-6.12 valgrind
+	sparse cppcheck linux-source-6.12 valgrind mmdebstrap
 	bc flex bison libelf-dev libssl-dev
 	libxml2-utils librsvg2-bin fonts-dejavu-core
 	clang libclang-rt-14-dev clang-format dkms binutils bash-completion procps
