@@ -40,6 +40,8 @@ else
 KMODDIR := $(BUILD)/kmod/$(KVER)
 KBUILD_RACE :=
 endif
+# A kernel outside the tested range (Kbuild names it) built anyway.
+KBUILD_UNTESTED := $(if $(PTSCOPE_UNTESTED_KERNEL),PTSCOPE_UNTESTED_KERNEL=1)
 PREFIX  ?= /usr/local
 LIBDIR  ?= $(PREFIX)/lib
 DESTDIR ?=
@@ -92,11 +94,11 @@ module:
 	@cp -p module/*.c module/*.h $(KMODDIR)/module/
 	@cp -p module/uapi/*.h $(KMODDIR)/module/uapi/
 	@if [ -e "$(KDIR)/Makefile" ]; then \
-		$(MAKE) -C $(KDIR) M=$(abspath $(KMODDIR)) $(KBUILD_RACE) $(KBUILD_ARGS) modules; \
+		$(MAKE) -C $(KDIR) M=$(abspath $(KMODDIR)) $(KBUILD_RACE) $(KBUILD_UNTESTED) $(KBUILD_ARGS) modules; \
 	elif [ -z "$(KDIR_GIVEN)" ] && tests/vm/kernel-get kver $(KVER) > /dev/null 2>&1; then \
-		tests/vm/kernel-get prepare $(KVER) > /dev/null && \
+		tests/vm/kernel-get headers $(KVER) > /dev/null && \
 		echo "ptscope: building for $(KVER) in its build root (tests/vm/kernel-get dir $(KVER))" && \
-		tests/vm/kernel-get make $(KVER) $(abspath $(KMODDIR)) $(KBUILD_RACE) $(KBUILD_ARGS) modules; \
+		tests/vm/kernel-get make $(KVER) $(abspath $(KMODDIR)) $(KBUILD_RACE) $(KBUILD_UNTESTED) $(KBUILD_ARGS) modules; \
 	else \
 		echo "ptscope: no kernel headers for $(KVER) at $(KDIR)" >&2; \
 		echo "ptscope: install linux-headers-$(KVER), or build for installed headers with" \

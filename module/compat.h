@@ -202,11 +202,31 @@ static inline bool ptscope_pud_is_leaf(pud_t pud)
 #endif
 
 /*
+ * The userfaultfd bit: 7.3 renamed uffd-wp's bit to "uffd" (it also marks
+ * entries of the new read-write-protect mode); it is the same bit.
+ */
+#ifdef _PAGE_UFFD
+#define ptscope_pte_uffd_wp(pte)	pte_uffd(pte)
+#define ptscope_pmd_uffd_wp(pmd)	pmd_uffd(pmd)
+#define ptscope_pte_swp_uffd_wp(pte)	pte_swp_uffd(pte)
+#else
+#define ptscope_pte_uffd_wp(pte)	pte_uffd_wp(pte)
+#define ptscope_pmd_uffd_wp(pmd)	pmd_uffd_wp(pmd)
+#define ptscope_pte_swp_uffd_wp(pte)	pte_swp_uffd_wp(pte)
+#endif
+
+/* A private mapping that may be written: is_cow_mapping(), gone in 7.3. */
+static inline bool ptscope_is_cow_mapping(struct vm_area_struct *vma)
+{
+	return (vma->vm_flags & (VM_SHARED | VM_MAYWRITE)) == VM_MAYWRITE;
+}
+
+/*
  * Non-present entries ("software leaf entries"): since 6.19 <linux/leafops.h>
  * decodes them (softleaf_t, still a swp_entry_t); before, swapops.h's
  * is_*_entry() helpers did. Only called on entries neither none nor present.
  */
-#if __has_include(<linux/leafops.h>)
+#ifdef PTSCOPE_HAVE_LEAFOPS	/* Kbuild: the header exists */
 #include <linux/leafops.h>
 #define ptscope_leaf_from_pte(pte)		softleaf_from_pte(pte)
 #define ptscope_leaf_from_pmd(pmd)		softleaf_from_pmd(pmd)
@@ -236,7 +256,7 @@ static inline bool ptscope_pud_is_leaf(pud_t pud)
  * namespace its root lives in: the mm's until 7.1, then the task's exec
  * state (read under RCU; its accessors are not exported).
  */
-#if __has_include(<linux/sched/exec_state.h>)
+#ifdef PTSCOPE_HAVE_EXEC_STATE	/* Kbuild: the header exists */
 #include <linux/sched/exec_state.h>
 static inline bool ptscope_dumpable_by_owner(struct task_struct *task, struct mm_struct *mm)
 {
@@ -369,12 +389,20 @@ static inline u32 ptscope_page_mapcount(struct page *page)
 		ptscope_race_window("mapcount: between the large test and the entire count");
 		entire = ptscope_entire_mapcount(head);
 		smp_rmb();	/* the re-check below reads after the count */
+		if (&page_folio(page)->page != head || !(ptscope_page_flags(head) & BIT(PG_head)))
+			continue;
 		/*
 		 * A folio freed and made again meanwhile passes that re-check
 		 * with another's fields: a count below zero is such a field.
+		 * And a folio being split (its references frozen at zero) has
+		 * its tails' mapping written over its second page, where 7.x
+		 * keeps the entire count, with the head flag still set. Every
+		 * mapping holds a reference: a count above them is that
+		 * pointer, not a count.
 		 */
-		if (&page_folio(page)->page == head && (ptscope_page_flags(head) & BIT(PG_head)))
-			return entire >= 0 ? mapcount + entire : mapcount;
+		if (entire < 0 || entire > page_ref_count(head))
+			return mapcount;
+		return mapcount + entire;
 	}
 	return mapcount;
 }

@@ -114,7 +114,7 @@ static bool pfnmap_cow_copy(struct vm_area_struct *vma, const struct ptscope_pag
 {
 	unsigned long off = (pg->addr - vma->vm_start) >> PAGE_SHIFT;
 
-	return !huge_leaf && is_cow_mapping(vma->vm_flags) && pg->pfn != vma->vm_pgoff + off;
+	return !huge_leaf && ptscope_is_cow_mapping(vma) && pg->pfn != vma->vm_pgoff + off;
 }
 
 /*
@@ -163,7 +163,8 @@ static struct page *describe_backing(struct vm_area_struct *vma, struct ptscope_
 		pg->kind = PTSCOPE_KIND_HUGETLB;
 		return page;
 	}
-	if (PageTransCompound(page))
+	/* Part of a large folio, not hugetlb's: a THP, PMD-sized or not. */
+	if (PageCompound(page))
 		pg->pflags |= PTSCOPE_PAGE(THP);
 	if (folio_test_ksm(page_folio(page))) {
 		pg->kind = PTSCOPE_KIND_KSM;

@@ -69,13 +69,13 @@ u64 ptscope_pte_sw_flags(pte_t pte)
 		if (pte_swp_soft_dirty(pte))
 			f |= PTSCOPE_ENTRY(SOFT_DIRTY);
 		/* A PTE marker keeps uffd-wp in its offset, not in the swap bit. */
-		if (pte_swp_uffd_wp(pte) || ptscope_leaf_is_uffd_wp_marker(ptscope_leaf_from_pte(pte)))
+		if (ptscope_pte_swp_uffd_wp(pte) || ptscope_leaf_is_uffd_wp_marker(ptscope_leaf_from_pte(pte)))
 			f |= PTSCOPE_ENTRY(UFFD_WP);
 		return f;
 	}
 	if (pte_soft_dirty(pte))
 		f |= PTSCOPE_ENTRY(SOFT_DIRTY);
-	if (pte_uffd_wp(pte))
+	if (ptscope_pte_uffd_wp(pte))
 		f |= PTSCOPE_ENTRY(UFFD_WP);
 	if (pte_special(pte))
 		f |= PTSCOPE_ENTRY(SPECIAL);
@@ -98,7 +98,7 @@ u64 ptscope_pmd_sw_flags(pmd_t pmd)
 
 	if (pmd_soft_dirty(pmd))
 		f |= PTSCOPE_ENTRY(SOFT_DIRTY);
-	if (pmd_uffd_wp(pmd))
+	if (ptscope_pmd_uffd_wp(pmd))
 		f |= PTSCOPE_ENTRY(UFFD_WP);
 	if (ptscope_pmd_devmap(pmd))
 		f |= PTSCOPE_ENTRY(DEVMAP);

@@ -138,6 +138,10 @@ int pts_transact_pid(struct ptscope *h, uint8_t cmd, int flags, uint32_t pid,
 				"permission denied: pid %u: %s (/proc/%u/pagemap: %s; "
 				"CAP_SYS_ADMIN may inspect any process)",
 				named, open_refusal(named), named, strerror(-err));
+	/* 7.x answers ESRCH for a zombie's pagemap: it has no exec state left. */
+	if (err == -ESRCH || err == -ENOENT)
+		return pts_fail(err, "pid %u has exited or does not exist (/proc/%u/pagemap: %s)",
+				named, named, strerror(-err));
 	return pts_fail(err,
 			"permission denied: inspecting pid %u needs its /proc/%u/pagemap open, "
 			"which failed: %s",
