@@ -3,17 +3,21 @@
 # ptscope: kernel module, library, CLI and their tests.
 #
 #   make                 module for the running kernel (or KVER=/KDIR=) + userspace
-#   make KVER=6.12.117+deb12-amd64    module for installed headers of that kernel
+#   make KVER=6.12.117+deb12-amd64    module for installed headers of that kernel, or
+#                        for a kernel of the matrix (KVER=7.2.13+deb14-amd64), whose
+#                        headers and compiler are fetched once into a cached build root
 #   make module RACE=1   test-only race build (windows held open; never install it)
 #   make demo            install what is needed, boot the default guest, show ptscope
-#   make check           install what is needed, host + guest tests on 6.1 and 6.12
+#                        (KVER=7.2.13+deb14-amd64 or any kernel of tests/vm/kernel-get list)
+#   make check           install what is needed, host + guest tests on 6.1, 6.12, 7.2
+#                        and 7.3-rc (kernels the host cannot install are cached)
 #   make bench           benchmarks against pagemap in guests of 6.1 and 6.12
 #   make check-debug     the guest suite on a debug 6.12 kernel (KASAN, lockdep...;
 #                        built once, ~10 min, cached in ~/.cache/ptscope)
 #   make stress          10 minutes of stress per kernel, preempt=full
 #                        (STRESS_SECONDS=, STRESS_KERNELS="6.1 6.12 debug")
 #   make fuzz            libFuzzer targets for the library and CLI parsers (FUZZ_SECONDS=)
-#   make lint            checkpatch --strict, sparse, W=1 on both kernels, cppcheck
+#   make lint            checkpatch --strict, sparse, W=1 on every kernel, cppcheck
 #   make install         module, library, headers, ptscope.pc, CLI, man pages (DESTDIR=, PREFIX=, LIBDIR=)
 #   make dkms-install    module sources to /usr/src/ptscope-VERSION for DKMS
 #   make deb             Debian packages (dkms module, library, -dev, tools) in build/deb/
@@ -82,7 +86,7 @@ GUEST_PROGS := $(patsubst tests/prog/%.c,$(BUILD)/tests/prog/%,$(wildcard tests/
 all: module userspace
 
 help:
-	@sed -n '3,20p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '3,24p' Makefile | sed 's/^# \{0,1\}//'
 
 # ---- kernel module ---------------------------------------------------------
 
@@ -186,8 +190,10 @@ deps:
 	tests/deps.sh
 
 # The README's two commands.
+# make demo KVER=7.2.13+deb14-amd64 (or KVER=7.2): that kernel instead of 6.12.
+DEMO_KVER := $(if $(filter command line environment,$(origin KVER)),--kver $(KVER))
 demo: deps
-	tests/demo/demo
+	tests/demo/demo $(DEMO_KVER)
 
 check: deps
 	tests/run

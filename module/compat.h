@@ -196,9 +196,20 @@ static inline bool ptscope_pud_is_leaf(pud_t pud)
 #define ptscope_pmd_devmap(pmd) pmd_devmap(pmd)
 #define ptscope_pud_devmap(pud) pud_devmap(pud)
 #else
-#define ptscope_pte_devmap(pte) false
-#define ptscope_pmd_devmap(pmd) false
-#define ptscope_pud_devmap(pud) false
+static inline bool ptscope_pte_devmap(pte_t pte)
+{
+	return false;
+}
+
+static inline bool ptscope_pmd_devmap(pmd_t pmd)
+{
+	return false;
+}
+
+static inline bool ptscope_pud_devmap(pud_t pud)
+{
+	return false;
+}
 #endif
 
 /*
@@ -222,7 +233,7 @@ static inline bool ptscope_is_cow_mapping(struct vm_area_struct *vma)
 }
 
 /*
- * Non-present entries ("software leaf entries"): since 6.19 <linux/leafops.h>
+ * Non-present entries ("software leaf entries"): on 7.2 and later <linux/leafops.h>
  * decodes them (softleaf_t, still a swp_entry_t); before, swapops.h's
  * is_*_entry() helpers did. Only called on entries neither none nor present.
  */
@@ -233,8 +244,11 @@ static inline bool ptscope_is_cow_mapping(struct vm_area_struct *vma)
 #define ptscope_leaf_is_marker(e)		softleaf_is_marker(e)
 #define ptscope_leaf_is_uffd_wp_marker(e)	softleaf_is_uffd_wp_marker(e)
 #define ptscope_leaf_is_migration(e)		softleaf_is_migration(e)
-#define ptscope_leaf_is_device(e)		(softleaf_is_device_private(e) || \
-						 softleaf_is_device_exclusive(e))
+static inline bool ptscope_leaf_is_device(swp_entry_t e)
+{
+	return softleaf_is_device_private(e) || softleaf_is_device_exclusive(e);
+}
+
 #define ptscope_leaf_is_hwpoison(e)		softleaf_is_hwpoison(e)
 #define ptscope_leaf_is_swap(e)			softleaf_is_swap(e)
 #define ptscope_leaf_pfn(e)			softleaf_to_pfn(e)
@@ -244,8 +258,11 @@ static inline bool ptscope_is_cow_mapping(struct vm_area_struct *vma)
 #define ptscope_leaf_is_marker(e)		is_pte_marker_entry(e)
 #define ptscope_leaf_is_uffd_wp_marker(e)	pte_marker_entry_uffd_wp(e)
 #define ptscope_leaf_is_migration(e)		is_migration_entry(e)
-#define ptscope_leaf_is_device(e)		(is_device_private_entry(e) || \
-						 is_device_exclusive_entry(e))
+static inline bool ptscope_leaf_is_device(swp_entry_t e)
+{
+	return is_device_private_entry(e) || is_device_exclusive_entry(e);
+}
+
 #define ptscope_leaf_is_hwpoison(e)		is_hwpoison_entry(e)
 #define ptscope_leaf_is_swap(e)			(!non_swap_entry(e))
 #define ptscope_leaf_pfn(e)			swp_offset_pfn(e)
@@ -253,7 +270,7 @@ static inline bool ptscope_is_cow_mapping(struct vm_area_struct *vma)
 
 /*
  * Whether a process is dumpable by its owner (SUID_DUMP_USER), and the user
- * namespace its root lives in: the mm's until 7.1, then the task's exec
+ * namespace its root lives in: the mm's before, on 7.2 the task's exec
  * state (read under RCU; its accessors are not exported).
  */
 #ifdef PTSCOPE_HAVE_EXEC_STATE	/* Kbuild: the header exists */

@@ -69,7 +69,8 @@ u64 ptscope_pte_sw_flags(pte_t pte)
 		if (pte_swp_soft_dirty(pte))
 			f |= PTSCOPE_ENTRY(SOFT_DIRTY);
 		/* A PTE marker keeps uffd-wp in its offset, not in the swap bit. */
-		if (ptscope_pte_swp_uffd_wp(pte) || ptscope_leaf_is_uffd_wp_marker(ptscope_leaf_from_pte(pte)))
+		if (ptscope_pte_swp_uffd_wp(pte) ||
+		    ptscope_leaf_is_uffd_wp_marker(ptscope_leaf_from_pte(pte)))
 			f |= PTSCOPE_ENTRY(UFFD_WP);
 		return f;
 	}

@@ -1046,6 +1046,7 @@ static void check_huge_prot_none(struct ptscope *h, const struct oracles *o)
 	static const char *const huge_kinds[] = { "hugetlb-2m", "hugetlb-1g" };
 	struct ptscope_page first;
 	struct kind none;
+	uint64_t pm;
 	char name[64];
 	unsigned int i;
 	int k;
@@ -1067,6 +1068,18 @@ static void check_huge_prot_none(struct ptscope *h, const struct oracles *o)
 		if (ptscope_walk(h, getpid(), (uintptr_t)none.addr, (uintptr_t)none.addr + PAGE, 0,
 				 first_record, &first) < 0)
 			result(0, "%s: walk: %s", name, ptscope_errmsg());
+		/*
+		 * 7.3-rc7 at times gives a forked child no copy of the parent's
+		 * 1 GiB private hugetlb entry; walk = pagemap (above) checked
+		 * the hole, and there is no leaf to look at.
+		 */
+		if (*who && !pread_u64(o->pagemap, (uintptr_t)none.addr / PAGE, &pm) &&
+		    !(pm & PM_PRESENT)) {
+			printf("ok %d %s%s: present leaf # SKIP the kernel did not copy the entry "
+			       "into the child (pagemap: not present)\n",
+			       ++n, who, name);
+			goto restore;
+		}
 		result(first.state == PTSCOPE_STATE_PRESENT &&
 			       (first.flags & PTSCOPE_ENTRY(PROTNONE)) &&
 			       !(first.flags & (PTSCOPE_ENTRY(PRESENT) | PTSCOPE_ENTRY(GLOBAL) |
@@ -1077,6 +1090,7 @@ static void check_huge_prot_none(struct ptscope *h, const struct oracles *o)
 		       "(state %s, flags 0x%llx, cache %s, level %s)",
 		       name, ptscope_state_name(first.state), (unsigned long long)first.flags,
 		       ptscope_cache_name(first.cache), ptscope_level_name(first.level));
+restore:
 		if (mprotect(none.addr, none.len, PROT_READ | PROT_WRITE))
 			result(0, "%s: mprotect back: %s", name, strerror(errno));
 	}
