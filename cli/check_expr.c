@@ -295,6 +295,8 @@ int cli_check_pred_feature(const struct check_pred *p)
 		return PTSCOPE_FEATURE_BIT_SOFT_DIRTY;
 	if (p->kind == PRED_ENTRY_FLAG && p->value == PTSCOPE_ENTRY_BIT_UFFD_WP)
 		return PTSCOPE_FEATURE_BIT_UFFD_WP;
+	if (p->kind == PRED_ENTRY_FLAG && p->value == PTSCOPE_ENTRY_BIT_UFFD_RWP)
+		return PTSCOPE_FEATURE_BIT_UFFD_RWP;
 	if (p->kind == PRED_PAGE_FLAG && !strcmp(p->text + p->negate, "thp"))
 		return PTSCOPE_FEATURE_BIT_THP;
 	if (p->kind == PRED_COW && p->value == PTSCOPE_COW_KSM)

@@ -226,6 +226,24 @@ static inline bool ptscope_pud_devmap(pud_t pud)
 #define ptscope_pte_swp_uffd_wp(pte)	pte_swp_uffd_wp(pte)
 #endif
 
+/*
+ * 7.3's read-write-protect mode puts the same bit on PAGE_NONE entries of a
+ * VMA registered for it (VM_UFFD_RWP), and a VMA is in at most one mode.
+ * Entries are decoded with the bit as UFFD_WP; this names it for @vma.
+ */
+#ifdef VM_UFFD_RWP
+#define PTSCOPE_VM_UFFD_RWP	VM_UFFD_RWP
+#else
+#define PTSCOPE_VM_UFFD_RWP	0
+#endif
+
+static inline u64 ptscope_uffd_mode(struct vm_area_struct *vma, u64 flags)
+{
+	if ((flags & PTSCOPE_ENTRY(UFFD_WP)) && (vma->vm_flags & PTSCOPE_VM_UFFD_RWP))
+		return (flags & ~PTSCOPE_ENTRY(UFFD_WP)) | PTSCOPE_ENTRY(UFFD_RWP);
+	return flags;
+}
+
 /* A private mapping that may be written: is_cow_mapping(), gone in 7.3. */
 static inline bool ptscope_is_cow_mapping(struct vm_area_struct *vma)
 {
@@ -269,13 +287,15 @@ static inline bool ptscope_leaf_is_device(swp_entry_t e)
 #endif
 
 /*
- * Whether a process is dumpable by its owner (SUID_DUMP_USER), and the user
- * namespace its root lives in: the mm's before, on 7.2 the task's exec
- * state (read under RCU; its accessors are not exported).
+ * Dumpability, which decides who owns a process's /proc files: its owner
+ * (SUID_DUMP_USER, TASK_DUMPABLE_OWNER on 7.2) or root of the user namespace
+ * it was started in. Kept in the mm before 7.2, in the task's exec state
+ * since (read under RCU, as procfs does: its accessors are not exported).
+ * ptscope_pagemap_owner() reads both in one snapshot.
  */
 #ifdef PTSCOPE_HAVE_EXEC_STATE	/* Kbuild: the header exists */
 #include <linux/sched/exec_state.h>
-static inline bool ptscope_dumpable_by_owner(struct task_struct *task, struct mm_struct *mm)
+static inline bool ptscope_dumpable_by_owner(struct task_struct *task)
 {
 	struct task_exec_state *es;
 	bool owner;
@@ -287,30 +307,39 @@ static inline bool ptscope_dumpable_by_owner(struct task_struct *task, struct mm
 	return owner;
 }
 
-/* uid 0 of the namespace the process was started in, or global root. */
-static inline kuid_t ptscope_exec_root_uid(struct task_struct *task, struct mm_struct *mm)
+/* The uid /proc/PID/pagemap of @task (using @mm) belongs to. */
+static inline kuid_t ptscope_pagemap_owner(struct task_struct *task, struct mm_struct *mm)
 {
 	struct task_exec_state *es;
-	kuid_t root = INVALID_UID;
+	kuid_t owner = GLOBAL_ROOT_UID;
 
 	rcu_read_lock();
 	es = rcu_dereference(task->exec_state);
-	if (es)
-		root = make_kuid(es->user_ns, 0);
+	if (es && READ_ONCE(es->dumpable) == TASK_DUMPABLE_OWNER)
+		owner = __task_cred(task)->euid;
+	else if (es)
+		owner = make_kuid(es->user_ns, 0);
 	rcu_read_unlock();
-	return uid_valid(root) ? root : GLOBAL_ROOT_UID;
+	return uid_valid(owner) ? owner : GLOBAL_ROOT_UID;
 }
 #else
-static inline bool ptscope_dumpable_by_owner(struct task_struct *task, struct mm_struct *mm)
+static inline bool ptscope_dumpable_by_owner(struct task_struct *task)
 {
-	return get_dumpable(mm) == SUID_DUMP_USER;
+	return task->mm && get_dumpable(task->mm) == SUID_DUMP_USER;
 }
 
-static inline kuid_t ptscope_exec_root_uid(struct task_struct *task, struct mm_struct *mm)
+static inline kuid_t ptscope_pagemap_owner(struct task_struct *task, struct mm_struct *mm)
 {
-	kuid_t root = make_kuid(mm->user_ns, 0);
+	kuid_t owner;
 
-	return uid_valid(root) ? root : GLOBAL_ROOT_UID;
+	if (get_dumpable(mm) == SUID_DUMP_USER) {
+		rcu_read_lock();
+		owner = __task_cred(task)->euid;
+		rcu_read_unlock();
+		return owner;
+	}
+	owner = make_kuid(mm->user_ns, 0);
+	return uid_valid(owner) ? owner : GLOBAL_ROOT_UID;
 }
 #endif
 
@@ -399,13 +428,15 @@ static inline u32 ptscope_page_mapcount(struct page *page)
 		mapcount = 0;
 	for (tries = 0; tries < 3; tries++) {
 		struct page *head = &page_folio(page)->page;
-		int entire;
+		int entire, refs;
 
 		if (!(ptscope_page_flags(head) & BIT(PG_head)))
 			return mapcount;
 		ptscope_race_window("mapcount: between the large test and the entire count");
 		entire = ptscope_entire_mapcount(head);
-		smp_rmb();	/* the re-check below reads after the count */
+		smp_rmb();	/* the references are read after the count... */
+		refs = page_ref_count(head);
+		smp_rmb();	/* ...and the re-check after both */
 		if (&page_folio(page)->page != head || !(ptscope_page_flags(head) & BIT(PG_head)))
 			continue;
 		/*
@@ -415,9 +446,11 @@ static inline u32 ptscope_page_mapcount(struct page *page)
 		 * its tails' mapping written over its second page, where 7.x
 		 * keeps the entire count, with the head flag still set. Every
 		 * mapping holds a reference: a count above them is that
-		 * pointer, not a count.
+		 * pointer, not a count. A split unfreezes the references only
+		 * after clearing the head flag, so references read before the
+		 * re-check passed are still frozen, or the folio's own.
 		 */
-		if (entire < 0 || entire > page_ref_count(head))
+		if (entire < 0 || entire > refs)
 			return mapcount;
 		return mapcount + entire;
 	}

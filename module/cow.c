@@ -68,7 +68,8 @@ u32 ptscope_cow_state(struct vm_area_struct *vma, const struct ptscope_page *pg,
 		return PTSCOPE_COW_READ_ONLY;
 	if (vma->vm_flags & VM_SHARED)
 		return PTSCOPE_COW_SHARED_MAPPING;
-	if (pg->flags & PTSCOPE_ENTRY(UFFD_WP))
+	/* Read-write protection (7.3) stops a write at the handler as well. */
+	if (pg->flags & (PTSCOPE_ENTRY(UFFD_WP) | PTSCOPE_ENTRY(UFFD_RWP)))
 		return PTSCOPE_COW_UFFD_WP;
 	if (pg->flags & PTSCOPE_ENTRY(RW))
 		return PTSCOPE_COW_WRITABLE;

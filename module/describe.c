@@ -163,7 +163,10 @@ static struct page *describe_backing(struct vm_area_struct *vma, struct ptscope_
 		pg->kind = PTSCOPE_KIND_HUGETLB;
 		return page;
 	}
-	/* Part of a large folio, not hugetlb's: a THP, PMD-sized or not. */
+	/*
+	 * A compound page that is not hugetlb's: a THP of any size (as
+	 * PageTransCompound() said), or a driver's __GFP_COMP page.
+	 */
 	if (PageCompound(page))
 		pg->pflags |= PTSCOPE_PAGE(THP);
 	if (folio_test_ksm(page_folio(page))) {
@@ -221,7 +224,8 @@ void ptscope_describe_pte(struct vm_area_struct *vma, unsigned long addr, pte_t 
 			  struct ptscope_page *pg)
 {
 	ptscope_page_init(pg, addr, 1, PTSCOPE_LEVEL_PTE, pte_val(pte));
-	pg->flags = ptscope_entry_hw_flags(pte_val(pte), false) | ptscope_pte_sw_flags(pte);
+	pg->flags = ptscope_uffd_mode(vma, ptscope_entry_hw_flags(pte_val(pte), false) |
+					   ptscope_pte_sw_flags(pte));
 	if (pte_none(pte)) {
 		pg->state = PTSCOPE_STATE_NONE;
 	} else if (pte_present(pte)) {
@@ -239,7 +243,8 @@ void ptscope_describe_pmd_leaf(struct vm_area_struct *vma, unsigned long addr, p
 			       struct ptscope_page *pg)
 {
 	ptscope_page_init(pg, addr, PMD_SIZE >> PAGE_SHIFT, PTSCOPE_LEVEL_PMD, pmd_val(pmd));
-	pg->flags = ptscope_entry_hw_flags(pmd_val(pmd), true) | ptscope_pmd_sw_flags(pmd);
+	pg->flags = ptscope_uffd_mode(vma, ptscope_entry_hw_flags(pmd_val(pmd), true) |
+					   ptscope_pmd_sw_flags(pmd));
 	if (pmd_present(pmd)) {
 		pg->state = PTSCOPE_STATE_PRESENT;
 		pg->pfn = pmd_pfn(pmd);
@@ -257,8 +262,8 @@ void ptscope_describe_pud_leaf(struct vm_area_struct *vma, unsigned long addr, p
 {
 	ptscope_page_init(pg, addr, (next - addr) >> PAGE_SHIFT, PTSCOPE_LEVEL_PUD, pud_val(pud));
 	/* 1 GiB hugetlb keeps PTE-format entries, swap-style ones too. */
-	pg->flags = ptscope_entry_hw_flags(pud_val(pud), true) |
-		    ptscope_pte_sw_flags(__pte(pud_val(pud)));
+	pg->flags = ptscope_uffd_mode(vma, ptscope_entry_hw_flags(pud_val(pud), true) |
+					   ptscope_pte_sw_flags(__pte(pud_val(pud))));
 	if (!ptscope_pud_is_leaf(pud)) {
 		describe_swp(ptscope_leaf_from_pte(__pte(pud_val(pud))), pg);
 		return;

@@ -130,7 +130,7 @@ static kuid_t charge_of(const struct cred *cred)
  */
 static bool open_to_its_user(const struct cred *cred, struct task_struct *task)
 {
-	return ptscope_dumpable_by_owner(task, task->mm) &&
+	return ptscope_dumpable_by_owner(task) &&
 	       uid_eq(cred->uid, cred->euid) && uid_eq(cred->uid, cred->suid) &&
 	       gid_eq(cred->gid, cred->egid) && gid_eq(cred->gid, cred->sgid) &&
 	       cap_isclear(cred->cap_permitted);

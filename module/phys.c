@@ -108,8 +108,11 @@ static u64 page_state(struct page *page, unsigned long pfn, const struct folio_v
 	unsigned long own = ptscope_page_flags(page);
 	u64 f = 0;
 
-	/* Of the page itself (its own flags and type: no assertion on either). */
-	if (PageSlab(page))
+	/*
+	 * Of the page itself (its own flags and type: no assertion on either);
+	 * slab is the folio's type, kept in its first page since 7.2.
+	 */
+	if (PageSlab(&v->folio->page))
 		f |= PTSCOPE_PHYS(SLAB);
 	if (own & BIT(PG_reserved))
 		f |= PTSCOPE_PHYS(RESERVED);
@@ -174,7 +177,7 @@ int ptscope_phys_describe(u64 addr, struct ptscope_phys *p, struct netlink_ext_a
 	p->zone = page_zone(page)->name;
 	view_folio(page, &v);
 	/* Read once: the flag and the count in one answer must agree. */
-	pins = v.large && !PageSlab(page) && !PageBuddy(page) && !PageTable(page) ?
+	pins = v.large && !PageSlab(&v.folio->page) && !PageBuddy(page) && !PageTable(page) ?
 		       folio_pins(page, &v) : -1;
 	p->pflags = page_state(page, p->pfn, &v, pins);
 	p->refcount = folio_ref_count(v.folio);

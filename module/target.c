@@ -121,16 +121,7 @@ static bool proof_of(struct file *proof, struct mm_struct *mm)
  */
 static bool own_pagemap_readable(struct task_struct *task, struct mm_struct *mm)
 {
-	kuid_t owner;
-
-	if (ptscope_dumpable_by_owner(task, mm)) {
-		rcu_read_lock();
-		owner = __task_cred(task)->euid;
-		rcu_read_unlock();
-	} else {
-		owner = ptscope_exec_root_uid(task, mm);
-	}
-	return uid_eq(current_fsuid(), owner);
+	return uid_eq(current_fsuid(), ptscope_pagemap_owner(task, mm));
 }
 
 static struct task_struct *find_task(u32 nr)

@@ -241,6 +241,7 @@ int ptscope_xlate(struct mm_struct *mm, unsigned long addr, struct ptscope_xlate
 	struct vm_area_struct *vma;
 	pgd_t *pgdp, pgd;
 	p4d_t *p4dp, p4d;
+	unsigned int i;
 	int ret;
 
 	memset(x, 0, sizeof(*x));
@@ -280,6 +281,8 @@ int ptscope_xlate(struct mm_struct *mm, unsigned long addr, struct ptscope_xlate
 		ret = ptscope_descend_pud(&s.d, pud_offset(p4dp, addr));
 	}
 	ptscope_unlock_shared_tables(shared);
+	for (i = 0; i < x->nr; i++)
+		x->lv[i].flags = ptscope_uffd_mode(vma, x->lv[i].flags);
 out:
 	mmap_read_unlock(mm);
 	return ret;

@@ -410,6 +410,7 @@ enum ptscope_vma_bit {
 	PTSCOPE_VMA_BIT_UFFD_WP,
 	PTSCOPE_VMA_BIT_SOFT_DIRTY,	/* VM_SOFTDIRTY: the whole VMA counts as soft-dirty */
 	PTSCOPE_VMA_BIT_MERGEABLE,	/* MADV_MERGEABLE (KSM) */
+	PTSCOPE_VMA_BIT_UFFD_RWP,	/* userfaultfd read-write protection (7.3+) */
 
 	__PTSCOPE_VMA_BIT_COUNT
 };
@@ -420,7 +421,7 @@ enum ptscope_vma_bit {
 	"read", "write", "exec", "shared", "io", "pfnmap", "mixedmap",	\
 	"locked", "hugepage", "nohugepage", "dontcopy", "wipeonfork",	\
 	"growsdown", "hugetlb", "uffd-missing", "uffd-wp", "soft-dirty",	\
-	"mergeable"							\
+	"mergeable", "uffd-rwp"						\
 }
 
 /* What a VMA maps. */
@@ -746,6 +747,9 @@ enum ptscope_entry_bit {
 	PTSCOPE_ENTRY_BIT_DEVMAP,
 	PTSCOPE_ENTRY_BIT_PROTNONE,	/* PROT_NONE or NUMA hinting: present to the kernel */
 	PTSCOPE_ENTRY_BIT_SAVED_DIRTY,	/* dirty, kept aside while write-protected (6.6+) */
+	PTSCOPE_ENTRY_BIT_UFFD_RWP,	/* userfaultfd read-write-protected (7.3+): the
+					 * uffd bit in a VMA registered for RWP
+					 */
 
 	__PTSCOPE_ENTRY_BIT_COUNT
 };
@@ -755,7 +759,7 @@ enum ptscope_entry_bit {
 #define PTSCOPE_ENTRY_NAMES {						\
 	"present", "rw", "user", "pwt", "pcd", "accessed", "dirty",	\
 	"huge", "pat", "global", "nx", "soft-dirty", "uffd-wp",		\
-	"special", "devmap", "protnone", "saved-dirty"			\
+	"special", "devmap", "protnone", "saved-dirty", "uffd-rwp"	\
 }
 
 /*
@@ -774,6 +778,7 @@ enum ptscope_feature_bit {
 	PTSCOPE_FEATURE_BIT_HUGETLB,	/* hugetlbfs */
 	PTSCOPE_FEATURE_BIT_KSM,	/* kernel samepage merging */
 	PTSCOPE_FEATURE_BIT_SWAP,	/* swap support */
+	PTSCOPE_FEATURE_BIT_UFFD_RWP,	/* userfaultfd read-write protection (7.3+) */
 
 	__PTSCOPE_FEATURE_BIT_COUNT
 };
@@ -783,7 +788,7 @@ enum ptscope_feature_bit {
 /* Names of the feature bits, indexed by enum ptscope_feature_bit. */
 #define PTSCOPE_FEATURE_NAMES {						\
 	"la57", "pat", "nx", "pkeys", "soft-dirty", "uffd-wp", "thp",	\
-	"hugetlb", "ksm", "swap"					\
+	"hugetlb", "ksm", "swap", "uffd-rwp"				\
 }
 
 #endif /* _UAPI_PTSCOPE_H */

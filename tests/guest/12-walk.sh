@@ -42,6 +42,11 @@ for kind in anon-hwpoison hugetlb-1g hugetlb-1g-prot-none anon-soft-dirty anon-u
 		fail "$kind was not checked: $(grep "$kind: walk # SKIP" /tmp/check.out)"
 	grep -q "^ok [0-9]* child: $kind: walk" /tmp/check.out || fail "$kind was not checked in the child"
 done
+# Read-write protection exists where the module says the kernel has it (7.3).
+if grep -q uffd-rwp /sys/kernel/debug/ptscope/info; then
+	grep "^ok [0-9]* anon-uffd-rwp: walk" /tmp/check.out | grep -qv "# SKIP" ||
+		fail "anon-uffd-rwp was not checked: $(grep "anon-uffd-rwp: walk # SKIP" /tmp/check.out)"
+fi
 grep -q "^ok [0-9]* ksm: " /tmp/check.out || fail "no KSM count check"
 if grep -q pkeys /sys/kernel/debug/ptscope/info; then
 	grep "^ok [0-9]* anon-pkey: walk" /tmp/check.out | grep -qv "# SKIP" ||

@@ -114,6 +114,43 @@ static int uffd_wp(char *p, size_t len, size_t wp_len, int shmem)
 }
 
 /*
+ * 7.3's read-write protection (UFFDIO_REGISTER_MODE_RWP): [p, p + rwp_len)
+ * made inaccessible, with the uffd bit on PAGE_NONE entries. Its uapi is
+ * newer than the host's headers, so the values are 7.3's own.
+ */
+#define PTS_UFFD_FEATURE_RWP (1ULL << 17)
+#define PTS_UFFDIO_REGISTER_MODE_RWP (1ULL << 3)
+#define PTS_UFFDIO_RWPROTECT_MODE_RWP (1ULL << 0)
+struct pts_uffdio_rwprotect {
+	struct uffdio_range range;
+	uint64_t mode;
+};
+#define PTS_UFFDIO_RWPROTECT _IOWR(UFFDIO, 0x09, struct pts_uffdio_rwprotect)
+
+static int uffd_rwp(char *p, size_t len, size_t rwp_len)
+{
+	struct uffdio_api api = { .api = UFFD_API, .features = PTS_UFFD_FEATURE_RWP };
+	struct uffdio_register reg = {
+		.range = { (uintptr_t)p, len },
+		.mode = PTS_UFFDIO_REGISTER_MODE_RWP,
+	};
+	struct pts_uffdio_rwprotect rwp = {
+		.range = { (uintptr_t)p, rwp_len },
+		.mode = PTS_UFFDIO_RWPROTECT_MODE_RWP,
+	};
+	int fd = (int)syscall(SYS_userfaultfd, O_CLOEXEC | O_NONBLOCK);
+
+	if (fd < 0 || ioctl(fd, UFFDIO_API, &api) || ioctl(fd, UFFDIO_REGISTER, &reg) ||
+	    ioctl(fd, PTS_UFFDIO_RWPROTECT, &rwp)) {
+		printf("# userfaultfd read-write protection unavailable: %s\n", strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/*
  * Pages KSM may merge: with ksmd running (the test starts it), wait until
  * all of them are merged into one frame, up to 30 s.
  */
@@ -287,6 +324,13 @@ static void setup(int clear_soft_dirty)
 		add("anon-uffd-wp", p, 4 * PAGE);
 	else
 		skip_kind("anon-uffd-wp", "userfaultfd write-protect is not available");
+	p = map(4 * PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1);
+	memset(p, 8, 4 * PAGE);
+	if (uffd_rwp(p, 4 * PAGE, 2 * PAGE) >= 0)
+		add("anon-uffd-rwp", p, 4 * PAGE);
+	else
+		skip_kind("anon-uffd-rwp",
+			  "userfaultfd read-write protection is not available (7.3 and later)");
 	fd = memfd_create("memkinds-wp", 0);
 	if (fd < 0 || ftruncate(fd, 4 * PAGE)) {
 		perror("memkinds: memfd");
@@ -530,7 +574,8 @@ static const char *compare(const struct oracles *o, uint64_t va, const struct se
 	if (r->state == PTSCOPE_STATE_SWAP &&
 	    (e & PM_PFN_MASK) != ((uint64_t)r->swap_type | (s->swap_offset << 5)))
 		return "swap type/offset differs";
-	if (!!(e & PM_UFFD_WP) != !!(r->flags & PTSCOPE_ENTRY(UFFD_WP)))
+	/* pagemap has one bit for the uffd bit, whichever mode set it. */
+	if (!!(e & PM_UFFD_WP) != !!(r->flags & (PTSCOPE_ENTRY(UFFD_WP) | PTSCOPE_ENTRY(UFFD_RWP))))
 		return "uffd-wp differs";
 	if (!present && r->state != PTSCOPE_STATE_SWAP)
 		return NULL;
@@ -940,7 +985,7 @@ static void check_expectations(struct ptscope *h, const struct oracles *o)
 		int i;
 
 		if (strcmp(kd->name, "anon-soft-dirty") && strcmp(kd->name, "anon-uffd-wp") &&
-		    strcmp(kd->name, "memfd-uffd-wp"))
+		    strcmp(kd->name, "memfd-uffd-wp") && strcmp(kd->name, "anon-uffd-rwp"))
 			continue;
 		for (i = 0; i < 4; i++) {
 			struct collect c = { (uintptr_t)kd->addr + i * PAGE, 1, NULL, 0 };
@@ -961,6 +1006,10 @@ static void check_expectations(struct ptscope *h, const struct oracles *o)
 										     '-';
 			else if (pg[i].state == PTSCOPE_STATE_MARKER)
 				flags[i] = pg[i].flags & PTSCOPE_ENTRY(UFFD_WP) ? 'M' : 'm';
+			else if (pg[i].flags & PTSCOPE_ENTRY(UFFD_RWP))
+				flags[i] = pg[i].flags & PTSCOPE_ENTRY(UFFD_WP)	 ? '?' :
+					   pg[i].flags & PTSCOPE_ENTRY(PROTNONE) ? 'r' :
+										   'R';
 			else
 				flags[i] = pg[i].flags & PTSCOPE_ENTRY(UFFD_WP) ? 'w' : '-';
 		}
@@ -970,6 +1019,10 @@ static void check_expectations(struct ptscope *h, const struct oracles *o)
 			       kd->name, flags);
 		else if (*who) /* a child has no userfaultfd: fork drops uffd-wp */
 			result(!strcmp(flags, "----"), "%s: no uffd-wp left after fork (%s)",
+			       kd->name, flags);
+		else if (!strcmp(kd->name, "anon-uffd-rwp"))
+			result(!strcmp(flags, "rr--"),
+			       "%s: uffd-rwp and protnone on the 2 protected pages, no uffd-wp (%s)",
 			       kd->name, flags);
 		else if (!strcmp(kd->name, "anon-uffd-wp"))
 			result(!strcmp(flags, "ww--"), "%s: uffd-wp on the 2 protected pages (%s)",
