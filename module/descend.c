@@ -16,7 +16,7 @@
  * Page tables are never written.
  */
 #include <linux/fs.h>
-#include <linux/hugetlb_inline.h>
+#include <linux/hugetlb.h>
 #include <linux/mm.h>
 #include <linux/pgtable.h>
 #include <linux/rcupdate.h>
@@ -44,6 +44,38 @@ void ptscope_unlock_shared_tables(struct address_space *shared)
 {
 	if (shared)
 		i_mmap_unlock_read(shared);
+}
+
+/*
+ * hugetlb entries of a size between the levels (arm64's contiguous 64 KiB
+ * and 32 MiB pages: 16 PTEs or PMDs with the contiguous bit) change under
+ * mm->page_table_lock, not their table's own lock: huge_pte_lockptr().
+ */
+static spinlock_t *entry_lock(struct ptscope_descent *d, spinlock_t *table_lock)
+{
+	unsigned long size;
+
+	if (!d->vma || !is_vm_hugetlb_page(d->vma))
+		return table_lock;
+	size = huge_page_size(hstate_vma(d->vma));
+	if (size == PMD_SIZE || size == PUD_SIZE)
+		return table_lock;
+	return &d->mm->page_table_lock;
+}
+
+/*
+ * The size of the leaf an entry of @level_size belongs to: itself, or for
+ * contiguous hugetlb the whole run of entries (arm64: 16 PTEs of 64 KiB,
+ * 16 PMDs of 32 MiB with 4 KiB pages), which is one page to everyone else.
+ */
+unsigned long ptscope_leaf_size(struct vm_area_struct *vma, unsigned long level_size)
+{
+	unsigned long size;
+
+	if (!vma || !is_vm_hugetlb_page(vma))
+		return level_size;
+	size = huge_page_size(hstate_vma(vma));
+	return size > level_size && size < level_size * PTRS_PER_PTE ? size : level_size;
 }
 
 /* A PUD entry to re-read under its lock: a 1 GiB leaf or a swap-style entry for one. */
@@ -110,7 +142,8 @@ int ptscope_descend_pmd(struct ptscope_descent *d, pmd_t *pmdp)
 		pmd = pmdp_get_lockless(pmdp);
 		ptscope_race_window("descent: PMD read");
 		if (pmd_is_locked_leaf(pmd)) {
-			ptl = pmd_lock(d->mm, pmdp);
+			ptl = entry_lock(d, pmd_lockptr(d->mm, pmdp));
+			spin_lock(ptl);
 			pmd = *pmdp;
 			if (pmd_is_locked_leaf(pmd))
 				ret = d->ops->on_pmd_leaf(d, pmd);
@@ -122,7 +155,7 @@ int ptscope_descend_pmd(struct ptscope_descent *d, pmd_t *pmdp)
 			ret = d->ops->on_pmd_empty(d, pmdp, pmd);
 		} else {
 			ptep = pte_offset_kernel(&pmd, d->addr);
-			ptl = pte_lockptr(d->mm, &pmd);
+			ptl = entry_lock(d, pte_lockptr(d->mm, &pmd));
 			ptscope_race_window("descent: before the PTE lock");
 			spin_lock(ptl);
 			ptscope_race_check_table(ptep, "descent: PTE table");

@@ -116,8 +116,11 @@ struct ptscope_descent_ops {
 	int (*on_pte_table)(struct ptscope_descent *d, pmd_t pmd, pte_t *ptep);
 };
 
+unsigned long ptscope_leaf_size(struct vm_area_struct *vma, unsigned long level_size);
+
 struct ptscope_descent {
 	struct mm_struct *mm;
+	struct vm_area_struct *vma;	/* holding addr, found under the mmap lock */
 	unsigned long addr;
 	const struct ptscope_descent_ops *ops;
 };

@@ -214,7 +214,12 @@ static int walk_pmd_leaf(struct ptscope_descent *d, pmd_t pmd)
 	struct walk_step *s = step_of(d);
 	unsigned long addr = d->addr;
 
+	unsigned long size = ptscope_leaf_size(s->vma, PMD_SIZE);
+
 	ptscope_describe_pmd_leaf(s->vma, addr & PMD_MASK, pmd, &pg);
+	/* A contiguous leaf goes on over the next entries: one record. */
+	if (size > PMD_SIZE)
+		s->next = min(s->end, ALIGN_DOWN(addr, size) + size);
 	/* Part of a leaf when the range starts inside it. */
 	pg.pfn += pg.has_pfn ? (addr - pg.addr) >> PAGE_SHIFT : 0;
 	pg.nr_pages = (s->next - addr) >> PAGE_SHIFT;
@@ -229,6 +234,7 @@ static int walk_pte_table(struct ptscope_descent *d, pmd_t pmd, pte_t *ptep)
 	struct walk_step *s = step_of(d);
 	struct ptscope_walk *w = s->w;
 	unsigned long addr, end = s->next;
+	unsigned long cont = ptscope_leaf_size(s->vma, PAGE_SIZE);
 	unsigned int described = 0;
 	int ret = 0;
 
@@ -244,6 +250,15 @@ static int walk_pte_table(struct ptscope_descent *d, pmd_t pmd, pte_t *ptep)
 			ptep += k - 1;
 		} else {
 			ptscope_describe_pte(s->vma, addr, pte, &pg);
+			/* A contiguous leaf's entries after addr are the same page. */
+			if (cont > PAGE_SIZE) {
+				unsigned int k = (min(end, ALIGN_DOWN(addr, cont) + cont) - addr) >>
+						 PAGE_SHIFT;
+
+				pg.nr_pages = k;
+				addr += (k - 1) * PAGE_SIZE;
+				ptep += k - 1;
+			}
 			ret = add(w, &pg);
 			/* A writer waits: stop here (w->next is past this page). */
 			if (!ret && !(++described % 64) && mmap_lock_is_contended(w->mm))
@@ -269,7 +284,7 @@ static int walk_pmd_range(struct ptscope_walk *w, struct vm_area_struct *vma,
 			  pud_t *pudp, unsigned long addr, unsigned long end)
 {
 	struct walk_step s = {
-		.d = { .mm = w->mm, .ops = &walk_descent },
+		.d = { .mm = w->mm, .vma = vma, .ops = &walk_descent },
 		.w = w,
 		.vma = vma,
 		.end = end,
@@ -288,6 +303,8 @@ static int walk_pmd_range(struct ptscope_walk *w, struct vm_area_struct *vma,
 		w->budget--;
 		s.nones = 0;
 		ret = ptscope_descend_pmd(&s.d, pmdp);
+		/* A contiguous leaf took the entries up to s.next. */
+		pmdp += ((s.next - 1) >> PMD_SHIFT) - (addr >> PMD_SHIFT);
 		if (s.nones) {
 			/* This entry and nones - 1 after it are empty: one hole. */
 			w->budget -= min(w->budget, s.nones / 64);
@@ -305,7 +322,7 @@ static int walk_pud_range(struct ptscope_walk *w, struct vm_area_struct *vma,
 			  p4d_t *p4dp, unsigned long addr, unsigned long end)
 {
 	struct walk_step s = {
-		.d = { .mm = w->mm, .ops = &walk_descent },
+		.d = { .mm = w->mm, .vma = vma, .ops = &walk_descent },
 		.w = w,
 		.vma = vma,
 		.end = end,

@@ -166,6 +166,7 @@ static int xlate_pmd_leaf(struct ptscope_descent *d, pmd_t pmd)
 
 	l->flags |= ptscope_pmd_sw_flags(pmd);
 	set_leaf(l, PMD_SIZE, pmd_present(pmd), pmd_pfn(pmd), d->addr);
+	l->leaf_size = ptscope_leaf_size(d->vma, PMD_SIZE);	/* contiguous: more */
 	return 0;
 }
 
@@ -179,8 +180,10 @@ static int xlate_pte_table(struct ptscope_descent *d, pmd_t pmd, pte_t *ptep)
 		      (u64)pmd_pfn(pmd) << PAGE_SHIFT, pte_val(pte),
 		      ptscope_entry_hw_flags(pte_val(pte), PTSCOPE_LEVEL_PTE) |
 		      ptscope_pte_sw_flags(pte));
-	if (!pte_none(pte))
+	if (!pte_none(pte)) {
 		set_leaf(l, PAGE_SIZE, pte_present(pte), pte_pfn(pte), d->addr);
+		l->leaf_size = ptscope_leaf_size(d->vma, PAGE_SIZE);
+	}
 	return 0;
 }
 
@@ -243,7 +246,7 @@ int ptscope_xlate(struct mm_struct *mm, unsigned long addr, struct ptscope_xlate
 	if (!p4d_none(p4d) && p4d_present(p4d) && !p4d_bad(p4d)) {
 		pud_t *pudp = pud_offset(p4dp, addr);
 		struct xlate_step s = {
-			.d = { .mm = mm, .addr = addr, .ops = &xlate_descent },
+			.d = { .mm = mm, .vma = vma, .addr = addr, .ops = &xlate_descent },
 			.x = x,
 			.table_phys = __pa(pudp - pud_index(addr)),
 		};
