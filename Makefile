@@ -11,6 +11,9 @@
 #                        (KVER=7.2.13+deb14-amd64 or any kernel of tests/vm/kernel-get list)
 #   make check           install what is needed, host + guest tests on 6.1, 6.12, 7.2
 #                        and 7.3-rc (kernels the host cannot install are cached)
+#   make ARCH=arm64 KVER=6.1.0-57-arm64   cross-build module and userspace for arm64
+#                        (build/arm64/; a Debian arm64 kernel of the matrix, default 6.12)
+#   make check-arm64     the guest suite on Debian's arm64 6.1, 6.12 and 6.12 16k kernels
 #   make bench           benchmarks against pagemap in guests of 6.1 and 6.12
 #   make check-debug     the guest suite on a debug 6.12 kernel (KASAN, lockdep...;
 #                        built once, ~10 min, cached in ~/.cache/ptscope)
@@ -107,14 +110,14 @@ CLI     := $(BUILD)/ptscope
 HOST_TESTS  := $(patsubst tests/host/%.c,$(BUILD)/tests/host/%,$(wildcard tests/host/*.c))
 GUEST_PROGS := $(patsubst tests/prog/%.c,$(BUILD)/tests/prog/%,$(wildcard tests/prog/*.c))
 
-.PHONY: all module userspace asan test-progs deps demo check lint check-host check-guest bench \
+.PHONY: all module userspace asan test-progs deps demo check check-arm64 lint check-host check-guest bench \
 	check-debug stress fuzz install-user dkms-install deb \
 	install uninstall clean help
 
 all: module userspace
 
 help:
-	@sed -n '3,24p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '3,27p' Makefile | sed 's/^# \{0,1\}//'
 
 # ---- kernel module ---------------------------------------------------------
 
@@ -226,8 +229,10 @@ deps:
 # The README's two commands.
 # make demo KVER=7.2.13+deb14-amd64 (or KVER=7.2): that kernel instead of 6.12.
 DEMO_KVER := $(if $(filter command line environment,$(origin KVER)),--kver $(KVER))
+# make demo ARCH=arm64: in an arm64 guest (Debian's arm64 6.12, or KVER=6.1).
+DEMO_ARCH := $(if $(filter arm64,$(ARCH)),--arch arm64)
 demo: deps
-	tests/demo/demo $(DEMO_KVER)
+	tests/demo/demo $(DEMO_ARCH) $(DEMO_KVER)
 
 check: deps
 	tests/run
@@ -238,6 +243,11 @@ lint: deps
 # Benchmarks against pagemap in the same guest (figures, not tests).
 bench: deps
 	tests/bench/run
+
+# The guest suite on Debian's arm64 kernels (6.1, 6.12, 6.12 with 16 KiB
+# pages) under qemu-system-aarch64, ptscope cross-built.
+check-arm64: deps
+	tests/check-arm64
 
 check-debug: deps
 	tests/run --debug-only
