@@ -39,6 +39,8 @@ static int info_show(struct seq_file *m, void *unused)
 	seq_printf(m, "paging_levels: %u\n", info->paging_levels);
 	seq_printf(m, "user_addr_max: 0x%llx\n", info->user_addr_max);
 	seq_printf(m, "phys_addr_bits: %u\n", info->phys_addr_bits);
+	seq_printf(m, "arch: %s\n", ptscope_arch_names[info->arch]);
+	seq_printf(m, "va_bits: %u\n", info->va_bits);
 	seq_printf(m, "features: 0x%llx", info->features);
 	for (bit = 0; bit < __PTSCOPE_FEATURE_BIT_COUNT; bit++)
 		if (info->features & BIT_ULL(bit))
@@ -210,8 +212,13 @@ static int faults_show(struct seq_file *m, void *v)
 
 	seq_printf(m, "id %llu time_ns %llu pid %u tid %u uid %u comm %s sig %u code %u",
 		   f->id, f->time_ns, f->pid, f->tid, f->uid, f->comm, f->sig, f->code);
-	seq_printf(m, " addr 0x%llx ip 0x%llx sp 0x%llx error 0x%llx trap %u handled %u",
-		   f->addr, f->ip, f->sp, f->error, f->trap, f->handled);
+	seq_printf(m, " addr 0x%llx ip 0x%llx sp 0x%llx error 0x%llx", f->addr, f->ip, f->sp,
+		   f->error);
+	if (f->has_trap)
+		seq_printf(m, " trap %u", f->trap);
+	if (f->has_esr)
+		seq_printf(m, " esr 0x%llx", f->esr);
+	seq_printf(m, " handled %u", f->handled);
 	seq_printf(m, " snapshot %u", f->snapshot);
 	show_fault_vma(m, "vma", &f->vma);
 	show_fault_vma(m, "below", &f->below);

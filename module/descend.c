@@ -24,6 +24,7 @@
 
 #include "ptscope.h"
 #include "compat.h"
+#include "arch.h"
 
 /* Bounded: an entry that keeps changing under us is reported, not chased. */
 #define DESCENT_MAX_TRIES 100
@@ -69,17 +70,17 @@ int ptscope_descend_pud(struct ptscope_descent *d, pud_t *pudp)
 		pud = READ_ONCE(*pudp);
 		ptscope_race_window("descent: PUD read");
 		if (pud_none(pud))
-			return d->ops->pud_empty(d, pudp, pud);
+			return d->ops->on_pud_empty(d, pudp, pud);
 		if (!pud_is_locked_leaf(pud)) {
 			/* Never touch a bad entry. */
 			if (pud_bad(pud))
-				return d->ops->pud_empty(d, pudp, pud);
-			return d->ops->pud_table(d, pudp, pud);
+				return d->ops->on_pud_empty(d, pudp, pud);
+			return d->ops->on_pud_table(d, pudp, pud);
 		}
 		ptl = pud_lock(d->mm, pudp);
 		pud = READ_ONCE(*pudp);
 		if (pud_is_locked_leaf(pud)) {
-			ret = d->ops->pud_leaf(d, pud);
+			ret = d->ops->on_pud_leaf(d, pud);
 			spin_unlock(ptl);
 			return ret;
 		}
@@ -112,12 +113,13 @@ int ptscope_descend_pmd(struct ptscope_descent *d, pmd_t *pmdp)
 			ptl = pmd_lock(d->mm, pmdp);
 			pmd = *pmdp;
 			if (pmd_is_locked_leaf(pmd))
-				ret = d->ops->pmd_leaf(d, pmd);
+				ret = d->ops->on_pmd_leaf(d, pmd);
 			else
 				changed = true;	/* split or zapped while we waited */
 			spin_unlock(ptl);
 		} else if (pmd_none(pmd) || pmd_bad(pmd)) {
-			ret = d->ops->pmd_empty(d, pmdp, pmd);	/* never touch a bad entry */
+			/* Never touch a bad entry. */
+			ret = d->ops->on_pmd_empty(d, pmdp, pmd);
 		} else {
 			ptep = pte_offset_kernel(&pmd, d->addr);
 			ptl = pte_lockptr(d->mm, &pmd);
@@ -126,7 +128,7 @@ int ptscope_descend_pmd(struct ptscope_descent *d, pmd_t *pmdp)
 			ptscope_race_check_table(ptep, "descent: PTE table");
 			/* Collapsed or freed meanwhile: read the PMD again. */
 			if (pmd_same(pmd, pmdp_get_lockless(pmdp)))
-				ret = d->ops->pte_table(d, pmd, ptep);
+				ret = d->ops->on_pte_table(d, pmd, ptep);
 			else
 				changed = true;
 			spin_unlock(ptl);

@@ -15,10 +15,10 @@
 #include <linux/pgtable.h>
 #include <linux/swap.h>
 #include <linux/swapops.h>
-#include <asm/memtype.h>
 
 #include "ptscope.h"
 #include "compat.h"
+#include "arch.h"
 
 #ifdef PTSCOPE_RACE
 unsigned int ptscope_race_us = 300;
@@ -26,40 +26,13 @@ module_param_named(race_us, ptscope_race_us, uint, 0644);
 MODULE_PARM_DESC(race_us, "race build only: microseconds each race window is held open");
 #endif
 
-/* PWT | PCD << 1 | PAT << 2 -> enum page_cache_mode, built from the kernel. */
-static u8 cache_mode_of_bits[8];
-
-static unsigned int cache_bits(u64 v, u64 pat_bit)
-{
-	return (v & _PAGE_PWT ? 1 : 0) | (v & _PAGE_PCD ? 2 : 0) | (v & pat_bit ? 4 : 0);
-}
-
 void ptscope_walk_init(void)
 {
-	bool seen[8] = { };
-	int pcm;
-
 #ifdef PTSCOPE_RACE
 	pr_warn("ptscope: race build (tests only): race windows held open %u us\n",
 		ptscope_race_us);
 #endif
-
-	for (pcm = 0; pcm < _PAGE_CACHE_MODE_NUM; pcm++) {
-		unsigned long v = cachemode2protval(pcm);
-		unsigned int idx = cache_bits(v, _PAGE_PAT);
-
-		/* Without PAT several modes share bits: the first (strongest) wins. */
-		if (!seen[idx]) {
-			seen[idx] = true;
-			cache_mode_of_bits[idx] = pcm;
-		}
-	}
-}
-
-static u32 cache_mode(u64 v, bool large)
-{
-	v = ptscope_entry_uninverted(v);	/* PROT_NONE huge entries */
-	return cache_mode_of_bits[cache_bits(v, large ? _PAGE_PAT_LARGE : _PAGE_PAT)];
+	ptscope_arch_init();
 }
 
 /*
@@ -190,8 +163,7 @@ static void describe_frame(struct vm_area_struct *vma, struct ptscope_page *pg,
 	struct page *page = describe_backing(vma, pg, special, huge_leaf);
 
 	pg->cow = ptscope_cow_state(vma, pg, page);
-	/* Bits 59-62 at every level that maps a page. */
-	pg->pkey = pte_flags_pkey(pg->entry);
+	pg->pkey = ptscope_entry_pkey(pg->entry);
 }
 
 /* A non-present, non-empty entry: what the swap-entry encoding says. */
@@ -224,7 +196,7 @@ void ptscope_describe_pte(struct vm_area_struct *vma, unsigned long addr, pte_t 
 			  struct ptscope_page *pg)
 {
 	ptscope_page_init(pg, addr, 1, PTSCOPE_LEVEL_PTE, pte_val(pte));
-	pg->flags = ptscope_uffd_mode(vma, ptscope_entry_hw_flags(pte_val(pte), false) |
+	pg->flags = ptscope_uffd_mode(vma, ptscope_entry_hw_flags(pte_val(pte), PTSCOPE_LEVEL_PTE) |
 					   ptscope_pte_sw_flags(pte));
 	if (pte_none(pte)) {
 		pg->state = PTSCOPE_STATE_NONE;
@@ -232,7 +204,7 @@ void ptscope_describe_pte(struct vm_area_struct *vma, unsigned long addr, pte_t 
 		pg->state = PTSCOPE_STATE_PRESENT;
 		pg->pfn = pte_pfn(pte);
 		pg->has_pfn = true;
-		pg->cache = cache_mode(pte_val(pte), false);
+		pg->cache = ptscope_entry_cache_mode(pte_val(pte), PTSCOPE_LEVEL_PTE);
 		describe_frame(vma, pg, pte_special(pte), false);
 	} else {
 		describe_swp(ptscope_leaf_from_pte(pte), pg);
@@ -243,13 +215,13 @@ void ptscope_describe_pmd_leaf(struct vm_area_struct *vma, unsigned long addr, p
 			       struct ptscope_page *pg)
 {
 	ptscope_page_init(pg, addr, PMD_SIZE >> PAGE_SHIFT, PTSCOPE_LEVEL_PMD, pmd_val(pmd));
-	pg->flags = ptscope_uffd_mode(vma, ptscope_entry_hw_flags(pmd_val(pmd), true) |
+	pg->flags = ptscope_uffd_mode(vma, ptscope_entry_hw_flags(pmd_val(pmd), PTSCOPE_LEVEL_PMD) |
 					   ptscope_pmd_sw_flags(pmd));
 	if (pmd_present(pmd)) {
 		pg->state = PTSCOPE_STATE_PRESENT;
 		pg->pfn = pmd_pfn(pmd);
 		pg->has_pfn = true;
-		pg->cache = cache_mode(pmd_val(pmd), true);
+		pg->cache = ptscope_entry_cache_mode(pmd_val(pmd), PTSCOPE_LEVEL_PMD);
 		describe_frame(vma, pg, false, true);
 	} else {
 		describe_swp(ptscope_leaf_from_pmd(pmd), pg);
@@ -262,7 +234,7 @@ void ptscope_describe_pud_leaf(struct vm_area_struct *vma, unsigned long addr, p
 {
 	ptscope_page_init(pg, addr, (next - addr) >> PAGE_SHIFT, PTSCOPE_LEVEL_PUD, pud_val(pud));
 	/* 1 GiB hugetlb keeps PTE-format entries, swap-style ones too. */
-	pg->flags = ptscope_uffd_mode(vma, ptscope_entry_hw_flags(pud_val(pud), true) |
+	pg->flags = ptscope_uffd_mode(vma, ptscope_entry_hw_flags(pud_val(pud), PTSCOPE_LEVEL_PUD) |
 					   ptscope_pte_sw_flags(__pte(pud_val(pud))));
 	if (!ptscope_pud_is_leaf(pud)) {
 		describe_swp(ptscope_leaf_from_pte(__pte(pud_val(pud))), pg);
@@ -273,7 +245,7 @@ void ptscope_describe_pud_leaf(struct vm_area_struct *vma, unsigned long addr, p
 	pg->state = PTSCOPE_STATE_PRESENT;
 	pg->pfn = pud_pfn(pud) + ((addr & ~PUD_MASK) >> PAGE_SHIFT);
 	pg->has_pfn = true;
-	pg->cache = cache_mode(pud_val(pud), true);
+	pg->cache = ptscope_entry_cache_mode(pud_val(pud), PTSCOPE_LEVEL_PUD);
 	describe_frame(vma, pg, false, true);
 }
 

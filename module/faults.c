@@ -52,6 +52,7 @@
 #include "ptscope.h"
 #include "fault_ring.h"
 #include "compat.h"
+#include "arch.h"
 
 static struct tracepoint *signal_tp;
 
@@ -294,10 +295,9 @@ static void fill_record(struct ptscope_fault *f, struct ptscope_ring_fill *arg)
 	f->sig = ff->sig;
 	f->code = ff->info->si_code;
 	f->addr = (unsigned long)ff->info->si_addr;
-	f->ip = regs->ip;
-	f->sp = regs->sp;
-	f->error = task->thread.error_code;
-	f->trap = task->thread.trap_nr;
+	f->ip = instruction_pointer(regs);
+	f->sp = user_stack_pointer(regs);
+	ptscope_arch_fault(task, &f->error, &f->esr, &f->has_esr, &f->trap, &f->has_trap);
 	f->handled = ff->handled;
 }
 

@@ -7,27 +7,19 @@
 #include <linux/mm.h>
 #include <linux/pgtable.h>
 #include <linux/string.h>
-#include <asm/memtype.h>
-#include <asm/processor.h>
 
 #include "ptscope.h"
 #include "compat.h"
+#include "arch.h"
 
 const char *const ptscope_feature_names[__PTSCOPE_FEATURE_BIT_COUNT] =
 	PTSCOPE_FEATURE_NAMES;
+const char *const ptscope_arch_names[] = PTSCOPE_ARCH_NAMES;
 
 static u64 ptscope_features(void)
 {
-	u64 f = 0;
+	u64 f = ptscope_arch_features();
 
-	if (pgtable_l5_enabled())
-		f |= PTSCOPE_FEATURE(LA57);
-	if (pat_enabled())
-		f |= PTSCOPE_FEATURE(PAT);
-	if (__supported_pte_mask & _PAGE_NX)
-		f |= PTSCOPE_FEATURE(NX);
-	if (cpu_feature_enabled(X86_FEATURE_OSPKE))
-		f |= PTSCOPE_FEATURE(PKEYS);
 	if (IS_ENABLED(CONFIG_MEM_SOFT_DIRTY))
 		f |= PTSCOPE_FEATURE(SOFT_DIRTY);
 	if (IS_ENABLED(CONFIG_PTE_MARKER_UFFD_WP))
@@ -45,6 +37,17 @@ static u64 ptscope_features(void)
 	return f;
 }
 
+/*
+ * The levels a translation goes through: PGD and PTE always; P4D and PUD
+ * unless folded (x86 without 5-level paging; arm64 by page size and address
+ * width, at boot with LPA2). The folding tests ignore the mm.
+ */
+u32 ptscope_paging_levels(void)
+{
+	return 2 + !mm_p4d_folded(current->mm) + !mm_pud_folded(current->mm) +
+	       !mm_pmd_folded(current->mm);
+}
+
 void ptscope_info_get(struct ptscope_info *info)
 {
 	memset(info, 0, sizeof(*info));
@@ -52,8 +55,10 @@ void ptscope_info_get(struct ptscope_info *info)
 	strscpy(info->kernel_release, init_utsname()->release,
 		sizeof(info->kernel_release));
 	info->page_size = PAGE_SIZE;
-	info->paging_levels = pgtable_l5_enabled() ? 5 : 4;
-	info->user_addr_max = TASK_SIZE_MAX;
-	info->phys_addr_bits = boot_cpu_data.x86_phys_bits;
+	info->paging_levels = ptscope_paging_levels();
+	info->user_addr_max = ptscope_arch_user_addr_max();
+	info->phys_addr_bits = ptscope_arch_phys_addr_bits();
+	info->va_bits = ptscope_arch_va_bits();
+	info->arch = PTSCOPE_ARCH;
 	info->features = ptscope_features();
 }

@@ -55,6 +55,8 @@ static int ptscope_put_info(struct sk_buff *skb, bool admin)
 	    nla_put_u64_64bit(skb, PTSCOPE_A_INFO_USER_ADDR_MAX,
 			      info->user_addr_max, PTSCOPE_A_INFO_PAD) ||
 	    nla_put_u32(skb, PTSCOPE_A_INFO_PHYS_ADDR_BITS, info->phys_addr_bits) ||
+	    nla_put_u32(skb, PTSCOPE_A_INFO_ARCH, info->arch) ||
+	    nla_put_u32(skb, PTSCOPE_A_INFO_VA_BITS, info->va_bits) ||
 	    nla_put_u64_64bit(skb, PTSCOPE_A_INFO_FEATURES, info->features,
 			      PTSCOPE_A_INFO_PAD) ||
 	    nla_put_u32(skb, PTSCOPE_A_INFO_FAULT_RING, ring) ||

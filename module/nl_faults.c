@@ -57,7 +57,9 @@ static int put_fault(struct sk_buff *skb, struct ptscope_fault *f, bool see_phys
 	    nla_put_u64_64bit(skb, PTSCOPE_A_FAULT_IP, f->ip, PTSCOPE_A_FAULT_PAD) ||
 	    nla_put_u64_64bit(skb, PTSCOPE_A_FAULT_SP, f->sp, PTSCOPE_A_FAULT_PAD) ||
 	    nla_put_u64_64bit(skb, PTSCOPE_A_FAULT_ERROR, f->error, PTSCOPE_A_FAULT_PAD) ||
-	    nla_put_u32(skb, PTSCOPE_A_FAULT_TRAP, f->trap) ||
+	    (f->has_trap && nla_put_u32(skb, PTSCOPE_A_FAULT_TRAP, f->trap)) ||
+	    (f->has_esr && nla_put_u64_64bit(skb, PTSCOPE_A_FAULT_ESR, f->esr,
+					     PTSCOPE_A_FAULT_PAD)) ||
 	    nla_put_u32(skb, PTSCOPE_A_FAULT_HANDLED, f->handled) ||
 	    nla_put_u32(skb, PTSCOPE_A_FAULT_SNAPSHOT, f->snapshot))
 		goto cancel;

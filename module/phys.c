@@ -15,6 +15,7 @@
 
 #include "ptscope.h"
 #include "compat.h"
+#include "arch.h"
 
 struct resource_hit {
 	u64 flags;
@@ -158,11 +159,11 @@ int ptscope_phys_describe(u64 addr, struct ptscope_phys *p, struct netlink_ext_a
 	int pins;
 
 	memset(p, 0, sizeof(*p));
-	if (addr >> boot_cpu_data.x86_phys_bits) {
+	if (addr >> ptscope_arch_phys_addr_bits()) {
 		PTSCOPE_ERR_FMT(extack,
 				"address is beyond the CPU's physical address width",
 				"0x%llx is beyond the CPU's %u-bit physical address space", addr,
-				boot_cpu_data.x86_phys_bits);
+				ptscope_arch_phys_addr_bits());
 		return -EINVAL;
 	}
 	p->addr = addr;

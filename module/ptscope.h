@@ -18,11 +18,15 @@ struct ptscope_info {
 	u32 paging_levels;
 	u64 user_addr_max;
 	u32 phys_addr_bits;
+	u32 va_bits;
+	u32 arch;		/* PTSCOPE_ARCH_* */
 	u64 features;
 };
 
 void ptscope_info_get(struct ptscope_info *info);
+u32 ptscope_paging_levels(void);
 extern const char *const ptscope_feature_names[__PTSCOPE_FEATURE_BIT_COUNT];
+extern const char *const ptscope_arch_names[];
 
 /* A process being inspected, held for the length of one request. */
 struct ptscope_target {
@@ -77,8 +81,6 @@ int ptscope_xlate_for_caller(u32 pid, int pagemap_fd, bool admin, unsigned long 
 			     struct ptscope_xlate *x, struct netlink_ext_ack *extack);
 extern const char *const ptscope_entry_names[__PTSCOPE_ENTRY_BIT_COUNT];
 
-u64 ptscope_entry_hw_flags(u64 v, bool huge_capable);
-
 u64 ptscope_pte_sw_flags(pte_t pte);
 u64 ptscope_pmd_sw_flags(pmd_t pmd);
 
@@ -101,17 +103,17 @@ void ptscope_unlock_shared_tables(struct address_space *shared);
 struct ptscope_descent;
 struct ptscope_descent_ops {
 	/* No lock: an empty or bad entry (nothing below it is read). */
-	int (*pud_empty)(struct ptscope_descent *d, pud_t *pudp, pud_t pud);
+	int (*on_pud_empty)(struct ptscope_descent *d, pud_t *pudp, pud_t pud);
 	/* PUD lock held: a 1 GiB leaf, or a swap-style entry for one. */
-	int (*pud_leaf)(struct ptscope_descent *d, pud_t pud);
+	int (*on_pud_leaf)(struct ptscope_descent *d, pud_t pud);
 	/* No lock: a PMD table; the hook goes on with ptscope_descend_pmd(). */
-	int (*pud_table)(struct ptscope_descent *d, pud_t *pudp, pud_t pud);
+	int (*on_pud_table)(struct ptscope_descent *d, pud_t *pudp, pud_t pud);
 	/* RCU: an empty or bad entry. */
-	int (*pmd_empty)(struct ptscope_descent *d, pmd_t *pmdp, pmd_t pmd);
+	int (*on_pmd_empty)(struct ptscope_descent *d, pmd_t *pmdp, pmd_t pmd);
 	/* PMD lock held: a huge leaf, or a migration or hwpoison entry for one. */
-	int (*pmd_leaf)(struct ptscope_descent *d, pmd_t pmd);
+	int (*on_pmd_leaf)(struct ptscope_descent *d, pmd_t pmd);
 	/* RCU and the PTE table's lock held, the PMD rechecked: @ptep is addr's entry. */
-	int (*pte_table)(struct ptscope_descent *d, pmd_t pmd, pte_t *ptep);
+	int (*on_pte_table)(struct ptscope_descent *d, pmd_t pmd, pte_t *ptep);
 };
 
 struct ptscope_descent {
@@ -236,6 +238,7 @@ struct ptscope_fault_vma {
 struct ptscope_fault {
 	u64 id, time_ns;
 	u64 addr, ip, sp, error;
+	u64 esr;		/* has_esr: arm64's syndrome */
 	u64 stack_start, stack_end;
 	/*
 	 * pid, tid and uid as the reader sees them (filled in by
@@ -248,6 +251,7 @@ struct ptscope_fault {
 	kgid_t kgid;
 	bool open;		/* its own user may read it (see faults.c) */
 	bool handled;
+	bool has_esr, has_trap;
 	bool snapshot;		/* the VMAs and translations were taken */
 	char comm[TASK_COMM_LEN];
 	char exe[128];

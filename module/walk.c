@@ -19,6 +19,7 @@
 #include <linux/sched/signal.h>
 
 #include "ptscope.h"
+#include "arch.h"
 
 /* Entries visited per hold of the mmap lock. */
 #define PTSCOPE_WALK_CHUNK 2048
@@ -61,7 +62,7 @@ static bool continues(const struct ptscope_walk *w, const struct ptscope_page *r
 		return false;
 	/* Present leaves differ in their frame bits only; see entry_step. */
 	if (run->state == PTSCOPE_STATE_PRESENT &&
-	    (pg->entry ^ run->entry) & ~PTE_PFN_MASK)
+	    (pg->entry ^ run->entry) & ~ptscope_entry_frame_mask())
 		return false;
 	return run->leaves == 1 || pg->entry == run->entry + run->leaves * run->entry_step;
 }
@@ -256,12 +257,12 @@ static int walk_pte_table(struct ptscope_descent *d, pmd_t pmd, pte_t *ptep)
 }
 
 static const struct ptscope_descent_ops walk_descent = {
-	.pud_empty = walk_pud_empty,
-	.pud_leaf = walk_pud_leaf,
-	.pud_table = walk_pud_table,
-	.pmd_empty = walk_pmd_empty,
-	.pmd_leaf = walk_pmd_leaf,
-	.pte_table = walk_pte_table,
+	.on_pud_empty = walk_pud_empty,
+	.on_pud_leaf = walk_pud_leaf,
+	.on_pud_table = walk_pud_table,
+	.on_pmd_empty = walk_pmd_empty,
+	.on_pmd_leaf = walk_pmd_leaf,
+	.on_pte_table = walk_pte_table,
 };
 
 static int walk_pmd_range(struct ptscope_walk *w, struct vm_area_struct *vma,

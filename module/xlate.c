@@ -16,48 +16,10 @@
 
 #include "ptscope.h"
 #include "compat.h"
+#include "arch.h"
 
 const char *const ptscope_entry_names[__PTSCOPE_ENTRY_BIT_COUNT] =
 	PTSCOPE_ENTRY_NAMES;
-
-u64 ptscope_entry_hw_flags(u64 v, bool huge_capable)
-{
-	u64 f = 0;
-
-	/* A swap-style entry's bits are its type and offset, not flags. */
-	if (!ptscope_entry_maps_frame(v))
-		return 0;
-	v = ptscope_entry_uninverted(v);
-	if (v & _PAGE_PRESENT)
-		f |= PTSCOPE_ENTRY(PRESENT);
-	if (v & _PAGE_RW)
-		f |= PTSCOPE_ENTRY(RW);
-	if (v & _PAGE_USER)
-		f |= PTSCOPE_ENTRY(USER);
-	if (v & _PAGE_PWT)
-		f |= PTSCOPE_ENTRY(PWT);
-	if (v & _PAGE_PCD)
-		f |= PTSCOPE_ENTRY(PCD);
-	if (v & _PAGE_ACCESSED)
-		f |= PTSCOPE_ENTRY(ACCESSED);
-	if (v & _PAGE_DIRTY)
-		f |= PTSCOPE_ENTRY(DIRTY);
-	/* Without PRESENT, bit 8 is PROTNONE (a software flag), not GLOBAL. */
-	if ((v & _PAGE_PRESENT) && (v & _PAGE_GLOBAL))
-		f |= PTSCOPE_ENTRY(GLOBAL);
-	if (v & _PAGE_NX)
-		f |= PTSCOPE_ENTRY(NX);
-	/* Bit 7 is PS in PMD/PUD entries and PAT in PTEs; PAT moves to bit 12. */
-	if (huge_capable) {
-		if (v & _PAGE_PSE)
-			f |= PTSCOPE_ENTRY(HUGE);
-		if ((v & _PAGE_PSE) && (v & _PAGE_PAT_LARGE))
-			f |= PTSCOPE_ENTRY(PAT);
-	} else if (v & _PAGE_PAT) {
-		f |= PTSCOPE_ENTRY(PAT);
-	}
-	return f;
-}
 
 u64 ptscope_pte_sw_flags(pte_t pte)
 {
@@ -152,7 +114,7 @@ static struct ptscope_xlate_level *add_pud(struct ptscope_descent *d, pud_t pud)
 	struct xlate_step *s = xstep_of(d);
 
 	return add_level(s->x, PTSCOPE_LEVEL_PUD, pud_index(d->addr), s->table_phys,
-			 pud_val(pud), ptscope_entry_hw_flags(pud_val(pud), true));
+			 pud_val(pud), ptscope_entry_hw_flags(pud_val(pud), PTSCOPE_LEVEL_PUD));
 }
 
 static int xlate_pud_empty(struct ptscope_descent *d, pud_t *pudp, pud_t pud)
@@ -177,7 +139,9 @@ static int xlate_pud_table(struct ptscope_descent *d, pud_t *pudp, pud_t pud)
 {
 	struct xlate_step *s = xstep_of(d);
 
-	add_pud(d, pud);
+	/* A folded PUD is the entry above it again: not a level. */
+	if (!mm_pud_folded(d->mm))
+		add_pud(d, pud);
 	s->table_phys = (u64)pud_pfn(pud) << PAGE_SHIFT;
 	return ptscope_descend_pmd(d, pmd_offset(pudp, d->addr));
 }
@@ -187,7 +151,7 @@ static struct ptscope_xlate_level *add_pmd(struct ptscope_descent *d, pmd_t pmd)
 	struct xlate_step *s = xstep_of(d);
 
 	return add_level(s->x, PTSCOPE_LEVEL_PMD, pmd_index(d->addr), s->table_phys,
-			 pmd_val(pmd), ptscope_entry_hw_flags(pmd_val(pmd), true));
+			 pmd_val(pmd), ptscope_entry_hw_flags(pmd_val(pmd), PTSCOPE_LEVEL_PMD));
 }
 
 static int xlate_pmd_empty(struct ptscope_descent *d, pmd_t *pmdp, pmd_t pmd)
@@ -213,19 +177,20 @@ static int xlate_pte_table(struct ptscope_descent *d, pmd_t pmd, pte_t *ptep)
 	add_pmd(d, pmd);
 	l = add_level(xstep_of(d)->x, PTSCOPE_LEVEL_PTE, pte_index(d->addr),
 		      (u64)pmd_pfn(pmd) << PAGE_SHIFT, pte_val(pte),
-		      ptscope_entry_hw_flags(pte_val(pte), false) | ptscope_pte_sw_flags(pte));
+		      ptscope_entry_hw_flags(pte_val(pte), PTSCOPE_LEVEL_PTE) |
+		      ptscope_pte_sw_flags(pte));
 	if (!pte_none(pte))
 		set_leaf(l, PAGE_SIZE, pte_present(pte), pte_pfn(pte), d->addr);
 	return 0;
 }
 
 static const struct ptscope_descent_ops xlate_descent = {
-	.pud_empty = xlate_pud_empty,
-	.pud_leaf = xlate_pud_leaf,
-	.pud_table = xlate_pud_table,
-	.pmd_empty = xlate_pmd_empty,
-	.pmd_leaf = xlate_pmd_leaf,
-	.pte_table = xlate_pte_table,
+	.on_pud_empty = xlate_pud_empty,
+	.on_pud_leaf = xlate_pud_leaf,
+	.on_pud_table = xlate_pud_table,
+	.on_pmd_empty = xlate_pmd_empty,
+	.on_pmd_leaf = xlate_pmd_leaf,
+	.on_pte_table = xlate_pte_table,
 };
 
 /*
@@ -253,7 +218,7 @@ int ptscope_xlate(struct mm_struct *mm, unsigned long addr, struct ptscope_xlate
 	pgdp = pgd_offset(mm, addr);
 	pgd = READ_ONCE(*pgdp);
 	add_level(x, PTSCOPE_LEVEL_PGD, pgd_index(addr), __pa(mm->pgd),
-		  pgd_val(pgd), ptscope_entry_hw_flags(pgd_val(pgd), false));
+		  pgd_val(pgd), ptscope_entry_hw_flags(pgd_val(pgd), PTSCOPE_LEVEL_PGD));
 	vma = vma_lookup(mm, addr);
 	if (!vma) {
 		x->no_vma = true;
@@ -263,22 +228,27 @@ int ptscope_xlate(struct mm_struct *mm, unsigned long addr, struct ptscope_xlate
 		goto out;
 
 	shared = ptscope_lock_shared_tables(vma);
-	/* With 4-level paging the P4D is the PGD entry itself: not a level. */
+	/*
+	 * With 4-level paging the P4D is the PGD entry itself: not a level.
+	 * A table's physical address is taken from the entry pointer the
+	 * kernel's own *_offset() gave (tables live in the linear map).
+	 */
 	p4dp = p4d_offset(pgdp, addr);
 	p4d = READ_ONCE(*p4dp);
-	if (pgtable_l5_enabled()) {
-		add_level(x, PTSCOPE_LEVEL_P4D, p4d_index(addr),
-			  (u64)pgd_pfn(pgd) << PAGE_SHIFT, p4d_val(p4d),
-			  ptscope_entry_hw_flags(p4d_val(p4d), false));
+	if (!mm_p4d_folded(mm)) {
+		add_level(x, PTSCOPE_LEVEL_P4D, ptscope_p4d_index(addr),
+			  __pa(p4dp - ptscope_p4d_index(addr)), p4d_val(p4d),
+			  ptscope_entry_hw_flags(p4d_val(p4d), PTSCOPE_LEVEL_P4D));
 	}
 	if (!p4d_none(p4d) && p4d_present(p4d) && !p4d_bad(p4d)) {
+		pud_t *pudp = pud_offset(p4dp, addr);
 		struct xlate_step s = {
 			.d = { .mm = mm, .addr = addr, .ops = &xlate_descent },
 			.x = x,
-			.table_phys = (u64)p4d_pfn(p4d) << PAGE_SHIFT,
+			.table_phys = __pa(pudp - pud_index(addr)),
 		};
 
-		ret = ptscope_descend_pud(&s.d, pud_offset(p4dp, addr));
+		ret = ptscope_descend_pud(&s.d, pudp);
 	}
 	ptscope_unlock_shared_tables(shared);
 	for (i = 0; i < x->nr; i++)

@@ -26,6 +26,9 @@
  *       PTSCOPE_A_INFO_USER_ADDR_MAX      u64     highest user address + 1
  *       PTSCOPE_A_INFO_PHYS_ADDR_BITS     u32     physical address width
  *       PTSCOPE_A_INFO_FEATURES           u64     PTSCOPE_FEATURE_* bits
+ *       PTSCOPE_A_INFO_ARCH               u32     PTSCOPE_ARCH_*; absent from
+ *                                                 modules before arm64: x86_64
+ *       PTSCOPE_A_INFO_VA_BITS            u32     user virtual address width
  *
  * PTSCOPE_CMD_XLATE (doit; callers allowed to inspect the target, see below)
  *   request:
@@ -188,7 +191,11 @@
  *       PTSCOPE_A_FAULT_COMM, _EXE        string
  *       PTSCOPE_A_FAULT_SIGNAL, _CODE     u32     SIGSEGV/SIGBUS, si_code
  *       PTSCOPE_A_FAULT_ADDR, _IP, _SP    u64
- *       PTSCOPE_A_FAULT_ERROR             u64     PTSCOPE_PF(...) bits
+ *       PTSCOPE_A_FAULT_ERROR             u64     PTSCOPE_PF(...) bits (x86:
+ *                                                 the error code itself; arm64:
+ *                                                 derived from the ESR)
+ *       PTSCOPE_A_FAULT_ESR               u64     arm64 only: ESR_EL1 as the
+ *                                                 kernel saved it for the signal
  *       PTSCOPE_A_FAULT_TRAP              u32     14 page fault, 13 general
  *                                                 protection
  *       PTSCOPE_A_FAULT_HANDLED           u32
@@ -309,6 +316,8 @@ enum ptscope_info_attr {
 	PTSCOPE_A_INFO_FAULT_RING,	/* u32: fault records kept */
 	PTSCOPE_A_INFO_FAULTS,		/* u64: fault records made since load (admin only) */
 	PTSCOPE_A_INFO_FAULTS_DROPPED,	/* u64: not recorded or replaced (admin only) */
+	PTSCOPE_A_INFO_ARCH,		/* u32: enum ptscope_arch */
+	PTSCOPE_A_INFO_VA_BITS,		/* u32 */
 
 	__PTSCOPE_A_INFO_MAX,
 	PTSCOPE_A_INFO_MAX = __PTSCOPE_A_INFO_MAX - 1
@@ -457,8 +466,8 @@ enum ptscope_fault_attr {
 	PTSCOPE_A_FAULT_ADDR,		/* u64: si_addr */
 	PTSCOPE_A_FAULT_IP,		/* u64 */
 	PTSCOPE_A_FAULT_SP,		/* u64 */
-	PTSCOPE_A_FAULT_ERROR,		/* u64: x86 page-fault error code */
-	PTSCOPE_A_FAULT_TRAP,		/* u32: x86 trap number */
+	PTSCOPE_A_FAULT_ERROR,		/* u64: PTSCOPE_PF(...) bits */
+	PTSCOPE_A_FAULT_TRAP,		/* u32: x86 trap number (x86 only) */
 	PTSCOPE_A_FAULT_HANDLED,	/* u32: 1 if a user handler was installed */
 	PTSCOPE_A_FAULT_SNAPSHOT,	/* u32: 1 if the attributes below were taken */
 	PTSCOPE_A_FAULT_VMA,		/* nest: ptscope_vma_attr, the VMA holding addr */
@@ -468,12 +477,18 @@ enum ptscope_fault_attr {
 	PTSCOPE_A_FAULT_STACK_END,	/* u64 */
 	PTSCOPE_A_FAULT_XLATE_ADDR,	/* nest: ptscope_xlate_attr of addr */
 	PTSCOPE_A_FAULT_XLATE_IP,	/* nest: ptscope_xlate_attr of ip */
+	PTSCOPE_A_FAULT_ESR,		/* u64: arm64 ESR_EL1 */
 
 	__PTSCOPE_A_FAULT_MAX,
 	PTSCOPE_A_FAULT_MAX = __PTSCOPE_A_FAULT_MAX - 1
 };
 
-/* x86 page-fault error code bits (PTSCOPE_A_FAULT_ERROR). */
+/*
+ * Page-fault error bits (PTSCOPE_A_FAULT_ERROR): x86's error code, bit for
+ * bit. On arm64 the module derives them from the ESR: PROT from a
+ * permission fault, WRITE from WnR (or a cache maintenance write), USER
+ * from a fault taken from EL0, INSTR from an instruction abort.
+ */
 enum ptscope_pf_bit {
 	PTSCOPE_PF_BIT_PROT,		/* protection violation (page present) */
 	PTSCOPE_PF_BIT_WRITE,
@@ -701,7 +716,13 @@ enum ptscope_iommu_attr {
 	PTSCOPE_A_IOMMU_MAX = __PTSCOPE_A_IOMMU_MAX - 1
 };
 
-/* PAT cache modes, in the kernel's enum page_cache_mode order. */
+/*
+ * Cache modes: x86's PAT modes, in the kernel's enum page_cache_mode order,
+ * and the common vocabulary arm64's memory types map to (doc/ptscope.8,
+ * CACHE MODES): Normal (and Normal-Tagged) WB, Normal-NC WC, Device-nGnRE
+ * UC- (what ioremap() gives on both), Device-nGnRnE UC (the strictest).
+ * The raw entry keeps the architecture's own field (arm64: AttrIndx).
+ */
 enum ptscope_cache {
 	PTSCOPE_CACHE_WB,
 	PTSCOPE_CACHE_WC,
@@ -713,7 +734,11 @@ enum ptscope_cache {
 
 #define PTSCOPE_CACHE_NAMES { "WB", "WC", "UC-", "UC", "WT", "WP" }
 
-/* Page-table levels, by the kernel's names; P4D only with 5-level paging. */
+/*
+ * Page-table levels, by the kernel's names. Levels the kernel folds away
+ * (P4D without 5-level paging; arm64 folds PUD too with 16 KiB pages and
+ * 47-bit addresses) are not reported.
+ */
 enum ptscope_level {
 	PTSCOPE_LEVEL_PTE,
 	PTSCOPE_LEVEL_PMD,
@@ -750,6 +775,22 @@ enum ptscope_entry_bit {
 	PTSCOPE_ENTRY_BIT_UFFD_RWP,	/* userfaultfd read-write-protected (7.3+): the
 					 * uffd bit in a VMA registered for RWP
 					 */
+	/*
+	 * arm64's own bits. There PRESENT is the valid bit, HUGE a block
+	 * entry, DIRTY the kernel's pte_dirty() (hardware DBM dirty or the
+	 * software bit); RW, USER, ACCESSED, NX and the x86 cache bits are
+	 * never set.
+	 */
+	PTSCOPE_ENTRY_BIT_AF,		/* access flag */
+	PTSCOPE_ENTRY_BIT_NG,		/* not global (ASID-tagged) */
+	PTSCOPE_ENTRY_BIT_DBM,		/* dirty bit modifier: writable, hardware-dirty */
+	PTSCOPE_ENTRY_BIT_CONT,		/* contiguous hint: one of 16 (or 32) entries */
+	PTSCOPE_ENTRY_BIT_PXN,		/* privileged execute-never */
+	PTSCOPE_ENTRY_BIT_UXN,		/* user execute-never */
+	PTSCOPE_ENTRY_BIT_AP_EL0,	/* AP[1]: EL0 may access */
+	PTSCOPE_ENTRY_BIT_AP_RO,	/* AP[2]: read-only */
+	PTSCOPE_ENTRY_BIT_GP,		/* guarded page (BTI) */
+	PTSCOPE_ENTRY_BIT_MTE,		/* AttrIndx is Normal-Tagged (MTE) */
 
 	__PTSCOPE_ENTRY_BIT_COUNT
 };
@@ -759,7 +800,9 @@ enum ptscope_entry_bit {
 #define PTSCOPE_ENTRY_NAMES {						\
 	"present", "rw", "user", "pwt", "pcd", "accessed", "dirty",	\
 	"huge", "pat", "global", "nx", "soft-dirty", "uffd-wp",		\
-	"special", "devmap", "protnone", "saved-dirty", "uffd-rwp"	\
+	"special", "devmap", "protnone", "saved-dirty", "uffd-rwp",	\
+	"af", "ng", "dbm", "cont", "pxn", "uxn", "el0", "ro", "gp",	\
+	"mte"								\
 }
 
 /*
@@ -779,16 +822,30 @@ enum ptscope_feature_bit {
 	PTSCOPE_FEATURE_BIT_KSM,	/* kernel samepage merging */
 	PTSCOPE_FEATURE_BIT_SWAP,	/* swap support */
 	PTSCOPE_FEATURE_BIT_UFFD_RWP,	/* userfaultfd read-write protection (7.3+) */
+	PTSCOPE_FEATURE_BIT_BTI,	/* arm64: branch target identification */
+	PTSCOPE_FEATURE_BIT_MTE,	/* arm64: memory tagging (PROT_MTE) */
+	PTSCOPE_FEATURE_BIT_HW_DBM,	/* arm64: hardware dirty-bit management */
+	PTSCOPE_FEATURE_BIT_HW_AF,	/* arm64: hardware access-flag management */
 
 	__PTSCOPE_FEATURE_BIT_COUNT
 };
 
 #define PTSCOPE_FEATURE(name)	(1ULL << PTSCOPE_FEATURE_BIT_##name)
 
+/* PTSCOPE_A_INFO_ARCH */
+enum ptscope_arch {
+	PTSCOPE_ARCH_UNKNOWN,
+	PTSCOPE_ARCH_X86_64,
+	PTSCOPE_ARCH_ARM64,
+};
+
+#define PTSCOPE_ARCH_NAMES { "unknown", "x86_64", "aarch64" }
+
 /* Names of the feature bits, indexed by enum ptscope_feature_bit. */
 #define PTSCOPE_FEATURE_NAMES {						\
 	"la57", "pat", "nx", "pkeys", "soft-dirty", "uffd-wp", "thp",	\
-	"hugetlb", "ksm", "swap", "uffd-rwp"				\
+	"hugetlb", "ksm", "swap", "uffd-rwp", "bti", "mte", "hw-dbm",	\
+	"hw-af"								\
 }
 
 #endif /* _UAPI_PTSCOPE_H */

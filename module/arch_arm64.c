@@ -1,0 +1,161 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * arm64: descriptor bits, memory types (MAIR indices), CPU features and
+ * fault syndromes, as ptscope reports them. The interface is module/arch.h.
+ */
+#include <linux/mm.h>
+#include <linux/pgtable.h>
+#include <linux/sched.h>
+#include <asm/cpufeature.h>
+#include <asm/esr.h>
+#include <asm/memory.h>
+#include <asm/processor.h>
+
+#include "ptscope.h"
+#include "arch.h"
+
+/* A leaf: at the PTE level a page, above it a block (bit 1 clear). */
+static bool is_leaf(u64 v, u32 level)
+{
+	return level == PTSCOPE_LEVEL_PTE || !(v & PMD_TABLE_BIT);
+}
+
+u64 ptscope_entry_hw_flags(u64 v, u32 level)
+{
+	u64 f = 0;
+
+	/* A swap-style entry's bits are its type and offset, not flags. */
+	if (!ptscope_entry_maps_frame(v))
+		return 0;
+	if (v & PTE_VALID)
+		f |= PTSCOPE_ENTRY(PRESENT);
+	/* A table descriptor's other bits are hierarchical controls, not these. */
+	if (!is_leaf(v, level))
+		return f;
+	if (level != PTSCOPE_LEVEL_PTE)
+		f |= PTSCOPE_ENTRY(HUGE);
+	if (v & PTE_AF)
+		f |= PTSCOPE_ENTRY(AF);
+	/* Without the valid bit, bit 11 marks present-invalid (6.9 on), not nG. */
+	if ((v & PTE_VALID) && (v & PTE_NG))
+		f |= PTSCOPE_ENTRY(NG);
+	if (v & PTE_DBM)
+		f |= PTSCOPE_ENTRY(DBM);
+	if (v & PTE_CONT)
+		f |= PTSCOPE_ENTRY(CONT);
+	if (v & PTE_PXN)
+		f |= PTSCOPE_ENTRY(PXN);
+	if (v & PTE_UXN)
+		f |= PTSCOPE_ENTRY(UXN);
+	if (v & PTE_USER)
+		f |= PTSCOPE_ENTRY(AP_EL0);
+	if (v & PTE_RDONLY)
+		f |= PTSCOPE_ENTRY(AP_RO);
+	if (v & PTE_GP)
+		f |= PTSCOPE_ENTRY(GP);
+	if ((v & PTE_ATTRINDX_MASK) == PTE_ATTRINDX(MT_NORMAL_TAGGED))
+		f |= PTSCOPE_ENTRY(MTE);
+	/* Hardware-dirty (writable and no longer read-only) or the software bit. */
+	if (pte_dirty(__pte(v)))
+		f |= PTSCOPE_ENTRY(DIRTY);
+	return f;
+}
+
+void ptscope_arch_init(void)
+{
+}
+
+/*
+ * AttrIndx selects one of the MAIR's memory types; Linux fixes which index
+ * is which (asm/memory.h). Mapped to the common vocabulary (uapi,
+ * enum ptscope_cache): ioremap() gives Device-nGnRE, x86's UC-.
+ */
+u32 ptscope_entry_cache_mode(u64 v, u32 level)
+{
+	switch ((v & PTE_ATTRINDX_MASK) >> 2) {
+	case MT_NORMAL:
+	case MT_NORMAL_TAGGED:
+		return PTSCOPE_CACHE_WB;
+	case MT_NORMAL_NC:
+		return PTSCOPE_CACHE_WC;
+	case MT_DEVICE_nGnRE:
+		return PTSCOPE_CACHE_UC_MINUS;
+	default:
+		return PTSCOPE_CACHE_UC;	/* Device-nGnRnE, and any device type */
+	}
+}
+
+/* Permission overlays (POE) are not decoded: no CPU here has them. */
+u32 ptscope_entry_pkey(u64 v)
+{
+	return 0;
+}
+
+u64 ptscope_arch_features(void)
+{
+	u64 f = 0;
+
+	/* 5 levels: 52-bit addresses with 4 KiB pages (LPA2), as x86's LA57. */
+	if (!mm_p4d_folded(current->mm))
+		f |= PTSCOPE_FEATURE(LA57);
+	if (system_supports_bti())
+		f |= PTSCOPE_FEATURE(BTI);
+	if (system_supports_mte())
+		f |= PTSCOPE_FEATURE(MTE);
+	if (cpus_have_cap(ARM64_HW_DBM))
+		f |= PTSCOPE_FEATURE(HW_DBM);
+	if (cpu_has_hw_af())
+		f |= PTSCOPE_FEATURE(HW_AF);
+	return f;
+}
+
+/* The CPU's physical address range, as far as the kernel can map it. */
+u32 ptscope_arch_phys_addr_bits(void)
+{
+	u64 mmfr0 = read_sanitised_ftr_reg(SYS_ID_AA64MMFR0_EL1);
+	u32 bits = id_aa64mmfr0_parange_to_phys_shift(cpuid_feature_extract_unsigned_field(mmfr0,
+						      ID_AA64MMFR0_EL1_PARANGE_SHIFT));
+
+	return min_t(u32, bits, PHYS_MASK_SHIFT);
+}
+
+u32 ptscope_arch_va_bits(void)
+{
+	return vabits_actual;
+}
+
+u64 ptscope_arch_user_addr_max(void)
+{
+	return TASK_SIZE_64;
+}
+
+/*
+ * The ESR the kernel saved for the signal (set_thread_esr(), what the
+ * signal frame's esr_context shows), and the x86-style bits it amounts to:
+ * a permission fault is a protection violation, WnR a write (unless a
+ * cache maintenance operation faulted), an abort from EL0 a user fault.
+ */
+void ptscope_arch_fault(struct task_struct *task, u64 *error, u64 *esr, bool *has_esr,
+			u32 *trap, bool *has_trap)
+{
+	u64 e = task->thread.fault_code;
+	u32 ec = ESR_ELx_EC(e);
+	u64 pf = 0;
+
+	if (ec == ESR_ELx_EC_DABT_LOW || ec == ESR_ELx_EC_IABT_LOW)
+		pf |= PTSCOPE_PF(USER);
+	if (ec == ESR_ELx_EC_DABT_LOW || ec == ESR_ELx_EC_DABT_CUR ||
+	    ec == ESR_ELx_EC_IABT_LOW || ec == ESR_ELx_EC_IABT_CUR) {
+		if ((e & ESR_ELx_FSC_TYPE) == ESR_ELx_FSC_PERM)
+			pf |= PTSCOPE_PF(PROT);
+		if (ec == ESR_ELx_EC_IABT_LOW || ec == ESR_ELx_EC_IABT_CUR)
+			pf |= PTSCOPE_PF(INSTR);
+		else if ((e & ESR_ELx_WNR) && !(e & ESR_ELx_CM))
+			pf |= PTSCOPE_PF(WRITE);
+	}
+	*error = pf;
+	*esr = e;
+	*has_esr = true;
+	*trap = 0;
+	*has_trap = false;
+}

@@ -1,0 +1,83 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * arm64's raw entries, tested where a hot path needs them inline. The rest
+ * of arm64's decoding is in arch_arm64.c; module/arch.h is the interface.
+ *
+ * An entry is present to the kernel when valid (bit 0), or when invalid
+ * to the MMU but present to software: mprotect(PROT_NONE), NUMA hinting,
+ * a PMD being split. 6.1 marks those with bit 58 (a PMD being split with
+ * bit 59), 6.9 on with nG, bit 11, which no swap entry sets; pte_present()
+ * and pmd_present() know their kernel's way.
+ */
+#ifndef PTSCOPE_ARCH_ARM64_H
+#define PTSCOPE_ARCH_ARM64_H
+
+#include <linux/pgtable.h>
+
+#define PTSCOPE_ARCH PTSCOPE_ARCH_ARM64
+
+/* A P4D level exists only in kernels built for 5 levels (6.9 on, LPA2). */
+static inline unsigned long ptscope_p4d_index(unsigned long addr)
+{
+#if CONFIG_PGTABLE_LEVELS > 4
+	return p4d_index(addr);
+#else
+	return 0;
+#endif
+}
+
+/*
+ * PROT_NONE (or NUMA hinting) whether or not the kernel was built with
+ * CONFIG_NUMA_BALANCING (pte_protnone() is 0 without): present, not valid,
+ * and neither readable nor executable from EL0 (which tells it from a PMD
+ * being split, whose user bits stay).
+ */
+static inline bool ptscope_pte_protnone(pte_t pte)
+{
+	return pte_present(pte) && !pte_valid(pte) && !(pte_val(pte) & PTE_USER) &&
+	       (pte_val(pte) & PTE_UXN);
+}
+
+static inline bool ptscope_pmd_protnone(pmd_t pmd)
+{
+	return ptscope_pte_protnone(pmd_pte(pmd));
+}
+
+static inline bool ptscope_entry_maps_frame(u64 v)
+{
+	return pte_present(__pte(v)) || pmd_present(__pmd(v));
+}
+
+/*
+ * The output address bits: [PAGE_SHIFT, 49] and, with LPA2 in use, 8-9
+ * (address bits 50-51, where the shareability field is otherwise).
+ */
+static inline u64 ptscope_entry_frame_mask(void)
+{
+	u64 mask = GENMASK_ULL(49, PAGE_SHIFT);
+
+#ifdef CONFIG_ARM64_LPA2
+	if (lpa2_is_enabled())
+		mask |= GENMASK_ULL(9, 8);
+#endif
+	return mask;
+}
+
+static inline u64 ptscope_entry_hide_frame(u64 v)
+{
+	if (!v)
+		return 0;
+	if (ptscope_entry_maps_frame(v))
+		return v & ~ptscope_entry_frame_mask();
+	return 0;	/* swap-style: type and offset everywhere but bits 0-2 */
+}
+
+/* A block (bit 1 clear) rather than a table, present or PROT_NONE. */
+static inline bool ptscope_pud_is_leaf(pud_t pud)
+{
+	u64 v = pud_val(pud);
+
+	return ptscope_entry_maps_frame(v) && !(v & PUD_TABLE_BIT);
+}
+
+#endif

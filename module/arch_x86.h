@@ -1,0 +1,77 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * x86_64's raw entries, tested where a hot path needs them inline. The
+ * rest of x86's decoding is in arch_x86.c; module/arch.h is the interface.
+ */
+#ifndef PTSCOPE_ARCH_X86_H
+#define PTSCOPE_ARCH_X86_H
+
+#include <linux/pgtable.h>
+
+#define PTSCOPE_ARCH PTSCOPE_ARCH_X86_64
+
+#define ptscope_p4d_index(addr) p4d_index(addr)
+
+/* The frame bits of a present entry, at any level. */
+static inline u64 ptscope_entry_frame_mask(void)
+{
+	return PTE_PFN_MASK;
+}
+
+/*
+ * pte_protnone()/pmd_protnone() are constant 0 in kernels built without
+ * CONFIG_NUMA_BALANCING, yet mprotect(PROT_NONE) entries exist there too.
+ * This is x86's own test, for every configuration: PROTNONE without
+ * PRESENT (swap entries never set bit 8, which is why x86 chose it).
+ */
+static inline bool ptscope_pte_protnone(pte_t pte)
+{
+	return (pte_flags(pte) & (_PAGE_PRESENT | _PAGE_PROTNONE)) == _PAGE_PROTNONE;
+}
+
+static inline bool ptscope_pmd_protnone(pmd_t pmd)
+{
+	return (pmd_flags(pmd) & (_PAGE_PRESENT | _PAGE_PROTNONE)) == _PAGE_PROTNONE;
+}
+
+/*
+ * Raw entries, at any level. An entry the kernel counts as present
+ * has PRESENT, or PROTNONE without PRESENT (mprotect(PROT_NONE), NUMA
+ * hinting), or, for a PMD being split, PSE alone (pmd_present()). Every
+ * other non-zero entry is swap-style: swap, migration, device, hwpoison or
+ * a marker, with its type and offset all over the frame bits.
+ */
+static inline bool ptscope_entry_maps_frame(u64 v)
+{
+	return v & (_PAGE_PRESENT | _PAGE_PROTNONE | _PAGE_PSE);
+}
+
+/*
+ * The one rule for what a caller without CAP_SYS_ADMIN sees of a raw entry
+ * (/proc/PID/pagemap's: no frames, no swap locations). An entry that maps a
+ * frame keeps its flags and loses the frame; a swap-style entry encodes its
+ * frame (migration, device, hwpoison) or its swap slot everywhere but its
+ * low flag bits, so it is withheld whole.
+ */
+static inline u64 ptscope_entry_hide_frame(u64 v)
+{
+	if (!v)
+		return 0;
+	if (ptscope_entry_maps_frame(v))
+		return v & ~ptscope_entry_frame_mask();
+	return 0;
+}
+
+/*
+ * A PUD entry that maps memory itself (1 GiB hugetlb or a device's huge
+ * mapping), present or PROT_NONE. 6.1's pud_leaf() wants PRESENT, so a
+ * PROT_NONE leaf would read as a hole there; 6.12's takes PSE alone.
+ */
+static inline bool ptscope_pud_is_leaf(pud_t pud)
+{
+	u64 v = pud_val(pud);
+
+	return (v & _PAGE_PSE) && (v & (_PAGE_PRESENT | _PAGE_PROTNONE));
+}
+
+#endif
