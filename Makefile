@@ -11,6 +11,9 @@
 #                        (KVER=7.2.13+deb14-amd64 or any kernel of tests/vm/kernel-get list)
 #   make check           install what is needed, host + guest tests on 6.1, 6.12, 7.2
 #                        and 7.3-rc (kernels the host cannot install are cached)
+#   make ARCH=arm64 KVER=6.1.0-57-arm64   cross-build module and userspace for arm64
+#                        (build/arm64/; a Debian arm64 kernel of the matrix, default 6.12)
+#   make check-arm64     the guest suite on Debian's arm64 6.1, 6.12 and 6.12 16k kernels
 #   make bench           benchmarks against pagemap in guests of 6.1 and 6.12
 #   make check-debug     the guest suite on a debug 6.12 kernel (KASAN, lockdep...;
 #                        built once, ~10 min, cached in ~/.cache/ptscope)
@@ -27,6 +30,15 @@
 
 VERSION := $(shell sed -n 's/^\#define PTSCOPE_VERSION "\(.*\)"/\1/p' module/version.h)
 
+# ARCH=arm64: cross-build everything on this x86_64 host. The module for a
+# Debian arm64 kernel of the matrix (tests/vm/kernel-get list; default its
+# 6.12), the userspace with Debian's aarch64-linux-gnu-gcc against the arm64
+# libnl of the cached sysroot (tests/vm/kernel-get sysroot arm64), all in
+# build/arm64/ so nothing collides with the native build.
+ifeq ($(ARCH),arm64)
+KVER ?= $(shell tests/vm/kernel-get kver 6.12-arm64)
+endif
+
 ifdef KDIR
 KDIR_GIVEN := 1
 KVER ?= $(shell cat $(KDIR)/include/config/kernel.release 2>/dev/null || echo custom)
@@ -36,6 +48,23 @@ KDIR := /lib/modules/$(KVER)/build
 endif
 
 BUILD   := build
+comma := ,
+ifeq ($(ARCH),arm64)
+BUILD   := build/arm64
+CROSS_COMPILE ?= aarch64-linux-gnu-
+CC      := $(CROSS_COMPILE)gcc
+AR      := $(CROSS_COMPILE)ar
+SYSROOT ?= $(or $(PTSCOPE_CACHE),$(HOME)/.cache/ptscope)/sysroots/bookworm-arm64
+SYSROOT_STAMP := $(SYSROOT)/.ptscope-ready
+# The sysroot's libraries link with others of theirs (rpath-link), and
+# libptscope.so with its libnl when a program links with it alone.
+SYSLIBS := $(SYSROOT)/usr/lib/aarch64-linux-gnu $(SYSROOT)/lib/aarch64-linux-gnu
+LDFLAGS += $(addprefix -Wl$(comma)-rpath-link$(comma),$(SYSLIBS))
+NL_CFLAGS := -I$(SYSROOT)/usr/include/libnl3
+# Only libnl's directory: the sysroot's usr/lib holds a libc.so linker
+# script naming absolute paths, which the cross compiler's own libc serves.
+NL_LIBS   := -L$(SYSROOT)/lib/aarch64-linux-gnu -lnl-genl-3 -lnl-3
+endif
 # RACE=1: the test-only race build (module/compat.h), built apart from the real one.
 ifdef RACE
 KMODDIR := $(BUILD)/kmod-race/$(KVER)
@@ -51,8 +80,10 @@ LIBDIR  ?= $(PREFIX)/lib
 DESTDIR ?=
 
 CC      ?= cc
+ifneq ($(ARCH),arm64)
 NL_CFLAGS := $(shell pkg-config --cflags libnl-genl-3.0 2>/dev/null || echo -I/usr/include/libnl3)
 NL_LIBS   := $(shell pkg-config --libs libnl-genl-3.0 2>/dev/null || echo -lnl-genl-3 -lnl-3)
+endif
 WARN    := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wmissing-prototypes -Wstrict-prototypes
 CFLAGS  ?= -O2 -g
 ifdef SANITIZE
@@ -79,14 +110,14 @@ CLI     := $(BUILD)/ptscope
 HOST_TESTS  := $(patsubst tests/host/%.c,$(BUILD)/tests/host/%,$(wildcard tests/host/*.c))
 GUEST_PROGS := $(patsubst tests/prog/%.c,$(BUILD)/tests/prog/%,$(wildcard tests/prog/*.c))
 
-.PHONY: all module userspace asan test-progs deps demo check lint check-host check-guest bench \
+.PHONY: all module userspace asan test-progs deps demo check check-arm64 lint check-host check-guest bench \
 	check-debug stress fuzz install-user dkms-install deb \
 	install uninstall clean help
 
 all: module userspace
 
 help:
-	@sed -n '3,24p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '3,27p' Makefile | sed 's/^# \{0,1\}//'
 
 # ---- kernel module ---------------------------------------------------------
 
@@ -101,7 +132,7 @@ module:
 		$(MAKE) -C $(KDIR) M=$(abspath $(KMODDIR)) $(KBUILD_RACE) $(KBUILD_UNTESTED) $(KBUILD_ARGS) modules; \
 	elif [ -z "$(KDIR_GIVEN)" ] && tests/vm/kernel-get kver $(KVER) > /dev/null 2>&1; then \
 		tests/vm/kernel-get headers $(KVER) > /dev/null && \
-		echo "ptscope: building for $(KVER) in its build root (tests/vm/kernel-get dir $(KVER))" && \
+		echo "ptscope: building for $(KVER) with tests/vm/kernel-get make (its build root, or a cross build)" && \
 		tests/vm/kernel-get make $(KVER) $(abspath $(KMODDIR)) $(KBUILD_RACE) $(KBUILD_UNTESTED) $(KBUILD_ARGS) modules; \
 	else \
 		echo "ptscope: no kernel headers for $(KVER) at $(KDIR)" >&2; \
@@ -116,11 +147,11 @@ module:
 
 userspace: $(LIBSO) $(BUILD)/libptscope.so $(LIBA) $(CLI)
 
-$(BUILD)/pic/%.o: %.c $(HDRS)
+$(BUILD)/pic/%.o: %.c $(HDRS) | $(SYSROOT_STAMP)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -fPIC -fvisibility=hidden -c -o $@ $<
 
-$(BUILD)/obj/%.o: %.c $(HDRS)
+$(BUILD)/obj/%.o: %.c $(HDRS) | $(SYSROOT_STAMP)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
@@ -133,7 +164,7 @@ $(BUILD)/libptscope.so: $(LIBSO)
 
 $(LIBA): $(LIB_OBJS)
 	rm -f $@
-	ar rcs $@ $^
+	$(AR) rcs $@ $^
 
 # The CLI in the tree runs from the tree: it finds libptscope.so.1 beside
 # itself ($ORIGIN). The installed one is linked again without that path
@@ -148,6 +179,12 @@ $(BUILD)/installed/ptscope: $(CLI_OBJS) $(LIBSO) $(BUILD)/libptscope.so
 # The CLI linked with the static library, so a sanitizer build is one file.
 $(BUILD)/ptscope-static: $(CLI_OBJS) $(LIBA)
 	$(CC) $(LDFLAGS) -o $@ $(CLI_OBJS) $(LIBA) $(NL_LIBS)
+
+# The arm64 userland the cross build links against, fetched once.
+ifdef SYSROOT_STAMP
+$(SYSROOT_STAMP):
+	tests/vm/kernel-get sysroot arm64 > /dev/null
+endif
 
 # ---- tests -----------------------------------------------------------------
 
@@ -192,8 +229,10 @@ deps:
 # The README's two commands.
 # make demo KVER=7.2.13+deb14-amd64 (or KVER=7.2): that kernel instead of 6.12.
 DEMO_KVER := $(if $(filter command line environment,$(origin KVER)),--kver $(KVER))
+# make demo ARCH=arm64: in an arm64 guest (Debian's arm64 6.12, or KVER=6.1).
+DEMO_ARCH := $(if $(filter arm64,$(ARCH)),--arch arm64)
 demo: deps
-	tests/demo/demo $(DEMO_KVER)
+	tests/demo/demo $(DEMO_ARCH) $(DEMO_KVER)
 
 check: deps
 	tests/run
@@ -204,6 +243,11 @@ lint: deps
 # Benchmarks against pagemap in the same guest (figures, not tests).
 bench: deps
 	tests/bench/run
+
+# The guest suite on Debian's arm64 kernels (6.1, 6.12, 6.12 with 16 KiB
+# pages) under qemu-system-aarch64, ptscope cross-built.
+check-arm64: deps
+	tests/check-arm64
 
 check-debug: deps
 	tests/run --debug-only

@@ -15,6 +15,9 @@ pkgs=(
 	libxml2-utils librsvg2-bin fonts-dejavu-core
 	clang libclang-rt-14-dev clang-format dkms binutils bash-completion procps
 	debhelper dh-dkms dpkg-dev lintian
+	# arm64: cross compiler (with its gcc-12 for the kernels' headers) and
+	# QEMU's qemu-system-aarch64 (make ARCH=arm64, make check-arm64).
+	gcc-aarch64-linux-gnu gcc-12-aarch64-linux-gnu libc6-dev-arm64-cross qemu-system-arm
 )
 
 missing=()

@@ -47,6 +47,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "faultload.h"
+
 #define PAGE 4096UL
 
 // cppcheck-suppress stringLiteralWrite
@@ -164,12 +166,12 @@ static int forge(void)
 	return forged ? 0 : 1;
 }
 
-/* storm: step over the faulting load (movb (%rdi), %al: 2 bytes). */
+/* Step over the faulting load (faultload.h). */
 static void step_over(int sig, siginfo_t *si, void *uc)
 {
 	(void)sig;
 	(void)si;
-	((ucontext_t *)uc)->uc_mcontext.gregs[REG_RIP] += 2;
+	step_over_load(uc);
 }
 
 static int storm(long n)
@@ -181,7 +183,7 @@ static int storm(long n)
 	printf("pid %d storm %ld\n", getpid(), n);
 	fflush(stdout);
 	for (i = 0; i < n; i++)
-		__asm__ volatile("movb (%0), %%al" : : "D"(at(0x40)) : "al", "memory");
+		FAULTING_LOAD(at(0x40));
 	return 0;
 }
 

@@ -22,6 +22,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "faultload.h"
 #include "timing.h"
 
 #define PAGE 4096UL
@@ -61,12 +62,12 @@ static int crash_rounds(int n)
 	return 0;
 }
 
-/* The faulting load below is "movb (%rdi), %al": two bytes to step over. */
+/* Step over the faulting load (faultload.h). */
 static void step_over(int sig, siginfo_t *si, void *uc)
 {
 	(void)sig;
 	(void)si;
-	((ucontext_t *)uc)->uc_mcontext.gregs[REG_RIP] += 2;
+	step_over_load(uc);
 }
 
 static int handled(int maps, long n)
@@ -96,7 +97,7 @@ static int handled(int maps, long n)
 		double s = now();
 
 		for (k = 0; k < n; k++)
-			__asm__ volatile("movb (%0), %%al" : : "D"(guard) : "al", "memory");
+			FAULTING_LOAD(guard);
 		t[r] = now() - s;
 	}
 	printf("handled-ns %d %.0f\n", maps, median_of(t) * 1e9 / n);
