@@ -54,7 +54,7 @@ static int parse_simple(const char *w, struct check_pred *p)
 		p->value = (uint64_t)cli_name_index(w, ptscope_page_flag_name);
 		return 0;
 	}
-	if ((i = cli_name_index(w, ptscope_entry_flag_name)) >= 0) {
+	if ((i = cli_entry_flag_index(w)) >= 0) {
 		p->kind = PRED_ENTRY_FLAG;
 		p->value = (uint64_t)i;
 		return 0;

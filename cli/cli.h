@@ -207,12 +207,43 @@ int cli_frame_shareable(const struct ptscope_page *pg);
 void cli_vma_perms(uint64_t flags, char out[5]);
 
 /*
+ * The machine the data at hand came from (machine.c): the live kernel's
+ * after cli_open(), a snapshot's after loading it. x86_64 with 4 KiB pages
+ * until told otherwise (modules and snapshots from before arm64).
+ */
+struct cli_machine {
+	uint32_t arch; /* PTSCOPE_ARCH_* */
+	uint32_t page_size, page_shift;
+	uint32_t va_bits; /* user virtual address width */
+};
+extern struct cli_machine cli_machine;
+/* The page size of the data at hand, as a 64-bit number for address arithmetic. */
+#define PAGE_BYTES ((uint64_t)cli_machine.page_size)
+/* 0, or -1 if @page_size is not a Linux page size (4, 16 or 64 KiB). */
+int cli_machine_set(uint32_t arch, uint32_t page_size, uint32_t va_bits);
+/* ptscope_open() and the machine from GET_INFO: 0, or -1 (ptscope_errmsg()). */
+struct ptscope;
+int cli_open(struct ptscope **h);
+const char *cli_arch_name(uint32_t arch); /* "x86_64", "aarch64", "unknown" */
+/* ptscope_entry_flag_name(), but "valid" for present on arm64 (its name there). */
+const char *cli_entry_flag_name(unsigned int bit);
+/* The bit of an entry flag name, "valid" included; -1 if none. */
+int cli_entry_flag_index(const char *name);
+/* arm64's memory type for a cache mode ("Device-nGnRE"); NULL elsewhere. */
+const char *cli_memtype_name(uint32_t arch, uint32_t cache, uint64_t entry_flags);
+/*
+ * The cache mode: "cache" (the common word) and on arm64 "memtype" in JSON;
+ * text " %-*s" of "WB", or on arm64 "Device-nGnRE (UC-)".
+ */
+void cli_print_cache(int width, uint32_t cache, uint64_t entry_flags);
+
+/*
  * Rules of the x86-64 Linux address space that explanations rely on: nothing
  * maps below mmap_min_addr's default, and a stack may not grow within
  * stack_guard_gap (256 pages) of the mapping below it.
  */
 #define NULL_PAGE_LIMIT 0x10000ULL
-#define STACK_GUARD (256ULL << 12)
+#define STACK_GUARD (256ULL * cli_machine.page_size)
 
 /*
  * The UTF-8 character @s starts with: its length in bytes, with its code
@@ -374,12 +405,16 @@ struct fault_reason {
 
 void cli_explain_fault(const struct ptscope_fault *f, uint64_t user_max, struct fault_reason *r);
 const char *cli_fault_access(const struct ptscope_fault *f); /* "read", "write", "execute" */
+/* False for an arm64 kernel log line: it prints the ESR, not the address. */
+bool cli_fault_addr_known(const struct ptscope_fault *f);
 const char *cli_fault_code_name(uint32_t sig, uint32_t code); /* "SEGV_MAPERR" */
 /* ", in .rodata" when ELF file @path has a section at file offset @off, else "". */
 const char *cli_elf_section_of(const char *path, uint64_t off);
 
 /* Faults without the module (postmortem.c): 0, or -1 (with @err for cores). */
 int cli_fault_from_log_line(const char *line, struct ptscope_fault *f);
+/* arm64's register dump after its line: 0 if @line gave @f its pc or sp, else -1. */
+int cli_fault_log_regs(const char *line, struct ptscope_fault *f);
 int cli_fault_from_core(const char *path, struct ptscope_fault *f, char *err, size_t errlen);
 
 /* explain PID ADDR: what an @access would do now (live.c). */
@@ -425,6 +460,8 @@ struct snapshot {
 	uint64_t start, end; /* the range walked; end 0: everything */
 	char comm[64]; /* the command; "" when not known */
 	char kernel[128]; /* the kernel release; "" when not known */
+	uint32_t arch; /* PTSCOPE_ARCH_*: x86_64 for files from before arm64 */
+	uint32_t page_size; /* bytes: records count these; 4096 for older files */
 	int has_vmas; /* @vma lists the mappings (format 2 files, live views) */
 	struct snapshot_vma *vma; /* in address order */
 	size_t nvma, capvma;
@@ -449,5 +486,11 @@ void cli_snapshot_free(struct snapshot *s);
 /* Keep only the pages of [start, end) (page-rounded outwards). */
 void cli_snapshot_clip(struct snapshot *s, uint64_t start, uint64_t end);
 int cli_snapshot_load(const char *path, struct snapshot *s, char *err, size_t errlen);
+/*
+ * Read what follows as @s's machine (cli_machine): 0, or -1 with @err set if
+ * @other (NULL: none) came from a different architecture or page size.
+ */
+int cli_snapshot_use(const struct snapshot *s, const struct snapshot *other, char *err,
+		     size_t errlen);
 
 #endif

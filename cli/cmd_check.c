@@ -50,8 +50,8 @@ static int on_page(const struct ptscope_page *pg, void *arg)
 	int k;
 
 	for (i = 0; i < pg->nr_pages; i++) {
-		uint64_t addr = pg->addr + i * 4096, pfn = pg->has_pfn ? pg->pfn + i : 0;
-		uint64_t idx = (addr - r->start) / 4096;
+		uint64_t addr = pg->addr + i * PAGE_BYTES, pfn = pg->has_pfn ? pg->pfn + i : 0;
+		uint64_t idx = (addr - r->start) / PAGE_BYTES;
 
 		r->pages++;
 		for (k = 0; k < r->e->n; k++) {
@@ -85,7 +85,7 @@ static int on_other(const struct ptscope_page *pg, void *arg)
 	uint64_t i;
 
 	for (i = 0; i < pg->nr_pages && pg->state == PTSCOPE_STATE_PRESENT && pg->has_pfn; i++) {
-		uint64_t idx = (pg->addr + i * 4096 - o->start) / 4096;
+		uint64_t idx = (pg->addr + i * PAGE_BYTES - o->start) / PAGE_BYTES;
 
 		if (idx < o->npages)
 			o->frames[idx] = pg->pfn + i + 1;
@@ -135,25 +135,25 @@ static int run_one(struct ptscope *h, const struct ptscope_info *info, int argc,
 			return o->status = 3;
 		}
 	}
-	start &= ~4095ULL;
-	end = (end + 4095) & ~4095ULL;
-	npages = (end - start) / 4096;
+	start &= ~(PAGE_BYTES - 1);
+	end = (end + PAGE_BYTES - 1) & ~(uint64_t)(PAGE_BYTES - 1);
+	npages = (end - start) / PAGE_BYTES;
 	r->e = &e;
 	r->start = start;
 	for (k = 0; k < e.n; k++) {
 		if (e.item[k].type != ITEM_SAME_FRAME)
 			continue;
 		if (npages > (1 << 20)) {
-			snprintf(o->msg, sizeof(o->msg), "same-frame-as: at most 4 GiB");
+			snprintf(o->msg, sizeof(o->msg), "same-frame-as: at most 2^20 pages");
 			return o->status = 2;
 		}
 		if (!other.frames)
 			other.frames = calloc(npages, sizeof(uint64_t));
-		other.start = e.item[k].other_addr & ~4095ULL;
+		other.start = e.item[k].other_addr & ~(uint64_t)(PAGE_BYTES - 1);
 		other.npages = npages;
 		if (!other.frames ||
-		    ptscope_walk(h, e.item[k].other_pid, other.start, other.start + npages * 4096,
-				 0, on_other, &other)) {
+		    ptscope_walk(h, e.item[k].other_pid, other.start,
+				 other.start + npages * PAGE_BYTES, 0, on_other, &other)) {
 			snprintf(o->msg, sizeof(o->msg), "same-frame-as: %s",
 				 other.frames ? ptscope_errmsg() : "out of memory");
 			free(other.frames);
@@ -276,7 +276,7 @@ int cmd_check(const struct cli_args *a)
 			"check needs PID RANGE ASSERTION... or -f FILE (see 'ptscope help check')");
 		return EXIT_USAGE;
 	}
-	if (ptscope_open(&h) || ptscope_get_info(h, &info)) {
+	if (cli_open(&h) || ptscope_get_info(h, &info)) {
 		cli_error(a, "%s", ptscope_errmsg());
 		ptscope_close(h);
 		return EXIT_USAGE; /* a runtime error: status 2, as documented */

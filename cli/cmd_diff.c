@@ -45,7 +45,7 @@ static struct page_view view_of(const struct ptscope_page *pg, uint64_t addr)
 	struct page_view v = { 1, pg->state, pg->cow, pg->has_pfn, 0, pg->flags };
 
 	if (pg->has_pfn)
-		v.pfn = pg->pfn + (addr - pg->addr) / 4096;
+		v.pfn = pg->pfn + (addr - pg->addr) / PAGE_BYTES;
 	return v;
 }
 
@@ -72,7 +72,7 @@ static void flag_changes(uint64_t before, uint64_t after, char *buf, size_t len)
 
 	buf[0] = '\0';
 	for (bit = 0; bit < 64 && n < len; bit++) {
-		const char *name = ptscope_entry_flag_name(bit);
+		const char *name = cli_entry_flag_name(bit);
 
 		if (!name || !((before ^ after) >> bit & 1))
 			continue;
@@ -100,7 +100,7 @@ static void print_view(const char *key, const struct page_view *v)
 			n += cli_print_hex(PRINT_ANY, "pfn", " pfn 0x%" PRIx64, v->pfn);
 		n += cli_print_str(v->state == PTSCOPE_STATE_PRESENT ? PRINT_ANY : PRINT_JSON,
 				   "cow", " %s", ptscope_cow_name(v->cow) ?: "?");
-		cli_print_bits(PRINT_JSON, "flags", v->flags, ptscope_entry_flag_name);
+		cli_print_bits(PRINT_JSON, "flags", v->flags, cli_entry_flag_name);
 		cli_close_object();
 	}
 	if (n < 36)
@@ -139,7 +139,7 @@ static void compare_page(struct differ *d, uint64_t addr, const struct page_view
 	if (same_view(a, b))
 		return;
 	d->changed++;
-	if (d->have_run && c->addr + c->pages * 4096 == addr && follows(&c->a, a, c->pages) &&
+	if (d->have_run && c->addr + c->pages * PAGE_BYTES == addr && follows(&c->a, a, c->pages) &&
 	    follows(&c->b, b, c->pages)) {
 		c->pages++;
 		return;
@@ -159,7 +159,7 @@ static int left_next(const struct differ *d, uint64_t *addr)
 {
 	if (d->li >= d->left->n)
 		return 0;
-	*addr = d->left->rec[d->li].addr + d->lpage * 4096;
+	*addr = d->left->rec[d->li].addr + d->lpage * PAGE_BYTES;
 	return 1;
 }
 
@@ -192,7 +192,7 @@ static int on_right(const struct ptscope_page *pg, void *arg)
 	struct differ *d = arg;
 	uint64_t p, lp;
 
-	for (p = pg->addr; p < pg->addr + pg->nr_pages * 4096; p += 4096) {
+	for (p = pg->addr; p < pg->addr + pg->nr_pages * PAGE_BYTES; p += PAGE_BYTES) {
 		struct page_view b = view_of(pg, p), a = no_mapping;
 
 		left_until(d, p);
@@ -248,8 +248,22 @@ int cmd_diff(const struct cli_args *a)
 		start = left.start;
 		end = left.end;
 	}
-	if ((!file_a || !file_b) && ptscope_open(&h)) {
+	if ((!file_a || !file_b) && cli_open(&h)) {
 		cli_error(a, "%s", ptscope_errmsg());
+		ret = EXIT_RUNTIME;
+		goto out;
+	}
+	/* A live side is the running kernel's machine; files say theirs. */
+	if (!file_a) {
+		left.arch = cli_machine.arch;
+		left.page_size = cli_machine.page_size;
+	}
+	if (!file_b) {
+		right.arch = cli_machine.arch;
+		right.page_size = cli_machine.page_size;
+	}
+	if (cli_snapshot_use(&left, &right, err, sizeof(err))) {
+		cli_error(a, "%s", err);
 		ret = EXIT_RUNTIME;
 		goto out;
 	}

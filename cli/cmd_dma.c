@@ -82,7 +82,7 @@ static int on_pinned(const struct ptscope_page *pg, void *arg)
 static int on_device_frame(const struct ptscope_page *pg, void *arg)
 {
 	struct dma *d = arg;
-	uint64_t phys = pg->pfn << 12;
+	uint64_t phys = pg->pfn << cli_machine.page_shift;
 
 	if (pg->state != PTSCOPE_STATE_PRESENT)
 		return 0;
@@ -91,7 +91,7 @@ static int on_device_frame(const struct ptscope_page *pg, void *arg)
 	cli_print_hex(PRINT_ANY, "addr", "  0x%016" PRIx64, pg->addr);
 	cli_print_uint(PRINT_ANY, "nr_pages", " %8" PRIu64, pg->nr_pages);
 	cli_print_hex(PRINT_ANY, "phys", "  0x%-14" PRIx64, phys);
-	cli_print_str(PRINT_ANY, "cache", " %-4s", ptscope_cache_name(pg->cache) ?: "?");
+	cli_print_cache(cli_machine.arch == PTSCOPE_ARCH_ARM64 ? 18 : 4, pg->cache, pg->flags);
 	cli_print_str(PRINT_ANY, "kind", " %-8s ", ptscope_kind_name(pg->kind) ?: "?");
 	cli_print_owner(phys);
 	cli_print_text("\n");

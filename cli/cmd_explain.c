@@ -7,6 +7,7 @@
  */
 #include <errno.h>
 #include <inttypes.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,39 +42,56 @@ static void print_explained(const struct cli_args *a, const struct ptscope_fault
 	cli_print_close();
 }
 
+/* The @n-th fault of a log, the document opened before the first. */
+static void print_log_fault(const struct cli_args *a, const struct ptscope_fault *f, int n)
+{
+	struct fault_reason r;
+
+	if (!n) {
+		cli_print_open(a->json, a->pretty);
+		cli_open_array("faults");
+	} else {
+		cli_print_text("\n"); /* between records */
+	}
+	cli_explain_fault(f, KERNEL_HALF, &r);
+	cli_open_object(NULL);
+	cli_print_fault(f, &r, false);
+	cli_close_object();
+}
+
 /* --dmesg [FILE|-]: every segfault line of a kernel log. */
 static int explain_log(const struct cli_args *a)
 {
 	const char *path = a->argc ? a->argv[0] : "-";
 	FILE *in = strcmp(path, "-") ? fopen(path, "r") : stdin;
-	struct ptscope_fault f;
-	struct fault_reason r;
+	struct ptscope_fault f, next;
 	char line[2048];
 	int found = 0;
+	bool pending = false;
 
 	if (!in) {
 		cli_error(a, "cannot read '%s': %s", path, strerror(errno));
 		return EXIT_RUNTIME;
 	}
+	/* A record is printed when the next begins: arm64's registers follow its line. */
 	while (fgets(line, sizeof(line), in)) {
-		if (cli_fault_from_log_line(line, &f))
+		if (pending && !cli_fault_log_regs(line, &f))
 			continue;
-		if (!found++) {
-			cli_print_open(a->json, a->pretty);
-			cli_open_array("faults");
-		} else {
-			cli_print_text("\n"); /* between records */
-		}
-		cli_explain_fault(&f, KERNEL_HALF, &r);
-		cli_open_object(NULL);
-		cli_print_fault(&f, &r, false);
-		cli_close_object();
+		if (cli_fault_from_log_line(line, &next))
+			continue;
+		if (pending)
+			print_log_fault(a, &f, found++);
+		f = next;
+		pending = true;
 	}
+	if (pending)
+		print_log_fault(a, &f, found++);
 	if (in != stdin)
 		fclose(in);
 	if (!found) {
 		cli_error(a,
-			  "no segfault lines in %s (\"... segfault at ADDR ip IP sp SP error N\")",
+			  "no segfault lines in %s (\"... segfault at ADDR ip IP sp SP error N\","
+			  " or arm64's \"...: unhandled exception: DABT (lower EL), ESR 0x...\")",
 			  strcmp(path, "-") ? path : "the input");
 		return EXIT_RUNTIME;
 	}
@@ -141,7 +159,7 @@ int cmd_explain(const struct cli_args *a)
 			return EXIT_USAGE;
 		}
 	}
-	if (ptscope_open(&h)) {
+	if (cli_open(&h)) {
 		cli_error(a, "%s", ptscope_errmsg());
 		return EXIT_RUNTIME;
 	}

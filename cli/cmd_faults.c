@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "cli.h"
+#include "esr.h"
 #include "libptscope.h"
 #include "uapi/ptscope.h"
 
@@ -80,7 +81,12 @@ void cli_print_fault(const struct ptscope_fault *f, const struct fault_reason *r
 	cli_print_str(PRINT_ANY, "signal", row ? "%-7s " : "%s ", cli_signal_name(f->signal));
 	cli_print_str(PRINT_ANY, "si_code", row ? "%-13s " : "(%s) ",
 		      cli_fault_code_name(f->signal, f->code));
-	cli_print_hex(PRINT_ANY, "addr", row ? "0x%-14" PRIx64 " " : "at 0x%" PRIx64 "\n", f->addr);
+	if (cli_fault_addr_known(f))
+		cli_print_hex(PRINT_ANY, "addr", row ? "0x%-14" PRIx64 " " : "at 0x%" PRIx64 "\n",
+			      f->addr);
+	else
+		cli_print_null(PRINT_ANY, "addr",
+			       row ? "?                " : "at an address the log does not give\n");
 	cli_print_str(PRINT_ANY, "access", row ? "%-8s" : "access     %s", cli_fault_access(f));
 	cli_print_bool(PRINT_ANY, "handled", row ? " handled" : ", caught by a handler",
 		       f->handled);
@@ -92,7 +98,17 @@ void cli_print_fault(const struct ptscope_fault *f, const struct fault_reason *r
 	cli_print_hex(more, "ip", "cpu        ip 0x%" PRIx64, f->ip);
 	cli_print_hex(more, "sp", ", sp 0x%" PRIx64, f->sp);
 	cli_print_hex(more, "error", ", error 0x%" PRIx64, f->error);
-	cli_print_uint(more, "trap", ", trap %" PRIu64 "\n", f->trap);
+	if (f->arch == PTSCOPE_ARCH_ARM64) {
+		/* No trap number there: the ESR says what happened. */
+		cli_print_str(more, "arch", " (from the ESR; %s)\n", cli_arch_name(f->arch));
+		if (f->has_esr && (!row || cli_print_is_json()))
+			cli_print_esr(f->esr);
+		else if (!f->has_esr)
+			cli_print_null(more, "esr",
+				       "esr        not known (a core does not keep it)\n");
+	} else {
+		cli_print_uint(more, "trap", ", trap %" PRIu64 "\n", f->trap);
+	}
 	cli_print_bool(PRINT_JSON, "snapshot", NULL, f->snapshot);
 	if (row && !cli_print_is_json())
 		return;
@@ -161,7 +177,7 @@ int cmd_faults(const struct cli_args *a)
 		cli_error(a, "faults takes nothing, or 'clear' (see 'ptscope help faults')");
 		return EXIT_USAGE;
 	}
-	if (ptscope_open(&h)) {
+	if (cli_open(&h)) {
 		cli_error(a, "%s", ptscope_errmsg());
 		return EXIT_RUNTIME;
 	}

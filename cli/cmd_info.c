@@ -37,7 +37,7 @@ int cmd_info(const struct cli_args *a)
 		cli_error(a, "info takes no arguments, got '%s'", a->argv[0]);
 		return EXIT_USAGE;
 	}
-	if (ptscope_open(&h) || ptscope_get_info(h, &in)) {
+	if (cli_open(&h) || ptscope_get_info(h, &in)) {
 		cli_error(a, "%s", ptscope_errmsg());
 		ptscope_close(h);
 		return EXIT_RUNTIME;

@@ -29,7 +29,7 @@ int cmd_iommu(const struct cli_args *a)
 		cli_error(a, "%s", err);
 		return EXIT_USAGE;
 	}
-	if (ptscope_open(&h) || ptscope_iommu(h, a->argv[0], a->argc == 2, iova, &io)) {
+	if (cli_open(&h) || ptscope_iommu(h, a->argv[0], a->argc == 2, iova, &io)) {
 		cli_error(a, "%s", ptscope_errmsg());
 		ptscope_close(h);
 		return EXIT_RUNTIME;
@@ -57,7 +57,7 @@ int cmd_iommu(const struct cli_args *a)
 			cli_print_text("%-18s ", "owner");
 			cli_print_owner(io.phys);
 			cli_print_text("\n");
-			cli_print_mappers(h, io.phys >> 12);
+			cli_print_mappers(h, io.phys >> cli_machine.page_shift);
 		} else {
 			cli_print_null(PRINT_ANY, "phys",
 				       ": not mapped (a DMA there would fault)\n");

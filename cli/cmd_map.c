@@ -59,7 +59,7 @@ struct share_count {
 
 static void count_in_vmas(const struct map_view *v, uint64_t *by_vma, uint64_t addr, uint64_t pages)
 {
-	uint64_t end = addr + pages * 4096;
+	uint64_t end = addr + pages * PAGE_BYTES;
 
 	while (addr < end) {
 		const struct map_vma *m = cli_map_vma_at(v, addr);
@@ -68,7 +68,7 @@ static void count_in_vmas(const struct map_view *v, uint64_t *by_vma, uint64_t a
 		if (!m)
 			return;
 		upto = m->end < end ? m->end : end;
-		by_vma[m - v->vma] += (upto - addr) / 4096;
+		by_vma[m - v->vma] += (upto - addr) / PAGE_BYTES;
 		addr = upto;
 	}
 }
@@ -256,7 +256,7 @@ int cmd_map(const struct cli_args *a)
 	if (status)
 		return status;
 	status = EXIT_RUNTIME;
-	if (!a->ninputs && ptscope_open(&h)) {
+	if (!a->ninputs && cli_open(&h)) {
 		cli_error(a, "%s", ptscope_errmsg());
 		return EXIT_RUNTIME;
 	}
@@ -267,6 +267,10 @@ int cmd_map(const struct cli_args *a)
 		}
 		if (!a->ninputs && load_live(a, h, pids[i], &snaps[i]))
 			goto out;
+		if (cli_snapshot_use(&snaps[i], i ? &snaps[0] : NULL, err, sizeof(err))) {
+			cli_error(a, "%s", err);
+			goto out;
+		}
 		if (cli_map_view_init(&views[i], &snaps[i])) {
 			cli_error(a, "out of memory");
 			goto out;

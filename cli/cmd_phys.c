@@ -105,7 +105,9 @@ int cmd_phys(const struct cli_args *a)
 		cli_error(a, "%s", err);
 		return EXIT_USAGE;
 	}
-	if (ptscope_open(&h) || ptscope_phys(h, addr, &p)) {
+	/* Again once the module named its page size: pfn:N counts its pages. */
+	if (cli_open(&h) || cli_parse_phys(a->argv[0], &addr, err, sizeof(err)) ||
+	    ptscope_phys(h, addr, &p)) {
 		cli_error(a, "%s", ptscope_errmsg());
 		ptscope_close(h);
 		return EXIT_RUNTIME;

@@ -298,7 +298,7 @@ static void print_group(const struct group *g)
 	} else {
 		cli_print_uint(PRINT_ANY, "processes", "%" PRIu64 " processes\n", g->npids);
 	}
-	cli_member_uint("saved_bytes", (g->maps - g->pages) * 4096);
+	cli_member_uint("saved_bytes", (g->maps - g->pages) * PAGE_BYTES);
 }
 
 static void print_groups(const struct cli_args *a, const struct share *s, struct group *g, size_t n)
@@ -324,7 +324,7 @@ static void print_groups(const struct cli_args *a, const struct share *s, struct
 	cli_open_object("summary");
 	cli_print_uint(PRINT_ANY, "frames", "%" PRIu64 " frames shared", frames);
 	cli_print_text(" among %u processes; one copy each", s->processes);
-	cli_member_uint("saved_bytes", saved * 4096);
+	cli_member_uint("saved_bytes", saved * PAGE_BYTES);
 	cli_print_text(" saves %" PRIu64 " KiB\n", saved * 4);
 	cli_close_object();
 	cli_print_close();
@@ -349,7 +349,7 @@ int cmd_share(const struct cli_args *a)
 			cli_error(a, "%s", err);
 			return EXIT_USAGE;
 		}
-	if (ptscope_open(&h)) {
+	if (cli_open(&h)) {
 		cli_error(a, "%s", ptscope_errmsg());
 		return EXIT_RUNTIME;
 	}

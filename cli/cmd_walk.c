@@ -44,6 +44,12 @@ static const char *name_or(const char *name, const char *unknown)
 	return name ? name : unknown;
 }
 
+/* The cache column: "WB", or on arm64 "Normal-Tagged (WB)". */
+static int cache_width(void)
+{
+	return cli_machine.arch == PTSCOPE_ARCH_ARM64 ? 18 : 3;
+}
+
 void cli_print_page(const struct ptscope_page *pg)
 {
 	const bool present = pg->state == PTSCOPE_STATE_PRESENT;
@@ -60,14 +66,13 @@ void cli_print_page(const struct ptscope_page *pg)
 	if (present) {
 		cli_print_str(PRINT_ANY, "kind", " %-14s",
 			      name_or(ptscope_kind_name(pg->kind), "?"));
-		cli_print_str(PRINT_ANY, "cache", " %-3s",
-			      name_or(ptscope_cache_name(pg->cache), "?"));
+		cli_print_cache(cache_width(), pg->cache, pg->flags);
 	} else if (swap) {
 		cli_print_uint(PRINT_ANY, "swap_type", " swap %" PRIu64, pg->swap_type);
 		cli_print_hex(PRINT_ANY, "swap_offset", ":0x%-6" PRIx64 " ", pg->swap_offset);
-		cli_print_text("%-3s", "");
+		cli_print_text("%-*s", cache_width(), "");
 	} else {
-		cli_print_text(" %-14s %-3s", "-", "-");
+		cli_print_text(" %-14s %-*s", "-", cache_width(), "-");
 	}
 	cli_print_str(present ? PRINT_ANY : PRINT_JSON, "cow", " %-14s",
 		      name_or(ptscope_cow_name(pg->cow), "?"));
@@ -79,7 +84,7 @@ void cli_print_page(const struct ptscope_page *pg)
 	} else {
 		cli_print_text(" %4s %4s ", "-", "-");
 	}
-	cli_print_bits(PRINT_ANY, "flags", pg->flags, ptscope_entry_flag_name);
+	cli_print_bits(PRINT_ANY, "flags", pg->flags, cli_entry_flag_name);
 	cli_print_bits(present ? PRINT_ANY : PRINT_TEXT, "page_flags", pg->pflags,
 		       ptscope_page_flag_name);
 	if (present)
@@ -108,8 +113,10 @@ static void begin_output(struct walk_out *o)
 		return;
 	o->begun = true;
 	cli_print_open(o->a->json, o->a->pretty);
-	cli_print_text("%-18s %8s  %-4s %-8s %-12s %-14s %-3s %-14s %4s %4s  %s\n", "ADDRESS",
-		       "PAGES", "LVL", "STATE", "PFN", "KIND", "PAT", "COW", "MAP", "REF", "FLAGS");
+	cli_print_text("%-18s %8s  %-4s %-8s %-12s %-14s %-*s %-14s %4s %4s  %s\n", "ADDRESS",
+		       "PAGES", "LVL", "STATE", "PFN", "KIND", cache_width(),
+		       cli_machine.arch == PTSCOPE_ARCH_ARM64 ? "MEMTYPE" : "PAT", "COW", "MAP",
+		       "REF", "FLAGS");
 	cli_member_uint("pid", o->pid);
 	cli_member_str("mode", o->a->pages ? "pages" : "runs");
 	cli_open_array("records");
@@ -209,7 +216,7 @@ int cmd_walk(const struct cli_args *a)
 		flags |= PTSCOPE_WALK_RUNS;
 	if (a->only_present || a->only_swapped || a->only_huge)
 		flags |= PTSCOPE_WALK_SKIP_NONE; /* no hole passes those filters */
-	if (ptscope_open(&h)) {
+	if (cli_open(&h)) {
 		cli_error(a, "%s", ptscope_errmsg());
 		return EXIT_RUNTIME;
 	}

@@ -42,7 +42,7 @@ static void print_xlate(const struct ptscope_xlate *x, const char *indent)
 		cli_print_uint(PRINT_ANY, "index", "%5" PRIu64 "  ", l->index);
 		cli_print_hex(PRINT_ANY, "table_phys", "0x%016" PRIx64 "  ", l->table_phys);
 		cli_print_hex(PRINT_ANY, "entry", "0x%016" PRIx64 " ", l->entry);
-		cli_print_bits(PRINT_ANY, "flags", l->flags, ptscope_entry_flag_name);
+		cli_print_bits(PRINT_ANY, "flags", l->flags, cli_entry_flag_name);
 		cli_print_text("\n");
 		cli_close_object();
 	}
@@ -70,7 +70,8 @@ static void print_xlate(const struct ptscope_xlate *x, const char *indent)
 		if (leaf->has_pfn) {
 			cli_print_hex(PRINT_ANY, "pfn", " page, pfn 0x%" PRIx64, leaf->pfn);
 			cli_print_hex(PRINT_ANY, "phys", ", phys 0x%" PRIx64 "\n",
-				      (leaf->pfn << 12) | (x->addr & 0xfff));
+				      (leaf->pfn << cli_machine.page_shift) |
+					      (x->addr & (cli_machine.page_size - 1)));
 		} else {
 			cli_print_text(", not present (swap, migration or marker entry)\n");
 		}
@@ -117,7 +118,7 @@ int cmd_xlate(const struct cli_args *a)
 		return EXIT_USAGE;
 	}
 	/* A place means its first byte, or N bytes into it with "+N". */
-	if (ptscope_open(&h) || (place && ptscope_find_mapping(h, pid, where.name, &addr, &end)) ||
+	if (cli_open(&h) || (place && ptscope_find_mapping(h, pid, where.name, &addr, &end)) ||
 	    ptscope_xlate(h, pid, addr + where.off, &x)) {
 		cli_error(a, "%s", ptscope_errmsg());
 		ptscope_close(h);

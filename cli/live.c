@@ -81,7 +81,7 @@ static void file_page(const struct around *ar, const char *access, struct outcom
 	struct stat st;
 
 	if (!stat(ar->vma.name, &st) && S_ISREG(st.st_mode) &&
-	    off >= (((uint64_t)st.st_size + 4095) & ~4095ULL)) {
+	    off >= (((uint64_t)st.st_size + PAGE_BYTES - 1) & ~(PAGE_BYTES - 1))) {
 		set(o, "SIGBUS", "bus-past-eof",
 		    "file offset 0x%" PRIx64 " is past the end of %s"
 		    " (%lld bytes): a %s there raises SIGBUS",
@@ -278,7 +278,7 @@ int cli_explain_live(const struct cli_args *a, const char *access)
 		cli_error(a, "%s", err);
 		return EXIT_USAGE;
 	}
-	if (ptscope_open(&h) || ptscope_get_info(h, &info) ||
+	if (cli_open(&h) || ptscope_get_info(h, &info) ||
 	    ptscope_maps(h, pid, find_vmas, &ar) < 0) {
 		cli_error(a, "%s", ptscope_errmsg());
 		ptscope_close(h);

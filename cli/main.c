@@ -32,6 +32,18 @@ void cli_error(const struct cli_args *a, const char *fmt, ...)
 	}
 }
 
+int cli_open(struct ptscope **h)
+{
+	struct ptscope_machine m;
+
+	if (ptscope_open(h))
+		return -1;
+	/* Without an answer (an old module refuses nothing here), x86_64 stays. */
+	if (!ptscope_get_machine(*h, &m))
+		cli_machine_set(m.arch, m.page_size, m.va_bits);
+	return 0;
+}
+
 int cli_open_pid(const struct cli_args *a, const char *cmd, uint32_t *pid, struct ptscope **h)
 {
 	char err[256];
@@ -44,7 +56,7 @@ int cli_open_pid(const struct cli_args *a, const char *cmd, uint32_t *pid, struc
 		cli_error(a, "%s", err);
 		return EXIT_USAGE;
 	}
-	if (ptscope_open(h)) {
+	if (cli_open(h)) {
 		cli_error(a, "%s", ptscope_errmsg());
 		return EXIT_RUNTIME;
 	}

@@ -64,7 +64,7 @@ enum map_state cli_map_state_of(const struct ptscope_page *pg)
 
 static uint64_t rec_end(const struct ptscope_page *pg)
 {
-	return pg->addr + pg->nr_pages * 4096;
+	return pg->addr + pg->nr_pages * PAGE_BYTES;
 }
 
 static uint64_t overlap(uint64_t a0, uint64_t a1, uint64_t b0, uint64_t b1)
@@ -92,9 +92,10 @@ static int add_vma(struct map_view *v, size_t *cap, const struct map_vma *m)
 /* The mappings to draw: the snapshot's, clipped to its range, or made up from its records. */
 static int collect_vmas(struct map_view *v, const struct snapshot *s)
 {
-	uint64_t lo = s->start & ~4095ULL;
-	uint64_t hi = s->end && s->end < UINT64_MAX - 4095 ? (s->end + 4095) & ~4095ULL :
-							     UINT64_MAX & ~4095ULL;
+	uint64_t lo = s->start & ~(uint64_t)(PAGE_BYTES - 1);
+	uint64_t hi = s->end && s->end < UINT64_MAX - PAGE_BYTES ?
+			      (s->end + PAGE_BYTES - 1) & ~(uint64_t)(PAGE_BYTES - 1) :
+			      UINT64_MAX & ~(uint64_t)(PAGE_BYTES - 1);
 	struct map_vma m;
 	size_t i, cap = 0;
 
@@ -141,7 +142,7 @@ int cli_map_view_init(struct map_view *v, const struct snapshot *s)
 	}
 	for (i = 0; i < v->nvma; i++) {
 		struct map_vma *m = &v->vma[i];
-		uint64_t pages = (m->end - m->start) / 4096, covered = 0;
+		uint64_t pages = (m->end - m->start) / PAGE_BYTES, covered = 0;
 
 		while (r < s->n && rec_end(&s->rec[r]) <= m->start)
 			r++;
@@ -149,7 +150,7 @@ int cli_map_view_init(struct map_view *v, const struct snapshot *s)
 		for (k = r; k < s->n && s->rec[k].addr < m->end; k++) {
 			uint64_t n =
 				overlap(s->rec[k].addr, rec_end(&s->rec[k]), m->start, m->end) /
-				4096;
+				PAGE_BYTES;
 
 			n = n < pages - covered ? n : pages - covered; /* overlapping records */
 			m->pages[cli_map_state_of(&s->rec[k])] += n;
@@ -174,14 +175,14 @@ void cli_map_cells(const struct map_view *v, const struct map_vma *vma, unsigned
 		   unsigned char *out)
 {
 	const struct snapshot *s = v->snap;
-	uint64_t pages = (vma->end - vma->start) / 4096;
+	uint64_t pages = (vma->end - vma->start) / PAGE_BYTES;
 	size_t k = vma->first;
 	unsigned int c, st;
 
 	for (c = 0; c < ncells; c++) {
 		uint64_t p0 = (uint64_t)((unsigned __int128)pages * c / ncells);
 		uint64_t p1 = (uint64_t)((unsigned __int128)pages * (c + 1) / ncells);
-		uint64_t a0 = vma->start + p0 * 4096, a1 = vma->start + p1 * 4096;
+		uint64_t a0 = vma->start + p0 * PAGE_BYTES, a1 = vma->start + p1 * PAGE_BYTES;
 		uint64_t count[MAP_STATES] = { 0 }, covered = 0;
 		size_t j;
 		unsigned int best = MAP_NOT_PRESENT;
@@ -189,7 +190,8 @@ void cli_map_cells(const struct map_view *v, const struct map_vma *vma, unsigned
 		while (k < vma->last && rec_end(&s->rec[k]) <= a0)
 			k++;
 		for (j = k; j < vma->last && s->rec[j].addr < a1; j++) {
-			uint64_t n = overlap(s->rec[j].addr, rec_end(&s->rec[j]), a0, a1) / 4096;
+			uint64_t n =
+				overlap(s->rec[j].addr, rec_end(&s->rec[j]), a0, a1) / PAGE_BYTES;
 
 			n = n < p1 - p0 - covered ? n : p1 - p0 - covered;
 			count[cli_map_state_of(&s->rec[j])] += n;
@@ -247,8 +249,9 @@ static int link_add(struct map_link *run, const struct map_link *l, map_link_fn 
 {
 	int ret = 0;
 
-	if (run->pages && run->kind == l->kind && run->a_addr + run->pages * 4096 == l->a_addr &&
-	    run->b_addr + run->pages * 4096 == l->b_addr) {
+	if (run->pages && run->kind == l->kind &&
+	    run->a_addr + run->pages * PAGE_BYTES == l->a_addr &&
+	    run->b_addr + run->pages * PAGE_BYTES == l->b_addr) {
 		run->pages += l->pages;
 		return 0;
 	}
@@ -310,8 +313,8 @@ int cli_map_links(const struct map_view *a, const struct map_view *b, map_link_f
 
 			if (p1 <= p0)
 				continue;
-			l.a_addr = r->addr + (p0 - r->pfn) * 4096;
-			l.b_addr = pg->addr + (p0 - pg->pfn) * 4096;
+			l.a_addr = r->addr + (p0 - r->pfn) * PAGE_BYTES;
+			l.b_addr = pg->addr + (p0 - pg->pfn) * PAGE_BYTES;
 			l.pages = p1 - p0;
 			l.kind = share_kind(r->cow, pg->cow);
 			ret = link_add(&run, &l, fn, arg);

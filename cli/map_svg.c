@@ -50,7 +50,7 @@ static double larger(double a, double b)
 /* 14 px for a page, 5 more each time the size doubles. */
 static double natural_height(const struct map_vma *m)
 {
-	return 14.0 + 5.0 * (63 - __builtin_clzll((m->end - m->start) / 4096));
+	return 14.0 + 5.0 * (63 - __builtin_clzll((m->end - m->start) / PAGE_BYTES));
 }
 
 /* Heights and positions, from the top mapping (the highest) down; 0 or -ENOMEM. */
@@ -267,7 +267,7 @@ static void put_tooltip(FILE *out, const struct map_vma *m)
 static void put_strip(FILE *out, const struct column *c, const struct map_vma *m, double y,
 		      double h, unsigned char *cells)
 {
-	uint64_t pages = (m->end - m->start) / 4096;
+	uint64_t pages = (m->end - m->start) / PAGE_BYTES;
 	unsigned int n = pages < (uint64_t)c->strip_w ? (unsigned int)pages :
 							(unsigned int)c->strip_w;
 	unsigned int i, from = 0;
@@ -386,7 +386,7 @@ struct links {
 static int on_link(const struct map_link *l, void *arg)
 {
 	struct links *s = arg;
-	uint64_t mid = l->pages / 2 * 4096, key;
+	uint64_t mid = l->pages / 2 * PAGE_BYTES, key;
 	double xa, ya, xb, yb;
 	size_t i;
 
@@ -440,7 +440,7 @@ static void put_column_head(FILE *out, const struct column *c, double y)
 {
 	char size[32];
 
-	cli_map_size(c->v->total * 4096, size, sizeof(size));
+	cli_map_size(c->v->total * PAGE_BYTES, size, sizeof(size));
 	fprintf(out, "<text class=\"t\" style=\"font-size:13px\" x=\"%.2f\" y=\"%.2f\">", c->box_x,
 		y);
 	put_pids(out, c->v, NULL);

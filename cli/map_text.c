@@ -129,14 +129,14 @@ static void put_header(struct text *t, const struct map_view *v)
 		snprintf(buf, sizeof(buf), "range 0x%" PRIx64 "-0x%" PRIx64, s->start, s->end);
 		put_wrapped(t, ", ", buf, (unsigned int)strlen(buf), NULL);
 	}
-	cli_map_size(v->total * 4096, size, sizeof(size));
+	cli_map_size(v->total * PAGE_BYTES, size, sizeof(size));
 	snprintf(buf, sizeof(buf), "%zu mapping%s, %s", v->nvma, v->nvma == 1 ? "" : "s", size);
 	put_wrapped(t, ", ", buf, (unsigned int)strlen(buf), NULL);
 	end_wrapped(t);
 	for (st = MAP_PRESENT; st < MAP_STATES; st++) {
 		if (!v->pages[st])
 			continue;
-		cli_map_size(v->pages[st] * 4096, size, sizeof(size));
+		cli_map_size(v->pages[st] * PAGE_BYTES, size, sizeof(size));
 		snprintf(buf, sizeof(buf), "%s %s", cli_map_styles[st].label, size);
 		put_wrapped(t, ", ", buf, (unsigned int)strlen(buf), NULL);
 	}
@@ -155,7 +155,7 @@ static void put_rule(const struct text *t, uint64_t addr, const char *left, cons
 static void put_bar(const struct text *t, const struct map_view *v, const struct map_vma *m,
 		    unsigned char *cells)
 {
-	uint64_t pages = (m->end - m->start) / 4096;
+	uint64_t pages = (m->end - m->start) / PAGE_BYTES;
 	unsigned int n = pages < t->rw ? (unsigned int)pages : t->rw, c;
 
 	cli_map_cells(v, m, n, cells);

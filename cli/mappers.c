@@ -33,7 +33,7 @@ static int on_page(const struct ptscope_page *pg, void *arg)
 	    s->pfn >= pg->pfn + pg->nr_pages)
 		return 0;
 	s->found++;
-	s->fn(s->pid, pg->addr + (s->pfn - pg->pfn) * 4096, s->arg);
+	s->fn(s->pid, pg->addr + (s->pfn - pg->pfn) * cli_machine.page_size, s->arg);
 	return 0;
 }
 
@@ -60,6 +60,8 @@ void cli_snapshot_describe(struct snapshot *s, uint32_t pid)
 	s->pid = pid ? pid : (uint32_t)getpid();
 	cli_process_name(s->pid, s->comm, sizeof(s->comm));
 	snprintf(s->kernel, sizeof(s->kernel), "%s", uname(&u) ? "" : u.release);
+	s->arch = cli_machine.arch;
+	s->page_size = cli_machine.page_size;
 }
 
 int cli_find_mappers(struct ptscope *h, uint64_t pfn, mapper_fn fn, void *arg)

@@ -157,7 +157,7 @@ int cli_parse_phys(const char *s, uint64_t *addr, char *err, size_t errlen)
 			 s);
 		return -1;
 	}
-	*addr = pfn << 12;
+	*addr = pfn << cli_machine.page_shift;
 	return 0;
 }
 

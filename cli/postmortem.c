@@ -7,6 +7,9 @@
  * source lacks is filled in from what it has, and said so.
  *
  *   log line: address, ip, sp and the error code, but no mappings
+ *             (arm64: the ESR and the fault's name, ip and sp from the
+ *             register dump below it, but not the address: FAR is not
+ *             printed for user faults)
  *   core:     si_code, address, registers and every mapping with its
  *             permissions and file, but no error code (the access is
  *             inferred: execute if the address is the ip, write if the
@@ -24,6 +27,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "esr.h"
 #include "libptscope.h"
 #include "uapi/ptscope.h"
 
@@ -58,6 +62,64 @@ static void ip_file(const char *rest, struct ptscope_fault *f)
 		snprintf(f->exe, sizeof(f->exe), "%.*s", (int)(br - in - 4), in + 4);
 }
 
+/*
+ * arm64's arch/arm64/kernel/traps.c arm64_show_signal() (6.1, 6.12):
+ * "COMM[PID]: unhandled exception: DABT (lower EL), ESR 0x0000000092000047,
+ * level 3 translation fault in FILE[START+SIZE]", then __show_regs()'s
+ * "pc : ..." and "sp : ..." lines. Only aborts make SIGSEGV/SIGBUS.
+ */
+static int arm64_line(const char *line, struct ptscope_fault *f)
+{
+	static const char tag[] = "]: unhandled exception: ";
+	const char *p = strstr(line, tag), *esr_at;
+	unsigned long long esr;
+	struct esr_info e;
+
+	if (!p || !(esr_at = strstr(p, ", ESR 0x")) || sscanf(esr_at, ", ESR 0x%llx", &esr) != 1)
+		return -1;
+	cli_esr_decode(esr, &e);
+	if (!e.abort)
+		return -1; /* an undefined instruction, a breakpoint...: not a fault of memory */
+	comm_pid(line, p, f);
+	ip_file(esr_at, f);
+	f->arch = PTSCOPE_ARCH_ARM64;
+	f->esr = esr;
+	f->has_esr = 1;
+	f->error = e.pf;
+	/* The kernel's fault_info[]: the signal each fault status raises. */
+	if (cli_esr_is_translation(e.fsc)) {
+		f->code = 1; /* SEGV_MAPERR (ACCERR when a mapping forbade it) */
+	} else if (cli_esr_is_permission(e.fsc) || cli_esr_is_access_flag(e.fsc)) {
+		f->code = 2; /* SEGV_ACCERR */
+	} else if (e.fsc == 0x11) {
+		f->code = 9; /* SEGV_MTESERR */
+	} else if (e.fsc == 0x21) {
+		f->signal = SIGBUS;
+		f->code = 1; /* BUS_ADRALN */
+	} else {
+		f->signal = SIGBUS;
+		f->code = 3; /* BUS_OBJERR: external aborts */
+	}
+	return 0;
+}
+
+int cli_fault_log_regs(const char *line, struct ptscope_fault *f)
+{
+	unsigned long long v;
+	const char *p;
+
+	if (f->arch != PTSCOPE_ARCH_ARM64)
+		return -1;
+	/* The first dump after the line is its own. */
+	if (!f->ip && (p = strstr(line, "pc : ")) && sscanf(p, "pc : %llx", &v) == 1)
+		f->ip = v;
+	else if (!f->sp && (p = strstr(line, "sp : ")) && sscanf(p, "sp : %llx", &v) == 1)
+		f->sp = v;
+	else
+		return -1;
+	return 0;
+}
+
 int cli_fault_from_log_line(const char *line, struct ptscope_fault *f)
 {
 	unsigned long long addr, ip, sp, error;
@@ -65,6 +127,9 @@ int cli_fault_from_log_line(const char *line, struct ptscope_fault *f)
 
 	memset(f, 0, sizeof(*f));
 	f->signal = SIGSEGV;
+	if (!arm64_line(line, f))
+		return 0;
+	f->arch = PTSCOPE_ARCH_X86_64;
 	p = strstr(line, "]: segfault at ");
 	if (p && sscanf(p, "]: segfault at %llx ip %llx sp %llx error %llx", &addr, &ip, &sp,
 			&error) == 4) {
@@ -160,7 +225,8 @@ static void fill_vma(struct ptscope_fault_vma *v, const Elf64_Phdr *ph, const st
 }
 
 /* NT_FILE: count, page size, then (start, end, pgoff) triples, then names. */
-static size_t parse_nt_file(const unsigned char *d, size_t len, struct file_map *out, size_t max)
+static size_t parse_nt_file(const unsigned char *d, size_t len, struct file_map *out, size_t max,
+			    uint64_t *page_size)
 {
 	const char *names;
 	uint64_t n, page, i;
@@ -169,6 +235,7 @@ static size_t parse_nt_file(const unsigned char *d, size_t len, struct file_map 
 		return 0;
 	n = rd64(d);
 	page = rd64(d + 8);
+	*page_size = page;
 	if (n > max || 16 + n * 24 > len)
 		return 0;
 	names = (const char *)d + 16 + n * 24;
@@ -192,6 +259,8 @@ struct core_notes {
 	struct file_map fm[4096];
 	size_t nfm;
 	int have_sig, have_regs;
+	unsigned int regs, ip_reg, sp_reg; /* the machine's pr_reg: its size, ip, sp */
+	uint64_t page_size; /* NT_FILE's, the kernel's PAGE_SIZE */
 };
 
 /*
@@ -221,15 +290,19 @@ static bool parse_notes(const unsigned char *d, uint64_t len, struct core_notes 
 			f->addr = rd64(p + 16);
 			cn->have_sig = 1;
 		} else if (nh.n_type == NT_PRSTATUS && !cn->have_regs &&
-			   nh.n_descsz >= 112 + 27 * 8) {
-			/* elf_prstatus: pr_pid at 32, pr_reg (user_regs_struct) at 112 */
+			   nh.n_descsz >= 112 + cn->regs * 8) {
+			/*
+			 * elf_prstatus: pr_pid at 32, pr_reg at 112: x86_64's
+			 * user_regs_struct (ip 16, sp 19 of 27) or aarch64's
+			 * user_pt_regs (x0..x30, sp 31, pc 32, pstate).
+			 */
 			f->pid = f->tid = rd32(p + 32);
-			f->ip = rd64(p + 112 + 16 * 8);
-			f->sp = rd64(p + 112 + 19 * 8);
+			f->ip = rd64(p + 112 + cn->ip_reg * 8);
+			f->sp = rd64(p + 112 + cn->sp_reg * 8);
 			cn->have_regs = 1;
 		} else if (nh.n_type == NT_FILE) {
 			cn->nfm = parse_nt_file(p, nh.n_descsz, cn->fm,
-						sizeof(cn->fm) / sizeof(cn->fm[0]));
+						sizeof(cn->fm) / sizeof(cn->fm[0]), &cn->page_size);
 			files = true;
 		} else if (nh.n_type == NT_PRPSINFO && nh.n_descsz >= 56) {
 			/* elf_prpsinfo: pr_fname[16] at 40 */
@@ -238,6 +311,26 @@ static bool parse_notes(const unsigned char *d, uint64_t len, struct core_notes 
 		off = desc + ((nh.n_descsz + 3ULL) & ~3ULL);
 	}
 	return files;
+}
+
+static const char *machine_name(unsigned int m)
+{
+	switch (m) {
+	case EM_386:
+		return "i386";
+	case EM_ARM:
+		return "arm";
+	case EM_PPC64:
+		return "ppc64";
+	case EM_S390:
+		return "s390";
+	case EM_RISCV:
+		return "riscv";
+	case EM_LOONGARCH:
+		return "loongarch";
+	default:
+		return "unknown";
+	}
 }
 
 int cli_fault_from_core(const char *path, struct ptscope_fault *f, char *err, size_t errlen)
@@ -257,10 +350,28 @@ int cli_fault_from_core(const char *path, struct ptscope_fault *f, char *err, si
 	}
 	if (pread(fd, &eh, sizeof(eh), 0) != (ssize_t)sizeof(eh) ||
 	    memcmp(eh.e_ident, ELFMAG, SELFMAG) || eh.e_ident[EI_CLASS] != ELFCLASS64 ||
-	    eh.e_type != ET_CORE || eh.e_machine != EM_X86_64 ||
-	    eh.e_phentsize != sizeof(Elf64_Phdr) || !read_phdr(fd, &eh, 0, &ph) ||
+	    eh.e_type != ET_CORE || eh.e_phentsize != sizeof(Elf64_Phdr) ||
+	    !read_phdr(fd, &eh, 0, &ph) ||
 	    (eh.e_phnum && !read_phdr(fd, &eh, eh.e_phnum - 1U, &ph))) {
-		snprintf(err, errlen, "'%s' is not an x86-64 ELF core file", path);
+		snprintf(err, errlen, "'%s' is not a 64-bit ELF core file", path);
+		goto out;
+	}
+	/* The file names its machine: an aarch64 core reads as well on x86, and back. */
+	if (eh.e_machine == EM_X86_64) {
+		f->arch = PTSCOPE_ARCH_X86_64;
+		cn.regs = 27;
+		cn.ip_reg = 16;
+		cn.sp_reg = 19;
+	} else if (eh.e_machine == EM_AARCH64) {
+		f->arch = PTSCOPE_ARCH_ARM64;
+		cn.regs = 34;
+		cn.ip_reg = 32;
+		cn.sp_reg = 31;
+	} else {
+		snprintf(err, errlen,
+			 "core file '%s' is of machine %s (ELF e_machine %u); ptscope reads"
+			 " x86-64 and aarch64 cores",
+			 path, machine_name(eh.e_machine), eh.e_machine);
 		goto out;
 	}
 	/* The notes first (the kernel writes one PT_NOTE): the signal, the registers, the files. */
@@ -309,7 +420,11 @@ int cli_fault_from_core(const char *path, struct ptscope_fault *f, char *err, si
 		if (f->ip >= cn.fm[i].start && f->ip < cn.fm[i].end)
 			snprintf(f->exe, sizeof(f->exe), "%s", cn.fm[i].name);
 	f->snapshot = 1;
-	f->trap = f->code == 0x80 ? 13 : 14;
+	if (f->arch == PTSCOPE_ARCH_X86_64)
+		f->trap = f->code == 0x80 ? 13 : 14;
+	/* Sizes and the stack guard follow the core's kernel. */
+	cli_machine_set(f->arch, cn.page_size ? (uint32_t)cn.page_size : 4096,
+			f->arch == PTSCOPE_ARCH_ARM64 ? 48 : 47);
 	/* No error code in a core: infer the access from where it was refused. */
 	if (f->addr && f->addr == f->ip)
 		f->error |= PTSCOPE_PF(INSTR);

@@ -9,6 +9,7 @@
 #include <stdarg.h>
 
 #include "cli.h"
+#include "libptscope.h"
 
 static struct json *cur; /* the JSON document, NULL when printing text */
 
@@ -154,4 +155,17 @@ void cli_print_text(const char *fmt, ...)
 	va_start(ap, fmt);
 	vprintf(fmt, ap);
 	va_end(ap);
+}
+
+void cli_print_cache(int width, uint32_t cache, uint64_t flags)
+{
+	const char *common = ptscope_cache_name(cache) ?: "?";
+	const char *memtype = cli_memtype_name(cli_machine.arch, cache, flags);
+	char both[48];
+
+	cli_member_str("cache", common);
+	if (memtype)
+		cli_member_str("memtype", memtype);
+	snprintf(both, sizeof(both), memtype ? "%s (%s)" : "%.0s%s", memtype ?: "", common);
+	cli_print_value(PRINT_TEXT, NULL, CLI_PRINT_STR, " %-*s", width, both);
 }

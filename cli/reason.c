@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "esr.h"
 #include "libptscope.h"
 #include "uapi/ptscope.h"
 
@@ -27,7 +28,8 @@
 
 const char *cli_fault_access(const struct ptscope_fault *f)
 {
-	if (f->trap != 14)
+	/* x86: a general protection fault says nothing of the access. */
+	if (f->arch != PTSCOPE_ARCH_ARM64 && f->trap != 14)
 		return "access";
 	if (f->error & PTSCOPE_PF(INSTR))
 		return "execute";
@@ -48,6 +50,10 @@ const char *cli_fault_code_name(uint32_t sig, uint32_t code)
 			return "SEGV_BNDERR";
 		case 4:
 			return "SEGV_PKUERR";
+		case 8:
+			return "SEGV_MTEAERR";
+		case 9:
+			return "SEGV_MTESERR";
 		}
 	if (sig == SIGBUS)
 		switch (code) {
@@ -98,7 +104,7 @@ static void unmapped(const struct ptscope_fault *f, struct fault_reason *r)
 		return;
 	}
 	/* A log line knows no mappings; an access at the stack pointer is its overflow. */
-	if (!f->snapshot && f->sp && f->addr <= f->sp + 4096 && f->sp - f->addr < 65536) {
+	if (!f->snapshot && f->sp && f->addr <= f->sp + PAGE_BYTES && f->sp - f->addr < 65536) {
 		r->code = "stack-overflow";
 		snprintf(r->text, sizeof(r->text),
 			 "stack overflow: %s at 0x%" PRIx64 ", at the stack pointer (0x%" PRIx64
@@ -232,16 +238,86 @@ static void refused_unknown(const struct ptscope_fault *f, struct fault_reason *
 	}
 }
 
+/*
+ * The width of user addresses: from the top of user space when a module
+ * said it (0x7ffffffff000: 47 bits, 1 << 48: 48, 1 << 56 - 4096: 56), else
+ * the machine's (x86_64's 4-level 47 by default).
+ */
+static int va_bits(uint64_t user_max)
+{
+	if (user_max > 1 && user_max < (1ULL << 63))
+		return 64 - __builtin_clzll(user_max - 1);
+	return (int)cli_machine.va_bits;
+}
+
+bool cli_fault_addr_known(const struct ptscope_fault *f)
+{
+	/* arm64's log line carries the ESR but not FAR; records and cores have it. */
+	return !(f->arch == PTSCOPE_ARCH_ARM64 && !f->id && !f->snapshot);
+}
+
+/* arm64: what the syndrome alone says, when the address is not known or MTE. */
+static bool from_esr(const struct ptscope_fault *f, struct fault_reason *r)
+{
+	const bool known = cli_fault_addr_known(f);
+	struct esr_info e;
+
+	if (f->arch != PTSCOPE_ARCH_ARM64 || !f->has_esr)
+		return false;
+	cli_esr_decode(f->esr, &e);
+	if (e.abort && e.fsc == 0x11) {
+		r->code = "mte-tag-mismatch";
+		snprintf(r->text, sizeof(r->text),
+			 "MTE tag check fault: the %s used a pointer whose tag does not match the"
+			 " memory's allocation tag (a use after free or an overflow into"
+			 " another allocation)",
+			 cli_fault_access(f));
+		return true;
+	}
+	if (known)
+		return false;
+	if (!e.abort) {
+		r->code = "arm64-exception";
+		snprintf(r->text, sizeof(r->text), "%s exception (ESR 0x%" PRIx64 ")",
+			 e.class_kernel, f->esr);
+	} else if (cli_esr_is_translation(e.fsc)) {
+		r->code = "unmapped";
+		snprintf(r->text, sizeof(r->text),
+			 "%s found no valid entry: nothing maps the address of this %s, or"
+			 " its mapping forbids it (the log does not print the address)",
+			 e.status, cli_fault_access(f));
+	} else if (cli_esr_is_permission(e.fsc)) {
+		r->code = "access-denied";
+		snprintf(r->text, sizeof(r->text),
+			 "%s: the page is mapped, but its entry does not allow a %s there"
+			 " (the log does not print the address)",
+			 e.status, cli_fault_access(f));
+	} else if (e.fsc == 0x21) {
+		r->code = "alignment";
+		snprintf(r->text, sizeof(r->text),
+			 "alignment fault: a %s at a misaligned address where the access needs"
+			 " alignment (exclusive, atomic, or Device memory)",
+			 cli_fault_access(f));
+	} else {
+		r->code = "arm64-abort";
+		snprintf(r->text, sizeof(r->text), "%s on a %s (%s)", e.status, cli_fault_access(f),
+			 e.class_kernel);
+	}
+	return true;
+}
+
 void cli_explain_fault(const struct ptscope_fault *f, uint64_t user_max, struct fault_reason *r)
 {
 	memset(r, 0, sizeof(*r));
+	if (from_esr(f, r))
+		return;
 	if (f->code == CODE_SI_KERNEL && f->trap == 13) {
 		r->code = "non-canonical";
 		snprintf(r->text, sizeof(r->text),
 			 "general protection fault at ip 0x%" PRIx64
 			 ": an access to a non-canonical"
 			 " address (bits 63..%d not all equal); the CPU reports no address for it",
-			 f->ip, user_max > (1ULL << 47) ? 56 : 47);
+			 f->ip, va_bits(user_max));
 		return;
 	}
 	if (f->signal == SIGBUS) {

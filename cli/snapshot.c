@@ -9,13 +9,17 @@
  *   pid 812 range 0x0 0x0
  *   comm COMMAND
  *   kernel RELEASE
+ *   machine ARCH PAGE_SIZE
  *   vma START END FLAGS BACKING [NAME]
  *   ...
  *   ADDR PAGES LEVEL STATE PFN|- ENTRY FLAGS COW KIND|- MAPCOUNT|- PFLAGS
  *   ...
  *   # end
  *
- * (range 0x0 0x0: the whole address space.) Names and the command may hold
+ * (range 0x0 0x0: the whole address space.) The machine line names the
+ * architecture ("x86_64", "aarch64") and the kernel's page size in bytes,
+ * the unit of PAGES and PFN; formats 1 and 2, without it, are x86_64 with
+ * 4096-byte pages. Names and the command may hold
  * any byte but NUL: control bytes and backslashes are written as \ooo.
  * Format 1, without the comm, kernel and vma lines and the PFLAGS column,
  * is still read. A file without its end line was cut short and is refused.
@@ -31,7 +35,7 @@
 #include "uapi/ptscope.h"
 
 #define SNAPSHOT_MAGIC "# ptscope snapshot "
-#define SNAPSHOT_FORMAT 2
+#define SNAPSHOT_FORMAT 3
 
 /* @s with control bytes and backslashes as \ooo, so it stays on one line. */
 static void write_escaped(FILE *f, const char *s)
@@ -71,7 +75,8 @@ void cli_snapshot_write_header(FILE *f, const struct snapshot *head)
 	write_escaped(f, head->comm);
 	fputs("\nkernel ", f);
 	write_escaped(f, head->kernel);
-	fputc('\n', f);
+	fprintf(f, "\nmachine %s %u\n", cli_arch_name(head->arch ?: PTSCOPE_ARCH_X86_64),
+		head->page_size ?: 4096);
 }
 
 void cli_snapshot_write_vma(FILE *f, const struct ptscope_vma *v)
@@ -166,19 +171,21 @@ void cli_snapshot_clip(struct snapshot *s, uint64_t start, uint64_t end)
 {
 	size_t i, n = 0;
 
-	start &= ~4095ULL;
-	end = (end + 4095) & ~4095ULL;
+	const uint64_t ps = s->page_size ?: 4096;
+
+	start &= ~(ps - 1);
+	end = (end + ps - 1) & ~(ps - 1);
 	for (i = 0; i < s->n; i++) {
 		struct ptscope_page pg = s->rec[i];
-		uint64_t last = pg.addr + pg.nr_pages * 4096;
+		uint64_t last = pg.addr + pg.nr_pages * ps;
 
 		if (last <= start || pg.addr >= end)
 			continue;
 		if (pg.addr < start) {
-			pg.pfn += pg.has_pfn ? (start - pg.addr) / 4096 : 0;
+			pg.pfn += pg.has_pfn ? (start - pg.addr) / ps : 0;
 			pg.addr = start;
 		}
-		pg.nr_pages = ((last < end ? last : end) - pg.addr) / 4096;
+		pg.nr_pages = ((last < end ? last : end) - pg.addr) / ps;
 		s->rec[n++] = pg;
 	}
 	s->n = n;
@@ -197,7 +204,7 @@ void cli_snapshot_free(struct snapshot *s)
 	memset(s, 0, sizeof(*s));
 }
 
-static int parse_record(char *line, struct ptscope_page *pg)
+static int parse_record(char *line, uint64_t ps, struct ptscope_page *pg)
 {
 	char level[16], state[32], pfn[32], cow[32], kind[32], mapcount[16];
 	int lv, st, cw, kd = 0, fields;
@@ -216,8 +223,8 @@ static int parse_record(char *line, struct ptscope_page *pg)
 	if (strcmp(kind, "-"))
 		kd = cli_name_index(kind, ptscope_kind_name);
 	/* A run must not wrap the address space (nor overflow counting it). */
-	if (lv < 0 || st < 0 || cw < 0 || kd < 0 || !pg->nr_pages || pg->addr & 4095 ||
-	    pg->nr_pages > (UINT64_MAX - pg->addr) / 4096)
+	if (lv < 0 || st < 0 || cw < 0 || kd < 0 || !pg->nr_pages || pg->addr & (ps - 1) ||
+	    pg->nr_pages > (UINT64_MAX - pg->addr) / ps)
 		return -1;
 	pg->level = (uint32_t)lv;
 	pg->state = (uint32_t)st;
@@ -246,12 +253,30 @@ static int parse_vma(struct snapshot *s, char *line)
 	    !n || (line[n] && line[n] != ' '))
 		return -EINVAL;
 	bk = cli_name_index(backing, ptscope_backing_name);
-	if (bk < 0 || start >= end || start & 4095 || end & 4095 ||
+	if (bk < 0 || start >= end || start & (s->page_size - 1) || end & (s->page_size - 1) ||
 	    (s->nvma && start < s->vma[s->nvma - 1].end))
 		return -EINVAL;
 	line += n + (line[n] == ' ');
 	unescape(line);
 	return cli_snapshot_add_vma(s, start, end, flags, (uint32_t)bk, line);
+}
+
+/* "ARCH PAGE_SIZE" of the machine line: 0, or -1 if not one known. */
+static int parse_machine(struct snapshot *s, const char *text)
+{
+	char arch[32];
+	unsigned int ps;
+	int n = 0, a;
+
+	if (sscanf(text, "%31s %u%n", arch, &ps, &n) != 2 || text[n])
+		return -1;
+	a = cli_name_index(arch, ptscope_arch_name);
+	if ((a != PTSCOPE_ARCH_X86_64 && a != PTSCOPE_ARCH_ARM64) ||
+	    (ps != 4096 && ps != 16384 && ps != 65536))
+		return -1;
+	s->arch = (uint32_t)a;
+	s->page_size = ps;
+	return 0;
 }
 
 /* The text after "KEY " in @line, unescaped into @buf; 1 if @line is that, else 0. */
@@ -264,6 +289,24 @@ static int text_line(char *line, const char *key, char *buf, size_t len)
 	unescape(line + k + 1);
 	snprintf(buf, len, "%s", line + k + 1);
 	return 1;
+}
+
+int cli_snapshot_use(const struct snapshot *s, const struct snapshot *other, char *err,
+		     size_t errlen)
+{
+	if (other && (other->arch != s->arch || other->page_size != s->page_size)) {
+		snprintf(err, errlen,
+			 "the two sides come from different machines (%s, %u-byte pages; %s, "
+			 "%u-byte pages): their pages do not compare",
+			 cli_arch_name(s->arch), s->page_size, cli_arch_name(other->arch),
+			 other->page_size);
+		return -1;
+	}
+	if (cli_machine_set(s->arch, s->page_size, cli_machine.va_bits)) {
+		snprintf(err, errlen, "a page size of %u bytes is not one Linux has", s->page_size);
+		return -1;
+	}
+	return 0;
 }
 
 int cli_snapshot_load(const char *path, struct snapshot *s, char *err, size_t errlen)
@@ -295,6 +338,8 @@ int cli_snapshot_load(const char *path, struct snapshot *s, char *err, size_t er
 		goto fail;
 	}
 	s->has_vmas = format >= 2;
+	s->arch = PTSCOPE_ARCH_X86_64;
+	s->page_size = 4096;
 	while (getline(&line, &size, f) >= 0) {
 		lineno++;
 		nl = strchr(line, '\n');
@@ -309,6 +354,17 @@ int cli_snapshot_load(const char *path, struct snapshot *s, char *err, size_t er
 			if (text_line(line, "comm", s->comm, sizeof(s->comm)) ||
 			    text_line(line, "kernel", s->kernel, sizeof(s->kernel)))
 				continue;
+			if (format >= 3 && !strncmp(line, "machine ", 8)) {
+				if (parse_machine(s, line + 8)) {
+					snprintf(
+						err, errlen,
+						"snapshot '%s', line %lu: not a machine this ptscope"
+						" knows (x86_64 or aarch64, pages of 4, 16 or 64 KiB)",
+						path, lineno);
+					goto fail;
+				}
+				continue;
+			}
 			if (!strncmp(line, "vma ", 4)) {
 				ret = parse_vma(s, line);
 				if (ret == -ENOMEM)
@@ -322,7 +378,8 @@ int cli_snapshot_load(const char *path, struct snapshot *s, char *err, size_t er
 				continue;
 			}
 		}
-		if (parse_record(line, &pg) || (s->n && pg.addr < s->rec[s->n - 1].addr)) {
+		if (parse_record(line, s->page_size, &pg) ||
+		    (s->n && pg.addr < s->rec[s->n - 1].addr)) {
 			snprintf(err, errlen, "snapshot '%s', line %lu: not a record in order",
 				 path, lineno);
 			goto fail;

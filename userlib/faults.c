@@ -60,6 +60,7 @@ static struct nla_policy fault_policy[PTSCOPE_A_FAULT_MAX + 1] = {
 	[PTSCOPE_A_FAULT_STACK_END] = { .type = NLA_U64 },
 	[PTSCOPE_A_FAULT_XLATE_ADDR] = { .type = NLA_NESTED },
 	[PTSCOPE_A_FAULT_XLATE_IP] = { .type = NLA_NESTED },
+	[PTSCOPE_A_FAULT_ESR] = { .type = NLA_U64 },
 };
 
 static void copy_str(char *dst, size_t len, struct nlattr *a)
@@ -94,6 +95,10 @@ static int parse_fault(struct nlattr *nest, struct ptscope_fault *f)
 	f->snapshot = pts_attr_u32(tb, PTSCOPE_A_FAULT_SNAPSHOT);
 	f->stack_start = pts_attr_u64(tb, PTSCOPE_A_FAULT_STACK_START);
 	f->stack_end = pts_attr_u64(tb, PTSCOPE_A_FAULT_STACK_END);
+	/* Only arm64 modules send an ESR; records without one are x86's. */
+	f->has_esr = !!tb[PTSCOPE_A_FAULT_ESR];
+	f->esr = pts_attr_u64(tb, PTSCOPE_A_FAULT_ESR);
+	f->arch = f->has_esr ? PTSCOPE_ARCH_ARM64 : PTSCOPE_ARCH_X86_64;
 	ret = parse_vma(tb[PTSCOPE_A_FAULT_VMA], &f->vma);
 	if (!ret)
 		ret = parse_vma(tb[PTSCOPE_A_FAULT_VMA_BELOW], &f->below);

@@ -11,6 +11,7 @@
 struct ptscope {
 	struct nl_sock *sock;
 	int family;
+	uint32_t page_shift; /* 0 until ptscope_get_machine() asked */
 };
 
 /* Record the failure message for ptscope_errmsg(); returns @err. */
@@ -58,6 +59,12 @@ const char *pts_extack_msg(const struct nlmsghdr *nlh);
 int pts_parse_info(struct nlmsghdr *nlh, struct ptscope_info *info);
 /* One WALK reply message to @fn; @expand: runs back into leaves (see walk.c). */
 int pts_parse_walk(struct nlmsghdr *nlh, int expand, ptscope_page_fn fn, void *arg);
+/* As pts_parse_walk(), for a kernel whose pages are 1 << @page_shift bytes. */
+int pts_parse_walk_pages(struct nlmsghdr *nlh, int expand, unsigned int page_shift,
+			 ptscope_page_fn fn, void *arg);
+/* GET_INFO's machine fields (ptscope_get_machine()). */
+void pts_machine_of(const struct ptscope_info *info, uint32_t arch, uint32_t va_bits,
+		    struct ptscope_machine *m);
 int pts_parse_xlate(struct nlmsghdr *nlh, struct ptscope_xlate *x);
 int pts_parse_xlate_nest(struct nlattr *nest, struct ptscope_xlate *x);
 

@@ -47,7 +47,7 @@ struct ptscope_xlate_level {
 	uint64_t entry; /* raw entry; frame bits 0 when hidden */
 	uint64_t flags; /* PTSCOPE_ENTRY_* bits: ptscope_entry_flag_name() */
 	uint64_t leaf_size; /* bytes mapped when this entry is the leaf, else 0 */
-	uint64_t pfn; /* frame of the address's 4 KiB page (0 when hidden) */
+	uint64_t pfn; /* frame of the address's page (kernel PAGE_SIZE; 0 when hidden) */
 	int has_pfn; /* the leaf is present and pfn applies */
 };
 
@@ -58,8 +58,9 @@ struct ptscope_xlate {
 };
 
 /*
- * One WALK record (see PTSCOPE_CMD_WALK in uapi/ptscope.h): nr_pages 4 KiB
- * pages from addr. A present record's frames are pfn, pfn + 1, ...
+ * One WALK record (see PTSCOPE_CMD_WALK in uapi/ptscope.h): nr_pages pages
+ * of the kernel's PAGE_SIZE (ptscope_get_machine(): 4 KiB on x86_64, 4 or
+ * 16 KiB on arm64) from addr. A present record's frames are pfn, pfn + 1, ...
  */
 struct ptscope_page {
 	uint64_t addr;
@@ -90,7 +91,7 @@ struct ptscope_page {
 /* Called for each record in address order; non-zero stops the walk. */
 typedef int (*ptscope_page_fn)(const struct ptscope_page *page, void *arg);
 
-/* One mapping (see PTSCOPE_CMD_GET_VMAS); counters are in 4 KiB pages. */
+/* One mapping (see PTSCOPE_CMD_GET_VMAS); counters are in the kernel's pages. */
 struct ptscope_vma {
 	uint64_t start;
 	uint64_t end; /* exclusive */
@@ -119,6 +120,22 @@ PTSCOPE_API int ptscope_open(struct ptscope **handle);
 PTSCOPE_API void ptscope_close(struct ptscope *handle);
 
 PTSCOPE_API int ptscope_get_info(struct ptscope *handle, struct ptscope_info *info);
+
+/*
+ * The machine the module runs on (since libptscope 1.1; struct ptscope_info
+ * keeps its layout). A module from before arm64 reports no architecture or
+ * VA width: x86_64, and the width its user address limit implies.
+ */
+struct ptscope_machine {
+	uint32_t arch; /* PTSCOPE_ARCH_*: ptscope_arch_name() */
+	uint32_t page_size; /* bytes: the unit of WALK records, pfns and counters */
+	uint32_t page_shift; /* log2(page_size) */
+	uint32_t va_bits; /* user virtual address width */
+};
+
+PTSCOPE_API int ptscope_get_machine(struct ptscope *handle, struct ptscope_machine *out);
+/* "x86_64", "aarch64"; NULL for an unknown architecture. */
+PTSCOPE_API const char *ptscope_arch_name(unsigned int arch);
 
 /*
  * Translate @addr in process @pid (0: the caller) through every page-table
@@ -221,17 +238,21 @@ struct ptscope_fault {
 	uint64_t id;
 	uint64_t time_ns; /* CLOCK_REALTIME */
 	uint64_t addr, ip, sp;
-	uint64_t error; /* x86 page-fault error code: PTSCOPE_PF(...) bits */
+	uint64_t error; /* PTSCOPE_PF(...) bits: x86's error code, or derived from the ESR */
 	uint64_t stack_start, stack_end;
 	uint32_t pid, tid, uid;
 	uint32_t signal, code; /* SIGSEGV or SIGBUS, si_code */
-	uint32_t trap; /* 14 page fault, 13 general protection */
+	uint32_t trap; /* x86: 14 page fault, 13 general protection; arm64: 0 */
 	int handled; /* a user handler was installed */
 	int snapshot; /* the VMAs and translations below were taken */
 	char comm[16];
 	char exe[128];
 	struct ptscope_fault_vma vma, below, above;
 	struct ptscope_xlate xlate_addr, xlate_ip; /* nr_levels 0: none */
+	/* Since 1.1 (the library fills the record; callers only read it). */
+	uint64_t esr; /* has_esr: arm64 ESR_EL1 as the kernel saved it */
+	int has_esr;
+	uint32_t arch; /* PTSCOPE_ARCH_*: arm64 with an ESR, else x86_64 */
 };
 
 typedef int (*ptscope_fault_fn)(const struct ptscope_fault *fault, void *arg);

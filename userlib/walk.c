@@ -69,6 +69,7 @@ struct walk_ctx {
 	ptscope_page_fn fn;
 	void *arg;
 	bool expand; /* the caller wants leaves, the kernel sends runs */
+	unsigned int page_shift; /* the kernel's PAGE_SIZE, in which records count */
 };
 
 /* struct ptscope_page_rec as the kernel sent it, into the library's record. */
@@ -100,19 +101,22 @@ static void unpack_page(const struct ptscope_page_rec *r, struct ptscope_page *p
 	pg->res_desc = r->res_desc;
 }
 
-/* Records count 4 KiB pages (see the UAPI header). */
-#define PTS_PAGE_SIZE 4096ULL
-
-/* A leaf's size in pages at @level; 0 for levels that never map a page. */
-static uint64_t leaf_pages(unsigned int level)
+/*
+ * A leaf's size in pages at @level, for pages of 1 << @shift bytes whose
+ * tables hold a page of 8-byte entries each (512 with 4 KiB pages, 2048
+ * with 16 KiB); 0 for levels that never map a page.
+ */
+static uint64_t leaf_pages(unsigned int level, unsigned int shift)
 {
+	uint64_t entries = 1ULL << (shift - 3);
+
 	switch (level) {
 	case PTSCOPE_LEVEL_PTE:
 		return 1;
 	case PTSCOPE_LEVEL_PMD:
-		return 512;
+		return entries;
 	case PTSCOPE_LEVEL_PUD:
-		return 512 * 512;
+		return entries * entries;
 	default:
 		return 0;
 	}
@@ -126,20 +130,21 @@ static uint64_t leaf_pages(unsigned int level)
 static int expand_run(const struct ptscope_page *run, uint64_t entry_step, int hidden,
 		      struct walk_ctx *c)
 {
-	uint64_t leaf = leaf_pages(run->level) * PTS_PAGE_SIZE;
-	uint64_t end = run->addr + run->nr_pages * PTS_PAGE_SIZE, addr, next, k, delta;
+	const unsigned int shift = c->page_shift;
+	uint64_t leaf = leaf_pages(run->level, shift) << shift;
+	uint64_t end = run->addr + (run->nr_pages << shift), addr, next, k, delta;
 	struct ptscope_page pg = *run;
 	int ret;
 
-	if (run->state == PTSCOPE_STATE_NONE || !leaf || run->nr_pages * PTS_PAGE_SIZE <= leaf)
+	if (run->state == PTSCOPE_STATE_NONE || !leaf || run->nr_pages << shift <= leaf)
 		return c->fn(run, c->arg);
 	for (k = 0, addr = run->addr; addr < end; k++, addr = next) {
 		next = (addr / leaf + 1) * leaf;
 		if (next > end)
 			next = end;
-		delta = (addr - run->addr) / PTS_PAGE_SIZE;
+		delta = (addr - run->addr) >> shift;
 		pg.addr = addr;
-		pg.nr_pages = (next - addr) / PTS_PAGE_SIZE;
+		pg.nr_pages = (next - addr) >> shift;
 		pg.entry = run->entry + k * entry_step;
 		if (run->has_pfn && !hidden)
 			pg.pfn = run->pfn + delta;
@@ -218,11 +223,17 @@ static int on_walk_msg(struct nlmsghdr *nlh, void *arg)
 	return 0;
 }
 
-int pts_parse_walk(struct nlmsghdr *nlh, int expand, ptscope_page_fn fn, void *arg)
+int pts_parse_walk_pages(struct nlmsghdr *nlh, int expand, unsigned int page_shift,
+			 ptscope_page_fn fn, void *arg)
 {
-	struct walk_ctx c = { .fn = fn, .arg = arg, .expand = expand };
+	struct walk_ctx c = { .fn = fn, .arg = arg, .expand = expand, .page_shift = page_shift };
 
 	return on_walk_msg(nlh, &c);
+}
+
+int pts_parse_walk(struct nlmsghdr *nlh, int expand, ptscope_page_fn fn, void *arg)
+{
+	return pts_parse_walk_pages(nlh, expand, 12, fn, arg);
 }
 
 struct walk_range {
@@ -246,6 +257,16 @@ int ptscope_walk(struct ptscope *h, uint32_t pid, uint64_t start, uint64_t end, 
 	/* Per-page walks travel as runs and are expanded here (expand_run). */
 	struct walk_ctx c = { .fn = fn, .arg = arg, .expand = !(flags & PTSCOPE_WALK_RUNS) };
 	struct walk_range r = { start, end, flags | PTSCOPE_WALK_RUNS | PTSCOPE_WALK_PACKED };
+	struct ptscope_machine m;
+	int ret;
+
+	/* Expanding runs needs the kernel's page size: asked once per handle. */
+	if (c.expand && !h->page_shift) {
+		ret = ptscope_get_machine(h, &m);
+		if (ret)
+			return ret;
+	}
+	c.page_shift = h->page_shift ? h->page_shift : 12;
 
 	return pts_transact_pid(h, PTSCOPE_CMD_WALK, NLM_F_DUMP, pid, put_range, &r, "WALK",
 				on_walk_msg, &c);

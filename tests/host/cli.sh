@@ -184,8 +184,8 @@ t "explain --dmesg: at the stack pointer" 0 'reason +stack-overflow' -- explain 
 t "explain -j --dmesg" 0 '^\{"faults":\[\{"id":0,.*"reason":"null-deref"' -- -j explain --dmesg "$T/dmesg"
 echo "garbage text" > "$T/garbage"
 t "explain --dmesg of garbage" 1 "no segfault lines in .*/garbage" -- explain --dmesg "$T/garbage"
-t "explain --core of a non-core" 1 "is not an x86-64 ELF core file" -- explain --core /bin/sh
-t "explain --core of garbage" 1 "not a core file|is not an x86-64 ELF core file" -- explain --core "$T/garbage"
+t "explain --core of a non-core" 1 "is not a 64-bit ELF core file" -- explain --core /bin/sh
+t "explain --core of garbage" 1 "not a core file|is not a 64-bit ELF core file" -- explain --core "$T/garbage"
 t "explain --core needs a file" 2 "explain --core needs one core FILE" -- explain --core
 t "explain refuses a bad ID" 2 "'x' is not a fault record ID" -- explain --fault x
 t "faults takes only clear" 2 "faults takes nothing, or 'clear'" -- faults 12

@@ -187,7 +187,7 @@ err "--color=sometimes" 2 "--color wants auto, always or never" map -i "$F/one-p
 err "--svg elsewhere" 2 "option --svg applies to map only" walk 1 --svg x.svg
 err "a missing snapshot" 1 "cannot open snapshot '/nonexistent.snap'" map -i /nonexistent.snap
 err "not a snapshot" 1 "is not a ptscope snapshot" map -i /etc/hostname
-err "a newer format" 1 "is in format 9; this ptscope reads formats 1 to 2" map -i <(echo "# ptscope snapshot 9"; echo "pid 1 range 0x0 0x0")
+err "a newer format" 1 "is in format 9; this ptscope reads formats 1 to 3" map -i <(echo "# ptscope snapshot 9"; echo "pid 1 range 0x0 0x0")
 err "mappings out of order" 1 "line 4: not a mapping in order" map -i <(printf '%s\n' "# ptscope snapshot 2" "pid 1 range 0x0 0x0" "vma 0x2000 0x3000 0x3 anon" "vma 0x1000 0x2000 0x3 anon" "# end")
 err "an unwritable SVG" 1 "cannot write '/nonexistent/x.svg.tmp" map -i "$F/one-page.snap" --svg /nonexistent/x.svg
 err "a live PID needs the module" 1 "kernel module ptscope is not loaded" map 1
