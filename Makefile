@@ -14,6 +14,8 @@
 #   make ARCH=arm64 KVER=6.1.0-57-arm64   cross-build module and userspace for arm64
 #                        (build/arm64/; a Debian arm64 kernel of the matrix, default 6.12)
 #   make check-arm64     the guest suite on Debian's arm64 6.1, 6.12 and 6.12 16k kernels
+#   make check-matrix    the whole guest suite on x86 6.1, 6.12 and 7.2 (make check
+#                        runs 7.2's walker, COW and fault tests only, for time)
 #   make bench           benchmarks against pagemap in guests of 6.1 and 6.12
 #   make check-debug     the guest suite on a debug 6.12 kernel (KASAN, lockdep...;
 #                        built once, ~10 min, cached in ~/.cache/ptscope)
@@ -110,7 +112,7 @@ CLI     := $(BUILD)/ptscope
 HOST_TESTS  := $(patsubst tests/host/%.c,$(BUILD)/tests/host/%,$(wildcard tests/host/*.c))
 GUEST_PROGS := $(patsubst tests/prog/%.c,$(BUILD)/tests/prog/%,$(wildcard tests/prog/*.c))
 
-.PHONY: all module userspace asan test-progs deps demo check check-arm64 lint check-host check-guest bench \
+.PHONY: all module userspace asan test-progs deps demo check check-arm64 check-matrix lint check-host check-guest bench \
 	check-debug stress fuzz install-user dkms-install deb \
 	install uninstall clean help
 
@@ -247,7 +249,10 @@ bench: deps
 # The guest suite on Debian's arm64 kernels (6.1, 6.12, 6.12 with 16 KiB
 # pages) under qemu-system-aarch64, ptscope cross-built.
 check-arm64: deps
-	tests/check-arm64
+	tests/run --arm64-only
+
+check-matrix: deps
+	tests/run --matrix
 
 check-debug: deps
 	tests/run --debug-only

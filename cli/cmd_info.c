@@ -7,10 +7,11 @@
 #include "libptscope.h"
 
 /* The module and kernel, as a table or a JSON object. */
-static void print_info(const struct ptscope_info *in)
+static void print_info(const struct ptscope_info *in, const struct ptscope_machine *m)
 {
 	cli_print_str(PRINT_ANY, "module_version", "module version       %s\n", in->module_version);
 	cli_print_str(PRINT_ANY, "kernel_release", "kernel release       %s\n", in->kernel_release);
+	cli_print_str(PRINT_ANY, "arch", "architecture         %s\n", cli_arch_name(m->arch));
 	cli_print_uint(PRINT_ANY, "family_version", "netlink family       ptscope v%" PRIu64 "\n",
 		       in->family_version);
 	cli_print_uint(PRINT_ANY, "page_size", "page size            %" PRIu64 "\n", in->page_size);
@@ -18,6 +19,7 @@ static void print_info(const struct ptscope_info *in)
 		       in->paging_levels);
 	cli_print_hex(PRINT_ANY, "user_addr_max", "user address limit   0x%" PRIx64 "\n",
 		      in->user_addr_max);
+	cli_print_uint(PRINT_ANY, "va_bits", "virtual addr bits    %" PRIu64 "\n", m->va_bits);
 	cli_print_uint(PRINT_ANY, "phys_addr_bits", "physical addr bits   %" PRIu64 "\n",
 		       in->phys_addr_bits);
 	cli_print_hex(PRINT_ANY, "features_mask", "features             0x%" PRIx64 ":",
@@ -30,6 +32,7 @@ static void print_info(const struct ptscope_info *in)
 
 int cmd_info(const struct cli_args *a)
 {
+	struct ptscope_machine m;
 	struct ptscope_info in;
 	struct ptscope *h;
 
@@ -37,7 +40,7 @@ int cmd_info(const struct cli_args *a)
 		cli_error(a, "info takes no arguments, got '%s'", a->argv[0]);
 		return EXIT_USAGE;
 	}
-	if (cli_open(&h) || ptscope_get_info(h, &in)) {
+	if (cli_open(&h) || ptscope_get_info(h, &in) || ptscope_get_machine(h, &m)) {
 		cli_error(a, "%s", ptscope_errmsg());
 		ptscope_close(h);
 		return EXIT_RUNTIME;
@@ -45,7 +48,7 @@ int cmd_info(const struct cli_args *a)
 	ptscope_close(h);
 
 	cli_print_open(a->json, a->pretty);
-	print_info(&in);
+	print_info(&in, &m);
 	cli_print_close();
 	return EXIT_OK;
 }
