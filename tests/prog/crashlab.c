@@ -48,8 +48,9 @@
 #include <unistd.h>
 
 #include "faultload.h"
+#include "arch.h"
 
-#define PAGE 4096UL
+#define PAGE page_size()
 
 // cppcheck-suppress stringLiteralWrite
 static const char rodata[] = "crashlab: a constant in .rodata";
