@@ -93,7 +93,7 @@ static int by_size(const void *a, const void *b)
 static void add_hugetlb(void)
 {
 	static char names[8][32];
-	char sz[16], why[128];
+	char sz[24], why[128];
 	size_t sizes[8], n = 0, i, kb;
 	DIR *d = opendir("/sys/kernel/mm/hugepages");
 	struct dirent *e;
