@@ -62,28 +62,28 @@ j 0 xlate anon -j xlate $h1 $hog
 j 0 xlate bad-name -p xlate $h1 $exe
 j 0 xlate unmapped -j xlate $h1 0x10000
 j 1 xlate kernel-thread -j xlate 2 0x1000
-j 0 walk runs -j walk $h1 $hog+32K
-j 0 walk pages-bad-name -p walk --pages $h1 $exe+8K
-j 0 walk pages-snapshot -j walk --pages -o /tmp/h1.snap $h1 $hog+16K
+j 0 walk runs -j walk $h1 $hog+$(pages 8)
+j 0 walk pages-bad-name -p walk --pages $h1 $exe+$(pages 2)
+j 0 walk pages-snapshot -j walk --pages -o /tmp/h1.snap $h1 $hog+$(pages 4)
 j 0 walk place-bad-name -j walk $h1 "$bad"
-j 0 walk filtered -j walk --present --cow $h1 $hog+16K
+j 0 walk filtered -j walk --present --cow $h1 $hog+$(pages 4)
 j 0 diff snapshot-live -j diff /tmp/h1.snap $h1
-j 0 diff pids -j diff $h1 $h2 $hog+16K
+j 0 diff pids -j diff $h1 $h2 $hog+$(pages 4)
 j 1 diff no-file -j diff /nonexistent.snap $h1
 j 0 share bad-name -j share $h1 $h2
 j 0 map one -j map $h1
 j 0 map pair -j map $h1 $h2
-j 0 check pass -j check $h1 $hog+4K present
-printf '%s\n' "$h1 $hog+4K present" "$h1 $hog+8K present" > /tmp/j.checks
+j 0 check pass -j check $h1 $hog+$(pages 1) present
+printf '%s\n' "$h1 $hog+$(pages 1) present" "$h1 $hog+$(pages 2) present" > /tmp/j.checks
 j 1:doc check file-fail -j check -f /tmp/j.checks
-j 0 check format-json check $h1 $hog+4K present --format=json
+j 0 check format-json check $h1 $hog+$(pages 1) present --format=json
 j 0 explain live-write -j explain $h1 $hog --access write
 j 0 explain live-null -j explain $h1 0x10
 j 0 explain live-bad-name -j explain $h1 $exe --access exec
 
 pfn=$(ptscope -j xlate $h1 $hog | $JQ -r .leaf.pfn)
 j 0 phys ram-who -j phys pfn:$((pfn)) --who
-j 0 phys ram-pretty -p phys $(printf '0x%x' $((pfn * 4096 + 8)))
+j 0 phys ram-pretty -p phys $(printf '0x%x' $((pfn * PAGE + 8)))
 j 2 phys bad-address -j phys pfn:x
 
 echo "--- DMA: pinned pages and a PCI BAR"
@@ -94,7 +94,7 @@ pinner=$!
 wait_line /tmp/pin.out '^ready$\|^error'
 if grep -q '^ready$' /tmp/pin.out; then
 	j 0 dma pinned -j dma $pinner
-	j 0 walk pinned-thp -j walk $pinner $(sed -n 's/^thp //p' /tmp/pin.out)+2M
+	j 0 walk pinned-thp -j walk $pinner $(sed -n 's/^thp //p' /tmp/pin.out)+$(size_arg $HPAGE)
 else
 	echo "note: dmalab pin: $(cat /tmp/pin.out)"
 fi
@@ -111,7 +111,7 @@ if [ -n "$dev" ]; then
 	wait_line /tmp/bar.out '^ready$\|^error'
 	grep -q '^ready$' /tmp/bar.out || fail "dmalab bar: $(cat /tmp/bar.out)"
 	j 0 dma bar -j dma $barpid
-	j 0 walk bar-pages -j walk --pages $barpid $(sed -n 's/^bar \([^ ]*\) .*/\1/p' /tmp/bar.out)+8K
+	j 0 walk bar-pages -j walk --pages $barpid $(sed -n 's/^bar \([^ ]*\) .*/\1/p' /tmp/bar.out)+$(pages 2)
 	j 0 phys bar -j phys $bar_start --who
 else
 	echo "note: no PCI device with a memory BAR 0 (the harness adds -device VGA)"

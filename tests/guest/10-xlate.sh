@@ -21,13 +21,21 @@ expect_eq "anon page pfn vs pagemap" "$(pagemap_pfn $srv $a)" "$(jq -r .leaf.pfn
 expect_eq "levels walked ($levels-level paging)" "$levels" "$(jq '.levels | length' /tmp/x.json)"
 if [ "$levels" = 5 ]; then want="PGD P4D PUD PMD PTE"; else want="PGD PUD PMD PTE"; fi
 expect_eq "level names" "$want" "$(jq -r '[.levels[].level] | join(" ")' /tmp/x.json)"
-expect_eq "leaf flags" "present rw user accessed dirty nx" \
+# A written anonymous page: x86 writable, user, accessed, dirty, no-exec;
+# arm64 valid, dirty (DBM with AP[2] clear), accessed (AF), not global,
+# writable (DBM), privileged and user execute-never, open to EL0.
+if [ "$ARCH" = aarch64 ]; then
+	want="valid dirty af ng dbm pxn uxn el0"
+else
+	want="present rw user accessed dirty nx"
+fi
+expect_eq "leaf flags" "$want" \
 	"$(jq -r '.levels[-1].flags - ["soft-dirty"] | join(" ")' /tmp/x.json)"
-expect_eq "phys = pfn * 4096 + offset" "$(printf '0x%x' $(( $(jq -r .leaf.pfn /tmp/x.json) * 4096 )))" \
+expect_eq "phys = pfn * $PAGE + offset" "$(printf '0x%x' $(( $(jq -r .leaf.pfn /tmp/x.json) * PAGE )))" \
 	"$(jq -r .leaf.phys /tmp/x.json)"
 ptscope xlate $srv $a > /tmp/x.txt || fail "ptscope xlate failed"
 cat /tmp/x.txt
-grep -q "^leaf: PTE, 4 KiB page, pfn $(pagemap_pfn $srv $a), " /tmp/x.txt || fail "text output lacks the leaf line"
+grep -q "^leaf: PTE, $((PAGE / 1024)) KiB page, pfn $(pagemap_pfn $srv $a), " /tmp/x.txt || fail "text output lacks the leaf line"
 
 a=$(addr_of anon-untouched)
 ptscope -j xlate $srv $a > /tmp/x.json || fail "xlate of an untouched page failed"
@@ -37,21 +45,25 @@ expect_eq "pagemap agrees" absent "$(pagemap_pfn $srv $a)"
 a=$(addr_of anon-prot-none)
 ptscope -j xlate $srv $a > /tmp/x.json || fail "xlate of a PROT_NONE page failed"
 expect_eq "PROT_NONE leaf: protnone, no hardware P bit" "protnone" \
-	"$(jq -r '.levels[-1].flags | map(select(. == "present" or . == "protnone")) | join(" ")' /tmp/x.json)"
+	"$(jq -r --arg p $FLAG_PRESENT '.levels[-1].flags | map(select(. == $p or . == "protnone")) | join(" ")' /tmp/x.json)"
 expect_eq "PROT_NONE pfn vs pagemap" "$(pagemap_pfn $srv $a)" "$(jq -r .leaf.pfn /tmp/x.json)"
 
 a=$(addr_of anon-readonly)
 ptscope -j xlate $srv $a > /tmp/x.json || fail "xlate of a read-only page failed"
-expect_eq "read-only leaf has no rw" false "$(jq '.levels[-1].flags | index("rw") != null' /tmp/x.json)"
+expect_eq "read-only leaf has no $FLAG_RW" false \
+	"$(jq --arg w $FLAG_RW '.levels[-1].flags | index($w) != null' /tmp/x.json)"
+if [ "$ARCH" = aarch64 ]; then
+	expect_eq "read-only leaf has AP[2] (ro)" true "$(jq '.levels[-1].flags | index("ro") != null' /tmp/x.json)"
+fi
 
 if grep -q '\[always\]\|\[madvise\]' /sys/kernel/mm/transparent_hugepage/enabled; then
 	a=$(addr_of anon-thp)
-	inner=$((a + 5 * 4096))
+	inner=$((a + 5 * PAGE))
 	ptscope -j xlate $srv $inner > /tmp/x.json || fail "xlate in a THP failed"
 	if [ "$(pagemap_pfn $srv $inner)" != absent ] &&
 	   grep -q '^AnonHugePages: *[1-9]' /proc/$srv/smaps_rollup; then
 		expect_eq "THP leaf level" PMD "$(jq -r .leaf.level /tmp/x.json)"
-		expect_eq "THP leaf size" 2097152 "$(jq -r .leaf.size /tmp/x.json)"
+		expect_eq "THP leaf size" $HPAGE "$(jq -r .leaf.size /tmp/x.json)"
 		expect_eq "THP leaf flags include huge" true "$(jq '.levels[-1].flags | index("huge") != null' /tmp/x.json)"
 		expect_eq "THP pfn of page 5 vs pagemap" "$(pagemap_pfn $srv $inner)" "$(jq -r .leaf.pfn /tmp/x.json)"
 	else
@@ -74,9 +86,11 @@ $U ptscope -j xlate $usrv $a > /tmp/u.json || fail "uid 1000 on its own process 
 expect_eq "own process: pfn hidden" 0x0 "$(jq -r .leaf.pfn /tmp/u.json)"
 expect_eq "own process: table addresses hidden" 0x0 "$(jq -r '[.levels[].table_phys] | unique | join(",")' /tmp/u.json)"
 expect_eq "own process: entries keep their flag bits" true \
-	"$(jq '.levels[-1].flags | index("present") != null' /tmp/u.json)"
+	"$(jq --arg p $FLAG_PRESENT '.levels[-1].flags | index($p) != null' /tmp/u.json)"
 e=$(jq -r '.levels[-1].entry' /tmp/u.json)
-expect_eq "own process: no frame bits in the raw entry" 0 "$(( e & 0x000ffffffffff000 ))"
+# The frame bits: x86 PTE_PFN_MASK, arm64 the output address [49, PAGE_SHIFT].
+if [ "$ARCH" = aarch64 ]; then frame=$(( ((1 << 50) - 1) & ~(PAGE - 1) )); else frame=0x000ffffffffff000; fi
+expect_eq "own process: no frame bits in the raw entry" 0 "$(( e & frame ))"
 ptscope -j xlate $usrv $a > /tmp/r.json
 expect_eq "root sees the frame of that page" "$(pagemap_pfn $usrv $a)" "$(jq -r .leaf.pfn /tmp/r.json)"
 

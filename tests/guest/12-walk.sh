@@ -17,6 +17,13 @@ G=/sys/kernel/mm/hugepages/hugepages-1048576kB/nr_hugepages
 [ "$(cat $G)" -gt 0 ] ||
 	fail "no 1 GiB page reserved: boot with hugepagesz=1G hugepages=1 and --mem 3G"
 echo "1 GiB hugetlb pages reserved: $(cat $G)"
+# The other sizes (arm64: contiguous 64 KiB and 32 MiB with 4 KiB pages,
+# 2 MiB with 16 KiB pages): a page each, at run time; memkinds makes a kind
+# of every size that has one.
+for d in /sys/kernel/mm/hugepages/hugepages-*kB; do
+	[ "$(cat $d/nr_hugepages)" -gt 0 ] || echo 2 > $d/nr_hugepages
+	echo "$(basename $d): $(cat $d/nr_hugepages) reserved"
+done
 
 # KSM, scanning fast, for the ksm-merged kind (memkinds waits for the merge).
 ksm_start
@@ -31,10 +38,19 @@ if grep -q zram0 /proc/swaps; then
 	grep -q "anon-paged-out (pages): 8 pages: 0 present, 0 none, 8 swap" /tmp/check.out ||
 		fail "paged-out pages are not all swap entries"
 fi
-if [ "$(cat /proc/sys/vm/nr_hugepages)" -gt 0 ]; then
-	grep "^ok .*hugetlb-2m: walk" /tmp/check.out | grep -qv "# SKIP" ||
-		fail "hugetlb kind was not checked"
-fi
+# Every size with pages reserved was a kind, checked (its PROT_NONE twin too).
+for d in /sys/kernel/mm/hugepages/hugepages-*kB; do
+	[ "$(cat $d/nr_hugepages)" -gt 0 ] || continue
+	kb=${d##*hugepages-}
+	kb=${kb%kB}
+	if [ $((kb % 1048576)) = 0 ]; then k=hugetlb-$((kb / 1048576))g
+	elif [ $((kb % 1024)) = 0 ]; then k=hugetlb-$((kb / 1024))m
+	else k=hugetlb-${kb}k; fi
+	grep "^ok [0-9]* $k: walk" /tmp/check.out | grep -qv "# SKIP" ||
+		fail "$k was not checked: $(grep "$k: walk # SKIP" /tmp/check.out)"
+	grep -q "^ok [0-9]* $k-prot-none: present leaf" /tmp/check.out ||
+		fail "$k-prot-none was not checked"
+done
 ksm_stop
 # Every kind this kernel offers must have been checked, in parent and child.
 for kind in anon-hwpoison hugetlb-1g hugetlb-1g-prot-none anon-soft-dirty anon-uffd-wp memfd-uffd-wp ksm-merged; do

@@ -13,31 +13,31 @@ echo "--- whole address space, runs"
 ptscope -j walk $srv > /tmp/all.json || fail "walk failed: $(head -c 300 /tmp/all.json)"
 jq -e . /tmp/all.json > /dev/null || fail "walk -j is not valid JSON"
 vma_pages=$(grep -v vsyscall /proc/$srv/maps | while read -r range _; do
-	echo $(( (0x${range#*-} - 0x${range%-*}) / 4096 )); done | awk '{s += $1} END {print s}')
+	echo $(( (0x${range#*-} - 0x${range%-*}) / PAGE )); done | awk '{s += $1} END {print s}')
 expect_eq "pages covered = pages of the VMAs" "$vma_pages" "$(jq .summary.pages /tmp/all.json)"
 expect_eq "records counted = records printed" "$(jq '.records | length' /tmp/all.json)" \
 	"$(jq .summary.records /tmp/all.json)"
 
 echo "--- one kind, page by page"
 a=$(addr_of anon-written)
-ptscope -j walk --pages $srv $a+16K > /tmp/w.json || fail "walk --pages failed"
+ptscope -j walk --pages $srv $a+$(pages 4) > /tmp/w.json || fail "walk --pages failed"
 expect_eq "four records" 4 "$(jq '.records | length' /tmp/w.json)"
 i=0
 for pfn in $(jq -r '.records[].pfn' /tmp/w.json); do
-	expect_eq "page $i pfn vs pagemap" "$(pagemap_pfn $srv $((a + i * 4096)))" "$pfn"
+	expect_eq "page $i pfn vs pagemap" "$(pagemap_pfn $srv $((a + i * PAGE)))" "$pfn"
 	i=$((i + 1))
 done
 expect_eq "kind and cache" "anon WB" "$(jq -r '.records[0] | "\(.kind) \(.cache)"' /tmp/w.json)"
 expect_eq "mapcount" 1 "$(jq -r '.records[0].mapcount' /tmp/w.json)"
 
-ptscope walk $srv $a+16K > /tmp/w.txt || fail "text walk failed"
+ptscope walk $srv $a+$(pages 4) > /tmp/w.txt || fail "text walk failed"
 cat /tmp/w.txt
 grep -q '^ADDRESS ' /tmp/w.txt || fail "no header line"
 grep -q "^[0-9]* records, 4 pages: 4 present, 0 swapped, 0 none" /tmp/w.txt || fail "no summary line"
 
 echo "--- filters"
 a=$(addr_of anon-thp)
-ptscope -j walk --huge $srv $a+2M > /tmp/h.json || fail "walk --huge failed"
+ptscope -j walk --huge $srv $a+$(size_arg $HPAGE) > /tmp/h.json || fail "walk --huge failed"
 if [ "$(jq .summary.pages /tmp/h.json)" != 0 ]; then
 	expect_eq "--huge: only PMD leaves" PMD "$(jq -r '[.records[].level] | unique | join(",")' /tmp/h.json)"
 fi

@@ -56,7 +56,7 @@ cat /tmp/p.txt
 expect_eq "four page lines" 4 "$(grep -c ' pages 1 PTE present ' /tmp/p.txt)"
 i=0
 for pfn in $(sed -n 's/.* pfn \(0x[0-9a-f]*\) .*/\1/p' /tmp/p.txt); do
-	expect_eq "page $i pfn vs pagemap" "$(pagemap_pfn $srv $((a + i * 4096)))" "$pfn"
+	expect_eq "page $i pfn vs pagemap" "$(pagemap_pfn $srv $((a + i * PAGE)))" "$pfn"
 	i=$((i + 1))
 done
 grep -q 'kind anon cache WB .*mapcount 1 ' /tmp/p.txt || fail "kind, cache or mapcount missing"

@@ -13,7 +13,7 @@ M=/proc/$srv/maps
 span() {
 	grep -E "$1" $M | awk '{ split($1, r, "-"); if (!s) s = r[1]; e = r[2] } END { print s, e }'
 }
-pages_of() { echo $(( (0x$2 - 0x$1) / 4096 )); }
+pages_of() { echo $(( (0x$2 - 0x$1) / PAGE )); }
 
 for place in '[heap]' '[stack]' '[vdso]'; do
 	re=$(printf '%s$' "$place" | sed 's/[][]/\\&/g')
@@ -38,8 +38,8 @@ done
 
 echo "--- NAME+N"
 set -- $(span '\[heap\]$')
-ptscope -j walk --pages $srv '[heap]+16K' > /tmp/w.json || fail "walk [heap]+16K failed"
-expect_eq "walk [heap]+16K: pages" 4 "$(jq .summary.pages /tmp/w.json)"
+ptscope -j walk --pages $srv "[heap]+$(pages 4)" > /tmp/w.json || fail "walk [heap]+$(pages 4) failed"
+expect_eq "walk [heap]+$(pages 4): pages" 4 "$(jq .summary.pages /tmp/w.json)"
 ptscope -j xlate $srv '[heap]+0x1000' > /tmp/x.json || fail "xlate [heap]+0x1000 failed"
 expect_eq "xlate [heap]+0x1000: address" "$(printf '0x%x' $((0x$1 + 4096)))" "$(jq -r .addr /tmp/x.json)"
 expect_eq "xlate [heap]+0x1000: pfn vs pagemap" "$(pagemap_pfn $srv $((0x$1 + 4096)))" \

@@ -14,13 +14,13 @@ echo "parent $parent, child $child, 4 written pages at $a"
 
 echo "--- before any write: one frame, COW-shared in both"
 for p in $parent $child; do
-	ptscope -j walk --cow $p $a+16K > /tmp/w.json || fail "walk --cow $p failed"
+	ptscope -j walk --cow $p $a+$(pages 4) > /tmp/w.json || fail "walk --cow $p failed"
 	# (Runs may split where reference counts differ, as pages leave LRU batches.)
 	expect_eq "$p: 4 pages, all cow-shared" "4 cow-shared copies the frame" \
 		"$(jq -r '"\(.summary.pages) \([.records[].cow] | unique | join(",")) \(.records[0].write)"' /tmp/w.json)"
 	expect_eq "$p: pfn vs pagemap" "$(pagemap_pfn $p $a)" "$(jq -r '.records[0].pfn' /tmp/w.json)"
 done
-ptscope walk $parent $a+16K
+ptscope walk $parent $a+$(pages 4)
 # smaps: the VMA's pages are Shared (mapcount 2); maps' cow-shared says the same.
 smaps_kb() { awk -v a=$(printf '%x' $2) -v k="$3:" '
 	$1 ~ /^[0-9a-f]+-[0-9a-f]+$/ { split($1, r, "-"); inside = (r[1] == a) }
@@ -38,8 +38,8 @@ old_pfn=$(pagemap_pfn $child $a)
 echo "--- the child writes its first page"
 kill -USR1 $child
 wait_line /tmp/f.out '^wrote$' 50 || fail "the child did not write"
-ptscope -j walk --pages $child $a+4K > /tmp/c.json
-ptscope -j walk --pages $parent $a+4K > /tmp/p.json
+ptscope -j walk --pages $child $a+$(pages 1) > /tmp/c.json
+ptscope -j walk --pages $parent $a+$(pages 1) > /tmp/p.json
 expect_eq "child: its own frame, writable" writable "$(jq -r '.records[0].cow' /tmp/c.json)"
 expect_eq "parent: reusable" reusable "$(jq -r '.records[0].cow' /tmp/p.json)"
 [ "$(jq -r '.records[0].pfn' /tmp/c.json)" != "$(jq -r '.records[0].pfn' /tmp/p.json)" ] ||
@@ -49,7 +49,7 @@ v=$(vma_of $parent $a)
 private=$(( $(smaps_kb $parent $a Private_Clean) + $(smaps_kb $parent $a Private_Dirty) ))
 expect_eq "maps writable + reusable pages x 4 = smaps Private kB" "$private" \
 	"$(( ($(echo "$v" | jq '.cow.writable') + $(echo "$v" | jq '.cow.reusable')) * 4 ))"
-ptscope -j walk --cow $parent $a+16K > /tmp/w.json
+ptscope -j walk --cow $parent $a+$(pages 4) > /tmp/w.json
 expect_eq "--cow keeps the 4 pages" 4 "$(jq .summary.pages /tmp/w.json)"
 
 echo "--- diff: the snapshot from before the write against the child now"
@@ -58,7 +58,7 @@ ptscope -j diff /tmp/before.snap $child > /tmp/d.json || fail "diff failed: $(ca
 expect_eq "the written page: frame and COW state changed" \
 	"1 $old_pfn cow-shared $(pagemap_pfn $child $a) writable" \
 	"$(jq -r --arg a $(printf '0x%x' $a) '.changes[] | select(.addr == $a) | "\(.nr_pages) \(.before.pfn) \(.before.cow) \(.after.pfn) \(.after.cow)"' /tmp/d.json)"
-ptscope -j diff $parent $child $a+16K > /tmp/d2.json || fail "diff of two pids failed"
+ptscope -j diff $parent $child $a+$(pages 4) > /tmp/d2.json || fail "diff of two pids failed"
 # (Entries of pages still shared may differ too: fork makes the child's old.)
 expect_eq "parent vs child over the 4 pages: only the written one has another frame" 1 \
 	"$(jq '[.changes[] | select(.before.pfn != .after.pfn) | .nr_pages] | add' /tmp/d2.json)"

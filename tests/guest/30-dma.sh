@@ -17,15 +17,15 @@ small=$(val small) thp=$(val thp) plain=$(val plain) ring=$(val ring)
 echo "io_uring's own list (fdinfo):"
 grep -A2 UserBufs /proc/$pinner/fdinfo/$ring
 # The oracle: io_uring's registered ranges, "N: 0xADDR/LEN".
-grep -q "0x${small#0x}/65536" /proc/$pinner/fdinfo/$ring || fail "fdinfo lacks the small buffer"
-grep -q "0x${thp#0x}/2097152" /proc/$pinner/fdinfo/$ring || fail "fdinfo lacks the THP buffer"
+grep -q "0x${small#0x}/$((16 * PAGE))" /proc/$pinner/fdinfo/$ring || fail "fdinfo lacks the small buffer"
+grep -q "0x${thp#0x}/$HPAGE" /proc/$pinner/fdinfo/$ring || fail "fdinfo lacks the THP buffer"
 
 pinned_pages() {	# pinned_pages PID RANGE: pages walk reports pinned
 	ptscope -j walk --present $1 $2 | jq '[.records[] | select(.page_flags | index("pinned")) | .nr_pages] | add // 0'
 }
-expect_eq "small buffer: all 16 pages pinned" 16 "$(pinned_pages $pinner $small+64K)"
-expect_eq "plain buffer: never pinned" 0 "$(pinned_pages $pinner $plain+16K)"
-ptscope -j walk $pinner $thp+2M > /tmp/t.json
+expect_eq "small buffer: all 16 pages pinned" 16 "$(pinned_pages $pinner $small+$(pages 16))"
+expect_eq "plain buffer: never pinned" 0 "$(pinned_pages $pinner $plain+$(pages 4))"
+ptscope -j walk $pinner $thp+$(size_arg $HPAGE) > /tmp/t.json
 if [ "$(jq -r '.records[0].level' /tmp/t.json)" = PMD ]; then
 	# The folio's exact count: 512 on 6.1 (a pin per page), 1 on 6.12 (io_uring
 	# keeps one pin per folio since 6.10).
@@ -34,18 +34,18 @@ if [ "$(jq -r '.records[0].level' /tmp/t.json)" = PMD ]; then
 	echo "THP pin count: $(jq .records[0].pincount /tmp/t.json)"
 else
 	echo "note: no THP for the 2 MiB buffer (level $(jq -r '.records[0].level' /tmp/t.json))"
-	expect_eq "2 MiB buffer: all pinned" 512 "$(pinned_pages $pinner $thp+2M)"
+	expect_eq "2 MiB buffer: all pinned" $HPAGE_PAGES "$(pinned_pages $pinner $thp+$(size_arg $HPAGE))"
 fi
 ptscope dma $pinner
 ptscope -j dma $pinner > /tmp/d.json || fail "dma failed"
-expect_eq "dma: pinned pages = 16 + 512" 528 "$(jq .summary.pinned_pages /tmp/d.json)"
-expect_eq "maps: pinned counters of all VMAs" 528 \
+expect_eq "dma: pinned pages = 16 + $HPAGE_PAGES" $((16 + HPAGE_PAGES)) "$(jq .summary.pinned_pages /tmp/d.json)"
+expect_eq "maps: pinned counters of all VMAs" $((16 + HPAGE_PAGES)) \
 	"$(ptscope -j maps $pinner | jq '[.vmas[].pinned] | add')"
 kill -USR1 $pinner
 wait_line /tmp/pin.out '^unregistered$' 50 || fail "unregister failed: $(cat /tmp/pin.out)"
 expect_eq "after unregistering: fdinfo lists no buffer" "UserBufs:	0" "$(grep UserBufs /proc/$pinner/fdinfo/$ring)"
 expect_eq "after unregistering: nothing pinned" 0 "$(ptscope -j dma $pinner | jq .summary.pinned_pages)"
-expect_eq "after unregistering: the THP's pin count" 0 "$(ptscope -j walk $pinner $thp+2M | jq '.records[0].pincount // 0')"
+expect_eq "after unregistering: the THP's pin count" 0 "$(ptscope -j walk $pinner $thp+$(size_arg $HPAGE) | jq '.records[0].pincount // 0')"
 
 echo "--- a PCI BAR mapped from sysfs"
 dev=
@@ -87,7 +87,7 @@ for file in resource0 resource0_wc; do
 	esac
 	last=$(echo "$m" | jq -r '.frames[-1] | "\(.phys) \(.nr_pages)"')
 	set -- $last
-	expect_eq "$file: frames end at the BAR's end" "$bar_end" "$(printf '0x%x' $(( $1 + $2 * 4096 - 1 )))"
+	expect_eq "$file: frames end at the BAR's end" "$bar_end" "$(printf '0x%x' $(( $1 + $2 * PAGE - 1 )))"
 	kill $barpid
 	wait $barpid 2>/dev/null
 done

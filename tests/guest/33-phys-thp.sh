@@ -21,8 +21,8 @@ trap 'kill $hold 2>/dev/null; echo $old > $thp' EXIT
 wait_line /tmp/hold.out '^ready$' || fail "splitlab hold did not start"
 a=$(sed -n 's/^thp //p' /tmp/hold.out)
 head=$(pagemap_pfn $hold $a)
-last=$(pagemap_pfn $hold $((a + 0x1ff000)))
-[ "$head" != absent ] && [ $((head % 512)) = 0 ] && [ $((last)) = $((head + 511)) ] ||
+last=$(pagemap_pfn $hold $((a + HPAGE - PAGE)))
+[ "$head" != absent ] && [ $((head % HPAGE_PAGES)) = 0 ] && [ $((last)) = $((head + HPAGE_PAGES - 1)) ] ||
 	fail "no THP at $a (frames $head..$last)"
 echo "THP at $a: frames $head..$last"
 
@@ -47,15 +47,15 @@ check_page() {
 ptscope phys pfn:$head
 check_page "PMD-mapped head" $head
 check_page "PMD-mapped first tail" $((head + 1))
-check_page "PMD-mapped last page" $((head + 511))
+check_page "PMD-mapped last page" $((head + HPAGE_PAGES - 1))
 
 kill -USR1 $hold
 wait_line /tmp/hold.out '^split$' || fail "splitlab hold did not split the PMD"
 expect_eq "the folio stays whole: same frame for the last page" "$last" \
-	"$(pagemap_pfn $hold $((a + 0x1ff000)))"
+	"$(pagemap_pfn $hold $((a + HPAGE - PAGE)))"
 check_page "PTE-mapped head" $head
 check_page "PTE-mapped first tail" $((head + 1))
-check_page "the page unmapped from the middle" $((head + 256))
+check_page "the page unmapped from the middle" $((head + HPAGE_PAGES / 2))
 expect_eq "the page unmapped from the middle: mapcount" 0 "$(jq .mapcount /tmp/p.json)"
 kill $hold
 wait $hold

@@ -15,7 +15,7 @@ ex() {
 	expect_eq "$1 at $2" "$3 $4" "$(jq -r '"\(.outcome) \(.reason)"' /tmp/x.json)"
 }
 pm() {	# pm ADDR: the raw pagemap entry, as a decimal number
-	dd if=/proc/$srv/pagemap bs=8 skip=$(($1 / 4096)) count=1 2>/dev/null | od -An -tu8 | tr -d ' '
+	dd if=/proc/$srv/pagemap bs=8 skip=$(($1 / PAGE)) count=1 2>/dev/null | od -An -tu8 | tr -d ' '
 }
 present() { [ $(( $(pm $1) >> 63 & 1 )) = 1 ]; }
 swapped() { [ $(( $(pm $1) >> 62 & 1 )) = 1 ]; }
@@ -49,8 +49,8 @@ ex read $a SIGSEGV prot-none
 a=$(A file-private)
 present $a || fail "oracle: file-private page 0 not present"
 ex write $a fault cow-copy-file
-present $((a + 3 * 4096)) && fail "oracle: file-private page 3 is present"
-ex read $((a + 3 * 4096)) fault file-read
+present $((a + 3 * PAGE)) && fail "oracle: file-private page 3 is present"
+ex read $((a + 3 * PAGE)) fault file-read
 a=$(A anon-shared)
 ex write $a succeeds writable
 if grep -q zram0 /proc/swaps; then

@@ -18,52 +18,52 @@ chk() {
 	[ "$rc" = "$want" ] || fail "check $*: status $rc, want $want"
 }
 a=$(A anon-written)
-chk 0 $srv $a+16K present writable nx exclusive anon cow=writable 'count(present)=4' dirty
-chk 1 $srv $a+16K '!present'
+chk 0 $srv $a+$(pages 4) present writable $FLAG_NX exclusive anon cow=writable 'count(present)=4' dirty
+chk 1 $srv $a+$(pages 4) '!present'
 echo "$out" | grep -q "!present: page $a is present pfn" || fail "the failing page is not named"
-chk 1 $srv $a+16K 'count(present)=3'
-chk 1 $srv $a+16K zero-page
-chk 0 $srv $(A anon-untouched)+16K '!present' none 'count(present)=0'
-chk 0 $srv $(A anon-zero-page)+16K zero-page '!writable' cow=zero
-chk 0 $srv $(A anon-readonly)+16K present '!writable' read-only
+chk 1 $srv $a+$(pages 4) 'count(present)=3'
+chk 1 $srv $a+$(pages 4) zero-page
+chk 0 $srv $(A anon-untouched)+$(pages 4) '!present' none 'count(present)=0'
+chk 0 $srv $(A anon-zero-page)+$(pages 4) zero-page '!writable' cow=zero
+chk 0 $srv $(A anon-readonly)+$(pages 4) present '!writable' read-only
 # PROT_NONE pages are present to the kernel, not to the hardware.
-chk 0 $srv $(A anon-prot-none)+16K protnone present '!writable' read-only
-chk 1 $srv $(A anon-prot-none)+16K writable
-chk 0 $srv $(A file-private)+4K shmem cow=file-private	# /tmp is tmpfs: a shmem file
-chk 0 $srv $(A anon-shared)+16K shmem shared-mapping
-chk 0 $srv $(A memfd-shared)+12K present 'count(present)=3'
+chk 0 $srv $(A anon-prot-none)+$(pages 4) protnone present '!writable' read-only
+chk 1 $srv $(A anon-prot-none)+$(pages 4) writable
+chk 0 $srv $(A file-private)+$(pages 1) shmem cow=file-private	# /tmp is tmpfs: a shmem file
+chk 0 $srv $(A anon-shared)+$(pages 4) shmem shared-mapping
+chk 0 $srv $(A memfd-shared)+$(pages 3) present 'count(present)=3'
 t=$(A anon-thp)
-if ptscope -j walk $srv $t+2M | jq -e '.records[0].level == "PMD"' > /dev/null; then
-	chk 0 $srv $t+2M huge level=PMD thp 'count(huge)=512'
+if ptscope -j walk $srv $t+$(size_arg $HPAGE) | jq -e '.records[0].level == "PMD"' > /dev/null; then
+	chk 0 $srv $t+$(size_arg $HPAGE) huge level=PMD thp "count(huge)=$HPAGE_PAGES"
 fi
 if [ -n "$(A anon-pkey)" ]; then
 	key=$(grep -A30 "^$(A anon-pkey | sed 's/^0x//')-" /proc/$srv/smaps | sed -n 's/^ProtectionKey: *//p' | head -n 1)
 	[ -n "$key" ] || fail "oracle: no ProtectionKey in smaps"
-	chk 0 $srv $(A anon-pkey)+16K pkey=$key
-	chk 1 $srv $(A anon-pkey)+16K pkey=$((key + 1))
+	chk 0 $srv $(A anon-pkey)+$(pages 4) pkey=$key
+	chk 1 $srv $(A anon-pkey)+$(pages 4) pkey=$((key + 1))
 fi
-chk 2 $srv $a+16K presnt
+chk 2 $srv $a+$(pages 4) presnt
 chk 2 $srv 0x2000-0x1000 present
-chk 2 4000000 $a+4K present
-chk 2 $srv $a+4K
+chk 2 4000000 $a+$(pages 1) present
+chk 2 $srv $a+$(pages 1)
 
 echo "--- same-frame-as across a fork"
 cowlab forked > /tmp/f.out &
 wait_line /tmp/f.out '^ready$'
 set -- $(head -n 1 /tmp/f.out)
 parent=$2 child=$4 fa=$6
-chk 0 $parent $fa+16K same-frame-as $child $fa cow-shared
+chk 0 $parent $fa+$(pages 4) same-frame-as $child $fa cow-shared
 kill -USR1 $child
 wait_line /tmp/f.out '^wrote$' 50
-chk 1 $parent $fa+16K same-frame-as $child $fa
-chk 0 $parent $((fa + 4096))+12K same-frame-as $child $((fa + 4096))
+chk 1 $parent $fa+$(pages 4) same-frame-as $child $fa
+chk 0 $parent $((fa + PAGE))+$(pages 3) same-frame-as $child $((fa + PAGE))
 
 echo "--- a check file"
 cat > /tmp/checks <<EOT
 # memkinds $srv
-$srv $a+16K present writable 'count(present)=4'
-$srv $(A anon-untouched)+16K present
-$srv $(A anon-zero-page)+4K zero-page
+$srv $a+$(pages 4) present writable 'count(present)=4'
+$srv $(A anon-untouched)+$(pages 4) present
+$srv $(A anon-zero-page)+$(pages 1) zero-page
 EOT
 sed -i "s/'//g" /tmp/checks
 ptscope check -f /tmp/checks > /tmp/tap.out

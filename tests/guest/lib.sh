@@ -4,6 +4,34 @@
 # what was expected and what was seen.
 
 fail() { echo "FAIL: $*"; exit 1; }
+
+# The machine and its page geometry, as the guest's kernel gives them:
+# ARCH (x86_64, aarch64), PAGE (4096, 16384), HPAGE the PMD (THP) size
+# (2 MiB, 32 MiB) and HPAGE_PAGES the pages in one.
+ARCH=$(uname -m)
+PAGE=$(getconf PAGESIZE)
+HPAGE=$(cat /sys/kernel/mm/transparent_hugepage/hpage_pmd_size 2>/dev/null) ||
+	HPAGE=$((PAGE * PAGE / 8))
+HPAGE_PAGES=$((HPAGE / PAGE))
+# What the entry flags are called (ptscope -j): x86 "present rw user nx",
+# arm64 "valid", DBM (the kernel's pte_write), AP[1] (el0) and UXN.
+if [ "$ARCH" = aarch64 ]; then
+	FLAG_PRESENT=valid FLAG_RW=dbm FLAG_USER=el0 FLAG_NX=uxn
+else
+	FLAG_PRESENT=present FLAG_RW=rw FLAG_USER=user FLAG_NX=nx
+fi
+# x86_only WHAT: skip the test, naming what only x86 has.
+x86_only() {
+	[ "$ARCH" = x86_64 ] || skip "$* (x86 only; this is $ARCH)"
+}
+# pages N: N pages as a size for ptscope's RANGE syntax (4 pages: 16K, 64K).
+pages() {
+	echo $(($1 * PAGE / 1024))K
+}
+# size_arg BYTES: a size for ptscope's RANGE syntax (2M, 32M, 16K).
+size_arg() {
+	if [ $(($1 % 1048576)) = 0 ]; then echo $(($1 / 1048576))M; else echo $(($1 / 1024))K; fi
+}
 skip() { echo "SKIP: $*"; exit 4; }
 
 # Inner checks. A test reports each check it makes on a line of its own,
@@ -109,7 +137,7 @@ mk_addr() {
 # pagemap_pfn PID ADDR: the PFN /proc/PID/pagemap gives for ADDR, as 0x...,
 # or "absent" when the page is not present.
 pagemap_pfn() {
-	e=$(dd if=/proc/$1/pagemap bs=8 skip=$(($2 / 4096)) count=1 2>/dev/null | od -An -tx8 | tr -d ' ')
+	e=$(dd if=/proc/$1/pagemap bs=8 skip=$(($2 / PAGE)) count=1 2>/dev/null | od -An -tx8 | tr -d ' ')
 	[ -n "$e" ] || fail "cannot read /proc/$1/pagemap"
 	if [ $((0x$e >> 63 & 1)) = 1 ]; then
 		printf '0x%x\n' $((0x$e & ((1 << 55) - 1)))

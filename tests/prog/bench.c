@@ -39,8 +39,9 @@
 
 #include "libptscope.h"
 #include "uapi/ptscope.h"
+#include "arch.h"
 
-#define PAGE 4096UL
+#define PAGE page_size()
 
 static struct ptscope *h;
 

@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "anon.h"
+#include "arch.h"
 
 #ifndef MADV_PAGEOUT
 #define MADV_PAGEOUT 21
@@ -32,9 +33,10 @@
 #define MADV_COLLAPSE 25
 #endif
 
-#define PAGE 4096UL
-#define HUGE (2UL << 20)
-#define AREA (8 * HUGE) /* the checked data area */
+#define PAGE page_size()
+#define HUGE pmd_size()
+/* The checked data area: 16 MiB, or 64 MiB of 32 MiB THPs (16 KiB pages). */
+#define AREA (HUGE * (HUGE > (2UL << 20) ? 2 : 8))
 
 static unsigned long round_no;
 static volatile uintptr_t null_page = 8; /* the compiler cannot see it is bad */

@@ -47,9 +47,10 @@
 #include "libptscope.h"
 #include "procfs.h"
 #include "uapi/ptscope.h"
+#include "arch.h"
 
-#define PAGE 4096UL
-#define HUGE (2UL << 20)
+#define PAGE page_size()
+#define HUGE pmd_size()
 
 static struct ptscope *h;
 static int n, failed;
@@ -321,7 +322,7 @@ static void write_and_verify(const char *what, struct agent *ag, void *addr, cha
 		why = segv ? NULL : "the write did not fault";
 	else if (segv)
 		why = "unexpected SIGSEGV";
-	else if (after.pg.state != PTSCOPE_STATE_PRESENT || !(after.pg.flags & PTSCOPE_ENTRY(RW)))
+	else if (after.pg.state != PTSCOPE_STATE_PRESENT || !entry_writable_now(after.pg.flags))
 		why = "not present and writable after the write";
 	else if (!agrees(&after))
 		why = "after the write, ptscope disagrees with pagemap/kpagecount";

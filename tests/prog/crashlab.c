@@ -48,8 +48,9 @@
 #include <unistd.h>
 
 #include "faultload.h"
+#include "arch.h"
 
-#define PAGE 4096UL
+#define PAGE page_size()
 
 // cppcheck-suppress stringLiteralWrite
 static const char rodata[] = "crashlab: a constant in .rodata";
@@ -305,7 +306,11 @@ static int ptrace_storm(long n)
 }
 
 /* The bytes of "ret": executing them where no execution is allowed. */
+#if defined(__aarch64__)
+static const unsigned char ret_insn[] = { 0xc0, 0x03, 0x5f, 0xd6 }; /* 0xd65f03c0 */
+#else
 static const unsigned char ret_insn[] = { 0xc3 };
+#endif
 
 static void exec_at(void *where)
 {
@@ -429,6 +434,11 @@ int main(int argc, char **argv)
 		return *p;
 	}
 	if (!strcmp(m, "non-canonical")) {
+#if defined(__aarch64__)
+		/* Top-byte-ignore: bit 63 alone is a tag on a NULL pointer. */
+		puts("unsupported: arm64 has no non-canonical user addresses (top-byte-ignore)");
+		return 3;
+#endif
 		p = at(0x8000000000000000UL);
 		announce(NULL);
 		return *p;
@@ -446,7 +456,8 @@ int main(int argc, char **argv)
 		return p[PAGE];
 	}
 	if (!strcmp(m, "bus-hugetlb")) {
-		p = mmap(NULL, 2UL << 20, PROT_READ | PROT_WRITE,
+		/* The default hugetlb size: the PMD size on x86 and arm64. */
+		p = mmap(NULL, pmd_size(), PROT_READ | PROT_WRITE,
 			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_HUGETLB | MAP_NORESERVE, -1, 0);
 		if (p == MAP_FAILED) {
 			puts("unsupported: no hugetlb");

@@ -26,9 +26,10 @@
 #include <unistd.h>
 
 #include "anon.h"
+#include "arch.h"
 
-#define PAGE 4096UL
-#define HUGE (2UL << 20)
+#define PAGE page_size()
+#define HUGE pmd_size()
 
 static void wait_for(int want, int *got)
 {

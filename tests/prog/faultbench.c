@@ -24,8 +24,9 @@
 
 #include "faultload.h"
 #include "timing.h"
+#include "arch.h"
 
-#define PAGE 4096UL
+#define PAGE page_size()
 
 /* Where the children write: unmapped (volatile, so the compiler cannot tell). */
 static volatile uintptr_t bad_addr = 16;

@@ -42,15 +42,17 @@
 
 #include "libptscope.h"
 #include "uapi/ptscope.h"
+#include "arch.h"
 
 #ifndef MADV_PAGEOUT
 #define MADV_PAGEOUT 21
 #endif
 
-#define PAGE 4096UL
-#define HUGE (2UL << 20)
-#define AREA (16 * HUGE)
-#define FRAME_BITS 0x000ffffffffff000ULL /* x86 PTE_PFN_MASK */
+#define PAGE page_size()
+#define HUGE pmd_size()
+/* 32 MiB of small pages and two THPs; with 32 MiB THPs (16 KiB pages), 64 MiB and two. */
+#define AREA (HUGE * (HUGE > (2UL << 20) ? 4 : 16))
+#define FRAME_BITS entry_frame_bits()
 #define PM_SWAP (1ULL << 62)
 #define PM_PRESENT (1ULL << 63)
 #define PM_EXCLUSIVE (1ULL << 56)
@@ -171,12 +173,16 @@ static unsigned long moves;
 /* The resident half of the small pages, node 0 to node 1 and back. */
 static void *mover(void *arg)
 {
-	enum { N = (AREA - 2 * HUGE) / 2 / PAGE };
-	static void *pages[N];
-	static int nodes[N], status[N];
+	const unsigned long N = (AREA - 2 * HUGE) / 2 / PAGE;
+	void **pages = calloc(N, sizeof(*pages));
+	int *nodes = calloc(N, sizeof(*nodes)), *status = calloc(N, sizeof(*status));
 	unsigned long i, round;
 
 	(void)arg;
+	if (!pages || !nodes || !status) {
+		printf("# mover: out of memory\n");
+		goto out;
+	}
 	for (i = 0; i < N; i++)
 		pages[i] = moved + i * PAGE;
 	for (round = 0; !atomic_load(&stop); round++) {
@@ -188,6 +194,10 @@ static void *mover(void *arg)
 		}
 		moves++;
 	}
+out:
+	free(pages);
+	free(nodes);
+	free(status);
 	return NULL;
 }
 

@@ -17,6 +17,7 @@
  * While serving, SIGTERM or SIGINT ends the process and SIGUSR1 makes it
  * exec "memkinds hog 1" (a new address space under the same pid).
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -37,9 +38,10 @@
 #include "libptscope.h"
 #include "procfs.h"
 #include "uapi/ptscope.h"
+#include "arch.h"
 
-#define PAGE 4096UL
-#define HUGE (2UL << 20)
+#define PAGE page_size()
+#define HUGE pmd_size()
 
 struct kind {
 	const char *name;
@@ -47,7 +49,7 @@ struct kind {
 	size_t len;
 };
 
-static struct kind kinds[40];
+static struct kind kinds[48];
 static int nkinds;
 
 static void add(const char *name, void *addr, size_t len)
@@ -71,6 +73,55 @@ static void skip_kind(const char *name, const char *why)
 		skipped[nskipped].name = name;
 		snprintf(skipped[nskipped].why, sizeof(skipped[nskipped].why), "%s", why);
 		nskipped++;
+	}
+}
+
+static int by_size(const void *a, const void *b)
+{
+	size_t x = *(const size_t *)a, y = *(const size_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * hugetlb, one kind per size the kernel offers, named by size: x86 2 MiB
+ * (PMD) and 1 GiB (PUD); arm64 with 4 KiB pages also the contiguous 64 KiB
+ * (PTE) and 32 MiB (PMD) ones, with 16 KiB pages 2 MiB (contiguous PTE),
+ * 32 MiB (PMD) and 1 GiB (contiguous PMD). A size with no page reserved
+ * (the test reserves them) is a skipped kind.
+ */
+static void add_hugetlb(void)
+{
+	static char names[8][32];
+	char sz[24], why[128];
+	size_t sizes[8], n = 0, i, kb;
+	DIR *d = opendir("/sys/kernel/mm/hugepages");
+	struct dirent *e;
+	char *p;
+
+	while (d && (e = readdir(d)) && n < 8)
+		if (sscanf(e->d_name, "hugepages-%zukB", &kb) == 1)
+			sizes[n++] = kb << 10;
+	if (d)
+		closedir(d);
+	if (!n)
+		skip_kind("hugetlb", "no hugetlb sizes (/sys/kernel/mm/hugepages)");
+	qsort(sizes, n, sizeof(sizes[0]), by_size);
+	for (i = 0; i < n; i++) {
+		snprintf(names[i], sizeof(names[i]), "hugetlb-%s",
+			 size_name(sizes[i], sz, sizeof(sz)));
+		p = mmap(NULL, sizes[i], PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_HUGETLB |
+				 (__builtin_ctzl(sizes[i]) << 26 /* MAP_HUGE_SHIFT */),
+			 -1, 0);
+		if (p == MAP_FAILED) {
+			snprintf(why, sizeof(why), "no %s huge page reserved (hugepages-%zukB)", sz,
+				 sizes[i] >> 10);
+			skip_kind(names[i], why);
+			continue;
+		}
+		memset(p, 9, sizes[i]);
+		add(names[i], p, sizes[i]);
 	}
 }
 
@@ -283,25 +334,7 @@ static void setup(int clear_soft_dirty)
 	madvise(p, 8 * PAGE, 21 /* MADV_PAGEOUT */);
 	add("anon-paged-out", p, 8 * PAGE);
 
-	/* hugetlb, when the test reserved huge pages. */
-	p = mmap(NULL, HUGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_HUGETLB, -1,
-		 0);
-	if (p != MAP_FAILED) {
-		memset(p, 9, HUGE);
-		add("hugetlb-2m", p, HUGE);
-	} else {
-		skip_kind("hugetlb-2m", "no 2 MiB huge page reserved (vm.nr_hugepages)");
-	}
-
-	/* 1 GiB hugetlb (a PUD leaf), when the test reserved one. */
-	p = mmap(NULL, 1UL << 30, PROT_READ | PROT_WRITE,
-		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_HUGETLB | (30 << 26) /* MAP_HUGE_1GB */, -1, 0);
-	if (p != MAP_FAILED) {
-		memset(p, 10, 1UL << 30);
-		add("hugetlb-1g", p, 1UL << 30);
-	} else {
-		skip_kind("hugetlb-1g", "no 1 GiB huge page reserved (hugepagesz=1G hugepages=1)");
-	}
+	add_hugetlb();
 
 	/* Read-faulted THP-sized anonymous memory: the huge zero page. */
 	huge = map(2 * HUGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1);
@@ -598,10 +631,11 @@ static const char *compare(const struct oracles *o, uint64_t va, const struct se
 		return why;
 	}
 	if (!(r->flags & PTSCOPE_ENTRY(PROTNONE))) {
-		if (!(r->flags & PTSCOPE_ENTRY(USER)))
-			return "a user page without the user bit";
-		if (o->nx && !!(r->flags & PTSCOPE_ENTRY(NX)) == vma->ex)
-			return "NX differs from the VMA's exec permission (smaps ex)";
+		if (!entry_user(r->flags))
+			return "a user page without the user bit (x86 USER, arm64 AP[1])";
+		if (o->nx && entry_exec_never(r->flags) == vma->ex)
+			return "exec-never (x86 NX, arm64 UXN) differs from the VMA's exec "
+			       "permission (smaps ex)";
 	}
 	/*
 	 * 6.12's pagemap also asks hugetlb_pmd_shared() of a 1 GiB page's
@@ -1091,24 +1125,22 @@ static int first_record(const struct ptscope_page *pg, void *arg)
  * hugetlb leaves made PROT_NONE: still present to the kernel (pagemap says
  * so, with the frame), neither a hole nor a "global" or "pat" entry (x86
  * keeps PROTNONE in the GLOBAL bit and inverts the frame bits, the huge PAT
- * bit among them, of a PROT_NONE entry), and xlate agrees with walk. PUD
- * leaves (1 GiB) are where 6.1 and 6.12 disagreed.
+ * bit among them, of a PROT_NONE entry; arm64 clears the valid and EL0
+ * bits), and xlate agrees with walk, for every hugetlb size, contiguous
+ * ones included. PUD leaves (1 GiB) are where 6.1 and 6.12 disagreed.
  */
 static void check_huge_prot_none(struct ptscope *h, const struct oracles *o)
 {
-	static const char *const huge_kinds[] = { "hugetlb-2m", "hugetlb-1g" };
 	struct ptscope_page first;
 	struct kind none;
 	uint64_t pm;
 	char name[64];
-	unsigned int i;
-	int k;
+	int k, nhuge = nkinds;
 
-	for (i = 0; i < 2; i++) {
-		for (k = 0; k < nkinds && strcmp(kinds[k].name, huge_kinds[i]); k++)
-			;
-		if (k == nkinds)
-			continue; /* not reserved: the kind's own check says so */
+	/* Sizes not reserved are no kinds: their own check says so. */
+	for (k = 0; k < nhuge; k++) {
+		if (strncmp(kinds[k].name, "hugetlb-", 8))
+			continue;
 		none = kinds[k];
 		snprintf(name, sizeof(name), "%s-prot-none", kinds[k].name);
 		none.name = name;
@@ -1135,11 +1167,10 @@ static void check_huge_prot_none(struct ptscope *h, const struct oracles *o)
 		}
 		result(first.state == PTSCOPE_STATE_PRESENT &&
 			       (first.flags & PTSCOPE_ENTRY(PROTNONE)) &&
-			       !(first.flags & (PTSCOPE_ENTRY(PRESENT) | PTSCOPE_ENTRY(GLOBAL) |
-						PTSCOPE_ENTRY(PAT))) &&
+			       !(first.flags & ENTRY_NOT_IN_PROT_NONE) &&
 			       first.cache == PTSCOPE_CACHE_WB &&
-			       first.level == (i ? PTSCOPE_LEVEL_PUD : PTSCOPE_LEVEL_PMD),
-		       "%s: present leaf, protnone, not global or pat, write-back "
+			       first.level == level_of_size(none.len),
+		       "%s: present leaf, protnone, " ENTRY_NOT_IN_PROT_NONE_TEXT ", write-back "
 		       "(state %s, flags 0x%llx, cache %s, level %s)",
 		       name, ptscope_state_name(first.state), (unsigned long long)first.flags,
 		       ptscope_cache_name(first.cache), ptscope_level_name(first.level));
@@ -1220,7 +1251,7 @@ static int check(void)
 		return 2;
 	}
 	o.kpf_ksm_trusted = kpf_ksm_trusted(&o);
-	o.nx = !!(info.features & PTSCOPE_FEATURE(NX));
+	o.nx = exec_never_known(info.features);
 	printf("# KPF_KSM %s; NX %s\n", o.kpf_ksm_trusted ? "trusted" : "set on plain anon pages",
 	       o.nx ? "on" : "off");
 	for (size_t i = 0; i < nskipped; i++)
@@ -1272,7 +1303,7 @@ int main(int argc, char **argv)
 		 * each even in runs, which is how libptscope fetches a per-page
 		 * walk, so a walk of a large hog outgrows a socket's buffer.
 		 */
-		for (size_t off = 0; off < len; off += 2 * 4096)
+		for (size_t off = 0; off < len; off += 2 * PAGE)
 			p[off] = 1;
 		add("hog", p, len);
 		serve();

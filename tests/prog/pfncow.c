@@ -23,8 +23,9 @@
 
 #include "libptscope.h"
 #include "uapi/ptscope.h"
+#include "arch.h"
 
-#define PAGE 4096UL
+#define PAGE page_size()
 #define WINDOW 0xa0000UL
 #define KPF_ANON 12
 

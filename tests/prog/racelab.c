@@ -46,6 +46,7 @@
 
 #include "libptscope.h"
 #include "uapi/ptscope.h"
+#include "arch.h"
 
 #ifndef MADV_COLLAPSE
 #define MADV_COLLAPSE 25
@@ -53,6 +54,7 @@
 
 #define MIB (1UL << 20)
 #define AREA (4 * MIB)
+#define PAGE page_size()
 
 static atomic_int stop;
 static time_t deadline;
@@ -96,7 +98,7 @@ static void *unmapper(void *arg)
 
 static uint64_t some_addr(unsigned int i)
 {
-	static const uint64_t offsets[] = { 0, 4096, 2 * MIB + 8192, AREA - 4096 };
+	const uint64_t offsets[] = { 0, PAGE, 2 * MIB + 2 * PAGE, AREA - PAGE };
 
 	return (uint64_t)(uintptr_t)area + offsets[i % 4];
 }
@@ -114,7 +116,7 @@ static int mode_unmap(void)
 	if (pthread_create(&t, NULL, unmapper, &rounds))
 		die("pthread_create");
 	while (!done()) {
-		uint64_t heap = (uint64_t)(uintptr_t)sbrk(0) - 4096;
+		uint64_t heap = (uint64_t)(uintptr_t)sbrk(0) - PAGE;
 
 		ret = ptscope_xlate(h, 0, xlates % 5 == 4 ? heap : some_addr(xlates), &x);
 		if (ret) {
@@ -156,7 +158,7 @@ static int mode_segv(void)
 			faults++;
 			continue;
 		}
-		sink = area[(reads++ * 4096) % AREA];
+		sink = area[(reads++ * PAGE) % AREA];
 		(void)sink;
 	}
 	pthread_join(t, NULL);
@@ -190,7 +192,7 @@ static void *walker(void *arg)
 		die("ptscope_open");
 	while (!done()) {
 		if (ptscope_walk(h, w->pid, w->start, w->start + AREA, 0, count_page, w) ||
-		    ptscope_xlate(h, w->pid, w->start + (w->walks % 1024) * 4096, &x)) {
+		    ptscope_xlate(h, w->pid, w->start + (w->walks % (AREA / PAGE)) * PAGE, &x)) {
 			fprintf(stderr, "walk/xlate of %d: %s\n", w->pid, ptscope_errmsg());
 			w->failed = 1;
 			break;
@@ -234,7 +236,7 @@ static int mode_collapse(void)
 		if (write(pipefd[1], "", 1) != 1)
 			_exit(2);
 		for (;;) { /* until the parent is done with us */
-			theirs[(i * 4096) % AREA] = (char)i;
+			theirs[(i * PAGE) % AREA] = (char)i;
 			if (!(++i % 1024))
 				madvise(theirs, AREA, MADV_DONTNEED);
 		}
@@ -303,7 +305,7 @@ struct remap_check {
 static int check_vma(const struct ptscope_vma *v, void *arg)
 {
 	struct remap_check *c = arg;
-	uint64_t pages = (v->end - v->start) / 4096;
+	uint64_t pages = (v->end - v->start) / PAGE;
 
 	if (v->start != (uintptr_t)area || v->end != (uintptr_t)area + BIG)
 		return 0;

@@ -37,9 +37,10 @@
 #include "anon.h"
 #include "libptscope.h"
 #include "uapi/ptscope.h"
+#include "arch.h"
 
-#define PAGE 4096UL
-#define HUGE (2UL << 20)
+#define PAGE page_size()
+#define HUGE pmd_size()
 #define NR (HUGE / PAGE)
 #define SANE 65536U
 
@@ -133,7 +134,7 @@ static int race(int seconds)
 {
 	struct shared *sh =
 		mmap(NULL, sizeof(*sh), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	static const unsigned long offsets[] = { 0, 1, NR - 1 };
+	const unsigned long offsets[] = { 0, 1, NR - 1 };
 	unsigned long queries = 0, compound = 0, bad = 0;
 	time_t deadline = time(NULL) + seconds;
 	struct ptscope *h;
