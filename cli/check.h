@@ -15,6 +15,7 @@ enum check_pred_kind {
 	PRED_ENTRY_FLAG, /* writable, nx, dirty, soft-dirty, uffd-wp, ... */
 	PRED_PAGE_FLAG, /* pinned, thp, anon-exclusive */
 	PRED_HUGE, /* a PMD or PUD leaf */
+	PRED_WRITABLE, /* the kernel's pte_write(): x86 rw, arm64 dbm */
 	PRED_EXCLUSIVE, /* mapped once */
 	PRED_KIND, /* zero-page, anon, file, ..., kind=NAME */
 	PRED_COW, /* cow-shared, reusable, ..., cow=NAME */

@@ -37,8 +37,7 @@ static int parse_simple(const char *w, struct check_pred *p)
 		return 0;
 	}
 	if (!strcmp(w, "writable")) {
-		p->kind = PRED_ENTRY_FLAG;
-		p->value = PTSCOPE_ENTRY_BIT_RW;
+		p->kind = PRED_WRITABLE;
 		return 0;
 	}
 	if (!strcmp(w, "huge")) {
@@ -237,6 +236,9 @@ bool cli_check_pred_holds(const struct check_pred *p, const struct ptscope_page 
 		break;
 	case PRED_HUGE:
 		r = pg->state != PTSCOPE_STATE_NONE && pg->level != PTSCOPE_LEVEL_PTE;
+		break;
+	case PRED_WRITABLE:
+		r = pg->state != PTSCOPE_STATE_NONE && cli_entry_writable(pg->flags);
 		break;
 	case PRED_EXCLUSIVE:
 		r = present && pg->has_page && pg->mapcount == 1 &&

@@ -221,6 +221,8 @@ extern struct cli_machine cli_machine;
 #define PAGE_BYTES ((uint64_t)cli_machine.page_size)
 /* 0, or -1 if @page_size is not a Linux page size (4, 16 or 64 KiB). */
 int cli_machine_set(uint32_t arch, uint32_t page_size, uint32_t va_bits);
+/* Writable as the kernel's pte_write() says: x86's rw bit, arm64's dbm. */
+bool cli_entry_writable(uint64_t flags);
 /* ptscope_open() and the machine from GET_INFO: 0, or -1 (ptscope_errmsg()). */
 struct ptscope;
 int cli_open(struct ptscope **h);

@@ -143,7 +143,7 @@ static void present_page(const struct around *ar, const struct ptscope_page *pg,
 		    "the frame is merged by KSM: a write fault copies it");
 		break;
 	case PTSCOPE_COW_SHARED_MAPPING:
-		if (pg->flags & PTSCOPE_ENTRY(RW))
+		if (cli_entry_writable(pg->flags))
 			set(o, "succeeds", "writable",
 			    "a shared mapping, writable entry: the write"
 			    " goes in place and every sharer sees it");

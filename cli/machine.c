@@ -29,6 +29,13 @@ int cli_machine_set(uint32_t arch, uint32_t page_size, uint32_t va_bits)
 	return 0;
 }
 
+bool cli_entry_writable(uint64_t flags)
+{
+	if (cli_machine.arch == PTSCOPE_ARCH_ARM64)
+		return flags & PTSCOPE_ENTRY(DBM);
+	return flags & PTSCOPE_ENTRY(RW);
+}
+
 const char *cli_arch_name(uint32_t arch)
 {
 	return ptscope_arch_name(arch) ?: "unknown";

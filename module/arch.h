@@ -17,6 +17,10 @@
  *     see of a raw entry (pagemap's rule: no frames, no swap locations);
  *   ptscope_pud_is_leaf(pud): a PUD that maps memory itself, present or
  *     PROT_NONE;
+ *   ptscope_ptep_get_raw(ptep): a PTE as the table holds it;
+ *   ptscope_untagged_addr(addr): a user address without tag bits;
+ *   PTSCOPE_ENTRY_YOUNG: the PTSCOPE_ENTRY bit of the hardware access flag;
+ *   PTSCOPE_ENTRY_WRITE: the PTSCOPE_ENTRY bit of the kernel's pte_write();
  *   ptscope_p4d_index(addr): p4d_index(), where the kernel has a P4D level;
  *   PTSCOPE_ARCH: the PTSCOPE_ARCH_* value.
  */
@@ -34,6 +38,7 @@
 #endif
 
 struct task_struct;
+struct kernel_siginfo;
 
 /* Once at load, before any request: tables built from the running kernel. */
 void ptscope_arch_init(void);
@@ -51,11 +56,11 @@ u32 ptscope_arch_va_bits(void);
 u64 ptscope_arch_user_addr_max(void);
 
 /*
- * What the fault that raised a signal in @task (current) left in it:
+ * What the fault that raised signal @info in @task (current) left in it:
  * PTSCOPE_PF bits, the raw syndrome where there is one (arm64's ESR), the
  * trap number where there is one (x86).
  */
-void ptscope_arch_fault(struct task_struct *task, u64 *error, u64 *esr, bool *has_esr,
-			u32 *trap, bool *has_trap);
+void ptscope_arch_fault(struct task_struct *task, const struct kernel_siginfo *info,
+			u64 *error, u64 *esr, bool *has_esr, u32 *trap, bool *has_trap);
 
 #endif

@@ -6,6 +6,8 @@
 #include <linux/mm.h>
 #include <linux/pgtable.h>
 #include <linux/sched.h>
+#include <linux/bitfield.h>
+#include <linux/signal.h>
 #include <asm/cpufeature.h>
 #include <asm/esr.h>
 #include <asm/memory.h>
@@ -14,7 +16,11 @@
 #include "ptscope.h"
 #include "arch.h"
 
-/* A leaf: at the PTE level a page, above it a block (bit 1 clear). */
+/*
+ * A leaf: at the PTE level a page, above it a block (bit 1 clear). A table
+ * descriptor's other bits are hierarchical controls (user tables carry
+ * PXNTable, bit 59), not these: only its valid bit is decoded.
+ */
 static bool is_leaf(u64 v, u32 level)
 {
 	return level == PTSCOPE_LEVEL_PTE || !(v & PMD_TABLE_BIT);
@@ -29,7 +35,6 @@ u64 ptscope_entry_hw_flags(u64 v, u32 level)
 		return 0;
 	if (v & PTE_VALID)
 		f |= PTSCOPE_ENTRY(PRESENT);
-	/* A table descriptor's other bits are hierarchical controls, not these. */
 	if (!is_leaf(v, level))
 		return f;
 	if (level != PTSCOPE_LEVEL_PTE)
@@ -85,9 +90,13 @@ u32 ptscope_entry_cache_mode(u64 v, u32 level)
 	}
 }
 
-/* Permission overlays (POE) are not decoded: no CPU here has them. */
+/* A permission overlay index (POE, 6.12 on), where the CPU has overlays. */
 u32 ptscope_entry_pkey(u64 v)
 {
+#ifdef CONFIG_ARM64_POE
+	if (system_supports_poe())
+		return FIELD_GET(PTE_PO_IDX_MASK, v);
+#endif
 	return 0;
 }
 
@@ -96,15 +105,24 @@ u64 ptscope_arch_features(void)
 	u64 f = 0;
 
 	/* 5 levels: 52-bit addresses with 4 KiB pages (LPA2), as x86's LA57. */
-	if (!mm_p4d_folded(current->mm))
+	if (!mm_p4d_folded(NULL))
 		f |= PTSCOPE_FEATURE(LA57);
 	if (system_supports_bti())
 		f |= PTSCOPE_FEATURE(BTI);
 	if (system_supports_mte())
 		f |= PTSCOPE_FEATURE(MTE);
-	if (cpus_have_cap(ARM64_HW_DBM))
+#ifdef CONFIG_ARM64_POE
+	if (system_supports_poe())
+		f |= PTSCOPE_FEATURE(PKEYS);
+#endif
+	/*
+	 * What this CPU's translation control enables, not the capability:
+	 * the kernel sets ARM64_HW_DBM unconditionally (for CPUs that come
+	 * late) and enables TCR_EL1.HD only where no erratum forbids it.
+	 */
+	if (read_sysreg(tcr_el1) & TCR_HD)
 		f |= PTSCOPE_FEATURE(HW_DBM);
-	if (cpu_has_hw_af())
+	if (read_sysreg(tcr_el1) & TCR_HA)
 		f |= PTSCOPE_FEATURE(HW_AF);
 	return f;
 }
@@ -130,17 +148,58 @@ u64 ptscope_arch_user_addr_max(void)
 }
 
 /*
+ * Whether the thread's saved ESR belongs to this signal: only memory
+ * aborts save one with the address (set_thread_esr() before
+ * arm64_force_sig_fault()); an asynchronous MTE fault
+ * (SEGV_MTEAERR, from do_notify_resume()), a memory error claimed by APEI
+ * (BUS_MCEERR_*, from task work) and the signals arm64_notify_segfault()
+ * injects (fault_code 0) carry an older fault's, or none.
+ */
+static bool esr_is_this_signal(struct task_struct *task, const struct kernel_siginfo *info)
+{
+	unsigned long far = task->thread.fault_address;
+
+	if (!task->thread.fault_code)
+		return false;
+	switch (info->si_signo) {
+	case SIGSEGV:
+		if (info->si_code != SEGV_MAPERR && info->si_code != SEGV_ACCERR &&
+		    info->si_code != SEGV_MTESERR && info->si_code != SEGV_PKUERR)
+			return false;
+		break;
+	case SIGBUS:
+		if (info->si_code != BUS_ADRALN && info->si_code != BUS_ADRERR &&
+		    info->si_code != BUS_OBJERR)
+			return false;
+		break;
+	default:
+		return false;
+	}
+	return !far || far == untagged_addr((unsigned long)info->si_addr);
+}
+
+/*
  * The ESR the kernel saved for the signal (set_thread_esr(), what the
  * signal frame's esr_context shows), and the x86-style bits it amounts to:
  * a permission fault is a protection violation, WnR a write (unless a
  * cache maintenance operation faulted), an abort from EL0 a user fault.
+ * A signal the ESR does not belong to has neither.
  */
-void ptscope_arch_fault(struct task_struct *task, u64 *error, u64 *esr, bool *has_esr,
-			u32 *trap, bool *has_trap)
+void ptscope_arch_fault(struct task_struct *task, const struct kernel_siginfo *info,
+			u64 *error, u64 *esr, bool *has_esr, u32 *trap, bool *has_trap)
 {
 	u64 e = task->thread.fault_code;
 	u32 ec = ESR_ELx_EC(e);
 	u64 pf = 0;
+
+	*trap = 0;
+	*has_trap = false;
+	if (!esr_is_this_signal(task, info)) {
+		*error = 0;
+		*esr = 0;
+		*has_esr = false;
+		return;
+	}
 
 	if (ec == ESR_ELx_EC_DABT_LOW || ec == ESR_ELx_EC_IABT_LOW)
 		pf |= PTSCOPE_PF(USER);
@@ -156,6 +215,4 @@ void ptscope_arch_fault(struct task_struct *task, u64 *error, u64 *esr, bool *ha
 	*error = pf;
 	*esr = e;
 	*has_esr = true;
-	*trap = 0;
-	*has_trap = false;
 }

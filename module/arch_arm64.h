@@ -16,6 +16,16 @@
 
 #define PTSCOPE_ARCH PTSCOPE_ARCH_ARM64
 
+/*
+ * The entry bit of the kernel's pte_write(): DBM, which the kernel uses as
+ * its write permission (a clean writable entry is DBM and read-only until
+ * the hardware, or the fault handler, clears AP[2] on the first write).
+ */
+#define PTSCOPE_ENTRY_WRITE PTSCOPE_ENTRY(DBM)
+
+/* The entry bit the hardware sets on access. */
+#define PTSCOPE_ENTRY_YOUNG PTSCOPE_ENTRY(AF)
+
 /* A P4D level exists only in kernels built for 5 levels (6.9 on, LPA2). */
 static inline unsigned long ptscope_p4d_index(unsigned long addr)
 {
@@ -49,13 +59,31 @@ static inline bool ptscope_entry_maps_frame(u64 v)
 }
 
 /*
- * The output address bits: [PAGE_SHIFT, 49] and, with LPA2 in use, 8-9
- * (address bits 50-51, where the shareability field is otherwise).
+ * A PTE as the table holds it: 6.9 on, with CONFIG_ARM64_CONTPTE,
+ * ptep_get() gathers the access and dirty bits of a contiguous run into
+ * the entry it returns (and clears its read-only bit).
+ */
+#ifdef CONFIG_ARM64_CONTPTE
+#define ptscope_ptep_get_raw(ptep) __ptep_get(ptep)
+#else
+#define ptscope_ptep_get_raw(ptep) ptep_get(ptep)
+#endif
+
+/* A user address without its top byte (TBI, MTE tags). */
+#define ptscope_untagged_addr(addr) untagged_addr(addr)
+
+/*
+ * The output address bits: [PAGE_SHIFT, 49]; with 64 KiB pages and 52-bit
+ * addresses also 12-15 (address bits 48-51); with LPA2 in use 8-9 (address
+ * bits 50-51, where the shareability field is otherwise).
  */
 static inline u64 ptscope_entry_frame_mask(void)
 {
 	u64 mask = GENMASK_ULL(49, PAGE_SHIFT);
 
+#if defined(CONFIG_ARM64_64K_PAGES) && defined(CONFIG_ARM64_PA_BITS_52)
+	mask |= GENMASK_ULL(15, 12);
+#endif
 #ifdef CONFIG_ARM64_LPA2
 	if (lpa2_is_enabled())
 		mask |= GENMASK_ULL(9, 8);

@@ -143,8 +143,8 @@ u64 ptscope_arch_user_addr_max(void)
 }
 
 /* The error code is PTSCOPE_PF's bits, bit for bit. */
-void ptscope_arch_fault(struct task_struct *task, u64 *error, u64 *esr, bool *has_esr,
-			u32 *trap, bool *has_trap)
+void ptscope_arch_fault(struct task_struct *task, const struct kernel_siginfo *info,
+			u64 *error, u64 *esr, bool *has_esr, u32 *trap, bool *has_trap)
 {
 	*error = task->thread.error_code;
 	*esr = 0;

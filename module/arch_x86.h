@@ -10,7 +10,23 @@
 
 #define PTSCOPE_ARCH PTSCOPE_ARCH_X86_64
 
+/* The entry bit of the kernel's pte_write(). */
+#define PTSCOPE_ENTRY_WRITE PTSCOPE_ENTRY(RW)
+
+/* The entry bit the hardware sets on access. */
+#define PTSCOPE_ENTRY_YOUNG PTSCOPE_ENTRY(ACCESSED)
+
 #define ptscope_p4d_index(addr) p4d_index(addr)
+
+/* A PTE as the table holds it. */
+#define ptscope_ptep_get_raw(ptep) ptep_get(ptep)
+
+/*
+ * A user address without its tag bits. LAM's untagging (6.4+) reads a
+ * per-CPU mask modules cannot link against: x86 addresses are taken as
+ * they come.
+ */
+#define ptscope_untagged_addr(addr) (addr)
 
 /* The frame bits of a present entry, at any level. */
 static inline u64 ptscope_entry_frame_mask(void)

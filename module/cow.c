@@ -11,6 +11,7 @@
 #include <linux/swap.h>
 
 #include "ptscope.h"
+#include "arch.h"
 
 /*
  * An anonymous frame mapped read-only in a private writable mapping: reused
@@ -71,7 +72,7 @@ u32 ptscope_cow_state(struct vm_area_struct *vma, const struct ptscope_page *pg,
 	/* Read-write protection (7.3) stops a write at the handler as well. */
 	if (pg->flags & (PTSCOPE_ENTRY(UFFD_WP) | PTSCOPE_ENTRY(UFFD_RWP)))
 		return PTSCOPE_COW_UFFD_WP;
-	if (pg->flags & PTSCOPE_ENTRY(RW))
+	if (pg->flags & PTSCOPE_ENTRY_WRITE)
 		return PTSCOPE_COW_WRITABLE;
 	switch (pg->kind) {
 	case PTSCOPE_KIND_ZERO_PAGE:

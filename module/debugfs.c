@@ -19,6 +19,7 @@
 #include <linux/uaccess.h>
 
 #include "ptscope.h"
+#include "arch.h"
 #include "version.h"
 
 static struct dentry *ptscope_debugfs_dir;
@@ -136,7 +137,7 @@ static int xlate_show(struct seq_file *m, void *unused)
 	}
 
 	seq_printf(m, "pid: %u\naddr: 0x%llx\n", pid, addr);
-	if (addr >= TASK_SIZE_MAX) {
+	if (addr >= ptscope_arch_user_addr_max()) {
 		seq_puts(m, "error: address is beyond the user address space\n");
 		return 0;
 	}

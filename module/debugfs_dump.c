@@ -23,6 +23,7 @@
 #include <linux/uaccess.h>
 
 #include "ptscope.h"
+#include "arch.h"
 
 static const char *const state_names[] = PTSCOPE_STATE_NAMES;
 static const char *const kind_names[] = PTSCOPE_KIND_NAMES;
@@ -291,8 +292,8 @@ static int dump_open(struct inode *inode, struct file *file)
 	}
 	text_add(d, "pid: %u\n", r.pid);
 	if (!r.end)
-		r.end = TASK_SIZE_MAX;
-	if (r.start >= r.end || r.end > TASK_SIZE_MAX) {
+		r.end = ptscope_arch_user_addr_max();
+	if (r.start >= r.end || r.end > ptscope_arch_user_addr_max()) {
 		text_add(d, "error: %s (errno %d)\n", r.start >= r.end ?
 			 "empty or inverted range: START must be below END" :
 			 "range reaches beyond the user address space", EINVAL);

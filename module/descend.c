@@ -47,20 +47,17 @@ void ptscope_unlock_shared_tables(struct address_space *shared)
 }
 
 /*
- * hugetlb entries of a size between the levels (arm64's contiguous 64 KiB
- * and 32 MiB pages: 16 PTEs or PMDs with the contiguous bit) change under
- * mm->page_table_lock, not their table's own lock: huge_pte_lockptr().
+ * The lock the kernel changes an entry under: the table's own, except for
+ * hugetlb, whose lock depends on the page size and the kernel
+ * (huge_pte_lockptr(): mm->page_table_lock for every size but PMD_SIZE on
+ * 6.1, the lock of the table holding the entry since 6.12), which matters
+ * for arm64's contiguous sizes between the levels.
  */
-static spinlock_t *entry_lock(struct ptscope_descent *d, spinlock_t *table_lock)
+static spinlock_t *entry_lock(struct ptscope_descent *d, void *entryp, spinlock_t *table_lock)
 {
-	unsigned long size;
-
 	if (!d->vma || !is_vm_hugetlb_page(d->vma))
 		return table_lock;
-	size = huge_page_size(hstate_vma(d->vma));
-	if (size == PMD_SIZE || size == PUD_SIZE)
-		return table_lock;
-	return &d->mm->page_table_lock;
+	return huge_pte_lockptr(hstate_vma(d->vma), d->mm, entryp);
 }
 
 /*
@@ -142,9 +139,10 @@ int ptscope_descend_pmd(struct ptscope_descent *d, pmd_t *pmdp)
 		pmd = pmdp_get_lockless(pmdp);
 		ptscope_race_window("descent: PMD read");
 		if (pmd_is_locked_leaf(pmd)) {
-			ptl = entry_lock(d, pmd_lockptr(d->mm, pmdp));
+			ptl = entry_lock(d, pmdp, pmd_lockptr(d->mm, pmdp));
 			spin_lock(ptl);
 			pmd = *pmdp;
+			d->pmdp = pmdp;
 			if (pmd_is_locked_leaf(pmd))
 				ret = d->ops->on_pmd_leaf(d, pmd);
 			else
@@ -155,7 +153,7 @@ int ptscope_descend_pmd(struct ptscope_descent *d, pmd_t *pmdp)
 			ret = d->ops->on_pmd_empty(d, pmdp, pmd);
 		} else {
 			ptep = pte_offset_kernel(&pmd, d->addr);
-			ptl = entry_lock(d, pte_lockptr(d->mm, &pmd));
+			ptl = entry_lock(d, ptep, pte_lockptr(d->mm, &pmd));
 			ptscope_race_window("descent: before the PTE lock");
 			spin_lock(ptl);
 			ptscope_race_check_table(ptep, "descent: PTE table");

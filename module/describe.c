@@ -58,6 +58,7 @@ void ptscope_page_init(struct ptscope_page *pg, unsigned long addr, u64 nr_pages
 	pg->swap_type = 0;
 	pg->cow = 0;
 	pg->pkey = 0;
+	pg->cont_order = 0;
 	pg->mapcount = 0;
 	pg->refcount = 0;
 	pg->pincount = 0;

@@ -188,9 +188,9 @@ static void snapshot(struct mm_struct *mm, struct ptscope_fault *f, char *buf)
 		keep_vma(find_vma(mm, vma ? vma->vm_end : f->addr), &f->above, buf);
 	}
 	mmap_read_unlock(mm);
-	if (f->addr < TASK_SIZE_MAX)
+	if (f->addr < ptscope_arch_user_addr_max())
 		ptscope_xlate(mm, f->addr, &f->x_addr);
-	if (f->ip < TASK_SIZE_MAX)
+	if (f->ip < ptscope_arch_user_addr_max())
 		ptscope_xlate(mm, f->ip, &f->x_ip);
 	f->snapshot = true;
 }
@@ -294,10 +294,12 @@ static void fill_record(struct ptscope_fault *f, struct ptscope_ring_fill *arg)
 	strscpy(f->comm, task->comm, sizeof(f->comm));
 	f->sig = ff->sig;
 	f->code = ff->info->si_code;
-	f->addr = (unsigned long)ff->info->si_addr;
+	/* Untagged, as delivery shows it (unless SA_EXPOSE_TAGBITS) and as the tables know it. */
+	f->addr = ptscope_untagged_addr((unsigned long)ff->info->si_addr);
 	f->ip = instruction_pointer(regs);
 	f->sp = user_stack_pointer(regs);
-	ptscope_arch_fault(task, &f->error, &f->esr, &f->has_esr, &f->trap, &f->has_trap);
+	ptscope_arch_fault(task, ff->info, &f->error, &f->esr, &f->has_esr, &f->trap,
+			   &f->has_trap);
 	f->handled = ff->handled;
 }
 

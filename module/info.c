@@ -40,12 +40,11 @@ static u64 ptscope_features(void)
 /*
  * The levels a translation goes through: PGD and PTE always; P4D and PUD
  * unless folded (x86 without 5-level paging; arm64 by page size and address
- * width, at boot with LPA2). The folding tests ignore the mm.
+ * width, at boot with LPA2). The folding tests look at no mm.
  */
 u32 ptscope_paging_levels(void)
 {
-	return 2 + !mm_p4d_folded(current->mm) + !mm_pud_folded(current->mm) +
-	       !mm_pmd_folded(current->mm);
+	return 2 + !mm_p4d_folded(NULL) + !mm_pud_folded(NULL) + !mm_pmd_folded(NULL);
 }
 
 void ptscope_info_get(struct ptscope_info *info)

@@ -13,6 +13,7 @@
 #include <net/genetlink.h>
 
 #include "ptscope.h"
+#include "arch.h"
 #include "compat.h"
 #include "version.h"
 #include "nl.h"
@@ -175,7 +176,7 @@ int ptscope_nl_xlate(struct sk_buff *skb, struct genl_info *info)
 		return -EINVAL;
 	}
 	addr = nla_get_u64(info->attrs[PTSCOPE_A_ADDR]);
-	if (addr >= TASK_SIZE_MAX) {
+	if (addr >= ptscope_arch_user_addr_max()) {
 		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[PTSCOPE_A_ADDR],
 				    "address is beyond the user address space (see user_addr_max in ptscope info)");
 		return -EINVAL;

@@ -8,6 +8,7 @@
 #include <net/genetlink.h>
 
 #include "ptscope.h"
+#include "arch.h"
 #include "compat.h"
 #include "nl.h"
 
@@ -36,9 +37,11 @@ struct walk_cursor {
 static int parse_range(struct nlattr **attrs, struct netlink_ext_ack *extack,
 		       u64 *start, u64 *end)
 {
+	u64 top = ptscope_arch_user_addr_max();
+
 	*start = attrs[PTSCOPE_A_START] ? nla_get_u64(attrs[PTSCOPE_A_START]) : 0;
-	*end = attrs[PTSCOPE_A_END] ? nla_get_u64(attrs[PTSCOPE_A_END]) : TASK_SIZE_MAX;
-	if (*end > TASK_SIZE_MAX) {
+	*end = attrs[PTSCOPE_A_END] ? nla_get_u64(attrs[PTSCOPE_A_END]) : top;
+	if (*end > top) {
 		NL_SET_ERR_MSG_ATTR(extack, attrs[PTSCOPE_A_END],
 				    "end is beyond the user address space (see user_addr_max in ptscope info)");
 		return -EINVAL;
@@ -170,7 +173,7 @@ static int walk_emit_packed(struct ptscope_walk *w, const struct ptscope_page *r
 		(pg->has_pincount ? PTSCOPE_REC_HAS_PINCOUNT : 0) |
 		(pg->has_res ? PTSCOPE_REC_HAS_RES : 0) |
 		(out->see_phys ? 0 : PTSCOPE_REC_PHYS_HIDDEN);
-	r.reserved = 0;
+	r.cont_order = pg->cont_order;
 	r.entry_step = pg->entry_step;
 	/* The attribute's payload is only 4-byte aligned: copy, never cast. */
 	skb_put_data(out->skb, &r, sizeof(r));
@@ -209,6 +212,8 @@ static int walk_emit(struct ptscope_walk *w, const struct ptscope_page *record)
 	     nla_put_u32(skb, PTSCOPE_A_PAGE_REFCOUNT, pg.refcount)))
 		goto cancel;
 	if (pg.has_pincount && nla_put_u32(skb, PTSCOPE_A_PAGE_PINCOUNT, pg.pincount))
+		goto cancel;
+	if (pg.cont_order && nla_put_u32(skb, PTSCOPE_A_PAGE_CONT_ORDER, pg.cont_order))
 		goto cancel;
 	if (pg.has_res &&
 	    (nla_put_u64_64bit(skb, PTSCOPE_A_PAGE_RES_FLAGS, pg.res_flags, PTSCOPE_A_PAGE_PAD) ||

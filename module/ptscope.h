@@ -122,6 +122,7 @@ struct ptscope_descent {
 	struct mm_struct *mm;
 	struct vm_area_struct *vma;	/* holding addr, found under the mmap lock */
 	unsigned long addr;
+	pmd_t *pmdp;			/* for on_pmd_leaf: where the leaf is */
 	const struct ptscope_descent_ops *ops;
 };
 
@@ -140,6 +141,7 @@ struct ptscope_page {
 	u32 state;		/* enum ptscope_state */
 	u32 kind;		/* enum ptscope_kind */
 	u32 pflags;		/* PTSCOPE_PAGE_* */
+	u8 cont_order;		/* a contiguous leaf: 1 << cont_order entries */
 	u32 cache;		/* enum ptscope_cache */
 	u32 swap_type;
 	u32 cow;		/* enum ptscope_cow */

@@ -31,7 +31,7 @@ static bool same_record(const struct ptscope_page *a, const struct ptscope_page 
 {
 	return a->level == b->level && a->state == b->state && a->flags == b->flags &&
 	       a->kind == b->kind && a->pflags == b->pflags && a->cache == b->cache &&
-	       a->cow == b->cow && a->pkey == b->pkey &&
+	       a->cow == b->cow && a->pkey == b->pkey && a->cont_order == b->cont_order &&
 	       a->mapcount == b->mapcount && a->refcount == b->refcount &&
 	       a->has_pincount == b->has_pincount && a->pincount == b->pincount &&
 	       a->has_res == b->has_res && a->res_flags == b->res_flags &&
@@ -168,6 +168,34 @@ static struct walk_step *step_of(struct ptscope_descent *d)
 	return container_of(d, struct walk_step, d);
 }
 
+/*
+ * The rest of a contiguous leaf (arm64 hugetlb between the levels): the
+ * hardware sets the access and dirty bits in whichever of its @n entries
+ * it used, so the leaf has them when any entry has (as huge_ptep_get()
+ * gathers them); a non-present leaf (migration, hwpoison) repeats the
+ * first page's entry in every slot, so its frame at @pg->addr is @offset
+ * bytes further on. @first: the leaf's first entry, in the table locked.
+ */
+static void gather_contiguous(struct ptscope_page *pg, pte_t *first, unsigned int n,
+			      unsigned long offset)
+{
+	unsigned int i;
+
+	if (pg->state != PTSCOPE_STATE_PRESENT) {
+		if (pg->has_pfn)
+			pg->pfn += offset >> PAGE_SHIFT;
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		pte_t pte = ptscope_ptep_get_raw(&first[i]);
+
+		if (pte_young(pte))
+			pg->flags |= PTSCOPE_ENTRY_YOUNG;
+		if (pte_dirty(pte))
+			pg->flags |= PTSCOPE_ENTRY(DIRTY);
+	}
+}
+
 static int walk_pud_empty(struct ptscope_descent *d, pud_t *pudp, pud_t pud)
 {
 	struct walk_step *s = step_of(d);
@@ -213,13 +241,17 @@ static int walk_pmd_leaf(struct ptscope_descent *d, pmd_t pmd)
 	struct ptscope_page pg __uninitialized;	/* ptscope_page_init() sets it all */
 	struct walk_step *s = step_of(d);
 	unsigned long addr = d->addr;
-
 	unsigned long size = ptscope_leaf_size(s->vma, PMD_SIZE);
+	unsigned long first = ALIGN_DOWN(addr, size);
 
 	ptscope_describe_pmd_leaf(s->vma, addr & PMD_MASK, pmd, &pg);
 	/* A contiguous leaf goes on over the next entries: one record. */
-	if (size > PMD_SIZE)
-		s->next = min(s->end, ALIGN_DOWN(addr, size) + size);
+	if (size > PMD_SIZE) {
+		gather_contiguous(&pg, (pte_t *)(d->pmdp - ((addr - first) >> PMD_SHIFT)),
+				  size / PMD_SIZE, (addr & PMD_MASK) - first);
+		pg.cont_order = ilog2(size / PMD_SIZE);
+		s->next = min(s->end, first + size);
+	}
 	/* Part of a leaf when the range starts inside it. */
 	pg.pfn += pg.has_pfn ? (addr - pg.addr) >> PAGE_SHIFT : 0;
 	pg.nr_pages = (s->next - addr) >> PAGE_SHIFT;
@@ -239,7 +271,7 @@ static int walk_pte_table(struct ptscope_descent *d, pmd_t pmd, pte_t *ptep)
 	int ret = 0;
 
 	for (addr = d->addr; addr < end; addr += PAGE_SIZE, ptep++) {
-		pte_t pte = ptep_get(ptep);
+		pte_t pte = ptscope_ptep_get_raw(ptep);
 
 		if (pte_none(pte)) {
 			/* A hole is one record: find its end before describing it. */
@@ -252,9 +284,12 @@ static int walk_pte_table(struct ptscope_descent *d, pmd_t pmd, pte_t *ptep)
 			ptscope_describe_pte(s->vma, addr, pte, &pg);
 			/* A contiguous leaf's entries after addr are the same page. */
 			if (cont > PAGE_SIZE) {
-				unsigned int k = (min(end, ALIGN_DOWN(addr, cont) + cont) - addr) >>
-						 PAGE_SHIFT;
+				unsigned long first = ALIGN_DOWN(addr, cont);
+				unsigned int k = (min(end, first + cont) - addr) >> PAGE_SHIFT;
 
+				gather_contiguous(&pg, ptep - ((addr - first) >> PAGE_SHIFT),
+						  cont >> PAGE_SHIFT, addr - first);
+				pg.cont_order = ilog2(cont >> PAGE_SHIFT);
 				pg.nr_pages = k;
 				addr += (k - 1) * PAGE_SIZE;
 				ptep += k - 1;

@@ -119,7 +119,9 @@ static struct ptscope_xlate_level *add_pud(struct ptscope_descent *d, pud_t pud)
 
 static int xlate_pud_empty(struct ptscope_descent *d, pud_t *pudp, pud_t pud)
 {
-	add_pud(d, pud);
+	/* A folded PUD is the top entry, already reported. */
+	if (!mm_pud_folded(d->mm))
+		add_pud(d, pud);
 	return 0;
 }
 
@@ -139,11 +141,13 @@ static int xlate_pud_table(struct ptscope_descent *d, pud_t *pudp, pud_t pud)
 {
 	struct xlate_step *s = xstep_of(d);
 
-	/* A folded PUD is the entry above it again: not a level. */
+	pmd_t *pmdp = pmd_offset(pudp, d->addr);
+
+	/* A folded PUD is the top entry, already reported. */
 	if (!mm_pud_folded(d->mm))
 		add_pud(d, pud);
-	s->table_phys = (u64)pud_pfn(pud) << PAGE_SHIFT;
-	return ptscope_descend_pmd(d, pmd_offset(pudp, d->addr));
+	s->table_phys = __pa(pmdp - pmd_index(d->addr));
+	return ptscope_descend_pmd(d, pmdp);
 }
 
 static struct ptscope_xlate_level *add_pmd(struct ptscope_descent *d, pmd_t pmd)
@@ -173,11 +177,12 @@ static int xlate_pmd_leaf(struct ptscope_descent *d, pmd_t pmd)
 static int xlate_pte_table(struct ptscope_descent *d, pmd_t pmd, pte_t *ptep)
 {
 	struct ptscope_xlate_level *l;
-	pte_t pte = ptep_get(ptep);
+	pte_t pte = ptscope_ptep_get_raw(ptep);
 
 	add_pmd(d, pmd);
+	/* Not pmd_pfn(): arm64's rounds down to a block boundary. */
 	l = add_level(xstep_of(d)->x, PTSCOPE_LEVEL_PTE, pte_index(d->addr),
-		      (u64)pmd_pfn(pmd) << PAGE_SHIFT, pte_val(pte),
+		      __pa(ptep - pte_index(d->addr)), pte_val(pte),
 		      ptscope_entry_hw_flags(pte_val(pte), PTSCOPE_LEVEL_PTE) |
 		      ptscope_pte_sw_flags(pte));
 	if (!pte_none(pte)) {
@@ -205,10 +210,15 @@ static const struct ptscope_descent_ops xlate_descent = {
  */
 int ptscope_xlate(struct mm_struct *mm, unsigned long addr, struct ptscope_xlate *x)
 {
+	struct xlate_step s = {
+		.d = { .mm = mm, .addr = addr, .ops = &xlate_descent },
+		.x = x,
+	};
 	struct address_space *shared;
 	struct vm_area_struct *vma;
 	pgd_t *pgdp, pgd;
 	p4d_t *p4dp, p4d;
+	pud_t *pudp;
 	unsigned int i;
 	int ret;
 
@@ -218,44 +228,59 @@ int ptscope_xlate(struct mm_struct *mm, unsigned long addr, struct ptscope_xlate
 	if (ret)
 		return ret;
 
-	pgdp = pgd_offset(mm, addr);
-	pgd = READ_ONCE(*pgdp);
-	add_level(x, PTSCOPE_LEVEL_PGD, pgd_index(addr), __pa(mm->pgd),
-		  pgd_val(pgd), ptscope_entry_hw_flags(pgd_val(pgd), PTSCOPE_LEVEL_PGD));
 	vma = vma_lookup(mm, addr);
-	if (!vma) {
-		x->no_vma = true;
-		goto out;
-	}
-	if (pgd_none(pgd) || !pgd_present(pgd) || pgd_bad(pgd))
-		goto out;
-
-	shared = ptscope_lock_shared_tables(vma);
+	x->no_vma = !vma;
+	s.d.vma = vma;
 	/*
-	 * With 4-level paging the P4D is the PGD entry itself: not a level.
-	 * A table's physical address is taken from the entry pointer the
-	 * kernel's own *_offset() gave (tables live in the linear map).
+	 * The top table is mm->pgd, and its entry the first level the kernel
+	 * does not fold: with 4-level paging the P4D entry is the PGD entry
+	 * (x86); arm64 folds the P4D, and with 16 KiB pages the PUD too, at
+	 * boot when the CPU lacks LPA2, and then pgd_index() does not index
+	 * the table: the folded level's pointer does. A table's physical
+	 * address comes from the entry pointer the kernel's own *_offset()
+	 * gave (tables live in the linear map).
 	 */
-	p4dp = p4d_offset(pgdp, addr);
-	p4d = READ_ONCE(*p4dp);
+	pgdp = pgd_offset(mm, addr);
 	if (!mm_p4d_folded(mm)) {
-		add_level(x, PTSCOPE_LEVEL_P4D, ptscope_p4d_index(addr),
-			  __pa(p4dp - ptscope_p4d_index(addr)), p4d_val(p4d),
-			  ptscope_entry_hw_flags(p4d_val(p4d), PTSCOPE_LEVEL_P4D));
+		pgd = READ_ONCE(*pgdp);
+		add_level(x, PTSCOPE_LEVEL_PGD, pgd_index(addr), __pa(mm->pgd), pgd_val(pgd),
+			  ptscope_entry_hw_flags(pgd_val(pgd), PTSCOPE_LEVEL_PGD));
+		if (!vma || pgd_none(pgd) || !pgd_present(pgd) || pgd_bad(pgd))
+			goto out;
 	}
-	if (!p4d_none(p4d) && p4d_present(p4d) && !p4d_bad(p4d)) {
-		pud_t *pudp = pud_offset(p4dp, addr);
-		struct xlate_step s = {
-			.d = { .mm = mm, .vma = vma, .addr = addr, .ops = &xlate_descent },
-			.x = x,
-			.table_phys = __pa(pudp - pud_index(addr)),
-		};
+	if (!vma && !mm_p4d_folded(mm))
+		goto out;
+	shared = vma ? ptscope_lock_shared_tables(vma) : NULL;
+	p4dp = p4d_offset(pgdp, addr);	/* reads the PGD entry only when not folded */
+	if (mm_pud_folded(mm)) {
+		pud_t top;
 
-		ret = ptscope_descend_pud(&s.d, pudp);
+		pudp = pud_offset(p4dp, addr);	/* folded: reads nothing */
+		top = READ_ONCE(*pudp);
+		add_level(x, PTSCOPE_LEVEL_PGD, pudp - (pud_t *)mm->pgd, __pa(mm->pgd),
+			  pud_val(top), ptscope_entry_hw_flags(pud_val(top), PTSCOPE_LEVEL_PGD));
+	} else {
+		p4d = READ_ONCE(*p4dp);
+		if (mm_p4d_folded(mm))
+			add_level(x, PTSCOPE_LEVEL_PGD, p4dp - (p4d_t *)mm->pgd, __pa(mm->pgd),
+				  p4d_val(p4d),
+				  ptscope_entry_hw_flags(p4d_val(p4d), PTSCOPE_LEVEL_PGD));
+		else
+			add_level(x, PTSCOPE_LEVEL_P4D, ptscope_p4d_index(addr),
+				  __pa(p4dp - ptscope_p4d_index(addr)), p4d_val(p4d),
+				  ptscope_entry_hw_flags(p4d_val(p4d), PTSCOPE_LEVEL_P4D));
+		if (!vma || p4d_none(p4d) || !p4d_present(p4d) || p4d_bad(p4d))
+			goto unlock;
+		pudp = pud_offset(p4dp, addr);
 	}
-	ptscope_unlock_shared_tables(shared);
+	if (!vma)
+		goto unlock;
+	s.table_phys = __pa(pudp - pud_index(addr));
+	ret = ptscope_descend_pud(&s.d, pudp);
 	for (i = 0; i < x->nr; i++)
 		x->lv[i].flags = ptscope_uffd_mode(vma, x->lv[i].flags);
+unlock:
+	ptscope_unlock_shared_tables(shared);
 out:
 	mmap_read_unlock(mm);
 	return ret;

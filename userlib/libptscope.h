@@ -86,6 +86,8 @@ struct ptscope_page {
 	int has_page;
 	int has_pincount;
 	int has_res; /* frames without a struct page: see ptscope_iomem_owner() */
+	/* A contiguous leaf (arm64 hugetlb) spans 1 << cont_order entries of its level. */
+	uint32_t cont_order;
 };
 
 /* Called for each record in address order; non-zero stops the walk. */

@@ -94,6 +94,7 @@ static void unpack_page(const struct ptscope_page_rec *r, struct ptscope_page *p
 	pg->swap_offset = r->swap_offset;
 	pg->cow = r->cow;
 	pg->pkey = r->pkey;
+	pg->cont_order = r->cont_order;
 	pg->has_pincount = !!(r->has & PTSCOPE_REC_HAS_PINCOUNT);
 	pg->pincount = r->pincount;
 	pg->has_res = !!(r->has & PTSCOPE_REC_HAS_RES);
@@ -131,7 +132,7 @@ static int expand_run(const struct ptscope_page *run, uint64_t entry_step, int h
 		      struct walk_ctx *c)
 {
 	const unsigned int shift = c->page_shift;
-	uint64_t leaf = leaf_pages(run->level, shift) << shift;
+	uint64_t leaf = leaf_pages(run->level, shift) << run->cont_order << shift;
 	uint64_t end = run->addr + (run->nr_pages << shift), addr, next, k, delta;
 	struct ptscope_page pg = *run;
 	int ret;

@@ -94,6 +94,8 @@
  *       PTSCOPE_A_PAGE_REFCOUNT           u32     present, struct page only
  *       PTSCOPE_A_PAGE_SWAP_TYPE          u32     swap only
  *       PTSCOPE_A_PAGE_SWAP_OFFSET        u64     swap only
+ *       PTSCOPE_A_PAGE_CONT_ORDER         u32     a contiguous leaf only: it
+ *                                                 spans 1 << N entries
  *       PTSCOPE_A_PAGE_COW                u32     PTSCOPE_COW_*: what a write
  *                                                 would do (unmapped if not
  *                                                 present)
@@ -371,6 +373,7 @@ enum ptscope_page_attr {
 	PTSCOPE_A_PAGE_RES_FLAGS,	/* u64: IORESOURCE_* */
 	PTSCOPE_A_PAGE_RES_DESC,	/* u32: IORES_DESC_* */
 	PTSCOPE_A_PAGE_PKEY,		/* u32 */
+	PTSCOPE_A_PAGE_CONT_ORDER,	/* u32: as cont_order in struct ptscope_page_rec */
 
 	__PTSCOPE_A_PAGE_MAX,
 	PTSCOPE_A_PAGE_MAX = __PTSCOPE_A_PAGE_MAX - 1
@@ -537,11 +540,17 @@ struct ptscope_page_rec {
 	__u8 cow;		/* PTSCOPE_COW_* */
 	__u8 pkey;		/* state present */
 	__u8 has;		/* PTSCOPE_REC_HAS_*: which optional fields apply */
-	__u8 reserved;		/* 0 */
+	/*
+	 * A leaf that spans 1 << cont_order entries of its level (arm64's
+	 * contiguous hugetlb: 16 PTEs of 64 KiB, 16 PMDs of 32 MiB with 4 KiB
+	 * pages): one page to everyone else, one leaf here. 0 otherwise.
+	 * (Was "reserved", always 0, before arm64.)
+	 */
+	__u8 cont_order;
 	/*
 	 * With PTSCOPE_WALK_RUNS: the raw entry of the record's k-th leaf
-	 * (k = 0 for the leaf holding addr; leaves are level-sized and
-	 * aligned) is entry + k * entry_step, and a page's frame (or swap
+	 * (k = 0 for the leaf holding addr; leaves are sized and aligned as
+	 * their level and cont_order say) is entry + k * entry_step, and a page's frame (or swap
 	 * offset) is pfn (swap_offset) plus its distance from addr in pages.
 	 * Runs join only leaves that follow this rule (present ones differ in
 	 * their frame bits alone), so they expand back into leaves exactly.
