@@ -17,6 +17,7 @@
 #include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
@@ -26,7 +27,7 @@
 #include "arch.h"
 
 #define PAGE page_size()
-#define WINDOW 0xa0000UL
+#define DEFAULT_WINDOW 0xa0000UL
 #define KPF_ANON 12
 
 struct rec {
@@ -53,10 +54,32 @@ static uint64_t read_u64(int fd, uint64_t index)
 	return v;
 }
 
-int main(void)
+/*
+ * The window's byte at @off as the device holds it: read(2) of /dev/mem, or
+ * where that cannot read device memory (arm64: only RAM is in the linear
+ * map), a shared mapping of its own.
+ */
+static int window_byte(int mem, unsigned long off, unsigned char *out)
+{
+	unsigned long base = off & ~(PAGE - 1);
+	volatile unsigned char *q;
+
+	if (pread(mem, out, 1, (off_t)off) == 1)
+		return 0;
+	q = mmap(NULL, PAGE, PROT_READ, MAP_SHARED, mem, (off_t)base);
+	if (q == MAP_FAILED)
+		return -1;
+	*out = q[off - base];
+	munmap((void *)q, PAGE);
+	return 0;
+}
+
+/* argv[1]: the window's physical address (default 0xa0000, x86's VGA window). */
+int main(int argc, char **argv)
 {
 	int mem, kpageflags, kpagecount, failed = 0;
 	unsigned char before, window;
+	unsigned long window_phys = argc > 1 ? strtoul(argv[1], NULL, 0) : DEFAULT_WINDOW;
 	struct ptscope *h;
 	struct rec r = { 0 };
 	char *p;
@@ -64,15 +87,15 @@ int main(void)
 
 	mem = open("/dev/mem", O_RDWR);
 	p = mem < 0 ? MAP_FAILED :
-		      mmap(NULL, 4 * PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE, mem, WINDOW);
+		      mmap(NULL, 4 * PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE, mem, window_phys);
 	if (p == MAP_FAILED) {
-		printf("SKIP: cannot map /dev/mem at 0x%lx privately: %s\n", WINDOW,
+		printf("SKIP: cannot map /dev/mem at 0x%lx privately: %s\n", window_phys,
 		       strerror(errno));
 		return 4;
 	}
 	before = p[PAGE];
 	p[PAGE] = before ^ 0xff; /* the copy-on-write: page 1 becomes anonymous */
-	if (pread(mem, &window, 1, WINDOW + PAGE) != 1) {
+	if (window_byte(mem, window_phys + PAGE, &window)) {
 		printf("Bail out! read /dev/mem: %s\n", strerror(errno));
 		return 1;
 	}
@@ -96,11 +119,11 @@ int main(void)
 			kf = read_u64(kpageflags, pg->pfn);
 			kc = read_u64(kpagecount, pg->pfn);
 			ok = pg->state == PTSCOPE_STATE_PRESENT && pg->kind == PTSCOPE_KIND_ANON &&
-			     pg->has_pfn && pg->pfn != WINDOW / PAGE + 1 && window == before &&
+			     pg->has_pfn && pg->pfn != window_phys / PAGE + 1 && window == before &&
 			     (kf >> KPF_ANON & 1) && kc == 1 && pg->has_page && pg->mapcount == 1;
 		} else {
 			ok = pg->state == PTSCOPE_STATE_PRESENT && pg->has_pfn &&
-			     pg->pfn == WINDOW / PAGE + i && !pg->has_page &&
+			     pg->pfn == window_phys / PAGE + i && !pg->has_page &&
 			     (pg->kind == PTSCOPE_KIND_PFNMAP || pg->kind == PTSCOPE_KIND_NOT_RAM);
 		}
 		printf("%sok %u page %u: %s, %s, pfn 0x%llx%s (kpageflags 0x%llx, kpagecount %llu,"
