@@ -9,6 +9,13 @@ export UBSAN_OPTIONS=halt_on_error=1:exitcode=23:print_stacktrace=1
 run() {
 	want=$1
 	shift
+	# Under TCG an ASan start costs seconds on arm64: there the refusals
+	# (argument parsing, the same code as on x86, where they all run) are
+	# left out; every path that reads the machine's answers runs.
+	if [ "$ARCH" = aarch64 ] && [ "$want" != 0 ]; then
+		echo "skipped on arm64 (runs on x86): ptscope $*"
+		return
+	fi
 	ptscope-asan "$@" > /tmp/asan.out 2>&1
 	rc=$?
 	if grep -Eq 'Sanitizer|runtime error' /tmp/asan.out; then
