@@ -37,6 +37,7 @@
  * the mode runs, or for files once its mappings are in place (a test looks
  * at the live process meanwhile).
  */
+#include <errno.h>
 #include <fcntl.h>
 #include <setjmp.h>
 #include <signal.h>
@@ -506,7 +507,9 @@ int main(int argc, char **argv)
 
 		p = map(PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1);
 		if (key < 0 || pkey_mprotect((void *)p, PAGE, PROT_READ | PROT_WRITE, key)) {
-			puts("unsupported: no protection keys");
+			/* x86: PKU; arm64: FEAT_S1POE with a 6.12+ kernel built with ARM64_POE. */
+			printf("unsupported: no protection keys (%s: %s)\n",
+			       key < 0 ? "pkey_alloc" : "pkey_mprotect", strerror(errno));
 			return 3;
 		}
 		announce(p);
