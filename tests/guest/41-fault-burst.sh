@@ -14,6 +14,13 @@ for i in $(seq 1 50); do [ "$(grep -c '"id"' /tmp/live.out)" -ge 20 ] && break; 
 kill $follower
 expect_eq "records streamed live" 20 "$(grep -c '"id"' /tmp/live.out)"
 expect_eq "each a null dereference" null-deref "$(jq -r .reason /tmp/live.out | sort -u)"
+# A read of nothing from user space: x86's error code 4 (USER), arm64's ESR
+# a translation fault of a read from EL0, which ptscope makes the same bits.
+expect_eq "each with the error bits of a user read of nothing" 0x4 "$(jq -r .error /tmp/live.out | sort -u)"
+if [ "$ARCH" = aarch64 ]; then
+	esr=$(jq -r .esr.value /tmp/live.out | sort -u)
+	expect_eq "each with one ESR, whose bits those are" "1 4" "$(echo "$esr" | wc -l) $(esr_pf $esr)"
+fi
 
 echo "--- 1000 crashes into a ring of 64"
 ptscope faults clear

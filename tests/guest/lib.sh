@@ -192,3 +192,49 @@ hog_start() {
 	HOG=$!
 	wait_line /tmp/hog.out '^ready$' 200 || fail "memkinds hog did not start"
 }
+
+# fault_log_on: the kernel logs each unhandled SIGSEGV and SIGBUS. x86's
+# lines pass printk_ratelimit(), raised here; arm64_show_signal() has a
+# limit of its own (10 lines in 5 s, not tunable), so this waits out its
+# window: a test then may log 10 crashes at once, or one every half second
+# (fault_log_pace) for as long as it likes.
+fault_log_on() {
+	echo 1 > /proc/sys/debug/exception-trace || fail "cannot set debug.exception-trace"
+	echo 1000 > /proc/sys/kernel/printk_ratelimit_burst
+	[ "$ARCH" = aarch64 ] && sleep 5.1
+	true
+}
+fault_log_pace() {
+	[ "$ARCH" = aarch64 ] && sleep 0.6
+	true
+}
+
+# fault_log PID: the kernel log's lines of PID's unhandled fault: x86's
+# "segfault at" or "general protection fault" line; arm64's "unhandled
+# exception" line and its register dump's pc, lr and sp lines.
+fault_log() {
+	dmesg | awk -v tag="[$1]" '
+	index($0, tag ": unhandled exception: ") { print; dump = 1; next }
+	dump && / (pc|lr|sp) : / { print; if (/ sp : /) dump = 0; next }
+	index($0, tag ": segfault at ") || index($0, tag " general protection fault ") { print }'
+}
+
+# esr_pf ESR: the PTSCOPE_PF bits (x86's page-fault error bits) an arm64
+# ESR amounts to, decoded here from the Arm ARM, not by ptscope: an abort
+# (EC 0x20/0x21 instruction, 0x24/0x25 data; the odd ones from EL1) from
+# EL0 is USER (0x4), a permission fault (FSC 0b0011xx) PROT (0x1), an
+# instruction abort INSTR (0x10), a data abort with WnR (bit 6) and not CM
+# (bit 8) WRITE (0x2).
+esr_pf() {
+	local e=$(($1)) ec pf=0
+	ec=$((e >> 26 & 0x3f))
+	case $ec in 32 | 33 | 36 | 37) ;; *) echo 0 && return ;; esac
+	[ $((ec & 1)) = 0 ] && pf=4
+	[ $((e & 0x3c)) = 12 ] && pf=$((pf | 1))
+	if [ $ec -lt 36 ]; then
+		pf=$((pf | 16))
+	elif [ $((e >> 6 & 1)) = 1 ] && [ $((e >> 8 & 1)) = 0 ]; then
+		pf=$((pf | 2))
+	fi
+	echo $pf
+}

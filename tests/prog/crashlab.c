@@ -27,10 +27,17 @@
  *     times; prints "pid CHILD ptrace-storm N ms MS"; exit 0
  *
  * Prefixes, in this order: "nodump" calls prctl(PR_SET_DUMPABLE, 0) first;
+ * "catch" catches the mode's SIGSEGV or SIGBUS on an alternate stack and
+ * prints what the kernel put in the signal frame, then exits 0:
+ *   "caught SIG code SI_CODE addr SI_ADDR err ERR trap TRAPNO" (x86_64:
+ *   sigcontext's error code and trap number) or
+ *   "caught SIG code SI_CODE addr SI_ADDR esr ESR" (arm64: the esr_context
+ *   record, "esr none" without one)
  * "wait" prints "waiting PID" and reads a line from standard input before
  * the mode runs, or for files once its mappings are in place (a test looks
  * at the live process meanwhile).
  */
+#include <errno.h>
 #include <fcntl.h>
 #include <setjmp.h>
 #include <signal.h>
@@ -319,6 +326,77 @@ static void exec_at(void *where)
 	((void (*)(void))where)();
 }
 
+/*
+ * "catch": what the signal frame says of the fault, the kernel's own copy
+ * of what the fault recorder reads (thread.error_code and trap_nr on x86,
+ * thread.fault_code on arm64).
+ */
+#if defined(__aarch64__)
+/* The records of uc_mcontext.__reserved (asm/sigcontext.h's _aarch64_ctx). */
+struct frame_record {
+	uint32_t magic, size;
+};
+#define FRAME_ESR_MAGIC 0x45535201 /* ESR_MAGIC: struct esr_context */
+
+static int frame_fault(const ucontext_t *uc, char *buf, size_t len)
+{
+	const unsigned char *p = uc->uc_mcontext.__reserved;
+	const unsigned char *end = p + sizeof(uc->uc_mcontext.__reserved);
+	struct frame_record h;
+	uint64_t esr;
+
+	/* A zero record ends the list; EXTRA_MAGIC's overflow never holds the ESR. */
+	while (p + sizeof(h) <= end) {
+		memcpy(&h, p, sizeof(h));
+		if (!h.magic || h.size < sizeof(h) || h.size > (size_t)(end - p))
+			break;
+		if (h.magic == FRAME_ESR_MAGIC && h.size >= sizeof(h) + sizeof(esr)) {
+			memcpy(&esr, p + sizeof(h), sizeof(esr));
+			return snprintf(buf, len, "esr 0x%llx", (unsigned long long)esr);
+		}
+		p += h.size;
+	}
+	return snprintf(buf, len, "esr none");
+}
+#else
+static int frame_fault(const ucontext_t *uc, char *buf, size_t len)
+{
+	return snprintf(buf, len, "err 0x%llx trap %llu",
+			(unsigned long long)uc->uc_mcontext.gregs[REG_ERR],
+			(unsigned long long)uc->uc_mcontext.gregs[REG_TRAPNO]);
+}
+#endif
+
+/* Runs once, on the alternate stack, and never returns to the fault. */
+static void on_caught(int sig, siginfo_t *si, void *uc)
+{
+	char line[200];
+	int n;
+
+	n = snprintf(line, sizeof(line), "caught %s code %d addr 0x%llx ",
+		     sig == SIGBUS ? "SIGBUS" : "SIGSEGV", si->si_code,
+		     (unsigned long long)(uintptr_t)si->si_addr);
+	n += frame_fault(uc, line + n, sizeof(line) - n - 1);
+	line[n++] = '\n';
+	if (write(STDOUT_FILENO, line, n) != n)
+		_exit(2);
+	_exit(0);
+}
+
+static void catch_faults(void)
+{
+	static char altstack[64 * 1024];
+	struct sigaction sa = { .sa_sigaction = on_caught, .sa_flags = SA_SIGINFO | SA_ONSTACK };
+	stack_t ss = { .ss_sp = altstack, .ss_size = sizeof(altstack) };
+
+	/* The stack-overflow mode's handler cannot run on the overflowed stack. */
+	if (sigaltstack(&ss, NULL) || sigaction(SIGSEGV, &sa, NULL) ||
+	    sigaction(SIGBUS, &sa, NULL)) {
+		perror("crashlab: catch");
+		exit(2);
+	}
+}
+
 /* "wait": say so, and read a line from standard input (once). */
 static int want_wait;
 
@@ -369,6 +447,11 @@ int main(int argc, char **argv)
 		argv++;
 		argc--;
 	}
+	if (argc > 2 && !strcmp(argv[1], "catch")) {
+		catch_faults();
+		argv++;
+		argc--;
+	}
 	if (argc > 2 && !strcmp(argv[1], "wait")) {
 		want_wait = 1;
 		argv++;
@@ -396,6 +479,8 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(m, "write-ro")) {
 		p = (volatile char *)rodata;
+		/* Read first: the page is present, so the write is refused by its permissions. */
+		(void)p[0];
 		announce(p);
 		/* The point: a write the mapping refuses. */
 		// cppcheck-suppress stringLiteralWrite
@@ -422,7 +507,9 @@ int main(int argc, char **argv)
 
 		p = map(PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1);
 		if (key < 0 || pkey_mprotect((void *)p, PAGE, PROT_READ | PROT_WRITE, key)) {
-			puts("unsupported: no protection keys");
+			/* x86: PKU; arm64: FEAT_S1POE with a 6.12+ kernel built with ARM64_POE. */
+			printf("unsupported: no protection keys (%s: %s)\n",
+			       key < 0 ? "pkey_alloc" : "pkey_mprotect", strerror(errno));
 			return 3;
 		}
 		announce(p);
