@@ -50,7 +50,7 @@ cmp -s /tmp/want.txt /tmp/got.txt || fail "runs differ: $(diff /tmp/want.txt /tm
 
 echo "--- walk: one range, page by page"
 a=$(mk_addr /tmp/serve.out anon-written)
-echo "$srv $a $((a + 16384)) pages" > $D/walk || fail "range write refused"
+echo "$srv $a $((a + 4 * PAGE)) pages" > $D/walk || fail "range write refused"
 cat $D/walk > /tmp/p.txt
 cat /tmp/p.txt
 expect_eq "four page lines" 4 "$(grep -c ' pages 1 PTE present ' /tmp/p.txt)"

@@ -29,7 +29,8 @@ vma_of() { ptscope -j maps $1 | jq -c --arg a "$2" '.vmas[] | select(.start == $
 v=$(vma_of $parent $a)
 [ -n "$v" ] || fail "no VMA starts at $a"
 shared=$(( $(smaps_kb $parent $a Shared_Clean) + $(smaps_kb $parent $a Shared_Dirty) ))
-expect_eq "maps cow-shared pages x 4 = smaps Shared kB" "$shared" "$(( $(echo "$v" | jq '.cow."cow-shared"') * 4 ))"
+expect_eq "maps cow-shared pages x page kB = smaps Shared kB" "$shared" \
+	"$(( $(echo "$v" | jq '.cow."cow-shared"') * PAGE / 1024 ))"
 ptscope maps $parent | grep -E "^(START|$(printf '0x%012x' $a))"
 
 ptscope walk $child -o /tmp/before.snap > /dev/null || fail "walk -o failed"
@@ -47,8 +48,8 @@ expect_eq "parent: reusable" reusable "$(jq -r '.records[0].cow' /tmp/p.json)"
 expect_eq "child pfn vs pagemap" "$(pagemap_pfn $child $a)" "$(jq -r '.records[0].pfn' /tmp/c.json)"
 v=$(vma_of $parent $a)
 private=$(( $(smaps_kb $parent $a Private_Clean) + $(smaps_kb $parent $a Private_Dirty) ))
-expect_eq "maps writable + reusable pages x 4 = smaps Private kB" "$private" \
-	"$(( ($(echo "$v" | jq '.cow.writable') + $(echo "$v" | jq '.cow.reusable')) * 4 ))"
+expect_eq "maps writable + reusable pages x page kB = smaps Private kB" "$private" \
+	"$(( ($(echo "$v" | jq '.cow.writable') + $(echo "$v" | jq '.cow.reusable')) * PAGE / 1024 ))"
 ptscope -j walk --cow $parent $a+$(pages 4) > /tmp/w.json
 expect_eq "--cow keeps the 4 pages" 4 "$(jq .summary.pages /tmp/w.json)"
 

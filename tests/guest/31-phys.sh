@@ -13,7 +13,7 @@ pfn=$(pagemap_pfn $srv $a)
 echo "memkinds $srv: anon-written at $a, pfn $pfn"
 ptscope phys pfn:$pfn --who
 ptscope -j phys pfn:$pfn --who > /tmp/p.json || fail "phys failed: $(cat /tmp/p.json)"
-expect_eq "address" "$(printf '0x%x' $((pfn << 12)))" "$(jq -r .addr /tmp/p.json)"
+expect_eq "address" "$(printf '0x%x' $((pfn * PAGE)))" "$(jq -r .addr /tmp/p.json)"
 expect_eq "RAM" true "$(jq .ram /tmp/p.json)"
 kc=$(dd if=/proc/kpagecount bs=8 skip=$((pfn)) count=1 2>/dev/null | od -An -tu8 | tr -d ' ')
 kf=$(dd if=/proc/kpageflags bs=8 skip=$((pfn)) count=1 2>/dev/null | od -An -tu8 | tr -d ' ')

@@ -781,7 +781,8 @@ static int forked(void)
 
 static int picture(void)
 {
-	const size_t anon_len = 8UL << 20, shm_len = 1UL << 20, huge_len = 4UL << 20;
+	/* Two THPs of the kernel's size (2 MiB; 32 MiB with 16 KiB pages). */
+	const size_t anon_len = 8UL << 20, shm_len = 1UL << 20, huge_len = 2 * HUGE;
 	char *anon = map(anon_len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1);
 	char *shm = map(shm_len, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1);
 	char *huge, c;
