@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 # make lint: the kernel and userspace style gates. TAP.
 #   checkpatch.pl --strict (from Debian's linux-source-6.12) on the module
-#   sparse (C=2) and W=1 for every kernel of the matrix (tests/vm/kernel-get)
+#   sparse (C=2) and W=1 for every kernel of the matrix (tests/vm/kernel-get),
+#   arm64 ones cross-built
 #   cppcheck on userspace; clang-format --dry-run with the kernel's .clang-format
 set -u
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -41,10 +42,10 @@ check "checkpatch --strict module/compat.h (version checks allowed)" \
 	checkpatch --ignore LINUX_VERSION_CODE,CONSTANT_COMPARISON module/compat.h
 
 # Build with W=1 and sparse; anything printed besides progress is a warning.
-kbuild_clean() {
+kbuild_clean() {	# kbuild_clean VER [ARCH]
 	local out
 	# KBUILD_ARGS reaches kernels built in their suite's root too.
-	out=$(make module KVER="$1" KBUILD_ARGS="W=1 C=2" 2>&1 |
+	out=$(make module ${2:+ARCH=$2} KVER="$1" KBUILD_ARGS="W=1 C=2" 2>&1 |
 	      grep -vE '^  (CC|LD|MODPOST|BTF|CHECK|AR) |^make|Skipping BTF|^ptscope: buil')
 	printf '%s\n' "$out"
 	[ -z "$out" ]
@@ -54,6 +55,14 @@ for series in 6.1 6.12 7.2 7.3; do
 		check "W=1 + sparse (C=2) clean on $k" kbuild_clean "$k"
 	else
 		check "headers of kernel $series (make deps; tests/vm/kernel-get headers $series)" false
+	fi
+done
+# arm64, cross-built against Debian's arm64 headers (4 KiB and 16 KiB pages).
+for series in 6.1-arm64 6.12-arm64 6.12-arm64-16k; do
+	if k=$(tests/vm/kernel-get headers "$series"); then
+		check "W=1 + sparse (C=2) clean on $k" kbuild_clean "$k" arm64
+	else
+		check "headers of kernel $series (tests/vm/kernel-get headers $series)" false
 	fi
 done
 check "cppcheck userspace" cppcheck --quiet --error-exitcode=1 --enable=warning,portability \

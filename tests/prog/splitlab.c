@@ -113,8 +113,8 @@ static void splitter(struct shared *sh, time_t deadline)
 		}
 		spin_us(random() % 300);
 		if (debug >= 0 && sh->rounds % 2) {
-			int n = snprintf(cmd, sizeof(cmd), "%d,0x%lx,0x%lx", getpid(),
-					 (unsigned long)thp, (unsigned long)thp + HUGE);
+			unsigned long from = (unsigned long)thp, to = from + (unsigned long)HUGE;
+			int n = snprintf(cmd, sizeof(cmd), "%d,0x%lx,0x%lx", getpid(), from, to);
 
 			if (write(debug, cmd, n) == n)
 				sh->splits++;
