@@ -238,6 +238,8 @@ static void on_sigbus(int sig)
 	sigbus_seen = 1;
 }
 
+static void add_arch_kinds(void); /* memkinds_arch.h */
+
 static void setup(int clear_soft_dirty)
 {
 	char path[] = "/tmp/memkinds.XXXXXX";
@@ -335,6 +337,7 @@ static void setup(int clear_soft_dirty)
 	add("anon-paged-out", p, 8 * PAGE);
 
 	add_hugetlb();
+	add_arch_kinds();
 
 	/* Read-faulted THP-sized anonymous memory: the huge zero page. */
 	huge = map(2 * HUGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1);
@@ -1121,6 +1124,8 @@ static int first_record(const struct ptscope_page *pg, void *arg)
 	return 1;
 }
 
+#include "memkinds_arch.h"
+
 /*
  * hugetlb leaves made PROT_NONE: still present to the kernel (pagemap says
  * so, with the frame), neither a hole nor a "global" or "pat" entry (x86
@@ -1186,6 +1191,8 @@ static void check_all(struct ptscope *h, const struct oracles *o)
 
 	for (k = 0; k < nkinds; k++)
 		check_kind(h, o, &kinds[k]);
+	check_hugetlb_leaves(h, o);
+	check_tagged_guarded(h);
 	check_huge_prot_none(h, o);
 	check_expectations(h, o);
 	check_whole(h);
