@@ -463,12 +463,14 @@ struct vma_view {
 	unsigned long long start, end;
 	int sd, ex;
 	int pkey; /* smaps' ProtectionKey, -1 where it has none */
+	int none; /* PROT_NONE: "---" */
 };
 
 static const struct vma_view *vma_of(uint64_t va)
 {
 	static struct vma_view last;
-	struct vma_view v = { 0, 0, 0, 0, -1 };
+	struct vma_view v = { 0, 0, 0, 0, -1, 0 };
+	char perms[5];
 	char line[512];
 	int inside = 0;
 	FILE *f;
@@ -480,8 +482,9 @@ static const struct vma_view *vma_of(uint64_t va)
 		return NULL;
 	while (fgets(line, sizeof(line), f)) {
 		if (line[strspn(line, "0123456789abcdef")] == '-' &&
-		    sscanf(line, "%llx-%llx ", &v.start, &v.end) == 2) {
+		    sscanf(line, "%llx-%llx %4s ", &v.start, &v.end, perms) == 3) {
 			inside = va >= v.start && va < v.end;
+			v.none = !strncmp(perms, "---", 3);
 			continue;
 		}
 		/* ProtectionKey comes before VmFlags, when the CPU has pkeys. */
@@ -634,7 +637,8 @@ static const char *compare(const struct oracles *o, uint64_t va, const struct se
 		snprintf(why, len, "pkey %u, smaps ProtectionKey %d", r->pkey, vma->pkey);
 		return why;
 	}
-	if (!(r->flags & PTSCOPE_ENTRY(PROTNONE))) {
+	/* A PROT_NONE VMA's leaves need not say protnone: see check_huge_prot_none(). */
+	if (!(r->flags & PTSCOPE_ENTRY(PROTNONE)) && !vma->none) {
 		if (!entry_user(r->flags))
 			return "a user page without the user bit (x86 USER, arm64 AP[1])";
 		if (o->nx && entry_exec_never(r->flags) == vma->ex)
@@ -1145,7 +1149,7 @@ static void check_huge_prot_none(struct ptscope *h, const struct oracles *o)
 	struct kind none;
 	uint64_t pm;
 	char name[64];
-	int k, nhuge = nkinds;
+	int k, nhuge = nkinds, cont_valid;
 
 	/* Sizes not reserved are no kinds: their own check says so. */
 	for (k = 0; k < nhuge; k++) {
@@ -1175,9 +1179,23 @@ static void check_huge_prot_none(struct ptscope *h, const struct oracles *o)
 			       ++n, who, name);
 			goto restore;
 		}
+		/*
+		 * arm64's pte_mkcont() sets PTE_TYPE_PAGE, the valid bit with
+		 * it: a contiguous-PTE hugetlb leaf made PROT_NONE stays valid
+		 * (not protnone to the kernel either), closed to EL0 and
+		 * execute-never. Said, and accepted as closed.
+		 */
+		cont_valid = ENTRY_CONT_PTE_STAYS_VALID && first.level == PTSCOPE_LEVEL_PTE &&
+			     (first.flags & PTSCOPE_ENTRY(CONT)) &&
+			     !(first.flags & PTSCOPE_ENTRY(PROTNONE)) && !entry_user(first.flags) &&
+			     entry_exec_never(first.flags);
+		if (cont_valid)
+			printf("# %s%s: valid, closed to EL0, uxn: the kernel's PROT_NONE of a "
+			       "contiguous-PTE hugetlb leaf (pte_mkcont() sets the valid bit)\n",
+			       who, name);
 		result(first.state == PTSCOPE_STATE_PRESENT &&
-			       (first.flags & PTSCOPE_ENTRY(PROTNONE)) &&
-			       !(first.flags & ENTRY_NOT_IN_PROT_NONE) &&
+			       (cont_valid || ((first.flags & PTSCOPE_ENTRY(PROTNONE)) &&
+					       !(first.flags & ENTRY_NOT_IN_PROT_NONE))) &&
 			       first.cache == PTSCOPE_CACHE_WB &&
 			       first.level == level_of_size(none.len),
 		       "%s: present leaf, protnone, " ENTRY_NOT_IN_PROT_NONE_TEXT ", write-back "
