@@ -925,6 +925,9 @@ static uint64_t hwpoison_pages(struct ptscope *h, const struct ptscope_vma *v)
 	return pages;
 }
 
+/* smaps counts kB, ptscope_vma the kernel's pages (4 or 16 KiB). */
+#define KB_PER_PAGE (PAGE / 1024)
+
 /* The first difference between ptscope's mapping and smaps', or NULL. */
 static const char *compare_vma(struct ptscope *h, const struct ptscope_vma *v,
 			       const struct smaps_vma *s, char *why, size_t len)
@@ -945,7 +948,7 @@ static const char *compare_vma(struct ptscope *h, const struct ptscope_vma *v,
 		return why;
 	}
 	if (v->backing == PTSCOPE_BACKING_HUGETLB) {
-		if (s->hugetlb != v->present * 4)
+		if (s->hugetlb != v->present * KB_PER_PAGE)
 			return "present differs from Private_Hugetlb + Shared_Hugetlb";
 		return NULL;
 	}
@@ -954,16 +957,17 @@ static const char *compare_vma(struct ptscope *h, const struct ptscope_vma *v,
 	 * PFN maps; and, on kernels whose is_pfn_swap_entry() covers them,
 	 * pages behind hwpoison entries.
 	 */
-	if (!special && s->rss != (v->present - v->zero) * 4 &&
-	    s->rss != (v->present - v->zero + hwpoison_pages(h, v)) * 4) {
+	if (!special && s->rss != (v->present - v->zero) * KB_PER_PAGE &&
+	    s->rss != (v->present - v->zero + hwpoison_pages(h, v)) * KB_PER_PAGE) {
 		snprintf(why, len, "present %llu - zero %llu pages, Rss %llu kB",
 			 (unsigned long long)v->present, (unsigned long long)v->zero, s->rss);
 		return why;
 	}
-	if (v->backing != PTSCOPE_BACKING_SHMEM && s->swap != v->swapped * 4)
+	if (v->backing != PTSCOPE_BACKING_SHMEM && s->swap != v->swapped * KB_PER_PAGE)
 		return "swapped differs from Swap";
 	/* smaps leaves the huge zero page out (checked per page in check_kind). */
-	if (s->anon_huge + s->shmem_pmd + s->file_pmd != (v->huge - huge_zero_pages(h, v)) * 4)
+	if (s->anon_huge + s->shmem_pmd + s->file_pmd !=
+	    (v->huge - huge_zero_pages(h, v)) * KB_PER_PAGE)
 		return "huge differs from AnonHugePages + ShmemPmdMapped + FilePmdMapped";
 	return NULL;
 }
