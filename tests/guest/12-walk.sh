@@ -78,7 +78,10 @@ if [ "$ARCH" = aarch64 ]; then
 fi
 ksm_stop
 # Every kind this kernel offers must have been checked, in parent and child.
-for kind in anon-hwpoison hugetlb-1g hugetlb-1g-prot-none anon-soft-dirty anon-uffd-wp memfd-uffd-wp ksm-merged; do
+# uffd-wp PTE markers: not on arm64 before 6.10 (the module's uffd-wp feature).
+uffd_wp=
+grep -q "uffd-wp" /sys/kernel/debug/ptscope/info && uffd_wp="anon-uffd-wp memfd-uffd-wp"
+for kind in anon-hwpoison hugetlb-1g hugetlb-1g-prot-none anon-soft-dirty $uffd_wp ksm-merged; do
 	grep "^ok [0-9]* $kind: walk" /tmp/check.out | grep -qv "# SKIP" ||
 		fail "$kind was not checked: $(grep "$kind: walk # SKIP" /tmp/check.out)"
 	grep -q "^ok [0-9]* child: $kind: walk" /tmp/check.out || fail "$kind was not checked in the child"
