@@ -111,6 +111,8 @@ static inline int exec_never_known(uint64_t features)
 /* Bits a PROT_NONE leaf must not show as set: x86 keeps PROTNONE in GLOBAL. */
 #define ENTRY_NOT_IN_PROT_NONE (PTSCOPE_ENTRY(PRESENT) | PTSCOPE_ENTRY(GLOBAL) | PTSCOPE_ENTRY(PAT))
 #define ENTRY_NOT_IN_PROT_NONE_TEXT "not global or pat"
+/* No contiguous leaves on x86 (see check_huge_prot_none in memkinds.c). */
+#define ENTRY_CONT_PTE_STAYS_VALID 0
 
 /* Frame bits of a raw entry (PTE_PFN_MASK). */
 static inline uint64_t entry_frame_bits(void)
@@ -150,6 +152,8 @@ static inline int exec_never_known(uint64_t features)
 /* PROT_NONE is invalid to the MMU and closed to EL0. */
 #define ENTRY_NOT_IN_PROT_NONE (PTSCOPE_ENTRY(PRESENT) | PTSCOPE_ENTRY(AP_EL0))
 #define ENTRY_NOT_IN_PROT_NONE_TEXT "not valid or open to EL0"
+/* pte_mkcont() sets PTE_TYPE_PAGE: PROT_NONE contiguous PTEs stay valid. */
+#define ENTRY_CONT_PTE_STAYS_VALID 1
 
 /*
  * Output address bits [49, PAGE_SHIFT]. With LPA2, bits 8-9 are address
