@@ -12,19 +12,7 @@ P=$ROOT/build/ptscope
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
 
-# t DESCRIPTION EXPECTED_STATUS EXPECTED_OUTPUT_REGEX -- ARGS...
-t() {
-	local desc=$1 want_rc=$2 want_re=$3 out rc
-	shift 4
-	out=$("$P" "$@" 2>&1)
-	rc=$?
-	if [ "$rc" = "$want_rc" ] && [[ "$out" =~ $want_re ]]; then
-		tap_ok "$desc"
-	else
-		tap_not_ok "$desc" "ptscope $*: status $rc (want $want_rc), output:
-$out"
-	fi
-}
+. "$ROOT/tests/host/lib/ptscope_t.sh"	# t: run the CLI, check status and output
 
 # One arm64 line and its register dump, as printk writes them.
 line() { # COMM PID ESR NAME

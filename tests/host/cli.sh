@@ -8,19 +8,7 @@ export LD_LIBRARY_PATH=$ROOT/build
 P=$ROOT/build/ptscope
 . "$ROOT/tests/host/lib/tap.sh"
 
-# t DESCRIPTION EXPECTED_STATUS EXPECTED_OUTPUT_REGEX -- ARGS...
-t() {
-	local desc=$1 want_rc=$2 want_re=$3 out rc
-	shift 4
-	out=$("$P" "$@" 2>&1)
-	rc=$?
-	if [ "$rc" = "$want_rc" ] && [[ "$out" =~ $want_re ]]; then
-		tap_ok "$desc"
-	else
-		tap_not_ok "$desc" "ptscope $*: status $rc (want $want_rc), output:
-$out"
-	fi
-}
+. "$ROOT/tests/host/lib/ptscope_t.sh"	# t: run the CLI, check status and output
 
 t "--version" 0 '^ptscope [0-9.]+ \(libptscope [0-9.]+\)$' -- --version
 t "-V" 0 '^ptscope [0-9.]+' -- -V
