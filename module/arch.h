@@ -18,6 +18,8 @@
  *   ptscope_pud_is_leaf(pud): a PUD that maps memory itself, present or
  *     PROT_NONE;
  *   ptscope_ptep_get_raw(ptep): a PTE as the table holds it;
+ *   ptscope_pte_gathered_flags(ptep): access and dirty bits the kernel's
+ *     view of a PTE adds to the raw entry (arm64 contpte blocks);
  *   ptscope_untagged_addr(addr): a user address without tag bits;
  *   PTSCOPE_ENTRY_YOUNG: the PTSCOPE_ENTRY bit of the hardware access flag;
  *   PTSCOPE_ENTRY_WRITE: the PTSCOPE_ENTRY bit of the kernel's pte_write();

@@ -8,6 +8,7 @@
 #include <linux/sched.h>
 #include <linux/bitfield.h>
 #include <linux/signal.h>
+#include <linux/smp.h>
 #include <asm/cpufeature.h>
 #include <asm/esr.h>
 #include <asm/memory.h>
@@ -66,8 +67,27 @@ u64 ptscope_entry_hw_flags(u64 v, u32 level)
 	return f;
 }
 
+/*
+ * Hardware dirty and access flag management as every CPU's translation
+ * control has it, taken once at load: each CPU programs its own TCR_EL1
+ * (HA from its own ID register; HD only where no erratum forbids it, so
+ * big.LITTLE machines can differ). A CPU brought up later is not asked.
+ */
+static atomic_t cpus_without_hd, cpus_without_ha;
+
+static void count_tcr(void *unused)
+{
+	u64 tcr = read_sysreg(tcr_el1);
+
+	if (!(tcr & TCR_HD))
+		atomic_inc(&cpus_without_hd);
+	if (!(tcr & TCR_HA))
+		atomic_inc(&cpus_without_ha);
+}
+
 void ptscope_arch_init(void)
 {
+	on_each_cpu(count_tcr, NULL, 1);
 }
 
 /*
@@ -116,13 +136,12 @@ u64 ptscope_arch_features(void)
 		f |= PTSCOPE_FEATURE(PKEYS);
 #endif
 	/*
-	 * What this CPU's translation control enables, not the capability:
-	 * the kernel sets ARM64_HW_DBM unconditionally (for CPUs that come
-	 * late) and enables TCR_EL1.HD only where no erratum forbids it.
+	 * What every CPU's translation control enables (ptscope_arch_init()),
+	 * not the capability: the kernel sets ARM64_HW_DBM unconditionally.
 	 */
-	if (read_sysreg(tcr_el1) & TCR_HD)
+	if (!atomic_read(&cpus_without_hd))
 		f |= PTSCOPE_FEATURE(HW_DBM);
-	if (read_sysreg(tcr_el1) & TCR_HA)
+	if (!atomic_read(&cpus_without_ha))
 		f |= PTSCOPE_FEATURE(HW_AF);
 	return f;
 }
@@ -168,6 +187,9 @@ static bool esr_is_this_signal(struct task_struct *task, const struct kernel_sig
 			return false;
 		break;
 	case SIGBUS:
+		/* A memory error found by the fault itself saves its ESR and address. */
+		if (info->si_code == BUS_MCEERR_AR)
+			return far && far == untagged_addr((unsigned long)info->si_addr);
 		if (info->si_code != BUS_ADRALN && info->si_code != BUS_ADRERR &&
 		    info->si_code != BUS_OBJERR)
 			return false;

@@ -69,6 +69,27 @@ static inline bool ptscope_entry_maps_frame(u64 v)
 #define ptscope_ptep_get_raw(ptep) ptep_get(ptep)
 #endif
 
+/*
+ * The access and dirty bits of a contiguous (contpte) block as the kernel
+ * sees them (ptep_get() gathers them over the block: the hardware updates
+ * only the entry it used), to report besides the raw entry's. The PTE lock
+ * is held. Contpte maps any aligned large folio (mTHP, page cache), not
+ * only hugetlb.
+ */
+static inline u64 ptscope_pte_gathered_flags(pte_t *ptep)
+{
+#ifdef CONFIG_ARM64_CONTPTE
+	pte_t pte = ptep_get(ptep);
+
+	if (!pte_valid_cont(pte))
+		return 0;
+	return (pte_young(pte) ? PTSCOPE_ENTRY(AF) : 0) |
+	       (pte_dirty(pte) ? PTSCOPE_ENTRY(DIRTY) : 0);
+#else
+	return 0;
+#endif
+}
+
 /* A user address without its top byte (TBI, MTE tags). */
 #define ptscope_untagged_addr(addr) untagged_addr(addr)
 

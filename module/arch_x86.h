@@ -21,6 +21,12 @@
 /* A PTE as the table holds it. */
 #define ptscope_ptep_get_raw(ptep) ptep_get(ptep)
 
+/* Bits the kernel's view of a PTE has and its raw entry may lack: none here. */
+static inline u64 ptscope_pte_gathered_flags(pte_t *ptep)
+{
+	return 0;
+}
+
 /*
  * A user address without its tag bits. LAM's untagging (6.4+) reads a
  * per-CPU mask modules cannot link against: x86 addresses are taken as

@@ -63,7 +63,8 @@ static spinlock_t *entry_lock(struct ptscope_descent *d, void *entryp, spinlock_
 /*
  * The size of the leaf an entry of @level_size belongs to: itself, or for
  * contiguous hugetlb the whole run of entries (arm64: 16 PTEs of 64 KiB,
- * 16 PMDs of 32 MiB with 4 KiB pages), which is one page to everyone else.
+ * 16 PMDs of 32 MiB with 4 KiB pages; 128 PTEs of 2 MiB, 32 PMDs of 1 GiB
+ * with 16 KiB), which is one page to everyone else.
  */
 unsigned long ptscope_leaf_size(struct vm_area_struct *vma, unsigned long level_size)
 {

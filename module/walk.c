@@ -282,6 +282,7 @@ static int walk_pte_table(struct ptscope_descent *d, pmd_t pmd, pte_t *ptep)
 			ptep += k - 1;
 		} else {
 			ptscope_describe_pte(s->vma, addr, pte, &pg);
+			pg.flags |= ptscope_pte_gathered_flags(ptep);
 			/* A contiguous leaf's entries after addr are the same page. */
 			if (cont > PAGE_SIZE) {
 				unsigned long first = ALIGN_DOWN(addr, cont);

@@ -141,7 +141,7 @@ static int xlate_pud_table(struct ptscope_descent *d, pud_t *pudp, pud_t pud)
 {
 	struct xlate_step *s = xstep_of(d);
 
-	pmd_t *pmdp = pmd_offset(pudp, d->addr);
+	pmd_t *pmdp = pmd_offset(&pud, d->addr);	/* the PUD value reported */
 
 	/* A folded PUD is the top entry, already reported. */
 	if (!mm_pud_folded(d->mm))
@@ -184,7 +184,7 @@ static int xlate_pte_table(struct ptscope_descent *d, pmd_t pmd, pte_t *ptep)
 	l = add_level(xstep_of(d)->x, PTSCOPE_LEVEL_PTE, pte_index(d->addr),
 		      __pa(ptep - pte_index(d->addr)), pte_val(pte),
 		      ptscope_entry_hw_flags(pte_val(pte), PTSCOPE_LEVEL_PTE) |
-		      ptscope_pte_sw_flags(pte));
+		      ptscope_pte_sw_flags(pte) | ptscope_pte_gathered_flags(ptep));
 	if (!pte_none(pte)) {
 		set_leaf(l, PAGE_SIZE, pte_present(pte), pte_pfn(pte), d->addr);
 		l->leaf_size = ptscope_leaf_size(d->vma, PAGE_SIZE);
@@ -248,14 +248,13 @@ int ptscope_xlate(struct mm_struct *mm, unsigned long addr, struct ptscope_xlate
 		if (!vma || pgd_none(pgd) || !pgd_present(pgd) || pgd_bad(pgd))
 			goto out;
 	}
-	if (!vma && !mm_p4d_folded(mm))
-		goto out;
 	shared = vma ? ptscope_lock_shared_tables(vma) : NULL;
-	p4dp = p4d_offset(pgdp, addr);	/* reads the PGD entry only when not folded */
+	/* Folded, these read entries of the mm->pgd page only (a full page then). */
+	p4dp = p4d_offset(pgdp, addr);
 	if (mm_pud_folded(mm)) {
 		pud_t top;
 
-		pudp = pud_offset(p4dp, addr);	/* folded: reads nothing */
+		pudp = pud_offset(p4dp, addr);
 		top = READ_ONCE(*pudp);
 		add_level(x, PTSCOPE_LEVEL_PGD, pudp - (pud_t *)mm->pgd, __pa(mm->pgd),
 			  pud_val(top), ptscope_entry_hw_flags(pud_val(top), PTSCOPE_LEVEL_PGD));

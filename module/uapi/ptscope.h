@@ -543,7 +543,8 @@ struct ptscope_page_rec {
 	/*
 	 * A leaf that spans 1 << cont_order entries of its level (arm64's
 	 * contiguous hugetlb: 16 PTEs of 64 KiB, 16 PMDs of 32 MiB with 4 KiB
-	 * pages): one page to everyone else, one leaf here. 0 otherwise.
+	 * pages; 128 PTEs of 2 MiB, 32 PMDs of 1 GiB with 16 KiB pages): one
+	 * page to everyone else, one leaf here. 0 otherwise.
 	 * (Was "reserved", always 0, before arm64.)
 	 */
 	__u8 cont_order;
