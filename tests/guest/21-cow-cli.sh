@@ -26,12 +26,23 @@ smaps_kb() { awk -v a=$(printf '%x' $2) -v k="$3:" '
 	$1 ~ /^[0-9a-f]+-[0-9a-f]+$/ { split($1, r, "-"); inside = (r[1] == a) }
 	inside && $1 == k { print $2 }' /proc/$1/smaps; }
 vma_of() { ptscope -j maps $1 | jq -c --arg a "$2" '.vmas[] | select(.start == $a)'; }
-v=$(vma_of $parent $a)
-[ -n "$v" ] || fail "no VMA starts at $a"
-shared=$(( $(smaps_kb $parent $a Shared_Clean) + $(smaps_kb $parent $a Shared_Dirty) ))
+# The VMA holding a: the mapping may have merged with a neighbour.
+vma_start() {
+	local s e rest
+	while IFS='- ' read -r s e rest; do
+		if [ $((0x$s)) -le $(($2)) ] && [ $(($2)) -lt $((0x$e)) ]; then
+			printf '0x%x\n' $((0x$s))
+			return
+		fi
+	done < /proc/$1/maps
+}
+a_vma=$(vma_start $parent $a)
+v=$(vma_of $parent "$a_vma")
+[ -n "$v" ] || fail "no VMA holds $a"
+shared=$(( $(smaps_kb $parent $a_vma Shared_Clean) + $(smaps_kb $parent $a_vma Shared_Dirty) ))
 expect_eq "maps cow-shared pages x page kB = smaps Shared kB" "$shared" \
 	"$(( $(echo "$v" | jq '.cow."cow-shared"') * PAGE / 1024 ))"
-ptscope maps $parent | grep -E "^(START|$(printf '0x%012x' $a))"
+ptscope maps $parent | grep -E "^(START|$(printf '0x%012x' $a_vma))"
 
 ptscope walk $child -o /tmp/before.snap > /dev/null || fail "walk -o failed"
 old_pfn=$(pagemap_pfn $child $a)
@@ -46,8 +57,8 @@ expect_eq "parent: reusable" reusable "$(jq -r '.records[0].cow' /tmp/p.json)"
 [ "$(jq -r '.records[0].pfn' /tmp/c.json)" != "$(jq -r '.records[0].pfn' /tmp/p.json)" ] ||
 	fail "parent and child still share the written page"
 expect_eq "child pfn vs pagemap" "$(pagemap_pfn $child $a)" "$(jq -r '.records[0].pfn' /tmp/c.json)"
-v=$(vma_of $parent $a)
-private=$(( $(smaps_kb $parent $a Private_Clean) + $(smaps_kb $parent $a Private_Dirty) ))
+v=$(vma_of $parent $a_vma)
+private=$(( $(smaps_kb $parent $a_vma Private_Clean) + $(smaps_kb $parent $a_vma Private_Dirty) ))
 expect_eq "maps writable + reusable pages x page kB = smaps Private kB" "$private" \
 	"$(( ($(echo "$v" | jq '.cow.writable') + $(echo "$v" | jq '.cow.reusable')) * PAGE / 1024 ))"
 ptscope -j walk --cow $parent $a+$(pages 4) > /tmp/w.json
