@@ -75,7 +75,7 @@ dmalab bar /sys/bus/pci/devices/$dev/resource0 > /tmp/bar.out &
 barpid=$!
 wait_line /tmp/bar.out '^ready$\|^error'
 grep -q '^ready$' /tmp/bar.out || fail "dmalab bar: $(cat /tmp/bar.out)"
-flags=$(ptscope -j walk $barpid | jq -r --arg p $(printf '0x%x' $((bar >> 12))) \
+flags=$(ptscope -j walk $barpid | jq -r --arg p $(printf '0x%x' $((bar / PAGE))) \
 	'.records[] | select(.pfn == $p) | .resource.flags')
 kill $barpid
 wait $barpid 2>/dev/null
