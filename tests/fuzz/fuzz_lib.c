@@ -100,7 +100,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct ptscope h = { NULL, 0x20 };
+	struct ptscope h = { .sock = NULL, .family = 0x20 };
 	struct ptscope_info info;
 	struct ptscope_xlate x;
 	struct ptscope_phys p;
