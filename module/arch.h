@@ -13,8 +13,6 @@
  *   ptscope_entry_maps_frame(v): a raw entry, at any level, that maps a
  *     frame (present to the kernel), rather than a swap-style one;
  *   ptscope_entry_frame_mask(): the frame bits of a present entry;
- *   ptscope_entry_hide_frame(v): what a caller without CAP_SYS_ADMIN may
- *     see of a raw entry (pagemap's rule: no frames, no swap locations);
  *   ptscope_pud_is_leaf(pud): a PUD that maps memory itself, present or
  *     PROT_NONE;
  *   ptscope_ptep_get_raw(ptep): a PTE as the table holds it;
@@ -41,6 +39,20 @@
 
 struct task_struct;
 struct kernel_siginfo;
+
+/*
+ * The one rule for what a caller without CAP_SYS_ADMIN sees of a raw entry
+ * (/proc/PID/pagemap's: no frames, no swap locations). An entry that maps a
+ * frame keeps its flags and loses the frame; a swap-style entry encodes its
+ * frame (migration, device, hwpoison) or its swap slot everywhere but its
+ * low flag bits, so it is withheld whole.
+ */
+static inline u64 ptscope_entry_hide_frame(u64 v)
+{
+	if (v && ptscope_entry_maps_frame(v))
+		return v & ~ptscope_entry_frame_mask();
+	return 0;
+}
 
 /* Once at load, before any request: tables built from the running kernel. */
 void ptscope_arch_init(void);

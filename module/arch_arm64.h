@@ -112,15 +112,6 @@ static inline u64 ptscope_entry_frame_mask(void)
 	return mask;
 }
 
-static inline u64 ptscope_entry_hide_frame(u64 v)
-{
-	if (!v)
-		return 0;
-	if (ptscope_entry_maps_frame(v))
-		return v & ~ptscope_entry_frame_mask();
-	return 0;	/* swap-style: type and offset everywhere but bits 0-2 */
-}
-
 /* A block (bit 1 clear) rather than a table, present or PROT_NONE. */
 static inline bool ptscope_pud_is_leaf(pud_t pud)
 {

@@ -69,22 +69,6 @@ static inline bool ptscope_entry_maps_frame(u64 v)
 }
 
 /*
- * The one rule for what a caller without CAP_SYS_ADMIN sees of a raw entry
- * (/proc/PID/pagemap's: no frames, no swap locations). An entry that maps a
- * frame keeps its flags and loses the frame; a swap-style entry encodes its
- * frame (migration, device, hwpoison) or its swap slot everywhere but its
- * low flag bits, so it is withheld whole.
- */
-static inline u64 ptscope_entry_hide_frame(u64 v)
-{
-	if (!v)
-		return 0;
-	if (ptscope_entry_maps_frame(v))
-		return v & ~ptscope_entry_frame_mask();
-	return 0;
-}
-
-/*
  * A PUD entry that maps memory itself (1 GiB hugetlb or a device's huge
  * mapping), present or PROT_NONE. 6.1's pud_leaf() wants PRESENT, so a
  * PROT_NONE leaf would read as a hole there; 6.12's takes PSE alone.
