@@ -95,6 +95,8 @@ void cli_print_page(const struct ptscope_page *pg)
 	cli_member_str("write", name_or(ptscope_cow_action(pg->cow), "?"));
 	if (pg->has_pincount)
 		cli_member_uint("pincount", pg->pincount);
+	if (pg->cont_order)
+		cli_member_uint("cont_order", pg->cont_order);
 	if (pg->has_res) {
 		cli_open_object("resource");
 		cli_member_hex("flags", pg->res_flags);

@@ -12,14 +12,15 @@
  *   machine ARCH PAGE_SIZE
  *   vma START END FLAGS BACKING [NAME]
  *   ...
- *   ADDR PAGES LEVEL STATE PFN|- ENTRY FLAGS COW KIND|- MAPCOUNT|- PFLAGS
+ *   ADDR PAGES LEVEL STATE PFN|- ENTRY FLAGS COW KIND|- MAPCOUNT|- PFLAGS [cont=N]
  *   ...
  *   # end
  *
  * (range 0x0 0x0: the whole address space.) The machine line names the
  * architecture ("x86_64", "aarch64") and the kernel's page size in bytes,
  * the unit of PAGES and PFN; formats 1 and 2, without it, are x86_64 with
- * 4096-byte pages. Names and the command may hold
+ * 4096-byte pages. "cont=N" ends a record whose leaf is contiguous (arm64:
+ * it spans 2^N entries of its level). Names and the command may hold
  * any byte but NUL: control bytes and backslashes are written as \ooo.
  * Format 1, without the comm, kernel and vma lines and the PFLAGS column,
  * is still read. A file without its end line was cut short and is refused.
@@ -106,7 +107,10 @@ void cli_snapshot_write_record(FILE *f, const struct ptscope_page *pg)
 		fprintf(f, "%u", pg->mapcount);
 	else
 		fputc('-', f);
-	fprintf(f, " 0x%x\n", pg->pflags);
+	fprintf(f, " 0x%x", pg->pflags);
+	if (pg->cont_order)
+		fprintf(f, " cont=%u", pg->cont_order);
+	fputc('\n', f);
 }
 
 int cli_snapshot_write_end(FILE *f)
@@ -204,18 +208,32 @@ void cli_snapshot_free(struct snapshot *s)
 	memset(s, 0, sizeof(*s));
 }
 
+/* The optional " cont=N" after PFLAGS, and nothing else. */
+static int parse_cont(const char *rest, uint32_t *cont_order)
+{
+	int n = 0;
+
+	if (sscanf(rest, " cont=%" SCNu32 "%n", cont_order, &n) != 1 || !n || *cont_order > 16 ||
+	    rest[n])
+		return -1;
+	return 0;
+}
+
 static int parse_record(char *line, uint64_t ps, struct ptscope_page *pg)
 {
 	char level[16], state[32], pfn[32], cow[32], kind[32], mapcount[16];
-	int lv, st, cw, kd = 0, fields;
+	int lv, st, cw, kd = 0, fields, end = 0;
 
 	memset(pg, 0, sizeof(*pg));
 	fields = sscanf(line,
 			"%" SCNx64 " %" SCNu64 " %15s %31s %31s %" SCNx64 " %" SCNx64
-			" %31s %31s %15s %" SCNx32,
+			" %31s %31s %15s %" SCNx32 "%n",
 			&pg->addr, &pg->nr_pages, level, state, pfn, &pg->entry, &pg->flags, cow,
-			kind, mapcount, &pg->pflags);
+			kind, mapcount, &pg->pflags, &end);
 	if (fields != 10 && fields != 11)
+		return -1;
+	/* A contiguous leaf spans 2^cont_order entries: 16, 32 or 128 on arm64. */
+	if (fields == 11 && line[end] && parse_cont(line + end, &pg->cont_order))
 		return -1;
 	lv = cli_name_index(level, ptscope_level_name);
 	st = cli_name_index(state, ptscope_state_name);

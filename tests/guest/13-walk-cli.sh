@@ -4,6 +4,10 @@
 . /tests/lib.sh
 load_ptscope
 
+# arm64's contiguous hugetlb sizes: a page each, for the cont_order checks.
+[ "$ARCH" = aarch64 ] && for d in /sys/kernel/mm/hugepages/hugepages-*kB; do
+	[ "$(cat $d/nr_hugepages)" -gt 0 ] || echo 1 > $d/nr_hugepages
+done
 memkinds_serve /tmp/serve.out
 srv=$MK_PID
 trap 'kill $srv 2>/dev/null' EXIT
@@ -47,6 +51,40 @@ expect_eq "--present: only present records" present \
 ptscope -j walk --swapped $srv > /tmp/s.json || fail "walk --swapped failed"
 expect_eq "--swapped: no other state" "" \
 	"$(jq -r '[.records[].state] | unique | map(select(. != "swap")) | join(",")' /tmp/s.json)"
+
+echo "--- contiguous leaves (arm64): cont_order in JSON and in snapshots"
+# A hugetlb size that is no table level's own (64K, 32M with 4K pages; 2M,
+# 1G with 16K) is one leaf of 2^cont_order entries of the level below it.
+pud=$((HPAGE * (PAGE / 8)))
+cont_kinds=0
+for k in $(sed -n 's/^\(hugetlb-[0-9]*[kmg]\) .*/\1/p' /tmp/serve.out); do
+	n=${k#hugetlb-}
+	case $n in
+	*k) size=$((${n%k} << 10)) ;; *m) size=$((${n%m} << 20)) ;; *g) size=$((${n%g} << 30)) ;;
+	esac
+	[ $size = $HPAGE ] || [ $size = $pud ] && continue
+	if [ $size -lt $HPAGE ]; then entry=$PAGE; level=PTE; else entry=$HPAGE; level=PMD; fi
+	order=0
+	while [ $((entry << order)) -lt $size ]; do order=$((order + 1)); done
+	a=$(addr_of $k)
+	ptscope -j walk $srv $a+$(size_arg $size) > /tmp/c.json || fail "walk of $k failed"
+	expect_eq "$k: one $level record of $((size / PAGE)) pages, cont_order $order" \
+		"1 $level $((size / PAGE)) $order" \
+		"$(jq -r '"\(.records | length) \(.records[0].level) \(.records[0].nr_pages) \(.records[0].cont_order)"' /tmp/c.json)"
+	ptscope walk $srv $a+$(size_arg $size) -o /tmp/c.snap > /dev/null || fail "walk -o of $k failed"
+	grep -q "^$a $((size / PAGE)) $level present .* cont=$order\$" /tmp/c.snap ||
+		fail "$k: no cont=$order record in the snapshot: $(grep "^$a " /tmp/c.snap)"
+	ptscope -j diff /tmp/c.snap $srv > /tmp/cd.json || fail "diff of $k's snapshot failed"
+	expect_eq "$k: the snapshot reads back, unchanged" 0 "$(jq .summary.changed /tmp/cd.json)"
+	cont_kinds=$((cont_kinds + 1))
+done
+if [ "$ARCH" = aarch64 ]; then
+	[ $cont_kinds -ge 1 ] || fail "no contiguous hugetlb kind on arm64"
+else
+	expect_eq "x86_64: no contiguous leaf sizes" 0 $cont_kinds
+fi
+x=$(jq '[.records[] | select(.cont_order)] | length' /tmp/all.json)
+[ "$ARCH" = aarch64 ] || expect_eq "x86_64: no record has cont_order" 0 "$x"
 
 echo "--- unprivileged"
 U="/usr/local/bin/setpriv --reuid=1000 --regid=1000 --clear-groups"
