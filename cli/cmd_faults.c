@@ -100,14 +100,17 @@ void cli_print_fault(const struct ptscope_fault *f, const struct fault_reason *r
 	cli_print_hex(more, "error", ", error 0x%" PRIx64, f->error);
 	if (f->arch == PTSCOPE_ARCH_ARM64) {
 		/* No trap number there: the ESR says what happened. */
-		cli_print_str(more, "arch", " (from the ESR; %s)\n", cli_arch_name(f->arch));
+		cli_print_str(more, "arch", f->has_esr ? " (from the ESR; %s)\n" : " (%s)\n",
+			      cli_arch_name(f->arch));
 		if (f->has_esr && (!row || cli_print_is_json()))
 			cli_print_esr(f->esr);
 		else if (!f->has_esr)
 			cli_print_null(more, "esr",
-				       "esr        not known (a core does not keep it)\n");
+				       f->id ? "esr        none (no fault raised this signal)\n" :
+					       "esr        not known (a core does not keep it)\n");
 	} else {
-		cli_print_uint(more, "trap", ", trap %" PRIu64 "\n", f->trap);
+		cli_print_uint(more, "trap", ", trap %" PRIu64, f->trap);
+		cli_print_str(more, "arch", " (%s)\n", cli_arch_name(f->arch));
 	}
 	cli_print_bool(PRINT_JSON, "snapshot", NULL, f->snapshot);
 	if (row && !cli_print_is_json())

@@ -28,8 +28,11 @@
 
 const char *cli_fault_access(const struct ptscope_fault *f)
 {
-	/* x86: a general protection fault says nothing of the access. */
-	if (f->arch != PTSCOPE_ARCH_ARM64 && f->trap != 14)
+	/*
+	 * x86: a general protection fault says nothing of the access; arm64: a
+	 * recorded signal that no fault raised has no ESR to say it.
+	 */
+	if (f->arch == PTSCOPE_ARCH_ARM64 ? f->id && !f->has_esr : f->trap != 14)
 		return "access";
 	if (f->error & PTSCOPE_PF(INSTR))
 		return "execute";

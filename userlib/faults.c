@@ -68,7 +68,7 @@ static void copy_str(char *dst, size_t len, struct nlattr *a)
 	snprintf(dst, len, "%s", a ? (char *)nla_data(a) : "");
 }
 
-static int parse_fault(struct nlattr *nest, struct ptscope_fault *f)
+static int parse_fault(struct nlattr *nest, uint32_t arch, struct ptscope_fault *f)
 {
 	struct nlattr *tb[PTSCOPE_A_FAULT_MAX + 1];
 	int ret;
@@ -95,10 +95,14 @@ static int parse_fault(struct nlattr *nest, struct ptscope_fault *f)
 	f->snapshot = pts_attr_u32(tb, PTSCOPE_A_FAULT_SNAPSHOT);
 	f->stack_start = pts_attr_u64(tb, PTSCOPE_A_FAULT_STACK_START);
 	f->stack_end = pts_attr_u64(tb, PTSCOPE_A_FAULT_STACK_END);
-	/* Only arm64 modules send an ESR; records without one are x86's. */
+	/*
+	 * Only arm64 modules send an ESR, and not with every record: a signal
+	 * that no fault raised (sent by a process, forged by a tracer) has none.
+	 * The record's machine is the module's.
+	 */
 	f->has_esr = !!tb[PTSCOPE_A_FAULT_ESR];
 	f->esr = pts_attr_u64(tb, PTSCOPE_A_FAULT_ESR);
-	f->arch = f->has_esr ? PTSCOPE_ARCH_ARM64 : PTSCOPE_ARCH_X86_64;
+	f->arch = f->has_esr ? PTSCOPE_ARCH_ARM64 : arch;
 	ret = parse_vma(tb[PTSCOPE_A_FAULT_VMA], &f->vma);
 	if (!ret)
 		ret = parse_vma(tb[PTSCOPE_A_FAULT_VMA_BELOW], &f->below);
@@ -115,13 +119,14 @@ struct faults_ctx {
 	ptscope_fault_fn fn;
 	void *arg;
 	int stop;
+	uint32_t arch;
 };
 
 static int on_fault(struct nlattr *a, void *arg)
 {
 	struct faults_ctx *c = arg;
 	struct ptscope_fault f;
-	int ret = parse_fault(a, &f);
+	int ret = parse_fault(a, c->arch, &f);
 
 	if (!ret)
 		ret = c->fn(&f, c->arg);
@@ -136,9 +141,18 @@ static int on_faults_msg(struct nlmsghdr *nlh, void *arg)
 
 int ptscope_faults(struct ptscope *h, uint64_t id, ptscope_fault_fn fn, void *arg)
 {
-	struct nl_msg *msg = pts_msg_new(h, PTSCOPE_CMD_GET_FAULTS, NLM_F_DUMP);
-	struct faults_ctx c = { fn, arg, 0 };
+	struct faults_ctx c = { fn, arg, 0, 0 };
+	struct ptscope_machine m;
+	struct nl_msg *msg;
+	int ret;
 
+	if (!h->arch) {
+		ret = ptscope_get_machine(h, &m);
+		if (ret)
+			return ret;
+	}
+	c.arch = h->arch;
+	msg = pts_msg_new(h, PTSCOPE_CMD_GET_FAULTS, NLM_F_DUMP);
 	if (!msg)
 		return pts_fail(-ENOMEM, "out of memory");
 	if (id && nla_put_u64(msg, PTSCOPE_A_FAULT_ID, id) < 0) {
@@ -203,7 +217,7 @@ static int on_event(struct nl_msg *msg, void *arg)
 
 int ptscope_faults_follow(struct ptscope *h, ptscope_fault_fn fn, void *arg)
 {
-	struct follow_ctx f = { h, { fn, arg, 0 } };
+	struct follow_ctx f = { h, { fn, arg, 0, 0 } };
 	struct nl_sock *sock;
 	int grp, ret;
 

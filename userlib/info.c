@@ -134,8 +134,10 @@ int ptscope_get_machine(struct ptscope *h, struct ptscope_machine *out)
 	if (!msg)
 		return pts_fail(-ENOMEM, "out of memory");
 	ret = pts_transact(h, msg, "GET_INFO", on_machine, out);
-	if (!ret)
+	if (!ret) {
 		h->page_shift = out->page_shift;
+		h->arch = out->arch;
+	}
 	return ret;
 }
 

@@ -12,6 +12,7 @@ struct ptscope {
 	struct nl_sock *sock;
 	int family;
 	uint32_t page_shift; /* 0 until ptscope_get_machine() asked */
+	uint32_t arch; /* PTSCOPE_ARCH_*, 0 until ptscope_get_machine() asked */
 };
 
 /* Record the failure message for ptscope_errmsg(); returns @err. */

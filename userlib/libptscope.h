@@ -254,7 +254,7 @@ struct ptscope_fault {
 	/* Since 1.1 (the library fills the record; callers only read it). */
 	uint64_t esr; /* has_esr: arm64 ESR_EL1 as the kernel saved it */
 	int has_esr;
-	uint32_t arch; /* PTSCOPE_ARCH_*: arm64 with an ESR, else x86_64 */
+	uint32_t arch; /* PTSCOPE_ARCH_*: the module's machine (the file's, for cores) */
 };
 
 typedef int (*ptscope_fault_fn)(const struct ptscope_fault *fault, void *arg);

@@ -215,6 +215,31 @@ echo "garbage" > /tmp/g.txt
 xerr "garbage dmesg" 1 "no segfault lines in /tmp/g.txt" explain --dmesg /tmp/g.txt
 head -c 5000 /bin/busybox > /tmp/corrupt.core
 xerr "corrupt core" 1 "is not a(n x86-64| 64-bit) ELF core file" explain --core /tmp/corrupt.core
+echo "--- the other machine's log lines and cores: each names its machine"
+# A log of both machines, and kernel-written cores of both (tests/cores,
+# made by tests/cores/make-cores in Debian 6.12 guests): whichever machine
+# this is, each reads as its own machine's.
+{ printf '[   41.0] segv[123]: unhandled exception: DABT (lower EL), ESR 0x0000000092000047, level 3 translation fault in segv[aaaad5c10000+1000]\n'
+  echo '[   44.0] x86prog[7]: segfault at 0 ip 000055d5c4a0113d sp 00007ffc6b3e2c90 error 4 in x86prog[55d5c4a01000+1000]'; } > /tmp/mixed.log
+ptscope -j explain --dmesg /tmp/mixed.log > /tmp/mixed.json || fail "explain --dmesg of a mixed log failed"
+expect_eq "a mixed log: each line its machine, ESR and trap" "aarch64 0x92000047 null x86_64 null 14" \
+	"$(jq -r '[.faults[] | .arch, (.esr.value // "null"), (.trap // "null")] | join(" ")' /tmp/mixed.json)"
+ncores=0
+for c in /tests/cores/*-write-ro.core.gz; do
+	[ -e "$c" ] || continue
+	m=$(basename $c); m=${m%%-*}
+	gunzip -c $c > /tmp/other.core
+	ptscope -j explain --core /tmp/other.core > /tmp/other.json ||
+		fail "explain --core of the $m core failed: $(cat /tmp/other.json)"
+	expect_eq "$m core: machine, signal, si_code, access, reason" \
+		"$m SIGSEGV SEGV_ACCERR write write-read-only" \
+		"$(jq -r '.faults[0] // . | "\(.arch) \(.signal) \(.si_code) \(.access) \(.reason)"' /tmp/other.json)"
+	ptscope explain --core /tmp/other.core > /tmp/other.txt || fail "text explain of the $m core failed"
+	grep -q "$m" /tmp/other.txt || fail "the $m core's text does not name its machine: $(cat /tmp/other.txt)"
+	ncores=$((ncores + 1))
+done
+expect_eq "cores of both machines explained" 2 $ncores
+
 xerr "faults takes no PID" 2 "faults takes nothing, or 'clear'" faults 1
 ptscope faults clear
 expect_eq "after clear: no records" 0 "$(ptscope -j faults | jq '.faults | length')"
