@@ -13,7 +13,7 @@
 #                        and 7.3-rc (kernels the host cannot install are cached)
 #   make ARCH=arm64 KVER=6.1.0-57-arm64   cross-build module and userspace for arm64
 #                        (build/arm64/; a Debian arm64 kernel of the matrix, default 6.12)
-#   make check-arm64     the guest suite on Debian's arm64 6.1, 6.12 and 6.12 16k kernels
+#   make check-arm64     the guest suite on Debian's arm64 6.1, 6.12, 6.12 16k and 7.2 kernels
 #   make check-matrix    the whole guest suite on x86 6.1, 6.12 and 7.2 (make check
 #                        runs 7.2's walker, COW and fault tests only, for time)
 #   make bench           benchmarks against pagemap in guests of 6.1 and 6.12

@@ -24,7 +24,7 @@
  */
 static bool is_leaf(u64 v, u32 level)
 {
-	return level == PTSCOPE_LEVEL_PTE || !(v & PMD_TABLE_BIT);
+	return level == PTSCOPE_LEVEL_PTE || !(v & PTSCOPE_ARM64_TABLE);
 }
 
 u64 ptscope_entry_hw_flags(u64 v, u32 level)

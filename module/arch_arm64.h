@@ -26,6 +26,13 @@
 /* The entry bit the hardware sets on access. */
 #define PTSCOPE_ENTRY_YOUNG PTSCOPE_ENTRY(AF)
 
+/*
+ * Descriptor bit 1 above the last level: a table, not a block (the
+ * architecture's own layout; the kernel's name for it, PMD_TABLE_BIT,
+ * is gone from 6.14's headers).
+ */
+#define PTSCOPE_ARM64_TABLE BIT_ULL(1)
+
 /* A P4D level exists only in kernels built for 5 levels (6.9 on, LPA2). */
 static inline unsigned long ptscope_p4d_index(unsigned long addr)
 {
@@ -117,7 +124,7 @@ static inline bool ptscope_pud_is_leaf(pud_t pud)
 {
 	u64 v = pud_val(pud);
 
-	return ptscope_entry_maps_frame(v) && !(v & PUD_TABLE_BIT);
+	return ptscope_entry_maps_frame(v) && !(v & PTSCOPE_ARM64_TABLE);
 }
 
 #endif
