@@ -162,6 +162,16 @@ static inline bool ptscope_pud_devmap(pud_t pud)
 #define PTSCOPE_VM_UFFD_RWP	0
 #endif
 
+/*
+ * A shadow stack (x86 CET from 6.6, arm64 GCS from 6.13) is VM_WRITE for
+ * the CPU's own call and return stores only: a plain store to it faults.
+ */
+#ifdef VM_SHADOW_STACK
+#define PTSCOPE_VM_SHADOW_STACK	VM_SHADOW_STACK
+#else
+#define PTSCOPE_VM_SHADOW_STACK	0
+#endif
+
 static inline u64 ptscope_uffd_mode(struct vm_area_struct *vma, u64 flags)
 {
 	if ((flags & PTSCOPE_ENTRY(UFFD_WP)) && (vma->vm_flags & PTSCOPE_VM_UFFD_RWP))

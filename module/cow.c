@@ -11,6 +11,7 @@
 #include <linux/swap.h>
 
 #include "ptscope.h"
+#include "compat.h"
 #include "arch.h"
 
 /*
@@ -65,7 +66,7 @@ u32 ptscope_cow_state(struct vm_area_struct *vma, const struct ptscope_page *pg,
 {
 	if (pg->state != PTSCOPE_STATE_PRESENT)
 		return PTSCOPE_COW_UNMAPPED;
-	if (!(vma->vm_flags & VM_WRITE))
+	if (!(vma->vm_flags & VM_WRITE) || (vma->vm_flags & PTSCOPE_VM_SHADOW_STACK))
 		return PTSCOPE_COW_READ_ONLY;
 	if (vma->vm_flags & VM_SHARED)
 		return PTSCOPE_COW_SHARED_MAPPING;
