@@ -26,19 +26,30 @@ run() {
 	echo "ok: ptscope $* -> $rc, no sanitizer report"
 }
 
+# run_x86 WANT_STATUS ARGS...: as run, but left out on arm64 too when it
+# succeeds: what only formats (pretty printing, help, the version) is the
+# same code on both machines.
+run_x86() {
+	if [ "$ARCH" = aarch64 ]; then
+		echo "skipped on arm64 (runs on x86): ptscope $*"
+		return
+	fi
+	run "$@"
+}
+
 run 1 info
 run 1 -j info
 load_ptscope
 run 0 info
-run 0 -p info
-run 0 --version
+run_x86 0 -p info
+run_x86 0 --version
 run 2 info extra
 run 2 -j bogus
-run 0 help info
+run_x86 0 help info
 # xlate: a mapped address of init, a kernel thread, bad arguments.
 addr=0x$(head -n 1 /proc/1/maps | cut -d- -f1)
 run 0 xlate 1 $addr
-run 0 -p xlate 1 $addr
+run_x86 0 -p xlate 1 $addr
 run 1 xlate 2 0x1000
 run 1 -j xlate 1 0xffffffffffffffff
 run 2 xlate abc 0x1000
@@ -51,7 +62,7 @@ run 1 -j walk 4000000
 run 2 walk 1 0x3000-0x1000
 # maps: success, JSON, a refusal.
 run 0 maps 1
-run 0 -p maps 1
+run_x86 0 -p maps 1
 run 1 maps 2
 run 0 map 1
 run 0 map 1 --svg /tmp/asan.svg
