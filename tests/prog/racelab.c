@@ -168,7 +168,7 @@ static int mode_segv(void)
 
 struct walker {
 	pid_t pid;
-	uint64_t start;
+	uint64_t start, len;
 	unsigned long walks, pages, xlates;
 	int failed;
 };
@@ -191,8 +191,8 @@ static void *walker(void *arg)
 	if (ptscope_open(&h))
 		die("ptscope_open");
 	while (!done()) {
-		if (ptscope_walk(h, w->pid, w->start, w->start + AREA, 0, count_page, w) ||
-		    ptscope_xlate(h, w->pid, w->start + (w->walks % (AREA / PAGE)) * PAGE, &x)) {
+		if (ptscope_walk(h, w->pid, w->start, w->start + w->len, 0, count_page, w) ||
+		    ptscope_xlate(h, w->pid, w->start + (w->walks % (w->len / PAGE)) * PAGE, &x)) {
 			fprintf(stderr, "walk/xlate of %d: %s\n", w->pid, ptscope_errmsg());
 			w->failed = 1;
 			break;
@@ -211,17 +211,19 @@ static int mode_collapse(void)
 	int pipefd[2], fd, status;
 	char *mine, *theirs;
 	pthread_t t;
+	/* At least a PMD's worth (32 MiB with 16 KiB pages), or nothing collapses. */
+	const size_t len = pmd_size() > AREA ? pmd_size() : AREA;
 
 	fd = memfd_create("racelab", 0);
-	if (fd < 0 || ftruncate(fd, AREA))
+	if (fd < 0 || ftruncate(fd, (off_t)len))
 		die("memfd");
-	/* 2 MiB aligned, so a whole PMD can map a collapsed folio. */
-	mine = mmap(area, AREA, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED_NOREPLACE, fd, 0);
-	theirs = mmap(area + 2 * AREA, AREA, PROT_READ | PROT_WRITE,
-		      MAP_SHARED | MAP_FIXED_NOREPLACE, fd, 0);
+	/* PMD aligned, so a whole PMD can map a collapsed folio. */
+	mine = mmap(area, len, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED_NOREPLACE, fd, 0);
+	theirs = mmap(area + 2 * len, len, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED_NOREPLACE,
+		      fd, 0);
 	if (mine == MAP_FAILED || theirs == MAP_FAILED)
 		die("mmap memfd");
-	madvise(mine, AREA, MADV_HUGEPAGE);
+	madvise(mine, len, MADV_HUGEPAGE);
 	if (pipe(pipefd))
 		die("pipe");
 	w.pid = fork();
@@ -236,23 +238,24 @@ static int mode_collapse(void)
 		if (write(pipefd[1], "", 1) != 1)
 			_exit(2);
 		for (;;) { /* until the parent is done with us */
-			theirs[(i * PAGE) % AREA] = (char)i;
+			theirs[(i * PAGE) % len] = (char)i;
 			if (!(++i % 1024))
-				madvise(theirs, AREA, MADV_DONTNEED);
+				madvise(theirs, len, MADV_DONTNEED);
 		}
 	}
 	close(pipefd[1]);
 	if (read(pipefd[0], &status, 1) != 1)
 		die("child start");
 	w.start = (uint64_t)(uintptr_t)theirs;
+	w.len = len;
 	if (pthread_create(&t, NULL, walker, &w))
 		die("pthread_create");
 	while (!done()) {
 		/* Small pages again, then one huge folio; the child's tables go. */
-		if (fallocate(fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, 0, AREA))
+		if (fallocate(fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, 0, (off_t)len))
 			die("fallocate");
-		memset(mine, 3, AREA);
-		collapsed += madvise(mine, AREA, MADV_COLLAPSE) == 0;
+		memset(mine, 3, len);
+		collapsed += madvise(mine, len, MADV_COLLAPSE) == 0;
 		rounds++;
 	}
 	atomic_store(&stop, 1);
