@@ -96,13 +96,13 @@ static int parse_fault(struct nlattr *nest, uint32_t arch, struct ptscope_fault 
 	f->stack_start = pts_attr_u64(tb, PTSCOPE_A_FAULT_STACK_START);
 	f->stack_end = pts_attr_u64(tb, PTSCOPE_A_FAULT_STACK_END);
 	/*
-	 * Only arm64 modules send an ESR, and not with every record: a signal
-	 * that no fault raised (sent by a process, forged by a tracer) has none.
-	 * The record's machine is the module's.
+	 * The record's machine is the module's: only arm64 modules send an
+	 * ESR, and not with every record (a signal that no fault raised, sent
+	 * by a process or forged by a tracer, has none).
 	 */
 	f->has_esr = !!tb[PTSCOPE_A_FAULT_ESR];
 	f->esr = pts_attr_u64(tb, PTSCOPE_A_FAULT_ESR);
-	f->arch = f->has_esr ? PTSCOPE_ARCH_ARM64 : arch;
+	f->arch = arch;
 	ret = parse_vma(tb[PTSCOPE_A_FAULT_VMA], &f->vma);
 	if (!ret)
 		ret = parse_vma(tb[PTSCOPE_A_FAULT_VMA_BELOW], &f->below);
