@@ -5,9 +5,7 @@
 load_ptscope
 
 # arm64's contiguous hugetlb sizes: a page each, for the cont_order checks.
-[ "$ARCH" = aarch64 ] && for d in /sys/kernel/mm/hugepages/hugepages-*kB; do
-	[ "$(cat $d/nr_hugepages)" -gt 0 ] || echo 1 > $d/nr_hugepages
-done
+[ "$ARCH" = aarch64 ] && hugetlb_reserve 1
 memkinds_serve /tmp/serve.out
 srv=$MK_PID
 trap 'kill $srv 2>/dev/null' EXIT

@@ -38,15 +38,16 @@ bound= bare= vga= spare=
 for d in $P/*; do
 	dev=$(basename $d)
 	drv=$(driver_of $dev)
-	case "$(cat $d/class)" in 0x07*) continue ;; esac
+	class=$(cat $d/class)
+	case "$class" in 0x07*) continue ;; esac
 	if [ ! -e $d/iommu_group ]; then
-		case "$drv:$(cat $d/class)" in :0x03*) [ -z "$vga" ] && vga=$dev ;; esac
+		case "$drv:$class" in :0x03*) [ -z "$vga" ] && vga=$dev ;; esac
 		continue
 	fi
 	g=$(group_of $dev)
 	case "$drv" in
 	"") [ "$(in_group $g)" = 1 ] || continue
-	    case "$(cat $d/class)" in
+	    case "$class" in
 	    0x03*) [ -z "$vga" ] && vga=$dev ;;
 	    *) [ -z "$bare" ] && bare=$dev ;;
 	    esac ;;

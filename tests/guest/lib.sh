@@ -129,6 +129,21 @@ memkinds_serve() {
 		{ kill $MK_PID 2>/dev/null; fail "memkinds serve did not start in 60 s"; }
 }
 
+# hugetlb_reserve N: N pages of every hugetlb size that has none reserved
+# (arm64's contiguous sizes too), compacting memory once where the first
+# try finds it too fragmented (32 MiB); prints what each size has.
+hugetlb_reserve() {
+	for d in /sys/kernel/mm/hugepages/hugepages-*kB; do
+		[ "$(cat $d/nr_hugepages)" -gt 0 ] || echo $1 > $d/nr_hugepages
+		if [ "$(cat $d/nr_hugepages)" = 0 ]; then
+			echo 3 > /proc/sys/vm/drop_caches
+			echo 1 > /proc/sys/vm/compact_memory
+			echo $1 > $d/nr_hugepages
+		fi
+		echo "$(basename $d): $(cat $d/nr_hugepages) reserved"
+	done
+}
+
 # mk_addr OUT NAME: the address memkinds printed for memory kind NAME.
 mk_addr() {
 	sed -n "s/^$2 //p" "$1"
