@@ -23,6 +23,7 @@ struct cli_args {
 	bool pretty;
 	bool help;
 	bool version;
+	int source; /* --source: PTSCOPE_SOURCE_*, -1 when not given */
 	/* walk only */
 	bool pages; /* --pages: one record per leaf, not runs */
 	bool only_present; /* --present */

@@ -18,6 +18,7 @@ struct maps_out {
 	uint32_t pid;
 	uint64_t vmas, bytes, present, swapped, huge, pinned;
 	uint64_t cow[PTSCOPE_COW_STATES]; /* the process's totals */
+	uint32_t unknown; /* PTSCOPE_VMA_UNKNOWN_* of any mapping: no such total */
 };
 
 /* Pages a write would copy (or fill anew): COW-shared, zero, file, KSM. */
@@ -71,6 +72,37 @@ static void begin_output(struct maps_out *o)
 	cli_open_array("vmas");
 }
 
+/* A table column and JSON member, or "-" and null when the source could not count it. */
+static void print_count(const char *key, uint64_t value, bool unknown)
+{
+	if (unknown)
+		cli_print_null(PRINT_ANY, key, "     - ");
+	else
+		cli_print_uint(PRINT_ANY, key, "%6" PRIu64 " ", value);
+}
+
+static void print_member(const char *key, uint64_t value, bool unknown)
+{
+	if (unknown)
+		cli_print_null(PRINT_JSON, key, NULL);
+	else
+		cli_member_uint(key, value);
+}
+
+/* The counters the source could not count, as JSON "unknown": [names]. */
+static void print_unknown(uint32_t unknown)
+{
+	unsigned int bit;
+
+	if (!unknown)
+		return;
+	cli_open_array("unknown");
+	for (bit = 0; bit < 32; bit++)
+		if (unknown & (1U << bit))
+			cli_print_str(PRINT_JSON, NULL, "%s", ptscope_vma_unknown_name(bit) ?: "?");
+	cli_close_array();
+}
+
 void cli_print_vma(const struct ptscope_vma *v, enum cli_vma_view view)
 {
 	const char *backing = ptscope_backing_name(v->backing) ?: "?";
@@ -91,10 +123,13 @@ void cli_print_vma(const struct ptscope_vma *v, enum cli_vma_view view)
 	if (row) {
 		cli_print_uint(PRINT_ANY, "present", "%7" PRIu64 " ", v->present);
 		cli_print_uint(PRINT_ANY, "swapped", "%6" PRIu64 " ", v->swapped);
-		cli_print_uint(PRINT_ANY, "huge", "%6" PRIu64 " ", v->huge);
-		cli_print_uint(PRINT_ANY, "zero", "%6" PRIu64 " ", v->zero);
-		cli_print_text("%6" PRIu64 " %6" PRIu64 " ", copies(v->cow),
-			       v->cow[PTSCOPE_COW_REUSABLE]);
+		print_count("huge", v->huge, v->unknown & PTSCOPE_VMA_UNKNOWN_HUGE);
+		print_count("zero", v->zero, v->unknown & PTSCOPE_VMA_UNKNOWN_ZERO);
+		if (v->unknown & PTSCOPE_VMA_UNKNOWN_COW)
+			cli_print_text("%6s %6s ", "-", "-");
+		else
+			cli_print_text("%6" PRIu64 " %6" PRIu64 " ", copies(v->cow),
+				       v->cow[PTSCOPE_COW_REUSABLE]);
 	}
 	if (!known) {
 		cli_print_null(PRINT_ANY, "backing", "? ");
@@ -117,10 +152,14 @@ void cli_print_vma(const struct ptscope_vma *v, enum cli_vma_view view)
 		struct json_count c[__PTSCOPE_COW_COUNT];
 
 		cli_member_uint("inode", v->inode);
-		cli_member_uint("dirty", v->dirty);
-		cli_member_uint("soft_dirty", v->soft_dirty);
-		cli_member_uint("pinned", v->pinned);
-		cli_member_counts("cow", c, cow_counts(v->cow, c));
+		print_member("dirty", v->dirty, v->unknown & PTSCOPE_VMA_UNKNOWN_DIRTY);
+		print_member("soft_dirty", v->soft_dirty, v->unknown & PTSCOPE_VMA_UNKNOWN_SOFT_DIRTY);
+		print_member("pinned", v->pinned, v->unknown & PTSCOPE_VMA_UNKNOWN_PINNED);
+		if (v->unknown & PTSCOPE_VMA_UNKNOWN_COW)
+			cli_print_null(PRINT_JSON, "cow", NULL);
+		else
+			cli_member_counts("cow", c, cow_counts(v->cow, c));
+		print_unknown(v->unknown);
 	}
 }
 
@@ -135,6 +174,7 @@ static int on_vma(const struct ptscope_vma *v, void *arg)
 	o->swapped += v->swapped;
 	o->huge += v->huge;
 	o->pinned += v->pinned;
+	o->unknown |= v->unknown;
 	for (i = 0; i < PTSCOPE_COW_STATES; i++)
 		o->cow[i] += v->cow[i];
 	begin_output(o);
@@ -164,23 +204,34 @@ int cmd_maps(const struct cli_args *a)
 	}
 	begin_output(&o);
 	if (cli_print_is_json()) {
-		const struct json_count counts[] = {
+		struct json_count counts[6] = {
 			{ "vmas", o.vmas },	  { "size", o.bytes }, { "present", o.present },
-			{ "swapped", o.swapped }, { "huge", o.huge },  { "pinned", o.pinned },
+			{ "swapped", o.swapped },
 		};
-
+		bool cow_known = !(o.unknown & PTSCOPE_VMA_UNKNOWN_COW);
 		struct json_count c[__PTSCOPE_COW_COUNT];
+		size_t n = 4;
 
-		cli_print_close_stream(ret ? ptscope_errmsg() : NULL, counts, ARRAY_SIZE(counts),
-				       "cow", c, cow_counts(o.cow, c));
+		/* Totals the source could not count are left out, not given as 0. */
+		if (!(o.unknown & PTSCOPE_VMA_UNKNOWN_HUGE))
+			counts[n++] = (struct json_count){ "huge", o.huge };
+		if (!(o.unknown & PTSCOPE_VMA_UNKNOWN_PINNED))
+			counts[n++] = (struct json_count){ "pinned", o.pinned };
+		cli_print_close_stream(ret ? ptscope_errmsg() : NULL, counts, n,
+				       cow_known ? "cow" : NULL, c,
+				       cow_known ? cow_counts(o.cow, c) : 0);
 	} else if (ret) {
 		cli_error(a, "%s", ptscope_errmsg());
 	} else {
-		printf("%" PRIu64 " mappings, %s: %" PRIu64 " pages present, %" PRIu64
-		       " swapped, %" PRIu64 " in huge leaves; a write would copy %" PRIu64
-		       ", reuse %" PRIu64 "\n",
-		       o.vmas, human(o.bytes, size, sizeof(size)), o.present, o.swapped, o.huge,
-		       copies(o.cow), o.cow[PTSCOPE_COW_REUSABLE]);
+		printf("%" PRIu64 " mappings, %s: %" PRIu64 " pages present, %" PRIu64 " swapped",
+		       o.vmas, human(o.bytes, size, sizeof(size)), o.present, o.swapped);
+		if (!(o.unknown & PTSCOPE_VMA_UNKNOWN_HUGE))
+			printf(", %" PRIu64 " in huge leaves", o.huge);
+		if (o.unknown & PTSCOPE_VMA_UNKNOWN_COW)
+			printf("; copy-on-write unknown (source procfs)\n");
+		else
+			printf("; a write would copy %" PRIu64 ", reuse %" PRIu64 "\n",
+			       copies(o.cow), o.cow[PTSCOPE_COW_REUSABLE]);
 	}
 	ptscope_close(h);
 	return ret ? EXIT_RUNTIME : EXIT_OK;

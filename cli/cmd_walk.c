@@ -18,6 +18,7 @@ struct walk_out {
 	bool begun; /* the document is opened at the first record */
 	uint32_t pid;
 	uint64_t records, pages, present, swapped, none, huge;
+	bool huge_unknown; /* a present record's level was not seen (procfs) */
 	FILE *save; /* -o FILE */
 };
 
@@ -50,23 +51,50 @@ static int cache_width(void)
 	return cli_machine.arch == PTSCOPE_ARCH_ARM64 ? 18 : 3;
 }
 
+/* The fields @pg's source could not see, as JSON "unknown": [names]. */
+static void print_unknown(uint32_t unknown)
+{
+	unsigned int bit;
+
+	if (!unknown)
+		return;
+	cli_open_array("unknown");
+	for (bit = 0; bit < 32; bit++)
+		if (unknown & (1U << bit))
+			cli_print_str(PRINT_JSON, NULL, "%s", name_or(ptscope_unknown_name(bit), "?"));
+	cli_close_array();
+}
+
 void cli_print_page(const struct ptscope_page *pg)
 {
 	const bool present = pg->state == PTSCOPE_STATE_PRESENT;
 	const bool swap = pg->state == PTSCOPE_STATE_SWAP;
+	const uint32_t u = pg->unknown;
 
 	cli_print_hex(PRINT_ANY, "addr", "0x%016" PRIx64 " ", pg->addr);
 	cli_print_uint(PRINT_ANY, "nr_pages", "%8" PRIu64 "  ", pg->nr_pages);
-	cli_print_str(PRINT_ANY, "level", "%-4s ", name_or(ptscope_level_name(pg->level), "?"));
+	if (u & PTSCOPE_UNKNOWN_LEVEL)
+		cli_print_null(PRINT_ANY, "level", "-    ");
+	else
+		cli_print_str(PRINT_ANY, "level", "%-4s ",
+			      name_or(ptscope_level_name(pg->level), "?"));
 	cli_print_str(PRINT_ANY, "state", "%-8s", name_or(ptscope_state_name(pg->state), "?"));
 	if (pg->has_pfn)
 		cli_print_hex(PRINT_ANY, "pfn", " 0x%-10" PRIx64, pg->pfn);
 	else
 		cli_print_text(" %-12s", "-");
 	if (present) {
-		cli_print_str(PRINT_ANY, "kind", " %-14s",
-			      name_or(ptscope_kind_name(pg->kind), "?"));
-		cli_print_cache(cache_width(), pg->cache, pg->flags);
+		if (u & PTSCOPE_UNKNOWN_KIND)
+			cli_print_null(PRINT_ANY, "kind", " -             ");
+		else
+			cli_print_str(PRINT_ANY, "kind", " %-14s",
+				      name_or(ptscope_kind_name(pg->kind), "?"));
+		if (u & PTSCOPE_UNKNOWN_CACHE) {
+			cli_print_null(PRINT_JSON, "cache", NULL);
+			cli_print_text(" %-*s", cache_width(), "-");
+		} else {
+			cli_print_cache(cache_width(), pg->cache, pg->flags);
+		}
 	} else if (swap) {
 		cli_print_uint(PRINT_ANY, "swap_type", " swap %" PRIu64, pg->swap_type);
 		cli_print_hex(PRINT_ANY, "swap_offset", ":0x%-6" PRIx64 " ", pg->swap_offset);
@@ -74,25 +102,39 @@ void cli_print_page(const struct ptscope_page *pg)
 	} else {
 		cli_print_text(" %-14s %-*s", "-", cache_width(), "-");
 	}
-	cli_print_str(present ? PRINT_ANY : PRINT_JSON, "cow", " %-14s",
-		      name_or(ptscope_cow_name(pg->cow), "?"));
-	if (!present)
+	if (u & PTSCOPE_UNKNOWN_COW)
+		cli_print_null(PRINT_JSON, "cow", NULL);
+	else
+		cli_print_str(present ? PRINT_ANY : PRINT_JSON, "cow", " %-14s",
+			      name_or(ptscope_cow_name(pg->cow), "?"));
+	if (!present || (u & PTSCOPE_UNKNOWN_COW))
 		cli_print_text(" %-14s", "-");
 	if (pg->has_page) {
 		cli_print_uint(PRINT_ANY, "mapcount", " %4" PRIu64, pg->mapcount);
-		cli_print_uint(PRINT_ANY, "refcount", " %4" PRIu64 " ", pg->refcount);
+		if (u & PTSCOPE_UNKNOWN_REFCOUNT)
+			cli_print_null(PRINT_ANY, "refcount", "    - ");
+		else
+			cli_print_uint(PRINT_ANY, "refcount", " %4" PRIu64 " ", pg->refcount);
 	} else {
 		cli_print_text(" %4s %4s ", "-", "-");
 	}
 	cli_print_bits(PRINT_ANY, "flags", pg->flags, cli_entry_flag_name);
 	cli_print_bits(present ? PRINT_ANY : PRINT_TEXT, "page_flags", pg->pflags,
 		       ptscope_page_flag_name);
-	if (present)
+	if (present && (u & PTSCOPE_UNKNOWN_PKEY))
+		cli_print_null(PRINT_JSON, "pkey", NULL);
+	else if (present)
 		cli_print_uint(pg->pkey ? PRINT_ANY : PRINT_JSON, "pkey", " pkey=%" PRIu64,
 			       pg->pkey);
 	cli_print_text("\n");
-	cli_member_hex("entry", pg->entry);
-	cli_member_str("write", name_or(ptscope_cow_action(pg->cow), "?"));
+	if (u & PTSCOPE_UNKNOWN_ENTRY)
+		cli_print_null(PRINT_JSON, "entry", NULL);
+	else
+		cli_member_hex("entry", pg->entry);
+	if (u & PTSCOPE_UNKNOWN_COW)
+		cli_print_null(PRINT_JSON, "write", NULL);
+	else
+		cli_member_str("write", name_or(ptscope_cow_action(pg->cow), "?"));
 	if (pg->has_pincount)
 		cli_member_uint("pincount", pg->pincount);
 	if (pg->cont_order)
@@ -103,6 +145,7 @@ void cli_print_page(const struct ptscope_page *pg)
 		cli_member_uint("desc", pg->res_desc);
 		cli_close_object();
 	}
+	print_unknown(u);
 }
 
 /*
@@ -136,6 +179,7 @@ static int on_record(const struct ptscope_page *pg, void *arg)
 	o->swapped += pg->state == PTSCOPE_STATE_SWAP ? pg->nr_pages : 0;
 	o->none += pg->state == PTSCOPE_STATE_NONE ? pg->nr_pages : 0;
 	o->huge += pg->level != PTSCOPE_LEVEL_PTE ? pg->nr_pages : 0;
+	o->huge_unknown |= pg->state == PTSCOPE_STATE_PRESENT && (pg->unknown & PTSCOPE_UNKNOWN_LEVEL);
 	begin_output(o);
 	if (o->save)
 		cli_snapshot_write_record(o->save, pg);
@@ -223,6 +267,14 @@ int cmd_walk(const struct cli_args *a)
 		return EXIT_RUNTIME;
 	}
 
+	/* Filters on what procfs cannot see would pass nothing, silently. */
+	if (ptscope_source(h) == PTSCOPE_SOURCE_PROCFS && (a->only_huge || a->only_cow)) {
+		cli_error(a, "--%s needs the %s, which the procfs source cannot see (load the module)",
+			  a->only_huge ? "huge" : "cow",
+			  a->only_huge ? "table level of each leaf" : "copy-on-write state");
+		ptscope_close(h);
+		return EXIT_USAGE;
+	}
 	if (place && cli_place_range(h, pid, &where, &start, &end)) {
 		cli_error(a, "%s", ptscope_errmsg());
 		ptscope_close(h);
@@ -255,12 +307,17 @@ int cmd_walk(const struct cli_args *a)
 			{ "swapped", o.swapped }, { "none", o.none },	{ "huge", o.huge },
 		};
 
-		cli_print_close_stream(ret ? ptscope_errmsg() : NULL, counts, ARRAY_SIZE(counts),
-				       NULL, NULL, 0);
+		/* An uncountable total is left out, not given as 0. */
+		cli_print_close_stream(ret ? ptscope_errmsg() : NULL, counts,
+				       ARRAY_SIZE(counts) - o.huge_unknown, NULL, NULL, 0);
 	} else if (!ret) {
 		printf("%" PRIu64 " records, %" PRIu64 " pages: %" PRIu64 " present, %" PRIu64
-		       " swapped, %" PRIu64 " none, %" PRIu64 " in huge leaves\n",
-		       o.records, o.pages, o.present, o.swapped, o.none, o.huge);
+		       " swapped, %" PRIu64 " none, ",
+		       o.records, o.pages, o.present, o.swapped, o.none);
+		if (o.huge_unknown)
+			printf("huge leaves unknown (source procfs)\n");
+		else
+			printf("%" PRIu64 " in huge leaves\n", o.huge);
 	}
 	if (ret && !a->json)
 		cli_error(a, "%s", ptscope_errmsg());
