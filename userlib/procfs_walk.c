@@ -333,6 +333,7 @@ int pts_procfs_xlate(struct ptscope *h, uint32_t pid, uint64_t addr, struct ptsc
 	struct ptscope_page pg;
 	struct ptscope_xlate_level *l = &out->levels[0];
 	int ret = pts_procfs_machine(h, &m);
+	uint64_t page;
 
 	if (ret)
 		return ret;
@@ -340,8 +341,8 @@ int pts_procfs_xlate(struct ptscope *h, uint32_t pid, uint64_t addr, struct ptsc
 		return pts_fail(-EINVAL, "address 0x%llx is above the user address space",
 				(unsigned long long)addr);
 	memset(&pg, 0, sizeof(pg));
-	addr &= ~((uint64_t)m.page_size - 1);
-	ret = pts_procfs_walk(h, pid, addr, addr + m.page_size, 0, keep_first, &pg);
+	page = addr & ~((uint64_t)m.page_size - 1);
+	ret = pts_procfs_walk(h, pid, page, page + m.page_size, 0, keep_first, &pg);
 	if (ret < 0)
 		return ret;
 	memset(out, 0, sizeof(*out));
