@@ -392,6 +392,12 @@ void cli_print_vma(const struct ptscope_vma *v, enum cli_vma_view view);
 struct ptscope_page;
 void cli_print_page(const struct ptscope_page *pg);
 
+/* A page's COW state, or CLI_COW_UNKNOWN where its source could not see it (procfs). */
+#define CLI_COW_UNKNOWN 0xffffU
+uint32_t cli_cow_of(const struct ptscope_page *pg);
+/* The COW state as a member, or @before and a column of @width: "-" and null when unknown. */
+void cli_print_cow(int t, const char *before, int width, uint32_t cow);
+
 /* Who maps frame @pfn: @fn for each (pid, virtual address); returns the count (mappers.c). */
 struct ptscope;
 typedef void (*mapper_fn)(uint32_t pid, uint64_t addr, void *arg);
@@ -466,6 +472,7 @@ struct snapshot {
 	uint32_t arch; /* PTSCOPE_ARCH_*: x86_64 for files from before arm64 */
 	uint32_t page_size; /* bytes: records count these; 4096 for older files */
 	int has_vmas; /* @vma lists the mappings (format 2 files, live views) */
+	int procfs; /* read by the procfs source: records with unknown fields */
 	struct snapshot_vma *vma; /* in address order */
 	size_t nvma, capvma;
 	struct ptscope_page *rec; /* in address order */

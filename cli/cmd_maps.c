@@ -19,6 +19,7 @@ struct maps_out {
 	uint64_t vmas, bytes, present, swapped, huge, pinned;
 	uint64_t cow[PTSCOPE_COW_STATES]; /* the process's totals */
 	uint32_t unknown; /* PTSCOPE_VMA_UNKNOWN_* of any mapping: no such total */
+	bool procfs; /* the source: JSON says so, text in its "-" fields and summary */
 };
 
 /* Pages a write would copy (or fill anew): COW-shared, zero, file, KSM. */
@@ -69,6 +70,8 @@ static void begin_output(struct maps_out *o)
 		       "SIZE", "PERM", "PRESENT", "SWAP", "HUGE", "ZERO", "COPY", "REUSE",
 		       "BACKING", "NAME");
 	cli_member_uint("pid", o->pid);
+	if (o->procfs)
+		cli_member_str("source", "procfs");
 	cli_open_array("vmas");
 }
 
@@ -196,6 +199,7 @@ int cmd_maps(const struct cli_args *a)
 	if (ret)
 		return ret;
 	o.pid = pid;
+	o.procfs = ptscope_source(h) == PTSCOPE_SOURCE_PROCFS;
 	ret = ptscope_maps(h, pid, on_vma, &o);
 	if (ret && !o.begun) {
 		cli_error(a, "%s", ptscope_errmsg());

@@ -19,6 +19,7 @@ struct walk_out {
 	uint32_t pid;
 	uint64_t records, pages, present, swapped, none, huge;
 	bool huge_unknown; /* a present record's level was not seen (procfs) */
+	bool procfs; /* the source: JSON says so, text in its "-" fields and summary */
 	FILE *save; /* -o FILE */
 };
 
@@ -49,6 +50,23 @@ static const char *name_or(const char *name, const char *unknown)
 static int cache_width(void)
 {
 	return cli_machine.arch == PTSCOPE_ARCH_ARM64 ? 18 : 3;
+}
+
+uint32_t cli_cow_of(const struct ptscope_page *pg)
+{
+	return pg->unknown & PTSCOPE_UNKNOWN_COW ? CLI_COW_UNKNOWN : pg->cow;
+}
+
+void cli_print_cow(int t, const char *before, int width, uint32_t cow)
+{
+	const char *name = cow == CLI_COW_UNKNOWN ? "-" : name_or(ptscope_cow_name(cow), "?");
+
+	if (cow == CLI_COW_UNKNOWN)
+		cli_print_null(t & PRINT_JSON, "cow", NULL);
+	else
+		cli_print_str(t & PRINT_JSON, "cow", "%s", name);
+	if (t & PRINT_TEXT)
+		cli_print_text("%s%-*s", before, width, name);
 }
 
 /* The fields @pg's source could not see, as JSON "unknown": [names]. */
@@ -163,6 +181,8 @@ static void begin_output(struct walk_out *o)
 		       cli_machine.arch == PTSCOPE_ARCH_ARM64 ? "MEMTYPE" : "PAT", "COW", "MAP",
 		       "REF", "FLAGS");
 	cli_member_uint("pid", o->pid);
+	if (o->procfs)
+		cli_member_str("source", "procfs");
 	cli_member_str("mode", o->a->pages ? "pages" : "runs");
 	cli_open_array("records");
 }
@@ -287,6 +307,7 @@ int cmd_walk(const struct cli_args *a)
 	}
 
 	o.pid = pid;
+	o.procfs = ptscope_source(h) == PTSCOPE_SOURCE_PROCFS;
 	ret = ptscope_walk(h, pid, start, end, flags, on_record, &o);
 	/* A snapshot cut short keeps no end line, so diff refuses it. */
 	if (o.save && ((!ret && cli_snapshot_write_end(o.save)) | fclose(o.save)) && !ret) {

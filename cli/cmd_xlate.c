@@ -144,6 +144,7 @@ int cmd_xlate(const struct cli_args *a)
 	char err[256];
 	uint32_t pid;
 	int place;
+	bool procfs;
 
 	if (a->argc != 2) {
 		cli_error(a, "xlate needs PID and ADDR (see 'ptscope help xlate')");
@@ -162,9 +163,12 @@ int cmd_xlate(const struct cli_args *a)
 		ptscope_close(h);
 		return EXIT_RUNTIME;
 	}
+	procfs = ptscope_source(h) == PTSCOPE_SOURCE_PROCFS;
 	ptscope_close(h);
 	cli_print_open(a->json, a->pretty);
 	cli_print_uint(PRINT_ANY, "pid", "pid %" PRIu64 ", ", pid);
+	if (procfs)
+		cli_member_str("source", "procfs");
 	cli_print_xlate(&x);
 	cli_print_close();
 	return EXIT_OK;

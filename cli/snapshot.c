@@ -412,6 +412,7 @@ int cli_snapshot_load(const char *path, struct snapshot *s, char *err, size_t er
 				 path, lineno);
 			goto fail;
 		}
+		s->procfs |= !!pg.unknown;
 		if (cli_snapshot_add(s, &pg))
 			goto oom;
 	}

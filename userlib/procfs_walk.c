@@ -306,6 +306,8 @@ int pts_procfs_walk(struct ptscope *h, uint32_t pid, uint64_t start, uint64_t en
 		}
 		from = sv->v.start > start ? sv->v.start : start;
 		to = sv->v.end < end ? sv->v.end : end;
+		/* A range ending inside a page takes that page, as the module's. */
+		to = (to + (1ULL << w->shift) - 1) & ~((1ULL << w->shift) - 1);
 		ret = from < to ? walk_vma(w, sv, from & ~((1ULL << w->shift) - 1), to) : 0;
 	}
 	pts_smaps_close(s);

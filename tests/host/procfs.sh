@@ -117,6 +117,36 @@ t "xlate (text) says the tables are unknown" 0 'tables: unknown \(source procfs'
 tap_check "walk -o: records carry unknown=" grep -q ' unknown=0x' "$T/a.snap"
 t "diff of a procfs snapshot with itself: no change" 0 '' -- diff "$T/a.snap" "$T/a.snap"
 
+# The commands built on walk and maps.
+"$P" -j share "$pid" $$ > "$T/share.json"
+tap_check "share -j validates" "$V" share "$T/share.json"
+tap_check "share: the COW state is null, not guessed" grep -q '"cow":null' "$T/share.json"
+t "map of a live process says its source" 0 'source procfs \(no huge or COW marks\)' -- map --width 80 "$pid"
+"$P" -j map "$pid" > "$T/map.json"
+tap_check "map -j validates" "$V" map "$T/map.json"
+printf '%s\n' "$pid $addr+16K present anon" "$pid $addr+16K huge" "$pid $addr+16K writable" \
+	"$pid $addr+16K !uffd-wp mapcount=1" "$pid $addr+16K cow-shared" > "$T/checks"
+"$P" check -f "$T/checks" > "$T/check.tap"
+rc=$?
+want="TAP version 13
+1..5
+# source procfs: assertions on what /proc cannot show are skipped
+ok 1 - $pid $addr+16K present anon
+ok 2 - $pid $addr+16K huge # SKIP huge needs the table level, which the procfs source cannot see
+ok 3 - $pid $addr+16K writable # SKIP writable needs the entry's hardware flags, which the procfs source cannot see
+ok 4 - $pid $addr+16K !uffd-wp mapcount=1
+ok 5 - $pid $addr+16K cow-shared # SKIP cow-shared needs the copy-on-write state, which the procfs source cannot see"
+[ $rc = 0 ] && [ "$(cat "$T/check.tap")" = "$want" ] &&
+	tap_ok "check -f: what procfs shows is checked, the rest skipped with the reason" ||
+	tap_not_ok "check -f: what procfs shows is checked, the rest skipped" "status $rc: $(cat "$T/check.tap")"
+"$P" check --format json -f "$T/checks" > "$T/check.json"
+tap_check "check --format json validates" "$V" check "$T/check.json"
+t "a single check on a field procfs lacks: SKIP, status 0" 0 'SKIP: .* level=PTE needs the table level' -- check "$pid" "$addr" level=PTE
+t "explain --access write: undecided without the write bit" 0 'undecided \(undecided\)' -- explain "$pid" "$addr" --access write
+t "explain --access read: the page is present" 0 'succeeds \(present\)' -- explain "$pid" "$addr" --access read
+"$P" -j explain "$pid" "$addr" --access write > "$T/explain.json"
+tap_check "explain -j validates" "$V" explain "$T/explain.json"
+
 # Requests only the module answers.
 t "phys needs the module" 1 'PHYS needs the ptscope module; this handle reads /proc' -- phys 0x1000
 t "faults needs the module" 1 'needs the ptscope module' -- faults
