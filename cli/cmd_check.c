@@ -105,6 +105,7 @@ static const char *blind_what(uint32_t blind)
 		"raw entry", "entry's hardware flags", "table level", "cache mode",
 		"protection key", "copy-on-write state", "refcount", "page flags",
 		"page kind", "mapcount", "frame", "pin count", "soft-dirty bit",
+		"state (VM_PFNMAP: pagemap does not look)",
 	};
 	unsigned int bit = (unsigned int)__builtin_ctz(blind);
 
@@ -190,7 +191,8 @@ static int run_one(struct ptscope *h, const struct ptscope_info *info, int argc,
 	}
 	/* An assertion on what the source could not see is skipped, never passed. */
 	for (k = 0; k < e.n; k++) {
-		uint32_t blind = cli_check_item_needs(&e.item[k]) & r->unknown;
+		uint32_t blind = (cli_check_item_needs(&e.item[k]) | PTSCOPE_UNKNOWN_STATE) &
+				 r->unknown;
 
 		if (blind) {
 			snprintf(o->msg, sizeof(o->msg),

@@ -124,8 +124,13 @@ void cli_print_vma(const struct ptscope_vma *v, enum cli_vma_view view)
 		cli_print_text("%6s ", human(v->end - v->start, size, sizeof(size)));
 	cli_print_str(PRINT_ANY, "perms", row ? "%-4s " : "%s ", perm);
 	if (row) {
-		cli_print_uint(PRINT_ANY, "present", "%7" PRIu64 " ", v->present);
-		cli_print_uint(PRINT_ANY, "swapped", "%6" PRIu64 " ", v->swapped);
+		if (v->unknown & PTSCOPE_VMA_UNKNOWN_PRESENT) {
+			cli_print_null(PRINT_ANY, "present", "      - ");
+			cli_print_null(PRINT_ANY, "swapped", "     - ");
+		} else {
+			cli_print_uint(PRINT_ANY, "present", "%7" PRIu64 " ", v->present);
+			cli_print_uint(PRINT_ANY, "swapped", "%6" PRIu64 " ", v->swapped);
+		}
 		print_count("huge", v->huge, v->unknown & PTSCOPE_VMA_UNKNOWN_HUGE);
 		print_count("zero", v->zero, v->unknown & PTSCOPE_VMA_UNKNOWN_ZERO);
 		if (v->unknown & PTSCOPE_VMA_UNKNOWN_COW)
@@ -208,14 +213,15 @@ int cmd_maps(const struct cli_args *a)
 	}
 	begin_output(&o);
 	if (cli_print_is_json()) {
-		struct json_count counts[6] = {
-			{ "vmas", o.vmas },	  { "size", o.bytes }, { "present", o.present },
-			{ "swapped", o.swapped },
-		};
+		struct json_count counts[6] = { { "vmas", o.vmas }, { "size", o.bytes } };
 		bool cow_known = !(o.unknown & PTSCOPE_VMA_UNKNOWN_COW);
 		struct json_count c[__PTSCOPE_COW_COUNT];
-		size_t n = 4;
+		size_t n = 2;
 
+		if (!(o.unknown & PTSCOPE_VMA_UNKNOWN_PRESENT)) {
+			counts[n++] = (struct json_count){ "present", o.present };
+			counts[n++] = (struct json_count){ "swapped", o.swapped };
+		}
 		/* Totals the source could not count are left out, not given as 0. */
 		if (!(o.unknown & PTSCOPE_VMA_UNKNOWN_HUGE))
 			counts[n++] = (struct json_count){ "huge", o.huge };
@@ -227,8 +233,14 @@ int cmd_maps(const struct cli_args *a)
 	} else if (ret) {
 		cli_error(a, "%s", ptscope_errmsg());
 	} else {
-		printf("%" PRIu64 " mappings, %s: %" PRIu64 " pages present, %" PRIu64 " swapped",
-		       o.vmas, human(o.bytes, size, sizeof(size)), o.present, o.swapped);
+		printf("%" PRIu64 " mappings, %s: ", o.vmas, human(o.bytes, size, sizeof(size)));
+		if (o.unknown & PTSCOPE_VMA_UNKNOWN_PRESENT)
+			printf("%" PRIu64 " pages present, %" PRIu64 " swapped outside VM_PFNMAP "
+			       "mappings",
+			       o.present, o.swapped);
+		else
+			printf("%" PRIu64 " pages present, %" PRIu64 " swapped", o.present,
+			       o.swapped);
 		if (!(o.unknown & PTSCOPE_VMA_UNKNOWN_HUGE))
 			printf(", %" PRIu64 " in huge leaves", o.huge);
 		if (o.unknown & PTSCOPE_VMA_UNKNOWN_COW)

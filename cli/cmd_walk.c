@@ -19,6 +19,7 @@ struct walk_out {
 	uint32_t pid;
 	uint64_t records, pages, present, swapped, none, huge;
 	bool huge_unknown; /* a present record's level was not seen (procfs) */
+	uint64_t unknown; /* pages whose state the source could not see (procfs) */
 	bool procfs; /* the source: JSON says so, text in its "-" fields and summary */
 	FILE *save; /* -o FILE */
 };
@@ -96,7 +97,11 @@ void cli_print_page(const struct ptscope_page *pg)
 	else
 		cli_print_str(PRINT_ANY, "level", "%-4s ",
 			      name_or(ptscope_level_name(pg->level), "?"));
-	cli_print_str(PRINT_ANY, "state", "%-8s", name_or(ptscope_state_name(pg->state), "?"));
+	if (u & PTSCOPE_UNKNOWN_STATE)
+		cli_print_null(PRINT_ANY, "state", "-       ");
+	else
+		cli_print_str(PRINT_ANY, "state", "%-8s",
+			      name_or(ptscope_state_name(pg->state), "?"));
 	if (pg->has_pfn)
 		cli_print_hex(PRINT_ANY, "pfn", " 0x%-10" PRIx64, pg->pfn);
 	else
@@ -197,7 +202,10 @@ static int on_record(const struct ptscope_page *pg, void *arg)
 	o->pages += pg->nr_pages;
 	o->present += pg->state == PTSCOPE_STATE_PRESENT ? pg->nr_pages : 0;
 	o->swapped += pg->state == PTSCOPE_STATE_SWAP ? pg->nr_pages : 0;
-	o->none += pg->state == PTSCOPE_STATE_NONE ? pg->nr_pages : 0;
+	if (pg->unknown & PTSCOPE_UNKNOWN_STATE)
+		o->unknown += pg->nr_pages;
+	else if (pg->state == PTSCOPE_STATE_NONE)
+		o->none += pg->nr_pages;
 	o->huge += pg->level != PTSCOPE_LEVEL_PTE ? pg->nr_pages : 0;
 	o->huge_unknown |= pg->state == PTSCOPE_STATE_PRESENT && (pg->unknown & PTSCOPE_UNKNOWN_LEVEL);
 	begin_output(o);
@@ -323,18 +331,24 @@ int cmd_walk(const struct cli_args *a)
 	}
 	begin_output(&o);
 	if (a->json) {
-		const struct json_count counts[] = {
+		struct json_count counts[7] = {
 			{ "records", o.records }, { "pages", o.pages }, { "present", o.present },
-			{ "swapped", o.swapped }, { "none", o.none },	{ "huge", o.huge },
+			{ "swapped", o.swapped }, { "none", o.none },
 		};
+		size_t n = 5;
 
 		/* An uncountable total is left out, not given as 0. */
-		cli_print_close_stream(ret ? ptscope_errmsg() : NULL, counts,
-				       ARRAY_SIZE(counts) - o.huge_unknown, NULL, NULL, 0);
+		if (!o.huge_unknown)
+			counts[n++] = (struct json_count){ "huge", o.huge };
+		if (o.unknown)
+			counts[n++] = (struct json_count){ "unknown", o.unknown };
+		cli_print_close_stream(ret ? ptscope_errmsg() : NULL, counts, n, NULL, NULL, 0);
 	} else if (!ret) {
 		printf("%" PRIu64 " records, %" PRIu64 " pages: %" PRIu64 " present, %" PRIu64
 		       " swapped, %" PRIu64 " none, ",
 		       o.records, o.pages, o.present, o.swapped, o.none);
+		if (o.unknown)
+			printf("%" PRIu64 " unknown (VM_PFNMAP: pagemap does not look), ", o.unknown);
 		if (o.huge_unknown)
 			printf("huge leaves unknown (source procfs)\n");
 		else

@@ -219,6 +219,11 @@ static void judge(const struct around *ar, const struct ptscope_page *pg, int ha
 					       "reads");
 		return;
 	}
+	if (have_page && (pg->unknown & PTSCOPE_UNKNOWN_STATE)) {
+		set(o, "undecided", "undecided",
+		    "a VM_PFNMAP mapping, whose entries pagemap does not read (load the module)");
+		return;
+	}
 	/* procfs: a present page's write bit and sharing are not seen. */
 	if (have_page && pg->state == PTSCOPE_STATE_PRESENT && !strcmp(access, "write") &&
 	    (pg->unknown & PTSCOPE_UNKNOWN_COW)) {

@@ -117,7 +117,9 @@ struct ptscope_page {
 #define PTSCOPE_UNKNOWN_PINCOUNT (1U << 11)
 /* pagemap's soft-dirty bit is the entry's or the VMA's (VM_SOFTDIRTY) */
 #define PTSCOPE_UNKNOWN_SOFT_DIRTY (1U << 12)
-#define PTSCOPE_UNKNOWN_BITS 13
+/* state: pagemap does not look into PFN-mapped (VM_PFNMAP) mappings */
+#define PTSCOPE_UNKNOWN_STATE (1U << 13)
+#define PTSCOPE_UNKNOWN_BITS 14
 
 /* Called for each record in address order; non-zero stops the walk. */
 typedef int (*ptscope_page_fn)(const struct ptscope_page *page, void *arg);
@@ -150,7 +152,8 @@ struct ptscope_vma {
 #define PTSCOPE_VMA_UNKNOWN_PINNED (1U << 3)
 #define PTSCOPE_VMA_UNKNOWN_HUGE (1U << 4)
 #define PTSCOPE_VMA_UNKNOWN_SOFT_DIRTY (1U << 5)
-#define PTSCOPE_VMA_UNKNOWN_BITS 6
+#define PTSCOPE_VMA_UNKNOWN_PRESENT (1U << 6) /* and swapped: a VM_PFNMAP mapping */
+#define PTSCOPE_VMA_UNKNOWN_BITS 7
 
 typedef int (*ptscope_vma_fn)(const struct ptscope_vma *vma, void *arg);
 

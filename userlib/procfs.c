@@ -21,11 +21,11 @@
 
 static const char *const unknown_names[PTSCOPE_UNKNOWN_BITS] = {
 	"entry", "flags",    "level",	 "cache", "pkey", "cow",
-	"refcount", "page_flags", "kind", "mapcount", "pfn", "pincount", "soft_dirty",
+	"refcount", "page_flags", "kind", "mapcount", "pfn", "pincount", "soft_dirty", "state",
 };
 
 static const char *const vma_unknown_names[PTSCOPE_VMA_UNKNOWN_BITS] = {
-	"zero", "dirty", "cow", "pinned", "huge", "soft_dirty",
+	"zero", "dirty", "cow", "pinned", "huge", "soft_dirty", "present",
 };
 
 const char *ptscope_unknown_name(unsigned int bit)

@@ -13,22 +13,45 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include <sys/vfs.h>
 
 #include "internal.h"
 #include "procfs.h"
 #include "uapi/ptscope.h"
 
-#ifndef TMPFS_MAGIC
-#define TMPFS_MAGIC 0x01021994
-#endif
+#define MAX_TMPFS 64
 
 struct pts_smaps {
 	FILE *f;
 	uint32_t pid;
 	char line[4096 + 128];
 	bool pending; /* line holds the next mapping's header */
+	unsigned int ntmpfs;
+	unsigned int tmpfs[MAX_TMPFS][2]; /* major, minor of each tmpfs mount */
 };
+
+/*
+ * The devices of the tmpfs mounts the caller sees: a file mapping on one is
+ * shmem, as the module says from the superblock. A device number is the
+ * same in every mount namespace; the path may not be.
+ */
+static void find_tmpfs(struct pts_smaps *s)
+{
+	FILE *f = fopen("/proc/self/mountinfo", "re");
+	unsigned int major, minor;
+	char line[1024], *type;
+
+	if (!f)
+		return;
+	while (s->ntmpfs < MAX_TMPFS && fgets(line, sizeof(line), f)) {
+		type = strstr(line, " - ");
+		if (type && !strncmp(type + 3, "tmpfs ", 6) &&
+		    sscanf(line, "%*u %*u %u:%u", &major, &minor) == 2) {
+			s->tmpfs[s->ntmpfs][0] = major;
+			s->tmpfs[s->ntmpfs++][1] = minor;
+		}
+	}
+	fclose(f);
+}
 
 int pts_smaps_open(uint32_t pid, struct pts_smaps **out)
 {
@@ -46,6 +69,7 @@ int pts_smaps_open(uint32_t pid, struct pts_smaps **out)
 		return pts_pid_refused(pid, err);
 	}
 	s->pid = pid;
+	find_tmpfs(s);
 	*out = s;
 	return 0;
 }
@@ -89,16 +113,22 @@ static uint64_t parse_vm_flags(const char *list)
 	return flags;
 }
 
-/* What backs a file mapping named @name (the module asks the superblock). */
-static uint32_t file_backing(const char *name)
+/*
+ * What backs a file mapping named @name on device @major:@minor: the
+ * kernel's internal tmpfs mounts (memfd, SysV, shared anonymous) by name,
+ * the others by device.
+ */
+static uint32_t file_backing(const struct pts_smaps *s, const char *name, unsigned int major,
+			     unsigned int minor)
 {
-	struct statfs st;
+	unsigned int i;
 
 	if (!strncmp(name, "/memfd:", 7) || !strncmp(name, "/SYSV", 5) ||
 	    !strcmp(name, "/dev/zero (deleted)"))
 		return PTSCOPE_BACKING_SHMEM;
-	if (!statfs(name, &st) && st.f_type == TMPFS_MAGIC)
-		return PTSCOPE_BACKING_SHMEM;
+	for (i = 0; i < s->ntmpfs; i++)
+		if (s->tmpfs[i][0] == major && s->tmpfs[i][1] == minor)
+			return PTSCOPE_BACKING_SHMEM;
 	return PTSCOPE_BACKING_FILE;
 }
 
@@ -106,12 +136,13 @@ static uint32_t file_backing(const char *name)
 static int parse_header(struct pts_smaps *s, struct pts_smaps_vma *out)
 {
 	unsigned long long start, end, off, inode;
+	unsigned int major, minor;
 	char perms[8];
 	int name_at = 0;
 
 	memset(out, 0, sizeof(*out));
-	if (sscanf(s->line, "%llx-%llx %7s %llx %*s %llu %n", &start, &end, perms, &off, &inode,
-		   &name_at) < 5 ||
+	if (sscanf(s->line, "%llx-%llx %7s %llx %x:%x %llu %n", &start, &end, perms, &off, &major,
+		   &minor, &inode, &name_at) < 7 ||
 	    !name_at)
 		return pts_fail(-EPROTO, "/proc/%u/smaps: unexpected line '%.80s'", s->pid,
 				s->line);
@@ -122,7 +153,7 @@ static int parse_header(struct pts_smaps *s, struct pts_smaps_vma *out)
 	out->v.inode = inode;
 	if (inode) {
 		out->v.pgoff = off;
-		out->v.backing = file_backing(out->name);
+		out->v.backing = file_backing(s, out->name, major, minor);
 	} else if (!strcmp(out->name, "[heap]")) {
 		out->v.backing = PTSCOPE_BACKING_HEAP;
 	} else if (!strcmp(out->name, "[stack]")) {
@@ -184,9 +215,34 @@ int pts_smaps_next(struct pts_smaps *s, struct pts_smaps_vma *out)
 	return 1;
 }
 
+static uint64_t pmd_bytes(void)
+{
+	uint64_t page = (uint64_t)sysconf(_SC_PAGESIZE);
+
+	return page * (page / 8);
+}
+
 static int count_page(const struct ptscope_page *pg, void *arg)
 {
 	struct ptscope_vma *v = arg;
+
+	if (pg->unknown & PTSCOPE_UNKNOWN_STATE) {
+		v->unknown |= PTSCOPE_VMA_UNKNOWN_PRESENT | PTSCOPE_VMA_UNKNOWN_ZERO |
+			      PTSCOPE_VMA_UNKNOWN_SOFT_DIRTY;
+		return 0;
+	}
+	/*
+	 * The huge zero page: always mapped by a PMD, and no THP smaps counts.
+	 * Without frames (no kind) it cannot be told from a small page where
+	 * a mapping could hold one.
+	 */
+	if (pg->state == PTSCOPE_STATE_PRESENT && !(pg->unknown & PTSCOPE_UNKNOWN_KIND) &&
+	    pg->kind == PTSCOPE_KIND_HUGE_ZERO_PAGE)
+		v->huge += pg->nr_pages;
+	else if (pg->state == PTSCOPE_STATE_PRESENT && (pg->unknown & PTSCOPE_UNKNOWN_KIND) &&
+		 v->backing != PTSCOPE_BACKING_FILE && v->backing != PTSCOPE_BACKING_SHMEM &&
+		 v->end - v->start >= pmd_bytes())
+		v->unknown |= PTSCOPE_VMA_UNKNOWN_HUGE;
 
 	if (pg->state == PTSCOPE_STATE_SWAP)
 		v->swapped += pg->nr_pages;

@@ -223,6 +223,19 @@ static int walk_vma(struct pf_walk *w, const struct pts_smaps_vma *sv, uint64_t 
 	size_t i, want;
 	int n, ret;
 
+	/*
+	 * pagemap reports a VM_PFNMAP mapping as a hole without looking
+	 * (walk_page_test()): what is mapped there is unknown, one record.
+	 */
+	if (sv->v.flags & PTSCOPE_VMA(PFNMAP)) {
+		ret = flush(w);
+		memset(&pg, 0, sizeof(pg));
+		pg.addr = start;
+		pg.nr_pages = (end - start) >> w->shift;
+		pg.state = PTSCOPE_STATE_NONE;
+		pg.unknown = PTSCOPE_UNKNOWN_STATE | PTSCOPE_UNKNOWN_LEVEL;
+		return ret ? ret : w->fn(&pg, w->arg);
+	}
 	while (addr < end) {
 		want = (end - addr) >> w->shift;
 		if (want > PTS_CHUNK)

@@ -83,6 +83,13 @@ def check_page(addr, pm, rec, vma, frames):
     present, swap = bool(pm & PRESENT), bool(pm & SWAP)
     state = "present" if present else "swap" if swap else "none"
     got = rec["state"]
+    # pagemap does not look into VM_PFNMAP mappings: no state is given.
+    if got is None:
+        if "state" in unknown and "pf" in vma[4]:
+            return []
+        return ["0x%x: state null outside a VM_PFNMAP mapping (%s)" % (addr, vma[3])]
+    if "pf" in vma[4]:
+        return ["0x%x: state %s in a VM_PFNMAP mapping, which pagemap does not read" % (addr, got)]
     if swap and got in ("marker", "other") and frames and (pm & 0x1f) >= 24:
         state = got  # the kernel's own entries: procfs cannot tell them apart
     if got != state:
