@@ -13,10 +13,15 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/vfs.h>
 
 #include "internal.h"
 #include "procfs.h"
 #include "uapi/ptscope.h"
+
+#ifndef TMPFS_MAGIC
+#define TMPFS_MAGIC 0x01021994
+#endif
 
 #define MAX_TMPFS 64
 
@@ -38,14 +43,19 @@ static void find_tmpfs(struct pts_smaps *s)
 {
 	FILE *f = fopen("/proc/self/mountinfo", "re");
 	unsigned int major, minor;
-	char line[1024], *type;
+	char line[1024], point[256], *type;
+	struct statfs st;
 
 	if (!f)
 		return;
 	while (s->ntmpfs < MAX_TMPFS && fgets(line, sizeof(line), f)) {
 		type = strstr(line, " - ");
-		if (type && !strncmp(type + 3, "tmpfs ", 6) &&
-		    sscanf(line, "%*u %*u %u:%u", &major, &minor) == 2) {
+		if (!type || sscanf(line, "%*u %*u %u:%u %*s %255s", &major, &minor, point) != 3)
+			continue;
+		/* The initramfs's rootfs is tmpfs or ramfs: its superblock says. */
+		if (!strncmp(type + 3, "tmpfs ", 6) ||
+		    (!strncmp(type + 3, "rootfs ", 7) && !statfs(point, &st) &&
+		     st.f_type == TMPFS_MAGIC)) {
 			s->tmpfs[s->ntmpfs][0] = major;
 			s->tmpfs[s->ntmpfs++][1] = minor;
 		}
