@@ -123,6 +123,12 @@ for who in root uid1000; do
 	while read -r name addr; do
 		[ "$name" = ready ] && break
 		case "$name" in \#*) continue ;; esac
+		# uid 1000 sees less of every kind alike (no frame, no counts):
+		# one of each way a page can be, not all of them again.
+		[ $who = root ] || case "$name" in
+			anon-written | file-private | memfd-shared | anon-paged-out | anon-thp | anon-uffd-wp) ;;
+			*) continue ;;
+		esac
 		# The kind's own mapping, its first 2 MiB at most (a THP, a
 		# hugetlb page's start): a library's pages would be mapped by
 		# ptscope too, their mapcounts the observer's.
