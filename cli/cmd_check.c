@@ -102,10 +102,13 @@ static int on_other(const struct ptscope_page *pg, void *arg)
 static const char *blind_what(uint32_t blind)
 {
 	static const char *const what[PTSCOPE_UNKNOWN_BITS] = {
-		"raw entry", "entry's hardware flags", "table level", "cache mode",
-		"protection key", "copy-on-write state", "refcount", "page flags",
-		"page kind", "mapcount", "frame", "pin count", "soft-dirty bit",
-		"state (VM_PFNMAP: pagemap does not look)",
+		"raw entry",	  "entry's hardware flags",
+		"table level",	  "cache mode",
+		"protection key", "copy-on-write state",
+		"refcount",	  "page flags",
+		"page kind",	  "mapcount",
+		"frame",	  "pin count",
+		"soft-dirty bit", "state (VM_PFNMAP: pagemap does not look)",
 	};
 	unsigned int bit = (unsigned int)__builtin_ctz(blind);
 
@@ -195,8 +198,8 @@ static int run_one(struct ptscope *h, const struct ptscope_info *info, int argc,
 				 r->unknown;
 
 		if (blind) {
-			snprintf(o->msg, sizeof(o->msg),
-				 "%s needs the %s, which %s", e.item[k].pred.text, blind_what(blind),
+			snprintf(o->msg, sizeof(o->msg), "%s needs the %s, which %s",
+				 e.item[k].pred.text, blind_what(blind),
 				 ptscope_source(h) == PTSCOPE_SOURCE_PROCFS ?
 					 "the procfs source cannot see" :
 					 "is hidden from this caller");
@@ -284,11 +287,12 @@ static void begin(const struct cli_args *a, enum format fmt, int count, int sour
 	}
 	cli_print_open(fmt == FMT_JSON, a->pretty);
 	if (procfs)
-		cli_print_str(PRINT_ANY, "source", "source %s: assertions on what /proc cannot "
-			      "show are skipped\n", "procfs");
+		cli_print_str(PRINT_ANY, "source",
+			      "source %s: assertions on what /proc cannot "
+			      "show are skipped\n",
+			      "procfs");
 	cli_open_array("checks");
 }
-
 
 /* Split @line into words in place; returns the count. */
 static int split(char *line, char **words, int max)

@@ -101,9 +101,9 @@ static void print_view(const char *key, const struct page_view *v)
 		cli_print_cow(v->state == PTSCOPE_STATE_PRESENT ? PRINT_ANY : PRINT_JSON, " ", 0,
 			      v->cow);
 		n += v->state == PTSCOPE_STATE_PRESENT ?
-			     1 + (int)strlen(v->cow == CLI_COW_UNKNOWN ?
-						     "-" :
-						     ptscope_cow_name(v->cow) ?: "?") :
+			     1 + (int)strlen(v->cow == CLI_COW_UNKNOWN ? "-" :
+					     ptscope_cow_name(v->cow)  ?:
+									 "?") :
 			     0;
 		cli_print_bits(PRINT_JSON, "flags", v->flags, cli_entry_flag_name);
 		cli_close_object();

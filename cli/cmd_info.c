@@ -52,9 +52,10 @@ static void print_procfs_info(const struct ptscope_info *in, const struct ptscop
 	cli_print_uint(PRINT_ANY, "page_size", "page size            %" PRIu64 "\n", in->page_size);
 	cli_print_uint(PRINT_ANY, "va_bits", "virtual addr bits    %" PRIu64 "\n", m->va_bits);
 	cli_print_bool(PRINT_JSON, "frames", NULL, frames);
-	cli_print_text("frames               %s\n",
-		       frames ? "shown (CAP_SYS_ADMIN)" :
-				"hidden: pagemap shows frames, kinds and mapcounts to CAP_SYS_ADMIN only");
+	cli_print_text(
+		"frames               %s\n",
+		frames ? "shown (CAP_SYS_ADMIN)" :
+			 "hidden: pagemap shows frames, kinds and mapcounts to CAP_SYS_ADMIN only");
 	cli_open_array("cannot_tell");
 	cli_print_text("cannot tell:\n");
 	for (b = procfs_blind; *b; b++)

@@ -161,7 +161,8 @@ void cli_print_vma(const struct ptscope_vma *v, enum cli_vma_view view)
 
 		cli_member_uint("inode", v->inode);
 		print_member("dirty", v->dirty, v->unknown & PTSCOPE_VMA_UNKNOWN_DIRTY);
-		print_member("soft_dirty", v->soft_dirty, v->unknown & PTSCOPE_VMA_UNKNOWN_SOFT_DIRTY);
+		print_member("soft_dirty", v->soft_dirty,
+			     v->unknown & PTSCOPE_VMA_UNKNOWN_SOFT_DIRTY);
 		print_member("pinned", v->pinned, v->unknown & PTSCOPE_VMA_UNKNOWN_PINNED);
 		if (v->unknown & PTSCOPE_VMA_UNKNOWN_COW)
 			cli_print_null(PRINT_JSON, "cow", NULL);

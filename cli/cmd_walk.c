@@ -80,7 +80,8 @@ static void print_unknown(uint32_t unknown)
 	cli_open_array("unknown");
 	for (bit = 0; bit < 32; bit++)
 		if (unknown & (1U << bit))
-			cli_print_str(PRINT_JSON, NULL, "%s", name_or(ptscope_unknown_name(bit), "?"));
+			cli_print_str(PRINT_JSON, NULL, "%s",
+				      name_or(ptscope_unknown_name(bit), "?"));
 	cli_close_array();
 }
 
@@ -207,7 +208,8 @@ static int on_record(const struct ptscope_page *pg, void *arg)
 	else if (pg->state == PTSCOPE_STATE_NONE)
 		o->none += pg->nr_pages;
 	o->huge += pg->level != PTSCOPE_LEVEL_PTE ? pg->nr_pages : 0;
-	o->huge_unknown |= pg->state == PTSCOPE_STATE_PRESENT && (pg->unknown & PTSCOPE_UNKNOWN_LEVEL);
+	o->huge_unknown |= pg->state == PTSCOPE_STATE_PRESENT &&
+			   (pg->unknown & PTSCOPE_UNKNOWN_LEVEL);
 	begin_output(o);
 	if (o->save)
 		cli_snapshot_write_record(o->save, pg);
@@ -297,7 +299,8 @@ int cmd_walk(const struct cli_args *a)
 
 	/* Filters on what procfs cannot see would pass nothing, silently. */
 	if (ptscope_source(h) == PTSCOPE_SOURCE_PROCFS && (a->only_huge || a->only_cow)) {
-		cli_error(a, "--%s needs the %s, which the procfs source cannot see (load the module)",
+		cli_error(a,
+			  "--%s needs the %s, which the procfs source cannot see (load the module)",
 			  a->only_huge ? "huge" : "cow",
 			  a->only_huge ? "table level of each leaf" : "copy-on-write state");
 		ptscope_close(h);
@@ -348,7 +351,8 @@ int cmd_walk(const struct cli_args *a)
 		       " swapped, %" PRIu64 " none, ",
 		       o.records, o.pages, o.present, o.swapped, o.none);
 		if (o.unknown)
-			printf("%" PRIu64 " unknown (VM_PFNMAP: pagemap does not look), ", o.unknown);
+			printf("%" PRIu64 " unknown (VM_PFNMAP: pagemap does not look), ",
+			       o.unknown);
 		if (o.huge_unknown)
 			printf("huge leaves unknown (source procfs)\n");
 		else

@@ -32,8 +32,8 @@ static void print_leaf_only(const struct ptscope_xlate *x, const char *indent)
 
 	cli_print_hex(PRINT_ANY, "addr", "address 0x%" PRIx64 "\n", x->addr);
 	cli_print_null(PRINT_JSON, "levels", NULL);
-	cli_print_text("%stables: unknown (source procfs: pagemap shows the leaf only)\n%s",
-		       indent, indent);
+	cli_print_text("%stables: unknown (source procfs: pagemap shows the leaf only)\n%s", indent,
+		       indent);
 	if (!l->leaf_size) {
 		cli_print_null(PRINT_ANY, "leaf", "not mapped: no page is there\n");
 		return;

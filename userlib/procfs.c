@@ -20,8 +20,8 @@
 #include "uapi/ptscope.h"
 
 static const char *const unknown_names[PTSCOPE_UNKNOWN_BITS] = {
-	"entry", "flags",    "level",	 "cache", "pkey", "cow",
-	"refcount", "page_flags", "kind", "mapcount", "pfn", "pincount", "soft_dirty", "state",
+	"entry",      "flags", "level",	   "cache", "pkey",	"cow",	      "refcount",
+	"page_flags", "kind",  "mapcount", "pfn",   "pincount", "soft_dirty", "state",
 };
 
 static const char *const vma_unknown_names[PTSCOPE_VMA_UNKNOWN_BITS] = {
@@ -189,9 +189,10 @@ static int ksm_bit_lies(void)
 		return 0;
 	*(volatile char *)p = 1;
 	fd = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
-	if (fd >= 0 && pread(fd, &entry, sizeof(entry),
-			     (off_t)((uintptr_t)p / (uintptr_t)size * sizeof(entry))) ==
-			       (ssize_t)sizeof(entry) &&
+	if (fd >= 0 &&
+	    pread(fd, &entry, sizeof(entry),
+		  (off_t)((uintptr_t)p / (uintptr_t)size * sizeof(entry))) ==
+		    (ssize_t)sizeof(entry) &&
 	    (entry & PM_PRESENT) && (entry & PM_PFN_MASK) &&
 	    !pts_kpage_read(&k, "kpageflags", entry & PM_PFN_MASK, 1, &flags))
 		lies = (flags & KPF(ANON)) && (flags & KPF(KSM));

@@ -14,13 +14,13 @@
 
 /* A pagemap entry. */
 #define PM_PFN_MASK ((1ULL << 55) - 1) /* present: the frame (0 when hidden) */
-#define PM_SWAP_TYPE_MASK 0x1fULL	/* swapped: bits 0-4 type, */
-#define PM_SWAP_OFFSET_SHIFT 5		/* 5-54 offset */
+#define PM_SWAP_TYPE_MASK 0x1fULL /* swapped: bits 0-4 type, */
+#define PM_SWAP_OFFSET_SHIFT 5 /* 5-54 offset */
 #define PM_SOFT_DIRTY (1ULL << 55)
 #define PM_MMAP_EXCLUSIVE (1ULL << 56) /* the page is mapped once (4.2+) */
-#define PM_UFFD_WP (1ULL << 57)	       /* 5.17+ */
-#define PM_GUARD_REGION (1ULL << 58)   /* MADV_GUARD_INSTALL (6.15+) */
-#define PM_FILE (1ULL << 61)	       /* file page or shared anonymous */
+#define PM_UFFD_WP (1ULL << 57) /* 5.17+ */
+#define PM_GUARD_REGION (1ULL << 58) /* MADV_GUARD_INSTALL (6.15+) */
+#define PM_FILE (1ULL << 61) /* file page or shared anonymous */
 #define PM_SWAP (1ULL << 62)
 #define PM_PRESENT (1ULL << 63)
 
@@ -48,7 +48,10 @@ struct pts_kpage {
 	int flags_fd, count_fd;
 };
 
-#define PTS_KPAGE_INIT { -1, -1 }
+#define PTS_KPAGE_INIT \
+	{              \
+		-1, -1 \
+	}
 
 /*
  * @n entries of /proc/@file ("kpageflags", "kpagecount") from frame @pfn

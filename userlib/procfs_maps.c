@@ -96,15 +96,15 @@ static const struct {
 	char code[3];
 	unsigned int bit;
 } vm_flags[] = {
-	{ "rd", PTSCOPE_VMA_BIT_READ },	      { "wr", PTSCOPE_VMA_BIT_WRITE },
-	{ "ex", PTSCOPE_VMA_BIT_EXEC },	      { "ms", PTSCOPE_VMA_BIT_SHARED },
-	{ "io", PTSCOPE_VMA_BIT_IO },	      { "pf", PTSCOPE_VMA_BIT_PFNMAP },
-	{ "mm", PTSCOPE_VMA_BIT_MIXEDMAP },   { "lo", PTSCOPE_VMA_BIT_LOCKED },
-	{ "hg", PTSCOPE_VMA_BIT_HUGEPAGE },   { "nh", PTSCOPE_VMA_BIT_NOHUGEPAGE },
-	{ "dc", PTSCOPE_VMA_BIT_DONTCOPY },   { "wf", PTSCOPE_VMA_BIT_WIPEONFORK },
-	{ "gd", PTSCOPE_VMA_BIT_GROWSDOWN },  { "ht", PTSCOPE_VMA_BIT_HUGETLB },
+	{ "rd", PTSCOPE_VMA_BIT_READ },		{ "wr", PTSCOPE_VMA_BIT_WRITE },
+	{ "ex", PTSCOPE_VMA_BIT_EXEC },		{ "ms", PTSCOPE_VMA_BIT_SHARED },
+	{ "io", PTSCOPE_VMA_BIT_IO },		{ "pf", PTSCOPE_VMA_BIT_PFNMAP },
+	{ "mm", PTSCOPE_VMA_BIT_MIXEDMAP },	{ "lo", PTSCOPE_VMA_BIT_LOCKED },
+	{ "hg", PTSCOPE_VMA_BIT_HUGEPAGE },	{ "nh", PTSCOPE_VMA_BIT_NOHUGEPAGE },
+	{ "dc", PTSCOPE_VMA_BIT_DONTCOPY },	{ "wf", PTSCOPE_VMA_BIT_WIPEONFORK },
+	{ "gd", PTSCOPE_VMA_BIT_GROWSDOWN },	{ "ht", PTSCOPE_VMA_BIT_HUGETLB },
 	{ "um", PTSCOPE_VMA_BIT_UFFD_MISSING }, { "uw", PTSCOPE_VMA_BIT_UFFD_WP },
-	{ "sd", PTSCOPE_VMA_BIT_SOFT_DIRTY }, { "mg", PTSCOPE_VMA_BIT_MERGEABLE },
+	{ "sd", PTSCOPE_VMA_BIT_SOFT_DIRTY },	{ "mg", PTSCOPE_VMA_BIT_MERGEABLE },
 };
 
 static uint64_t parse_vm_flags(const char *list)
@@ -181,7 +181,7 @@ static int parse_header(struct pts_smaps *s, struct pts_smaps_vma *out)
 static void parse_field(const char *line, struct pts_smaps_vma *out)
 {
 	static const char *const huge_keys[] = {
-		"AnonHugePages:", "ShmemPmdMapped:", "FilePmdMapped:",
+		"AnonHugePages:",  "ShmemPmdMapped:",  "FilePmdMapped:",
 		"Shared_Hugetlb:", "Private_Hugetlb:",
 	};
 	unsigned long long kb;

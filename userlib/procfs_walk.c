@@ -24,9 +24,9 @@
 #include "uapi/ptscope.h"
 
 /* Unknown in every procfs record, whoever asks. */
-#define ALWAYS_UNKNOWN                                                                      \
-	(PTSCOPE_UNKNOWN_ENTRY | PTSCOPE_UNKNOWN_FLAGS | PTSCOPE_UNKNOWN_LEVEL |            \
-	 PTSCOPE_UNKNOWN_CACHE | PTSCOPE_UNKNOWN_PKEY | PTSCOPE_UNKNOWN_COW |               \
+#define ALWAYS_UNKNOWN                                                           \
+	(PTSCOPE_UNKNOWN_ENTRY | PTSCOPE_UNKNOWN_FLAGS | PTSCOPE_UNKNOWN_LEVEL | \
+	 PTSCOPE_UNKNOWN_CACHE | PTSCOPE_UNKNOWN_PKEY | PTSCOPE_UNKNOWN_COW |    \
 	 PTSCOPE_UNKNOWN_REFCOUNT | PTSCOPE_UNKNOWN_PFLAGS | PTSCOPE_UNKNOWN_PINCOUNT)
 
 struct pf_walk {
@@ -66,7 +66,8 @@ static void describe_frame(struct pf_walk *w, const struct pts_smaps_vma *sv, ui
 			pg->unknown |= PTSCOPE_UNKNOWN_KIND;
 	} else if (sv->v.backing == PTSCOPE_BACKING_SHMEM || (kf & KPF(SWAPBACKED))) {
 		pg->kind = PTSCOPE_KIND_SHMEM;
-	} else if (sv->v.backing == PTSCOPE_BACKING_FILE || sv->v.backing == PTSCOPE_BACKING_HUGETLB) {
+	} else if (sv->v.backing == PTSCOPE_BACKING_FILE ||
+		   sv->v.backing == PTSCOPE_BACKING_HUGETLB) {
 		pg->kind = PTSCOPE_KIND_FILE;
 	} else {
 		pg->kind = PTSCOPE_KIND_OTHER;
@@ -106,7 +107,7 @@ static void describe(struct pf_walk *w, const struct pts_smaps_vma *sv, size_t i
 		pg->state = PTSCOPE_STATE_SWAP;
 		if (type >= PM_FIRST_SPECIAL_SWAP_TYPE)
 			pg->state = pme & (PM_UFFD_WP | PM_GUARD_REGION) ? PTSCOPE_STATE_MARKER :
-									    PTSCOPE_STATE_OTHER;
+									   PTSCOPE_STATE_OTHER;
 		else if (pme & PM_GUARD_REGION)
 			pg->state = PTSCOPE_STATE_MARKER; /* the caller sees no type */
 		else
@@ -215,8 +216,7 @@ static int add(struct pf_walk *w, const struct ptscope_page *pg)
 }
 
 /* The pages of [@start, @end) of mapping @sv, in order. */
-static int walk_vma(struct pf_walk *w, const struct pts_smaps_vma *sv, uint64_t start,
-		    uint64_t end)
+static int walk_vma(struct pf_walk *w, const struct pts_smaps_vma *sv, uint64_t start, uint64_t end)
 {
 	struct ptscope_page pg;
 	uint64_t addr = start;
@@ -263,8 +263,14 @@ int pts_procfs_walk_vma(struct ptscope *h, int fd, uint32_t pid, const struct pt
 
 	if (!w)
 		return pts_fail(-ENOMEM, "out of memory");
-	*w = (struct pf_walk){ .h = h, .pid = pid, .fd = fd, .shift = h->page_shift,
-			       .runs = true, .skip_none = true, .fn = fn, .arg = arg,
+	*w = (struct pf_walk){ .h = h,
+			       .pid = pid,
+			       .fd = fd,
+			       .shift = h->page_shift,
+			       .runs = true,
+			       .skip_none = true,
+			       .fn = fn,
+			       .arg = arg,
 			       .k = PTS_KPAGE_INIT };
 	ret = walk_vma(w, sv, sv->v.start, sv->v.end);
 	pts_kpage_close(&w->k);
