@@ -306,7 +306,8 @@ uint32_t cli_check_item_needs(const struct check_item *it)
 	case PRED_ENTRY_FLAG:
 		if (p->value == PTSCOPE_ENTRY_BIT_SOFT_DIRTY)
 			return PTSCOPE_UNKNOWN_SOFT_DIRTY;
-		return p->value == PTSCOPE_ENTRY_BIT_UFFD_WP ? 0 : PTSCOPE_UNKNOWN_FLAGS;
+		return p->value == PTSCOPE_ENTRY_BIT_UFFD_WP ? PTSCOPE_UNKNOWN_UFFD_WP :
+							       PTSCOPE_UNKNOWN_FLAGS;
 	case PRED_PAGE_FLAG:
 		return p->value == PTSCOPE_PAGE_BIT_THP ? PTSCOPE_UNKNOWN_KIND :
 							  PTSCOPE_UNKNOWN_PFLAGS;

@@ -102,13 +102,21 @@ static int on_other(const struct ptscope_page *pg, void *arg)
 static const char *blind_what(uint32_t blind)
 {
 	static const char *const what[PTSCOPE_UNKNOWN_BITS] = {
-		"raw entry",	  "entry's hardware flags",
-		"table level",	  "cache mode",
-		"protection key", "copy-on-write state",
-		"refcount",	  "page flags",
-		"page kind",	  "mapcount",
-		"frame",	  "pin count",
-		"soft-dirty bit", "state (VM_PFNMAP: pagemap does not look)",
+		"raw entry",
+		"entry's hardware flags",
+		"table level",
+		"cache mode",
+		"protection key",
+		"copy-on-write state",
+		"refcount",
+		"page flags",
+		"page kind",
+		"mapcount",
+		"frame",
+		"pin count",
+		"soft-dirty bit",
+		"state (VM_PFNMAP: pagemap does not look)",
+		"uffd-wp bit (pagemap has it since 5.17)",
 	};
 	unsigned int bit = (unsigned int)__builtin_ctz(blind);
 

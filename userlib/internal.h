@@ -3,6 +3,7 @@
 #ifndef LIBPTSCOPE_INTERNAL_H
 #define LIBPTSCOPE_INTERNAL_H
 
+#include <stdbool.h>
 #include <netlink/attr.h>
 #include <netlink/msg.h>
 
@@ -15,7 +16,13 @@ struct ptscope {
 	uint32_t arch; /* PTSCOPE_ARCH_*, 0 until ptscope_get_machine() asked */
 	int source; /* PTSCOPE_SOURCE_MODULE, or PROCFS (sock NULL) */
 	int ksm_lies; /* procfs: -1 not yet known, 1 KPF_KSM is set on all anon pages */
+	/* procfs: what this kernel's files can tell (pts_procfs_probe()) */
+	bool probed, soft_dirty_works, uffd_wp_bit, mapcount_average;
 };
+
+/* ptscope_open() of libptscope 1.0 and of 1.2 (nl.c: symbol versions). */
+PTSCOPE_API int pts_open_module_only(struct ptscope **handle);
+PTSCOPE_API int pts_open_any(struct ptscope **handle);
 
 /* The procfs source (procfs*.c): the same answers as far as /proc shows them. */
 int pts_procfs_open(struct ptscope **handle);

@@ -119,7 +119,8 @@ struct ptscope_page {
 #define PTSCOPE_UNKNOWN_SOFT_DIRTY (1U << 12)
 /* state: pagemap does not look into PFN-mapped (VM_PFNMAP) mappings */
 #define PTSCOPE_UNKNOWN_STATE (1U << 13)
-#define PTSCOPE_UNKNOWN_BITS 14
+#define PTSCOPE_UNKNOWN_UFFD_WP (1U << 14) /* pagemap has the bit since 5.17 */
+#define PTSCOPE_UNKNOWN_BITS 15
 
 /* Called for each record in address order; non-zero stops the walk. */
 typedef int (*ptscope_page_fn)(const struct ptscope_page *page, void *arg);
@@ -184,6 +185,9 @@ enum {
  * ptscope_open() takes its source from the environment: PTSCOPE_SOURCE=
  * module, procfs or auto (the default). AUTO falls back to procfs only
  * when the module is not loaded (-ENOENT); other failures are returned.
+ * Programs linked against libptscope before 1.2 keep its module-only
+ * ptscope_open() (symbol version LIBPTSCOPE_1): they cannot read the
+ * unknown bits, so they never get procfs answers.
  */
 PTSCOPE_API int ptscope_open_source(struct ptscope **handle, int source);
 /* PTSCOPE_SOURCE_MODULE or PTSCOPE_SOURCE_PROCFS: what answers on @handle. */

@@ -140,7 +140,21 @@ int ptscope_open_source(struct ptscope **handle, int source)
 	}
 }
 
-int ptscope_open(struct ptscope **handle)
+/*
+ * libptscope 1.0's ptscope_open(): the module only, as it was. A program
+ * linked before the procfs source cannot read the unknown bits, so it must
+ * not get answers that need them; programs built since link the one below.
+ */
+int pts_open_module_only(struct ptscope **handle)
+{
+	pts_clear_error();
+	*handle = NULL;
+	return open_module(handle);
+}
+__asm__(".symver pts_open_module_only,ptscope_open@LIBPTSCOPE_1");
+__asm__(".symver pts_open_any,ptscope_open@@LIBPTSCOPE_1.2");
+
+int pts_open_any(struct ptscope **handle)
 {
 	const char *env = getenv("PTSCOPE_SOURCE");
 	int source;

@@ -20,8 +20,8 @@
 #include "uapi/ptscope.h"
 
 static const char *const unknown_names[PTSCOPE_UNKNOWN_BITS] = {
-	"entry",      "flags", "level",	   "cache", "pkey",	"cow",	      "refcount",
-	"page_flags", "kind",  "mapcount", "pfn",   "pincount", "soft_dirty", "state",
+	"entry", "flags",    "level", "cache",	  "pkey",	"cow",	 "refcount", "page_flags",
+	"kind",	 "mapcount", "pfn",   "pincount", "soft_dirty", "state", "uffd_wp",
 };
 
 static const char *const vma_unknown_names[PTSCOPE_VMA_UNKNOWN_BITS] = {
@@ -155,9 +155,8 @@ int pts_kpage_read(struct pts_kpage *k, const char *file, uint64_t pfn, size_t n
 	if (got < 0)
 		return pts_fail(-errno, "/proc/%s at frame 0x%llx: %s", file,
 				(unsigned long long)pfn, strerror(errno));
-	/* Past the highest frame: the file ends. Nothing to say of those. */
-	memset((char *)out + got, 0, n * sizeof(*out) - (size_t)got);
-	return 0;
+	/* Past the highest frame the file ends: those frames are not described. */
+	return (int)((size_t)got / sizeof(*out));
 }
 
 void pts_kpage_close(struct pts_kpage *k)
@@ -194,7 +193,7 @@ static int ksm_bit_lies(void)
 		  (off_t)((uintptr_t)p / (uintptr_t)size * sizeof(entry))) ==
 		    (ssize_t)sizeof(entry) &&
 	    (entry & PM_PRESENT) && (entry & PM_PFN_MASK) &&
-	    !pts_kpage_read(&k, "kpageflags", entry & PM_PFN_MASK, 1, &flags))
+	    pts_kpage_read(&k, "kpageflags", entry & PM_PFN_MASK, 1, &flags) == 1)
 		lies = (flags & KPF(ANON)) && (flags & KPF(KSM));
 	if (fd >= 0)
 		close(fd);
@@ -202,6 +201,66 @@ static int ksm_bit_lies(void)
 	munmap(p, (size_t)size);
 	pts_clear_error();
 	return lies;
+}
+
+/* Whether a fresh mapping of this process's own gets VM_SOFTDIRTY. */
+static bool soft_dirty_works(void)
+{
+	long size = sysconf(_SC_PAGESIZE);
+	struct pts_smaps_vma *sv = malloc(sizeof(*sv));
+	struct pts_smaps *s = NULL;
+	bool works = false;
+	char *p;
+
+	p = mmap(NULL, (size_t)size, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p != MAP_FAILED && sv && !pts_smaps_open((uint32_t)getpid(), &s)) {
+		while (pts_smaps_next(s, sv) == 1)
+			if (sv->v.start == (uintptr_t)p)
+				works = sv->v.flags & PTSCOPE_VMA(SOFT_DIRTY);
+		pts_smaps_close(s);
+	}
+	if (p != MAP_FAILED)
+		munmap(p, (size_t)size);
+	free(sv);
+	pts_clear_error();
+	return works;
+}
+
+/* Whether the running kernel's config sets @option: 1 yes, 0 no, -1 unknown. */
+static int config_has(const char *release, const char *option)
+{
+	char path[128], line[256], want[96], unset[112];
+	int found = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/boot/config-%s", release);
+	f = fopen(path, "re");
+	if (!f)
+		return -1;
+	snprintf(want, sizeof(want), "%s=y\n", option);
+	snprintf(unset, sizeof(unset), "# %s is not set\n", option);
+	while (found < 0 && fgets(line, sizeof(line), f))
+		found = !strcmp(line, want) ? 1 : !strcmp(line, unset) ? 0 : -1;
+	fclose(f);
+	return found < 0 ? 0 : found; /* not named at all: the kernel has no such option */
+}
+
+void pts_procfs_probe(struct ptscope *h)
+{
+	unsigned int major = 0, minor = 0;
+	struct utsname u;
+	int avg = -1;
+
+	if (h->probed)
+		return;
+	h->probed = true;
+	if (!uname(&u)) {
+		sscanf(u.release, "%u.%u", &major, &minor);
+		avg = config_has(u.release, "CONFIG_NO_PAGE_MAPCOUNT");
+	}
+	h->uffd_wp_bit = major > 5 || (major == 5 && minor >= 17);
+	h->soft_dirty_works = soft_dirty_works();
+	h->mapcount_average = (major > 6 || (major == 6 && minor >= 15)) && avg != 0;
 }
 
 int pts_procfs_ksm_lies(struct ptscope *h)

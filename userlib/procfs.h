@@ -55,8 +55,9 @@ struct pts_kpage {
 
 /*
  * @n entries of /proc/@file ("kpageflags", "kpagecount") from frame @pfn
- * into @out, in one read; frames past the file's end read as 0. -EACCES
- * when the file may not be read (not root): what it tells stays unknown.
+ * into @out, in one read: how many were read (frames past the file's end,
+ * device memory above RAM, are not), or -EACCES when the file may not be
+ * read (not root): what it tells stays unknown.
  */
 int pts_kpage_read(struct pts_kpage *k, const char *file, uint64_t pfn, size_t n, uint64_t *out);
 void pts_kpage_close(struct pts_kpage *k);
@@ -77,13 +78,22 @@ int pts_pagemap_read(int fd, uint32_t pid, uint64_t addr, unsigned int shift, si
 /* Entries read at once: 4 KiB of pagemap, the kpage* reads no longer. */
 #define PTS_CHUNK 512
 
+/*
+ * What this kernel's files can tell, found once per handle: soft-dirty
+ * (a fresh mapping of the caller's own has VM_SOFTDIRTY), pagemap's
+ * uffd-wp bit (5.17+), and whether kpagecount gives a large folio's pages
+ * their average (CONFIG_NO_PAGE_MAPCOUNT, 6.15+; assumed where the
+ * kernel's config cannot be read).
+ */
+void pts_procfs_probe(struct ptscope *h);
+
 /* Whether this kernel's KPF_KSM is set on every anonymous page (procfs.c). */
 int pts_procfs_ksm_lies(struct ptscope *h);
 
 /* A mapping as /proc/PID/smaps shows it (procfs_maps.c). */
 struct pts_smaps_vma {
 	struct ptscope_vma v;
-	char name[4096];
+	char name[4 * 4096 + 256]; /* as smaps escapes it */
 	uint64_t huge_bytes; /* AnonHugePages + ShmemPmdMapped + FilePmdMapped */
 	uint64_t hugetlb_bytes; /* Shared_Hugetlb + Private_Hugetlb */
 	uint64_t kernel_page_size; /* KernelPageSize: a hugetlb mapping's huge page */

@@ -23,34 +23,54 @@
 #define TMPFS_MAGIC 0x01021994
 #endif
 
-#define MAX_TMPFS 64
+#define MAX_TMPFS 256
+/* A header holds a path of PATH_MAX bytes, each escaped in at most 4. */
+#define MAX_LINE (4 * 4096 + 256)
 
 struct pts_smaps {
 	FILE *f;
 	uint32_t pid;
-	char line[4096 + 128];
+	char *line; /* one whole line: a piece of one is never taken for a header */
+	size_t cap;
 	bool pending; /* line holds the next mapping's header */
 	unsigned int ntmpfs;
 	unsigned int tmpfs[MAX_TMPFS][2]; /* major, minor of each tmpfs mount */
 };
 
+/* The next whole line of @f into s->line: 1, 0 at the end, or -EPROTO if too long. */
+static int read_line(struct pts_smaps *s, FILE *f)
+{
+	ssize_t n = getline(&s->line, &s->cap, f);
+
+	if (n < 0)
+		return 0;
+	if (n > MAX_LINE)
+		return pts_fail(-EPROTO, "/proc/%u: a line of %zd bytes", s->pid, n);
+	return 1;
+}
+
 /*
- * The devices of the tmpfs mounts the caller sees: a file mapping on one is
- * shmem, as the module says from the superblock. A device number is the
- * same in every mount namespace; the path may not be.
+ * The devices of the tmpfs mounts the target sees (its mount namespace;
+ * the caller's if that cannot be read): a file mapping on one is shmem, as
+ * the module says from the superblock. A device number is the same in
+ * every namespace.
  */
 static void find_tmpfs(struct pts_smaps *s)
 {
-	FILE *f = fopen("/proc/self/mountinfo", "re");
 	unsigned int major, minor;
-	char line[1024], point[256], *type;
+	char path[40], point[256], *type;
 	struct statfs st;
+	FILE *f;
 
+	snprintf(path, sizeof(path), "/proc/%u/mountinfo", s->pid);
+	f = fopen(path, "re");
+	if (!f)
+		f = fopen("/proc/self/mountinfo", "re");
 	if (!f)
 		return;
-	while (s->ntmpfs < MAX_TMPFS && fgets(line, sizeof(line), f)) {
-		type = strstr(line, " - ");
-		if (!type || sscanf(line, "%*u %*u %u:%u %*s %255s", &major, &minor, point) != 3)
+	while (s->ntmpfs < MAX_TMPFS && read_line(s, f) == 1) {
+		type = strstr(s->line, " - ");
+		if (!type || sscanf(s->line, "%*u %*u %u:%u %*s %255s", &major, &minor, point) != 3)
 			continue;
 		/* The initramfs's rootfs is tmpfs or ramfs: its superblock says. */
 		if (!strncmp(type + 3, "tmpfs ", 6) ||
@@ -89,6 +109,7 @@ void pts_smaps_close(struct pts_smaps *s)
 	if (!s)
 		return;
 	fclose(s->f);
+	free(s->line);
 	free(s);
 }
 
@@ -203,23 +224,30 @@ static void parse_field(const char *line, struct pts_smaps_vma *out)
 int pts_smaps_next(struct pts_smaps *s, struct pts_smaps_vma *out)
 {
 	unsigned long long a, b;
+	size_t key;
 	int ret;
 
-	if (!s->pending && !fgets(s->line, sizeof(s->line), s->f))
-		return 0;
+	if (!s->pending) {
+		ret = read_line(s, s->f);
+		if (ret <= 0)
+			return ret;
+	}
 	s->pending = false;
 	ret = parse_header(s, out);
 	if (ret)
 		return ret;
-	while (fgets(s->line, sizeof(s->line), s->f)) {
+	while ((ret = read_line(s, s->f)) == 1) {
 		/* Fields are "Key: value"; a mapping's header starts "start-end ". */
-		if (s->line[strcspn(s->line, " \t\n") - 1] != ':' &&
+		key = strcspn(s->line, " \t\n");
+		if ((!key || s->line[key - 1] != ':') &&
 		    sscanf(s->line, "%llx-%llx ", &a, &b) == 2) {
 			s->pending = true;
 			break;
 		}
 		parse_field(s->line, out);
 	}
+	if (ret < 0)
+		return ret;
 	if (out->v.flags & PTSCOPE_VMA(HUGETLB))
 		out->v.backing = PTSCOPE_BACKING_HUGETLB;
 	return 1;

@@ -89,25 +89,41 @@ static void describe(struct pf_walk *w, const struct pts_smaps_vma *sv, size_t i
 	pg->nr_pages = 1;
 	pg->unknown = ALWAYS_UNKNOWN;
 	pg->level = PTSCOPE_LEVEL_PTE; /* a placeholder: PTSCOPE_UNKNOWN_LEVEL */
-	if (!(pme & (PM_PRESENT | PM_SWAP))) {
-		/* Nothing mapped: only the table the hole was found in is unknown. */
-		pg->unknown = PTSCOPE_UNKNOWN_LEVEL;
-		pg->state = PTSCOPE_STATE_NONE;
-		return;
-	}
 	/* pagemap ORs the VMA's VM_SOFTDIRTY into every entry's bit. */
-	if (vma_soft_dirty)
+	if (vma_soft_dirty || !w->h->soft_dirty_works)
 		pg->unknown |= PTSCOPE_UNKNOWN_SOFT_DIRTY;
 	else if (pme & PM_SOFT_DIRTY)
 		pg->flags |= PTSCOPE_ENTRY(SOFT_DIRTY);
-	if (pme & PM_UFFD_WP)
+	if (!w->h->uffd_wp_bit)
+		pg->unknown |= PTSCOPE_UNKNOWN_UFFD_WP;
+	else if (pme & PM_UFFD_WP)
 		pg->flags |= PTSCOPE_ENTRY(UFFD_WP);
+	if (!(pme & (PM_PRESENT | PM_SWAP))) {
+		/* hugetlb's uffd-wp markers come as the bit alone. */
+		if (pme & (PM_UFFD_WP | PM_GUARD_REGION)) {
+			pg->state = PTSCOPE_STATE_MARKER;
+			return;
+		}
+		/* Nothing mapped: only the table the hole was found in is unknown. */
+		pg->unknown = PTSCOPE_UNKNOWN_LEVEL;
+		pg->flags = 0;
+		pg->state = PTSCOPE_STATE_NONE;
+		/* hugetlb's migration and hwpoison entries come as holes too. */
+		if (sv->v.flags & PTSCOPE_VMA(HUGETLB))
+			pg->unknown |= PTSCOPE_UNKNOWN_STATE;
+		return;
+	}
 	if (pme & PM_SWAP) {
 		type = pme & PM_SWAP_TYPE_MASK;
 		pg->state = PTSCOPE_STATE_SWAP;
+		/*
+		 * The kernel's own: a guard region is a marker; a uffd-wp
+		 * marker and a migration entry of a write-protected page look
+		 * alike, as do the rest.
+		 */
 		if (type >= PM_FIRST_SPECIAL_SWAP_TYPE)
-			pg->state = pme & (PM_UFFD_WP | PM_GUARD_REGION) ? PTSCOPE_STATE_MARKER :
-									   PTSCOPE_STATE_OTHER;
+			pg->state = pme & PM_GUARD_REGION ? PTSCOPE_STATE_MARKER :
+							    PTSCOPE_STATE_OTHER;
 		else if (pme & PM_GUARD_REGION)
 			pg->state = PTSCOPE_STATE_MARKER; /* the caller sees no type */
 		else
@@ -133,7 +149,9 @@ static void describe(struct pf_walk *w, const struct pts_smaps_vma *sv, size_t i
 	} else {
 		describe_frame(w, sv, w->kflags[i], pg);
 	}
-	if (w->kcount_ok[i] && !(w->kflags_ok[i] && (w->kflags[i] & KPF(NOPAGE)))) {
+	/* An average over a large folio's pages is no page's own count. */
+	if (w->kcount_ok[i] && !(w->kflags_ok[i] && (w->kflags[i] & KPF(NOPAGE))) &&
+	    !(w->h->mapcount_average && (!w->kflags_ok[i] || (w->kflags[i] & KPF(THP))))) {
 		pg->has_page = 1;
 		pg->mapcount = (uint32_t)w->kcount[i];
 	} else {
@@ -146,7 +164,7 @@ static void read_frames(struct pf_walk *w, size_t n)
 {
 	size_t i = 0, j;
 	uint64_t pfn;
-	bool f, c;
+	int f, c, k;
 
 	while (i < n) {
 		pfn = w->pme[i] & PM_PFN_MASK;
@@ -159,11 +177,11 @@ static void read_frames(struct pf_walk *w, size_t n)
 				(w->pme[j] & PM_PFN_MASK) == pfn + (j - i);
 		     j++)
 			;
-		f = !pts_kpage_read(&w->k, "kpageflags", pfn, j - i, &w->kflags[i]);
-		c = !pts_kpage_read(&w->k, "kpagecount", pfn, j - i, &w->kcount[i]);
-		for (; i < j; i++) {
-			w->kflags_ok[i] = f;
-			w->kcount_ok[i] = c;
+		f = pts_kpage_read(&w->k, "kpageflags", pfn, j - i, &w->kflags[i]);
+		c = pts_kpage_read(&w->k, "kpagecount", pfn, j - i, &w->kcount[i]);
+		for (k = 0; i < j; i++, k++) {
+			w->kflags_ok[i] = k < f;
+			w->kcount_ok[i] = k < c;
 		}
 	}
 }
@@ -263,6 +281,7 @@ int pts_procfs_walk_vma(struct ptscope *h, int fd, uint32_t pid, const struct pt
 
 	if (!w)
 		return pts_fail(-ENOMEM, "out of memory");
+	pts_procfs_probe(h);
 	*w = (struct pf_walk){ .h = h,
 			       .pid = pid,
 			       .fd = fd,
@@ -298,6 +317,7 @@ int pts_procfs_walk(struct ptscope *h, uint32_t pid, uint64_t start, uint64_t en
 	ret = pts_procfs_machine(h, &m);
 	if (ret)
 		goto out;
+	pts_procfs_probe(h);
 	if (!end)
 		end = UINT64_MAX;
 	if (start >= end) {
@@ -366,6 +386,11 @@ int pts_procfs_xlate(struct ptscope *h, uint32_t pid, uint64_t addr, struct ptsc
 	ret = pts_procfs_walk(h, pid, page, page + m.page_size, 0, keep_first, &pg);
 	if (ret < 0)
 		return ret;
+	if (pg.unknown & PTSCOPE_UNKNOWN_STATE)
+		return pts_fail(-EOPNOTSUPP,
+				"0x%llx is in a VM_PFNMAP mapping or a hugetlb hole, whose entries "
+				"pagemap does not show (load the module)",
+				(unsigned long long)addr);
 	memset(out, 0, sizeof(*out));
 	out->addr = addr;
 	out->nr_levels = 1;

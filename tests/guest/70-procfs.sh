@@ -41,7 +41,7 @@ agree() {
 		u = "," $10 ","
 		s = $2
 		if (s == "null" && u ~ /,state,/) next
-		if (s == "other" && a[2] ~ /^(migration|device-private|hwpoison|other)$/) s = a[2]
+		if (s == "other" && a[2] ~ /^(migration|device-private|hwpoison|marker|other)$/) s = a[2]
 		if (s != a[2]) { bad("state", $0, m[$1]); next }
 		if (s == "present" && $3 != a[3]) bad("pfn", $0, m[$1])
 		if (s == "present" && u !~ /,kind,/ && $4 != a[4]) bad("kind", $0, m[$1])
