@@ -68,7 +68,7 @@ check "the README's example builds with pkg-config against the install" \
 # Without the module (this machine cannot load it), the example answers
 # from /proc; held to the module, it says why it cannot: status 1.
 check "the example runs without the module (procfs)" bash -c \
-	"LD_LIBRARY_PATH='$D/usr/lib' '$T/resident' 1 | grep -q ' present .* swapped '"
+	"LD_LIBRARY_PATH='$D/usr/lib' '$T/resident' \$\$ | grep -q ' present .* swapped '"
 check "the example held to the module reports it missing" bash -c \
 	"PTSCOPE_SOURCE=module LD_LIBRARY_PATH='$D/usr/lib' '$T/resident' 1 2>&1 | grep 'not loaded' &&
 	 test \${PIPESTATUS[0]} = 1"
