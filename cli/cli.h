@@ -361,6 +361,8 @@ void cli_print_bool(int t, const char *key, const char *text, bool v);
 void cli_print_null(int t, const char *key, const char *text); /* text: @text */
 /* The names of @mask's bits: a JSON array, or " a b c" in text. */
 void cli_print_bits(int t, const char *key, uint64_t mask, bit_namer namer);
+/* JSON only: "unknown": the names of @unknown's bits (what the source could not see). */
+void cli_print_unknown(uint32_t unknown, bit_namer namer);
 void cli_print_text(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 int cmd_info(const struct cli_args *a);

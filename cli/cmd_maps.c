@@ -92,20 +92,6 @@ static void print_member(const char *key, uint64_t value, bool unknown)
 		cli_member_uint(key, value);
 }
 
-/* The counters the source could not count, as JSON "unknown": [names]. */
-static void print_unknown(uint32_t unknown)
-{
-	unsigned int bit;
-
-	if (!unknown)
-		return;
-	cli_open_array("unknown");
-	for (bit = 0; bit < 32; bit++)
-		if (unknown & (1U << bit))
-			cli_print_str(PRINT_JSON, NULL, "%s", ptscope_vma_unknown_name(bit) ?: "?");
-	cli_close_array();
-}
-
 void cli_print_vma(const struct ptscope_vma *v, enum cli_vma_view view)
 {
 	const char *backing = ptscope_backing_name(v->backing) ?: "?";
@@ -168,7 +154,7 @@ void cli_print_vma(const struct ptscope_vma *v, enum cli_vma_view view)
 			cli_print_null(PRINT_JSON, "cow", NULL);
 		else
 			cli_member_counts("cow", c, cow_counts(v->cow, c));
-		print_unknown(v->unknown);
+		cli_print_unknown(v->unknown, ptscope_vma_unknown_name);
 	}
 }
 

@@ -70,20 +70,6 @@ void cli_print_cow(int t, const char *before, int width, uint32_t cow)
 		cli_print_text("%s%-*s", before, width, name);
 }
 
-/* The fields @pg's source could not see, as JSON "unknown": [names]. */
-static void print_unknown(uint32_t unknown)
-{
-	unsigned int bit;
-
-	if (!unknown)
-		return;
-	cli_open_array("unknown");
-	for (bit = 0; bit < 32; bit++)
-		if (unknown & (1U << bit))
-			cli_print_str(PRINT_JSON, NULL, "%s",
-				      name_or(ptscope_unknown_name(bit), "?"));
-	cli_close_array();
-}
 
 void cli_print_page(const struct ptscope_page *pg)
 {
@@ -169,7 +155,7 @@ void cli_print_page(const struct ptscope_page *pg)
 		cli_member_uint("desc", pg->res_desc);
 		cli_close_object();
 	}
-	print_unknown(u);
+	cli_print_unknown(u, ptscope_unknown_name);
 }
 
 /*

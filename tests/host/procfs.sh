@@ -42,6 +42,20 @@ serve() {
 	return 1
 }
 
+# oracle WHO MODE PID FILE [WRAPPER...]: pagemap-oracle.py's checks of FILE
+# (run under WRAPPER), each a TAP line named "WHO: ...".
+oracle() {
+	local who=$1 mode=$2 pid=$3 file=$4 line
+	shift 4
+	"$@" "$ORACLE" "$mode" "$pid" "$file" > "$T/oracle" 2>&1
+	while read -r line; do
+		case "$line" in
+		"ok - "*) tap_ok "$who: ${line#ok - }" ;;
+		"not ok - "*) tap_not_ok "$who: ${line#not ok - }" "$(grep '^#' "$T/oracle")" ;;
+		esac
+	done < "$T/oracle"
+}
+
 # as USER ARGS...: ptscope as USER
 as() {
 	local user=$1
@@ -71,25 +85,13 @@ fi
 pid=$served
 "$P" -j walk --pages "$pid" > "$T/walk.json"
 tap_check "walk --pages -j (root) validates" "$V" walk "$T/walk.json"
-"$ORACLE" walk "$pid" "$T/walk.json" > "$T/oracle" 2>&1
-while read -r line; do
-	case "$line" in
-	"ok - "*) tap_ok "root: ${line#ok - }" ;;
-	"not ok - "*) tap_not_ok "root: ${line#not ok - }" "$(grep '^#' "$T/oracle")" ;;
-	esac
-done < "$T/oracle"
+oracle root walk "$pid" "$T/walk.json"
 grep -q '"kind":"anon"' "$T/walk.json" && grep -q '"mapcount":1' "$T/walk.json" &&
 	tap_ok "root: kinds and mapcounts are given" ||
 	tap_not_ok "root: kinds and mapcounts are given" "$(head -c 600 "$T/walk.json")"
 "$P" -j maps "$pid" > "$T/maps.json"
 tap_check "maps -j (root) validates" "$V" maps "$T/maps.json"
-"$ORACLE" maps "$pid" "$T/maps.json" > "$T/oracle" 2>&1
-while read -r line; do
-	case "$line" in
-	"ok - "*) tap_ok "root: ${line#ok - }" ;;
-	"not ok - "*) tap_not_ok "root: ${line#not ok - }" "$(grep '^#' "$T/oracle")" ;;
-	esac
-done < "$T/oracle"
+oracle root maps "$pid" "$T/maps.json"
 # Runs hold the same pages as the per-page walk.
 runs=$("$P" -j walk "$pid" | python3 -c 'import json,sys; print(json.load(sys.stdin)["summary"]["pages"])')
 pages=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["summary"]["pages"])' "$T/walk.json")
@@ -157,13 +159,7 @@ if serve nobody 65534; then
 	as 65534 -j walk --pages "$npid" > "$T/nwalk.json" 2> "$T/nwalk.err"
 	tap_check "walk --pages -j (uid 65534) validates" "$V" walk "$T/nwalk.json"
 	# The oracle reads pagemap as the same user: frames hidden from it too.
-	setpriv --reuid=65534 --regid=65534 --clear-groups "$ORACLE" walk "$npid" "$T/nwalk.json" > "$T/oracle" 2>&1
-	while read -r line; do
-		case "$line" in
-		"ok - "*) tap_ok "uid 65534: ${line#ok - }" ;;
-		"not ok - "*) tap_not_ok "uid 65534: ${line#not ok - }" "$(grep '^#' "$T/oracle")" ;;
-		esac
-	done < "$T/oracle"
+	oracle "uid 65534" walk "$npid" "$T/nwalk.json" setpriv --reuid=65534 --regid=65534 --clear-groups
 	if grep -q '"pfn":"0x[1-9a-f]' "$T/nwalk.json" || grep -q '"mapcount":' "$T/nwalk.json"; then
 		tap_not_ok "uid 65534 sees no frame and no mapcount" "$(head -c 600 "$T/nwalk.json")"
 	else
