@@ -70,7 +70,6 @@ void cli_print_cow(int t, const char *before, int width, uint32_t cow)
 		cli_print_text("%s%-*s", before, width, name);
 }
 
-
 void cli_print_page(const struct ptscope_page *pg)
 {
 	const bool present = pg->state == PTSCOPE_STATE_PRESENT;
