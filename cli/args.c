@@ -262,6 +262,7 @@ int cli_parse(const struct cli_grammar *g, int argc, char **argv, struct cli_arg
 	bool ended = false;
 
 	memset(a, 0, sizeof(*a));
+	a->source = -1;
 	err[0] = '\0';
 	if (at >= 0) {
 		a->cmd = argv[at];

@@ -63,5 +63,7 @@ bool cli_check_pred_holds(const struct check_pred *p, const struct ptscope_page 
 bool cli_check_count_holds(const struct check_item *it, uint64_t n);
 /* PTSCOPE_FEATURE_BIT_* the predicate needs, or -1. */
 int cli_check_pred_feature(const struct check_pred *p);
+/* PTSCOPE_UNKNOWN_* fields the item reads: unknown in a page, it cannot be decided. */
+uint32_t cli_check_item_needs(const struct check_item *it);
 
 #endif

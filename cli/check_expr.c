@@ -289,6 +289,51 @@ bool cli_check_count_holds(const struct check_item *it, uint64_t n)
 }
 
 /* The kernel feature a predicate needs, or -1: without it, the check is skipped. */
+uint32_t cli_check_item_needs(const struct check_item *it)
+{
+	const struct check_pred *p = &it->pred;
+
+	if (it->type == ITEM_SAME_FRAME)
+		return PTSCOPE_UNKNOWN_PFN;
+	switch (p->kind) {
+	case PRED_STATE:
+		/* procfs: which of the kernel's own entries, the raw entry would say. */
+		return p->value == PTSCOPE_STATE_MIGRATION ||
+				       p->value == PTSCOPE_STATE_DEVICE_PRIVATE ||
+				       p->value == PTSCOPE_STATE_HWPOISON ?
+			       PTSCOPE_UNKNOWN_ENTRY :
+			       0;
+	case PRED_ENTRY_FLAG:
+		if (p->value == PTSCOPE_ENTRY_BIT_SOFT_DIRTY)
+			return PTSCOPE_UNKNOWN_SOFT_DIRTY;
+		return p->value == PTSCOPE_ENTRY_BIT_UFFD_WP ? PTSCOPE_UNKNOWN_UFFD_WP :
+							       PTSCOPE_UNKNOWN_FLAGS;
+	case PRED_PAGE_FLAG:
+		return p->value == PTSCOPE_PAGE_BIT_THP ? PTSCOPE_UNKNOWN_KIND :
+							  PTSCOPE_UNKNOWN_PFLAGS;
+	case PRED_HUGE:
+	case PRED_LEVEL:
+		return PTSCOPE_UNKNOWN_LEVEL;
+	case PRED_WRITABLE:
+		return PTSCOPE_UNKNOWN_FLAGS;
+	case PRED_EXCLUSIVE:
+		return PTSCOPE_UNKNOWN_MAPCOUNT | PTSCOPE_UNKNOWN_KIND;
+	case PRED_KIND:
+		return PTSCOPE_UNKNOWN_KIND;
+	case PRED_COW:
+		return PTSCOPE_UNKNOWN_COW;
+	case PRED_CACHE:
+		return PTSCOPE_UNKNOWN_CACHE;
+	case PRED_PFN:
+		return PTSCOPE_UNKNOWN_PFN;
+	case PRED_PKEY:
+		return PTSCOPE_UNKNOWN_PKEY;
+	case PRED_MAPCOUNT:
+		return PTSCOPE_UNKNOWN_MAPCOUNT;
+	}
+	return 0;
+}
+
 int cli_check_pred_feature(const struct check_pred *p)
 {
 	if (p->kind == PRED_PKEY)

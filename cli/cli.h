@@ -23,6 +23,7 @@ struct cli_args {
 	bool pretty;
 	bool help;
 	bool version;
+	int source; /* --source: PTSCOPE_SOURCE_*, -1 when not given */
 	/* walk only */
 	bool pages; /* --pages: one record per leaf, not runs */
 	bool only_present; /* --present */
@@ -360,6 +361,8 @@ void cli_print_bool(int t, const char *key, const char *text, bool v);
 void cli_print_null(int t, const char *key, const char *text); /* text: @text */
 /* The names of @mask's bits: a JSON array, or " a b c" in text. */
 void cli_print_bits(int t, const char *key, uint64_t mask, bit_namer namer);
+/* JSON only: "unknown": the names of @unknown's bits (what the source could not see). */
+void cli_print_unknown(uint32_t unknown, bit_namer namer);
 void cli_print_text(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 int cmd_info(const struct cli_args *a);
@@ -390,6 +393,12 @@ void cli_print_vma(const struct ptscope_vma *v, enum cli_vma_view view);
  */
 struct ptscope_page;
 void cli_print_page(const struct ptscope_page *pg);
+
+/* A page's COW state, or CLI_COW_UNKNOWN where its source could not see it (procfs). */
+#define CLI_COW_UNKNOWN 0xffffU
+uint32_t cli_cow_of(const struct ptscope_page *pg);
+/* The COW state as a member, or @before and a column of @width: "-" and null when unknown. */
+void cli_print_cow(int t, const char *before, int width, uint32_t cow);
 
 /* Who maps frame @pfn: @fn for each (pid, virtual address); returns the count (mappers.c). */
 struct ptscope;
@@ -465,6 +474,7 @@ struct snapshot {
 	uint32_t arch; /* PTSCOPE_ARCH_*: x86_64 for files from before arm64 */
 	uint32_t page_size; /* bytes: records count these; 4096 for older files */
 	int has_vmas; /* @vma lists the mappings (format 2 files, live views) */
+	int procfs; /* read by the procfs source: records with unknown fields */
 	struct snapshot_vma *vma; /* in address order */
 	size_t nvma, capvma;
 	struct ptscope_page *rec; /* in address order */

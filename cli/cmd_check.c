@@ -31,6 +31,7 @@ struct result {
 	uint64_t *other; /* same-frame-as: the other process's frames, +1 (0: none) */
 	uint64_t start;
 	const struct check_expr *e;
+	uint32_t unknown; /* PTSCOPE_UNKNOWN_* of any page of the range */
 };
 
 static void describe_page(const struct ptscope_page *pg, uint64_t pfn, char *buf, size_t len)
@@ -54,6 +55,10 @@ static int on_page(const struct ptscope_page *pg, void *arg)
 		uint64_t idx = (addr - r->start) / PAGE_BYTES;
 
 		r->pages++;
+		r->unknown |= pg->unknown;
+		/* A frame hidden from the caller (0) is no frame to compare. */
+		if (pg->state == PTSCOPE_STATE_PRESENT && pg->has_pfn && !pg->pfn)
+			r->unknown |= PTSCOPE_UNKNOWN_PFN;
 		for (k = 0; k < r->e->n; k++) {
 			const struct check_item *it = &r->e->item[k];
 			bool ok;
@@ -93,6 +98,31 @@ static int on_other(const struct ptscope_page *pg, void *arg)
 	return 0;
 }
 
+/* What an unknown field is, for a skipped assertion's reason. */
+static const char *blind_what(uint32_t blind)
+{
+	static const char *const what[PTSCOPE_UNKNOWN_BITS] = {
+		"raw entry",
+		"entry's hardware flags",
+		"table level",
+		"cache mode",
+		"protection key",
+		"copy-on-write state",
+		"refcount",
+		"page flags",
+		"page kind",
+		"mapcount",
+		"frame",
+		"pin count",
+		"soft-dirty bit",
+		"state (VM_PFNMAP: pagemap does not look)",
+		"uffd-wp bit (pagemap has it since 5.17)",
+	};
+	unsigned int bit = (unsigned int)__builtin_ctz(blind);
+
+	return bit < PTSCOPE_UNKNOWN_BITS ? what[bit] : "?";
+}
+
 /* Outcome of one check: 0 passed, 1 failed, 2 could not run, 3 skipped. */
 struct outcome {
 	int status;
@@ -129,7 +159,9 @@ static int run_one(struct ptscope *h, const struct ptscope_info *info, int argc,
 				      -1 :
 				      cli_check_pred_feature(&e.item[k].pred);
 
-		if (feature >= 0 && !(info->features >> feature & 1)) {
+		/* procfs tells no features: its unknown fields decide below. */
+		if (feature >= 0 && ptscope_source(h) == PTSCOPE_SOURCE_MODULE &&
+		    !(info->features >> feature & 1)) {
 			snprintf(o->msg, sizeof(o->msg), "the kernel lacks %s",
 				 ptscope_feature_name((unsigned int)feature) ?: "a feature");
 			return o->status = 3;
@@ -167,6 +199,20 @@ static int run_one(struct ptscope *h, const struct ptscope_info *info, int argc,
 	if (ret) {
 		snprintf(o->msg, sizeof(o->msg), "%s", ptscope_errmsg());
 		return o->status = 2;
+	}
+	/* An assertion on what the source could not see is skipped, never passed. */
+	for (k = 0; k < e.n; k++) {
+		uint32_t blind = (cli_check_item_needs(&e.item[k]) | PTSCOPE_UNKNOWN_STATE) &
+				 r->unknown;
+
+		if (blind) {
+			snprintf(o->msg, sizeof(o->msg), "%s needs the %s, which %s",
+				 e.item[k].pred.text, blind_what(blind),
+				 ptscope_source(h) == PTSCOPE_SOURCE_PROCFS ?
+					 "the procfs source cannot see" :
+					 "is hidden from this caller");
+			return o->status = 3;
+		}
 	}
 	for (k = 0; k < e.n; k++) {
 		const struct check_item *it = &e.item[k];
@@ -233,14 +279,26 @@ static void report(enum format fmt, int n, const char *text, const struct outcom
 	cli_close_object();
 }
 
-/* The head of the output, once the checks are known: TAP's plan, or the document. */
-static void begin(const struct cli_args *a, enum format fmt, int count)
+/*
+ * The head of the output, once the checks are known: TAP's plan, or the
+ * document; either says when the answers come from procfs.
+ */
+static void begin(const struct cli_args *a, enum format fmt, int count, int source)
 {
+	const bool procfs = source == PTSCOPE_SOURCE_PROCFS;
+
 	if (fmt == FMT_TAP) {
 		printf("TAP version 13\n1..%d\n", count);
+		if (procfs)
+			printf("# source procfs: assertions on what /proc cannot show are skipped\n");
 		return;
 	}
 	cli_print_open(fmt == FMT_JSON, a->pretty);
+	if (procfs)
+		cli_print_str(PRINT_ANY, "source",
+			      "source %s: assertions on what /proc cannot "
+			      "show are skipped\n",
+			      "procfs");
 	cli_open_array("checks");
 }
 
@@ -287,7 +345,7 @@ int cmd_check(const struct cli_args *a)
 		for (i = 0; i < a->argc; i++)
 			len += snprintf(text + len, sizeof(text) - (size_t)len, "%s%s",
 					i ? " " : "", a->argv[i]);
-		begin(a, fmt, 1);
+		begin(a, fmt, 1, ptscope_source(h));
 		run_one(h, &info, a->argc, a->argv, &r, &o);
 		report(fmt, 1, text, &o);
 		worst = o.status == 3 ? 0 : o.status;
@@ -312,7 +370,7 @@ int cmd_check(const struct cli_args *a)
 		}
 		if (f != stdin)
 			fclose(f);
-		begin(a, fmt, count);
+		begin(a, fmt, count, ptscope_source(h));
 		for (n = 0; n < count; n++) {
 			char copy[256], *words[64];
 			int nw;

@@ -42,7 +42,7 @@ struct differ {
 
 static struct page_view view_of(const struct ptscope_page *pg, uint64_t addr)
 {
-	struct page_view v = { 1, pg->state, pg->cow, pg->has_pfn, 0, pg->flags };
+	struct page_view v = { 1, pg->state, cli_cow_of(pg), pg->has_pfn, 0, pg->flags };
 
 	if (pg->has_pfn)
 		v.pfn = pg->pfn + (addr - pg->addr) / PAGE_BYTES;
@@ -98,8 +98,13 @@ static void print_view(const char *key, const struct page_view *v)
 		n = cli_print_str(PRINT_ANY, "state", "%s", ptscope_state_name(v->state) ?: "?");
 		if (v->has_pfn)
 			n += cli_print_hex(PRINT_ANY, "pfn", " pfn 0x%" PRIx64, v->pfn);
-		n += cli_print_str(v->state == PTSCOPE_STATE_PRESENT ? PRINT_ANY : PRINT_JSON,
-				   "cow", " %s", ptscope_cow_name(v->cow) ?: "?");
+		cli_print_cow(v->state == PTSCOPE_STATE_PRESENT ? PRINT_ANY : PRINT_JSON, " ", 0,
+			      v->cow);
+		n += v->state == PTSCOPE_STATE_PRESENT ?
+			     1 + (int)strlen(v->cow == CLI_COW_UNKNOWN ? "-" :
+					     ptscope_cow_name(v->cow)  ?:
+									 "?") :
+			     0;
 		cli_print_bits(PRINT_JSON, "flags", v->flags, cli_entry_flag_name);
 		cli_close_object();
 	}

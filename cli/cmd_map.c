@@ -26,6 +26,7 @@ static int load_live(const struct cli_args *a, struct ptscope *h, uint32_t pid, 
 	memset(s, 0, sizeof(*s));
 	cli_snapshot_describe(s, pid);
 	s->has_vmas = 1;
+	s->procfs = ptscope_source(h) == PTSCOPE_SOURCE_PROCFS;
 	/* (The callbacks stop with -ENOMEM, which the library returns as it is.) */
 	ret = ptscope_maps(h, s->pid, cli_snapshot_take_vma, s);
 	if (!ret)

@@ -18,6 +18,8 @@ struct maps_out {
 	uint32_t pid;
 	uint64_t vmas, bytes, present, swapped, huge, pinned;
 	uint64_t cow[PTSCOPE_COW_STATES]; /* the process's totals */
+	uint32_t unknown; /* PTSCOPE_VMA_UNKNOWN_* of any mapping: no such total */
+	bool procfs; /* the source: JSON says so, text in its "-" fields and summary */
 };
 
 /* Pages a write would copy (or fill anew): COW-shared, zero, file, KSM. */
@@ -68,7 +70,26 @@ static void begin_output(struct maps_out *o)
 		       "SIZE", "PERM", "PRESENT", "SWAP", "HUGE", "ZERO", "COPY", "REUSE",
 		       "BACKING", "NAME");
 	cli_member_uint("pid", o->pid);
+	if (o->procfs)
+		cli_member_str("source", "procfs");
 	cli_open_array("vmas");
+}
+
+/* A table column and JSON member, or "-" and null when the source could not count it. */
+static void print_count(const char *key, uint64_t value, bool unknown)
+{
+	if (unknown)
+		cli_print_null(PRINT_ANY, key, "     - ");
+	else
+		cli_print_uint(PRINT_ANY, key, "%6" PRIu64 " ", value);
+}
+
+static void print_member(const char *key, uint64_t value, bool unknown)
+{
+	if (unknown)
+		cli_print_null(PRINT_JSON, key, NULL);
+	else
+		cli_member_uint(key, value);
 }
 
 void cli_print_vma(const struct ptscope_vma *v, enum cli_vma_view view)
@@ -89,12 +110,20 @@ void cli_print_vma(const struct ptscope_vma *v, enum cli_vma_view view)
 		cli_print_text("%6s ", human(v->end - v->start, size, sizeof(size)));
 	cli_print_str(PRINT_ANY, "perms", row ? "%-4s " : "%s ", perm);
 	if (row) {
-		cli_print_uint(PRINT_ANY, "present", "%7" PRIu64 " ", v->present);
-		cli_print_uint(PRINT_ANY, "swapped", "%6" PRIu64 " ", v->swapped);
-		cli_print_uint(PRINT_ANY, "huge", "%6" PRIu64 " ", v->huge);
-		cli_print_uint(PRINT_ANY, "zero", "%6" PRIu64 " ", v->zero);
-		cli_print_text("%6" PRIu64 " %6" PRIu64 " ", copies(v->cow),
-			       v->cow[PTSCOPE_COW_REUSABLE]);
+		if (v->unknown & PTSCOPE_VMA_UNKNOWN_PRESENT) {
+			cli_print_null(PRINT_ANY, "present", "      - ");
+			cli_print_null(PRINT_ANY, "swapped", "     - ");
+		} else {
+			cli_print_uint(PRINT_ANY, "present", "%7" PRIu64 " ", v->present);
+			cli_print_uint(PRINT_ANY, "swapped", "%6" PRIu64 " ", v->swapped);
+		}
+		print_count("huge", v->huge, v->unknown & PTSCOPE_VMA_UNKNOWN_HUGE);
+		print_count("zero", v->zero, v->unknown & PTSCOPE_VMA_UNKNOWN_ZERO);
+		if (v->unknown & PTSCOPE_VMA_UNKNOWN_COW)
+			cli_print_text("%6s %6s ", "-", "-");
+		else
+			cli_print_text("%6" PRIu64 " %6" PRIu64 " ", copies(v->cow),
+				       v->cow[PTSCOPE_COW_REUSABLE]);
 	}
 	if (!known) {
 		cli_print_null(PRINT_ANY, "backing", "? ");
@@ -117,10 +146,15 @@ void cli_print_vma(const struct ptscope_vma *v, enum cli_vma_view view)
 		struct json_count c[__PTSCOPE_COW_COUNT];
 
 		cli_member_uint("inode", v->inode);
-		cli_member_uint("dirty", v->dirty);
-		cli_member_uint("soft_dirty", v->soft_dirty);
-		cli_member_uint("pinned", v->pinned);
-		cli_member_counts("cow", c, cow_counts(v->cow, c));
+		print_member("dirty", v->dirty, v->unknown & PTSCOPE_VMA_UNKNOWN_DIRTY);
+		print_member("soft_dirty", v->soft_dirty,
+			     v->unknown & PTSCOPE_VMA_UNKNOWN_SOFT_DIRTY);
+		print_member("pinned", v->pinned, v->unknown & PTSCOPE_VMA_UNKNOWN_PINNED);
+		if (v->unknown & PTSCOPE_VMA_UNKNOWN_COW)
+			cli_print_null(PRINT_JSON, "cow", NULL);
+		else
+			cli_member_counts("cow", c, cow_counts(v->cow, c));
+		cli_print_unknown(v->unknown, ptscope_vma_unknown_name);
 	}
 }
 
@@ -135,6 +169,7 @@ static int on_vma(const struct ptscope_vma *v, void *arg)
 	o->swapped += v->swapped;
 	o->huge += v->huge;
 	o->pinned += v->pinned;
+	o->unknown |= v->unknown;
 	for (i = 0; i < PTSCOPE_COW_STATES; i++)
 		o->cow[i] += v->cow[i];
 	begin_output(o);
@@ -156,6 +191,7 @@ int cmd_maps(const struct cli_args *a)
 	if (ret)
 		return ret;
 	o.pid = pid;
+	o.procfs = ptscope_source(h) == PTSCOPE_SOURCE_PROCFS;
 	ret = ptscope_maps(h, pid, on_vma, &o);
 	if (ret && !o.begun) {
 		cli_error(a, "%s", ptscope_errmsg());
@@ -164,23 +200,41 @@ int cmd_maps(const struct cli_args *a)
 	}
 	begin_output(&o);
 	if (cli_print_is_json()) {
-		const struct json_count counts[] = {
-			{ "vmas", o.vmas },	  { "size", o.bytes }, { "present", o.present },
-			{ "swapped", o.swapped }, { "huge", o.huge },  { "pinned", o.pinned },
-		};
-
+		struct json_count counts[6] = { { "vmas", o.vmas }, { "size", o.bytes } };
+		bool cow_known = !(o.unknown & PTSCOPE_VMA_UNKNOWN_COW);
 		struct json_count c[__PTSCOPE_COW_COUNT];
+		size_t n = 2;
 
-		cli_print_close_stream(ret ? ptscope_errmsg() : NULL, counts, ARRAY_SIZE(counts),
-				       "cow", c, cow_counts(o.cow, c));
+		if (!(o.unknown & PTSCOPE_VMA_UNKNOWN_PRESENT)) {
+			counts[n++] = (struct json_count){ "present", o.present };
+			counts[n++] = (struct json_count){ "swapped", o.swapped };
+		}
+		/* Totals the source could not count are left out, not given as 0. */
+		if (!(o.unknown & PTSCOPE_VMA_UNKNOWN_HUGE))
+			counts[n++] = (struct json_count){ "huge", o.huge };
+		if (!(o.unknown & PTSCOPE_VMA_UNKNOWN_PINNED))
+			counts[n++] = (struct json_count){ "pinned", o.pinned };
+		cli_print_close_stream(ret ? ptscope_errmsg() : NULL, counts, n,
+				       cow_known ? "cow" : NULL, c,
+				       cow_known ? cow_counts(o.cow, c) : 0);
 	} else if (ret) {
 		cli_error(a, "%s", ptscope_errmsg());
 	} else {
-		printf("%" PRIu64 " mappings, %s: %" PRIu64 " pages present, %" PRIu64
-		       " swapped, %" PRIu64 " in huge leaves; a write would copy %" PRIu64
-		       ", reuse %" PRIu64 "\n",
-		       o.vmas, human(o.bytes, size, sizeof(size)), o.present, o.swapped, o.huge,
-		       copies(o.cow), o.cow[PTSCOPE_COW_REUSABLE]);
+		printf("%" PRIu64 " mappings, %s: ", o.vmas, human(o.bytes, size, sizeof(size)));
+		if (o.unknown & PTSCOPE_VMA_UNKNOWN_PRESENT)
+			printf("%" PRIu64 " pages present, %" PRIu64 " swapped outside VM_PFNMAP "
+			       "mappings",
+			       o.present, o.swapped);
+		else
+			printf("%" PRIu64 " pages present, %" PRIu64 " swapped", o.present,
+			       o.swapped);
+		if (!(o.unknown & PTSCOPE_VMA_UNKNOWN_HUGE))
+			printf(", %" PRIu64 " in huge leaves", o.huge);
+		if (o.unknown & PTSCOPE_VMA_UNKNOWN_COW)
+			printf("; copy-on-write unknown (source procfs)\n");
+		else
+			printf("; a write would copy %" PRIu64 ", reuse %" PRIu64 "\n",
+			       copies(o.cow), o.cow[PTSCOPE_COW_REUSABLE]);
 	}
 	ptscope_close(h);
 	return ret ? EXIT_RUNTIME : EXIT_OK;

@@ -159,7 +159,7 @@ static int on_page(const struct ptscope_page *pg, void *arg)
 			return s->oom = 1;
 		if (!f->nmaps) {
 			f->where = s->cur < s->nvmas ? s->vmas[s->cur].where : "?";
-			f->cow = pg->cow;
+			f->cow = cli_cow_of(pg);
 			f->first_pid = s->pid;
 		}
 		f->nmaps++;
@@ -288,7 +288,8 @@ static void print_group(const struct group *g)
 	cli_print_str(PRINT_ANY, "perms", "%-5s ", perm + 1);
 	cli_print_uint(PRINT_ANY, "pages", "%8" PRIu64 " ", g->pages);
 	cli_print_uint(PRINT_ANY, "mappings", "%6" PRIu64 "  ", g->maps);
-	cli_print_str(PRINT_ANY, "cow", "%-14s ", ptscope_cow_name(g->cow) ?: "?");
+	cli_print_cow(PRINT_ANY, "", 14, g->cow);
+	cli_print_text(" ");
 	if (g->npids == 2) {
 		cli_member_uint("processes", g->npids);
 		cli_open_array("pids");

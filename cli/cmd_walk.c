@@ -18,6 +18,9 @@ struct walk_out {
 	bool begun; /* the document is opened at the first record */
 	uint32_t pid;
 	uint64_t records, pages, present, swapped, none, huge;
+	bool huge_unknown; /* a present record's level was not seen (procfs) */
+	uint64_t unknown; /* pages whose state the source could not see (procfs) */
+	bool procfs; /* the source: JSON says so, text in its "-" fields and summary */
 	FILE *save; /* -o FILE */
 };
 
@@ -50,23 +53,57 @@ static int cache_width(void)
 	return cli_machine.arch == PTSCOPE_ARCH_ARM64 ? 18 : 3;
 }
 
+uint32_t cli_cow_of(const struct ptscope_page *pg)
+{
+	return pg->unknown & PTSCOPE_UNKNOWN_COW ? CLI_COW_UNKNOWN : pg->cow;
+}
+
+void cli_print_cow(int t, const char *before, int width, uint32_t cow)
+{
+	const char *name = cow == CLI_COW_UNKNOWN ? "-" : name_or(ptscope_cow_name(cow), "?");
+
+	if (cow == CLI_COW_UNKNOWN)
+		cli_print_null(t & PRINT_JSON, "cow", NULL);
+	else
+		cli_print_str(t & PRINT_JSON, "cow", "%s", name);
+	if (t & PRINT_TEXT)
+		cli_print_text("%s%-*s", before, width, name);
+}
+
 void cli_print_page(const struct ptscope_page *pg)
 {
 	const bool present = pg->state == PTSCOPE_STATE_PRESENT;
 	const bool swap = pg->state == PTSCOPE_STATE_SWAP;
+	const uint32_t u = pg->unknown;
 
 	cli_print_hex(PRINT_ANY, "addr", "0x%016" PRIx64 " ", pg->addr);
 	cli_print_uint(PRINT_ANY, "nr_pages", "%8" PRIu64 "  ", pg->nr_pages);
-	cli_print_str(PRINT_ANY, "level", "%-4s ", name_or(ptscope_level_name(pg->level), "?"));
-	cli_print_str(PRINT_ANY, "state", "%-8s", name_or(ptscope_state_name(pg->state), "?"));
+	if (u & PTSCOPE_UNKNOWN_LEVEL)
+		cli_print_null(PRINT_ANY, "level", "-    ");
+	else
+		cli_print_str(PRINT_ANY, "level", "%-4s ",
+			      name_or(ptscope_level_name(pg->level), "?"));
+	if (u & PTSCOPE_UNKNOWN_STATE)
+		cli_print_null(PRINT_ANY, "state", "-       ");
+	else
+		cli_print_str(PRINT_ANY, "state", "%-8s",
+			      name_or(ptscope_state_name(pg->state), "?"));
 	if (pg->has_pfn)
 		cli_print_hex(PRINT_ANY, "pfn", " 0x%-10" PRIx64, pg->pfn);
 	else
 		cli_print_text(" %-12s", "-");
 	if (present) {
-		cli_print_str(PRINT_ANY, "kind", " %-14s",
-			      name_or(ptscope_kind_name(pg->kind), "?"));
-		cli_print_cache(cache_width(), pg->cache, pg->flags);
+		if (u & PTSCOPE_UNKNOWN_KIND)
+			cli_print_null(PRINT_ANY, "kind", " -             ");
+		else
+			cli_print_str(PRINT_ANY, "kind", " %-14s",
+				      name_or(ptscope_kind_name(pg->kind), "?"));
+		if (u & PTSCOPE_UNKNOWN_CACHE) {
+			cli_print_null(PRINT_JSON, "cache", NULL);
+			cli_print_text(" %-*s", cache_width(), "-");
+		} else {
+			cli_print_cache(cache_width(), pg->cache, pg->flags);
+		}
 	} else if (swap) {
 		cli_print_uint(PRINT_ANY, "swap_type", " swap %" PRIu64, pg->swap_type);
 		cli_print_hex(PRINT_ANY, "swap_offset", ":0x%-6" PRIx64 " ", pg->swap_offset);
@@ -74,25 +111,39 @@ void cli_print_page(const struct ptscope_page *pg)
 	} else {
 		cli_print_text(" %-14s %-*s", "-", cache_width(), "-");
 	}
-	cli_print_str(present ? PRINT_ANY : PRINT_JSON, "cow", " %-14s",
-		      name_or(ptscope_cow_name(pg->cow), "?"));
-	if (!present)
+	if (u & PTSCOPE_UNKNOWN_COW)
+		cli_print_null(PRINT_JSON, "cow", NULL);
+	else
+		cli_print_str(present ? PRINT_ANY : PRINT_JSON, "cow", " %-14s",
+			      name_or(ptscope_cow_name(pg->cow), "?"));
+	if (!present || (u & PTSCOPE_UNKNOWN_COW))
 		cli_print_text(" %-14s", "-");
 	if (pg->has_page) {
 		cli_print_uint(PRINT_ANY, "mapcount", " %4" PRIu64, pg->mapcount);
-		cli_print_uint(PRINT_ANY, "refcount", " %4" PRIu64 " ", pg->refcount);
+		if (u & PTSCOPE_UNKNOWN_REFCOUNT)
+			cli_print_null(PRINT_ANY, "refcount", "    - ");
+		else
+			cli_print_uint(PRINT_ANY, "refcount", " %4" PRIu64 " ", pg->refcount);
 	} else {
 		cli_print_text(" %4s %4s ", "-", "-");
 	}
 	cli_print_bits(PRINT_ANY, "flags", pg->flags, cli_entry_flag_name);
 	cli_print_bits(present ? PRINT_ANY : PRINT_TEXT, "page_flags", pg->pflags,
 		       ptscope_page_flag_name);
-	if (present)
+	if (present && (u & PTSCOPE_UNKNOWN_PKEY))
+		cli_print_null(PRINT_JSON, "pkey", NULL);
+	else if (present)
 		cli_print_uint(pg->pkey ? PRINT_ANY : PRINT_JSON, "pkey", " pkey=%" PRIu64,
 			       pg->pkey);
 	cli_print_text("\n");
-	cli_member_hex("entry", pg->entry);
-	cli_member_str("write", name_or(ptscope_cow_action(pg->cow), "?"));
+	if (u & PTSCOPE_UNKNOWN_ENTRY)
+		cli_print_null(PRINT_JSON, "entry", NULL);
+	else
+		cli_member_hex("entry", pg->entry);
+	if (u & PTSCOPE_UNKNOWN_COW)
+		cli_print_null(PRINT_JSON, "write", NULL);
+	else
+		cli_member_str("write", name_or(ptscope_cow_action(pg->cow), "?"));
 	if (pg->has_pincount)
 		cli_member_uint("pincount", pg->pincount);
 	if (pg->cont_order)
@@ -103,6 +154,7 @@ void cli_print_page(const struct ptscope_page *pg)
 		cli_member_uint("desc", pg->res_desc);
 		cli_close_object();
 	}
+	cli_print_unknown(u, ptscope_unknown_name);
 }
 
 /*
@@ -120,6 +172,8 @@ static void begin_output(struct walk_out *o)
 		       cli_machine.arch == PTSCOPE_ARCH_ARM64 ? "MEMTYPE" : "PAT", "COW", "MAP",
 		       "REF", "FLAGS");
 	cli_member_uint("pid", o->pid);
+	if (o->procfs)
+		cli_member_str("source", "procfs");
 	cli_member_str("mode", o->a->pages ? "pages" : "runs");
 	cli_open_array("records");
 }
@@ -134,8 +188,13 @@ static int on_record(const struct ptscope_page *pg, void *arg)
 	o->pages += pg->nr_pages;
 	o->present += pg->state == PTSCOPE_STATE_PRESENT ? pg->nr_pages : 0;
 	o->swapped += pg->state == PTSCOPE_STATE_SWAP ? pg->nr_pages : 0;
-	o->none += pg->state == PTSCOPE_STATE_NONE ? pg->nr_pages : 0;
+	if (pg->unknown & PTSCOPE_UNKNOWN_STATE)
+		o->unknown += pg->nr_pages;
+	else if (pg->state == PTSCOPE_STATE_NONE)
+		o->none += pg->nr_pages;
 	o->huge += pg->level != PTSCOPE_LEVEL_PTE ? pg->nr_pages : 0;
+	o->huge_unknown |= pg->state == PTSCOPE_STATE_PRESENT &&
+			   (pg->unknown & PTSCOPE_UNKNOWN_LEVEL);
 	begin_output(o);
 	if (o->save)
 		cli_snapshot_write_record(o->save, pg);
@@ -223,6 +282,15 @@ int cmd_walk(const struct cli_args *a)
 		return EXIT_RUNTIME;
 	}
 
+	/* Filters on what procfs cannot see would pass nothing, silently. */
+	if (ptscope_source(h) == PTSCOPE_SOURCE_PROCFS && (a->only_huge || a->only_cow)) {
+		cli_error(a,
+			  "--%s needs the %s, which the procfs source cannot see (load the module)",
+			  a->only_huge ? "huge" : "cow",
+			  a->only_huge ? "table level of each leaf" : "copy-on-write state");
+		ptscope_close(h);
+		return EXIT_USAGE;
+	}
 	if (place && cli_place_range(h, pid, &where, &start, &end)) {
 		cli_error(a, "%s", ptscope_errmsg());
 		ptscope_close(h);
@@ -235,6 +303,7 @@ int cmd_walk(const struct cli_args *a)
 	}
 
 	o.pid = pid;
+	o.procfs = ptscope_source(h) == PTSCOPE_SOURCE_PROCFS;
 	ret = ptscope_walk(h, pid, start, end, flags, on_record, &o);
 	/* A snapshot cut short keeps no end line, so diff refuses it. */
 	if (o.save && ((!ret && cli_snapshot_write_end(o.save)) | fclose(o.save)) && !ret) {
@@ -250,17 +319,29 @@ int cmd_walk(const struct cli_args *a)
 	}
 	begin_output(&o);
 	if (a->json) {
-		const struct json_count counts[] = {
+		struct json_count counts[7] = {
 			{ "records", o.records }, { "pages", o.pages }, { "present", o.present },
-			{ "swapped", o.swapped }, { "none", o.none },	{ "huge", o.huge },
+			{ "swapped", o.swapped }, { "none", o.none },
 		};
+		size_t n = 5;
 
-		cli_print_close_stream(ret ? ptscope_errmsg() : NULL, counts, ARRAY_SIZE(counts),
-				       NULL, NULL, 0);
+		/* An uncountable total is left out, not given as 0. */
+		if (!o.huge_unknown)
+			counts[n++] = (struct json_count){ "huge", o.huge };
+		if (o.unknown)
+			counts[n++] = (struct json_count){ "unknown", o.unknown };
+		cli_print_close_stream(ret ? ptscope_errmsg() : NULL, counts, n, NULL, NULL, 0);
 	} else if (!ret) {
 		printf("%" PRIu64 " records, %" PRIu64 " pages: %" PRIu64 " present, %" PRIu64
-		       " swapped, %" PRIu64 " none, %" PRIu64 " in huge leaves\n",
-		       o.records, o.pages, o.present, o.swapped, o.none, o.huge);
+		       " swapped, %" PRIu64 " none, ",
+		       o.records, o.pages, o.present, o.swapped, o.none);
+		if (o.unknown)
+			printf("%" PRIu64 " unknown (VM_PFNMAP: pagemap does not look), ",
+			       o.unknown);
+		if (o.huge_unknown)
+			printf("huge leaves unknown (source procfs)\n");
+		else
+			printf("%" PRIu64 " in huge leaves\n", o.huge);
 	}
 	if (ret && !a->json)
 		cli_error(a, "%s", ptscope_errmsg());

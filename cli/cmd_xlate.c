@@ -22,6 +22,40 @@ static const char *level_name(uint32_t level)
 	return name ? name : "?";
 }
 
+/*
+ * A leaf as the procfs source gives it: no tables, no level, no size; the
+ * flags pagemap shows and the frame (0 when hidden from the caller).
+ */
+static void print_leaf_only(const struct ptscope_xlate *x, const char *indent)
+{
+	const struct ptscope_xlate_level *l = &x->levels[0];
+
+	cli_print_hex(PRINT_ANY, "addr", "address 0x%" PRIx64 "\n", x->addr);
+	cli_print_null(PRINT_JSON, "levels", NULL);
+	cli_print_text("%stables: unknown (source procfs: pagemap shows the leaf only)\n%s", indent,
+		       indent);
+	if (!l->leaf_size) {
+		cli_print_null(PRINT_ANY, "leaf", "not mapped: no page is there\n");
+		return;
+	}
+	cli_open_object("leaf");
+	cli_print_null(PRINT_ANY, "level", "leaf: level and size unknown, ");
+	cli_print_null(PRINT_JSON, "size", NULL);
+	cli_print_bool(PRINT_JSON, "present", NULL, l->has_pfn);
+	if (l->has_pfn) {
+		cli_print_hex(PRINT_ANY, "pfn", "page, pfn 0x%" PRIx64, l->pfn);
+		cli_print_hex(PRINT_ANY, "phys", ", phys 0x%" PRIx64,
+			      (l->pfn << cli_machine.page_shift) |
+				      (x->addr & (cli_machine.page_size - 1)));
+	} else {
+		cli_print_text("not present (swapped, or an entry of the kernel's own)");
+	}
+	cli_print_text(", flags");
+	cli_print_bits(PRINT_ANY, "flags", l->flags, cli_entry_flag_name);
+	cli_print_text("\n");
+	cli_close_object();
+}
+
 /* The translation; in text, each line after the first begins with @indent. */
 static void print_xlate(const struct ptscope_xlate *x, const char *indent)
 {
@@ -29,6 +63,10 @@ static void print_xlate(const struct ptscope_xlate *x, const char *indent)
 	const struct ptscope_xlate_level *last = x->nr_levels ? &x->levels[x->nr_levels - 1] : NULL;
 	unsigned int i;
 
+	if (x->nr_levels == 1 && x->levels[0].level == PTSCOPE_LEVEL_UNKNOWN) {
+		print_leaf_only(x, indent);
+		return;
+	}
 	cli_print_hex(PRINT_ANY, "addr", "address 0x%" PRIx64 "\n", x->addr);
 	cli_print_text("%s%-5s %5s  %-18s  %-18s  %s\n", indent, "level", "index", "table", "entry",
 		       "flags");
@@ -106,6 +144,7 @@ int cmd_xlate(const struct cli_args *a)
 	char err[256];
 	uint32_t pid;
 	int place;
+	bool procfs;
 
 	if (a->argc != 2) {
 		cli_error(a, "xlate needs PID and ADDR (see 'ptscope help xlate')");
@@ -124,9 +163,12 @@ int cmd_xlate(const struct cli_args *a)
 		ptscope_close(h);
 		return EXIT_RUNTIME;
 	}
+	procfs = ptscope_source(h) == PTSCOPE_SOURCE_PROCFS;
 	ptscope_close(h);
 	cli_print_open(a->json, a->pretty);
 	cli_print_uint(PRINT_ANY, "pid", "pid %" PRIu64 ", ", pid);
+	if (procfs)
+		cli_member_str("source", "procfs");
 	cli_print_xlate(&x);
 	cli_print_close();
 	return EXIT_OK;

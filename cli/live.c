@@ -219,8 +219,28 @@ static void judge(const struct around *ar, const struct ptscope_page *pg, int ha
 					       "reads");
 		return;
 	}
+	if (have_page && (pg->unknown & PTSCOPE_UNKNOWN_STATE)) {
+		set(o, "undecided", "undecided",
+		    "a VM_PFNMAP mapping, whose entries pagemap does not read (load the module)");
+		return;
+	}
+	/* procfs: a present page's write bit and sharing are not seen. */
+	if (have_page && pg->state == PTSCOPE_STATE_PRESENT && !strcmp(access, "write") &&
+	    (pg->unknown & PTSCOPE_UNKNOWN_COW)) {
+		set(o, "undecided", "undecided",
+		    "the page is present, but whether a write goes in place or faults to copy "
+		    "the frame depends on the entry's write bit and who else maps the frame, "
+		    "which the procfs source cannot see (load the module)");
+		return;
+	}
 	if (have_page && pg->state == PTSCOPE_STATE_PRESENT) {
 		present_page(ar, pg, access, o);
+		return;
+	}
+	if (have_page && pg->state == PTSCOPE_STATE_OTHER) {
+		set(o, "undecided", "undecided",
+		    "the entry is one of the kernel's own (migration, device memory or a memory "
+		    "error), which pagemap does not tell apart");
 		return;
 	}
 	if (have_page && pg->state == PTSCOPE_STATE_SWAP) {

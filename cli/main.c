@@ -32,11 +32,14 @@ void cli_error(const struct cli_args *a, const char *fmt, ...)
 	}
 }
 
+/* --source, kept for every handle the command opens. */
+static int source = -1;
+
 int cli_open(struct ptscope **h)
 {
 	struct ptscope_machine m;
 
-	if (ptscope_open(h))
+	if (source >= 0 ? ptscope_open_source(h, source) : ptscope_open(h))
 		return -1;
 	/* Without an answer (an old module refuses nothing here), x86_64 stays. */
 	if (!ptscope_get_machine(*h, &m))
@@ -91,6 +94,19 @@ static int print_version(const struct cli_args *a)
 	return EXIT_OK;
 }
 
+static int set_source(struct cli_args *a, const char *value, char *err, size_t errlen)
+{
+	int s;
+
+	for (s = PTSCOPE_SOURCE_AUTO; ptscope_source_name(s); s++)
+		if (!strcmp(value, ptscope_source_name(s))) {
+			a->source = s;
+			return 0;
+		}
+	snprintf(err, errlen, "--source '%s' is none of module, procfs, auto", value);
+	return -1;
+}
+
 static int set_pretty(struct cli_args *a, const char *value, char *err, size_t errlen)
 {
 	(void)value, (void)err, (void)errlen;
@@ -107,6 +123,13 @@ static const struct cli_option global_options[] = {
 	  .help = "print indented JSON (implies --json)",
 	  .kind = CLI_OPT_CUSTOM,
 	  .set = set_pretty },
+	{ .name = "source",
+	  .value = CLI_VALUE_REQUIRED,
+	  .arg = "SOURCE",
+	  .help = "where answers come from: module, procfs or auto (the default: "
+		  "the module if loaded; or $PTSCOPE_SOURCE)",
+	  .kind = CLI_OPT_CUSTOM,
+	  .set = set_source },
 	CLI_FLAG("help", 'h', help, "show this help, or with a command, its own"),
 	CLI_FLAG("version", 'V', version, "show the version"),
 	{ .name = NULL },
@@ -168,6 +191,7 @@ int main(int argc, char **argv)
 	}
 	if (a.version)
 		return print_version(&a);
+	source = a.source;
 	if (!a.command) {
 		cli_print_usage(&grammar, a.help ? stdout : stderr);
 		return a.help ? EXIT_OK : EXIT_USAGE;

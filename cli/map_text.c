@@ -132,6 +132,9 @@ static void put_header(struct text *t, const struct map_view *v)
 	cli_map_size(v->total * PAGE_BYTES, size, sizeof(size));
 	snprintf(buf, sizeof(buf), "%zu mapping%s, %s", v->nvma, v->nvma == 1 ? "" : "s", size);
 	put_wrapped(t, ", ", buf, (unsigned int)strlen(buf), NULL);
+	/* Huge leaves and COW sharing are not drawn: procfs cannot see them. */
+	if (s->procfs)
+		put_wrapped(t, ", ", "source procfs (no huge or COW marks)", 36, NULL);
 	end_wrapped(t);
 	for (st = MAP_PRESENT; st < MAP_STATES; st++) {
 		if (!v->pages[st])

@@ -146,6 +146,19 @@ void cli_print_bits(int t, const char *key, uint64_t mask, bit_namer namer)
 		cli_print_bit_names(mask, namer);
 }
 
+void cli_print_unknown(uint32_t unknown, bit_namer namer)
+{
+	unsigned int bit;
+
+	if (!unknown)
+		return;
+	cli_open_array("unknown");
+	for (bit = 0; bit < 32; bit++)
+		if (unknown & (1U << bit))
+			cli_print_str(PRINT_JSON, NULL, "%s", namer(bit) ?: "?");
+	cli_close_array();
+}
+
 void cli_print_text(const char *fmt, ...)
 {
 	va_list ap;

@@ -110,6 +110,8 @@ void cli_snapshot_write_record(FILE *f, const struct ptscope_page *pg)
 	fprintf(f, " 0x%x", pg->pflags);
 	if (pg->cont_order)
 		fprintf(f, " cont=%u", pg->cont_order);
+	if (pg->unknown)
+		fprintf(f, " unknown=0x%x", pg->unknown);
 	fputc('\n', f);
 }
 
@@ -208,15 +210,23 @@ void cli_snapshot_free(struct snapshot *s)
 	memset(s, 0, sizeof(*s));
 }
 
-/* The optional " cont=N" after PFLAGS, and nothing else. */
-static int parse_cont(const char *rest, uint32_t *cont_order)
+/*
+ * What may follow PFLAGS: " cont=N" (a contiguous leaf) and " unknown=0xN"
+ * (PTSCOPE_UNKNOWN_* of a procfs record), in that order, and nothing else.
+ */
+static int parse_extras(const char *rest, struct ptscope_page *pg)
 {
 	int n = 0;
 
-	if (sscanf(rest, " cont=%" SCNu32 "%n", cont_order, &n) != 1 || !n || *cont_order > 16 ||
-	    rest[n])
-		return -1;
-	return 0;
+	if (sscanf(rest, " cont=%" SCNu32 "%n", &pg->cont_order, &n) == 1 && n) {
+		if (pg->cont_order > 16)
+			return -1;
+		rest += n;
+	}
+	n = 0;
+	if (sscanf(rest, " unknown=%" SCNx32 "%n", &pg->unknown, &n) == 1 && n)
+		rest += n;
+	return *rest ? -1 : 0;
 }
 
 static int parse_record(char *line, uint64_t ps, struct ptscope_page *pg)
@@ -233,7 +243,7 @@ static int parse_record(char *line, uint64_t ps, struct ptscope_page *pg)
 	if (fields != 10 && fields != 11)
 		return -1;
 	/* A contiguous leaf spans 2^cont_order entries: 16, 32 or 128 on arm64. */
-	if (fields == 11 && line[end] && parse_cont(line + end, &pg->cont_order))
+	if (fields == 11 && line[end] && parse_extras(line + end, pg))
 		return -1;
 	lv = cli_name_index(level, ptscope_level_name);
 	st = cli_name_index(state, ptscope_state_name);
@@ -402,6 +412,7 @@ int cli_snapshot_load(const char *path, struct snapshot *s, char *err, size_t er
 				 path, lineno);
 			goto fail;
 		}
+		s->procfs |= !!pg.unknown;
 		if (cli_snapshot_add(s, &pg))
 			goto oom;
 	}

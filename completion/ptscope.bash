@@ -23,12 +23,12 @@ _ptscope()
 	_init_completion -s || return
 
 	local commands="info maps xlate walk share diff dma phys iommu map check faults explain help"
-	local common="-j --json -p --pretty -h --help -V --version"
+	local common="-j --json -p --pretty --source -h --help -V --version"
 	local cmd= i
 
 	for ((i = 1; i < cword; i++)); do
 		case "${words[i]}" in
-		-o | --output | -f | --file | --format | --fault | --access | -i | --input | --svg | --width | --core) ((i++)) ;;
+		-o | --output | -f | --file | --format | --fault | --access | -i | --input | --svg | --width | --core | --source) ((i++)) ;;
 		-*) ;;
 		*) cmd=${words[i]}; break ;;
 		esac
@@ -45,6 +45,9 @@ _ptscope()
 		return ;;
 	--access)
 		_ptscope_add "read write exec"
+		return ;;
+	--source)
+		_ptscope_add "module procfs auto"
 		return ;;
 	--color)
 		_ptscope_add "auto always never"
@@ -77,7 +80,7 @@ _ptscope()
 	local nargs=0
 	for ((i = i + 1; i < cword; i++)); do
 		case "${words[i]}" in
-		-o | --output | -f | --file | --format | --fault | --access | -i | --input | --svg | --width | --core) ((i++)) ;;
+		-o | --output | -f | --file | --format | --fault | --access | -i | --input | --svg | --width | --core | --source) ((i++)) ;;
 		-*) ;;
 		*) ((nargs++)) ;;
 		esac

@@ -128,9 +128,12 @@ static int on_machine(struct nlmsghdr *nlh, void *arg)
 
 int ptscope_get_machine(struct ptscope *h, struct ptscope_machine *out)
 {
-	struct nl_msg *msg = pts_msg_new(h, PTSCOPE_CMD_GET_INFO, 0);
+	struct nl_msg *msg;
 	int ret;
 
+	if (h->source == PTSCOPE_SOURCE_PROCFS)
+		return pts_procfs_machine(h, out);
+	msg = pts_msg_new(h, PTSCOPE_CMD_GET_INFO, 0);
 	if (!msg)
 		return pts_fail(-ENOMEM, "out of memory");
 	ret = pts_transact(h, msg, "GET_INFO", on_machine, out);
@@ -148,8 +151,11 @@ static int on_info(struct nlmsghdr *nlh, void *arg)
 
 int ptscope_get_info(struct ptscope *h, struct ptscope_info *info)
 {
-	struct nl_msg *msg = pts_msg_new(h, PTSCOPE_CMD_GET_INFO, 0);
+	struct nl_msg *msg;
 
+	if (h->source == PTSCOPE_SOURCE_PROCFS)
+		return pts_procfs_info(h, info);
+	msg = pts_msg_new(h, PTSCOPE_CMD_GET_INFO, 0);
 	if (!msg)
 		return pts_fail(-ENOMEM, "out of memory");
 	return pts_transact(h, msg, "GET_INFO", on_info, info);

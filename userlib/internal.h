@@ -3,6 +3,7 @@
 #ifndef LIBPTSCOPE_INTERNAL_H
 #define LIBPTSCOPE_INTERNAL_H
 
+#include <stdbool.h>
 #include <netlink/attr.h>
 #include <netlink/msg.h>
 
@@ -13,7 +14,24 @@ struct ptscope {
 	int family;
 	uint32_t page_shift; /* 0 until ptscope_get_machine() asked */
 	uint32_t arch; /* PTSCOPE_ARCH_*, 0 until ptscope_get_machine() asked */
+	int source; /* PTSCOPE_SOURCE_MODULE, or PROCFS (sock NULL) */
+	int ksm_lies; /* procfs: -1 not yet known, 1 KPF_KSM is set on all anon pages */
+	/* procfs: what this kernel's files can tell (pts_procfs_probe()) */
+	bool probed, soft_dirty_works, uffd_wp_bit, mapcount_average;
 };
+
+/* ptscope_open() of libptscope 1.0 and of 1.2 (nl.c: symbol versions). */
+PTSCOPE_API int pts_open_module_only(struct ptscope **handle);
+PTSCOPE_API int pts_open_any(struct ptscope **handle);
+
+/* The procfs source (procfs*.c): the same answers as far as /proc shows them. */
+int pts_procfs_open(struct ptscope **handle);
+int pts_procfs_machine(struct ptscope *h, struct ptscope_machine *m);
+int pts_procfs_info(struct ptscope *h, struct ptscope_info *info);
+int pts_procfs_walk(struct ptscope *h, uint32_t pid, uint64_t start, uint64_t end,
+		    unsigned int flags, ptscope_page_fn fn, void *arg);
+int pts_procfs_xlate(struct ptscope *h, uint32_t pid, uint64_t addr, struct ptscope_xlate *out);
+int pts_procfs_maps(struct ptscope *h, uint32_t pid, ptscope_vma_fn fn, void *arg);
 
 /* Record the failure message for ptscope_errmsg(); returns @err. */
 int pts_fail(int err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -53,6 +71,12 @@ int pts_transact(struct ptscope *h, struct nl_msg *msg, const char *what, pts_re
 int pts_transact_pid(struct ptscope *h, uint8_t cmd, int flags, uint32_t pid,
 		     int (*put)(struct nl_msg *msg, const void *put_arg), const void *put_arg,
 		     const char *what, pts_reply_fn fn, void *arg);
+
+/*
+ * @err, the failed open of /proc/@named/pagemap, as the refusal of a request
+ * about that process: the rule it failed, or that it has exited.
+ */
+int pts_pid_refused(uint32_t named, int err);
 
 /* The extack message carried by an NLMSG_ERROR/NLMSG_DONE @nlh, or NULL. */
 const char *pts_extack_msg(const struct nlmsghdr *nlh);

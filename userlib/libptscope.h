@@ -51,6 +51,12 @@ struct ptscope_xlate_level {
 	int has_pfn; /* the leaf is present and pfn applies */
 };
 
+/*
+ * A level the source cannot tell (procfs: the leaf, which pagemap shows
+ * without saying which table holds it, nor how large it is).
+ */
+#define PTSCOPE_LEVEL_UNKNOWN 0xffffU
+
 struct ptscope_xlate {
 	uint64_t addr;
 	unsigned int nr_levels; /* levels walked, top (PGD) first */
@@ -88,7 +94,33 @@ struct ptscope_page {
 	int has_res; /* frames without a struct page: see ptscope_iomem_owner() */
 	/* A contiguous leaf (arm64 hugetlb) spans 1 << cont_order entries of its level. */
 	uint32_t cont_order;
+	/*
+	 * Since 1.2: PTSCOPE_UNKNOWN_* bits, the fields the source could not
+	 * see (the procfs source: ptscope_source()). Such a field holds 0 and
+	 * means nothing; the module's answers have none.
+	 */
+	uint32_t unknown;
 };
+
+/* struct ptscope_page.unknown: ptscope_unknown_name() */
+#define PTSCOPE_UNKNOWN_ENTRY (1U << 0) /* entry: the raw page-table entry */
+#define PTSCOPE_UNKNOWN_FLAGS (1U << 1) /* flags other than soft-dirty and uffd-wp */
+#define PTSCOPE_UNKNOWN_LEVEL (1U << 2) /* level: which table holds the leaf */
+#define PTSCOPE_UNKNOWN_CACHE (1U << 3)
+#define PTSCOPE_UNKNOWN_PKEY (1U << 4)
+#define PTSCOPE_UNKNOWN_COW (1U << 5)
+#define PTSCOPE_UNKNOWN_REFCOUNT (1U << 6)
+#define PTSCOPE_UNKNOWN_PFLAGS (1U << 7) /* page flags other than thp */
+#define PTSCOPE_UNKNOWN_KIND (1U << 8) /* kind, and the thp page flag */
+#define PTSCOPE_UNKNOWN_MAPCOUNT (1U << 9)
+#define PTSCOPE_UNKNOWN_PFN (1U << 10) /* a present page's frame: hidden is not unknown */
+#define PTSCOPE_UNKNOWN_PINCOUNT (1U << 11)
+/* pagemap's soft-dirty bit is the entry's or the VMA's (VM_SOFTDIRTY) */
+#define PTSCOPE_UNKNOWN_SOFT_DIRTY (1U << 12)
+/* state: pagemap does not look into PFN-mapped (VM_PFNMAP) mappings */
+#define PTSCOPE_UNKNOWN_STATE (1U << 13)
+#define PTSCOPE_UNKNOWN_UFFD_WP (1U << 14) /* pagemap has the bit since 5.17 */
+#define PTSCOPE_UNKNOWN_BITS 15
 
 /* Called for each record in address order; non-zero stops the walk. */
 typedef int (*ptscope_page_fn)(const struct ptscope_page *page, void *arg);
@@ -110,7 +142,19 @@ struct ptscope_vma {
 	uint64_t soft_dirty;
 	uint64_t cow[PTSCOPE_COW_STATES]; /* present pages per PTSCOPE_COW_* */
 	uint64_t pinned; /* pages (maybe) pinned for DMA */
+	/* Since 1.2: PTSCOPE_VMA_UNKNOWN_* bits, counters the source could not count. */
+	uint32_t unknown;
 };
+
+/* struct ptscope_vma.unknown: ptscope_vma_unknown_name() */
+#define PTSCOPE_VMA_UNKNOWN_ZERO (1U << 0)
+#define PTSCOPE_VMA_UNKNOWN_DIRTY (1U << 1)
+#define PTSCOPE_VMA_UNKNOWN_COW (1U << 2)
+#define PTSCOPE_VMA_UNKNOWN_PINNED (1U << 3)
+#define PTSCOPE_VMA_UNKNOWN_HUGE (1U << 4)
+#define PTSCOPE_VMA_UNKNOWN_SOFT_DIRTY (1U << 5)
+#define PTSCOPE_VMA_UNKNOWN_PRESENT (1U << 6) /* and swapped: a VM_PFNMAP mapping */
+#define PTSCOPE_VMA_UNKNOWN_BITS 7
 
 typedef int (*ptscope_vma_fn)(const struct ptscope_vma *vma, void *arg);
 
@@ -120,6 +164,40 @@ typedef int (*ptscope_vma_fn)(const struct ptscope_vma *vma, void *arg);
  */
 PTSCOPE_API int ptscope_open(struct ptscope **handle);
 PTSCOPE_API void ptscope_close(struct ptscope *handle);
+
+/*
+ * Since 1.2: where answers come from. The module sees everything its rules
+ * allow; procfs is what /proc/PID/pagemap, /proc/kpageflags,
+ * /proc/kpagecount and /proc/PID/smaps show the caller, under their own
+ * permission rules (no frames without CAP_SYS_ADMIN), with the fields it
+ * cannot see marked in the records' unknown bits. Only ptscope_walk(),
+ * ptscope_maps(), ptscope_find_mapping(), ptscope_xlate() (the leaf only),
+ * ptscope_get_info() and ptscope_get_machine() answer from procfs; the rest
+ * fail with -EOPNOTSUPP.
+ */
+enum {
+	PTSCOPE_SOURCE_AUTO, /* the module if loaded, else procfs */
+	PTSCOPE_SOURCE_MODULE,
+	PTSCOPE_SOURCE_PROCFS,
+};
+
+/*
+ * ptscope_open() takes its source from the environment: PTSCOPE_SOURCE=
+ * module, procfs or auto (the default). AUTO falls back to procfs only
+ * when the module is not loaded (-ENOENT); other failures are returned.
+ * Programs linked against libptscope before 1.2 keep its module-only
+ * ptscope_open() (symbol version LIBPTSCOPE_1): they cannot read the
+ * unknown bits, so they never get procfs answers.
+ */
+PTSCOPE_API int ptscope_open_source(struct ptscope **handle, int source);
+/* PTSCOPE_SOURCE_MODULE or PTSCOPE_SOURCE_PROCFS: what answers on @handle. */
+PTSCOPE_API int ptscope_source(const struct ptscope *handle);
+/* "auto", "module", "procfs"; NULL for an unknown source. */
+PTSCOPE_API const char *ptscope_source_name(int source);
+/* "entry", "flags", ... for PTSCOPE_UNKNOWN_* bit @bit; NULL past them. */
+PTSCOPE_API const char *ptscope_unknown_name(unsigned int bit);
+/* "zero", "dirty", ... for PTSCOPE_VMA_UNKNOWN_* bit @bit; NULL past them. */
+PTSCOPE_API const char *ptscope_vma_unknown_name(unsigned int bit);
 
 PTSCOPE_API int ptscope_get_info(struct ptscope *handle, struct ptscope_info *info);
 

@@ -105,6 +105,8 @@ int ptscope_maps(struct ptscope *h, uint32_t pid, ptscope_vma_fn fn, void *arg)
 {
 	struct maps_ctx c = { .fn = fn, .arg = arg };
 
+	if (h->source == PTSCOPE_SOURCE_PROCFS)
+		return pts_procfs_maps(h, pid, fn, arg);
 	return pts_transact_pid(h, PTSCOPE_CMD_GET_VMAS, NLM_F_DUMP, pid, NULL, NULL, "GET_VMAS",
 				on_maps_msg, &c);
 }

@@ -43,14 +43,12 @@ static int nl_to_errno(int nlerr)
 	}
 }
 
-int ptscope_open(struct ptscope **handle)
+static int open_module(struct ptscope **handle)
 {
 	struct ptscope *h;
 	int one = 1;
 	int ret;
 
-	pts_clear_error();
-	*handle = NULL;
 	h = calloc(1, sizeof(*h));
 	if (!h)
 		return pts_fail(-ENOMEM, "out of memory");
@@ -98,6 +96,7 @@ int ptscope_open(struct ptscope **handle)
 	 */
 	nl_socket_disable_auto_ack(h->sock);
 	nl_socket_disable_seq_check(h->sock);
+	h->source = PTSCOPE_SOURCE_MODULE;
 	*handle = h;
 	return 0;
 
@@ -107,11 +106,74 @@ err:
 	return ret;
 }
 
+static const char *const source_names[] = { "auto", "module", "procfs" };
+
+const char *ptscope_source_name(int source)
+{
+	return source >= 0 ? PTS_NAME(source_names, (unsigned int)source) : NULL;
+}
+
+int ptscope_source(const struct ptscope *h)
+{
+	return h->source;
+}
+
+int ptscope_open_source(struct ptscope **handle, int source)
+{
+	int ret;
+
+	pts_clear_error();
+	*handle = NULL;
+	switch (source) {
+	case PTSCOPE_SOURCE_MODULE:
+		return open_module(handle);
+	case PTSCOPE_SOURCE_PROCFS:
+		return pts_procfs_open(handle);
+	case PTSCOPE_SOURCE_AUTO:
+		ret = open_module(handle);
+		/* Only a module that is not there hands over to procfs. */
+		return ret == -ENOENT ? pts_procfs_open(handle) : ret;
+	default:
+		return pts_fail(-EINVAL, "unknown source %d (module %d, procfs %d, auto %d)",
+				source, PTSCOPE_SOURCE_MODULE, PTSCOPE_SOURCE_PROCFS,
+				PTSCOPE_SOURCE_AUTO);
+	}
+}
+
+/*
+ * libptscope 1.0's ptscope_open(): the module only, as it was. A program
+ * linked before the procfs source cannot read the unknown bits, so it must
+ * not get answers that need them; programs built since link the one below.
+ */
+int pts_open_module_only(struct ptscope **handle)
+{
+	pts_clear_error();
+	*handle = NULL;
+	return open_module(handle);
+}
+__asm__(".symver pts_open_module_only,ptscope_open@LIBPTSCOPE_1");
+__asm__(".symver pts_open_any,ptscope_open@@LIBPTSCOPE_1.2");
+
+int pts_open_any(struct ptscope **handle)
+{
+	const char *env = getenv("PTSCOPE_SOURCE");
+	int source;
+
+	*handle = NULL;
+	if (!env || !*env)
+		return ptscope_open_source(handle, PTSCOPE_SOURCE_AUTO);
+	for (source = PTSCOPE_SOURCE_AUTO; source <= PTSCOPE_SOURCE_PROCFS; source++)
+		if (!strcmp(env, source_names[source]))
+			return ptscope_open_source(handle, source);
+	return pts_fail(-EINVAL, "PTSCOPE_SOURCE='%s' is none of module, procfs, auto", env);
+}
+
 void ptscope_close(struct ptscope *h)
 {
 	if (!h)
 		return;
-	nl_socket_free(h->sock);
+	if (h->sock)
+		nl_socket_free(h->sock);
 	free(h);
 }
 
@@ -276,6 +338,13 @@ int pts_transact(struct ptscope *h, struct nl_msg *msg, const char *what, pts_re
 	int ret;
 
 	pts_clear_error();
+	if (!h->sock) {
+		nlmsg_free(msg);
+		return pts_fail(-EOPNOTSUPP,
+				"%s needs the ptscope module; this handle reads /proc "
+				"(source procfs)",
+				what);
+	}
 	/*
 	 * A request answered by a reply needs no ack as well: the reply, or the
 	 * error that replaces it, ends it, one message sooner.

@@ -133,6 +133,11 @@ int pts_transact_pid(struct ptscope *h, uint8_t cmd, int flags, uint32_t pid,
 	/* Sent without a proof, refused: the failed open is the reason. */
 	if (ret != -EPERM || !err)
 		return ret;
+	return pts_pid_refused(named, err);
+}
+
+int pts_pid_refused(uint32_t named, int err)
+{
 	if (err == -EACCES || err == -EPERM)
 		return pts_fail(err,
 				"permission denied: pid %u: %s (/proc/%u/pagemap: %s; "

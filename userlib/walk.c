@@ -261,6 +261,8 @@ int ptscope_walk(struct ptscope *h, uint32_t pid, uint64_t start, uint64_t end, 
 	struct ptscope_machine m;
 	int ret;
 
+	if (h->source == PTSCOPE_SOURCE_PROCFS)
+		return pts_procfs_walk(h, pid, start, end, flags, fn, arg);
 	/* Expanding runs needs the kernel's page size: asked once per handle. */
 	if (c.expand && !h->page_shift) {
 		ret = ptscope_get_machine(h, &m);

@@ -103,6 +103,8 @@ static int put_addr(struct nl_msg *msg, const void *addr)
 
 int ptscope_xlate(struct ptscope *h, uint32_t pid, uint64_t addr, struct ptscope_xlate *out)
 {
+	if (h->source == PTSCOPE_SOURCE_PROCFS)
+		return pts_procfs_xlate(h, pid, addr, out);
 	return pts_transact_pid(h, PTSCOPE_CMD_XLATE, 0, pid, put_addr, &addr, "XLATE", on_xlate,
 				out);
 }

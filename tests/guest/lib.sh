@@ -5,6 +5,10 @@
 
 fail() { echo "FAIL: $*"; exit 1; }
 
+# The module's answers unless a test asks otherwise: without it loaded, auto
+# would answer from /proc (70-procfs tests that source).
+export PTSCOPE_SOURCE=${PTSCOPE_SOURCE:-module}
+
 # The machine and its page geometry, as the guest's kernel gives them:
 # ARCH (x86_64, aarch64), PAGE (4096, 16384), HPAGE the PMD (THP) size
 # (2 MiB, 32 MiB) and HPAGE_PAGES the pages in one.

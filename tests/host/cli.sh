@@ -4,6 +4,8 @@
 # module can be loaded here, which is itself the not-loaded path). TAP.
 set -u
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+# The module's paths: without it, auto would answer from /proc (tests/host/procfs.sh).
+export PTSCOPE_SOURCE=module
 export LD_LIBRARY_PATH=$ROOT/build
 P=$ROOT/build/ptscope
 . "$ROOT/tests/host/lib/tap.sh"
@@ -13,7 +15,7 @@ P=$ROOT/build/ptscope
 t "--version" 0 '^ptscope [0-9.]+ \(libptscope [0-9.]+\)$' -- --version
 t "-V" 0 '^ptscope [0-9.]+' -- -V
 t "-j --version is JSON" 0 '^\{"version":"[0-9.]+","library_version":"[0-9.]+"\}$' -- -j --version
-t "--help lists info" 0 'info +show the module' -- --help
+t "--help lists info" 0 'info +show the source' -- --help
 t "--help lists the options" 0 '-j, --json.*-p, --pretty.*-h, --help.*-V, --version' -- --help
 t "help info" 0 '^Usage: ptscope \[OPTIONS\] info' -- help info
 t "info --help" 0 '^Usage: ptscope \[OPTIONS\] info' -- info --help

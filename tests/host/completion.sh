@@ -61,7 +61,7 @@ spec_opts() {	# spec_opts: the options listed under "Options:" on stdin, sorted
 		tr ' ' '\n' | sed '/^$/d' | sort -u | tr '\n' ' '
 }
 globals=$(spec_opts <<< "$help")
-check "global options listed ($globals)" test "$globals" = "--help --json --pretty --version -V -h -j -p "
+check "global options listed ($globals)" test "$globals" = "--help --json --pretty --source --version -V -h -j -p "
 for cmd in $help_cmds; do
 	want=$( (spec_opts < <("$ROOT/build/ptscope" help $cmd); echo "$globals") | tr ' ' '\n' |
 		sed '/^$/d' | sort -u | tr '\n' ' ')
@@ -79,6 +79,7 @@ check "a PID completes for walk" grep -q " $$ " <<< " $(complete_words ptscope w
 check "places complete for walk's range" grep -q '\[heap\]' <<< "$(complete_words ptscope walk 1 '')"
 check "--format values" test "$(complete_words ptscope check --format '')" = "json plain tap "
 check "--access values" test "$(complete_words ptscope explain 1 0x1000 --access '')" = "exec read write "
+check "--source values" test "$(complete_words ptscope --source '')" = "auto module procfs "
 check "map -i completes files" grep -q "completion.sh" <<< "$(cd "$ROOT/tests/host" && complete_words ptscope map -i comp)"
 check "map offers a second PID" grep -q " $$ " <<< " $(complete_words ptscope map 1 '') "
 check "map offers no third PID" test -z "$(complete_words ptscope map 1 2 '' | tr -d ' ')"

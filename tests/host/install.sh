@@ -65,10 +65,12 @@ check "pkg-config wants libnl-genl-3.0 privately" \
 	bash -c "env $PC pkg-config --print-requires-private ptscope | grep -q libnl-genl-3.0"
 check "the README's example builds with pkg-config against the install" \
 	bash -c "cc -Wall -Wextra -Werror '$ROOT/examples/resident.c' \$(env $PC pkg-config --cflags --libs ptscope) -o '$T/resident'"
-# Without the module (this machine cannot load it), the example runs and
-# says why it cannot answer: the library's message, status 1.
-check "the example runs and reports the missing module" bash -c \
-	"LD_LIBRARY_PATH='$D/usr/lib' '$T/resident' 1 2>&1 | grep 'not loaded' &&
+# Without the module (this machine cannot load it), the example answers
+# from /proc; held to the module, it says why it cannot: status 1.
+check "the example runs without the module (procfs)" bash -c \
+	"LD_LIBRARY_PATH='$D/usr/lib' '$T/resident' \$\$ | grep -q ' present .* swapped '"
+check "the example held to the module reports it missing" bash -c \
+	"PTSCOPE_SOURCE=module LD_LIBRARY_PATH='$D/usr/lib' '$T/resident' 1 2>&1 | grep 'not loaded' &&
 	 test \${PIPESTATUS[0]} = 1"
 check "make uninstall leaves nothing" bash -c \
 	"make -s -C '$ROOT' uninstall DESTDIR='$D' PREFIX=/usr LIBDIR=/usr/lib KVER=none > /dev/null &&

@@ -8,6 +8,8 @@
 # are refused, so the guests' validation (tests/run) can fail. TAP.
 set -u
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+# The module's paths: without it, auto would answer from /proc (tests/host/procfs.sh).
+export PTSCOPE_SOURCE=module
 P=$ROOT/build/ptscope
 V=$ROOT/tests/host/lib/json-validate.py
 S=$ROOT/doc/ptscope.schema.json

@@ -8,6 +8,8 @@
 # 128 TiB reservation and 10,000 mappings must stay bounded. TAP.
 set -u
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+# The module's paths: without it, auto would answer from /proc (tests/host/procfs.sh).
+export PTSCOPE_SOURCE=module
 export LD_LIBRARY_PATH=$ROOT/build
 P=$ROOT/build/ptscope
 F=$ROOT/tests/host/map

@@ -53,4 +53,15 @@ vg "ptscope -j map -i A -i B" "$ROOT/build/ptscope" -j map -i "$M/fork-parent.sn
 vg "ptscope map -i (format 1)" "$ROOT/build/ptscope" map -i "$M/format1.snap"
 vg "ptscope map -i (not a snapshot)" "$ROOT/build/ptscope" map -i /etc/hostname
 vg "ptscope map --width 40 (too narrow)" "$ROOT/build/ptscope" map -i "$M/one-page.snap" --width 40
+# The procfs source (no module here): every request it answers.
+export PTSCOPE_SOURCE=procfs
+vg "procfs: ptscope -j walk --pages self" "$ROOT/build/ptscope" -j walk --pages self
+vg "procfs: ptscope walk self (runs) -o" "$ROOT/build/ptscope" walk self -o "$T/self.snap"
+vg "procfs: ptscope -j maps self" "$ROOT/build/ptscope" -j maps self
+vg "procfs: ptscope xlate self [stack]" "$ROOT/build/ptscope" xlate self '[stack]'
+vg "procfs: ptscope -j share self 1" "$ROOT/build/ptscope" -j share self 1
+vg "procfs: ptscope map self" "$ROOT/build/ptscope" map self
+vg "procfs: ptscope check" "$ROOT/build/ptscope" check self '[stack]' present huge
+vg "procfs: ptscope explain --access write" "$ROOT/build/ptscope" explain self 0x1000 --access write
+unset PTSCOPE_SOURCE
 tap_done

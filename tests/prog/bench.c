@@ -97,6 +97,19 @@ static void ptscope_runs(char *p, size_t len)
 	ptscope_walk(h, 0, (uintptr_t)p, (uintptr_t)p + len, PTSCOPE_WALK_RUNS, count_rec, NULL);
 }
 
+/* The same walks answered from /proc (libptscope's procfs source). */
+static struct ptscope *hp;
+
+static void procfs_pages(char *p, size_t len)
+{
+	ptscope_walk(hp, 0, (uintptr_t)p, (uintptr_t)p + len, 0, count_rec, NULL);
+}
+
+static void procfs_runs(char *p, size_t len)
+{
+	ptscope_walk(hp, 0, (uintptr_t)p, (uintptr_t)p + len, PTSCOPE_WALK_RUNS, count_rec, NULL);
+}
+
 static int pagemap_fd, kflags_fd, kcount_fd;
 
 static void pagemap_only(char *p, size_t len)
@@ -348,13 +361,14 @@ int main(void)
 {
 	size_t len = 1UL << 30, pages = len / PAGE;
 	double t_pm, t_trio, t_batch, t_pages, t_runs, t_scan, t_thp_pm, t_thp_runs;
-	double t_64t, t_64g, t_xl, t_pair, t_info;
+	double t_64t, t_64g, t_xl, t_pair, t_info, t_ppages, t_pruns;
 	double st_idle[2], st_walk[2], st_smaps[2], st_pm[2];
 	double u_pages, s_pages, u_runs, s_runs;
 	uint64_t nrec_pages, nrec_runs;
 	char *dense, *thp, *raw, *s64t, *s64g;
 
-	if (ptscope_open(&h)) {
+	if (ptscope_open_source(&h, PTSCOPE_SOURCE_MODULE) ||
+	    ptscope_open_source(&hp, PTSCOPE_SOURCE_PROCFS)) {
 		fprintf(stderr, "bench: %s\n", ptscope_errmsg());
 		return 2;
 	}
@@ -374,6 +388,8 @@ int main(void)
 	t_batch = median(trio_batched, dense, len);
 	t_pages = median(ptscope_pages, dense, len);
 	t_runs = median(ptscope_runs, dense, len);
+	t_ppages = median(procfs_pages, dense, len);
+	t_pruns = median(procfs_runs, dense, len);
 	t_scan = median(pagemap_scan, dense, len);
 	records = 0;
 	cpu_split(ptscope_pages, dense, len, &u_pages, &s_pages);
@@ -415,6 +431,10 @@ int main(void)
 	       NS(t_pages, pages), t_pages / t_pm);
 	printf("%-58s %12.0f %8.2f\n", "dense: ptscope walk, runs", NS(t_runs, pages),
 	       t_runs / t_pm);
+	printf("%-58s %12.0f %8.2f\n", "dense: procfs source walk, per page (no module)",
+	       NS(t_ppages, pages), t_ppages / t_pm);
+	printf("%-58s %12.0f %8.2f\n", "dense: procfs source walk, runs (no module)",
+	       NS(t_pruns, pages), t_pruns / t_pm);
 	if (scan_works)
 		printf("%-58s %12.0f %8.2f\n", "dense: PAGEMAP_SCAN (flags only)",
 		       NS(t_scan, pages), t_scan / t_pm);
@@ -468,5 +488,6 @@ int main(void)
 	munmap(s64t, 64UL << 40);
 	munmap(s64g, 64UL << 30);
 	ptscope_close(h);
+	ptscope_close(hp);
 	return 0;
 }

@@ -1,0 +1,177 @@
+# The procfs source against the module on the same processes: every memory
+# kind of memkinds (hugetlb, THP, swap, uffd-wp markers, KSM-able, file,
+# shmem, PROT_NONE...) walked page by page and mapped by both, as root and
+# as uid 1000. Every field both report must agree (the kernel's own swap
+# entries are "other" to procfs); every field procfs cannot see must be
+# null and named in "unknown". Then procfs alone: the module unloaded,
+# auto answers from /proc, and pagemap's refusals are procfs's.
+. /tests/lib.sh
+U="/usr/local/bin/setpriv --reuid=1000 --regid=1000 --clear-groups"
+load_ptscope
+zram_swap_on
+hugetlb_reserve 2
+echo always > /sys/kernel/mm/transparent_hugepage/enabled 2>/dev/null
+cd /tmp
+
+# pages_of FILE: each page of "ptscope -j walk --pages" output, one line:
+# address state pfn kind mapcount swap soft-dirty uffd-wp thp unknown.
+pages_of() {
+	jq -r --argjson ps "$PAGE" '
+	def hex: ltrimstr("0x") | explode |
+		reduce .[] as $c (0; . * 16 + (if $c >= 97 then $c - 87 else $c - 48 end));
+	def has($l; $n): (($l // []) | index($n)) != null;
+	.records[] | . as $r | ($r.addr | hex) as $a | range(0; $r.nr_pages) as $i |
+	"\($a + $i * $ps) \($r.state) " +
+	"\(if $r.pfn then ($r.pfn | hex) as $p | (if $p == 0 then 0 else $p + $i end) else "-" end) " +
+	"\($r.kind // "-") \($r.mapcount // "-") " +
+	"\($r.swap_type // "-"):\(if $r.swap_offset then ($r.swap_offset | hex) + $i else "-" end) " +
+	"\(has($r.flags; "soft-dirty")) \(has($r.flags; "uffd-wp")) \(has($r.page_flags; "thp")) " +
+	"\(($r.unknown // []) | join(","))"' "$1"
+}
+
+# agree MODULE PROCFS: the per-page lines of both sources agree where procfs
+# can see; prints the disagreements (at most 10); status 1 if any.
+agree() {
+	awk '
+	NR == FNR { m[$1] = $0; n++; next }
+	{
+		seen++
+		if (!($1 in m)) { bad("no module record", $0, ""); next }
+		split(m[$1], a, " ")
+		u = "," $10 ","
+		s = $2
+		if (s == "null" && u ~ /,state,/) next
+		if (s == "other" && a[2] ~ /^(migration|device-private|hwpoison|marker|other)$/) s = a[2]
+		if (s != a[2]) { bad("state", $0, m[$1]); next }
+		if (s == "present" && $3 != a[3]) bad("pfn", $0, m[$1])
+		if (s == "present" && u !~ /,kind,/ && $4 != a[4]) bad("kind", $0, m[$1])
+		if (s == "present" && u !~ /,kind,/ && $9 != a[9]) bad("thp", $0, m[$1])
+		if (s == "present" && u !~ /,mapcount,/ && $5 != a[5]) bad("mapcount", $0, m[$1])
+		if (s == "swap" && $6 != a[6]) bad("swap slot", $0, m[$1])
+		if (s != "none" && u !~ /,soft_dirty,/ && $7 != a[7]) bad("soft-dirty", $0, m[$1])
+		if (s != "none" && $8 != a[8]) bad("uffd-wp", $0, m[$1])
+		if (s == "present" && u !~ /,entry,.*,level,.*,cow,/) bad("unknown list", $0, "")
+	}
+	function bad(what, p, mod) {
+		if (nbad++ < 10) print "  " what ": procfs " p " | module " mod
+	}
+	END {
+		if (seen != n) print "  pages: procfs " seen ", module " n
+		exit (nbad || seen != n) ? 1 : 0
+	}' "$1" "$2"
+}
+
+# compare WHO PID NAME RANGE [WRAPPER...]: walk RANGE of PID with both
+# sources (as WRAPPER runs ptscope) and check they agree, as one inner check.
+compare() {
+	who=$1 pid=$2 name=$3 range=$4
+	shift 4
+	PTSCOPE_SOURCE=module "$@" ptscope -j walk --pages $pid $range > /tmp/m.json 2>&1 ||
+		{ check_not_ok "$who: $name: module walk"; cat /tmp/m.json; return 1; }
+	PTSCOPE_SOURCE=procfs "$@" ptscope -j walk --pages $pid $range > /tmp/p.json 2>&1 ||
+		{ check_not_ok "$who: $name: procfs walk"; head -c 400 /tmp/p.json; return 1; }
+	pages_of /tmp/m.json > /tmp/m.pages
+	pages_of /tmp/p.json > /tmp/p.pages
+	if agree /tmp/m.pages /tmp/p.pages > /tmp/agree.out; then
+		check_ok "$who: $name: procfs = module ($(wc -l < /tmp/p.pages) pages)"
+	else
+		check_not_ok "$who: $name: procfs = module"
+		cat /tmp/agree.out
+		return 1
+	fi
+}
+
+# maps_agree WHO PID [WRAPPER...]: both sources' maps, VMA by VMA; a null
+# counter of procfs is one it cannot count.
+maps_agree() {
+	who=$1 pid=$2
+	shift 2
+	for s in module procfs; do
+		PTSCOPE_SOURCE=$s "$@" ptscope -j maps $pid > /tmp/maps.$s.json ||
+			{ check_not_ok "$who: maps ($s)"; return 1; }
+		jq -r '.vmas[] | "\(.start) \(.end) \(.perms) \(.backing) \(.present // "-") \(.swapped // "-") " +
+			"\(.huge // "-") \(.zero // "-") \(.soft_dirty // "-") \(.name)"' \
+			/tmp/maps.$s.json > /tmp/maps.$s
+	done
+	if awk '
+	NR == FNR { m[FNR] = $0; n = FNR; next }
+	{
+		split(m[FNR], a, " ")
+		for (i = 1; i <= NF; i++)
+			if ($i != a[i] && !(i >= 5 && i <= 9 && $i == "-")) {
+				print "  field " i ": procfs " $0 " | module " m[FNR]
+				bad++
+				break
+			}
+	}
+	END { if (FNR != n) { print "  mappings: procfs " FNR ", module " n; bad++ }; exit bad ? 1 : 0 }
+	' /tmp/maps.module /tmp/maps.procfs > /tmp/maps.out; then
+		check_ok "$who: maps: procfs = module ($(wc -l < /tmp/maps.procfs) mappings)"
+	else
+		check_not_ok "$who: maps: procfs = module"
+		head -n 20 /tmp/maps.out
+		return 1
+	fi
+}
+
+# root and uid 1000, each on a memkinds of its own.
+bad=0
+for who in root uid1000; do
+	if [ $who = root ]; then w=""; else w=$U; fi
+	memkinds_serve /tmp/mk.$who $w
+	pid=$MK_PID
+	while read -r name addr; do
+		[ "$name" = ready ] && break
+		case "$name" in \#*) continue ;; esac
+		# uid 1000 sees less of every kind alike (no frame, no counts):
+		# one of each way a page can be, not all of them again.
+		[ $who = root ] || case "$name" in
+			anon-written | file-private | memfd-shared | anon-paged-out | anon-thp | anon-uffd-wp) ;;
+			*) continue ;;
+		esac
+		# The kind's own mapping, its first 2 MiB at most (a THP, a
+		# hugetlb page's start): a library's pages would be mapped by
+		# ptscope too, their mapcounts the observer's.
+		end=$((addr + PAGE))
+		while read -r range rest; do
+			if [ $((0x${range%-*})) -le $((addr)) ] && [ $((addr)) -lt $((0x${range#*-})) ]; then
+				end=$((0x${range#*-}))
+				break
+			fi
+		done < /proc/$pid/maps
+		[ $((end - addr)) -le 2097152 ] || end=$((addr + 2097152))
+		compare $who $pid "$name" "$addr-$(printf 0x%x $end)" $w || bad=1
+	done < /tmp/mk.$who
+	maps_agree $who $pid $w || bad=1
+	if [ $who = uid1000 ]; then
+		PTSCOPE_SOURCE=procfs $w ptscope -j walk --pages $pid > /tmp/u.json
+		if grep -q '"pfn":"0x[1-9a-f]' /tmp/u.json || grep -q '"mapcount":' /tmp/u.json; then
+			check_not_ok "uid1000: procfs shows no frame and no mapcount"
+			bad=1
+		else
+			check_ok "uid1000: procfs shows no frame and no mapcount"
+		fi
+	fi
+	kill $pid
+	wait $pid 2>/dev/null
+done
+
+# Without the module: auto is procfs, and pagemap's rules are procfs's.
+memkinds_serve /tmp/mk.alone
+root_pid=$MK_PID
+unload_ptscope
+out=$(PTSCOPE_SOURCE=auto ptscope info)
+echo "$out" | grep -q '^source *procfs' && check_ok "no module: auto answers from procfs" ||
+	{ check_not_ok "no module: auto answers from procfs"; echo "$out"; bad=1; }
+export PTSCOPE_SOURCE=auto
+expect_eq "no module: walk of root's memkinds as uid 1000 is refused" 1 \
+	"$($U ptscope walk $root_pid > /dev/null 2>&1; echo $?)"
+$U ptscope walk $root_pid 2>&1 | grep -q "permission denied: pid $root_pid: it runs as another user" &&
+	check_ok "no module: the refusal names pagemap's rule" ||
+	{ check_not_ok "no module: the refusal names pagemap's rule"; bad=1; }
+ptscope -j walk $root_pid > /tmp/alone.json && jq -e '.source == "procfs" and .summary.present > 0' \
+	/tmp/alone.json > /dev/null && check_ok "no module: walk answers from procfs" ||
+	{ check_not_ok "no module: walk answers from procfs"; bad=1; }
+xerr "no module: phys needs it" 1 "PHYS needs the ptscope module" phys 0x1000
+kill $root_pid
+[ $bad = 0 ] || fail "procfs and the module disagree (see above)"
