@@ -219,7 +219,7 @@ $(BUILD)/include/ptscope/libptscope.h: userlib/libptscope.h
 	@mkdir -p $(dir $@)
 	cp $< $@
 
-$(BUILD)/tests/prog/resident: examples/resident.c $(BUILD)/include/ptscope/libptscope.h $(LIBSO)
+$(BUILD)/tests/prog/resident: examples/resident.c $(BUILD)/include/ptscope/libptscope.h $(BUILD)/libptscope.so
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -I$(BUILD)/include $(LDFLAGS) -o $@ $< -L$(BUILD) -lptscope
 
