@@ -397,8 +397,11 @@ void cli_print_page(const struct ptscope_page *pg);
 /* A page's COW state, or CLI_COW_UNKNOWN where its source could not see it (procfs). */
 #define CLI_COW_UNKNOWN 0xffffU
 uint32_t cli_cow_of(const struct ptscope_page *pg);
-/* The COW state as a member, or @before and a column of @width: "-" and null when unknown. */
-void cli_print_cow(int t, const char *before, int width, uint32_t cow);
+/*
+ * The COW state as a member, or @before and a column of @width: "-" and
+ * null when unknown. Returns the characters of text printed.
+ */
+int cli_print_cow(int t, const char *before, int width, uint32_t cow);
 
 /* Who maps frame @pfn: @fn for each (pid, virtual address); returns the count (mappers.c). */
 struct ptscope;

@@ -98,13 +98,8 @@ static void print_view(const char *key, const struct page_view *v)
 		n = cli_print_str(PRINT_ANY, "state", "%s", ptscope_state_name(v->state) ?: "?");
 		if (v->has_pfn)
 			n += cli_print_hex(PRINT_ANY, "pfn", " pfn 0x%" PRIx64, v->pfn);
-		cli_print_cow(v->state == PTSCOPE_STATE_PRESENT ? PRINT_ANY : PRINT_JSON, " ", 0,
-			      v->cow);
-		n += v->state == PTSCOPE_STATE_PRESENT ?
-			     1 + (int)strlen(v->cow == CLI_COW_UNKNOWN ? "-" :
-					     ptscope_cow_name(v->cow)  ?:
-									 "?") :
-			     0;
+		n += cli_print_cow(v->state == PTSCOPE_STATE_PRESENT ? PRINT_ANY : PRINT_JSON, " ",
+				   0, v->cow);
 		cli_print_bits(PRINT_JSON, "flags", v->flags, cli_entry_flag_name);
 		cli_close_object();
 	}

@@ -75,21 +75,23 @@ static void begin_output(struct maps_out *o)
 	cli_open_array("vmas");
 }
 
-/* A table column and JSON member, or "-" and null when the source could not count it. */
-static void print_count(const char *key, uint64_t value, bool unknown)
-{
-	if (unknown)
-		cli_print_null(PRINT_ANY, key, "     - ");
-	else
-		cli_print_uint(PRINT_ANY, key, "%6" PRIu64 " ", value);
-}
-
+/* A JSON member, null when the source could not count it. */
 static void print_member(const char *key, uint64_t value, bool unknown)
 {
 	if (unknown)
 		cli_print_null(PRINT_JSON, key, NULL);
 	else
 		cli_member_uint(key, value);
+}
+
+/* The member, and a table column of @width: "-" when unknown. */
+static void print_count(const char *key, int width, uint64_t value, bool unknown)
+{
+	char num[24];
+
+	snprintf(num, sizeof(num), "%" PRIu64, value);
+	print_member(key, value, unknown);
+	cli_print_text("%*s ", width, unknown ? "-" : num);
 }
 
 void cli_print_vma(const struct ptscope_vma *v, enum cli_vma_view view)
@@ -110,15 +112,10 @@ void cli_print_vma(const struct ptscope_vma *v, enum cli_vma_view view)
 		cli_print_text("%6s ", human(v->end - v->start, size, sizeof(size)));
 	cli_print_str(PRINT_ANY, "perms", row ? "%-4s " : "%s ", perm);
 	if (row) {
-		if (v->unknown & PTSCOPE_VMA_UNKNOWN_PRESENT) {
-			cli_print_null(PRINT_ANY, "present", "      - ");
-			cli_print_null(PRINT_ANY, "swapped", "     - ");
-		} else {
-			cli_print_uint(PRINT_ANY, "present", "%7" PRIu64 " ", v->present);
-			cli_print_uint(PRINT_ANY, "swapped", "%6" PRIu64 " ", v->swapped);
-		}
-		print_count("huge", v->huge, v->unknown & PTSCOPE_VMA_UNKNOWN_HUGE);
-		print_count("zero", v->zero, v->unknown & PTSCOPE_VMA_UNKNOWN_ZERO);
+		print_count("present", 7, v->present, v->unknown & PTSCOPE_VMA_UNKNOWN_PRESENT);
+		print_count("swapped", 6, v->swapped, v->unknown & PTSCOPE_VMA_UNKNOWN_PRESENT);
+		print_count("huge", 6, v->huge, v->unknown & PTSCOPE_VMA_UNKNOWN_HUGE);
+		print_count("zero", 6, v->zero, v->unknown & PTSCOPE_VMA_UNKNOWN_ZERO);
 		if (v->unknown & PTSCOPE_VMA_UNKNOWN_COW)
 			cli_print_text("%6s %6s ", "-", "-");
 		else

@@ -58,7 +58,7 @@ uint32_t cli_cow_of(const struct ptscope_page *pg)
 	return pg->unknown & PTSCOPE_UNKNOWN_COW ? CLI_COW_UNKNOWN : pg->cow;
 }
 
-void cli_print_cow(int t, const char *before, int width, uint32_t cow)
+int cli_print_cow(int t, const char *before, int width, uint32_t cow)
 {
 	const char *name = cow == CLI_COW_UNKNOWN ? "-" : name_or(ptscope_cow_name(cow), "?");
 
@@ -66,8 +66,7 @@ void cli_print_cow(int t, const char *before, int width, uint32_t cow)
 		cli_print_null(t & PRINT_JSON, "cow", NULL);
 	else
 		cli_print_str(t & PRINT_JSON, "cow", "%s", name);
-	if (t & PRINT_TEXT)
-		cli_print_text("%s%-*s", before, width, name);
+	return cli_print_value(t & PRINT_TEXT, NULL, CLI_PRINT_STR, "%s%-*s", before, width, name);
 }
 
 void cli_print_page(const struct ptscope_page *pg)
@@ -111,12 +110,8 @@ void cli_print_page(const struct ptscope_page *pg)
 	} else {
 		cli_print_text(" %-14s %-*s", "-", cache_width(), "-");
 	}
-	if (u & PTSCOPE_UNKNOWN_COW)
-		cli_print_null(PRINT_JSON, "cow", NULL);
-	else
-		cli_print_str(present ? PRINT_ANY : PRINT_JSON, "cow", " %-14s",
-			      name_or(ptscope_cow_name(pg->cow), "?"));
-	if (!present || (u & PTSCOPE_UNKNOWN_COW))
+	cli_print_cow(present ? PRINT_ANY : PRINT_JSON, " ", 14, cli_cow_of(pg));
+	if (!present)
 		cli_print_text(" %-14s", "-");
 	if (pg->has_page) {
 		cli_print_uint(PRINT_ANY, "mapcount", " %4" PRIu64, pg->mapcount);
