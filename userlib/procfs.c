@@ -38,6 +38,21 @@ const char *ptscope_vma_unknown_name(unsigned int bit)
 	return PTS_NAME(vma_unknown_names, bit);
 }
 
+/* The architecture uname names, as the module's GET_INFO would. */
+static uint32_t uname_arch(void)
+{
+	struct utsname u;
+
+	if (uname(&u))
+		return 0;
+	if (!strcmp(u.machine, "x86_64"))
+		return PTSCOPE_ARCH_X86_64;
+	if (!strcmp(u.machine, "aarch64"))
+		return PTSCOPE_ARCH_ARM64;
+	return 0;
+}
+
+/* The machine's architecture and page size are known once, at open. */
 int pts_procfs_open(struct ptscope **handle)
 {
 	struct ptscope *h = calloc(1, sizeof(*h));
@@ -46,6 +61,8 @@ int pts_procfs_open(struct ptscope **handle)
 		return pts_fail(-ENOMEM, "out of memory");
 	h->source = PTSCOPE_SOURCE_PROCFS;
 	h->ksm_lies = -1;
+	h->arch = uname_arch();
+	h->page_shift = (uint32_t)__builtin_ctzl((unsigned long)sysconf(_SC_PAGESIZE));
 	*handle = h;
 	return 0;
 }
@@ -71,41 +88,29 @@ static uint32_t user_va_bits(void)
 	return top > 1 ? 64 - (uint32_t)__builtin_clzll(top - 1) : 0;
 }
 
-int pts_procfs_machine(struct ptscope *h, struct ptscope_machine *m)
+int pts_procfs_info(struct ptscope *h, struct ptscope_info *info)
 {
+	uint32_t va_bits = user_va_bits();
 	struct utsname u;
-	long size = sysconf(_SC_PAGESIZE);
 
-	memset(m, 0, sizeof(*m));
+	memset(info, 0, sizeof(*info));
 	if (uname(&u))
 		return pts_fail(-errno, "uname: %s", strerror(errno));
-	if (!strcmp(u.machine, "x86_64"))
-		m->arch = PTSCOPE_ARCH_X86_64;
-	else if (!strcmp(u.machine, "aarch64"))
-		m->arch = PTSCOPE_ARCH_ARM64;
-	m->page_size = (uint32_t)size;
-	while (m->page_shift < 31 && (1U << m->page_shift) < m->page_size)
-		m->page_shift++;
-	m->va_bits = user_va_bits();
-	h->page_shift = m->page_shift;
-	h->arch = m->arch;
+	snprintf(info->kernel_release, sizeof(info->kernel_release), "%s", u.release);
+	info->page_size = 1U << h->page_shift;
+	info->user_addr_max = va_bits ? 1ULL << va_bits : 0;
 	return 0;
 }
 
-int pts_procfs_info(struct ptscope *h, struct ptscope_info *info)
+int pts_procfs_machine(struct ptscope *h, struct ptscope_machine *m)
 {
-	struct ptscope_machine m;
-	struct utsname u;
-	int ret = pts_procfs_machine(h, &m);
+	struct ptscope_info info;
+	int ret = pts_procfs_info(h, &info);
 
-	if (ret)
-		return ret;
-	memset(info, 0, sizeof(*info));
-	if (!uname(&u))
-		snprintf(info->kernel_release, sizeof(info->kernel_release), "%s", u.release);
-	info->page_size = m.page_size;
-	info->user_addr_max = m.va_bits ? 1ULL << m.va_bits : 0;
-	return 0;
+	/* The width its user address limit implies, as for a module's answer. */
+	if (!ret)
+		pts_machine_of(&info, h->arch, 0, m);
+	return ret;
 }
 
 int pts_pagemap_read(int fd, uint32_t pid, uint64_t addr, unsigned int shift, size_t n,

@@ -305,10 +305,9 @@ static int count_page(const struct ptscope_page *pg, void *arg)
  */
 static uint64_t huge_pages(const struct pts_smaps_vma *sv, unsigned int shift)
 {
-	uint64_t pmd_size = 1ULL << (shift + shift - 3);
 	uint64_t bytes = sv->huge_bytes;
 
-	if (sv->kernel_page_size >= pmd_size)
+	if (sv->kernel_page_size >= pmd_bytes())
 		bytes += sv->hugetlb_bytes;
 	return bytes >> shift;
 }
@@ -316,19 +315,15 @@ static uint64_t huge_pages(const struct pts_smaps_vma *sv, unsigned int shift)
 int pts_procfs_maps(struct ptscope *h, uint32_t pid, ptscope_vma_fn fn, void *arg)
 {
 	struct pts_smaps_vma *sv = malloc(sizeof(*sv));
-	struct ptscope_machine m;
 	struct pts_smaps *s = NULL;
 	uint32_t named = pid;
-	int fd = -1, ret;
+	int fd, ret;
 
 	pts_clear_error();
 	if (!sv)
 		return pts_fail(-ENOMEM, "out of memory");
-	ret = pts_procfs_machine(h, &m);
-	if (!ret) {
-		fd = pts_pagemap_open(pid, &named);
-		ret = fd < 0 ? fd : pts_smaps_open(named, &s);
-	}
+	fd = pts_pagemap_open(pid, &named);
+	ret = fd < 0 ? fd : pts_smaps_open(named, &s);
 	while (!ret && (ret = pts_smaps_next(s, sv)) == 1) {
 		/* The gate page: in smaps, but no VMA of the process. */
 		if (!strcmp(sv->name, "[vsyscall]")) {
@@ -337,7 +332,7 @@ int pts_procfs_maps(struct ptscope *h, uint32_t pid, ptscope_vma_fn fn, void *ar
 		}
 		sv->v.unknown = PTSCOPE_VMA_UNKNOWN_DIRTY | PTSCOPE_VMA_UNKNOWN_COW |
 				PTSCOPE_VMA_UNKNOWN_PINNED;
-		sv->v.huge = huge_pages(sv, m.page_shift);
+		sv->v.huge = huge_pages(sv, h->page_shift);
 		ret = pts_procfs_walk_vma(h, fd, named, sv, count_page, &sv->v);
 		if (!ret)
 			ret = fn(&sv->v, arg);

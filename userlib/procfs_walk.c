@@ -302,7 +302,6 @@ int pts_procfs_walk(struct ptscope *h, uint32_t pid, uint64_t start, uint64_t en
 {
 	struct pf_walk *w = calloc(1, sizeof(*w));
 	struct pts_smaps_vma *sv = malloc(sizeof(*sv));
-	struct ptscope_machine m;
 	struct pts_smaps *s = NULL;
 	uint64_t from, to;
 	int ret;
@@ -314,9 +313,6 @@ int pts_procfs_walk(struct ptscope *h, uint32_t pid, uint64_t start, uint64_t en
 		return pts_fail(-ENOMEM, "out of memory");
 	}
 	w->k = (struct pts_kpage)PTS_KPAGE_INIT;
-	ret = pts_procfs_machine(h, &m);
-	if (ret)
-		goto out;
 	pts_procfs_probe(h);
 	if (!end)
 		end = UINT64_MAX;
@@ -326,7 +322,7 @@ int pts_procfs_walk(struct ptscope *h, uint32_t pid, uint64_t start, uint64_t en
 		goto out;
 	}
 	w->h = h;
-	w->shift = m.page_shift;
+	w->shift = h->page_shift;
 	w->runs = flags & PTSCOPE_WALK_RUNS;
 	w->skip_none = flags & PTSCOPE_WALK_SKIP_NONE;
 	w->fn = fn;
