@@ -13,7 +13,7 @@ struct ptscope_page;
 enum check_pred_kind {
 	PRED_STATE, /* present, swapped, none, state=NAME */
 	PRED_ENTRY_FLAG, /* writable, nx, dirty, soft-dirty, uffd-wp, ... */
-	PRED_PAGE_FLAG, /* pinned, thp, anon-exclusive */
+	PRED_PAGE_FLAG, /* pinned, thp, anon-exclusive, mapped-once, file-backed */
 	PRED_HUGE, /* a PMD or PUD leaf */
 	PRED_WRITABLE, /* the kernel's pte_write(): x86 rw, arm64 dbm */
 	PRED_EXCLUSIVE, /* mapped once */

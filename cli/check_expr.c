@@ -48,7 +48,8 @@ static int parse_simple(const char *w, struct check_pred *p)
 		p->kind = PRED_EXCLUSIVE;
 		return 0;
 	}
-	if (!strcmp(w, "pinned") || !strcmp(w, "thp") || !strcmp(w, "anon-exclusive")) {
+	if (!strcmp(w, "pinned") || !strcmp(w, "thp") || !strcmp(w, "anon-exclusive") ||
+	    !strcmp(w, "mapped-once") || !strcmp(w, "file-backed")) {
 		p->kind = PRED_PAGE_FLAG;
 		p->value = (uint64_t)cli_name_index(w, ptscope_page_flag_name);
 		return 0;
@@ -241,8 +242,7 @@ bool cli_check_pred_holds(const struct check_pred *p, const struct ptscope_page 
 		r = pg->state != PTSCOPE_STATE_NONE && cli_entry_writable(pg->flags);
 		break;
 	case PRED_EXCLUSIVE:
-		r = present && pg->has_page && pg->mapcount == 1 &&
-		    pg->kind != PTSCOPE_KIND_ZERO_PAGE;
+		r = present && (pg->pflags & PTSCOPE_PAGE(MAPPED_ONCE));
 		break;
 	case PRED_KIND:
 		r = present && pg->kind == p->value;
@@ -309,6 +309,10 @@ uint32_t cli_check_item_needs(const struct check_item *it)
 		return p->value == PTSCOPE_ENTRY_BIT_UFFD_WP ? PTSCOPE_UNKNOWN_UFFD_WP :
 							       PTSCOPE_UNKNOWN_FLAGS;
 	case PRED_PAGE_FLAG:
+		if (p->value == PTSCOPE_PAGE_BIT_MAPPED_ONCE)
+			return PTSCOPE_UNKNOWN_MAPPED_ONCE;
+		if (p->value == PTSCOPE_PAGE_BIT_FILE_BACKED)
+			return 0;
 		return p->value == PTSCOPE_PAGE_BIT_THP ? PTSCOPE_UNKNOWN_KIND :
 							  PTSCOPE_UNKNOWN_PFLAGS;
 	case PRED_HUGE:
@@ -317,7 +321,7 @@ uint32_t cli_check_item_needs(const struct check_item *it)
 	case PRED_WRITABLE:
 		return PTSCOPE_UNKNOWN_FLAGS;
 	case PRED_EXCLUSIVE:
-		return PTSCOPE_UNKNOWN_MAPCOUNT | PTSCOPE_UNKNOWN_KIND;
+		return PTSCOPE_UNKNOWN_MAPPED_ONCE;
 	case PRED_KIND:
 		return PTSCOPE_UNKNOWN_KIND;
 	case PRED_COW:

@@ -34,14 +34,22 @@ struct result {
 	uint32_t unknown; /* PTSCOPE_UNKNOWN_* of any page of the range */
 };
 
+/* What the source told of the page ("-": what it could not see). */
 static void describe_page(const struct ptscope_page *pg, uint64_t pfn, char *buf, size_t len)
 {
+	const char *kind = ptscope_kind_name(pg->kind), *cache = ptscope_cache_name(pg->cache);
+	const char *cow = ptscope_cow_name(pg->cow);
 	int n = snprintf(buf, len, "%s", ptscope_state_name(pg->state) ?: "?");
 
+	if (pg->unknown & PTSCOPE_UNKNOWN_KIND)
+		kind = "-";
+	if (pg->unknown & PTSCOPE_UNKNOWN_CACHE)
+		cache = "-";
+	if (pg->unknown & PTSCOPE_UNKNOWN_COW)
+		cow = "-";
 	if (pg->state == PTSCOPE_STATE_PRESENT)
 		snprintf(buf + n, len - (size_t)n, " pfn 0x%" PRIx64 " %s %s cow %s", pfn,
-			 ptscope_kind_name(pg->kind) ?: "?", ptscope_cache_name(pg->cache) ?: "?",
-			 ptscope_cow_name(pg->cow) ?: "?");
+			 kind ?: "?", cache ?: "?", cow ?: "?");
 }
 
 static int on_page(const struct ptscope_page *pg, void *arg)

@@ -15,7 +15,7 @@ static const char *const procfs_blind[] = {
 	"raw entries and table addresses",
 	"which table level holds a leaf, and its size",
 	"hardware flags (writable, user, accessed, dirty, no-execute, ...)",
-	"cache modes and protection keys",
+	"cache modes, and protection keys where smaps shows none",
 	"copy-on-write predictions, refcounts, pins and the anon-exclusive flag",
 	"migration, device and hwpoison entries (all are \"other\")",
 	"fault records, physical addresses, IOMMUs",

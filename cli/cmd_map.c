@@ -39,16 +39,22 @@ static int load_live(const struct cli_args *a, struct ptscope *h, uint32_t pid, 
 	return 0;
 }
 
-static void print_pages(const char *key, const uint64_t *pages)
+/*
+ * Pages per state. What procfs cannot see (huge leaves, COW sharing, pins)
+ * is null: those pages count as present.
+ */
+static void print_pages(const char *key, const uint64_t *pages, bool procfs)
 {
-	struct json_count counts[MAP_STATES];
 	unsigned int st;
 
+	cli_open_object(key);
 	for (st = 0; st < MAP_STATES; st++) {
-		counts[st].key = cli_map_styles[st].key;
-		counts[st].value = pages[st];
+		if (procfs && (st == MAP_HUGE || st == MAP_COW_SHARED || st == MAP_PINNED))
+			cli_print_null(PRINT_JSON, cli_map_styles[st].key, NULL);
+		else
+			cli_member_uint(cli_map_styles[st].key, pages[st]);
 	}
-	cli_member_counts(key, counts, MAP_STATES);
+	cli_close_object();
 }
 
 /* Pages of each mapping whose frames the other view maps too (pairs only). */
@@ -105,7 +111,7 @@ static void print_view(const struct map_view *v, const uint64_t *shared)
 
 		cli_open_object(NULL);
 		cli_print_vma(&pv, CLI_VMA_SAVED);
-		print_pages("pages", m->pages);
+		print_pages("pages", m->pages, s->procfs);
 		if (shared)
 			cli_member_uint("shared_pages", shared[i]);
 		cli_close_object();
@@ -114,7 +120,7 @@ static void print_view(const struct map_view *v, const uint64_t *shared)
 	cli_open_object("summary");
 	cli_member_uint("mappings", v->nvma);
 	cli_member_uint("total_pages", v->total);
-	print_pages("pages", v->pages);
+	print_pages("pages", v->pages, s->procfs);
 	cli_close_object();
 }
 

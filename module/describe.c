@@ -158,11 +158,27 @@ static struct page *describe_backing(struct vm_area_struct *vma, struct ptscope_
 	return page;
 }
 
+/*
+ * What pagemap's bits 56 and 61 say of the frame, told to every caller as
+ * pagemap tells them: pagemap finds no page behind the zero pages
+ * (vm_normal_page()), so they are neither.
+ */
+static void describe_sharing(struct ptscope_page *pg, struct page *page)
+{
+	if (!page || pg->kind == PTSCOPE_KIND_ZERO_PAGE || pg->kind == PTSCOPE_KIND_HUGE_ZERO_PAGE)
+		return;
+	if (pg->mapcount == 1)
+		pg->pflags |= PTSCOPE_PAGE(MAPPED_ONCE);
+	if (!PageAnon(page))
+		pg->pflags |= PTSCOPE_PAGE(FILE_BACKED);
+}
+
 static void describe_frame(struct vm_area_struct *vma, struct ptscope_page *pg,
 			   bool special, bool huge_leaf)
 {
 	struct page *page = describe_backing(vma, pg, special, huge_leaf);
 
+	describe_sharing(pg, page);
 	pg->cow = ptscope_cow_state(vma, pg, page);
 	pg->pkey = ptscope_entry_pkey(pg->entry);
 }
@@ -270,7 +286,8 @@ void ptscope_page_find_owner(struct ptscope_page *pg)
  * /proc/PID/pagemap shows that caller, and nothing /proc/kpageflags or
  * /proc/kpagecount would add (doc/ptscope.8, PERMISSIONS, lists it field by
  * field). No frame, no swap type or offset, no resource; no mapcount,
- * refcount or pin count; no THP, pinned or anon-exclusive page flags; KSM
+ * refcount or pin count; no THP, pinned or anon-exclusive page flags (the
+ * mapped-once and file-backed ones are pagemap's bits 56 and 61); KSM
  * pages are anonymous and device frames are PFN maps; migration, device,
  * hwpoison and marker entries are swap entries. Of the copy-on-write
  * prediction only what pagemap's exclusive bit says remains: a read-only
@@ -300,7 +317,7 @@ void ptscope_page_hide_phys(struct ptscope_page *pg)
 	pg->refcount = 0;
 	pg->has_pincount = false;
 	pg->pincount = 0;
-	pg->pflags = 0;
+	pg->pflags &= PTSCOPE_PAGE(MAPPED_ONCE) | PTSCOPE_PAGE(FILE_BACKED);
 	/* pagemap says "swapped" of every swap-style entry; so does this. */
 	if (pg->state > PTSCOPE_STATE_PRESENT)
 		pg->state = PTSCOPE_STATE_SWAP;

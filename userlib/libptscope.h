@@ -110,7 +110,8 @@ struct ptscope_page {
 #define PTSCOPE_UNKNOWN_PKEY (1U << 4)
 #define PTSCOPE_UNKNOWN_COW (1U << 5)
 #define PTSCOPE_UNKNOWN_REFCOUNT (1U << 6)
-#define PTSCOPE_UNKNOWN_PFLAGS (1U << 7) /* page flags other than thp */
+/* page flags other than thp, mapped-once and file-backed */
+#define PTSCOPE_UNKNOWN_PFLAGS (1U << 7)
 #define PTSCOPE_UNKNOWN_KIND (1U << 8) /* kind, and the thp page flag */
 #define PTSCOPE_UNKNOWN_MAPCOUNT (1U << 9)
 #define PTSCOPE_UNKNOWN_PFN (1U << 10) /* a present page's frame: hidden is not unknown */
@@ -120,7 +121,9 @@ struct ptscope_page {
 /* state: pagemap does not look into PFN-mapped (VM_PFNMAP) mappings */
 #define PTSCOPE_UNKNOWN_STATE (1U << 13)
 #define PTSCOPE_UNKNOWN_UFFD_WP (1U << 14) /* pagemap has the bit since 5.17 */
-#define PTSCOPE_UNKNOWN_BITS 15
+/* the mapped-once page flag: pagemap's bit is unreliable for 1 GiB hugetlb pages */
+#define PTSCOPE_UNKNOWN_MAPPED_ONCE (1U << 15)
+#define PTSCOPE_UNKNOWN_BITS 16
 
 /* Called for each record in address order; non-zero stops the walk. */
 typedef int (*ptscope_page_fn)(const struct ptscope_page *page, void *arg);

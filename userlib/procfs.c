@@ -21,7 +21,7 @@
 
 static const char *const unknown_names[PTSCOPE_UNKNOWN_BITS] = {
 	"entry", "flags",    "level", "cache",	  "pkey",	"cow",	 "refcount", "page_flags",
-	"kind",	 "mapcount", "pfn",   "pincount", "soft_dirty", "state", "uffd_wp",
+	"kind",	 "mapcount", "pfn",   "pincount", "soft_dirty", "state", "uffd_wp",  "mapped_once",
 };
 
 static const char *const vma_unknown_names[PTSCOPE_VMA_UNKNOWN_BITS] = {

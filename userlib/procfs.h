@@ -97,6 +97,7 @@ struct pts_smaps_vma {
 	uint64_t huge_bytes; /* AnonHugePages + ShmemPmdMapped + FilePmdMapped */
 	uint64_t hugetlb_bytes; /* Shared_Hugetlb + Private_Hugetlb */
 	uint64_t kernel_page_size; /* KernelPageSize: a hugetlb mapping's huge page */
+	int pkey; /* ProtectionKey, every present page's too; -1: not shown */
 };
 
 /* Reads /proc/PID/smaps one mapping at a time. */

@@ -172,6 +172,7 @@ static int parse_header(struct pts_smaps *s, struct pts_smaps_vma *out)
 	int name_at = 0;
 
 	memset(out, 0, sizeof(*out));
+	out->pkey = -1;
 	if (sscanf(s->line, "%llx-%llx %7s %llx %x:%x %llu %n", &start, &end, perms, &off, &major,
 		   &minor, &inode, &name_at) < 7 ||
 	    !name_at)
@@ -219,6 +220,9 @@ static void parse_field(const char *line, struct pts_smaps_vma *out)
 	}
 	if (!strncmp(line, "KernelPageSize:", 15) && sscanf(line + 15, "%llu", &kb) == 1)
 		out->kernel_page_size = kb << 10;
+	/* Only where the kernel uses protection keys (x86 PKU, arm64 POE). */
+	if (!strncmp(line, "ProtectionKey:", 14) && sscanf(line + 14, "%llu", &kb) == 1)
+		out->pkey = (int)kb;
 }
 
 int pts_smaps_next(struct pts_smaps *s, struct pts_smaps_vma *out)

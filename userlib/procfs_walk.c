@@ -8,7 +8,7 @@
  *
  * What pagemap does not say is marked unknown (struct ptscope_page.unknown)
  * and left 0, never guessed: the raw entry and the table level, the
- * hardware flags, cache mode, protection key, refcount and pins, the
+ * hardware flags, cache mode, refcount and pins, the
  * copy-on-write prediction. Which special swap entry (migration, device,
  * hwpoison) a non-present entry is pagemap does not say either: "other".
  */
@@ -135,6 +135,25 @@ static void describe(struct pf_walk *w, const struct pts_smaps_vma *sv, size_t i
 	pg->state = PTSCOPE_STATE_PRESENT;
 	pg->has_pfn = 1;
 	pg->pfn = pme & PM_PFN_MASK;
+	/* mprotect_key() rewrites the entries with the mapping's key. */
+	if (sv->pkey >= 0) {
+		pg->pkey = (uint32_t)sv->pkey;
+		pg->unknown &= ~PTSCOPE_UNKNOWN_PKEY;
+	}
+	/* Told to every reader; as the module, present pages only. */
+	if (pme & PM_FILE)
+		pg->pflags |= PTSCOPE_PAGE(FILE_BACKED);
+	/*
+	 * 6.12's pagemap asks hugetlb_pmd_shared() of a 1 GiB page's entry,
+	 * a PMD-sharing count of a PUD table that is no such count: such
+	 * pages may read as shared while mapped once. (A PMD covers a table
+	 * of 8-byte entries: 2 MiB with 4 KiB pages.)
+	 */
+	if ((sv->v.flags & PTSCOPE_VMA(HUGETLB)) &&
+	    sv->kernel_page_size > 1ULL << (2 * w->shift - 3))
+		pg->unknown |= PTSCOPE_UNKNOWN_MAPPED_ONCE;
+	else if (pme & PM_MMAP_EXCLUSIVE)
+		pg->pflags |= PTSCOPE_PAGE(MAPPED_ONCE);
 	/* Frame hidden (not CAP_SYS_ADMIN): so is all kpageflags would add. */
 	if (!pg->pfn) {
 		pg->unknown |= PTSCOPE_UNKNOWN_KIND | PTSCOPE_UNKNOWN_MAPCOUNT;

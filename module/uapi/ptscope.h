@@ -638,12 +638,22 @@ enum ptscope_page_bit {
 	PTSCOPE_PAGE_BIT_THP,		/* part of a transparent huge page (large folio) */
 	PTSCOPE_PAGE_BIT_ANON_EXCLUSIVE, /* anon page known exclusive to this process */
 	PTSCOPE_PAGE_BIT_PINNED,	/* (maybe) pinned for DMA: folio_maybe_dma_pinned() */
+	/*
+	 * Since 1.2, what /proc/PID/pagemap tells every reader: the frame is
+	 * mapped by one entry (mapcount 1, its "exclusively mapped" bit 56),
+	 * and it is not anonymous memory but a file's or shmem's (bit 61).
+	 * Never set on the zero pages or on frames without a struct page.
+	 */
+	PTSCOPE_PAGE_BIT_MAPPED_ONCE,
+	PTSCOPE_PAGE_BIT_FILE_BACKED,
 
 	__PTSCOPE_PAGE_BIT_COUNT
 };
 
 #define PTSCOPE_PAGE(name)	(1U << PTSCOPE_PAGE_BIT_##name)
-#define PTSCOPE_PAGE_NAMES { "thp", "anon-exclusive", "pinned" }
+#define PTSCOPE_PAGE_NAMES {					\
+	"thp", "anon-exclusive", "pinned", "mapped-once", "file-backed"	\
+}
 
 /* PHYS: the physical page's state (PTSCOPE_A_PHYS_PFLAGS). */
 enum ptscope_phys_bit {

@@ -14,7 +14,8 @@ echo always > /sys/kernel/mm/transparent_hugepage/enabled 2>/dev/null
 cd /tmp
 
 # pages_of FILE: each page of "ptscope -j walk --pages" output, one line:
-# address state pfn kind mapcount swap soft-dirty uffd-wp thp unknown.
+# address state pfn kind mapcount swap soft-dirty uffd-wp thp mapped-once
+# file-backed pkey unknown.
 pages_of() {
 	jq -r --argjson ps "$PAGE" '
 	def hex: ltrimstr("0x") | explode |
@@ -26,6 +27,7 @@ pages_of() {
 	"\($r.kind // "-") \($r.mapcount // "-") " +
 	"\($r.swap_type // "-"):\(if $r.swap_offset then ($r.swap_offset | hex) + $i else "-" end) " +
 	"\(has($r.flags; "soft-dirty")) \(has($r.flags; "uffd-wp")) \(has($r.page_flags; "thp")) " +
+	"\(has($r.page_flags; "mapped-once")) \(has($r.page_flags; "file-backed")) \($r.pkey // "-") " +
 	"\(($r.unknown // []) | join(","))"' "$1"
 }
 
@@ -38,7 +40,7 @@ agree() {
 		seen++
 		if (!($1 in m)) { bad("no module record", $0, ""); next }
 		split(m[$1], a, " ")
-		u = "," $10 ","
+		u = "," $13 ","
 		s = $2
 		if (s == "null" && u ~ /,state,/) next
 		if (s == "other" && a[2] ~ /^(migration|device-private|hwpoison|marker|other)$/) s = a[2]
@@ -47,6 +49,9 @@ agree() {
 		if (s == "present" && u !~ /,kind,/ && $4 != a[4]) bad("kind", $0, m[$1])
 		if (s == "present" && u !~ /,kind,/ && $9 != a[9]) bad("thp", $0, m[$1])
 		if (s == "present" && u !~ /,mapcount,/ && $5 != a[5]) bad("mapcount", $0, m[$1])
+		if (s == "present" && u !~ /,mapped_once,/ && $10 != a[10]) bad("mapped-once", $0, m[$1])
+		if (s == "present" && $11 != a[11]) bad("file-backed", $0, m[$1])
+		if (s == "present" && u !~ /,pkey,/ && $12 != a[12]) bad("pkey", $0, m[$1])
 		if (s == "swap" && $6 != a[6]) bad("swap slot", $0, m[$1])
 		if (s != "none" && u !~ /,soft_dirty,/ && $7 != a[7]) bad("soft-dirty", $0, m[$1])
 		if (s != "none" && $8 != a[8]) bad("uffd-wp", $0, m[$1])
@@ -154,6 +159,139 @@ for who in root uid1000; do
 	fi
 	kill $pid
 	wait $pid 2>/dev/null
+done
+
+# both NAME ARGS...: "ptscope ARGS" with each source (as $w runs it), into
+# /tmp/NAME.module and /tmp/NAME.procfs; the two exit statuses in $rcs.
+both() {
+	local name=$1 s
+	shift
+	rcs=
+	for s in module procfs; do
+		PTSCOPE_SOURCE=$s $w ptscope "$@" > /tmp/$name.$s 2>&1
+		rcs="$rcs $?"
+	done
+}
+
+# same WHAT NAME: the two answers of "both NAME" agree (each piped through
+# the filter in $f first).
+same() {
+	if [ "$(eval "$f" < /tmp/$2.module)" = "$(eval "$f" < /tmp/$2.procfs)" ]; then
+		check_ok "$who: $1"
+	else
+		check_not_ok "$who: $1"
+		diff /tmp/$2.module /tmp/$2.procfs | head -n 12
+		bad=1
+	fi
+}
+
+# The fork/COW pair of cowlab: every other command, with both sources, on
+# the same two processes. Where procfs answers it agrees with the module;
+# it passes or decides nothing it cannot see.
+pair() {
+	local parent child a i addr m p
+	"$@" cowlab forked > /tmp/f.$who &
+	wait_line /tmp/f.$who '^ready$' || { check_not_ok "$who: cowlab forked"; bad=1; return; }
+	read -r _ parent _ child _ a < /tmp/f.$who
+	compare $who $parent "fork pair: parent" "$a+$(pages 4)" "$@" || bad=1
+	compare $who $child "fork pair: child" "$a+$(pages 4)" "$@" || bad=1
+
+	# share compares frames: both sources show them to root only.
+	f="jq -S -c '[.groups[] | del(.cow)]' 2>&1 || cat"
+	both share -j share $parent $child
+	if [ $who = root ]; then
+		same "share: procfs = module" share
+	else
+		f="jq -r .error"
+		same "share: refused by both (frames hidden)" share
+	fi
+
+	f="jq -c '.leaf | {present, pfn}'"
+	for i in 0 1 2 3; do
+		addr=$(printf 0x%x $((a + i * PAGE)))
+		both xlate -j xlate $child $addr
+		same "xlate $addr: the leaf's frame" xlate
+	done
+
+	# Snapshots with each source, then the child writes its first page.
+	for s in module procfs; do
+		PTSCOPE_SOURCE=$s $w ptscope walk -o /tmp/pair.$s $child "$a+$(pages 4)" > /dev/null
+	done
+	kill -USR1 $child
+	wait_line /tmp/f.$who '^wrote$' || { check_not_ok "$who: the child wrote"; bad=1; }
+	for s in module procfs; do
+		PTSCOPE_SOURCE=$s $w ptscope -j diff /tmp/pair.$s $child "$a+$(pages 4)" |
+			jq -r '.changes[].addr' > /tmp/diff.$s
+	done
+	if [ $who = root ]; then
+		f=cat
+		same "diff after the child's write: the same pages changed ($(wc -l < /tmp/diff.procfs))" diff
+	elif [ -z "$(grep -vxFf /tmp/diff.module /tmp/diff.procfs)" ]; then
+		check_ok "$who: diff: procfs's changes are among the module's"
+	else
+		check_not_ok "$who: diff: procfs's changes are among the module's"
+		bad=1
+	fi
+	compare $who $child "fork pair: child after its write" "$a+$(pages 4)" "$@" || bad=1
+
+	# check: procfs's result is the module's, or SKIP.
+	: > /tmp/pair.checks
+	for i in 0 1; do
+		addr=$(printf 0x%x $((a + i * PAGE)))
+		for e in present anon exclusive '!exclusive' mapped-once file-backed '!file-backed' \
+			mapcount=1 mapcount=2 writable cow-shared reusable pkey=0 thp soft-dirty uffd-wp; do
+			echo "$child $addr $e" >> /tmp/pair.checks
+		done
+	done
+	both check check -f /tmp/pair.checks
+	if awk '
+	/^(not )?ok / {
+		ok = $1 == "ok" ? "ok" : "not ok"
+		k = $0; sub(/^(not )?ok [0-9]+ - /, "", k); sub(/ # .*/, "", k)
+		if (FILENAME ~ /module$/) { m[k] = ok; next }
+		if ($0 ~ / # SKIP /) { skipped++; next }
+		decided++
+		if (m[k] != ok) { print "  " k ": procfs " ok ", module " m[k]; bad++ }
+	}
+	END { print "  procfs decided " decided ", skipped " skipped; exit bad || !decided }
+	' /tmp/check.module /tmp/check.procfs > /tmp/check.out; then
+		check_ok "$who: check: procfs = module where procfs decides ($(tail -n 1 /tmp/check.out | sed 's/^ *//'))"
+	else
+		check_not_ok "$who: check: procfs = module where procfs decides"
+		cat /tmp/check.out
+		bad=1
+	fi
+
+	# explain: procfs's outcome is the module's, or undecided.
+	for i in 0 1; do
+		addr=$(printf 0x%x $((a + i * PAGE)))
+		for acc in read write exec; do
+			both explain -j explain $child $addr --access $acc
+			m=$(jq -r '"\(.outcome) \(.reason)"' /tmp/explain.module)
+			p=$(jq -r '"\(.outcome) \(.reason)"' /tmp/explain.procfs)
+			if [ "$p" = "$m" ] || [ "${p%% *}" = undecided ]; then
+				check_ok "$who: explain $addr --access $acc: procfs '$p', module '$m'"
+			else
+				check_not_ok "$who: explain $addr --access $acc: procfs '$p', module '$m'"
+				bad=1
+			fi
+		done
+	done
+
+	# map: per mapping, what procfs cannot split (huge, COW-shared, pinned) is present.
+	f="jq -r '.spaces[0].vmas[] | .pages as \$p | \"\(.start) \(\$p.not_present) \(\$p.swapped) \" +
+		\"\(\$p.present + (\$p.huge // 0) + (\$p.cow_shared // 0) + (\$p.pinned // 0)) \(\$p.other + \$p.device)\"'"
+	both map -j map $child
+	same "map: the same pages in each state, per mapping" map
+	both maptext map --width 80 $child
+	grep -q 'source procfs (no huge or COW marks)' /tmp/maptext.procfs &&
+		check_ok "$who: map (text) says it drew from procfs" ||
+		{ check_not_ok "$who: map (text) says it drew from procfs"; bad=1; }
+	kill $parent
+	wait 2>/dev/null
+}
+for who in root uid1000; do
+	if [ $who = root ]; then w=""; pair; else w=$U; pair $U; fi
 done
 
 # Without the module: auto is procfs, and pagemap's rules are procfs's.

@@ -29,6 +29,7 @@ static struct ptscope_page page(void)
 		.cache = PTSCOPE_CACHE_WB,
 		.cow = PTSCOPE_COW_WRITABLE,
 		.mapcount = 1,
+		.pflags = PTSCOPE_PAGE(MAPPED_ONCE),
 		.has_pfn = 1,
 		.has_page = 1,
 		.flags = PTSCOPE_ENTRY(PRESENT) | PTSCOPE_ENTRY(RW) | PTSCOPE_ENTRY(NX) |
@@ -120,6 +121,8 @@ int main(void)
 	ok(holds("writable", &pg) && holds("nx", &pg) && holds("dirty", &pg), "entry flags");
 	ok(!holds("huge", &pg) && holds("level=PTE", &pg), "level");
 	ok(holds("exclusive", &pg) && holds("mapcount=1", &pg), "exclusive, mapcount");
+	ok(holds("mapped-once", &pg) && !holds("file-backed", &pg) && holds("!file-backed", &pg),
+	   "pagemap's sharing bits as page flags");
 	ok(holds("anon", &pg) && holds("kind=anon", &pg) && !holds("zero-page", &pg), "kind");
 	ok(holds("cache=WB", &pg) && !holds("cache=WC", &pg), "cache");
 	ok(holds("pfn=0x1234", &pg) && !holds("pfn=0x1235", &pg), "pfn");

@@ -18,7 +18,8 @@
  *     hwpoison, device: all "swap" to it) nor carries a frame, a swap type
  *     or offset, frame bits in
  *     its entry (a non-present entry: any bit), a mapcount, refcount or pin
- *     count, page flags (THP, pinned, anon-exclusive) or a KSM or not-RAM
+ *     count, page flags (THP, pinned, anon-exclusive: mapped-once is
+ *     pagemap's exclusive bit) or a KSM or not-RAM
  *     kind; and its copy-on-write state says no more than pagemap's
  *     exclusive bit (reused exactly where pagemap says exclusive);
  *   - no translation level carries a table address, a frame, or an entry
@@ -113,7 +114,7 @@ static int check_record(const struct ptscope_page *pg, void *arg)
 		leak("record at 0x%llx: entry 0x%llx", (unsigned long long)pg->addr,
 		     (unsigned long long)pg->entry);
 	if (pg->has_page || pg->has_pincount || pg->has_res || pg->mapcount || pg->refcount ||
-	    pg->pincount || pg->pflags)
+	    pg->pincount || (pg->pflags & ~(PTSCOPE_PAGE(MAPPED_ONCE) | PTSCOPE_PAGE(FILE_BACKED))))
 		leak("record at 0x%llx: page counts or flags (pflags 0x%x)",
 		     (unsigned long long)pg->addr, pg->pflags);
 	if (pg->kind == PTSCOPE_KIND_KSM || pg->kind == PTSCOPE_KIND_NOT_RAM)
@@ -129,6 +130,10 @@ static int check_record(const struct ptscope_page *pg, void *arg)
 	    (pg->cow == PTSCOPE_COW_REUSABLE) != !!(pm & PM_EXCLUSIVE) &&
 	    (pg->cow == PTSCOPE_COW_REUSABLE || pg->cow == PTSCOPE_COW_SHARED))
 		leak("cow at 0x%llx says more than pagemap's exclusive bit (0x%llx)",
+		     (unsigned long long)pg->addr, (unsigned long long)pm);
+	if (!runs && pg->state == PTSCOPE_STATE_PRESENT && (pm & PM_PRESENT) &&
+	    !!(pg->pflags & PTSCOPE_PAGE(MAPPED_ONCE)) != !!(pm & PM_EXCLUSIVE))
+		leak("mapped-once at 0x%llx is not pagemap's exclusive bit (0x%llx)",
 		     (unsigned long long)pg->addr, (unsigned long long)pm);
 	/* "may copy" tells of a reference count and LRU state pagemap does not show. */
 	if (pg->cow == PTSCOPE_COW_MAY_COPY)

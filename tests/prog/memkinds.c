@@ -426,6 +426,7 @@ out:
 #define PM_PFN_MASK ((1ULL << 55) - 1)
 #define PM_SOFT_DIRTY (1ULL << 55)
 #define PM_EXCLUSIVE (1ULL << 56)
+#define PM_FILE (1ULL << 61)
 #define PM_SWAP (1ULL << 62)
 #define PM_PRESENT (1ULL << 63)
 
@@ -651,11 +652,16 @@ static const char *compare(const struct oracles *o, uint64_t va, const struct se
 	 * PUD table is a union field put to other uses. Such pages may read
 	 * as shared while mapped once (kpagecount, below, still counts).
 	 */
-	if (!!(e & PM_EXCLUSIVE) !=
-		    (r->has_page && r->mapcount == 1 && r->kind != PTSCOPE_KIND_ZERO_PAGE) &&
+	if (!!(r->pflags & PTSCOPE_PAGE(MAPPED_ONCE)) !=
+	    (r->has_page && r->mapcount == 1 && r->kind != PTSCOPE_KIND_ZERO_PAGE &&
+	     r->kind != PTSCOPE_KIND_HUGE_ZERO_PAGE))
+		return "mapped-once is not mapcount == 1";
+	if (!!(e & PM_EXCLUSIVE) != !!(r->pflags & PTSCOPE_PAGE(MAPPED_ONCE)) &&
 	    !(r->kind == PTSCOPE_KIND_HUGETLB && r->level == PTSCOPE_LEVEL_PUD &&
 	      !(e & PM_EXCLUSIVE)))
-		return "exclusively-mapped differs (mapcount == 1)";
+		return "mapped-once differs from pagemap's exclusively-mapped bit";
+	if (!!(e & PM_FILE) != !!(r->pflags & PTSCOPE_PAGE(FILE_BACKED)))
+		return "file-backed differs from pagemap's file/shared bit";
 	if (!r->has_page)
 		return NULL;
 	if (pread_u64(o->kpageflags, s->pfn, &kf) || pread_u64(o->kpagecount, s->pfn, &kc))

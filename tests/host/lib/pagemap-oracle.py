@@ -21,9 +21,10 @@ import sys
 PS = os.sysconf("SC_PAGE_SIZE")
 PFN = (1 << 55) - 1
 SOFT_DIRTY, UFFD_WP, SWAP, PRESENT = 1 << 55, 1 << 57, 1 << 62, 1 << 63
+EXCLUSIVE, FILE = 1 << 56, 1 << 61
 KPF_ANON, KPF_HUGE, KPF_NOPAGE, KPF_KSM, KPF_THP, KPF_ZERO = (
     1 << 12, 1 << 17, 1 << 20, 1 << 21, 1 << 22, 1 << 24)
-ALWAYS = {"entry", "flags", "level", "cache", "pkey", "cow", "refcount", "page_flags", "pincount"}
+ALWAYS = {"entry", "flags", "level", "cache", "cow", "refcount", "page_flags", "pincount"}
 
 failures = 0
 
@@ -38,7 +39,7 @@ def tap(ok, what, why=""):
 
 
 def vmas(pid):
-    """(start, end, perms, name, vmflags) of each mapping, from smaps."""
+    """(start, end, perms, name, vmflags, pkey or None) of each mapping, from smaps."""
     out = []
     with open("/proc/%d/smaps" % pid) as f:
         for line in f:
@@ -46,7 +47,9 @@ def vmas(pid):
             if not first.endswith(":") and "-" in first:
                 parts = line.split(None, 5)
                 s, e = (int(x, 16) for x in parts[0].split("-"))
-                out.append([s, e, parts[1], parts[5].strip() if len(parts) > 5 else "", set()])
+                out.append([s, e, parts[1], parts[5].strip() if len(parts) > 5 else "", set(), None])
+            elif first == "ProtectionKey:":
+                out[-1][5] = int(line.split()[1])
             elif first == "VmFlags:":
                 out[-1][4] = set(line.split()[1:])
     return [v for v in out if v[3] != "[vsyscall]"]
@@ -117,6 +120,16 @@ def check_page(addr, pm, rec, vma, frames):
         return bad
     if state != "present":
         return bad
+    # A present page's key is its mapping's, shown by smaps where keys are used.
+    if ("pkey" in unknown) != (vma[5] is None) or rec.get("pkey") != vma[5]:
+        bad.append("0x%x: pkey %s, smaps %s" % (addr, rec.get("pkey"), vma[5]))
+    # pagemap's sharing bits, told to every reader (1 GiB hugetlb: unknown).
+    if (FILE & pm != 0) != ("file-backed" in rec["page_flags"]):
+        bad.append("0x%x: file-backed %s, pagemap 0x%x" % (addr, rec["page_flags"], pm))
+    # (Mapped once or not moves with other processes for shared files' pages.)
+    if "mapped_once" not in unknown and not FILE & pm and \
+            (EXCLUSIVE & pm != 0) != ("mapped-once" in rec["page_flags"]):
+        bad.append("0x%x: mapped-once %s, pagemap 0x%x" % (addr, rec["page_flags"], pm))
     pfn = pm & PFN
     if int(rec["pfn"], 16) != pfn:
         bad.append("0x%x: pfn %s, pagemap 0x%x" % (addr, rec["pfn"], pfn))
