@@ -49,6 +49,13 @@ static bool pfn_mapped(const struct ptscope_vma *v)
 	return v->flags & (PTSCOPE_VMA(PFNMAP) | PTSCOPE_VMA(IO));
 }
 
+/* A private anonymous mapping: every page is anonymous or a zero page. */
+static bool private_anon(const struct ptscope_vma *v)
+{
+	return v->backing == PTSCOPE_BACKING_ANON || v->backing == PTSCOPE_BACKING_HEAP ||
+	       v->backing == PTSCOPE_BACKING_STACK;
+}
+
 /* The kind of a present page whose kpageflags are @kf (root only). */
 static void describe_frame(struct pf_walk *w, const struct pts_smaps_vma *sv, uint64_t kf,
 			   struct ptscope_page *pg)
@@ -140,8 +147,12 @@ static void describe(struct pf_walk *w, const struct pts_smaps_vma *sv, size_t i
 		pg->pkey = (uint32_t)sv->pkey;
 		pg->unknown &= ~PTSCOPE_UNKNOWN_PKEY;
 	}
-	/* Told to every reader; as the module, present pages only. */
-	if (pme & PM_FILE)
+	/*
+	 * Told to every reader; as the module, present pages only. pagemap
+	 * says it of the huge zero page too (not anonymous), the one frame
+	 * of a private anonymous mapping that is not.
+	 */
+	if ((pme & PM_FILE) && !private_anon(&sv->v))
 		pg->pflags |= PTSCOPE_PAGE(FILE_BACKED);
 	/*
 	 * 6.12's pagemap asks hugetlb_pmd_shared() of a 1 GiB page's entry,

@@ -180,7 +180,9 @@ same() {
 		check_ok "$who: $1"
 	else
 		check_not_ok "$who: $1"
-		diff /tmp/$2.module /tmp/$2.procfs | head -n 12
+		eval "$f" < /tmp/$2.module > /tmp/$2.module.f
+		eval "$f" < /tmp/$2.procfs > /tmp/$2.procfs.f
+		diff /tmp/$2.module.f /tmp/$2.procfs.f | cut -c1-400 | head -n 12
 		bad=1
 	fi
 }
@@ -197,7 +199,7 @@ pair() {
 	compare $who $child "fork pair: child" "$a+$(pages 4)" "$@" || bad=1
 
 	# share compares frames: both sources show them to root only.
-	f="jq -S -c '[.groups[] | del(.cow)]' 2>&1 || cat"
+	f="jq -S -c '.groups[] | del(.cow)' 2>&1 || cat"
 	both share -j share $parent $child
 	if [ $who = root ]; then
 		same "share: procfs = module" share
@@ -215,7 +217,9 @@ pair() {
 
 	# Snapshots with each source, then the child writes its first page.
 	for s in module procfs; do
-		PTSCOPE_SOURCE=$s $w ptscope walk -o /tmp/pair.$s $child "$a+$(pages 4)" > /dev/null
+		rm -f /tmp/pair.$s
+		PTSCOPE_SOURCE=$s $w ptscope walk -o /tmp/pair.$s $child "$a+$(pages 4)" > /dev/null ||
+			{ check_not_ok "$who: walk -o ($s)"; bad=1; }
 	done
 	kill -USR1 $child
 	wait_line /tmp/f.$who '^wrote$' || { check_not_ok "$who: the child wrote"; bad=1; }
@@ -226,7 +230,7 @@ pair() {
 	if [ $who = root ]; then
 		f=cat
 		same "diff after the child's write: the same pages changed ($(wc -l < /tmp/diff.procfs))" diff
-	elif [ -z "$(grep -vxFf /tmp/diff.module /tmp/diff.procfs)" ]; then
+	elif [ -s /tmp/diff.module ] && [ -z "$(grep -vxFf /tmp/diff.module /tmp/diff.procfs)" ]; then
 		check_ok "$who: diff: procfs's changes are among the module's"
 	else
 		check_not_ok "$who: diff: procfs's changes are among the module's"

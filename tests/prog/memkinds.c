@@ -660,7 +660,9 @@ static const char *compare(const struct oracles *o, uint64_t va, const struct se
 	    !(r->kind == PTSCOPE_KIND_HUGETLB && r->level == PTSCOPE_LEVEL_PUD &&
 	      !(e & PM_EXCLUSIVE)))
 		return "mapped-once differs from pagemap's exclusively-mapped bit";
-	if (!!(e & PM_FILE) != !!(r->pflags & PTSCOPE_PAGE(FILE_BACKED)))
+	/* pagemap says it of the huge zero page too: not anonymous. */
+	if (!!(e & PM_FILE) != !!(r->pflags & PTSCOPE_PAGE(FILE_BACKED)) &&
+	    r->kind != PTSCOPE_KIND_HUGE_ZERO_PAGE)
 		return "file-backed differs from pagemap's file/shared bit";
 	if (!r->has_page)
 		return NULL;

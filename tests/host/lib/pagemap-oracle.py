@@ -124,7 +124,9 @@ def check_page(addr, pm, rec, vma, frames):
     if ("pkey" in unknown) != (vma[5] is None) or rec.get("pkey") != vma[5]:
         bad.append("0x%x: pkey %s, smaps %s" % (addr, rec.get("pkey"), vma[5]))
     # pagemap's sharing bits, told to every reader (1 GiB hugetlb: unknown).
-    if (FILE & pm != 0) != ("file-backed" in rec["page_flags"]):
+    # (pagemap says it of the huge zero page too: in an anonymous mapping.)
+    anon = not vma[3].startswith("/") and vma[3] not in ("[vdso]", "[vvar]", "[vvar_vclock]")
+    if (FILE & pm != 0 and not anon) != ("file-backed" in rec["page_flags"]):
         bad.append("0x%x: file-backed %s, pagemap 0x%x" % (addr, rec["page_flags"], pm))
     # (Mapped once or not moves with other processes for shared files' pages.)
     if "mapped_once" not in unknown and not FILE & pm and \
