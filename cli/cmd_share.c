@@ -149,11 +149,17 @@ static int on_page(const struct ptscope_page *pg, void *arg)
 	}
 	if (!shareable)
 		return 0;
-	/* Records arrive in address order, as do the VMAs. */
-	while (s->cur < s->nvmas && s->vmas[s->cur].end <= pg->addr)
-		s->cur++;
 	for (i = 0; i < pg->nr_pages; i++) {
 		struct frame *f = frame_get(&s->frames, pg->pfn + i);
+		uint64_t addr = pg->addr + i * PAGE_BYTES;
+
+		/*
+		 * Records arrive in address order, as do the VMAs; a run may
+		 * go on into the next mapping (the module's runs follow the
+		 * frames, not the mappings).
+		 */
+		while (s->cur < s->nvmas && s->vmas[s->cur].end <= addr)
+			s->cur++;
 
 		if (!f)
 			return s->oom = 1;

@@ -182,7 +182,7 @@ same() {
 		check_not_ok "$who: $1"
 		eval "$f" < /tmp/$2.module > /tmp/$2.module.f
 		eval "$f" < /tmp/$2.procfs > /tmp/$2.procfs.f
-		diff /tmp/$2.module.f /tmp/$2.procfs.f | cut -c1-400 | head -n 12
+		diff /tmp/$2.module.f /tmp/$2.procfs.f | cut -c1-400 | head -n 24
 		bad=1
 	fi
 }
