@@ -112,10 +112,15 @@ static void present_page(const struct around *ar, const struct ptscope_page *pg,
 		set(o, "succeeds", "writable", "the entry is writable: the write goes in place");
 		break;
 	case PTSCOPE_COW_SHARED:
-		set(o, "fault", "cow-copy",
-		    "the frame is shared copy-on-write (mapcount %u): a write"
-		    " fault copies it to a new frame",
-		    pg->mapcount);
+		if (pg->has_page)
+			set(o, "fault", "cow-copy",
+			    "the frame is shared copy-on-write (mapcount %u): a write"
+			    " fault copies it to a new frame",
+			    pg->mapcount);
+		else
+			set(o, "fault", "cow-copy",
+			    "the frame is shared copy-on-write (mapped more than once):"
+			    " a write fault copies it to a new frame");
 		break;
 	case PTSCOPE_COW_REUSABLE:
 		set(o, "fault", "cow-reuse",

@@ -7,6 +7,7 @@
 #ifndef LIBPTSCOPE_PROCFS_H
 #define LIBPTSCOPE_PROCFS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -98,6 +99,7 @@ struct pts_smaps_vma {
 	uint64_t hugetlb_bytes; /* Shared_Hugetlb + Private_Hugetlb */
 	uint64_t kernel_page_size; /* KernelPageSize: a hugetlb mapping's huge page */
 	int pkey; /* ProtectionKey, every present page's too; -1: not shown */
+	bool shadow_stack; /* VmFlags "ss": written by calls and returns only */
 };
 
 /* Reads /proc/PID/smaps one mapping at a time. */

@@ -128,14 +128,17 @@ static const struct {
 	{ "sd", PTSCOPE_VMA_BIT_SOFT_DIRTY },	{ "mg", PTSCOPE_VMA_BIT_MERGEABLE },
 };
 
-static uint64_t parse_vm_flags(const char *list)
+static uint64_t parse_vm_flags(const char *list, bool *shadow_stack)
 {
 	uint64_t flags = 0;
 	char code[8];
 	size_t i;
 	int used;
 
+	*shadow_stack = false;
 	while (sscanf(list, " %7s%n", code, &used) == 1) {
+		if (!strcmp(code, "ss"))
+			*shadow_stack = true;
 		for (i = 0; i < sizeof(vm_flags) / sizeof(vm_flags[0]); i++)
 			if (!strcmp(code, vm_flags[i].code))
 				flags |= 1ULL << vm_flags[i].bit;
@@ -210,7 +213,7 @@ static void parse_field(const char *line, struct pts_smaps_vma *out)
 	size_t i, len;
 
 	if (!strncmp(line, "VmFlags:", 8)) {
-		out->v.flags = parse_vm_flags(line + 8);
+		out->v.flags = parse_vm_flags(line + 8, &out->shadow_stack);
 		return;
 	}
 	for (i = 0; i < sizeof(huge_keys) / sizeof(huge_keys[0]); i++) {

@@ -8,8 +8,8 @@
  *
  * What pagemap does not say is marked unknown (struct ptscope_page.unknown)
  * and left 0, never guessed: the raw entry and the table level, the
- * hardware flags, cache mode, refcount and pins, the
- * copy-on-write prediction. Which special swap entry (migration, device,
+ * hardware flags, cache mode, refcount and pins, the copy-on-write
+ * prediction where the exclusive bit is not enough. Which special swap entry (migration, device,
  * hwpoison) a non-present entry is pagemap does not say either: "other".
  */
 #include <errno.h>
@@ -24,10 +24,10 @@
 #include "uapi/ptscope.h"
 
 /* Unknown in every procfs record, whoever asks. */
-#define ALWAYS_UNKNOWN                                                           \
-	(PTSCOPE_UNKNOWN_ENTRY | PTSCOPE_UNKNOWN_FLAGS | PTSCOPE_UNKNOWN_LEVEL | \
-	 PTSCOPE_UNKNOWN_CACHE | PTSCOPE_UNKNOWN_PKEY | PTSCOPE_UNKNOWN_COW |    \
-	 PTSCOPE_UNKNOWN_REFCOUNT | PTSCOPE_UNKNOWN_PFLAGS | PTSCOPE_UNKNOWN_PINCOUNT)
+#define ALWAYS_UNKNOWN                                                             \
+	(PTSCOPE_UNKNOWN_ENTRY | PTSCOPE_UNKNOWN_FLAGS | PTSCOPE_UNKNOWN_LEVEL |   \
+	 PTSCOPE_UNKNOWN_CACHE | PTSCOPE_UNKNOWN_PKEY | PTSCOPE_UNKNOWN_REFCOUNT | \
+	 PTSCOPE_UNKNOWN_PFLAGS | PTSCOPE_UNKNOWN_PINCOUNT)
 
 struct pf_walk {
 	struct ptscope *h;
@@ -189,6 +189,54 @@ static void describe(struct pf_walk *w, const struct pts_smaps_vma *sv, size_t i
 	}
 }
 
+/*
+ * What a write to @pg would do, where pagemap tells enough to decide it as
+ * module/cow.c does with the entry's write bit and the frame's counts. An
+ * anonymous page mapped once stays unknown: written in place, reused or
+ * copied, pagemap cannot tell which. Nor can it for a frame whose kind is
+ * hidden (no CAP_SYS_ADMIN) and which may be a zero page or KSM's.
+ */
+static void predict_cow(const struct pts_smaps_vma *sv, struct ptscope_page *pg)
+{
+	const uint64_t f = sv->v.flags;
+	const bool kind_known = !(pg->unknown & PTSCOPE_UNKNOWN_KIND);
+
+	pg->cow = PTSCOPE_COW_UNMAPPED;
+	if (pg->unknown & PTSCOPE_UNKNOWN_STATE)
+		goto unknown;
+	if (pg->state != PTSCOPE_STATE_PRESENT)
+		return;
+	if (!(f & PTSCOPE_VMA(WRITE)) || sv->shadow_stack) {
+		pg->cow = PTSCOPE_COW_READ_ONLY;
+	} else if (f & PTSCOPE_VMA(SHARED)) {
+		pg->cow = PTSCOPE_COW_SHARED_MAPPING;
+	} else if (pg->unknown & PTSCOPE_UNKNOWN_UFFD_WP) {
+		goto unknown;
+	} else if (pg->flags & PTSCOPE_ENTRY(UFFD_WP)) {
+		pg->cow = PTSCOPE_COW_UFFD_WP;
+	} else if (kind_known && (pg->kind == PTSCOPE_KIND_ZERO_PAGE ||
+				  pg->kind == PTSCOPE_KIND_HUGE_ZERO_PAGE)) {
+		pg->cow = PTSCOPE_COW_ZERO;
+	} else if (kind_known && pg->kind == PTSCOPE_KIND_KSM) {
+		pg->cow = PTSCOPE_COW_KSM;
+	} else if (pg->pflags & PTSCOPE_PAGE(FILE_BACKED)) {
+		/* Private mappings map the page cache read-only. */
+		pg->cow = PTSCOPE_COW_FILE;
+	} else if (kind_known &&
+		   (pg->kind == PTSCOPE_KIND_ANON || pg->kind == PTSCOPE_KIND_HUGETLB) &&
+		   !(pg->unknown & PTSCOPE_UNKNOWN_MAPPED_ONCE) &&
+		   !(pg->pflags & PTSCOPE_PAGE(MAPPED_ONCE))) {
+		/* Mapped more than once: never writable, and anon-exclusive only when once. */
+		pg->cow = PTSCOPE_COW_SHARED;
+	} else {
+		goto unknown;
+	}
+	return;
+unknown:
+	pg->cow = 0;
+	pg->unknown |= PTSCOPE_UNKNOWN_COW;
+}
+
 /* kpageflags and kpagecount of the chunk's frames, one read per run of frames. */
 static void read_frames(struct pf_walk *w, size_t n)
 {
@@ -226,7 +274,8 @@ static bool continues(const struct ptscope_page *r, const struct ptscope_page *p
 	if (pg->state == PTSCOPE_STATE_NONE)
 		return true;
 	if (r->kind != pg->kind || r->pflags != pg->pflags || r->has_page != pg->has_page ||
-	    r->mapcount != pg->mapcount || r->swap_type != pg->swap_type)
+	    r->cow != pg->cow || r->pkey != pg->pkey || r->mapcount != pg->mapcount ||
+	    r->swap_type != pg->swap_type)
 		return false;
 	/* Frames and swap slots follow on, or stay hidden (0) throughout. */
 	if (pg->state == PTSCOPE_STATE_PRESENT)
@@ -281,7 +330,7 @@ static int walk_vma(struct pf_walk *w, const struct pts_smaps_vma *sv, uint64_t 
 		pg.addr = start;
 		pg.nr_pages = (end - start) >> w->shift;
 		pg.state = PTSCOPE_STATE_NONE;
-		pg.unknown = PTSCOPE_UNKNOWN_STATE | PTSCOPE_UNKNOWN_LEVEL;
+		pg.unknown = PTSCOPE_UNKNOWN_STATE | PTSCOPE_UNKNOWN_LEVEL | PTSCOPE_UNKNOWN_COW;
 		return ret ? ret : w->fn(&pg, w->arg);
 	}
 	while (addr < end) {
@@ -294,6 +343,7 @@ static int walk_vma(struct pf_walk *w, const struct pts_smaps_vma *sv, uint64_t 
 		read_frames(w, (size_t)n);
 		for (i = 0; i < (size_t)n; i++, addr += 1ULL << w->shift) {
 			describe(w, sv, i, addr, &pg);
+			predict_cow(sv, &pg);
 			ret = add(w, &pg);
 			if (ret)
 				return ret;

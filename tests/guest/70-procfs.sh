@@ -15,7 +15,7 @@ cd /tmp
 
 # pages_of FILE: each page of "ptscope -j walk --pages" output, one line:
 # address state pfn kind mapcount swap soft-dirty uffd-wp thp mapped-once
-# file-backed pkey unknown.
+# file-backed pkey cow unknown.
 pages_of() {
 	jq -r --argjson ps "$PAGE" '
 	def hex: ltrimstr("0x") | explode |
@@ -27,7 +27,7 @@ pages_of() {
 	"\($r.kind // "-") \($r.mapcount // "-") " +
 	"\($r.swap_type // "-"):\(if $r.swap_offset then ($r.swap_offset | hex) + $i else "-" end) " +
 	"\(has($r.flags; "soft-dirty")) \(has($r.flags; "uffd-wp")) \(has($r.page_flags; "thp")) " +
-	"\(has($r.page_flags; "mapped-once")) \(has($r.page_flags; "file-backed")) \($r.pkey // "-") " +
+	"\(has($r.page_flags; "mapped-once")) \(has($r.page_flags; "file-backed")) \($r.pkey // "-") \($r.cow // "-") " +
 	"\(($r.unknown // []) | join(","))"' "$1"
 }
 
@@ -40,7 +40,7 @@ agree() {
 		seen++
 		if (!($1 in m)) { bad("no module record", $0, ""); next }
 		split(m[$1], a, " ")
-		u = "," $13 ","
+		u = "," $14 ","
 		s = $2
 		if (s == "null" && u ~ /,state,/) next
 		if (s == "other" && a[2] ~ /^(migration|device-private|hwpoison|marker|other)$/) s = a[2]
@@ -52,10 +52,11 @@ agree() {
 		if (s == "present" && u !~ /,mapped_once,/ && $10 != a[10]) bad("mapped-once", $0, m[$1])
 		if (s == "present" && $11 != a[11]) bad("file-backed", $0, m[$1])
 		if (s == "present" && u !~ /,pkey,/ && $12 != a[12]) bad("pkey", $0, m[$1])
+		if (u !~ /,cow,/ && $13 != a[13]) bad("cow", $0, m[$1])
 		if (s == "swap" && $6 != a[6]) bad("swap slot", $0, m[$1])
 		if (s != "none" && u !~ /,soft_dirty,/ && $7 != a[7]) bad("soft-dirty", $0, m[$1])
 		if (s != "none" && $8 != a[8]) bad("uffd-wp", $0, m[$1])
-		if (s == "present" && u !~ /,entry,.*,level,.*,cow,/) bad("unknown list", $0, "")
+		if (s == "present" && u !~ /,entry,.*,level,/) bad("unknown list", $0, "")
 	}
 	function bad(what, p, mod) {
 		if (nbad++ < 10) print "  " what ": procfs " p " | module " mod
@@ -199,7 +200,7 @@ pair() {
 	compare $who $child "fork pair: child" "$a+$(pages 4)" "$@" || bad=1
 
 	# share compares frames: both sources show them to root only.
-	f="jq -S -c '.groups[] | del(.cow)' 2>&1 || cat"
+	f="jq -S -c '.groups[]' 2>&1 || cat"
 	both share -j share $parent $child
 	if [ $who = root ]; then
 		same "share: procfs = module" share

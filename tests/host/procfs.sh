@@ -122,7 +122,9 @@ t "diff of a procfs snapshot with itself: no change" 0 '' -- diff "$T/a.snap" "$
 # The commands built on walk and maps.
 "$P" -j share "$pid" $$ > "$T/share.json"
 tap_check "share -j validates" "$V" share "$T/share.json"
-tap_check "share: the COW state is null, not guessed" grep -q '"cow":null' "$T/share.json"
+tap_check "share: a COW state where procfs decides it (read-only text)" grep -q '"cow":"read-only"' "$T/share.json"
+tap_check "share: none it cannot decide (writable, reusable, may-copy)" \
+	bash -c "! grep -Eq '\"cow\":\"(writable|reusable|may-copy)\"' '$T/share.json'"
 t "map of a live process says its source" 0 'source procfs \(no huge or COW marks\)' -- map --width 80 "$pid"
 "$P" -j map "$pid" > "$T/map.json"
 tap_check "map -j validates" "$V" map "$T/map.json"

@@ -24,7 +24,7 @@ SOFT_DIRTY, UFFD_WP, SWAP, PRESENT = 1 << 55, 1 << 57, 1 << 62, 1 << 63
 EXCLUSIVE, FILE = 1 << 56, 1 << 61
 KPF_ANON, KPF_HUGE, KPF_NOPAGE, KPF_KSM, KPF_THP, KPF_ZERO = (
     1 << 12, 1 << 17, 1 << 20, 1 << 21, 1 << 22, 1 << 24)
-ALWAYS = {"entry", "flags", "level", "cache", "cow", "refcount", "page_flags", "pincount"}
+ALWAYS = {"entry", "flags", "level", "cache", "refcount", "page_flags", "pincount"}
 
 failures = 0
 
@@ -53,6 +53,27 @@ def vmas(pid):
             elif first == "VmFlags:":
                 out[-1][4] = set(line.split()[1:])
     return [v for v in out if v[3] != "[vsyscall]"]
+
+
+def expected_cow(pm, vma, anon, kf):
+    """What a write to a present page does, where pagemap and kpageflags (kf,
+    None when hidden) decide it; None where they cannot."""
+    fl = vma[4]
+    if "wr" not in fl or "ss" in fl:
+        return "read-only"
+    if "ms" in fl:
+        return "shared-mapping"
+    if pm & UFFD_WP:
+        return "uffd-wp"
+    if kf is not None and kf & KPF_ZERO:
+        return "zero"
+    if kf is not None and kf & KPF_KSM:
+        return "ksm"
+    if pm & FILE and not anon:
+        return "file-private"
+    if kf is not None and kf & (KPF_ANON | KPF_HUGE) and not pm & EXCLUSIVE:
+        return "cow-shared"
+    return None
 
 
 def pagemap(pid, start, end):
@@ -110,7 +131,7 @@ def check_page(addr, pm, rec, vma, frames):
         bad.append("0x%x: soft-dirty %s, pagemap 0x%x" % (addr, rec["flags"], pm))
     if not ALWAYS <= unknown:
         bad.append("0x%x: unknown %s lacks %s" % (addr, sorted(unknown), sorted(ALWAYS - unknown)))
-    for k in ("entry", "cow", "write"):
+    for k in ("entry",):
         if rec.get(k, None) is not None:
             bad.append("0x%x: %s %s, procfs cannot know it" % (addr, k, rec[k]))
     if state == "swap":
@@ -132,6 +153,11 @@ def check_page(addr, pm, rec, vma, frames):
     if "mapped_once" not in unknown and not FILE & pm and \
             (EXCLUSIVE & pm != 0) != ("mapped-once" in rec["page_flags"]):
         bad.append("0x%x: mapped-once %s, pagemap 0x%x" % (addr, rec["page_flags"], pm))
+    # The write's effect where pagemap decides it (module/cow.c's rules), else unknown.
+    want = expected_cow(pm, vma, anon, None if not frames or "kind" in unknown
+                        else kpage("kpageflags", pm & PFN))
+    if rec.get("cow") != want:
+        bad.append("0x%x: cow %s, pagemap says %s (0x%x)" % (addr, rec.get("cow"), want, pm))
     pfn = pm & PFN
     if int(rec["pfn"], 16) != pfn:
         bad.append("0x%x: pfn %s, pagemap 0x%x" % (addr, rec["pfn"], pfn))
