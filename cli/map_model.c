@@ -53,6 +53,13 @@ enum map_state cli_map_state_of(const struct ptscope_page *pg)
 	}
 	if (pg->kind == PTSCOPE_KIND_PFNMAP || pg->kind == PTSCOPE_KIND_NOT_RAM)
 		return MAP_DEVICE;
+	/*
+	 * A source blind to some of it (procfs: levels, pins, and the COW
+	 * state of anonymous pages mapped once) draws no such marks at all:
+	 * marks on some pages would pass the others off as unmarked.
+	 */
+	if (pg->unknown)
+		return MAP_PRESENT;
 	if (pg->pflags & PTSCOPE_PAGE(PINNED))
 		return MAP_PINNED;
 	if (pg->cow == PTSCOPE_COW_SHARED || pg->cow == PTSCOPE_COW_KSM)
