@@ -30,6 +30,7 @@ static const char *const kind_names[] = PTSCOPE_KIND_NAMES;
 static const char *const cache_names[] = PTSCOPE_CACHE_NAMES;
 static const char *const level_names[] = PTSCOPE_LEVEL_NAMES;
 static const char *const page_names[] = PTSCOPE_PAGE_NAMES;
+static_assert(ARRAY_SIZE(page_names) == __PTSCOPE_PAGE_BIT_COUNT);
 static const char *const vma_names[] = PTSCOPE_VMA_NAMES;
 static const char *const backing_names[] = PTSCOPE_BACKING_NAMES;
 static const char *const cow_names[] = PTSCOPE_COW_NAMES;

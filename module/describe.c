@@ -7,6 +7,7 @@
  * mapped page cannot be freed while it is described.
  */
 #include <linux/fs.h>
+#include <linux/hugetlb.h>
 #include <linux/ksm.h>
 #include <linux/magic.h>
 #include <linux/mm.h>
@@ -163,14 +164,34 @@ static struct page *describe_backing(struct vm_area_struct *vma, struct ptscope_
  * pagemap tells them: pagemap finds no page behind the zero pages
  * (vm_normal_page()), so they are neither.
  */
-static void describe_sharing(struct ptscope_page *pg, struct page *page)
+static void describe_sharing(struct vm_area_struct *vma, struct ptscope_page *pg,
+			     struct page *page)
 {
 	if (!page || pg->kind == PTSCOPE_KIND_ZERO_PAGE || pg->kind == PTSCOPE_KIND_HUGE_ZERO_PAGE)
 		return;
-	if (pg->mapcount == 1)
+	/* pagemap does not look into VM_PFNMAP mappings, at their COW copies either. */
+	if (vma->vm_flags & VM_PFNMAP)
+		return;
+	/*
+	 * A 1 GiB page: pagemap asks hugetlb_pmd_shared() of the PUD table
+	 * (6.12+), a count that means nothing there; say less, never more.
+	 */
+	if (pg->mapcount == 1 && pg->level != PTSCOPE_LEVEL_PUD)
 		pg->pflags |= PTSCOPE_PAGE(MAPPED_ONCE);
-	if (!PageAnon(page))
+	if (!folio_test_anon(page_folio(page)))
 		pg->pflags |= PTSCOPE_PAGE(FILE_BACKED);
+}
+
+/*
+ * A hugetlb page behind a page table other mappings share (PMD sharing)
+ * is mapped by all of them with a mapcount of one: pagemap does not call
+ * it exclusively mapped (pagemap_hugetlb_range()), nor may the module.
+ * @entryp is the leaf's entry, its table's lock held.
+ */
+void ptscope_page_hugetlb_table(struct ptscope_page *pg, void *entryp)
+{
+	if (pg->kind == PTSCOPE_KIND_HUGETLB && hugetlb_pmd_shared((pte_t *)entryp))
+		pg->pflags &= ~PTSCOPE_PAGE(MAPPED_ONCE);
 }
 
 static void describe_frame(struct vm_area_struct *vma, struct ptscope_page *pg,
@@ -178,7 +199,7 @@ static void describe_frame(struct vm_area_struct *vma, struct ptscope_page *pg,
 {
 	struct page *page = describe_backing(vma, pg, special, huge_leaf);
 
-	describe_sharing(pg, page);
+	describe_sharing(vma, pg, page);
 	pg->cow = ptscope_cow_state(vma, pg, page);
 	pg->pkey = ptscope_entry_pkey(pg->entry);
 }
@@ -308,8 +329,8 @@ void ptscope_page_hide_phys(struct ptscope_page *pg)
 	case PTSCOPE_COW_REUSABLE:
 	case PTSCOPE_COW_MAY_COPY:
 	case PTSCOPE_COW_KSM:
-		pg->cow = pg->has_page && pg->mapcount == 1 ? PTSCOPE_COW_REUSABLE :
-							     PTSCOPE_COW_SHARED;
+		pg->cow = pg->pflags & PTSCOPE_PAGE(MAPPED_ONCE) ? PTSCOPE_COW_REUSABLE :
+								   PTSCOPE_COW_SHARED;
 		break;
 	}
 	pg->has_page = false;

@@ -199,6 +199,7 @@ void ptscope_page_find_owner(struct ptscope_page *pg);
 /* One record of a leaf or hole (describe.c); the leaf's lock is held. */
 void ptscope_page_init(struct ptscope_page *pg, unsigned long addr, u64 nr_pages, u32 level,
 		       u64 entry);
+void ptscope_page_hugetlb_table(struct ptscope_page *pg, void *entryp);
 void ptscope_describe_pte(struct vm_area_struct *vma, unsigned long addr, pte_t pte,
 			  struct ptscope_page *pg);
 void ptscope_describe_pmd_leaf(struct vm_area_struct *vma, unsigned long addr, pmd_t pmd,

@@ -245,6 +245,7 @@ static int walk_pmd_leaf(struct ptscope_descent *d, pmd_t pmd)
 	unsigned long first = ALIGN_DOWN(addr, size);
 
 	ptscope_describe_pmd_leaf(s->vma, addr & PMD_MASK, pmd, &pg);
+	ptscope_page_hugetlb_table(&pg, d->pmdp);
 	/* A contiguous leaf goes on over the next entries: one record. */
 	if (size > PMD_SIZE) {
 		gather_contiguous(&pg, (pte_t *)(d->pmdp - ((addr - first) >> PMD_SHIFT)),
@@ -282,6 +283,7 @@ static int walk_pte_table(struct ptscope_descent *d, pmd_t pmd, pte_t *ptep)
 			ptep += k - 1;
 		} else {
 			ptscope_describe_pte(s->vma, addr, pte, &pg);
+			ptscope_page_hugetlb_table(&pg, ptep);
 			pg.flags |= ptscope_pte_gathered_flags(ptep);
 			/* A contiguous leaf's entries after addr are the same page. */
 			if (cont > PAGE_SIZE) {

@@ -639,10 +639,13 @@ enum ptscope_page_bit {
 	PTSCOPE_PAGE_BIT_ANON_EXCLUSIVE, /* anon page known exclusive to this process */
 	PTSCOPE_PAGE_BIT_PINNED,	/* (maybe) pinned for DMA: folio_maybe_dma_pinned() */
 	/*
-	 * Since 1.2, what /proc/PID/pagemap tells every reader: the frame is
-	 * mapped by one entry (mapcount 1, its "exclusively mapped" bit 56),
-	 * and it is not anonymous memory but a file's or shmem's (bit 61).
-	 * Never set on the zero pages or on frames without a struct page.
+	 * Since 1.2, what /proc/PID/pagemap tells every reader, for present
+	 * pages: the frame is mapped by one entry (mapcount 1, its
+	 * "exclusively mapped" bit 56; never for a 1 GiB page, nor a hugetlb
+	 * page behind a shared table), and it is not anonymous memory but a
+	 * file's or shmem's (bit 61). Never set on the zero pages (pagemap
+	 * sets bit 61 on the huge one), on frames without a struct page, or
+	 * in VM_PFNMAP mappings, where pagemap does not look.
 	 */
 	PTSCOPE_PAGE_BIT_MAPPED_ONCE,
 	PTSCOPE_PAGE_BIT_FILE_BACKED,
