@@ -76,6 +76,12 @@ int pts_pagemap_open(uint32_t pid, uint32_t *named);
 int pts_pagemap_read(int fd, uint32_t pid, uint64_t addr, unsigned int shift, size_t n,
 		     uint64_t *out);
 
+/* A PMD's reach: a table page of 8-byte entries (2 MiB with 4 KiB pages). */
+static inline uint64_t pts_pmd_bytes(unsigned int page_shift)
+{
+	return 1ULL << (2 * page_shift - 3);
+}
+
 /* Entries read at once: 4 KiB of pagemap, the kpage* reads no longer. */
 #define PTS_CHUNK 512
 

@@ -260,16 +260,16 @@ int pts_smaps_next(struct pts_smaps *s, struct pts_smaps_vma *out)
 	return 1;
 }
 
-static uint64_t pmd_bytes(void)
-{
-	uint64_t page = (uint64_t)sysconf(_SC_PAGESIZE);
-
-	return page * (page / 8);
-}
+/* A mapping being counted, and whether it is large enough for a PMD leaf. */
+struct vma_count {
+	struct ptscope_vma *v;
+	bool holds_pmd;
+};
 
 static int count_page(const struct ptscope_page *pg, void *arg)
 {
-	struct ptscope_vma *v = arg;
+	const struct vma_count *c = arg;
+	struct ptscope_vma *v = c->v;
 
 	if (pg->unknown & PTSCOPE_UNKNOWN_STATE) {
 		v->unknown |= PTSCOPE_VMA_UNKNOWN_PRESENT | PTSCOPE_VMA_UNKNOWN_ZERO |
@@ -286,7 +286,7 @@ static int count_page(const struct ptscope_page *pg, void *arg)
 		v->huge += pg->nr_pages;
 	else if (pg->state == PTSCOPE_STATE_PRESENT && (pg->unknown & PTSCOPE_UNKNOWN_KIND) &&
 		 v->backing != PTSCOPE_BACKING_FILE && v->backing != PTSCOPE_BACKING_SHMEM &&
-		 v->end - v->start >= pmd_bytes())
+		 c->holds_pmd)
 		v->unknown |= PTSCOPE_VMA_UNKNOWN_HUGE;
 
 	if (pg->state == PTSCOPE_STATE_SWAP)
@@ -314,7 +314,7 @@ static uint64_t huge_pages(const struct pts_smaps_vma *sv, unsigned int shift)
 {
 	uint64_t bytes = sv->huge_bytes;
 
-	if (sv->kernel_page_size >= pmd_bytes())
+	if (sv->kernel_page_size >= pts_pmd_bytes(shift))
 		bytes += sv->hugetlb_bytes;
 	return bytes >> shift;
 }
@@ -323,6 +323,7 @@ int pts_procfs_maps(struct ptscope *h, uint32_t pid, ptscope_vma_fn fn, void *ar
 {
 	struct pts_smaps_vma *sv = malloc(sizeof(*sv));
 	struct pts_smaps *s = NULL;
+	struct vma_count c;
 	uint32_t named = pid;
 	int fd, ret;
 
@@ -340,7 +341,9 @@ int pts_procfs_maps(struct ptscope *h, uint32_t pid, ptscope_vma_fn fn, void *ar
 		sv->v.unknown = PTSCOPE_VMA_UNKNOWN_DIRTY | PTSCOPE_VMA_UNKNOWN_COW |
 				PTSCOPE_VMA_UNKNOWN_PINNED;
 		sv->v.huge = huge_pages(sv, h->page_shift);
-		ret = pts_procfs_walk_vma(h, fd, named, sv, count_page, &sv->v);
+		c = (struct vma_count){ &sv->v,
+					sv->v.end - sv->v.start >= pts_pmd_bytes(h->page_shift) };
+		ret = pts_procfs_walk_vma(h, fd, named, sv, count_page, &c);
 		if (!ret)
 			ret = fn(&sv->v, arg);
 	}

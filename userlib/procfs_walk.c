@@ -9,8 +9,9 @@
  * What pagemap does not say is marked unknown (struct ptscope_page.unknown)
  * and left 0, never guessed: the raw entry and the table level, the
  * hardware flags, cache mode, refcount and pins, the copy-on-write
- * prediction where the exclusive bit is not enough. Which special swap entry (migration, device,
- * hwpoison) a non-present entry is pagemap does not say either: "other".
+ * prediction where the exclusive bit is not enough. Which special swap
+ * entry (migration, device, hwpoison) a non-present entry is pagemap does
+ * not say either: "other".
  */
 #include <errno.h>
 #include <stdbool.h>
@@ -157,11 +158,9 @@ static void describe(struct pf_walk *w, const struct pts_smaps_vma *sv, size_t i
 	/*
 	 * 6.12's pagemap asks hugetlb_pmd_shared() of a 1 GiB page's entry,
 	 * a PMD-sharing count of a PUD table that is no such count: such
-	 * pages may read as shared while mapped once. (A PMD covers a table
-	 * of 8-byte entries: 2 MiB with 4 KiB pages.)
+	 * pages may read as shared while mapped once.
 	 */
-	if ((sv->v.flags & PTSCOPE_VMA(HUGETLB)) &&
-	    sv->kernel_page_size > 1ULL << (2 * w->shift - 3))
+	if ((sv->v.flags & PTSCOPE_VMA(HUGETLB)) && sv->kernel_page_size > pts_pmd_bytes(w->shift))
 		pg->unknown |= PTSCOPE_UNKNOWN_MAPPED_ONCE;
 	else if (pme & PM_MMAP_EXCLUSIVE)
 		pg->pflags |= PTSCOPE_PAGE(MAPPED_ONCE);
