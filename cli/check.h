@@ -24,6 +24,8 @@ enum check_pred_kind {
 	PRED_PKEY, /* pkey=N */
 	PRED_MAPCOUNT, /* mapcount=N */
 	PRED_LEVEL, /* level=PMD */
+	PRED_NODE, /* node=N: the frame's NUMA node */
+	PRED_CGROUP, /* cgroup=PATH: the memory cgroup charged (value: its inode) */
 };
 
 struct check_pred {
@@ -65,5 +67,7 @@ bool cli_check_count_holds(const struct check_item *it, uint64_t n);
 int cli_check_pred_feature(const struct check_pred *p);
 /* PTSCOPE_UNKNOWN_* fields the item reads: unknown in a page, it cannot be decided. */
 uint32_t cli_check_item_needs(const struct check_item *it);
+/* Whether any item asks where pages live (the walk then asks for placement). */
+bool cli_check_needs_placement(const struct check_expr *e);
 
 #endif

@@ -2,7 +2,7 @@
 /*
  * The assertions of ptscope check, parsed from words and evaluated page by
  * page. A word is a page predicate ("present", "!writable", "cow-shared",
- * "cache=WC", "pfn=0x1234", "pkey=3"), a count ("count(present)=10", with
+ * "cache=WC", "pfn=0x1234", "pkey=3", "node=1", "cgroup=/app"), a count ("count(present)=10", with
  * = != < <= > >=) or "same-frame-as PID ADDR". Every page of the range must
  * satisfy each predicate; counts are over the range.
  */
@@ -89,6 +89,27 @@ static int parse_keyed(const char *w, struct check_pred *p, char *err, size_t er
 						 PRED_MAPCOUNT;
 		if (parse_number(eq, &p->value)) {
 			snprintf(err, errlen, "'%s': '%s' is not a number", w, eq);
+			return -2;
+		}
+		return 0;
+	}
+	if (!strcmp(key, "node")) {
+		p->kind = PRED_NODE;
+		if (parse_number(eq, &p->value)) {
+			snprintf(err, errlen, "'%s': '%s' is not a node number", w, eq);
+			return -2;
+		}
+		return 0;
+	}
+	if (!strcmp(key, "cgroup")) {
+		int ret = cli_cgroup_inode(eq, &p->value);
+
+		p->kind = PRED_CGROUP;
+		if (ret) {
+			snprintf(
+				err, errlen,
+				"'%s': no cgroup '%s' (a path below the memory controller's cgroup mount, such as /system.slice): %s",
+				w, eq, strerror(-ret));
 			return -2;
 		}
 		return 0;
@@ -265,6 +286,12 @@ bool cli_check_pred_holds(const struct check_pred *p, const struct ptscope_page 
 	case PRED_LEVEL:
 		r = pg->state != PTSCOPE_STATE_NONE && pg->level == p->value;
 		break;
+	case PRED_NODE:
+		r = present && pg->has_nid && pg->nid == p->value;
+		break;
+	case PRED_CGROUP:
+		r = present && pg->has_memcg && pg->memcg == p->value;
+		break;
 	}
 	return p->negate ? !r : r;
 }
@@ -334,8 +361,23 @@ uint32_t cli_check_item_needs(const struct check_item *it)
 		return PTSCOPE_UNKNOWN_PKEY;
 	case PRED_MAPCOUNT:
 		return PTSCOPE_UNKNOWN_MAPCOUNT;
+	case PRED_NODE:
+		return PTSCOPE_UNKNOWN_NID;
+	case PRED_CGROUP:
+		return PTSCOPE_UNKNOWN_MEMCG;
 	}
 	return 0;
+}
+
+bool cli_check_needs_placement(const struct check_expr *e)
+{
+	int k;
+
+	for (k = 0; k < e->n; k++)
+		if (e->item[k].type != ITEM_SAME_FRAME &&
+		    (e->item[k].pred.kind == PRED_NODE || e->item[k].pred.kind == PRED_CGROUP))
+			return true;
+	return false;
 }
 
 int cli_check_pred_feature(const struct check_pred *p)

@@ -31,6 +31,7 @@ struct cli_args {
 	bool only_huge; /* --huge */
 	bool only_cow; /* --cow: pages a write would copy or reuse */
 	const char *output; /* -o FILE: also save the records as a snapshot */
+	bool placement; /* --placement: NUMA node and memory cgroup per page */
 	/* share only */
 	bool all; /* --all: every process the caller may inspect */
 	/* phys only */
@@ -51,6 +52,7 @@ struct cli_args {
 	int color; /* --color[=WHEN]: CLI_COLOR_* */
 	const char *inputs[2]; /* -i FILE, up to twice */
 	int ninputs;
+	int map_by; /* map --by: MAP_BY_* (map.h) */
 	const char *cmd; /* the OBJECT|COMMAND word, NULL if none */
 	const struct cli_command *command; /* its spec; NULL if none or unknown */
 	int argc; /* its positional arguments */
@@ -159,7 +161,7 @@ void cli_print_command_help(const struct cli_grammar *g, const struct cli_comman
 /* The specs, each in its cmd_*.c. */
 extern const struct cli_command cli_info_spec, cli_maps_spec, cli_xlate_spec, cli_walk_spec,
 	cli_share_spec, cli_diff_spec, cli_dma_spec, cli_phys_spec, cli_iommu_spec, cli_map_spec,
-	cli_check_spec, cli_faults_spec, cli_explain_spec;
+	cli_check_spec, cli_faults_spec, cli_explain_spec, cli_tables_spec;
 
 /* "self" or a number; 0 means the caller. Returns 0 or -1 with @err set. */
 int cli_parse_pid(const char *s, uint32_t *pid, char *err, size_t errlen);
@@ -368,6 +370,7 @@ void cli_print_text(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int cmd_info(const struct cli_args *a);
 int cmd_xlate(const struct cli_args *a);
 int cmd_walk(const struct cli_args *a);
+int cmd_tables(const struct cli_args *a);
 int cmd_maps(const struct cli_args *a);
 int cmd_share(const struct cli_args *a);
 int cmd_diff(const struct cli_args *a);
@@ -507,5 +510,17 @@ int cli_snapshot_load(const char *path, struct snapshot *s, char *err, size_t er
  */
 int cli_snapshot_use(const struct snapshot *s, const struct snapshot *other, char *err,
 		     size_t errlen);
+
+/*
+ * The path of the cgroup whose directory has inode @ino, below the cgroup2
+ * mount as this process sees it ("/" for its root), or NULL when it is not
+ * there (removed, or outside the caller's cgroup namespace).
+ */
+const char *cli_cgroup_path(uint64_t ino);
+/* The inode of cgroup @path ("/a/b" below the cgroup2 mount): 0, or -errno. */
+int cli_cgroup_inode(const char *path, uint64_t *ino);
+/* "node" and "cgroup" of a walked page (walk --placement). */
+void cli_print_placement(const struct ptscope_page *pg);
+extern bool cli_placement_asked;
 
 #endif

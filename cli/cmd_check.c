@@ -32,6 +32,7 @@ struct result {
 	uint64_t start;
 	const struct check_expr *e;
 	uint32_t unknown; /* PTSCOPE_UNKNOWN_* of any page of the range */
+	bool placement; /* the walk asked for node and cgroup */
 };
 
 /* What the source told of the page ("-": what it could not see). */
@@ -48,8 +49,13 @@ static void describe_page(const struct ptscope_page *pg, uint64_t pfn, char *buf
 	if (pg->unknown & PTSCOPE_UNKNOWN_COW)
 		cow = "-";
 	if (pg->state == PTSCOPE_STATE_PRESENT)
-		snprintf(buf + n, len - (size_t)n, " pfn 0x%" PRIx64 " %s %s cow %s", pfn,
-			 kind ?: "?", cache ?: "?", cow ?: "?");
+		n += snprintf(buf + n, len - (size_t)n, " pfn 0x%" PRIx64 " %s %s cow %s", pfn,
+			      kind ?: "?", cache ?: "?", cow ?: "?");
+	if (pg->has_nid && (size_t)n < len)
+		n += snprintf(buf + n, len - (size_t)n, " node %" PRIu32, pg->nid);
+	if (pg->has_memcg && (size_t)n < len)
+		snprintf(buf + n, len - (size_t)n, " cgroup %s",
+			 cli_cgroup_path(pg->memcg) ?: "(not visible here)");
 }
 
 static int on_page(const struct ptscope_page *pg, void *arg)
@@ -67,6 +73,11 @@ static int on_page(const struct ptscope_page *pg, void *arg)
 		/* A frame hidden from the caller (0) is no frame to compare. */
 		if (pg->state == PTSCOPE_STATE_PRESENT && pg->has_pfn && !pg->pfn)
 			r->unknown |= PTSCOPE_UNKNOWN_PFN;
+		/* Placement the module withheld (a node of a zero page, a cgroup from non-root). */
+		if (r->placement && pg->state == PTSCOPE_STATE_PRESENT && !pg->has_nid)
+			r->unknown |= PTSCOPE_UNKNOWN_NID;
+		if (r->placement && pg->state == PTSCOPE_STATE_PRESENT && !pg->has_memcg)
+			r->unknown |= PTSCOPE_UNKNOWN_MEMCG;
 		for (k = 0; k < r->e->n; k++) {
 			const struct check_item *it = &r->e->item[k];
 			bool ok;
@@ -125,6 +136,9 @@ static const char *blind_what(uint32_t blind)
 		"soft-dirty bit",
 		"state (VM_PFNMAP: pagemap does not look)",
 		"uffd-wp bit (pagemap has it since 5.17)",
+		"mapped-once bit (pagemap's is unreliable for 1 GiB hugetlb pages)",
+		"NUMA node",
+		"memory cgroup (CAP_SYS_ADMIN only, as /proc/kpagecgroup)",
 	};
 	unsigned int bit = (unsigned int)__builtin_ctz(blind);
 
@@ -201,7 +215,9 @@ static int run_one(struct ptscope *h, const struct ptscope_info *info, int argc,
 		}
 		r->other = other.frames;
 	}
-	ret = ptscope_walk(h, pid, start, end, 0, on_page, r);
+	r->placement = cli_check_needs_placement(&e);
+	ret = ptscope_walk(h, pid, start, end, r->placement ? PTSCOPE_WALK_PLACEMENT : 0, on_page,
+			   r);
 	free(other.frames);
 	r->other = NULL;
 	if (ret) {

@@ -22,6 +22,8 @@ struct page_view {
 	uint32_t state, cow;
 	int has_pfn;
 	uint64_t pfn, flags;
+	int has_nid; /* snapshots taken with walk --placement */
+	uint32_t nid;
 };
 
 /* A run of pages that changed alike, not yet printed. */
@@ -42,17 +44,21 @@ struct differ {
 
 static struct page_view view_of(const struct ptscope_page *pg, uint64_t addr)
 {
-	struct page_view v = { 1, pg->state, cli_cow_of(pg), pg->has_pfn, 0, pg->flags };
+	struct page_view v = { 1, pg->state, cli_cow_of(pg), pg->has_pfn, 0, pg->flags, 0, 0 };
 
 	if (pg->has_pfn)
 		v.pfn = pg->pfn + (addr - pg->addr) / PAGE_BYTES;
+	v.has_nid = pg->has_nid;
+	v.nid = pg->nid;
 	return v;
 }
 
 static int same_view(const struct page_view *x, const struct page_view *y)
 {
 	return x->in_vma == y->in_vma && x->state == y->state && x->cow == y->cow &&
-	       x->has_pfn == y->has_pfn && x->pfn == y->pfn && x->flags == y->flags;
+	       x->has_pfn == y->has_pfn && x->pfn == y->pfn && x->flags == y->flags &&
+	       /* A node is compared where both sides know it. */
+	       (!x->has_nid || !y->has_nid || x->nid == y->nid);
 }
 
 /* @v is @first's view @i pages on, frames counted on. */
@@ -100,6 +106,8 @@ static void print_view(const char *key, const struct page_view *v)
 			n += cli_print_hex(PRINT_ANY, "pfn", " pfn 0x%" PRIx64, v->pfn);
 		n += cli_print_cow(v->state == PTSCOPE_STATE_PRESENT ? PRINT_ANY : PRINT_JSON, " ",
 				   0, v->cow);
+		if (v->has_nid)
+			n += cli_print_uint(PRINT_ANY, "node", " node %" PRIu64, v->nid);
 		cli_print_bits(PRINT_JSON, "flags", v->flags, cli_entry_flag_name);
 		cli_close_object();
 	}

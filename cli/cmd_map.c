@@ -18,9 +18,60 @@
 #include "map.h"
 #include "uapi/ptscope.h"
 
+/* --by fill: the PTE tables of the process drawn. */
+static struct {
+	struct map_fill *f;
+	size_t n, cap;
+} fills;
+
+static int take_table(const struct ptscope_table *t, void *arg)
+{
+	struct map_fill *grown;
+
+	(void)arg;
+	if (t->level != PTSCOPE_LEVEL_PTE)
+		return 0;
+	if (fills.n == fills.cap) {
+		fills.cap = fills.cap ? 2 * fills.cap : 256;
+		grown = realloc(fills.f, fills.cap * sizeof(*grown));
+		if (!grown)
+			return -ENOMEM;
+		fills.f = grown;
+	}
+	fills.f[fills.n++] = (struct map_fill){ t->addr, (uint64_t)t->entries * PAGE_BYTES, t->used,
+						t->entries };
+	return 0;
+}
+
+/*
+ * --by fill: a run of PTE-level leaves cut where PTE tables end, so each
+ * part is coloured by its own table.
+ */
+static int take_page_by_table(const struct ptscope_page *pg, void *arg)
+{
+	const uint64_t span = PAGE_BYTES / 8 * PAGE_BYTES;
+	uint64_t end = pg->addr + pg->nr_pages * PAGE_BYTES, next;
+	struct ptscope_page part = *pg;
+	int ret = 0;
+
+	if (pg->level != PTSCOPE_LEVEL_PTE || pg->state == PTSCOPE_STATE_NONE)
+		return cli_snapshot_take_page(pg, arg);
+	while (!ret && part.addr < end) {
+		next = (part.addr / span + 1) * span;
+		next = next < end ? next : end;
+		part.nr_pages = (next - part.addr) / PAGE_BYTES;
+		ret = cli_snapshot_take_page(&part, arg);
+		part.pfn += part.has_pfn && part.pfn ? part.nr_pages : 0;
+		part.addr = next;
+	}
+	return ret;
+}
+
 /* A live view of @pid: its mappings, then its page tables in runs. 0 or reported. */
 static int load_live(const struct cli_args *a, struct ptscope *h, uint32_t pid, struct snapshot *s)
 {
+	unsigned int flags = PTSCOPE_WALK_RUNS | PTSCOPE_WALK_SKIP_NONE;
+	ptscope_page_fn take = cli_snapshot_take_page;
 	int ret;
 
 	memset(s, 0, sizeof(*s));
@@ -29,9 +80,15 @@ static int load_live(const struct cli_args *a, struct ptscope *h, uint32_t pid, 
 	s->procfs = ptscope_source(h) == PTSCOPE_SOURCE_PROCFS;
 	/* (The callbacks stop with -ENOMEM, which the library returns as it is.) */
 	ret = ptscope_maps(h, s->pid, cli_snapshot_take_vma, s);
+	if (a->map_by == MAP_BY_NODE)
+		flags |= PTSCOPE_WALK_PLACEMENT;
+	if (!ret && a->map_by == MAP_BY_FILL) {
+		ret = ptscope_tables(h, s->pid, 0, 0, take_table, NULL);
+		cli_map_set_fills(fills.f, fills.n);
+		take = take_page_by_table;
+	}
 	if (!ret)
-		ret = ptscope_walk(h, s->pid, 0, 0, PTSCOPE_WALK_RUNS | PTSCOPE_WALK_SKIP_NONE,
-				   cli_snapshot_take_page, s);
+		ret = ptscope_walk(h, s->pid, 0, 0, flags, take, s);
 	if (ret) {
 		cli_error(a, "%s", ret == -ENOMEM ? "out of memory" : ptscope_errmsg());
 		return -1;
@@ -49,7 +106,8 @@ static void print_pages(const char *key, const uint64_t *pages, bool procfs)
 
 	cli_open_object(key);
 	for (st = 0; st < MAP_STATES; st++) {
-		if (procfs && (st == MAP_HUGE || st == MAP_COW_SHARED || st == MAP_PINNED))
+		if (procfs && cli_map_by() == MAP_BY_STATE &&
+		    (st == MAP_HUGE || st == MAP_COW_SHARED || st == MAP_PINNED))
 			cli_print_null(PRINT_JSON, cli_map_styles[st].key, NULL);
 		else
 			cli_member_uint(cli_map_styles[st].key, pages[st]);
@@ -246,6 +304,10 @@ static int check_usage(const struct cli_args *a, uint32_t *pids)
 		cli_error(a, "--svg needs a file name ('-' for standard output)");
 		return EXIT_USAGE;
 	}
+	if (a->map_by == MAP_BY_FILL && (a->ninputs || n != 1)) {
+		cli_error(a, "--by fill draws one live process: snapshots keep no page tables");
+		return EXIT_USAGE;
+	}
 	return EXIT_OK;
 }
 
@@ -262,6 +324,7 @@ int cmd_map(const struct cli_args *a)
 	status = check_usage(a, pids);
 	if (status)
 		return status;
+	cli_map_set_by((enum map_by)a->map_by);
 	status = EXIT_RUNTIME;
 	if (!a->ninputs && cli_open(&h)) {
 		cli_error(a, "%s", ptscope_errmsg());
@@ -312,6 +375,8 @@ out:
 		cli_map_view_free(&views[i]);
 		cli_snapshot_free(&snaps[i]);
 	}
+	free(fills.f);
+	fills.f = NULL;
 	ptscope_close(h);
 	return status;
 }
@@ -344,6 +409,22 @@ static int set_color(struct cli_args *a, const char *value, char *err, size_t er
 	return 0;
 }
 
+static int set_by(struct cli_args *a, const char *value, char *err, size_t errlen)
+{
+	static const char *const names[] = {
+		[MAP_BY_STATE] = "state", [MAP_BY_NODE] = "node", [MAP_BY_FILL] = "fill"
+	};
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(names); i++)
+		if (!strcmp(value, names[i])) {
+			a->map_by = (int)i;
+			return 0;
+		}
+	snprintf(err, errlen, "--by wants state, node or fill, not '%s'", value);
+	return -1;
+}
+
 static int add_input(struct cli_args *a, const char *value, char *err, size_t errlen)
 {
 	if (a->ninputs == (int)ARRAY_SIZE(a->inputs)) {
@@ -365,6 +446,13 @@ static const struct cli_option map_options[] = {
 	  .help = "draw a snapshot saved by 'walk -o' (twice for a pair)",
 	  .kind = CLI_OPT_CUSTOM,
 	  .set = add_input },
+	{ .name = "by",
+	  .value = CLI_VALUE_REQUIRED,
+	  .arg = "WHAT",
+	  .help = "colour pages by state (default), node (the NUMA node\n"
+		  "of their frame) or fill (how full their PTE table is)",
+	  .kind = CLI_OPT_CUSTOM,
+	  .set = set_by },
 	{ .name = "width",
 	  .value = CLI_VALUE_REQUIRED,
 	  .arg = "N",
@@ -390,6 +478,7 @@ const struct cli_command cli_map_spec = {
 	.examples =
 		(const char *const[]){ "ptscope map self", "ptscope map 1234 --svg map.svg",
 				       "ptscope map -i parent.snap -i child.snap --svg pair.svg",
+				       "ptscope map --by node 1234", "ptscope map --by fill 1234",
 				       NULL },
 	.run = cmd_map,
 };

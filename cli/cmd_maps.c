@@ -20,7 +20,89 @@ struct maps_out {
 	uint64_t cow[PTSCOPE_COW_STATES]; /* the process's totals */
 	uint32_t unknown; /* PTSCOPE_VMA_UNKNOWN_* of any mapping: no such total */
 	bool procfs; /* the source: JSON says so, text in its "-" fields and summary */
+	struct ptscope *walker; /* --placement: a second handle, for walks inside the listing */
 };
+
+/* --placement: where one mapping's present pages live. */
+#define PLACE_NODES 64
+#define PLACE_CGROUPS 8
+struct placement {
+	uint64_t node[PLACE_NODES];
+	uint64_t nodes_unknown; /* present pages without a node */
+	struct {
+		uint64_t inode, pages;
+	} cg[PLACE_CGROUPS];
+	uint64_t cgroups_other; /* pages of cgroups beyond the PLACE_CGROUPS first seen */
+	uint64_t cgroups_unknown; /* present pages without a cgroup (hidden or unknown) */
+};
+
+static int on_placed(const struct ptscope_page *pg, void *arg)
+{
+	struct placement *p = arg;
+	int i;
+
+	if (pg->state != PTSCOPE_STATE_PRESENT)
+		return 0;
+	if (pg->has_nid && pg->nid < PLACE_NODES)
+		p->node[pg->nid] += pg->nr_pages;
+	else
+		p->nodes_unknown += pg->nr_pages;
+	if (!pg->has_memcg) {
+		p->cgroups_unknown += pg->nr_pages;
+		return 0;
+	}
+	for (i = 0; i < PLACE_CGROUPS && p->cg[i].pages && p->cg[i].inode != pg->memcg; i++)
+		;
+	if (i == PLACE_CGROUPS) {
+		p->cgroups_other += pg->nr_pages;
+		return 0;
+	}
+	p->cg[i].inode = pg->memcg;
+	p->cg[i].pages += pg->nr_pages;
+	return 0;
+}
+
+/* A second line per mapping (text), or "nodes" and "cgroups" (JSON). */
+static void print_placement(const struct placement *p)
+{
+	const char *path;
+	int i;
+
+	cli_print_text("    nodes:");
+	cli_open_object("nodes");
+	for (i = 0; i < PLACE_NODES; i++) {
+		char key[16];
+
+		if (!p->node[i])
+			continue;
+		snprintf(key, sizeof(key), "%d", i);
+		cli_print_text(" %d=%" PRIu64, i, p->node[i]);
+		cli_member_uint(key, p->node[i]);
+	}
+	if (p->nodes_unknown)
+		cli_print_uint(PRINT_ANY, "unknown", " unknown=%" PRIu64, p->nodes_unknown);
+	cli_close_object();
+	cli_print_text("  cgroups:");
+	cli_open_array("cgroups");
+	for (i = 0; i < PLACE_CGROUPS && p->cg[i].pages; i++) {
+		path = cli_cgroup_path(p->cg[i].inode);
+		cli_open_object(NULL);
+		cli_member_uint("inode", p->cg[i].inode);
+		if (path)
+			cli_print_str(PRINT_ANY, "path", " %s", path);
+		else
+			cli_print_text(" inode:%" PRIu64, p->cg[i].inode);
+		cli_print_uint(PRINT_ANY, "pages", "=%" PRIu64, p->cg[i].pages);
+		cli_close_object();
+	}
+	cli_close_array();
+	if (p->cgroups_other)
+		cli_print_uint(PRINT_ANY, "cgroups_other", " others=%" PRIu64, p->cgroups_other);
+	if (p->cgroups_unknown)
+		cli_print_uint(PRINT_ANY, "cgroups_unknown", " unknown=%" PRIu64,
+			       p->cgroups_unknown);
+	cli_print_text("\n");
+}
 
 /* Pages a write would copy (or fill anew): COW-shared, zero, file, KSM. */
 static uint64_t copies(const uint64_t *cow)
@@ -172,6 +254,19 @@ static int on_vma(const struct ptscope_vma *v, void *arg)
 	begin_output(o);
 	cli_open_object(NULL);
 	cli_print_vma(v, CLI_VMA_ROW);
+	if (o->walker) {
+		struct placement p;
+
+		memset(&p, 0, sizeof(p));
+		if (ptscope_walk(o->walker, o->pid, v->start, v->end,
+				 PTSCOPE_WALK_RUNS | PTSCOPE_WALK_SKIP_NONE |
+					 PTSCOPE_WALK_PLACEMENT,
+				 on_placed, &p)) {
+			cli_close_object();
+			return -1; /* the walk's message is the listing's error */
+		}
+		print_placement(&p);
+	}
 	cli_close_object();
 	return 0;
 }
@@ -189,7 +284,15 @@ int cmd_maps(const struct cli_args *a)
 		return ret;
 	o.pid = pid;
 	o.procfs = ptscope_source(h) == PTSCOPE_SOURCE_PROCFS;
+	/* The listing is a dump in progress on @h: walks need their own socket. */
+	if (a->placement && ptscope_open_source(&o.walker, ptscope_source(h))) {
+		cli_error(a, "%s", ptscope_errmsg());
+		ptscope_close(h);
+		return EXIT_RUNTIME;
+	}
 	ret = ptscope_maps(h, pid, on_vma, &o);
+	if (o.walker)
+		ptscope_close(o.walker);
 	if (ret && !o.begun) {
 		cli_error(a, "%s", ptscope_errmsg());
 		ptscope_close(h);
@@ -237,15 +340,24 @@ int cmd_maps(const struct cli_args *a)
 	return ret ? EXIT_RUNTIME : EXIT_OK;
 }
 
+static const struct cli_option maps_options[] = {
+	CLI_FLAG("placement", 0, placement,
+		 "also each mapping's pages per NUMA node and per memory cgroup"),
+	{ .name = NULL },
+};
+
 const struct cli_command cli_maps_spec = {
 	.name = "maps",
 	.usage = "PID",
 	.summary = "the mappings of a process, with page-table counters",
 	.help = "Each mapping with its pages present, swapped, huge, dirty, zero, pinned,\n"
-		"soft-dirty and copy-on-write counts, counted from the page tables.\n",
+		"soft-dirty and copy-on-write counts, counted from the page tables.\n"
+		"--placement adds its present pages per NUMA node and per memory cgroup\n"
+		"charged (cgroups: root only, as /proc/kpagecgroup).\n",
+	.options = maps_options,
 	.examples =
 		(const char *const[]){ "ptscope maps self",
 				       "ptscope -j maps 1234 | jq '.vmas[] | select(.huge > 0)'",
-				       NULL },
+				       "ptscope maps --placement 1234", NULL },
 	.run = cmd_maps,
 };

@@ -53,6 +53,9 @@ static int cache_width(void)
 	return cli_machine.arch == PTSCOPE_ARCH_ARM64 ? 18 : 3;
 }
 
+/* walk --placement: node and cgroup on every present page, even unknown. */
+bool cli_placement_asked;
+
 uint32_t cli_cow_of(const struct ptscope_page *pg)
 {
 	return pg->unknown & PTSCOPE_UNKNOWN_COW ? CLI_COW_UNKNOWN : pg->cow;
@@ -130,6 +133,9 @@ void cli_print_page(const struct ptscope_page *pg)
 	else if (present)
 		cli_print_uint(pg->pkey ? PRINT_ANY : PRINT_JSON, "pkey", " pkey=%" PRIu64,
 			       pg->pkey);
+	if (pg->has_nid || pg->has_memcg || (u & (PTSCOPE_UNKNOWN_NID | PTSCOPE_UNKNOWN_MEMCG)) ||
+	    cli_placement_asked)
+		cli_print_placement(pg);
 	cli_print_text("\n");
 	if (u & PTSCOPE_UNKNOWN_ENTRY)
 		cli_print_null(PRINT_JSON, "entry", NULL);
@@ -150,6 +156,37 @@ void cli_print_page(const struct ptscope_page *pg)
 		cli_close_object();
 	}
 	cli_print_unknown(u, ptscope_unknown_name);
+}
+
+/* Where a present page lives: node, and the cgroup by path where this process sees it. */
+void cli_print_placement(const struct ptscope_page *pg)
+{
+	const bool present = pg->state == PTSCOPE_STATE_PRESENT;
+	const char *path;
+
+	if (!present)
+		return;
+	if (pg->has_nid)
+		cli_print_uint(PRINT_ANY, "node", " node=%" PRIu64, pg->nid);
+	else
+		cli_print_null(PRINT_ANY, "node", " node=-");
+	if (!pg->has_memcg) {
+		cli_print_null(PRINT_ANY, "cgroup", " cgroup=-");
+		return;
+	}
+	path = cli_cgroup_path(pg->memcg);
+	cli_open_object("cgroup");
+	cli_member_uint("inode", pg->memcg);
+	if (path)
+		cli_print_str(PRINT_ANY, "path", " cgroup=%s", path);
+	else
+		cli_print_null(PRINT_ANY, "path", NULL);
+	if (!path)
+		cli_print_text(" cgroup=inode:%" PRIu64, pg->memcg);
+	/* The cgroup charged was removed: this is its nearest living ancestor. */
+	cli_print_bool(PRINT_ANY, "offline", "(removed-child)",
+		       pg->place & PTSCOPE_PLACE_MEMCG_OFFLINE);
+	cli_close_object();
 }
 
 /*
@@ -270,6 +307,9 @@ int cmd_walk(const struct cli_args *a)
 	}
 	if (!a->pages)
 		flags |= PTSCOPE_WALK_RUNS;
+	if (a->placement)
+		flags |= PTSCOPE_WALK_PLACEMENT;
+	cli_placement_asked = a->placement;
 	if (a->only_present || a->only_swapped || a->only_huge)
 		flags |= PTSCOPE_WALK_SKIP_NONE; /* no hole passes those filters */
 	if (cli_open(&h)) {
@@ -350,6 +390,8 @@ static const struct cli_option walk_options[] = {
 	CLI_FLAG("swapped", 0, only_swapped, "only swapped-out pages"),
 	CLI_FLAG("huge", 0, only_huge, "only pages mapped by PMD or PUD leaves"),
 	CLI_FLAG("cow", 0, only_cow, "only pages a write would copy or reuse (copy-on-write)"),
+	CLI_FLAG("placement", 0, placement,
+		 "also the NUMA node and memory cgroup of each page (cgroup: root only)"),
 	CLI_STRING("output", 'o', "FILE", output,
 		   "also save the records as a snapshot (for diff, map -i)"),
 	{ .name = NULL },
@@ -363,6 +405,8 @@ const struct cli_command cli_walk_spec = {
 	.options = walk_options,
 	.examples = (const char *const[]){ "ptscope walk self '[heap]'",
 					   "ptscope walk --pages --present 1234 0x7f0000000000+2M",
-					   "ptscope walk -o before.snap 1234", NULL },
+					   "ptscope walk -o before.snap 1234",
+					   "ptscope walk --placement --present 1234 '[heap]'",
+					   NULL },
 	.run = cmd_walk,
 };

@@ -139,9 +139,10 @@ static const struct cli_command help_spec;
 
 /* In the order 'ptscope --help' lists them. */
 static const struct cli_command *const commands[] = {
-	&cli_info_spec,	 &cli_maps_spec,   &cli_xlate_spec,   &cli_walk_spec,  &cli_share_spec,
-	&cli_diff_spec,	 &cli_dma_spec,	   &cli_phys_spec,    &cli_iommu_spec, &cli_map_spec,
-	&cli_check_spec, &cli_faults_spec, &cli_explain_spec, &help_spec,      NULL,
+	&cli_info_spec,	  &cli_maps_spec,    &cli_xlate_spec, &cli_walk_spec,
+	&cli_tables_spec, &cli_share_spec,   &cli_diff_spec,  &cli_dma_spec,
+	&cli_phys_spec,	  &cli_iommu_spec,   &cli_map_spec,   &cli_check_spec,
+	&cli_faults_spec, &cli_explain_spec, &help_spec,      NULL,
 };
 
 static const struct cli_grammar grammar = { commands, global_options };

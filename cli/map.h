@@ -35,7 +35,25 @@ struct map_state_style {
 	const char *rgb; /* SVG colour */
 };
 
-extern const struct map_state_style cli_map_styles[MAP_STATES];
+/* The styles of the view being drawn (cli_map_set_by()): MAP_STATES of them. */
+extern const struct map_state_style *cli_map_styles;
+/* Which category wins a tie in a slice: the higher rank. */
+extern const unsigned char *cli_map_tie_rank;
+
+/* What a view colours pages by (map_by.c): state, NUMA node, PTE table fill. */
+enum map_by { MAP_BY_STATE, MAP_BY_NODE, MAP_BY_FILL };
+
+/* One PTE table, for MAP_BY_FILL: it maps [addr, addr + span). */
+struct map_fill {
+	uint64_t addr, span;
+	uint32_t used, entries;
+};
+
+void cli_map_set_by(enum map_by by);
+enum map_by cli_map_by(void);
+/* The PTE tables of the live view (sorted here, kept, not copied). */
+void cli_map_set_fills(struct map_fill *fills, size_t n);
+int cli_map_class_by(const struct ptscope_page *pg);
 
 /* How two views share a run of frames, for the lines that connect them. */
 enum map_share {

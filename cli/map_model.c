@@ -14,7 +14,7 @@
 #include "map.h"
 #include "uapi/ptscope.h"
 
-const struct map_state_style cli_map_styles[MAP_STATES] = {
+static const struct map_state_style state_styles[MAP_STATES] = {
 	[MAP_NOT_PRESENT] = { "not_present", "not present", "\u2591", "90", "#e6e6e6" },
 	[MAP_PRESENT] = { "present", "present", "\u2588", "32", "#2ca25f" },
 	[MAP_HUGE] = { "huge", "huge", "\u2580", "36", "#1c9099" },
@@ -31,14 +31,22 @@ const struct map_share_style cli_map_share_styles[MAP_SHARES] = {
 	[MAP_SHARE_OTHER] = { "other", "other shared frames", "#969696" },
 };
 
+const struct map_state_style *cli_map_styles = state_styles;
+
 /* Which state wins a tie: the rarer and more telling one. */
-static const unsigned char tie_rank[MAP_STATES] = {
+static const unsigned char state_rank[MAP_STATES] = {
 	[MAP_NOT_PRESENT] = 0, [MAP_PRESENT] = 1,    [MAP_OTHER] = 2,  [MAP_HUGE] = 3,
 	[MAP_SWAPPED] = 4,     [MAP_COW_SHARED] = 5, [MAP_PINNED] = 6, [MAP_DEVICE] = 7,
 };
 
+const unsigned char *cli_map_tie_rank = state_rank;
+
 enum map_state cli_map_state_of(const struct ptscope_page *pg)
 {
+	int by = cli_map_class_by(pg);
+
+	if (by >= 0)
+		return (enum map_state)by;
 	switch (pg->state) {
 	case PTSCOPE_STATE_NONE:
 		return MAP_NOT_PRESENT;
@@ -207,7 +215,8 @@ void cli_map_cells(const struct map_view *v, const struct map_vma *vma, unsigned
 		count[MAP_NOT_PRESENT] += p1 - p0 - covered;
 		for (st = 0; st < MAP_STATES; st++)
 			if (count[st] > count[best] ||
-			    (count[st] == count[best] && tie_rank[st] > tie_rank[best]))
+			    (count[st] == count[best] &&
+			     cli_map_tie_rank[st] > cli_map_tie_rank[best]))
 				best = st;
 		out[c] = (unsigned char)best;
 	}

@@ -133,8 +133,10 @@ static void put_header(struct text *t, const struct map_view *v)
 	snprintf(buf, sizeof(buf), "%zu mapping%s, %s", v->nvma, v->nvma == 1 ? "" : "s", size);
 	put_wrapped(t, ", ", buf, (unsigned int)strlen(buf), NULL);
 	/* Huge leaves and COW sharing are not drawn: procfs cannot see them. */
-	if (s->procfs)
+	if (s->procfs && cli_map_by() == MAP_BY_STATE)
 		put_wrapped(t, ", ", "source procfs (no huge or COW marks)", 36, NULL);
+	else if (s->procfs)
+		put_wrapped(t, ", ", "source procfs", 13, NULL);
 	end_wrapped(t);
 	for (st = MAP_PRESENT; st < MAP_STATES; st++) {
 		if (!v->pages[st])

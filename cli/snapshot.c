@@ -112,6 +112,11 @@ void cli_snapshot_write_record(FILE *f, const struct ptscope_page *pg)
 		fprintf(f, " cont=%u", pg->cont_order);
 	if (pg->unknown)
 		fprintf(f, " unknown=0x%x", pg->unknown);
+	if (pg->has_nid)
+		fprintf(f, " node=%u", pg->nid);
+	if (pg->has_memcg)
+		fprintf(f, " cgroup=%" PRIu64 "%s", pg->memcg,
+			pg->place & PTSCOPE_PLACE_MEMCG_OFFLINE ? "-offline" : "");
 	fputc('\n', f);
 }
 
@@ -211,8 +216,10 @@ void cli_snapshot_free(struct snapshot *s)
 }
 
 /*
- * What may follow PFLAGS: " cont=N" (a contiguous leaf) and " unknown=0xN"
- * (PTSCOPE_UNKNOWN_* of a procfs record), in that order, and nothing else.
+ * What may follow PFLAGS: " cont=N" (a contiguous leaf), " unknown=0xN"
+ * (PTSCOPE_UNKNOWN_* of a procfs record), " node=N" and " cgroup=INODE"
+ * (walk --placement; "-offline" when charged to a removed cgroup), in that
+ * order, and nothing else.
  */
 static int parse_extras(const char *rest, struct ptscope_page *pg)
 {
@@ -226,6 +233,20 @@ static int parse_extras(const char *rest, struct ptscope_page *pg)
 	n = 0;
 	if (sscanf(rest, " unknown=%" SCNx32 "%n", &pg->unknown, &n) == 1 && n)
 		rest += n;
+	n = 0;
+	if (sscanf(rest, " node=%" SCNu32 "%n", &pg->nid, &n) == 1 && n) {
+		pg->has_nid = 1;
+		rest += n;
+	}
+	n = 0;
+	if (sscanf(rest, " cgroup=%" SCNu64 "%n", &pg->memcg, &n) == 1 && n) {
+		pg->has_memcg = 1;
+		rest += n;
+		if (!strncmp(rest, "-offline", 8)) {
+			pg->place |= PTSCOPE_PLACE_MEMCG_OFFLINE;
+			rest += 8;
+		}
+	}
 	return *rest ? -1 : 0;
 }
 

@@ -22,13 +22,13 @@ _ptscope()
 	local cur prev words cword split
 	_init_completion -s || return
 
-	local commands="info maps xlate walk share diff dma phys iommu map check faults explain help"
+	local commands="info maps xlate walk tables share diff dma phys iommu map check faults explain help"
 	local common="-j --json -p --pretty --source -h --help -V --version"
 	local cmd= i
 
 	for ((i = 1; i < cword; i++)); do
 		case "${words[i]}" in
-		-o | --output | -f | --file | --format | --fault | --access | -i | --input | --svg | --width | --core | --source) ((i++)) ;;
+		-o | --output | -f | --file | --format | --fault | --access | -i | --input | --svg | --width | --by | --core | --source) ((i++)) ;;
 		-*) ;;
 		*) cmd=${words[i]}; break ;;
 		esac
@@ -52,19 +52,23 @@ _ptscope()
 	--color)
 		_ptscope_add "auto always never"
 		return ;;
+	--by)
+		_ptscope_add "state node fill"
+		return ;;
 	esac
 	# --opt=VALUE with no value list above: nothing to offer.
 	$split && return
 
 	local opts=
 	case "$cmd" in
-	walk) opts="--pages --present --swapped --huge --cow -o --output" ;;
+	walk) opts="--pages --present --swapped --huge --cow --placement -o --output" ;;
+	maps) opts="--placement" ;;
 	share) opts="--all" ;;
 	phys) opts="--who" ;;
 	faults) opts="--follow" ;;
 	explain) opts="--fault --last --dmesg --core --access" ;;
 	check) opts="-f --file --format" ;;
-	map) opts="--svg -i --input --width --color --color=" ;;
+	map) opts="--svg -i --input --by --width --color --color=" ;;
 	esac
 
 	if [[ "$cur" == -* ]]; then
@@ -80,7 +84,7 @@ _ptscope()
 	local nargs=0
 	for ((i = i + 1; i < cword; i++)); do
 		case "${words[i]}" in
-		-o | --output | -f | --file | --format | --fault | --access | -i | --input | --svg | --width | --core | --source) ((i++)) ;;
+		-o | --output | -f | --file | --format | --fault | --access | -i | --input | --svg | --width | --by | --core | --source) ((i++)) ;;
 		-*) ;;
 		*) ((nargs++)) ;;
 		esac
@@ -90,7 +94,7 @@ _ptscope()
 	faults) [ $nargs = 0 ] && _ptscope_add "clear" ;;
 	maps | dma | share) _pids; _ptscope_add "self" ;;
 	map) [ $nargs -lt 2 ] && { _pids; _ptscope_add "self"; } ;;
-	xlate | walk | check | explain | diff)
+	xlate | walk | tables | check | explain | diff)
 		if [ $nargs = 0 ]; then
 			_pids
 			_ptscope_add "self"

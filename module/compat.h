@@ -9,6 +9,7 @@
 #define PTSCOPE_COMPAT_H
 
 #include <linux/version.h>
+#include <linux/memcontrol.h>
 #include <linux/mm.h>
 #include <linux/netlink.h>
 #include <linux/pgtable.h>
@@ -390,6 +391,12 @@ static inline u32 ptscope_page_mapcount(struct page *page)
 		return mapcount + entire;
 	}
 	return mapcount;
+}
+
+/* Memory cgroups charge pages here (not configured out, not cgroup_disable=memory). */
+static inline bool ptscope_memcg_enabled(void)
+{
+	return IS_ENABLED(CONFIG_MEMCG) && !mem_cgroup_disabled();
 }
 
 #endif

@@ -6,10 +6,12 @@
  * walk.c finds the entries and holds their locks while these run, so a
  * mapped page cannot be freed while it is described.
  */
+#include <linux/cgroup.h>
 #include <linux/fs.h>
 #include <linux/hugetlb.h>
 #include <linux/ksm.h>
 #include <linux/magic.h>
+#include <linux/memcontrol.h>
 #include <linux/mm.h>
 #include <linux/moduleparam.h>
 #include <linux/page_ref.h>
@@ -71,6 +73,12 @@ void ptscope_page_init(struct ptscope_page *pg, unsigned long addr, u64 nr_pages
 	pg->has_page = false;
 	pg->has_pincount = false;
 	pg->has_res = false;
+	pg->page = NULL;
+	pg->has_nid = false;
+	pg->has_memcg = false;
+	pg->nid = 0;
+	pg->place = 0;
+	pg->memcg = 0;
 }
 
 static bool is_shmem_vma(struct vm_area_struct *vma)
@@ -123,6 +131,7 @@ static struct page *describe_backing(struct vm_area_struct *vma, struct ptscope_
 	}
 
 	pg->has_page = true;
+	pg->page = page;
 	pg->mapcount = ptscope_page_mapcount(page);
 	pg->refcount = page_count(page);
 	if (pg->kind == PTSCOPE_KIND_ZERO_PAGE)
@@ -192,6 +201,50 @@ void ptscope_page_hugetlb_table(struct ptscope_page *pg, void *entryp)
 {
 	if (pg->kind == PTSCOPE_KIND_HUGETLB && hugetlb_pmd_shared((pte_t *)entryp))
 		pg->pflags &= ~PTSCOPE_PAGE(MAPPED_ONCE);
+}
+
+/*
+ * Removed cgroups walked up through before giving up: the walk is under the
+ * target's page-table lock, and a chain of removed cgroups can be as deep
+ * as a user with a delegated subtree makes it.
+ */
+#define PTSCOPE_MEMCG_MAX_REMOVED 16
+
+/*
+ * The memory cgroup charged for @page's folio, as /proc/kpagecgroup names
+ * it (page_cgroup_ino() is unexported before 7.x): the inode of its cgroup
+ * directory, or of the nearest ancestor still online when it was removed
+ * (*@offline then); 0 when nothing is charged. False: not found within
+ * PTSCOPE_MEMCG_MAX_REMOVED removed cgroups. The folio is mapped under the
+ * caller's lock; a memcg is freed only after an RCU grace period, which
+ * covers the walk up and the read of its cgroup's inode.
+ */
+bool ptscope_page_memcg(struct page *page, u64 *ino, bool *offline)
+{
+#ifdef CONFIG_MEMCG
+	struct mem_cgroup *memcg;
+	int removed = 0;
+	bool found = true;
+
+	*ino = 0;
+	*offline = false;
+	rcu_read_lock();
+	memcg = page_memcg_check(compound_head(page));
+	while (memcg && !mem_cgroup_online(memcg)) {
+		if (++removed > PTSCOPE_MEMCG_MAX_REMOVED) {
+			found = false;
+			break;
+		}
+		*offline = true;
+		memcg = parent_mem_cgroup(memcg);
+	}
+	if (found && memcg)
+		*ino = cgroup_ino(memcg->css.cgroup);
+	rcu_read_unlock();
+	return found;
+#else
+	return false;
+#endif
 }
 
 static void describe_frame(struct vm_area_struct *vma, struct ptscope_page *pg,
@@ -334,6 +387,7 @@ void ptscope_page_hide_phys(struct ptscope_page *pg)
 		break;
 	}
 	pg->has_page = false;
+	pg->page = NULL;
 	pg->mapcount = 0;
 	pg->refcount = 0;
 	pg->has_pincount = false;

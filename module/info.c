@@ -34,6 +34,8 @@ static u64 ptscope_features(void)
 		f |= PTSCOPE_FEATURE(KSM);
 	if (IS_ENABLED(CONFIG_SWAP))
 		f |= PTSCOPE_FEATURE(SWAP);
+	if (ptscope_memcg_enabled())
+		f |= PTSCOPE_FEATURE(MEMCG);
 	return f;
 }
 

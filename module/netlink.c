@@ -2,8 +2,9 @@
 /*
  * The "ptscope" generic netlink family: its operations, GET_INFO, XLATE and
  * the helpers every request shares. Each other request has a file of its
- * own, as net/ethtool/ does: nl_walk.c (WALK, GET_VMAS), nl_phys.c (PHYS,
- * IOMMU) and nl_faults.c (GET_FAULTS, CLEAR_FAULTS, fault events).
+ * own, as net/ethtool/ does: nl_walk.c (WALK, GET_VMAS), nl_tables.c (TABLES),
+ * nl_phys.c (PHYS, IOMMU) and nl_faults.c (GET_FAULTS, CLEAR_FAULTS,
+ * fault events).
  * Page-table work is done elsewhere; these files only turn it into
  * messages (see uapi/ptscope.h for the contract).
  */
@@ -268,6 +269,14 @@ static const struct genl_ops ptscope_genl_ops[] = {
 		.cmd = PTSCOPE_CMD_CLEAR_FAULTS,
 		.doit = ptscope_nl_clear_faults,
 		.policy = ptscope_no_attrs_policy,
+		.maxattr = PTSCOPE_A_MAX,
+	},
+	{
+		.cmd = PTSCOPE_CMD_TABLES,
+		.start = ptscope_nl_tables_start,
+		.dumpit = ptscope_nl_tables_dumpit,
+		.done = ptscope_nl_tables_done,
+		.policy = ptscope_tables_policy,
 		.maxattr = PTSCOPE_A_MAX,
 	},
 };

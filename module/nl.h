@@ -31,6 +31,7 @@ extern const struct nla_policy ptscope_vmas_policy[PTSCOPE_A_MAX + 1];
 extern const struct nla_policy ptscope_phys_policy[PTSCOPE_A_MAX + 1];
 extern const struct nla_policy ptscope_iommu_policy[PTSCOPE_A_MAX + 1];
 extern const struct nla_policy ptscope_faults_policy[PTSCOPE_A_MAX + 1];
+extern const struct nla_policy ptscope_tables_policy[PTSCOPE_A_MAX + 1];
 
 int ptscope_nl_get_info(struct sk_buff *skb, struct genl_info *info);
 int ptscope_nl_xlate(struct sk_buff *skb, struct genl_info *info);
@@ -43,5 +44,8 @@ int ptscope_nl_iommu(struct sk_buff *skb, struct genl_info *info);
 int ptscope_nl_faults_start(struct netlink_callback *cb);
 int ptscope_nl_faults_dumpit(struct sk_buff *skb, struct netlink_callback *cb);
 int ptscope_nl_clear_faults(struct sk_buff *skb, struct genl_info *info);
+int ptscope_nl_tables_start(struct netlink_callback *cb);
+int ptscope_nl_tables_dumpit(struct sk_buff *skb, struct netlink_callback *cb);
+int ptscope_nl_tables_done(struct netlink_callback *cb);
 
 #endif

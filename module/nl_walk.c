@@ -18,7 +18,8 @@ const struct nla_policy ptscope_walk_policy[PTSCOPE_A_MAX + 1] = {
 	[PTSCOPE_A_END] = { .type = NLA_U64 },
 	[PTSCOPE_A_WALK_FLAGS] = NLA_POLICY_MASK(NLA_U32, PTSCOPE_WALK_RUNS |
 							    PTSCOPE_WALK_SKIP_NONE |
-							    PTSCOPE_WALK_PACKED),
+							    PTSCOPE_WALK_PACKED |
+							    PTSCOPE_WALK_PLACEMENT),
 	[PTSCOPE_A_PAGEMAP_FD] = NLA_POLICY_FULL_RANGE(NLA_U32, &ptscope_pagemap_fd_range),
 };
 
@@ -141,7 +142,10 @@ static int walk_emit_packed(struct ptscope_walk *w, const struct ptscope_page *r
 	bool present;
 
 	/* No padding for the stack's old contents to hide in (it goes to user space). */
-	BUILD_BUG_ON(sizeof(r) != 12 * sizeof(u64));
+	BUILD_BUG_ON(sizeof(r) != 14 * sizeof(u64));
+	BUILD_BUG_ON(offsetof(struct ptscope_page_rec, memcg) != 12 * sizeof(u64) ||
+		     offsetof(struct ptscope_page_rec, nid) != 13 * sizeof(u64) ||
+		     offsetof(struct ptscope_page_rec, place) != 13 * sizeof(u64) + sizeof(u32));
 
 	/* nla_len is 16 bits: a message's records end before it overflows. */
 	if (skb_tailroom(out->skb) < sizeof(r) ||
@@ -172,9 +176,14 @@ static int walk_emit_packed(struct ptscope_walk *w, const struct ptscope_page *r
 		(pg->has_page ? PTSCOPE_REC_HAS_PAGE : 0) |
 		(pg->has_pincount ? PTSCOPE_REC_HAS_PINCOUNT : 0) |
 		(pg->has_res ? PTSCOPE_REC_HAS_RES : 0) |
-		(out->see_phys ? 0 : PTSCOPE_REC_PHYS_HIDDEN);
+		(out->see_phys ? 0 : PTSCOPE_REC_PHYS_HIDDEN) |
+		(pg->has_nid ? PTSCOPE_REC_HAS_NID : 0) |
+		(pg->has_memcg ? PTSCOPE_REC_HAS_MEMCG : 0);
 	r.cont_order = pg->cont_order;
 	r.entry_step = pg->entry_step;
+	r.memcg = pg->has_memcg ? pg->memcg : 0;
+	r.nid = pg->has_nid ? pg->nid : 0;
+	r.place = pg->has_memcg ? pg->place : 0;
 	/* The attribute's payload is only 4-byte aligned: copy, never cast. */
 	skb_put_data(out->skb, &r, sizeof(r));
 	return 0;
@@ -224,6 +233,12 @@ static int walk_emit(struct ptscope_walk *w, const struct ptscope_page *record)
 	     nla_put_u64_64bit(skb, PTSCOPE_A_PAGE_SWAP_OFFSET, pg.swap_offset,
 			       PTSCOPE_A_PAGE_PAD)))
 		goto cancel;
+	if (pg.has_nid && nla_put_u32(skb, PTSCOPE_A_PAGE_NID, pg.nid))
+		goto cancel;
+	if (pg.has_memcg &&
+	    (nla_put_u64_64bit(skb, PTSCOPE_A_PAGE_MEMCG, pg.memcg, PTSCOPE_A_PAGE_PAD) ||
+	     nla_put_u32(skb, PTSCOPE_A_PAGE_PLACE, pg.place)))
+		goto cancel;
 	nla_nest_end(skb, nest);
 	return 0;
 cancel:
@@ -264,6 +279,7 @@ int ptscope_nl_walk_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 		.runs = c->flags & PTSCOPE_WALK_RUNS,
 		.skip_none = c->flags & PTSCOPE_WALK_SKIP_NONE,
 		.hide_phys = !c->see_phys,
+		.placement = c->flags & PTSCOPE_WALK_PLACEMENT,
 		.emit = walk_emit,
 		.ctx = &out,
 	};

@@ -162,6 +162,14 @@ struct ptscope_page {
 	bool has_page;		/* mapcount and refcount apply */
 	bool has_pincount;
 	bool has_res;		/* an iomem resource claims the frame */
+	/* has_page: the page describe_backing() checked (kernel-only, never sent) */
+	struct page *page;
+	/* Placement (walks with placement only): see enum ptscope_place_flag. */
+	bool has_nid;
+	bool has_memcg;
+	u32 nid;
+	u32 place;		/* PTSCOPE_PLACE_* */
+	u64 memcg;		/* cgroup inode */
 };
 
 /*
@@ -176,6 +184,7 @@ struct ptscope_walk {
 	bool runs;
 	bool skip_none;
 	bool hide_phys;		/* the caller is not CAP_SYS_ADMIN: see ptscope_page_hide_phys() */
+	bool placement;		/* NUMA node and memory cgroup per record */
 	int (*emit)(struct ptscope_walk *w, const struct ptscope_page *pg);
 	/* Optional: whether a VMA found in the range may be walked (else -ESTALE). */
 	bool (*vma_ok)(struct ptscope_walk *w, struct vm_area_struct *vma);
@@ -200,6 +209,7 @@ void ptscope_page_find_owner(struct ptscope_page *pg);
 void ptscope_page_init(struct ptscope_page *pg, unsigned long addr, u64 nr_pages, u32 level,
 		       u64 entry);
 void ptscope_page_hugetlb_table(struct ptscope_page *pg, void *entryp);
+bool ptscope_page_memcg(struct page *page, u64 *ino, bool *offline);
 void ptscope_describe_pte(struct vm_area_struct *vma, unsigned long addr, pte_t pte,
 			  struct ptscope_page *pg);
 void ptscope_describe_pmd_leaf(struct vm_area_struct *vma, unsigned long addr, pmd_t pmd,
@@ -336,5 +346,41 @@ void ptscope_debugfs_init(void);
 void ptscope_debugfs_exit(void);
 struct dentry;
 void ptscope_debugfs_dump_init(struct dentry *dir);
+
+/* One TABLES record: a page-table page (tables.c). */
+struct ptscope_table_rec {
+	u64 addr;		/* first user address it maps */
+	u64 phys;		/* 0 when hidden */
+	u32 level;		/* PTSCOPE_LEVEL_* of its entries */
+	u32 entries;		/* entries for user addresses */
+	u32 used;		/* of those, not none */
+	u32 leaves;		/* of those, leaves */
+	u32 flags;		/* PTSCOPE_TABLE_* */
+};
+
+/*
+ * The page tables under the VMAs of [next, end) of @mm (held by the caller
+ * with mmgrab or mmget), each reported once to @emit; a non-zero return
+ * (-EMSGSIZE: output full) stops the walk with @next and @resume_level
+ * set to redo that record next time. @start is where the request began
+ * (no table was reported before it); @resume_level is PTSCOPE_LEVEL_PGD
+ * for a walk not resumed.
+ */
+struct ptscope_tables {
+	struct mm_struct *mm;
+	unsigned long start;
+	unsigned long next;
+	unsigned long end;
+	u32 resume_level;
+	bool hide_phys;
+	int (*emit)(struct ptscope_tables *t, const struct ptscope_table_rec *r);
+	void *ctx;
+	/* private */
+	unsigned long resume_at;
+	unsigned int budget;
+};
+
+int ptscope_tables(struct ptscope_tables *t);
+#define PTSCOPE_MSG_GONE_TABLES "the process exited or called exec while its tables were read"
 
 #endif

@@ -20,6 +20,7 @@
 
 #include "ptscope.h"
 #include "arch.h"
+#include "compat.h"
 
 /* Entries visited per hold of the mmap lock. */
 #define PTSCOPE_WALK_CHUNK 2048
@@ -36,7 +37,31 @@ static bool same_record(const struct ptscope_page *a, const struct ptscope_page 
 	       a->has_pincount == b->has_pincount && a->pincount == b->pincount &&
 	       a->has_res == b->has_res && a->res_flags == b->res_flags &&
 	       a->res_desc == b->res_desc &&
-	       a->has_pfn == b->has_pfn && a->swap_type == b->swap_type;
+	       a->has_pfn == b->has_pfn && a->swap_type == b->swap_type &&
+	       a->has_nid == b->has_nid && a->nid == b->nid &&
+	       a->has_memcg == b->has_memcg && a->memcg == b->memcg && a->place == b->place;
+}
+
+/*
+ * Where a present frame with a struct page lives, for CAP_SYS_ADMIN: its
+ * node, and the memory cgroup charged (as /proc/kpagecgroup, root's). Other
+ * callers get neither: the node is move_pages(2)'s to tell, under a rule
+ * of its own (real credentials, the security modules' task_movememory
+ * hook) a module cannot ask, so libptscope asks it for them. The leaf's
+ * lock is held, so the page stays mapped while it is looked at.
+ */
+static void describe_placement(const struct ptscope_walk *w, struct ptscope_page *pg)
+{
+	bool offline;
+
+	if (w->hide_phys || pg->state != PTSCOPE_STATE_PRESENT || !pg->page)
+		return;
+	pg->nid = page_to_nid(pg->page);
+	pg->has_nid = true;
+	if (ptscope_memcg_enabled() && ptscope_page_memcg(pg->page, &pg->memcg, &offline)) {
+		pg->place = offline ? PTSCOPE_PLACE_MEMCG_OFFLINE : 0;
+		pg->has_memcg = true;
+	}
 }
 
 /* Whether @pg continues the run @run: adjacent, equal, frames following on. */
@@ -85,6 +110,8 @@ static int add(struct ptscope_walk *w, struct ptscope_page *pg)
 {
 	int ret;
 
+	if (w->placement)
+		describe_placement(w, pg);
 	if (w->hide_phys)
 		ptscope_page_hide_phys(pg);
 	else

@@ -100,6 +100,16 @@ struct ptscope_page {
 	 * means nothing; the module's answers have none.
 	 */
 	uint32_t unknown;
+	/*
+	 * Since 1.3, with PTSCOPE_WALK_PLACEMENT only (see enum
+	 * ptscope_place_flag in uapi/ptscope.h): the frame's NUMA node and
+	 * the inode of the memory cgroup charged for it, where known.
+	 */
+	int has_nid;
+	int has_memcg;
+	uint32_t nid;
+	uint32_t place; /* PTSCOPE_PLACE_* */
+	uint64_t memcg;
 };
 
 /* struct ptscope_page.unknown: ptscope_unknown_name() */
@@ -123,7 +133,10 @@ struct ptscope_page {
 #define PTSCOPE_UNKNOWN_UFFD_WP (1U << 14) /* pagemap has the bit since 5.17 */
 /* the mapped-once page flag: pagemap's bit is unreliable for 1 GiB hugetlb pages */
 #define PTSCOPE_UNKNOWN_MAPPED_ONCE (1U << 15)
-#define PTSCOPE_UNKNOWN_BITS 16
+/* Since 1.3, with PTSCOPE_WALK_PLACEMENT: the node (move_pages(2) refused), the memory cgroup */
+#define PTSCOPE_UNKNOWN_NID (1U << 16)
+#define PTSCOPE_UNKNOWN_MEMCG (1U << 17) /* /proc/kpagecgroup: CAP_SYS_ADMIN only */
+#define PTSCOPE_UNKNOWN_BITS 18
 
 /* Called for each record in address order; non-zero stops the walk. */
 typedef int (*ptscope_page_fn)(const struct ptscope_page *page, void *arg);
@@ -238,6 +251,32 @@ PTSCOPE_API int ptscope_xlate(struct ptscope *handle, uint32_t pid, uint64_t add
  */
 PTSCOPE_API int ptscope_walk(struct ptscope *handle, uint32_t pid, uint64_t start, uint64_t end,
 			     unsigned int flags, ptscope_page_fn fn, void *arg);
+
+/*
+ * Since 1.3: one page-table page of a process (PTSCOPE_CMD_TABLES): the
+ * table of @level entries that maps from @addr, how many of its entries
+ * are in use, and of those how many are leaves.
+ */
+struct ptscope_table {
+	uint64_t addr; /* first user address it maps */
+	uint64_t phys; /* has_phys only: its physical address */
+	uint32_t level; /* PTSCOPE_LEVEL_* of its entries */
+	uint32_t entries; /* entries for user addresses */
+	uint32_t used; /* of those, not none */
+	uint32_t leaves; /* of those, leaves */
+	uint32_t flags; /* PTSCOPE_TABLE_* */
+	int has_phys;
+};
+
+typedef int (*ptscope_table_fn)(const struct ptscope_table *table, void *arg);
+
+/*
+ * Since 1.3: the page-table pages of process @pid that map [start, end)
+ * (end 0: the top) inside its mappings, in address order, each once.
+ * Module only (-EOPNOTSUPP from procfs). Returns as ptscope_walk().
+ */
+PTSCOPE_API int ptscope_tables(struct ptscope *handle, uint32_t pid, uint64_t start, uint64_t end,
+			       ptscope_table_fn fn, void *arg);
 
 /*
  * Every mapping of process @pid in address order, with counters from its

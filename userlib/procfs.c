@@ -20,8 +20,9 @@
 #include "uapi/ptscope.h"
 
 static const char *const unknown_names[PTSCOPE_UNKNOWN_BITS] = {
-	"entry", "flags",    "level", "cache",	  "pkey",	"cow",	 "refcount", "page_flags",
-	"kind",	 "mapcount", "pfn",   "pincount", "soft_dirty", "state", "uffd_wp",  "mapped_once",
+	"entry",      "flags",	    "level",   "cache",	      "pkey", "cow",
+	"refcount",   "page_flags", "kind",    "mapcount",    "pfn",  "pincount",
+	"soft_dirty", "state",	    "uffd_wp", "mapped_once", "node", "cgroup",
 };
 
 static const char *const vma_unknown_names[PTSCOPE_VMA_UNKNOWN_BITS] = {
@@ -144,7 +145,9 @@ int pts_kpage_read(struct pts_kpage *k, const char *file, uint64_t pfn, size_t n
 {
 	char path[32];
 	ssize_t got;
-	int *fd = !strcmp(file, "kpageflags") ? &k->flags_fd : &k->count_fd;
+	int *fd = !strcmp(file, "kpageflags") ? &k->flags_fd :
+		  !strcmp(file, "kpagecount") ? &k->count_fd :
+						&k->cgroup_fd;
 
 	if (*fd == -2)
 		return -EACCES; /* tried, refused: the caller counts it unknown */
@@ -170,7 +173,9 @@ void pts_kpage_close(struct pts_kpage *k)
 		close(k->flags_fd);
 	if (k->count_fd >= 0)
 		close(k->count_fd);
-	k->flags_fd = k->count_fd = -1;
+	if (k->cgroup_fd >= 0)
+		close(k->cgroup_fd);
+	k->flags_fd = k->count_fd = k->cgroup_fd = -1;
 }
 
 /*

@@ -46,12 +46,12 @@
 
 /* /proc/kpageflags and /proc/kpagecount, opened at first use. */
 struct pts_kpage {
-	int flags_fd, count_fd;
+	int flags_fd, count_fd, cgroup_fd;
 };
 
-#define PTS_KPAGE_INIT \
-	{              \
-		-1, -1 \
+#define PTS_KPAGE_INIT     \
+	{                  \
+		-1, -1, -1 \
 	}
 
 /*

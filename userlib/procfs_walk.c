@@ -18,6 +18,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdint.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "internal.h"
@@ -36,12 +38,17 @@ struct pf_walk {
 	int fd; /* /proc/PID/pagemap */
 	unsigned int shift;
 	bool runs, skip_none;
+	bool placement; /* PTSCOPE_WALK_PLACEMENT: move_pages(2) and kpagecgroup */
 	ptscope_page_fn fn;
 	void *arg;
 	struct pts_kpage k;
 	struct ptscope_page run; /* the record being built; nr_pages 0: none */
 	uint64_t pme[PTS_CHUNK], kflags[PTS_CHUNK], kcount[PTS_CHUNK];
 	bool kflags_ok[PTS_CHUNK], kcount_ok[PTS_CHUNK];
+	uint64_t kcgroup[PTS_CHUNK];
+	bool kcgroup_ok[PTS_CHUNK];
+	int node[PTS_CHUNK]; /* move_pages(2)'s status: a node, or -errno */
+	void *addrs[PTS_CHUNK];
 };
 
 /* Frames of a PFN-mapped VMA are not its pages, whatever kpageflags says of them. */
@@ -241,7 +248,7 @@ static void read_frames(struct pf_walk *w, size_t n)
 {
 	size_t i = 0, j;
 	uint64_t pfn;
-	int f, c, k;
+	int f, c, g, k;
 
 	while (i < n) {
 		pfn = w->pme[i] & PM_PFN_MASK;
@@ -256,10 +263,51 @@ static void read_frames(struct pf_walk *w, size_t n)
 			;
 		f = pts_kpage_read(&w->k, "kpageflags", pfn, j - i, &w->kflags[i]);
 		c = pts_kpage_read(&w->k, "kpagecount", pfn, j - i, &w->kcount[i]);
+		g = w->placement ?
+			    pts_kpage_read(&w->k, "kpagecgroup", pfn, j - i, &w->kcgroup[i]) :
+			    0;
 		for (k = 0; i < j; i++, k++) {
 			w->kflags_ok[i] = k < f;
 			w->kcount_ok[i] = k < c;
+			w->kcgroup_ok[i] = k < g;
 		}
+	}
+}
+
+/*
+ * The nodes of @n pages from @addr, as move_pages(2) with no target nodes
+ * tells whoever may ptrace-read the process: a node, or -errno (-ENOENT
+ * not present, -EFAULT the zero page), all -EPERM if refused.
+ */
+static void read_nodes(struct pf_walk *w, uint64_t addr, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		w->addrs[i] = (void *)(uintptr_t)(addr + ((uint64_t)i << w->shift));
+	if (syscall(SYS_move_pages, (long)w->pid, (unsigned long)n, w->addrs, NULL, w->node, 0)) {
+		for (i = 0; i < n; i++)
+			w->node[i] = -errno;
+	}
+}
+
+/* Where present page @i of the chunk lives, where the caller may know. */
+static void describe_placement(struct pf_walk *w, size_t i, struct ptscope_page *pg)
+{
+	if (pg->state != PTSCOPE_STATE_PRESENT)
+		return;
+	if (w->node[i] >= 0) {
+		pg->has_nid = 1;
+		pg->nid = (uint32_t)w->node[i];
+	} else {
+		pg->unknown |= PTSCOPE_UNKNOWN_NID;
+	}
+	/* kpagecgroup names the nearest online cgroup: whether one was removed, not. */
+	if (w->kcgroup_ok[i] && pg->pfn) {
+		pg->has_memcg = 1;
+		pg->memcg = w->kcgroup[i];
+	} else {
+		pg->unknown |= PTSCOPE_UNKNOWN_MEMCG;
 	}
 }
 
@@ -274,7 +322,8 @@ static bool continues(const struct ptscope_page *r, const struct ptscope_page *p
 		return true;
 	if (r->kind != pg->kind || r->pflags != pg->pflags || r->has_page != pg->has_page ||
 	    r->cow != pg->cow || r->pkey != pg->pkey || r->mapcount != pg->mapcount ||
-	    r->swap_type != pg->swap_type)
+	    r->swap_type != pg->swap_type || r->has_nid != pg->has_nid || r->nid != pg->nid ||
+	    r->has_memcg != pg->has_memcg || r->memcg != pg->memcg)
 		return false;
 	/* Frames and swap slots follow on, or stay hidden (0) throughout. */
 	if (pg->state == PTSCOPE_STATE_PRESENT)
@@ -340,9 +389,13 @@ static int walk_vma(struct pf_walk *w, const struct pts_smaps_vma *sv, uint64_t 
 		if (n < 0)
 			return n;
 		read_frames(w, (size_t)n);
+		if (w->placement)
+			read_nodes(w, addr, (size_t)n);
 		for (i = 0; i < (size_t)n; i++, addr += 1ULL << w->shift) {
 			describe(w, sv, i, addr, &pg);
 			predict_cow(sv, &pg);
+			if (w->placement)
+				describe_placement(w, i, &pg);
 			ret = add(w, &pg);
 			if (ret)
 				return ret;
@@ -404,6 +457,7 @@ int pts_procfs_walk(struct ptscope *h, uint32_t pid, uint64_t start, uint64_t en
 	w->shift = h->page_shift;
 	w->runs = flags & PTSCOPE_WALK_RUNS;
 	w->skip_none = flags & PTSCOPE_WALK_SKIP_NONE;
+	w->placement = flags & PTSCOPE_WALK_PLACEMENT;
 	w->fn = fn;
 	w->arg = arg;
 	w->fd = pts_pagemap_open(pid, &w->pid);

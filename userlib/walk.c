@@ -4,6 +4,9 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <string.h>
+#include <stdint.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 #include <netlink/attr.h>
 #include <netlink/genl/genl.h>
 
@@ -70,6 +73,8 @@ struct walk_ctx {
 	void *arg;
 	bool expand; /* the caller wants leaves, the kernel sends runs */
 	unsigned int page_shift; /* the kernel's PAGE_SIZE, in which records count */
+	bool place_here; /* PTSCOPE_WALK_PLACEMENT: nodes the module withholds, asked here */
+	uint32_t pid;
 };
 
 /* struct ptscope_page_rec as the kernel sent it, into the library's record. */
@@ -100,6 +105,11 @@ static void unpack_page(const struct ptscope_page_rec *r, struct ptscope_page *p
 	pg->has_res = !!(r->has & PTSCOPE_REC_HAS_RES);
 	pg->res_flags = r->res_flags;
 	pg->res_desc = r->res_desc;
+	pg->has_nid = !!(r->has & PTSCOPE_REC_HAS_NID);
+	pg->nid = r->nid;
+	pg->has_memcg = !!(r->has & PTSCOPE_REC_HAS_MEMCG);
+	pg->memcg = r->memcg;
+	pg->place = r->place;
 }
 
 /*
@@ -159,6 +169,69 @@ static int expand_run(const struct ptscope_page *run, uint64_t entry_step, int h
 	return 0;
 }
 
+/* One record to the caller: as it is, or expanded into its leaves. */
+static int deliver(const struct ptscope_page *pg, uint64_t entry_step, int hidden,
+		   struct walk_ctx *c)
+{
+	return c->expand ? expand_run(pg, entry_step, hidden, c) : c->fn(pg, c->arg);
+}
+
+/*
+ * The node of each leaf of a present record the module gave without one:
+ * it tells a caller without CAP_SYS_ADMIN no node, since move_pages(2) has
+ * its own rule (ptrace read access with real credentials, and the security
+ * modules' task_movememory hook) that a module cannot ask. The kernel
+ * answers here, under that rule, for the caller; the record is cut where
+ * the node changes (a refusal leaves the nodes unknown, as before).
+ */
+static int deliver_placed(const struct ptscope_page *run, uint64_t entry_step, struct walk_ctx *c)
+{
+	const unsigned int shift = c->page_shift;
+	uint64_t leaf = leaf_pages(run->level, shift) << run->cont_order, k, i, n;
+	uint64_t nleaves, first;
+	struct ptscope_page part = *run;
+	void *addrs[256];
+	int status[256], ret, node = -1;
+
+	if (!leaf)
+		leaf = 1;
+	/* Leaves may start before the record (a range starting inside a huge leaf). */
+	first = run->addr >> shift;
+	nleaves = (first + run->nr_pages + leaf - 1) / leaf - first / leaf;
+	part.nr_pages = 0;
+	for (k = 0; k < nleaves; k += n) {
+		n = nleaves - k < 256 ? nleaves - k : 256;
+		for (i = 0; i < n; i++) {
+			uint64_t page = (first / leaf + k + i) * leaf;
+
+			addrs[i] = (void *)(uintptr_t)((page > first ? page : first) << shift);
+		}
+		if (syscall(SYS_move_pages, (long)c->pid, (unsigned long)n, addrs, NULL, status, 0))
+			for (i = 0; i < n; i++)
+				status[i] = -errno;
+		for (i = 0; i < n; i++) {
+			uint64_t from = (uintptr_t)addrs[i] >> shift;
+			uint64_t to = (first / leaf + k + i + 1) * leaf;
+
+			to = to < first + run->nr_pages ? to : first + run->nr_pages;
+			if (part.nr_pages && status[i] != node) {
+				ret = deliver(&part, entry_step, 1, c);
+				if (ret)
+					return ret;
+				part.nr_pages = 0;
+			}
+			if (!part.nr_pages) {
+				part.addr = from << shift;
+				part.has_nid = status[i] >= 0;
+				part.nid = status[i] >= 0 ? (uint32_t)status[i] : 0;
+				node = status[i];
+			}
+			part.nr_pages += to - from;
+		}
+	}
+	return part.nr_pages ? deliver(&part, entry_step, 1, c) : 0;
+}
+
 /* Records in PTSCOPE_A_PAGE_RECS, @size bytes apart (see the UAPI header). */
 static int on_page_recs(struct nlattr *a, uint32_t size, struct walk_ctx *c)
 {
@@ -170,18 +243,19 @@ static int on_page_recs(struct nlattr *a, uint32_t size, struct walk_ctx *c)
 	struct ptscope_page pg;
 	int ret;
 
-	/* Records at least as long as this library's (no older layout exists). */
-	if (size < sizeof(struct ptscope_page_rec) || len % size)
+	/* Records at least as long as the first layout; later fields read as 0. */
+	if (size < offsetof(struct ptscope_page_rec, memcg) || len % size)
 		return pts_fail(-EPROTO, "malformed page records in WALK reply (%u bytes of %u)",
 				len, size);
 	memset(&r, 0, sizeof(r));
 	for (off = 0; off < len; off += size) {
 		memcpy(&r, p + off, take);
 		unpack_page(&r, &pg);
-		if (c->expand)
-			ret = expand_run(&pg, r.entry_step, r.has & PTSCOPE_REC_PHYS_HIDDEN, c);
+		if (c->place_here && pg.state == PTSCOPE_STATE_PRESENT &&
+		    (r.has & PTSCOPE_REC_PHYS_HIDDEN) && !pg.has_nid)
+			ret = deliver_placed(&pg, r.entry_step, c);
 		else
-			ret = c->fn(&pg, c->arg);
+			ret = deliver(&pg, r.entry_step, r.has & PTSCOPE_REC_PHYS_HIDDEN, c);
 		if (ret)
 			return ret;
 	}
@@ -256,15 +330,19 @@ int ptscope_walk(struct ptscope *h, uint32_t pid, uint64_t start, uint64_t end, 
 		 ptscope_page_fn fn, void *arg)
 {
 	/* Per-page walks travel as runs and are expanded here (expand_run). */
-	struct walk_ctx c = { .fn = fn, .arg = arg, .expand = !(flags & PTSCOPE_WALK_RUNS) };
+	struct walk_ctx c = { .fn = fn,
+			      .arg = arg,
+			      .expand = !(flags & PTSCOPE_WALK_RUNS),
+			      .place_here = flags & PTSCOPE_WALK_PLACEMENT,
+			      .pid = pid };
 	struct walk_range r = { start, end, flags | PTSCOPE_WALK_RUNS | PTSCOPE_WALK_PACKED };
 	struct ptscope_machine m;
 	int ret;
 
 	if (h->source == PTSCOPE_SOURCE_PROCFS)
 		return pts_procfs_walk(h, pid, start, end, flags, fn, arg);
-	/* Expanding runs needs the kernel's page size: asked once per handle. */
-	if (c.expand && !h->page_shift) {
+	/* Expanding runs (and placing leaves) needs the kernel's page size: asked once. */
+	if ((c.expand || c.place_here) && !h->page_shift) {
 		ret = ptscope_get_machine(h, &m);
 		if (ret)
 			return ret;

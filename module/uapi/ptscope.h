@@ -112,6 +112,10 @@
  *                                                 iomem resource claiming the
  *                                                 frame (a bus window; the
  *                                                 innermost: /proc/iomem)
+ *       PTSCOPE_A_PAGE_NID                u32     PTSCOPE_WALK_PLACEMENT and
+ *       PTSCOPE_A_PAGE_MEMCG              u64     CAP_SYS_ADMIN only: node,
+ *       PTSCOPE_A_PAGE_PLACE              u32     memory cgroup, PTSCOPE_PLACE_*
+ *                                                 (see enum ptscope_place_flag)
  *   Only addresses inside VMAs are reported; pages of a VMA that no entry
  *   maps are "none" records, which cover whole holes in either mode (and are
  *   left out with PTSCOPE_WALK_SKIP_NONE). Without PTSCOPE_WALK_RUNS, every
@@ -152,6 +156,22 @@
  *   The counters come from walking the VMA's page tables (see WALK): each
  *   VMA is described, then its tables walked with the mmap lock released
  *   between chunks, so they reflect the tables just after the description.
+ *
+ * PTSCOPE_CMD_TABLES (dump; same permission rule as XLATE)
+ *   request: PTSCOPE_A_PID, PTSCOPE_A_PAGEMAP_FD, PTSCOPE_A_START,
+ *            PTSCOPE_A_END as for WALK
+ *   reply, in address order, any number per message:
+ *     PTSCOPE_A_TABLE                     nest, one page-table page
+ *       PTSCOPE_A_TABLE_LEVEL             u32     PTSCOPE_LEVEL_* of its entries
+ *       PTSCOPE_A_TABLE_ADDR              u64     first user address it maps
+ *       PTSCOPE_A_TABLE_ENTRIES           u32     entries for user addresses
+ *       PTSCOPE_A_TABLE_USED              u32     of those, not none
+ *       PTSCOPE_A_TABLE_LEAVES            u32     of those, leaves
+ *       PTSCOPE_A_TABLE_PHYS              u64     CAP_SYS_ADMIN only
+ *       PTSCOPE_A_TABLE_FLAGS             u32     PTSCOPE_TABLE_*
+ *   Levels folded away on this machine have no tables. Tables are found by
+ *   descending inside VMAs; each is reported once, where the walk first
+ *   enters it, and its entries are counted over the whole table.
  *
  * PTSCOPE_CMD_PHYS (doit; CAP_SYS_ADMIN only)
  *   request:
@@ -273,6 +293,7 @@ enum ptscope_cmd {
 	PTSCOPE_CMD_GET_FAULTS,
 	PTSCOPE_CMD_CLEAR_FAULTS,
 	PTSCOPE_CMD_FAULT_EVENT,	/* multicast only: one new record */
+	PTSCOPE_CMD_TABLES,
 
 	__PTSCOPE_CMD_MAX,
 	PTSCOPE_CMD_MAX = __PTSCOPE_CMD_MAX - 1
@@ -300,6 +321,7 @@ enum ptscope_attr {
 	PTSCOPE_A_PAGE_REC_SIZE,	/* u32: sizeof(struct ptscope_page_rec) */
 	PTSCOPE_A_PAGE_RECS,		/* binary: struct ptscope_page_rec[] */
 	PTSCOPE_A_PAGEMAP_FD,		/* u32: the caller's open /proc/PID/pagemap */
+	PTSCOPE_A_TABLE,		/* nest: enum ptscope_table_attr */
 
 	__PTSCOPE_A_MAX,
 	PTSCOPE_A_MAX = __PTSCOPE_A_MAX - 1
@@ -374,6 +396,9 @@ enum ptscope_page_attr {
 	PTSCOPE_A_PAGE_RES_DESC,	/* u32: IORES_DESC_* */
 	PTSCOPE_A_PAGE_PKEY,		/* u32 */
 	PTSCOPE_A_PAGE_CONT_ORDER,	/* u32: as cont_order in struct ptscope_page_rec */
+	PTSCOPE_A_PAGE_NID,		/* u32: NUMA node of the frame */
+	PTSCOPE_A_PAGE_MEMCG,		/* u64: inode of the memory cgroup charged */
+	PTSCOPE_A_PAGE_PLACE,		/* u32: PTSCOPE_PLACE_* */
 
 	__PTSCOPE_A_PAGE_MAX,
 	PTSCOPE_A_PAGE_MAX = __PTSCOPE_A_PAGE_MAX - 1
@@ -509,6 +534,7 @@ enum ptscope_walk_flag {
 	PTSCOPE_WALK_RUNS = 1,		/* merge runs of equal leaves */
 	PTSCOPE_WALK_SKIP_NONE = 2,	/* no records for unmapped pages */
 	PTSCOPE_WALK_PACKED = 4,	/* records as PTSCOPE_A_PAGE_RECS */
+	PTSCOPE_WALK_PLACEMENT = 8,	/* NUMA node and memory cgroup per record */
 };
 
 /*
@@ -558,6 +584,10 @@ struct ptscope_page_rec {
 	 * 0 for a record of one leaf.
 	 */
 	__u64 entry_step;
+	/* Since PTSCOPE_WALK_PLACEMENT (older modules send records without these). */
+	__u64 memcg;		/* PTSCOPE_REC_HAS_MEMCG: cgroup inode, see below */
+	__u32 nid;		/* PTSCOPE_REC_HAS_NID: NUMA node of the frame */
+	__u32 place;		/* PTSCOPE_PLACE_* */
 };
 
 enum ptscope_page_rec_has {
@@ -566,6 +596,55 @@ enum ptscope_page_rec_has {
 	PTSCOPE_REC_HAS_PINCOUNT = 4,
 	PTSCOPE_REC_HAS_RES = 8,	/* res_flags, res_desc */
 	PTSCOPE_REC_PHYS_HIDDEN = 16,	/* pfn and frame bits withheld: 0 */
+	PTSCOPE_REC_HAS_NID = 32,
+	PTSCOPE_REC_HAS_MEMCG = 64,
+};
+
+/*
+ * Where a page lives (PTSCOPE_WALK_PLACEMENT), for CAP_SYS_ADMIN only, on
+ * present frames with a struct page in use (RAM; not ZONE_DEVICE, not the
+ * frames of VM_PFNMAP mappings), the zero pages included. The node is the
+ * frame's NUMA node. The memory cgroup (PTSCOPE_FEATURE_BIT_MEMCG) is the
+ * inode of the cgroup directory charged for the page's folio, or of its
+ * nearest ancestor still online when that cgroup was removed, as
+ * /proc/kpagecgroup says of the folio's head page (of every page since
+ * 6.4); 0: charged to none. Other callers may ask move_pages(2) for the
+ * nodes, under its own rule (which libptscope does for them);
+ * /proc/kpagecgroup is root's.
+ */
+enum ptscope_place_flag {
+	/*
+	 * The page still points at a removed cgroup: memcg is its nearest
+	 * online ancestor. Best effort: kernels that hand a removed cgroup's
+	 * charges to its parent (7.x, and kernel-charged pages on every
+	 * kernel) name the parent without it.
+	 */
+	PTSCOPE_PLACE_MEMCG_OFFLINE = 1,
+};
+
+/*
+ * PTSCOPE_CMD_TABLES: one PTSCOPE_A_TABLE nest per page-table page of the
+ * target that maps part of [START, END) inside a mapping, top level first
+ * within each region, each table once even when several mappings share it.
+ */
+enum ptscope_table_attr {
+	PTSCOPE_A_TABLE_UNSPEC,
+	PTSCOPE_A_TABLE_PAD,
+	PTSCOPE_A_TABLE_LEVEL,		/* u32: PTSCOPE_LEVEL_* of its entries */
+	PTSCOPE_A_TABLE_ADDR,		/* u64: first user address it maps */
+	PTSCOPE_A_TABLE_ENTRIES,	/* u32: its entries for user addresses */
+	PTSCOPE_A_TABLE_USED,		/* u32: of those, not none */
+	PTSCOPE_A_TABLE_LEAVES,		/* u32: of those, leaves (maps or swap entries) */
+	PTSCOPE_A_TABLE_PHYS,		/* u64: CAP_SYS_ADMIN only */
+	PTSCOPE_A_TABLE_FLAGS,		/* u32: PTSCOPE_TABLE_* */
+
+	__PTSCOPE_A_TABLE_MAX,
+	PTSCOPE_A_TABLE_MAX = __PTSCOPE_A_TABLE_MAX - 1
+};
+
+enum ptscope_table_flag {
+	/* hugetlb PMD sharing: other processes' tables point here too */
+	PTSCOPE_TABLE_SHARED = 1,
 };
 
 /* What a leaf entry holds. */
@@ -849,6 +928,7 @@ enum ptscope_feature_bit {
 	PTSCOPE_FEATURE_BIT_MTE,	/* arm64: memory tagging (PROT_MTE) */
 	PTSCOPE_FEATURE_BIT_HW_DBM,	/* arm64: hardware dirty-bit management */
 	PTSCOPE_FEATURE_BIT_HW_AF,	/* arm64: hardware access-flag management */
+	PTSCOPE_FEATURE_BIT_MEMCG,	/* memory cgroups charge pages (placement's cgroup) */
 
 	__PTSCOPE_FEATURE_BIT_COUNT
 };
@@ -868,7 +948,7 @@ enum ptscope_arch {
 #define PTSCOPE_FEATURE_NAMES {						\
 	"la57", "pat", "nx", "pkeys", "soft-dirty", "uffd-wp", "thp",	\
 	"hugetlb", "ksm", "swap", "uffd-rwp", "bti", "mte", "hw-dbm",	\
-	"hw-af"								\
+	"hw-af", "memcg"							\
 }
 
 #endif /* _UAPI_PTSCOPE_H */

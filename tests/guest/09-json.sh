@@ -73,6 +73,11 @@ j 1 diff no-file -j diff /nonexistent.snap $h1
 j 0 share bad-name -j share $h1 $h2
 j 0 map one -j map $h1
 j 0 map pair -j map $h1 $h2
+j 0 walk placement -j walk --placement $h1 $hog+$(pages 8)
+j 0 maps placement -j maps --placement $h1
+j 0 map by-node -j map --by node $h1
+j 0 map by-fill -j map --by fill $h1
+j 0 check node -j check $h1 $hog+$(pages 1) node=0
 j 0 check pass -j check $h1 $hog+$(pages 1) present
 printf '%s\n' "$h1 $hog+$(pages 1) present" "$h1 $hog+$(pages 2) present" > /tmp/j.checks
 j 1:doc check file-fail -j check -f /tmp/j.checks

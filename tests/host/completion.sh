@@ -77,6 +77,8 @@ done
 check "walk --pages is not offered to maps" bash -c "! grep -q -- --pages <<< '$(complete_words ptscope maps --)'"
 check "a PID completes for walk" grep -q " $$ " <<< " $(complete_words ptscope walk '') "
 check "places complete for walk's range" grep -q '\[heap\]' <<< "$(complete_words ptscope walk 1 '')"
+check "a PID completes for tables" grep -q " $$ " <<< " $(complete_words ptscope tables '') "
+check "places complete for tables' range" grep -q '\[heap\]' <<< "$(complete_words ptscope tables 1 '')"
 check "--format values" test "$(complete_words ptscope check --format '')" = "json plain tap "
 check "--access values" test "$(complete_words ptscope explain 1 0x1000 --access '')" = "exec read write "
 check "--source values" test "$(complete_words ptscope --source '')" = "auto module procfs "

@@ -75,6 +75,8 @@ valid help "-j help nope (an error)" -j help nope
 valid info "-j info without the module (an error)" -j info
 valid walk "-j walk with a PID that is not UTF-8 (an error)" -j walk $'\xff\xfe'
 valid walk "-j walk --frob (a usage error)" -j walk --frob
+valid tables "-j tables from procfs (an error: the module only)" -j --source procfs tables self
+valid tables "-j tables with two ranges (a usage error)" -j tables self 0x1000 0x2000
 valid faults "-j faults without the module (an error)" -j faults
 valid explain "-j explain --core of no file (an error)" -j explain --core /nonexistent
 printf 'kernel: cr\xffash[123]: segfault at 10 ip 0000000000401000 sp 00007ffc00000000 error 4 in cr\xffash[401000+1000]\n' > "$T/log"

@@ -228,6 +228,13 @@ static void valid_shape(struct msg *m, int cmd)
 	case PTSCOPE_CMD_GET_VMAS:
 		put_attr(m, PTSCOPE_A_PID, &pid, 4);
 		break;
+	case PTSCOPE_CMD_TABLES:
+		put_attr(m, PTSCOPE_A_PID, &pid, 4);
+		if (below(4))
+			put_attr(m, PTSCOPE_A_START, &a, 8);
+		if (below(4))
+			put_attr(m, PTSCOPE_A_END, &b, 8);
+		break;
 	case PTSCOPE_CMD_PHYS:
 		put_attr(m, PTSCOPE_A_ADDR, &a, 8);
 		break;
@@ -400,7 +407,7 @@ static int fuzz_netlink(unsigned long count)
 		h->nlmsg_type = below(50) ? (uint16_t)fam : (uint16_t)below(0x20);
 		/* Mostly the dump flag a command wants, so requests get past it. */
 		dump = cmd == PTSCOPE_CMD_WALK || cmd == PTSCOPE_CMD_GET_VMAS ||
-		       cmd == PTSCOPE_CMD_GET_FAULTS;
+		       cmd == PTSCOPE_CMD_GET_FAULTS || cmd == PTSCOPE_CMD_TABLES;
 		if (!below(8))
 			dump = !dump;
 		h->nlmsg_flags = NLM_F_REQUEST | (below(2) ? NLM_F_ACK : 0) |
