@@ -66,8 +66,14 @@ static int on_placed(const struct ptscope_page *pg, void *arg)
 static void print_placement(const struct placement *p)
 {
 	const char *path;
+	uint64_t any = p->nodes_unknown;
 	int i;
 
+	for (i = 0; i < PLACE_NODES; i++)
+		any += p->node[i];
+	/* Text: a line for mappings with present pages only. */
+	if (!any && !cli_print_is_json())
+		return;
 	cli_print_text("    nodes:");
 	cli_open_object("nodes");
 	for (i = 0; i < PLACE_NODES; i++) {

@@ -21,11 +21,11 @@ enum {
 static const struct map_state_style node_styles[MAP_STATES] = {
 	{ "not_present", "not present", "\u2591", "90", "#e6e6e6" },
 	{ "node0", "node 0", "\u2588", "32", "#2ca25f" },
-	{ "node1", "node 1", "\u2588", "34", "#3182bd" },
-	{ "node2", "node 2", "\u2588", "33", "#f39c12" },
-	{ "node3", "node 3", "\u2588", "35", "#c51b8a" },
-	{ "node4", "node 4", "\u2588", "36", "#1c9099" },
-	{ "node5_up", "node 5+", "\u2588", "31", "#d7301f" },
+	{ "node1", "node 1", "\u2593", "34", "#3182bd" },
+	{ "node2", "node 2", "\u259a", "33", "#f39c12" },
+	{ "node3", "node 3", "\u259e", "35", "#c51b8a" },
+	{ "node4", "node 4", "\u2599", "36", "#1c9099" },
+	{ "node5_up", "node 5+", "\u259b", "31", "#d7301f" },
 	{ "elsewhere", "swapped or node unknown", "\u2592", "37", "#555555" },
 };
 

@@ -60,7 +60,8 @@ svg_ok() {	# svg_ok SNAPSHOT SVG: well-formed, every mapping in a box with a too
 		grep -q "<title>$start-" "$svg" || { echo "no tooltip for $start"; return 1; }
 	done
 	grep -q '<g class="legend">' "$svg" || return 1
-	for label in "not present" present huge COW-shared swapped pinned device "other entry"; do
+	local IFS=,
+	for label in ${LEGEND:-not present,present,huge,COW-shared,swapped,pinned,device,other entry}; do
 		grep -q ">$label</text>" "$svg" || { echo "legend lacks $label"; return 1; }
 	done
 }
@@ -194,4 +195,21 @@ err "mappings out of order" 1 "line 4: not a mapping in order" map -i <(printf '
 err "an unwritable SVG" 1 "cannot write '/nonexistent/x.svg.tmp" map -i "$F/one-page.snap" --svg /nonexistent/x.svg
 err "a live PID needs the module" 1 "kernel module ptscope is not loaded" map 1
 err "-j error is JSON" 2 '^\{"error":"map needs' -j map
+
+echo "# ---- map --by node (nodes.snap: memkinds.snap with node=0/1 on alternate records)"
+err "--by fill of a snapshot" 2 "snapshots keep no page tables" map --by fill -i "$F/nodes.snap"
+err "--by something else" 2 "--by wants state, node or fill, not 'colour'" map --by colour -i "$F/nodes.snap"
+for n in 0 1; do
+	want=$(awk -v n=$n '/^0x/ && / present / && $NF == "node=" n { s += $2 } END { print s + 0 }' "$F/nodes.snap")
+	ok "--by node: node $n's pages as the snapshot's records ($want)" \
+		bash -c "'$P' -j map --by node -i '$F/nodes.snap' | jq -e '.spaces[0].summary.pages.node$n == $want'"
+done
+ok "--by node: a snapshot without nodes has all present pages elsewhere" \
+	bash -c "'$P' -j map --by node -i '$F/memkinds.snap' | jq -e '.spaces[0].summary.pages | .node0 == 0 and .elsewhere > 0'"
+ok "--by node: the terminal map's legend names the nodes" \
+	bash -c "'$P' map --by node -i '$F/nodes.snap' | grep -q '█ node 0  ▓ node 1'"
+"$P" map --by node -i "$F/nodes.snap" --svg "$T/nodes.svg"
+LEGEND="not present,node 0,node 1,node 5+,swapped or node unknown" \
+	ok "--by node: the SVG is well formed, every mapping in a box, the nodes' legend" \
+	svg_ok "$F/nodes.snap" "$T/nodes.svg"
 tap_done
