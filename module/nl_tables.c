@@ -22,12 +22,11 @@ const struct nla_policy ptscope_tables_policy[PTSCOPE_A_MAX + 1] = {
 /* Where a TABLES dump stands between messages: all of it lives in cb->ctx. */
 struct tables_cursor {
 	struct mm_struct *mm;	/* mmgrab()bed in start, dropped in done */
-	u64 start;		/* of the request: no table was reported before it */
 	u64 next;
 	u64 end;
 	const char *err_msg;	/* a refusal .start could not report itself */
 	int err;
-	u8 resume_level;	/* at next, the tables above this level were sent */
+	u8 sent;		/* at next, the tables reported: see struct ptscope_tables */
 	bool see_phys;
 };
 
@@ -79,10 +78,9 @@ static int tables_start(struct netlink_callback *cb, struct netlink_ext_ack *ext
 	c->mm = target.mm;
 	c->see_phys = target.see_phys;
 	ptscope_target_put(&target);
-	c->start = start;
 	c->next = start;
 	c->end = end;
-	c->resume_level = PTSCOPE_LEVEL_PGD;
+	c->sent = 0;
 	return 0;
 }
 
@@ -146,10 +144,9 @@ int ptscope_nl_tables_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 	struct tables_cursor *c = (struct tables_cursor *)cb->ctx;
 	struct ptscope_tables t = {
 		.mm = c->mm,
-		.start = c->start,
 		.next = c->next,
 		.end = c->end,
-		.resume_level = c->resume_level,
+		.sent = c->sent,
 		.hide_phys = !c->see_phys,
 		.emit = tables_emit,
 		.ctx = skb,
@@ -176,7 +173,7 @@ int ptscope_nl_tables_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 	ret = ptscope_tables(&t);
 	mmput(c->mm);
 	/* Full after at least one record (else none fits an empty message). */
-	if (ret == -EMSGSIZE && (t.next != c->next || t.resume_level != c->resume_level))
+	if (ret == -EMSGSIZE && (t.next != c->next || t.sent != c->sent))
 		ret = 0;
 	else if (!ret)
 		t.next = c->end;
@@ -189,9 +186,9 @@ int ptscope_nl_tables_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 				       "TABLES does not know this kernel's page-table layout (PMD level folded)");
 		return ret;
 	}
-	/* Full: t.next and t.resume_level name the first record not sent. */
+	/* Full: t.next and t.sent name the first record not sent. */
 	c->next = t.next;
-	c->resume_level = t.resume_level;
+	c->sent = t.sent;
 	genlmsg_end(skb, hdr);
 	return skb->len;
 }

@@ -361,22 +361,25 @@ struct ptscope_table_rec {
 /*
  * The page tables under the VMAs of [next, end) of @mm (held by the caller
  * with mmgrab or mmget), each reported once to @emit; a non-zero return
- * (-EMSGSIZE: output full) stops the walk with @next and @resume_level
- * set to redo that record next time. @start is where the request began
- * (no table was reported before it); @resume_level is PTSCOPE_LEVEL_PGD
- * for a walk not resumed.
+ * (-EMSGSIZE: output full) stops the walk with @next and @sent set to redo
+ * that record next time (@sent 0 for a walk not resumed).
  */
 struct ptscope_tables {
 	struct mm_struct *mm;
-	unsigned long start;
 	unsigned long next;
 	unsigned long end;
-	u32 resume_level;
+	/*
+	 * In and out: bit L set when the table of level L (PTSCOPE_LEVEL_*)
+	 * holding next was reported already, so a resumed dump goes on where
+	 * it stopped whatever the target changed meanwhile.
+	 */
+	u32 sent;
 	bool hide_phys;
 	int (*emit)(struct ptscope_tables *t, const struct ptscope_table_rec *r);
 	void *ctx;
-	/* private */
-	unsigned long resume_at;
+	/* private: per level, the first address of the last table reported */
+	unsigned long last[PTSCOPE_LEVEL_PGD + 1];
+	u32 have;
 	unsigned int budget;
 };
 

@@ -14,10 +14,10 @@
  * 6.5), so they are counted inside the locked descent (descend.c): RCU,
  * the PTE lock, the PMD rechecked. Nothing is written, nothing allocated.
  *
- * The mmap lock is dropped every TABLES_CHUNK entries read, and sooner
- * when a writer waits for it, always at a PMD entry other than the first
- * of the walk in its PMD table, or before a VMA is entered: where
- * already_reported() can tell which tables around that address were sent.
+ * The mmap lock is dropped every TABLES_CHUNK entries read (a VMA counts
+ * as one), and sooner when a writer waits for it, at a PMD entry or before
+ * a VMA is entered; which tables were reported is kept per level
+ * (reported()), across messages in the cursor.
  */
 #include <linux/delay.h>
 #include <linux/hugetlb.h>
@@ -36,24 +36,38 @@
 /* Positive: the chunk's budget is spent; unlock, let writers in, go on. */
 #define TABLES_YIELD 1
 
-/*
- * Whether the table of @level that maps from @ts, entered at @cur, was
- * reported already. A table is reported where the walk first enters it:
- * at @cur when it begins there, else when an earlier mapping in the range
- * walked, [max(ts, start), cur), lies under it (the walk went through the
- * same table then). A table that appeared meanwhile is taken for reported
- * by that rule: the answer is a snapshot per chunk, not of one instant.
- * After a full message, the tables above the one not sent were sent at
- * resume_at.
- */
-static bool already_reported(struct ptscope_tables *t, u32 level, unsigned long ts,
-			     unsigned long cur)
+/* The first address of the table of @level that maps @addr. */
+static unsigned long table_start(u32 level, unsigned long addr)
 {
-	unsigned long from = max(ts, t->start);
+	switch (level) {
+	case PTSCOPE_LEVEL_PTE:
+		return addr & PMD_MASK;
+	case PTSCOPE_LEVEL_PMD:
+		return addr & ~((unsigned long)PTRS_PER_PMD * PMD_SIZE - 1);
+	case PTSCOPE_LEVEL_PUD:
+		return addr & ~((unsigned long)PTRS_PER_PUD * PUD_SIZE - 1);
+	case PTSCOPE_LEVEL_P4D:
+		return addr & ~((unsigned long)PTRS_PER_P4D * P4D_SIZE - 1);
+	default:
+		return 0;
+	}
+}
 
-	if (cur == t->resume_at && level > t->resume_level)
-		return true;
-	return from < cur && find_vma_intersection(t->mm, from, cur);
+/*
+ * Whether the table of @level that maps from @ts was reported. The walk
+ * only moves up the address space, so a table is the last one reported at
+ * its level or a new one: exact whatever the target maps or unmaps between
+ * chunks (a table mremap() moved may be met again at its new address).
+ */
+static bool reported(const struct ptscope_tables *t, u32 level, unsigned long ts)
+{
+	return (t->have & BIT(level)) && t->last[level] == ts;
+}
+
+static void mark_reported(struct ptscope_tables *t, u32 level, unsigned long ts)
+{
+	t->have |= BIT(level);
+	t->last[level] = ts;
 }
 
 /* Entries for user addresses in a table from @ts whose entries map @span bytes each. */
@@ -122,10 +136,10 @@ static int emit(struct ptscope_tables *t, const struct ptscope_table_rec *r, uns
 {
 	int ret = t->emit(t, r);
 
-	if (ret) {
+	if (ret)
 		t->next = cur;
-		t->resume_level = r->level;
-	}
+	else
+		mark_reported(t, r->level, r->addr);
 	return ret;
 }
 
@@ -135,7 +149,7 @@ static int enter_upper(struct ptscope_tables *t, u32 level, u32 kind, const void
 {
 	struct ptscope_table_rec r;
 
-	if (already_reported(t, level, ts, cur))
+	if (reported(t, level, ts))
 		return 0;
 	rec_init(t, &r, level, table, ts, entries);
 	r.flags = flags;
@@ -200,7 +214,7 @@ static int tables_pmd_range(struct ptscope_tables *t, struct vm_area_struct *vma
 		.d = { .mm = t->mm, .vma = vma, .ops = &tables_descent },
 		.t = t,
 	};
-	unsigned long first = addr, ts = addr & ~((unsigned long)PTRS_PER_PMD * PMD_SIZE - 1);
+	unsigned long ts = table_start(PTSCOPE_LEVEL_PMD, addr);
 	pmd_t *pmdp = pmd_offset(&pud, addr);	/* the PUD as checked by the caller */
 	pmd_t *base = pmdp - pmd_index(addr);
 	u32 flags = 0;
@@ -218,16 +232,14 @@ static int tables_pmd_range(struct ptscope_tables *t, struct vm_area_struct *vma
 	if (ret)
 		return ret;
 	for (; addr != end; pmdp++, addr = pmd_addr_end(addr, end)) {
-		/* Never at the first entry: see already_reported() at the top. */
-		if (addr != first && (!t->budget || (t->budget < TABLES_CHUNK &&
-						     mmap_lock_is_contended(t->mm)))) {
+		if (!t->budget || (t->budget < TABLES_CHUNK && mmap_lock_is_contended(t->mm))) {
 			t->next = addr;
 			return TABLES_YIELD;
 		}
 		if (t->budget)
 			t->budget--;
 		if (!pmd_is_table(pmdp_get_lockless(pmdp)) ||
-		    already_reported(t, PTSCOPE_LEVEL_PTE, addr & PMD_MASK, addr))
+		    reported(t, PTSCOPE_LEVEL_PTE, table_start(PTSCOPE_LEVEL_PTE, addr)))
 			continue;
 		s.d.addr = addr;
 		s.counted = false;
@@ -243,7 +255,7 @@ static int tables_pmd_range(struct ptscope_tables *t, struct vm_area_struct *vma
 static int tables_pud_range(struct ptscope_tables *t, struct vm_area_struct *vma,
 			    p4d_t *p4dp, unsigned long addr, unsigned long end)
 {
-	unsigned long next, ts = addr & ~((unsigned long)PTRS_PER_PUD * PUD_SIZE - 1);
+	unsigned long next, ts = table_start(PTSCOPE_LEVEL_PUD, addr);
 	pud_t *pudp = pud_offset(p4dp, addr);
 	pud_t pud;
 	int ret;
@@ -276,7 +288,7 @@ static int tables_p4d_range(struct ptscope_tables *t, struct vm_area_struct *vma
 	int ret;
 
 	if (!mm_p4d_folded(t->mm)) {
-		ts = addr & ~((unsigned long)PTRS_PER_P4D * P4D_SIZE - 1);
+		ts = table_start(PTSCOPE_LEVEL_P4D, addr);
 		ret = enter_upper(t, PTSCOPE_LEVEL_P4D, PTSCOPE_LEVEL_P4D,
 				  p4dp - ptscope_p4d_index(addr), ts, addr,
 				  user_entries(ts, P4D_SIZE, PTRS_PER_P4D), 0);
@@ -370,9 +382,10 @@ static int tables_chunk(struct ptscope_tables *t)
 		}
 		if (t->next < vma->vm_start)
 			t->next = vma->vm_start;
-		/* Before any table of this VMA is entered: resumed as it was. */
-		if (!t->budget)
+		/* A VMA costs a lookup even without tables: many must not hold the lock. */
+		if (!t->budget || (t->budget < TABLES_CHUNK && mmap_lock_is_contended(t->mm)))
 			return TABLES_YIELD;
+		t->budget--;
 		ret = tables_vma(t, vma, t->next, min(vma->vm_end, t->end));
 		if (ret)
 			return ret;
@@ -391,16 +404,21 @@ static void let_writers_in(struct mm_struct *mm)
 	cond_resched();
 }
 
-int ptscope_tables(struct ptscope_tables *t)
+/* Where the walk stopped: which tables holding t->next went out (t->sent). */
+static void keep_sent(struct ptscope_tables *t)
+{
+	u32 level;
+
+	t->sent = 0;
+	for (level = PTSCOPE_LEVEL_PTE; level <= PTSCOPE_LEVEL_PGD; level++)
+		if (reported(t, level, table_start(level, t->next)))
+			t->sent |= BIT(level);
+}
+
+static int tables_walk(struct ptscope_tables *t)
 {
 	int ret;
 
-	if (WARN_ON_ONCE(!PAGE_ALIGNED(t->next) || !PAGE_ALIGNED(t->end)))
-		return -EINVAL;
-	/* A PMD folded away (2- and 3-level arm64 configurations) is not walked here. */
-	if (mm_pmd_folded(t->mm))
-		return -EOPNOTSUPP;
-	t->resume_at = t->next;
 	while (t->next < t->end) {
 		ret = mmap_read_lock_killable(t->mm);
 		if (ret)
@@ -416,4 +434,23 @@ int ptscope_tables(struct ptscope_tables *t)
 		}
 	}
 	return 0;
+}
+
+int ptscope_tables(struct ptscope_tables *t)
+{
+	u32 level;
+	int ret;
+
+	if (WARN_ON_ONCE(!PAGE_ALIGNED(t->next) || !PAGE_ALIGNED(t->end)))
+		return -EINVAL;
+	/* A PMD folded away (2- and 3-level arm64 configurations) is not walked here. */
+	if (mm_pmd_folded(t->mm))
+		return -EOPNOTSUPP;
+	t->have = 0;
+	for (level = PTSCOPE_LEVEL_PTE; level <= PTSCOPE_LEVEL_PGD; level++)
+		if (t->sent & BIT(level))
+			mark_reported(t, level, table_start(level, t->next));
+	ret = tables_walk(t);
+	keep_sent(t);
+	return ret;
 }

@@ -6,7 +6,8 @@
 # per PTE table the pagemap entries present or swapped in its range. On
 # dense, sparse and THP-backed memory, a forked child, and a hugetlb PMD
 # table shared by two processes; as uid 1000 (no table addresses) and
-# refused another user's process.
+# refused another user's process; and while the process maps and unmaps
+# during the dump (tests/prog/tablerace.c): no table twice, none lost.
 . /tests/lib.sh
 U="/usr/local/bin/setpriv --reuid=1000 --regid=1000 --clear-groups"
 load_ptscope
@@ -225,3 +226,9 @@ PTSCOPE_SOURCE=procfs ptscope tables $LAB_PID > /tmp/p.out 2>&1
 expect_eq "procfs source: status" 1 $?
 grep -q "not visible from procfs" /tmp/p.out || fail "procfs: $(cat /tmp/p.out)"
 echo "ok: refused: $(cat /tmp/r.out)"
+
+echo "--- the process maps and unmaps while its tables are dumped"
+tablerace > /tmp/race.out 2>&1
+rc=$?
+lab_tap tablerace /tmp/race.out && [ $rc = 0 ] ||
+	fail "a table reported twice or lost while the process changed its mappings"
