@@ -635,7 +635,7 @@ enum ptscope_table_attr {
 	PTSCOPE_A_TABLE_ADDR,		/* u64: first user address it maps */
 	PTSCOPE_A_TABLE_ENTRIES,	/* u32: its entries for user addresses */
 	PTSCOPE_A_TABLE_USED,		/* u32: of those, not none */
-	PTSCOPE_A_TABLE_LEAVES,		/* u32: of those, leaves (maps, swap-style entries, markers) */
+	PTSCOPE_A_TABLE_LEAVES,		/* u32: of those, leaves (and swap entries, markers) */
 	PTSCOPE_A_TABLE_PHYS,		/* u64: CAP_SYS_ADMIN only */
 	PTSCOPE_A_TABLE_FLAGS,		/* u32: PTSCOPE_TABLE_* */
 
