@@ -41,7 +41,11 @@ enum check_item_type {
 	ITEM_EACH, /* the predicate holds for every page */
 	ITEM_COUNT, /* count(predicate) OP N */
 	ITEM_SAME_FRAME, /* every page's frame is the other process's at the same offset */
+	ITEM_TABLES, /* count(tables[.LEVEL]) OP N: page-table pages mapping the range */
 };
+
+/* ITEM_TABLES of every level (pred.value). */
+#define CHECK_TABLES_ALL 0xffU
 
 struct check_item {
 	enum check_item_type type;

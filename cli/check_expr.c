@@ -6,6 +6,7 @@
  * = != < <= > >=) or "same-frame-as PID ADDR". Every page of the range must
  * satisfy each predicate; counts are over the range.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -211,8 +212,28 @@ int cli_check_parse(int argc, char **argv, struct check_expr *e, char *err, size
 				return -1;
 			}
 			snprintf(inner, sizeof(inner), "%.*s", (int)(close - w - 6), w + 6);
-			if (parse_pred(inner, &it->pred, err, errlen))
+			if (!strcmp(inner, "tables") || !strncmp(inner, "tables.", 7)) {
+				char level[8];
+				int lv, c;
+
+				/* tables.pte or tables.PTE */
+				for (c = 0; c < 7 && inner[6] && inner[7 + c]; c++)
+					level[c] = (char)toupper((unsigned char)inner[7 + c]);
+				level[c] = '\0';
+				lv = inner[6] ? cli_name_index(level, ptscope_level_name) :
+						(int)CHECK_TABLES_ALL;
+
+				if (lv < 0) {
+					snprintf(
+						err, errlen,
+						"'%s': tables.LEVEL is tables.pte, .pmd, .pud, .p4d or .pgd",
+						w);
+					return -1;
+				}
+				it->pred.value = (uint64_t)lv;
+			} else if (parse_pred(inner, &it->pred, err, errlen)) {
 				return -1;
+			}
 			for (k = 0; k < (int)(sizeof(ops) / sizeof(ops[0])); k++)
 				if (!strncmp(close + 1, ops[k].op, strlen(ops[k].op)))
 					break;
@@ -223,7 +244,7 @@ int cli_check_parse(int argc, char **argv, struct check_expr *e, char *err, size
 					 w);
 				return -1;
 			}
-			it->type = ITEM_COUNT;
+			it->type = strncmp(inner, "tables", 6) ? ITEM_COUNT : ITEM_TABLES;
 			it->op = ops[k].code;
 			snprintf(it->pred.text, sizeof(it->pred.text), "%s", w);
 			e->n++;
@@ -322,6 +343,8 @@ uint32_t cli_check_item_needs(const struct check_item *it)
 
 	if (it->type == ITEM_SAME_FRAME)
 		return PTSCOPE_UNKNOWN_PFN;
+	if (it->type == ITEM_TABLES)
+		return 0;
 	switch (p->kind) {
 	case PRED_STATE:
 		/* procfs: which of the kernel's own entries, the raw entry would say. */
@@ -374,7 +397,7 @@ bool cli_check_needs_placement(const struct check_expr *e)
 	int k;
 
 	for (k = 0; k < e->n; k++)
-		if (e->item[k].type != ITEM_SAME_FRAME &&
+		if (e->item[k].type != ITEM_SAME_FRAME && e->item[k].type != ITEM_TABLES &&
 		    (e->item[k].pred.kind == PRED_NODE || e->item[k].pred.kind == PRED_CGROUP))
 			return true;
 	return false;

@@ -32,6 +32,7 @@ struct result {
 	uint64_t start;
 	const struct check_expr *e;
 	uint32_t unknown; /* PTSCOPE_UNKNOWN_* of any page of the range */
+	uint64_t tables[PTSCOPE_MAX_LEVELS], tables_all; /* page-table pages mapping the range */
 	bool placement; /* the walk asked for node and cgroup */
 };
 
@@ -82,6 +83,8 @@ static int on_page(const struct ptscope_page *pg, void *arg)
 			const struct check_item *it = &r->e->item[k];
 			bool ok;
 
+			if (it->type == ITEM_TABLES)
+				continue;
 			if (it->type == ITEM_SAME_FRAME)
 				ok = pg->state == PTSCOPE_STATE_PRESENT && r->other[idx] == pfn + 1;
 			else
@@ -96,6 +99,24 @@ static int on_page(const struct ptscope_page *pg, void *arg)
 		}
 	}
 	return 0;
+}
+
+static int count_table(const struct ptscope_table *t, void *arg)
+{
+	struct result *r = arg;
+
+	if (t->level < PTSCOPE_MAX_LEVELS)
+		r->tables[t->level]++;
+	r->tables_all++;
+	return 0;
+}
+
+/* The tables count(tables.LEVEL) asks about. */
+static uint64_t tables_of(const struct result *r, uint64_t level)
+{
+	return level == CHECK_TABLES_ALL  ? r->tables_all :
+	       level < PTSCOPE_MAX_LEVELS ? r->tables[level] :
+					    0;
 }
 
 struct other {
@@ -177,7 +198,7 @@ static int run_one(struct ptscope *h, const struct ptscope_info *info, int argc,
 		return o->status = 2;
 	}
 	for (k = 0; k < e.n; k++) {
-		int feature = e.item[k].type == ITEM_SAME_FRAME ?
+		int feature = e.item[k].type == ITEM_SAME_FRAME || e.item[k].type == ITEM_TABLES ?
 				      -1 :
 				      cli_check_pred_feature(&e.item[k].pred);
 
@@ -224,10 +245,27 @@ static int run_one(struct ptscope *h, const struct ptscope_info *info, int argc,
 		snprintf(o->msg, sizeof(o->msg), "%s", ptscope_errmsg());
 		return o->status = 2;
 	}
+	for (k = 0; k < e.n && e.item[k].type != ITEM_TABLES; k++)
+		;
+	if (k < e.n) {
+		ret = ptscope_tables(h, pid, start, end, count_table, r);
+		if (ret == -EOPNOTSUPP) {
+			snprintf(o->msg, sizeof(o->msg), "%s needs the module: %s",
+				 e.item[k].pred.text, ptscope_errmsg());
+			return o->status = 3;
+		}
+		if (ret) {
+			snprintf(o->msg, sizeof(o->msg), "%s", ptscope_errmsg());
+			return o->status = 2;
+		}
+	}
 	/* An assertion on what the source could not see is skipped, never passed. */
 	for (k = 0; k < e.n; k++) {
 		uint32_t blind = (cli_check_item_needs(&e.item[k]) | PTSCOPE_UNKNOWN_STATE) &
 				 r->unknown;
+
+		if (e.item[k].type == ITEM_TABLES)
+			continue; /* counted from the tables, not from the pages */
 
 		if (blind) {
 			snprintf(o->msg, sizeof(o->msg), "%s needs the %s, which %s",
@@ -241,6 +279,15 @@ static int run_one(struct ptscope *h, const struct ptscope_info *info, int argc,
 	for (k = 0; k < e.n; k++) {
 		const struct check_item *it = &e.item[k];
 
+		if (it->type == ITEM_TABLES) {
+			uint64_t n = tables_of(r, it->pred.value);
+
+			if (cli_check_count_holds(it, n))
+				continue;
+			snprintf(o->msg, sizeof(o->msg), "%s: %" PRIu64 " page-table pages",
+				 it->pred.text, n);
+			return o->status = 1;
+		}
 		if (it->type == ITEM_COUNT ? !cli_check_count_holds(it, r->held[k]) :
 					     r->failed[k]) {
 			if (it->type == ITEM_COUNT)

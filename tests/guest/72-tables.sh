@@ -100,6 +100,14 @@ map_fill sparse $LAB_PID > /tmp/fill.json
 expect_eq "sparse: map --by fill: each page in a table <=12% used" $((LEN / HPAGE)) \
 	"$(jq .fill_12 /tmp/fill.json)"
 ptscope map --by fill --width 72 $LAB_PID | head -8
+# check's table assertions: what CI asks of a range.
+lab_check "sparse: check count(tables.pte)=$((LEN / HPAGE))" \
+	ptscope check $LAB_PID $REGION+$(size_arg $LEN) "count(tables.pte)=$((LEN / HPAGE))"
+ptscope check $LAB_PID $REGION+$(size_arg $LEN) "count(tables.pte)<$((LEN / HPAGE))"
+expect_eq "sparse: check count(tables.pte)<$((LEN / HPAGE)) fails (exit 1)" 1 $?
+PTSCOPE_SOURCE=procfs ptscope check $LAB_PID $REGION+$(size_arg $LEN) "count(tables)>0" |
+	grep -q "SKIP.*needs the module" && check_ok "procfs: a table count is skipped, naming why" ||
+	fail "procfs: a table count was not skipped"
 grep -q "^TOTAL" /tmp/sparse.txt || fail "no TOTAL row: $(cat /tmp/sparse.txt)"
 grep -q "^PTE tables by entries used (of $((PAGE / 8)))" /tmp/sparse.txt || fail "no fill histogram"
 echo "ok: sparse text: $(grep -A1 '^PTE tables by' /tmp/sparse.txt | tail -n 1)"
@@ -113,6 +121,13 @@ else
 	leaves=$(jq '[.tables[] | select(.level == "PMD") | .leaves] | add' /tmp/thp.json)
 	expect_eq "thp: PMD leaves = AnonHugePages / PMD size" \
 		$(($(thp_kb $LAB_PID) * 1024 / HPAGE)) "$leaves"
+	# Huge pages kept the PTE tables away: every PMD block a THP.
+	if [ $(($(thp_kb $LAB_PID) * 1024)) = $LEN ]; then
+		lab_check "thp: check count(tables.pte)=0 on the region" \
+			ptscope check $LAB_PID $REGION+$(size_arg $LEN) "count(tables.pte)=0" huge
+	else
+		check_skip "thp: no PTE tables" "only $(thp_kb $LAB_PID) kB of THPs"
+	fi
 fi
 
 echo "--- fork: the child's copied tables"

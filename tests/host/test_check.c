@@ -77,6 +77,11 @@ int main(void)
 		"reusable",
 		"ksm",
 		"thp",
+		"node=1",
+		"count(node=0)=0",
+		"count(tables.pte)<=3",
+		"count(tables.PMD)=1",
+		"count(tables)>0",
 	};
 	static const char *const bad[][2] = {
 		{ "presnt", "'presnt' is not an assertion" },
@@ -88,6 +93,10 @@ int main(void)
 		{ "count(present=1", "count(PREDICATE) OP N" },
 		{ "count(bogus)=1", "'bogus' is not an assertion" },
 		{ "level=PXD", "unknown level 'PXD'" },
+		{ "node=x", "'node=x': 'x' is not a node number" },
+		{ "cgroup=relative/path", "no cgroup 'relative/path'" },
+		{ "count(tables.pxd)=1", "tables.LEVEL is tables.pte, .pmd, .pud, .p4d or .pgd" },
+		{ "count(tables.pte)", "count(PREDICATE) needs" },
 	};
 	char *same[] = { "same-frame-as", "42", "0x7f0000001000" };
 	char *same_short[] = { "same-frame-as", "42" };
@@ -115,6 +124,16 @@ int main(void)
 	is_int(cli_check_parse(2, same_short, &e, err, sizeof(err)), -1,
 	       "same-frame-as without ADDR");
 	is_int(cli_check_parse(0, NULL, &e, err, sizeof(err)), -1, "no assertion refused");
+	is_int(parse1("count(tables.pte)<=3"), 0, "parses a table count");
+	ok(e.item[0].type == ITEM_TABLES && e.item[0].pred.value == PTSCOPE_LEVEL_PTE &&
+		   e.item[0].op == OP_LE && e.item[0].count == 3,
+	   "count(tables.pte)<=3: the PTE tables, <= 3");
+	is_int(parse1("count(tables)>1"), 0, "parses a count of all tables");
+	ok(e.item[0].type == ITEM_TABLES && e.item[0].pred.value == CHECK_TABLES_ALL,
+	   "count(tables): every level");
+	ok(!cli_check_needs_placement(&e), "a table count asks for no placement");
+	is_int(parse1("node=1"), 0, "parses node=1");
+	ok(cli_check_needs_placement(&e), "node= asks for placement");
 
 	ok(holds("present", &pg), "present holds for a present page");
 	ok(!holds("!present", &pg), "!present does not");
