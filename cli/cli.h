@@ -188,6 +188,15 @@ struct cli_place {
  * it is a number for cli_parse_addr() or cli_parse_range().
  */
 int cli_parse_place(const char *s, struct cli_place *p);
+/*
+ * "CMD PID [RANGE]": the PID, and RANGE as addresses or as a place (*@place
+ * set: resolve it with cli_place_range() once a handle is open). EXIT_OK,
+ * or EXIT_USAGE (reported).
+ */
+int cli_parse_pid_range(const struct cli_args *a, const char *cmd, uint32_t *pid, uint64_t *start,
+			uint64_t *end, struct cli_place *where, bool *place);
+/* 4096 -> "4K", 2097152 -> "2M": the largest unit that divides exactly. */
+const char *cli_size_units(uint64_t bytes, char *buf, size_t len);
 
 struct ptscope;
 /*

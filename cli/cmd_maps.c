@@ -131,23 +131,6 @@ static size_t cow_counts(const uint64_t *cow, struct json_count *out)
 	return n;
 }
 
-/* 4096 -> "4K", 2097152 -> "2M": the largest unit that divides exactly. */
-static const char *human(uint64_t bytes, char *buf, size_t len)
-{
-	static const char units[] = "KMGTP";
-	int i = -1;
-
-	while (i < 4 && bytes >= 1024 && !(bytes % 1024)) {
-		bytes /= 1024;
-		i++;
-	}
-	if (i < 0)
-		snprintf(buf, len, "%" PRIu64, bytes);
-	else
-		snprintf(buf, len, "%" PRIu64 "%c", bytes, units[i]);
-	return buf;
-}
-
 static void begin_output(struct maps_out *o)
 {
 	if (o->begun)
@@ -197,7 +180,7 @@ void cli_print_vma(const struct ptscope_vma *v, enum cli_vma_view view)
 	cli_print_hex(PRINT_ANY, "end", "0x%012" PRIx64 " ", v->end);
 	cli_member_uint("size", v->end - v->start);
 	if (row)
-		cli_print_text("%6s ", human(v->end - v->start, size, sizeof(size)));
+		cli_print_text("%6s ", cli_size_units(v->end - v->start, size, sizeof(size)));
 	cli_print_str(PRINT_ANY, "perms", row ? "%-4s " : "%s ", perm);
 	if (row) {
 		print_count("present", 7, v->present, v->unknown & PTSCOPE_VMA_UNKNOWN_PRESENT);
@@ -326,7 +309,8 @@ int cmd_maps(const struct cli_args *a)
 	} else if (ret) {
 		cli_error(a, "%s", ptscope_errmsg());
 	} else {
-		printf("%" PRIu64 " mappings, %s: ", o.vmas, human(o.bytes, size, sizeof(size)));
+		printf("%" PRIu64 " mappings, %s: ", o.vmas,
+		       cli_size_units(o.bytes, size, sizeof(size)));
 		if (o.unknown & PTSCOPE_VMA_UNKNOWN_PRESENT)
 			printf("%" PRIu64 " pages present, %" PRIu64 " swapped outside VM_PFNMAP "
 			       "mappings",

@@ -116,22 +116,6 @@ static long owner_of(const struct tables_out *o, const struct ptscope_table *t, 
 	return (long)lo;
 }
 
-static const char *human(uint64_t bytes, char *buf, size_t len)
-{
-	static const char units[] = "KMGT";
-	int i = -1;
-
-	while (i < 3 && bytes >= 1024 && !(bytes % 1024)) {
-		bytes /= 1024;
-		i++;
-	}
-	if (i < 0)
-		snprintf(buf, len, "%" PRIu64, bytes);
-	else
-		snprintf(buf, len, "%" PRIu64 "%c", bytes, units[i]);
-	return buf;
-}
-
 static const char *level_name(uint32_t level)
 {
 	return ptscope_level_name(level) ?: "?";
@@ -168,7 +152,7 @@ static void print_counts(const uint64_t *tables, uint64_t used)
 		cli_member_uint(level_name(l), tables[l]);
 	cli_close_object();
 	cli_member_uint("bytes", all * PAGE_BYTES);
-	cli_print_text(" %8s", human(all * PAGE_BYTES, b, sizeof(b)));
+	cli_print_text(" %8s", cli_size_units(all * PAGE_BYTES, b, sizeof(b)));
 	cli_print_uint(PRINT_ANY, "used", " %8" PRIu64, used);
 }
 
@@ -248,14 +232,15 @@ static void print_report(struct tables_out *o, uint32_t pid)
 		cli_print_str(PRINT_ANY, "level", "%-5s", level_name(l));
 		cli_print_uint(PRINT_ANY, "tables", " %7" PRIu64, tot[l]);
 		cli_member_uint("bytes", tot[l] * PAGE_BYTES);
-		cli_print_text(" %8s", human(tot[l] * PAGE_BYTES, b, sizeof(b)));
+		cli_print_text(" %8s", cli_size_units(tot[l] * PAGE_BYTES, b, sizeof(b)));
 		cli_print_uint(PRINT_ANY, "entries", " %9" PRIu64, entries[l]);
 		cli_print_uint(PRINT_ANY, "used", " %9" PRIu64, used[l]);
 		cli_print_uint(PRINT_ANY, "leaves", " %9" PRIu64 "\n", leaves[l]);
 		cli_close_object();
 	}
 	cli_close_array();
-	cli_print_text("VmPTE counts PUD, PMD and PTE tables: %s\n", human(vm_pte, b, sizeof(b)));
+	cli_print_text("VmPTE counts PUD, PMD and PTE tables: %s\n",
+		       cli_size_units(vm_pte, b, sizeof(b)));
 
 	cli_print_text("\nPTE tables by entries used (of %" PRIu64 "):\n", ptrs);
 	for (i = 0; i < FILL_BUCKETS; i++)
@@ -299,25 +284,13 @@ int cmd_tables(const struct cli_args *a)
 	struct tables_out o = { 0 };
 	uint64_t start = 0, end = 0;
 	struct ptscope *h;
-	char err[256];
 	uint32_t pid;
-	int place, ret;
+	bool place;
+	int ret;
 
-	if (a->argc < 1 || a->argc > 2) {
-		cli_error(a, "tables needs PID and at most one RANGE (see 'ptscope help tables')");
-		return EXIT_USAGE;
-	}
-	place = a->argc == 2 && cli_parse_place(a->argv[1], &where);
-	if (cli_parse_pid(a->argv[0], &pid, err, sizeof(err)) ||
-	    (a->argc == 2 && !place &&
-	     cli_parse_range(a->argv[1], &start, &end, err, sizeof(err)))) {
-		cli_error(a, "%s", err);
-		return EXIT_USAGE;
-	}
-	if (place && where.has_off && !where.off) {
-		cli_error(a, "'%s': the length must be above 0", a->argv[1]);
-		return EXIT_USAGE;
-	}
+	ret = cli_parse_pid_range(a, "tables", &pid, &start, &end, &where, &place);
+	if (ret)
+		return ret;
 	if (cli_open(&h)) {
 		cli_error(a, "%s", ptscope_errmsg());
 		return EXIT_RUNTIME;

@@ -279,28 +279,15 @@ int cmd_walk(const struct cli_args *a)
 	static struct cli_place where;
 	struct walk_out o = { .a = a };
 	uint64_t start = 0, end = 0;
-	int place;
+	bool place;
 	unsigned int flags = 0;
 	struct ptscope *h;
-	char err[256];
 	uint32_t pid;
 	int ret;
 
-	if (a->argc < 1 || a->argc > 2) {
-		cli_error(a, "walk needs PID and at most one RANGE (see 'ptscope help walk')");
-		return EXIT_USAGE;
-	}
-	place = a->argc == 2 && cli_parse_place(a->argv[1], &where);
-	if (cli_parse_pid(a->argv[0], &pid, err, sizeof(err)) ||
-	    (a->argc == 2 && !place &&
-	     cli_parse_range(a->argv[1], &start, &end, err, sizeof(err)))) {
-		cli_error(a, "%s", err);
-		return EXIT_USAGE;
-	}
-	if (place && where.has_off && !where.off) {
-		cli_error(a, "'%s': the length must be above 0", a->argv[1]);
-		return EXIT_USAGE;
-	}
+	ret = cli_parse_pid_range(a, "walk", &pid, &start, &end, &where, &place);
+	if (ret)
+		return ret;
 	if (a->output && (a->only_present || a->only_swapped || a->only_huge || a->only_cow)) {
 		cli_error(a, "-o saves every record for diff: it does not combine with filters");
 		return EXIT_USAGE;

@@ -47,6 +47,31 @@ int cli_open(struct ptscope **h)
 	return 0;
 }
 
+int cli_parse_pid_range(const struct cli_args *a, const char *cmd, uint32_t *pid, uint64_t *start,
+			uint64_t *end, struct cli_place *where, bool *place)
+{
+	char err[256];
+
+	*start = *end = 0;
+	if (a->argc < 1 || a->argc > 2) {
+		cli_error(a, "%s needs PID and at most one RANGE (see 'ptscope help %s')", cmd,
+			  cmd);
+		return EXIT_USAGE;
+	}
+	*place = a->argc == 2 && cli_parse_place(a->argv[1], where);
+	if (cli_parse_pid(a->argv[0], pid, err, sizeof(err)) ||
+	    (a->argc == 2 && !*place &&
+	     cli_parse_range(a->argv[1], start, end, err, sizeof(err)))) {
+		cli_error(a, "%s", err);
+		return EXIT_USAGE;
+	}
+	if (*place && where->has_off && !where->off) {
+		cli_error(a, "'%s': the length must be above 0", a->argv[1]);
+		return EXIT_USAGE;
+	}
+	return EXIT_OK;
+}
+
 int cli_open_pid(const struct cli_args *a, const char *cmd, uint32_t *pid, struct ptscope **h)
 {
 	char err[256];

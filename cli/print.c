@@ -182,3 +182,19 @@ void cli_print_cache(int width, uint32_t cache, uint64_t flags)
 	snprintf(both, sizeof(both), memtype ? "%s (%s)" : "%.0s%s", memtype ?: "", common);
 	cli_print_value(PRINT_TEXT, NULL, CLI_PRINT_STR, " %-*s", width, both);
 }
+
+const char *cli_size_units(uint64_t bytes, char *buf, size_t len)
+{
+	static const char units[] = "KMGTP";
+	int i = -1;
+
+	while (i < 4 && bytes >= 1024 && !(bytes % 1024)) {
+		bytes /= 1024;
+		i++;
+	}
+	if (i < 0)
+		snprintf(buf, len, "%" PRIu64, bytes);
+	else
+		snprintf(buf, len, "%" PRIu64 "%c", bytes, units[i]);
+	return buf;
+}

@@ -44,6 +44,26 @@ int ptscope_nl_iommu(struct sk_buff *skb, struct genl_info *info);
 int ptscope_nl_faults_start(struct netlink_callback *cb);
 int ptscope_nl_faults_dumpit(struct sk_buff *skb, struct netlink_callback *cb);
 int ptscope_nl_clear_faults(struct sk_buff *skb, struct genl_info *info);
+/*
+ * The start of every dump over a target's address space: PTSCOPE_A_PID and
+ * the caller's proof of access (ptscope_target_get()), the range [START,
+ * END) page-aligned (END: the top), the target's mm_struct grabbed.
+ */
+int ptscope_nl_dump_target(struct netlink_callback *cb, struct netlink_ext_ack *extack,
+			   struct mm_struct **mm, bool *see_phys, u64 *start, u64 *end);
+/* .start through @start, a refusal kept in @err and @err_msg where 6.1 would lose it. */
+int ptscope_nl_start_or_defer(struct netlink_callback *cb,
+			      int (*start)(struct netlink_callback *cb,
+					   struct netlink_ext_ack *extack),
+			      int *err, const char **err_msg, const char *refused);
+/*
+ * How every message of such a dump begins: report a refusal .start kept
+ * (@err), end the dump when all is sent (0), or take a reference on the
+ * address space for this message (1; the caller mmput()s it). A process
+ * that exited meanwhile ends the dump with -ESRCH and @exited as message.
+ */
+int ptscope_nl_dump_resume(struct netlink_callback *cb, int err, const char *err_msg,
+			   u64 next, u64 end, struct mm_struct *mm, const char *exited);
 int ptscope_nl_tables_start(struct netlink_callback *cb);
 int ptscope_nl_tables_dumpit(struct sk_buff *skb, struct netlink_callback *cb);
 int ptscope_nl_tables_done(struct netlink_callback *cb);

@@ -30,80 +30,22 @@ struct tables_cursor {
 	bool see_phys;
 };
 
-/* The user range of a request, as WALK takes it: page-aligned, END defaulting to the top. */
-static int parse_range(struct nlattr **attrs, struct netlink_ext_ack *extack,
-		       u64 *start, u64 *end)
-{
-	u64 top = ptscope_arch_user_addr_max();
-
-	*start = attrs[PTSCOPE_A_START] ? nla_get_u64(attrs[PTSCOPE_A_START]) : 0;
-	*end = attrs[PTSCOPE_A_END] ? nla_get_u64(attrs[PTSCOPE_A_END]) : top;
-	if (*end > top) {
-		NL_SET_ERR_MSG_ATTR(extack, attrs[PTSCOPE_A_END],
-				    "end is beyond the user address space (see user_addr_max in ptscope info)");
-		return -EINVAL;
-	}
-	if (*start >= *end) {
-		NL_SET_ERR_MSG_ATTR(extack, attrs[PTSCOPE_A_START],
-				    "empty or inverted range: start must be below end");
-		return -EINVAL;
-	}
-	*start = round_down(*start, PAGE_SIZE);
-	*end = round_up(*end, PAGE_SIZE);
-	return 0;
-}
-
 static int tables_start(struct netlink_callback *cb, struct netlink_ext_ack *extack)
 {
 	struct tables_cursor *c = (struct tables_cursor *)cb->ctx;
-	struct nlattr **attrs = ptscope_dump_attrs(cb);
-	struct ptscope_target target;
-	u64 start, end;
-	int ret;
 
-	if (!attrs[PTSCOPE_A_PID]) {
-		NL_SET_ERR_MSG(extack, "PTSCOPE_A_PID is required");
-		return -EINVAL;
-	}
-	ret = parse_range(attrs, extack, &start, &end);
-	if (ret)
-		return ret;
-	/* .start runs in the sender's sendmsg(): its descriptors are current's. */
-	ret = ptscope_target_get(nla_get_u32(attrs[PTSCOPE_A_PID]), ptscope_nl_pagemap_fd(attrs),
-				 netlink_capable(cb->skb, CAP_SYS_ADMIN), &target, extack);
-	if (ret)
-		return ret;
-	/* Keep the mm_struct, not the address space: an exit can still proceed. */
-	mmgrab(target.mm);
-	c->mm = target.mm;
-	c->see_phys = target.see_phys;
-	ptscope_target_put(&target);
-	c->next = start;
-	c->end = end;
-	c->sent = 0;
-	return 0;
+	return ptscope_nl_dump_target(cb, extack, &c->mm, &c->see_phys, &c->next, &c->end);
 }
 
-/* A refusal in .start kept for the first .dumpit on 6.1: see ptscope_nl_walk_start(). */
+/* A refusal in .start kept for the first .dumpit on 6.1: see ptscope_nl_start_or_defer(). */
 int ptscope_nl_tables_start(struct netlink_callback *cb)
 {
 	struct tables_cursor *c = (struct tables_cursor *)cb->ctx;
-	struct netlink_ext_ack local = { };
-	int ret;
 
 	BUILD_BUG_ON(sizeof(*c) > sizeof(cb->ctx));
 	memset(c, 0, sizeof(*c));
-	ret = tables_start(cb, cb->extack ?: &local);
-	if (ret && !cb->extack) {
-		c->err = ret;
-		c->err_msg = local._msg;
-		if ((const char *)c->err_msg >= (const char *)&local &&
-		    (const char *)c->err_msg < (const char *)(&local + 1))
-			c->err_msg = "TABLES refused";	/* formatted on our stack */
-		c->end = 0;
-		return 0;
-	}
-	return ret;
+	return ptscope_nl_start_or_defer(cb, tables_start, &c->err, &c->err_msg,
+					 "TABLES refused");
 }
 
 int ptscope_nl_tables_done(struct netlink_callback *cb)
@@ -154,16 +96,10 @@ int ptscope_nl_tables_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 	void *hdr;
 	int ret;
 
-	if (c->err) {
-		ptscope_nl_static_msg(cb, c->err_msg);
-		return c->err;
-	}
-	if (c->next >= c->end)
-		return 0;
-	if (!mmget_not_zero(c->mm)) {
-		ptscope_nl_static_msg(cb, PTSCOPE_MSG_GONE_TABLES);
-		return -ESRCH;
-	}
+	ret = ptscope_nl_dump_resume(cb, c->err, c->err_msg, c->next, c->end, c->mm,
+				     PTSCOPE_MSG_GONE_TABLES);
+	if (ret <= 0)
+		return ret;
 	hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid, cb->nlh->nlmsg_seq,
 			  &ptscope_genl_family, NLM_F_MULTI, PTSCOPE_CMD_TABLES);
 	if (!hdr) {

@@ -57,19 +57,18 @@ static int parse_range(struct nlattr **attrs, struct netlink_ext_ack *extack,
 	return 0;
 }
 
-static int walk_start(struct netlink_callback *cb, struct netlink_ext_ack *extack)
+int ptscope_nl_dump_target(struct netlink_callback *cb, struct netlink_ext_ack *extack,
+			   struct mm_struct **mm, bool *see_phys, u64 *start, u64 *end)
 {
-	struct walk_cursor *c = (struct walk_cursor *)cb->ctx;
 	struct nlattr **attrs = ptscope_dump_attrs(cb);
 	struct ptscope_target target;
-	u64 start, end;
 	int ret;
 
 	if (!attrs[PTSCOPE_A_PID]) {
 		NL_SET_ERR_MSG(extack, "PTSCOPE_A_PID is required");
 		return -EINVAL;
 	}
-	ret = parse_range(attrs, extack, &start, &end);
+	ret = parse_range(attrs, extack, start, end);
 	if (ret)
 		return ret;
 	/* .start runs in the sender's sendmsg(): its descriptors are current's. */
@@ -79,11 +78,21 @@ static int walk_start(struct netlink_callback *cb, struct netlink_ext_ack *extac
 		return ret;
 	/* Keep the mm_struct, not the address space: an exit can still proceed. */
 	mmgrab(target.mm);
-	c->mm = target.mm;
-	c->see_phys = target.see_phys;
+	*mm = target.mm;
+	*see_phys = target.see_phys;
 	ptscope_target_put(&target);
-	c->next = start;
-	c->end = end;
+	return 0;
+}
+
+static int walk_start(struct netlink_callback *cb, struct netlink_ext_ack *extack)
+{
+	struct walk_cursor *c = (struct walk_cursor *)cb->ctx;
+	struct nlattr **attrs = ptscope_dump_attrs(cb);
+	int ret;
+
+	ret = ptscope_nl_dump_target(cb, extack, &c->mm, &c->see_phys, &c->next, &c->end);
+	if (ret)
+		return ret;
 	if (attrs[PTSCOPE_A_WALK_FLAGS])
 		c->flags = nla_get_u32(attrs[PTSCOPE_A_WALK_FLAGS]);
 	return 0;
@@ -96,25 +105,31 @@ static int walk_start(struct netlink_callback *cb, struct netlink_ext_ack *extac
  * .dumpit, which has an extack, and arrives in NLMSG_DONE. Messages on such
  * kernels are static strings (PTSCOPE_ERR_FMT's fallback), safe to keep.
  */
+int ptscope_nl_start_or_defer(struct netlink_callback *cb,
+			      int (*start)(struct netlink_callback *cb,
+					   struct netlink_ext_ack *extack),
+			      int *err, const char **err_msg, const char *refused)
+{
+	struct netlink_ext_ack local = { };
+	int ret = start(cb, cb->extack ?: &local);
+
+	if (!ret || cb->extack)
+		return ret;
+	*err = ret;
+	*err_msg = local._msg;
+	if ((const char *)*err_msg >= (const char *)&local &&
+	    (const char *)*err_msg < (const char *)(&local + 1))
+		*err_msg = refused;	/* formatted on our stack */
+	return 0;
+}
+
 int ptscope_nl_walk_start(struct netlink_callback *cb)
 {
 	struct walk_cursor *c = (struct walk_cursor *)cb->ctx;
-	struct netlink_ext_ack local = { };
-	int ret;
 
 	BUILD_BUG_ON(sizeof(*c) > sizeof(cb->ctx));
 	memset(c, 0, sizeof(*c));
-	ret = walk_start(cb, cb->extack ?: &local);
-	if (ret && !cb->extack) {
-		c->err = ret;
-		c->err_msg = local._msg;
-		if ((const char *)c->err_msg >= (const char *)&local &&
-		    (const char *)c->err_msg < (const char *)(&local + 1))
-			c->err_msg = "WALK refused";	/* formatted on our stack */
-		c->end = 0;
-		return 0;
-	}
-	return ret;
+	return ptscope_nl_start_or_defer(cb, walk_start, &c->err, &c->err_msg, "WALK refused");
 }
 
 int ptscope_nl_walk_done(struct netlink_callback *cb)
@@ -246,26 +261,26 @@ cancel:
 	return -EMSGSIZE;
 }
 
-/*
- * How every message of a dump over a target begins: report a refusal that
- * .start kept, end the dump when all is sent (0), or take a reference on
- * the address space for this message (1; the caller mmput()s it). A process
- * that exited meanwhile ends the dump with -ESRCH and @exited as message.
- */
-static int dump_resume(struct netlink_callback *cb, struct walk_cursor *c,
-		       const char *exited)
+/* See nl.h. */
+int ptscope_nl_dump_resume(struct netlink_callback *cb, int err, const char *err_msg,
+			   u64 next, u64 end, struct mm_struct *mm, const char *exited)
 {
-	if (c->err) {
-		ptscope_nl_static_msg(cb, c->err_msg);
-		return c->err;
+	if (err) {
+		ptscope_nl_static_msg(cb, err_msg);
+		return err;
 	}
-	if (c->next >= c->end)
+	if (next >= end)
 		return 0;
-	if (!mmget_not_zero(c->mm)) {
+	if (!mmget_not_zero(mm)) {
 		ptscope_nl_static_msg(cb, exited);
 		return -ESRCH;
 	}
 	return 1;
+}
+
+static int dump_resume(struct netlink_callback *cb, struct walk_cursor *c, const char *exited)
+{
+	return ptscope_nl_dump_resume(cb, c->err, c->err_msg, c->next, c->end, c->mm, exited);
 }
 
 int ptscope_nl_walk_dumpit(struct sk_buff *skb, struct netlink_callback *cb)

@@ -202,6 +202,13 @@ u32 ptscope_cow_state(struct vm_area_struct *vma, const struct ptscope_page *pg,
 
 void ptscope_walk_init(void);
 int ptscope_walk(struct ptscope_walk *w);
+/*
+ * Call @chunk(@arg) with @mm's mmap lock held for reading until *@next
+ * (which @chunk moves on) reaches @end, unlocking between calls; @chunk
+ * returns < 0 to stop, > 0 when it stopped for a writer (let in first).
+ */
+int ptscope_run_chunks(struct mm_struct *mm, const unsigned long *next, unsigned long end,
+		       int (*chunk)(void *arg), void *arg);
 void ptscope_page_hide_phys(struct ptscope_page *pg);
 void ptscope_page_find_owner(struct ptscope_page *pg);
 

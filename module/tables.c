@@ -19,7 +19,6 @@
  * a VMA is entered; which tables were reported is kept per level
  * (reported()), across messages in the cursor.
  */
-#include <linux/delay.h>
 #include <linux/hugetlb.h>
 #include <linux/mm.h>
 #include <linux/mmap_lock.h>
@@ -394,16 +393,6 @@ static int tables_chunk(struct ptscope_tables *t)
 	return 0;
 }
 
-/* As walk.c's: a reader may steal the lock ahead of a waiting writer. */
-static void let_writers_in(struct mm_struct *mm)
-{
-	int i;
-
-	for (i = 0; i < 20 && mmap_lock_is_contended(mm); i++)
-		usleep_range(20, 50);
-	cond_resched();
-}
-
 /* Where the walk stopped: which tables holding t->next went out (t->sent). */
 static void keep_sent(struct ptscope_tables *t)
 {
@@ -415,25 +404,9 @@ static void keep_sent(struct ptscope_tables *t)
 			t->sent |= BIT(level);
 }
 
-static int tables_walk(struct ptscope_tables *t)
+static int tables_chunk_of(void *t)
 {
-	int ret;
-
-	while (t->next < t->end) {
-		ret = mmap_read_lock_killable(t->mm);
-		if (ret)
-			return ret;
-		ret = tables_chunk(t);
-		mmap_read_unlock(t->mm);
-		if (ret < 0)
-			return ret;
-		if (ret == TABLES_YIELD) {
-			let_writers_in(t->mm);
-			if (fatal_signal_pending(current))
-				return -EINTR;
-		}
-	}
-	return 0;
+	return tables_chunk(t);
 }
 
 int ptscope_tables(struct ptscope_tables *t)
@@ -450,7 +423,7 @@ int ptscope_tables(struct ptscope_tables *t)
 	for (level = PTSCOPE_LEVEL_PTE; level <= PTSCOPE_LEVEL_PGD; level++)
 		if (t->sent & BIT(level))
 			mark_reported(t, level, table_start(level, t->next));
-	ret = tables_walk(t);
+	ret = ptscope_run_chunks(t->mm, &t->next, t->end, tables_chunk_of, t);
 	keep_sent(t);
 	return ret;
 }

@@ -496,6 +496,33 @@ static void let_writers_in(struct mm_struct *mm)
 	cond_resched();
 }
 
+int ptscope_run_chunks(struct mm_struct *mm, const unsigned long *next, unsigned long end,
+		       int (*chunk)(void *arg), void *arg)
+{
+	int ret;
+
+	while (*next < end) {
+		ret = mmap_read_lock_killable(mm);
+		if (ret)
+			return ret;
+		ret = chunk(arg);
+		mmap_read_unlock(mm);
+		if (ret < 0)
+			return ret;
+		if (ret > 0) {
+			let_writers_in(mm);
+			if (fatal_signal_pending(current))
+				return -EINTR;
+		}
+	}
+	return 0;
+}
+
+static int walk_chunk_of(void *w)
+{
+	return walk_chunk(w);
+}
+
 int ptscope_walk(struct ptscope_walk *w)
 {
 	int ret;
@@ -503,22 +530,10 @@ int ptscope_walk(struct ptscope_walk *w)
 	/* A range that ends inside a page would make a record of no pages. */
 	if (WARN_ON_ONCE(!PAGE_ALIGNED(w->next) || !PAGE_ALIGNED(w->end)))
 		return -EINVAL;
-
-	while (w->next < w->end) {
-		ret = mmap_read_lock_killable(w->mm);
-		if (ret)
-			return ret;
-		ret = walk_chunk(w);
-		mmap_read_unlock(w->mm);
-		if (ret < 0) {
-			w->have_run = false;
-			return ret;
-		}
-		if (ret == WALK_YIELD) {
-			let_writers_in(w->mm);
-			if (fatal_signal_pending(current))
-				return -EINTR;
-		}
+	ret = ptscope_run_chunks(w->mm, &w->next, w->end, walk_chunk_of, w);
+	if (ret) {
+		w->have_run = false;
+		return ret;
 	}
 	return flush(w);
 }
