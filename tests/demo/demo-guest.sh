@@ -27,6 +27,13 @@ show ptscope xlate $pid $a
 t=$(mk_addr /tmp/serve.out anon-thp)
 show ptscope walk --huge $pid $t+2M
 show ptscope walk $pid '[heap]'
+# Where its pages live and what its page tables cost (README: "Where memory lives").
+grep -q cgroup2 /proc/mounts || mount -t cgroup2 none /sys/fs/cgroup 2> /dev/null
+show ptscope walk --placement --present $pid $a+8K
+echo "\$ ptscope tables $pid | tail -n 18"
+ptscope tables $pid | tail -n 18
+echo
+show ptscope check $pid $a+16K present node=0 'count(tables.pte)>=1'
 req="$pid $a $(printf '0x%x' $((a + 8192))) pages"
 echo "\$ echo \"$req\" > /sys/kernel/debug/ptscope/walk"
 echo "$req" > /sys/kernel/debug/ptscope/walk
