@@ -163,11 +163,12 @@ static void describe(struct pf_walk *w, const struct pts_smaps_vma *sv, size_t i
 	if ((pme & PM_FILE) && !private_anon(&sv->v))
 		pg->pflags |= PTSCOPE_PAGE(FILE_BACKED);
 	/*
-	 * 6.12's pagemap asks hugetlb_pmd_shared() of a 1 GiB page's entry,
-	 * a PMD-sharing count of a PUD table that is no such count: such
-	 * pages may read as shared while mapped once.
+	 * 6.12's pagemap asks hugetlb_pmd_shared() of the table holding any
+	 * hugetlb entry: for a 1 GiB page a PUD table, for arm64's
+	 * contiguous-PTE sizes (64 KiB) a PTE table, neither of which holds
+	 * such a count: those pages may read as shared while mapped once.
 	 */
-	if ((sv->v.flags & PTSCOPE_VMA(HUGETLB)) && sv->kernel_page_size > pts_pmd_bytes(w->shift))
+	if ((sv->v.flags & PTSCOPE_VMA(HUGETLB)) && sv->kernel_page_size != pts_pmd_bytes(w->shift))
 		pg->unknown |= PTSCOPE_UNKNOWN_MAPPED_ONCE;
 	else if (pme & PM_MMAP_EXCLUSIVE)
 		pg->pflags |= PTSCOPE_PAGE(MAPPED_ONCE);
