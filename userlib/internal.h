@@ -25,6 +25,13 @@ PTSCOPE_API int pts_open_module_only(struct ptscope **handle);
 PTSCOPE_API int pts_open_any(struct ptscope **handle);
 
 /* The procfs source (procfs*.c): the same answers as far as /proc shows them. */
+/*
+ * The NUMA node of each of @n pages at @addrs of process @pid (0: the
+ * caller), as move_pages(2) with no target nodes tells the caller: a node,
+ * or -errno per page (-ENOENT not present, -EFAULT the zero page; every
+ * page the call's error when it is refused).
+ */
+void pts_page_nodes(uint32_t pid, void **addrs, size_t n, int *status);
 int pts_procfs_open(struct ptscope **handle);
 int pts_procfs_machine(struct ptscope *h, struct ptscope_machine *m);
 int pts_procfs_info(struct ptscope *h, struct ptscope_info *info);

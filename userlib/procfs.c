@@ -13,6 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
 #include <sys/utsname.h>
 
 #include "internal.h"
@@ -278,4 +279,13 @@ int pts_procfs_ksm_lies(struct ptscope *h)
 	if (h->ksm_lies < 0)
 		h->ksm_lies = ksm_bit_lies();
 	return h->ksm_lies;
+}
+
+void pts_page_nodes(uint32_t pid, void **addrs, size_t n, int *status)
+{
+	size_t i;
+
+	if (syscall(SYS_move_pages, (long)pid, (unsigned long)n, addrs, NULL, status, 0))
+		for (i = 0; i < n; i++)
+			status[i] = -errno;
 }

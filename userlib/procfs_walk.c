@@ -19,7 +19,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <stdint.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "internal.h"
@@ -286,10 +285,7 @@ static void read_nodes(struct pf_walk *w, uint64_t addr, size_t n)
 
 	for (i = 0; i < n; i++)
 		w->addrs[i] = (void *)(uintptr_t)(addr + ((uint64_t)i << w->shift));
-	if (syscall(SYS_move_pages, (long)w->pid, (unsigned long)n, w->addrs, NULL, w->node, 0)) {
-		for (i = 0; i < n; i++)
-			w->node[i] = -errno;
-	}
+	pts_page_nodes(w->pid, w->addrs, n, w->node);
 }
 
 /* Where present page @i of the chunk lives, where the caller may know. */

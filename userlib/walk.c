@@ -5,8 +5,6 @@
 #include <stddef.h>
 #include <string.h>
 #include <stdint.h>
-#include <sys/syscall.h>
-#include <unistd.h>
 #include <netlink/attr.h>
 #include <netlink/genl/genl.h>
 
@@ -206,9 +204,7 @@ static int deliver_placed(const struct ptscope_page *run, uint64_t entry_step, s
 
 			addrs[i] = (void *)(uintptr_t)((page > first ? page : first) << shift);
 		}
-		if (syscall(SYS_move_pages, (long)c->pid, (unsigned long)n, addrs, NULL, status, 0))
-			for (i = 0; i < n; i++)
-				status[i] = -errno;
+		pts_page_nodes(c->pid, addrs, n, status);
 		for (i = 0; i < n; i++) {
 			uint64_t from = (uintptr_t)addrs[i] >> shift;
 			uint64_t to = (first / leaf + k + i + 1) * leaf;
