@@ -174,38 +174,41 @@ else
 	fi
 fi
 
-echo "--- meminfo: PageTables grows and drops by the tables of a 1 GiB sparse process"
+echo "--- meminfo: PageTables grows and drops by the tables of an 8 GiB sparse process"
 # PageTables as the kernel counts it now: vmstat keeps per-CPU deltas
 # (folded every second) that stat_refresh folds at once.
 page_tables() {
 	echo 1 > /proc/sys/vm/stat_refresh 2> /dev/null
 	echo $(($(meminfo_kb PageTables) * 1024))
 }
-# near LABEL A B: A and B within 128 KiB (6% of the 2 MiB measured): the
-# top table is freed when the last reference to the mm goes (maybe
-# later), and is 8 KiB with PTI; page tables are freed after an RCU grace
-# period on some kernels; the test's own short-lived commands (sleep,
-# sed, each a few tables) and other processes come and go meanwhile (a
-# make check run on 7.2 saw 120 KiB more freed at exit). Retried for 3 s
-# while @B may still move.
+# near A B: A and B within 5% (of about 16 MiB), or 256 KiB if more. The
+# meminfo counter is the machine's, not the process's: the top table is
+# freed when the last reference to the mm goes (maybe later) and is 8 KiB
+# with PTI; page tables are freed after an RCU grace period on some
+# kernels; the test's own short-lived commands (sleep, sed, each a few
+# tables) and other processes come and go meanwhile. Two make check runs
+# saw up to 120 KiB of such noise against a 2 MiB process, so the process
+# measured here is 8 times bigger than that and the bound is relative.
+# Retried for 3 s while B may still move.
 near() {
-	local d=$(($2 > $3 ? $2 - $3 : $3 - $2))
-	[ $d -le 131072 ]
+	local d=$(($1 > $2 ? $1 - $2 : $2 - $1)) tol=$(($1 / 20))
+	[ $tol -ge 262144 ] || tol=262144
+	[ $d -le $tol ]
 }
 zero=$(page_tables)
-start_lab /tmp/big.out tablelab sparse 1024
+start_lab /tmp/big.out tablelab sparse 8192
 oracles big $LAB_PID	# many messages: the dump resumes between them
 total=$(jq .summary.bytes /tmp/big.json)
 for i in $(seq 10); do
 	grown=$(($(page_tables) - zero))
-	near start $total $grown && break
+	near $total $grown && break
 	sleep 0.3
 done
 echo "tables $total bytes, PageTables grew by $grown bytes at start"
-if near start $total $grown; then
-	check_ok "meminfo: PageTables growth at start = tables total (within 128 KiB)"
+if near $total $grown; then
+	check_ok "meminfo: PageTables growth at start = tables total (within 5%)"
 else
-	check_not_ok "meminfo: PageTables growth at start = tables total (within 128 KiB)"
+	check_not_ok "meminfo: PageTables growth at start = tables total (within 5%)"
 fi
 before=$(page_tables)
 kill $LAB_PID
@@ -213,16 +216,16 @@ wait $LAB_PID 2> /dev/null
 for i in $(seq 10); do
 	sleep 0.3
 	drop=$((before - $(page_tables)))
-	near exit $total $drop && break
+	near $total $drop && break
 done
 echo "tables $total bytes, PageTables dropped by $drop bytes at exit"
-if near exit $total $drop; then
-	check_ok "meminfo: PageTables drop at exit = tables total (within 128 KiB)"
+if near $total $drop; then
+	check_ok "meminfo: PageTables drop at exit = tables total (within 5%)"
 else
-	check_not_ok "meminfo: PageTables drop at exit = tables total (within 128 KiB)"
+	check_not_ok "meminfo: PageTables drop at exit = tables total (within 5%)"
 	fail "PageTables dropped by $drop bytes, the tables were $total"
 fi
-near start $total $grown || fail "PageTables grew by $grown bytes, the tables are $total"
+near $total $grown || fail "PageTables grew by $grown bytes, the tables are $total"
 
 echo "--- uid 1000: its own process without table addresses; another user's refused"
 start_lab /tmp/own.out $U tablelab dense 8

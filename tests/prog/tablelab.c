@@ -4,6 +4,7 @@
  *
  *   tablelab dense MB      MB MiB of anonymous memory, every page written
  *   tablelab sparse MB     MB MiB, one page written per PMD-sized block
+ *                          (MAP_NORESERVE: it may exceed the guest's RAM)
  *   tablelab thp MB        MB MiB, PMD-aligned, MADV_HUGEPAGE, all written
  *   tablelab fork MB       dense, then a child (COW; it writes nothing)
  *   tablelab hugeshare     a PUD-sized, PUD-aligned MAP_SHARED hugetlb
@@ -66,8 +67,9 @@ static char *anon_at(size_t len, size_t align, int advice)
 {
 	char *p = align ? aligned_hole(len, align) : NULL;
 
+	/* NORESERVE: sparse maps more than the guest's memory, writes little. */
 	p = mmap(p, len, PROT_READ | PROT_WRITE,
-		 MAP_PRIVATE | MAP_ANONYMOUS | (align ? MAP_FIXED : 0), -1, 0);
+		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | (align ? MAP_FIXED : 0), -1, 0);
 	if (p == MAP_FAILED) {
 		perror("mmap");
 		exit(2);
