@@ -17,6 +17,9 @@
 #   make check-matrix    the whole guest suite on x86 6.1, 6.12 and 7.2 (make check
 #                        runs 7.2's walker, COW and fault tests only, for time)
 #   make bench           benchmarks against pagemap in guests of 6.1 and 6.12
+#   make check-system    ptscope from its .debs on a real Debian 12 system (systemd,
+#                        DKMS, coredumps, reboots) under QEMU, on 6.1 and 6.12
+#                        (SYSTEM_KERNELS="6.1"; not part of make check: ~1 h)
 #   make check-debug     the guest suite on a debug 6.12 kernel (KASAN, lockdep...;
 #                        built once, ~10 min, cached in ~/.cache/ptscope)
 #   make stress          10 minutes of stress per kernel, preempt=full
@@ -79,6 +82,8 @@ endif
 KBUILD_UNTESTED := $(if $(PTSCOPE_UNTESTED_KERNEL),PTSCOPE_UNTESTED_KERNEL=1)
 PREFIX  ?= /usr/local
 LIBDIR  ?= $(PREFIX)/lib
+# systemd units: under the prefix (/usr/lib/systemd/system for packages).
+UNITDIR ?= $(PREFIX)/lib/systemd/system
 DESTDIR ?=
 
 CC      ?= cc
@@ -97,7 +102,7 @@ endif
 ALL_CFLAGS := $(CPPFLAGS) $(CFLAGS) $(WARN) -std=gnu11 -D_GNU_SOURCE -Imodule -Iuserlib $(NL_CFLAGS)
 
 LIB_SRCS := userlib/nl.c userlib/info.c userlib/xlate.c userlib/walk.c userlib/tables.c userlib/maps.c userlib/phys.c userlib/faults.c userlib/error.c userlib/target.c userlib/procfs.c userlib/procfs_walk.c userlib/procfs_maps.c
-CLI_SRCS := cli/main.c cli/help.c cli/utf8.c cli/args.c cli/parse.c cli/json.c cli/print.c cli/bits.c cli/machine.c cli/esr.c cli/cmd_info.c cli/cmd_xlate.c cli/cmd_walk.c cli/cmd_tables.c cli/cmd_maps.c cli/cmd_share.c cli/cmd_diff.c cli/snapshot.c cli/mappers.c cli/cmd_dma.c cli/cmd_phys.c cli/cmd_iommu.c cli/reason.c cli/elf.c cli/cmd_faults.c cli/cmd_explain.c cli/postmortem.c cli/live.c cli/check_expr.c cli/cgroups.c cli/cmd_check.c \
+CLI_SRCS := cli/main.c cli/common.c cli/sd.c cli/journal.c cli/help.c cli/utf8.c cli/args.c cli/parse.c cli/json.c cli/print.c cli/bits.c cli/machine.c cli/esr.c cli/cmd_info.c cli/cmd_xlate.c cli/cmd_walk.c cli/cmd_tables.c cli/cmd_maps.c cli/cmd_share.c cli/cmd_diff.c cli/snapshot.c cli/mappers.c cli/cmd_dma.c cli/cmd_phys.c cli/cmd_iommu.c cli/reason.c cli/elf.c cli/cmd_faults.c cli/cmd_explain.c cli/postmortem.c cli/corefile.c cli/corecpu.c cli/coredump.c cli/live.c cli/check_expr.c cli/cgroups.c cli/cmd_check.c \
 	cli/map_model.c cli/map_by.c cli/map_text.c cli/map_svg.c cli/cmd_map.c
 LIB_PIC  := $(LIB_SRCS:%.c=$(BUILD)/pic/%.o)
 LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/obj/%.o)
@@ -108,18 +113,22 @@ SONAME  := libptscope.so.1
 LIBSO   := $(BUILD)/$(SONAME)
 LIBA    := $(BUILD)/libptscope.a
 CLI     := $(BUILD)/ptscope
+RECORDER := $(BUILD)/ptscope-recorder
+# ptscope-recorder: its own main, the CLI's pieces from an archive (only those it uses).
+REC_OBJS := $(BUILD)/obj/cli/recorder.o $(BUILD)/obj/cli/recorder_out.o
+CLI_ARCHIVE := $(BUILD)/cli-parts.a
 
 HOST_TESTS  := $(patsubst tests/host/%.c,$(BUILD)/tests/host/%,$(wildcard tests/host/*.c))
 GUEST_PROGS := $(patsubst tests/prog/%.c,$(BUILD)/tests/prog/%,$(wildcard tests/prog/*.c))
 
 .PHONY: all module userspace asan test-progs deps demo check check-arm64 check-matrix lint check-host check-guest bench \
-	check-debug stress fuzz install-user dkms-install deb \
+	check-debug check-system stress fuzz install-user dkms-install deb \
 	install uninstall clean help
 
 all: module userspace
 
 help:
-	@sed -n '3,27p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '3,31p' Makefile | sed 's/^# \{0,1\}//'
 
 # ---- kernel module ---------------------------------------------------------
 
@@ -147,7 +156,7 @@ module:
 
 # ---- userspace -------------------------------------------------------------
 
-userspace: $(LIBSO) $(BUILD)/libptscope.so $(LIBA) $(CLI)
+userspace: $(LIBSO) $(BUILD)/libptscope.so $(LIBA) $(CLI) $(RECORDER)
 
 $(BUILD)/pic/%.o: %.c $(HDRS) | $(SYSROOT_STAMP)
 	@mkdir -p $(dir $@)
@@ -177,6 +186,17 @@ $(CLI): $(CLI_OBJS) $(LIBSO) $(BUILD)/libptscope.so
 $(BUILD)/installed/ptscope: $(CLI_OBJS) $(LIBSO) $(BUILD)/libptscope.so
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $(CLI_OBJS) -L$(BUILD) -lptscope $(NL_LIBS)
+
+$(CLI_ARCHIVE): $(filter-out $(BUILD)/obj/cli/main.o,$(CLI_OBJS))
+	rm -f $@
+	$(AR) rcs $@ $^
+
+$(RECORDER): $(REC_OBJS) $(CLI_ARCHIVE) $(LIBSO) $(BUILD)/libptscope.so
+	$(CC) $(LDFLAGS) -Wl,-rpath,'$$ORIGIN' -o $@ $(REC_OBJS) $(CLI_ARCHIVE) -L$(BUILD) -lptscope $(NL_LIBS)
+
+$(BUILD)/installed/ptscope-recorder: $(REC_OBJS) $(CLI_ARCHIVE) $(LIBSO) $(BUILD)/libptscope.so
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $(REC_OBJS) $(CLI_ARCHIVE) -L$(BUILD) -lptscope $(NL_LIBS)
 
 # The CLI linked with the static library, so a sanitizer build is one file.
 $(BUILD)/ptscope-static: $(CLI_OBJS) $(LIBA)
@@ -257,6 +277,12 @@ check-matrix: deps
 check-debug: deps
 	tests/run --debug-only
 
+# ptscope installed from its Debian packages on a whole Debian 12 system
+# (tests/system/run: systemd, DKMS at dpkg -i, coredumps, reboots).
+SYSTEM_KERNELS ?= 6.1 6.12
+check-system:
+	tests/system/run $(SYSTEM_KERNELS)
+
 STRESS_SECONDS ?= 600
 stress: deps
 	tests/stress $(STRESS_SECONDS)
@@ -285,7 +311,7 @@ install: all install-user
 	[ -n "$(DESTDIR)" ] || depmod -a $(KVER)
 
 # Everything but the module (the Debian packages take the module from DKMS).
-install-user: userspace $(BUILD)/ptscope.pc $(BUILD)/installed/ptscope
+install-user: userspace $(BUILD)/ptscope.pc $(BUILD)/installed/ptscope $(BUILD)/installed/ptscope-recorder
 	install -D -m 0755 $(LIBSO) $(DESTDIR)$(LIBDIR)/$(SONAME)
 	ln -sf $(SONAME) $(DESTDIR)$(LIBDIR)/libptscope.so
 	install -D -m 0644 $(LIBA) $(DESTDIR)$(LIBDIR)/libptscope.a
@@ -293,7 +319,11 @@ install-user: userspace $(BUILD)/ptscope.pc $(BUILD)/installed/ptscope
 	install -D -m 0644 userlib/libptscope.h $(DESTDIR)$(PREFIX)/include/ptscope/libptscope.h
 	install -D -m 0644 module/uapi/ptscope.h $(DESTDIR)$(PREFIX)/include/ptscope/uapi/ptscope.h
 	install -D -m 0755 $(BUILD)/installed/ptscope $(DESTDIR)$(PREFIX)/sbin/ptscope
+	install -D -m 0755 $(BUILD)/installed/ptscope-recorder $(DESTDIR)$(PREFIX)/sbin/ptscope-recorder
+	install -D -m 0644 cli/ptscope-recorder.service \
+		$(DESTDIR)$(UNITDIR)/ptscope-recorder.service
 	install -D -m 0644 doc/ptscope.8 $(DESTDIR)$(PREFIX)/share/man/man8/ptscope.8
+	install -D -m 0644 doc/ptscope-recorder.8 $(DESTDIR)$(PREFIX)/share/man/man8/ptscope-recorder.8
 	install -D -m 0644 doc/libptscope.3 $(DESTDIR)$(PREFIX)/share/man/man3/libptscope.3
 	install -D -m 0644 completion/ptscope.bash \
 		$(DESTDIR)$(PREFIX)/share/bash-completion/completions/ptscope
@@ -304,8 +334,10 @@ uninstall:
 	[ -n "$(DESTDIR)" ] || depmod -a $(KVER)
 	rm -f $(DESTDIR)$(LIBDIR)/$(SONAME) $(DESTDIR)$(LIBDIR)/libptscope.so \
 		$(DESTDIR)$(LIBDIR)/libptscope.a $(DESTDIR)$(LIBDIR)/pkgconfig/ptscope.pc \
-		$(DESTDIR)$(PREFIX)/sbin/ptscope \
+		$(DESTDIR)$(PREFIX)/sbin/ptscope $(DESTDIR)$(PREFIX)/sbin/ptscope-recorder \
+		$(DESTDIR)$(UNITDIR)/ptscope-recorder.service \
 		$(DESTDIR)$(PREFIX)/share/man/man8/ptscope.8 \
+		$(DESTDIR)$(PREFIX)/share/man/man8/ptscope-recorder.8 \
 		$(DESTDIR)$(PREFIX)/share/man/man3/libptscope.3 \
 		$(DESTDIR)$(PREFIX)/share/bash-completion/completions/ptscope
 	rm -rf $(DESTDIR)$(PREFIX)/include/ptscope

@@ -42,6 +42,9 @@ struct cli_args {
 	const char *fault_id; /* explain --fault ID */
 	bool dmesg; /* explain --dmesg [FILE]: kernel log lines */
 	bool core; /* explain --core FILE: an ELF core */
+	bool coredump; /* explain --coredump PID|MATCH...: systemd-coredump's core */
+	bool journal; /* explain --journal [MATCH|PATH]...: the recorder's journal records */
+	bool log; /* explain --log FILE: the recorder's JSON lines */
 	const char *access; /* explain PID ADDR --access read|write|exec */
 	/* check only */
 	const char *check_file; /* -f FILE */
@@ -285,6 +288,8 @@ void cli_print_xlate_member(const char *key, const char *title, const struct pts
 struct ptscope;
 int cli_open_pid(const struct cli_args *a, const char *cmd, uint32_t *pid, struct ptscope **h);
 
+/* --source for every handle cli_open() opens: PTSCOPE_SOURCE_*, -1 the default (common.c). */
+void cli_set_source(int source);
 /* Report a failure: {"error": ...} on stdout in JSON mode, else stderr. */
 void cli_error(const struct cli_args *a, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
@@ -341,6 +346,8 @@ enum cli_print_kind { CLI_PRINT_UINT, CLI_PRINT_HEX, CLI_PRINT_STR };
 
 /* Begin a document: a JSON object when @json, else text. */
 void cli_print_open(bool json, bool pretty);
+/* A JSON document to @out (one line), for a record kept by the recorder. */
+void cli_print_open_file(FILE *out);
 void cli_print_close(void); /* closes the object and ends the line */
 /* Close a streamed listing as cli_json_stream_close(), and the document. */
 void cli_print_close_stream(const char *error, const struct json_count *counts, size_t n,
@@ -441,7 +448,13 @@ const char *cli_elf_section_of(const char *path, uint64_t off);
 int cli_fault_from_log_line(const char *line, struct ptscope_fault *f);
 /* arm64's register dump after its line: 0 if @line gave @f its pc or sp, else -1. */
 int cli_fault_log_regs(const char *line, struct ptscope_fault *f);
-int cli_fault_from_core(const char *path, struct ptscope_fault *f, char *err, size_t errlen);
+/*
+ * A core file, plain or compressed (corefile.h): its fault, and with @cpu
+ * (or NULL) its registers and the bytes at its ip.
+ */
+struct cli_core_cpu;
+int cli_fault_from_core(const char *path, struct ptscope_fault *f, struct cli_core_cpu *cpu,
+			char *err, size_t errlen);
 
 /* explain PID ADDR: what an @access would do now (live.c). */
 int cli_explain_live(const struct cli_args *a, const char *access);
@@ -468,6 +481,31 @@ const char *cli_signal_name(uint32_t sig); /* "SIGSEGV", "SIGBUS", "?" */
  * @row, the listing's line (faults); else every field, a line each (explain).
  */
 void cli_print_fault(const struct ptscope_fault *f, const struct fault_reason *r, bool row);
+
+/*
+ * Kept records (journal.c): the recorder's (ptscope-recorder) and their
+ * readers (explain --journal, --log). A record is kept as the bytes the
+ * module sent, with its machine and the top of its user address space,
+ * "1 ARCH USER_MAX HEX" (cli_record_encode(), malloc'd), so that any later
+ * ptscope explains it as the live one did.
+ */
+char *cli_record_encode(const struct ptscope_fault *f, const void *raw, size_t len,
+			uint64_t user_max);
+int cli_record_decode(const char *s, struct ptscope_fault *f, uint64_t *user_max, char *err,
+		      size_t errlen);
+/* The record as explain -j prints it, one line (malloc'd). */
+char *cli_record_json(const struct ptscope_fault *f, const struct fault_reason *r);
+/* The recorder's journal fields: identifier and the record's field. */
+#define CLI_JOURNAL_ID "ptscope"
+#define CLI_JOURNAL_RECORD "PTSCOPE_NETLINK"
+/*
+ * The newest recorder record in the local journal matching every
+ * FIELD=VALUE of @matches: 0, -ENOENT if none, else -errno with @err.
+ */
+int cli_journal_record(const char *const *matches, size_t nmatches, struct ptscope_fault *f,
+		       uint64_t *user_max, char *err, size_t errlen);
+int cli_explain_journal(const struct cli_args *a);
+int cli_explain_logfile(const struct cli_args *a);
 
 /* "pfn:N" or a physical address; 0 or -1 with @err set (parse.c). */
 int cli_parse_phys(const char *s, uint64_t *addr, char *err, size_t errlen);

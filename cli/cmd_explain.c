@@ -3,7 +3,7 @@
  * ptscope explain --fault ID|--last|--dmesg [FILE]|--core FILE: a segfault
  * explained from the module's record, a kernel log line or a core dump,
  * after the process is gone (explain PID ADDR, the live question, is
- * live.c's).
+ * live.c's; --coredump, systemd-coredump's cores, coredump.c's).
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "corefile.h"
 #include "libptscope.h"
 #include "uapi/ptscope.h"
 
@@ -100,9 +101,10 @@ static int explain_log(const struct cli_args *a)
 	return EXIT_OK;
 }
 
-/* --core FILE: the fault that made a core dump. */
+/* --core FILE: the fault that made a core dump, and the CPU the core keeps. */
 static int explain_core(const struct cli_args *a)
 {
+	static struct cli_core_cpu cpu;
 	struct ptscope_fault f;
 	struct fault_reason r;
 	char err[512];
@@ -111,12 +113,15 @@ static int explain_core(const struct cli_args *a)
 		cli_error(a, "explain --core needs one core FILE");
 		return EXIT_USAGE;
 	}
-	if (cli_fault_from_core(a->argv[0], &f, err, sizeof(err))) {
+	if (cli_fault_from_core(a->argv[0], &f, &cpu, err, sizeof(err))) {
 		cli_error(a, "%s", err);
 		return EXIT_RUNTIME;
 	}
 	cli_explain_fault(&f, KERNEL_HALF, &r);
-	print_explained(a, &f, &r);
+	cli_print_open(a->json, a->pretty);
+	cli_print_fault(&f, &r, false);
+	cli_print_core_cpu(&cpu);
+	cli_print_close();
 	return EXIT_OK;
 }
 
@@ -129,6 +134,25 @@ int cmd_explain(const struct cli_args *a)
 	char *end;
 	int ret;
 
+	if (a->journal + a->log + a->dmesg + a->core + a->coredump + a->last + !!a->fault_id > 1) {
+		cli_error(a, "explain takes one of --fault, --last, --dmesg, --core, --coredump, "
+			     "--journal and --log (see 'ptscope help explain')");
+		return EXIT_USAGE;
+	}
+	if (a->journal)
+		return a->access || a->follow ? (cli_error(a, "explain --journal takes only "
+							      "MATCHes and journal paths"),
+						 EXIT_USAGE) :
+						cli_explain_journal(a);
+	if (a->coredump)
+		return a->access || a->follow ? (cli_error(a, "explain --coredump takes only a "
+							      "PID or MATCHes"),
+						 EXIT_USAGE) :
+						cli_explain_coredump(a);
+	if (a->log)
+		return a->access || a->follow ?
+			       (cli_error(a, "explain --log takes one FILE"), EXIT_USAGE) :
+			       cli_explain_logfile(a);
 	if (a->argc == 2 && !a->dmesg && !a->core && !a->last && !a->fault_id && !a->follow) {
 		const char *access = a->access ? a->access : "read";
 
@@ -140,8 +164,10 @@ int cmd_explain(const struct cli_args *a)
 	}
 	if (a->dmesg + a->core + a->last + !!a->fault_id != 1 || a->follow || a->access ||
 	    (a->argc && !a->dmesg && !a->core)) {
-		cli_error(a, "explain needs PID ADDR, --fault ID, --last, --dmesg [FILE] or --core "
-			     "FILE (see 'ptscope help explain')");
+		cli_error(a,
+			  "explain needs PID ADDR, --fault ID, --last, --dmesg [FILE], --core "
+			  "FILE, --coredump PID|MATCH..., --journal [MATCH]... or --log FILE (see "
+			  "'ptscope help explain')");
 		return EXIT_USAGE;
 	}
 	if (a->dmesg)
@@ -191,20 +217,50 @@ static const struct cli_option explain_options[] = {
 	  .offset = CLI_FIELD(dmesg, bool) },
 	{ .name = "core",
 	  .arg = "FILE",
-	  .help = "the fault that made an ELF core file; without the module",
+	  .help = "the fault that made an ELF core file, plain or\n"
+		  "compressed as systemd-coredump keeps them (zstd,\n"
+		  "lz4, xz), with the registers and code; without\n"
+		  "the module",
 	  .kind = CLI_OPT_FLAG,
 	  .offset = CLI_FIELD(core, bool) },
+	{ .name = "coredump",
+	  .arg = "PID|MATCH...",
+	  .help = "the crash systemd-coredump kept: its newest for\n"
+		  "that PID, or matching every FIELD=VALUE\n"
+		  "(COREDUMP_COMM=crashlab); joined with the\n"
+		  "ptscope-recorder record of it when there is one",
+	  .kind = CLI_OPT_FLAG,
+	  .offset = CLI_FIELD(coredump, bool) },
+	{ .name = "journal",
+	  .arg = "[MATCH|PATH]...",
+	  .help = "the records ptscope-recorder kept in the journal, all or\n"
+		  "those matching every FIELD=VALUE (PTSCOPE_PID=1234,\n"
+		  "PTSCOPE_REASON=stack-overflow, _BOOT_ID=...); PATH: a\n"
+		  "journal directory or files (another machine's);\n"
+		  "without the module",
+	  .kind = CLI_OPT_FLAG,
+	  .offset = CLI_FIELD(journal, bool) },
+	{ .name = "log",
+	  .arg = "FILE",
+	  .help = "the records of 'ptscope-recorder --output FILE';\n"
+		  "without the module",
+	  .kind = CLI_OPT_FLAG,
+	  .offset = CLI_FIELD(log, bool) },
 	CLI_STRING("access", 0, "A", access, "with PID ADDR: read (default), write or exec"),
 	{ .name = NULL },
 };
 
 const struct cli_command cli_explain_spec = {
 	.name = "explain",
-	.usage = "PID ADDR|--fault ID|--last|--dmesg|--core",
+	.usage = "PID ADDR|--fault ID|--last|--dmesg|--core|--coredump|--journal|--log",
 	.summary = "why a fault happened, or what an access would do",
 	.options = explain_options,
-	.examples = (const char *const[]){ "ptscope explain --last",
-					   "ptscope explain 1234 0x10 --access write",
-					   "dmesg | ptscope explain --dmesg", NULL },
+	.examples =
+		(const char *const[]){
+			"ptscope explain --last", "ptscope explain 1234 0x10 --access write",
+			"dmesg | ptscope explain --dmesg",
+			"ptscope explain --coredump COREDUMP_COMM=crashlab",
+			"ptscope explain --journal PTSCOPE_REASON=stack-overflow",
+			"ptscope explain --log /var/log/ptscope/faults.jsonl", NULL },
 	.run = cmd_explain,
 };

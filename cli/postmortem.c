@@ -13,7 +13,8 @@
  *   core:     si_code, address, registers and every mapping with its
  *             permissions and file, but no error code (the access is
  *             inferred: execute if the address is the ip, write if the
- *             mapping is readable and the access was refused)
+ *             mapping is readable and the access was refused); plain or
+ *             compressed (corefile.c)
  */
 #include <elf.h>
 #include <errno.h>
@@ -24,9 +25,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <stdbool.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli.h"
+#include "corefile.h"
 #include "esr.h"
 #include "libptscope.h"
 #include "uapi/ptscope.h"
@@ -260,6 +263,7 @@ struct core_notes {
 	size_t nfm;
 	int have_sig, have_regs;
 	unsigned int regs, ip_reg, sp_reg; /* the machine's pr_reg: its size, ip, sp */
+	uint64_t reg[34]; /* the first thread's pr_reg: the one that faulted */
 	uint64_t page_size; /* NT_FILE's, the kernel's PAGE_SIZE */
 };
 
@@ -296,9 +300,13 @@ static bool parse_notes(const unsigned char *d, uint64_t len, struct core_notes 
 			 * user_regs_struct (ip 16, sp 19 of 27) or aarch64's
 			 * user_pt_regs (x0..x30, sp 31, pc 32, pstate).
 			 */
+			unsigned int r;
+
 			f->pid = f->tid = rd32(p + 32);
-			f->ip = rd64(p + 112 + cn->ip_reg * 8);
-			f->sp = rd64(p + 112 + cn->sp_reg * 8);
+			for (r = 0; r < cn->regs; r++)
+				cn->reg[r] = rd64(p + 112 + r * 8);
+			f->ip = cn->reg[cn->ip_reg];
+			f->sp = cn->reg[cn->sp_reg];
 			cn->have_regs = 1;
 		} else if (nh.n_type == NT_FILE) {
 			cn->nfm = parse_nt_file(p, nh.n_descsz, cn->fm,
@@ -333,21 +341,108 @@ static const char *machine_name(unsigned int m)
 	}
 }
 
-int cli_fault_from_core(const char *path, struct ptscope_fault *f, char *err, size_t errlen)
+/* The file NT_FILE says was mapped at @ip, or NULL. */
+static const struct file_map *file_at(const struct core_notes *cn, uint64_t ip)
+{
+	size_t i;
+
+	for (i = 0; i < cn->nfm; i++)
+		if (ip >= cn->fm[i].start && ip < cn->fm[i].end)
+			return &cn->fm[i];
+	return NULL;
+}
+
+/*
+ * Up to @want bytes at @ip from @fm, the file mapped there (as it is now):
+ * how many, or 0 with @c->why set. Only a regular file is read, never a
+ * device.
+ */
+static unsigned int code_from_file(const struct file_map *fm, uint64_t ip, unsigned int want,
+				   struct cli_core_cpu *c)
+{
+	const char *why = NULL;
+	struct stat st;
+	ssize_t n = 0;
+	int fd;
+
+	c->file_off = fm->pgoff + (ip - fm->start);
+	if (fm->end - ip < want)
+		want = (unsigned int)(fm->end - ip);
+	fd = open(fm->name, O_RDONLY | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0 || fstat(fd, &st))
+		why = strerror(errno);
+	else if (!S_ISREG(st.st_mode))
+		why = "not a regular file";
+	else if ((n = pread(fd, c->code, want, (off_t)c->file_off)) < 0)
+		why = strerror(errno);
+	else if (!n)
+		why = "it ends before that offset now";
+	if (why)
+		snprintf(c->why, sizeof(c->why), "%s, mapped there, cannot be read: %s", fm->name,
+			 why);
+	if (fd >= 0)
+		close(fd);
+	return n > 0 ? (unsigned int)n : 0;
+}
+
+/*
+ * The bytes at the ip (16 on x86-64, the instruction word on aarch64):
+ * from the load segment holding it if the core kept that memory, else from
+ * the file NT_FILE says was mapped there, else none, and why.
+ */
+static void read_code(int fd, const Elf64_Ehdr *eh, const struct core_notes *cn, uint64_t ip,
+		      struct cli_core_cpu *c)
+{
+	unsigned int i, want = c->arch == PTSCOPE_ARCH_ARM64 ? 4 : sizeof(c->code);
+	const struct file_map *fm = file_at(cn, ip);
+	bool mapped = false;
+	Elf64_Phdr ph;
+
+	c->code_addr = ip;
+	if (fm)
+		snprintf(c->file, sizeof(c->file), "%s", fm->name);
+	for (i = 0; i < eh->e_phnum; i++) {
+		uint64_t off;
+		ssize_t n;
+
+		if (!read_phdr(fd, eh, i, &ph) || ph.p_type != PT_LOAD || ip < ph.p_vaddr ||
+		    ip - ph.p_vaddr >= ph.p_memsz)
+			continue;
+		mapped = true;
+		off = ip - ph.p_vaddr;
+		if (off >= ph.p_filesz)
+			break; /* not dumped (coredump_filter leaves file pages out) */
+		n = pread(fd, c->code, ph.p_filesz - off < want ? ph.p_filesz - off : want,
+			  (off_t)(ph.p_offset + off));
+		if (n > 0) {
+			c->ncode = (unsigned int)n;
+			c->source = CLI_CODE_CORE;
+			return;
+		}
+		break;
+	}
+	if (!fm) {
+		snprintf(c->why, sizeof(c->why), "%s",
+			 mapped ? "its memory was not dumped and no file was mapped there" :
+				  "nothing was mapped there");
+		return;
+	}
+	c->ncode = code_from_file(fm, ip, want, c);
+	if (c->ncode)
+		c->source = CLI_CODE_FILE;
+}
+
+/* The core open at @fd, named @path in messages. */
+static int core_read(int fd, const char *path, struct ptscope_fault *f, struct cli_core_cpu *cpu,
+		     char *err, size_t errlen)
 {
 	static struct core_notes cn;
 	Elf64_Ehdr eh;
 	Elf64_Phdr ph;
 	unsigned int i;
-	int fd, ret = -1;
+	int ret = -1;
 
-	memset(f, 0, sizeof(*f));
 	memset(&cn, 0, sizeof(cn)); /* cn.notes was freed at the last return */
-	fd = open(path, O_RDONLY);
-	if (fd < 0) {
-		snprintf(err, errlen, "cannot read core file '%s': %s", path, strerror(errno));
-		return -1;
-	}
 	if (pread(fd, &eh, sizeof(eh), 0) != (ssize_t)sizeof(eh) ||
 	    memcmp(eh.e_ident, ELFMAG, SELFMAG) || eh.e_ident[EI_CLASS] != ELFCLASS64 ||
 	    eh.e_type != ET_CORE || eh.e_phentsize != sizeof(Elf64_Phdr) ||
@@ -433,10 +528,31 @@ int cli_fault_from_core(const char *path, struct ptscope_fault *f, char *err, si
 		f->error |= PTSCOPE_PF(WRITE);
 	if (f->code == 2 || f->code == 4)
 		f->error |= PTSCOPE_PF(PROT);
+	if (cpu) {
+		cpu->arch = f->arch;
+		cpu->nregs = cn.regs;
+		memcpy(cpu->regs, cn.reg, sizeof(cpu->regs));
+		read_code(fd, &eh, &cn, f->ip, cpu);
+	}
 	ret = 0;
 out:
-	close(fd);
 	free(cn.notes);
 	cn.notes = NULL;
+	return ret;
+}
+
+int cli_fault_from_core(const char *path, struct ptscope_fault *f, struct cli_core_cpu *cpu,
+			char *err, size_t errlen)
+{
+	int fd, ret;
+
+	memset(f, 0, sizeof(*f));
+	if (cpu)
+		memset(cpu, 0, sizeof(*cpu));
+	fd = cli_core_open(path, err, errlen);
+	if (fd < 0)
+		return -1;
+	ret = core_read(fd, path, f, cpu, err, errlen);
+	close(fd);
 	return ret;
 }

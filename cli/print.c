@@ -21,6 +21,12 @@ void cli_print_open(bool json, bool pretty)
 	cli_json_obj_begin(cur);
 }
 
+void cli_print_open_file(FILE *out)
+{
+	cur = cli_json_new(out, false);
+	cli_json_obj_begin(cur);
+}
+
 void cli_print_close(void)
 {
 	if (!cur) {

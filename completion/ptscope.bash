@@ -28,17 +28,17 @@ _ptscope()
 
 	for ((i = 1; i < cword; i++)); do
 		case "${words[i]}" in
-		-o | --output | -f | --file | --format | --fault | --access | -i | --input | --svg | --width | --by | --core | --source) ((i++)) ;;
+		-o | --output | -f | --file | --format | --fault | --access | -i | --input | --svg | --width | --by | --core | --coredump | --log | --source) ((i++)) ;;
 		-*) ;;
 		*) cmd=${words[i]}; break ;;
 		esac
 	done
 
 	case "$prev" in
-	-o | --output | -f | --file | --core | --dmesg | -i | --input | --svg)
+	-o | --output | -f | --file | --core | --dmesg | --log | -i | --input | --svg)
 		_filedir
 		return ;;
-	--width | --fault)
+	--width | --fault | --coredump)
 		return ;;
 	--format)
 		_ptscope_add "tap json plain"
@@ -66,7 +66,7 @@ _ptscope()
 	share) opts="--all" ;;
 	phys) opts="--who" ;;
 	faults) opts="--follow" ;;
-	explain) opts="--fault --last --dmesg --core --access" ;;
+	explain) opts="--fault --last --dmesg --core --coredump --journal --log --access" ;;
 	check) opts="-f --file --format" ;;
 	map) opts="--svg -i --input --by --width --color --color=" ;;
 	esac
@@ -84,7 +84,7 @@ _ptscope()
 	local nargs=0
 	for ((i = i + 1; i < cword; i++)); do
 		case "${words[i]}" in
-		-o | --output | -f | --file | --format | --fault | --access | -i | --input | --svg | --width | --by | --core | --source) ((i++)) ;;
+		-o | --output | -f | --file | --format | --fault | --access | -i | --input | --svg | --width | --by | --core | --coredump | --log | --source) ((i++)) ;;
 		-*) ;;
 		*) ((nargs++)) ;;
 		esac

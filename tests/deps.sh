@@ -8,7 +8,7 @@ pkgs=(
 	build-essential pkg-config libnl-3-dev libnl-genl-3-dev
 	linux-image-amd64 linux-headers-amd64
 	linux-image-6.12-amd64 linux-headers-6.12-amd64
-	qemu-system-x86 busybox-static cpio kmod xz-utils zstd
+	qemu-system-x86 busybox-static cpio kmod xz-utils zstd lz4
 	jq util-linux libc-bin perl python3-jsonschema
 	sparse cppcheck linux-source-6.12 valgrind mmdebstrap
 	bc flex bison libelf-dev libssl-dev

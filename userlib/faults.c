@@ -4,6 +4,8 @@
  * ones from the "faults" multicast group.
  */
 #include <errno.h>
+#include <poll.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <netlink/attr.h>
@@ -68,12 +70,14 @@ static void copy_str(char *dst, size_t len, struct nlattr *a)
 	snprintf(dst, len, "%s", a ? (char *)nla_data(a) : "");
 }
 
-static int parse_fault(struct nlattr *nest, uint32_t arch, struct ptscope_fault *f)
+/* A record from the attributes inside its PTSCOPE_A_FAULT nest. */
+static int parse_fault(const void *raw, size_t len, uint32_t arch, struct ptscope_fault *f)
 {
 	struct nlattr *tb[PTSCOPE_A_FAULT_MAX + 1];
 	int ret;
 
-	if (nla_parse_nested(tb, PTSCOPE_A_FAULT_MAX, nest, fault_policy) ||
+	if (len > INT32_MAX ||
+	    nla_parse(tb, PTSCOPE_A_FAULT_MAX, (struct nlattr *)raw, (int)len, fault_policy) ||
 	    !tb[PTSCOPE_A_FAULT_REC_ID] || !tb[PTSCOPE_A_FAULT_SIGNAL] || !tb[PTSCOPE_A_FAULT_ADDR])
 		return pts_fail(-EPROTO, "malformed fault record from the module");
 	memset(f, 0, sizeof(*f));
@@ -115,21 +119,34 @@ static int parse_fault(struct nlattr *nest, uint32_t arch, struct ptscope_fault 
 	return ret;
 }
 
+int ptscope_fault_parse(const void *raw, size_t len, uint32_t arch, struct ptscope_fault *f)
+{
+	if (!raw || !f)
+		return pts_fail(-EINVAL, "no record to read");
+	if (arch != PTSCOPE_ARCH_X86_64 && arch != PTSCOPE_ARCH_ARM64)
+		return pts_fail(-EINVAL, "a fault record of machine %u: not one ptscope knows",
+				arch);
+	return parse_fault(raw, len, arch, f);
+}
+
+/* fn or raw_fn: what the caller asked for (one of them is NULL). */
 struct faults_ctx {
 	ptscope_fault_fn fn;
 	void *arg;
 	int stop;
 	uint32_t arch;
+	ptscope_fault_raw_fn raw_fn;
 };
 
 static int on_fault(struct nlattr *a, void *arg)
 {
 	struct faults_ctx *c = arg;
 	struct ptscope_fault f;
-	int ret = parse_fault(a, c->arch, &f);
+	int ret = parse_fault(nla_data(a), (size_t)nla_len(a), c->arch, &f);
 
 	if (!ret)
-		ret = c->fn(&f, c->arg);
+		ret = c->raw_fn ? c->raw_fn(&f, nla_data(a), (size_t)nla_len(a), c->arg) :
+				  c->fn(&f, c->arg);
 	c->stop = ret;
 	return ret;
 }
@@ -139,9 +156,8 @@ static int on_faults_msg(struct nlmsghdr *nlh, void *arg)
 	return pts_for_each_attr(nlh, PTSCOPE_A_FAULT, on_fault, arg);
 }
 
-int ptscope_faults(struct ptscope *h, uint64_t id, ptscope_fault_fn fn, void *arg)
+static int get_faults(struct ptscope *h, uint64_t id, struct faults_ctx *c)
 {
-	struct faults_ctx c = { fn, arg, 0, 0 };
 	struct ptscope_machine m;
 	struct nl_msg *msg;
 	int ret;
@@ -151,7 +167,7 @@ int ptscope_faults(struct ptscope *h, uint64_t id, ptscope_fault_fn fn, void *ar
 		if (ret)
 			return ret;
 	}
-	c.arch = h->arch;
+	c->arch = h->arch;
 	msg = pts_msg_new(h, PTSCOPE_CMD_GET_FAULTS, NLM_F_DUMP);
 	if (!msg)
 		return pts_fail(-ENOMEM, "out of memory");
@@ -159,7 +175,21 @@ int ptscope_faults(struct ptscope *h, uint64_t id, ptscope_fault_fn fn, void *ar
 		nlmsg_free(msg);
 		return pts_fail(-ENOMEM, "out of memory");
 	}
-	return pts_transact(h, msg, "GET_FAULTS", on_faults_msg, &c);
+	return pts_transact(h, msg, "GET_FAULTS", on_faults_msg, c);
+}
+
+int ptscope_faults(struct ptscope *h, uint64_t id, ptscope_fault_fn fn, void *arg)
+{
+	struct faults_ctx c = { .fn = fn, .arg = arg };
+
+	return get_faults(h, id, &c);
+}
+
+int ptscope_faults_raw(struct ptscope *h, uint64_t id, ptscope_fault_raw_fn fn, void *arg)
+{
+	struct faults_ctx c = { .raw_fn = fn, .arg = arg };
+
+	return get_faults(h, id, &c);
 }
 
 static int on_nothing(struct nlmsghdr *nlh, void *arg)
@@ -193,11 +223,12 @@ static int on_announced(struct nlattr *a, void *arg)
 {
 	struct follow_ctx *f = arg;
 	struct nlattr *tb[PTSCOPE_A_MAX + 1];
+	struct faults_ctx c = f->c;
 	int ret;
 
 	if (nla_parse_nested(tb, PTSCOPE_A_MAX, a, NULL) < 0 || !tb[PTSCOPE_A_FAULT_REC_ID])
 		return 0; /* not a record we can name: ignored, as unknown attributes are */
-	ret = ptscope_faults(f->h, nla_get_u64(tb[PTSCOPE_A_FAULT_REC_ID]), f->c.fn, f->c.arg);
+	ret = get_faults(f->h, nla_get_u64(tb[PTSCOPE_A_FAULT_REC_ID]), &c);
 	if (ret == -ENOENT)
 		return 0;
 	f->c.stop = ret;
@@ -215,9 +246,30 @@ static int on_event(struct nl_msg *msg, void *arg)
 	return f->c.stop ? NL_STOP : NL_OK;
 }
 
-int ptscope_faults_follow(struct ptscope *h, ptscope_fault_fn fn, void *arg)
+/*
+ * Quiet for @idle_ms: the caller is asked (a NULL record) whether to go on,
+ * and the module is asked whether it is still there. An unloaded module's
+ * group just goes silent, and a reloaded one is a new family with a new
+ * group: -ENODEV either way, for the caller to open a new handle.
+ */
+static int on_idle(struct follow_ctx *f)
 {
-	struct follow_ctx f = { h, { fn, arg, 0, 0 } };
+	int id;
+
+	if (f->c.raw_fn) {
+		f->c.stop = f->c.raw_fn(NULL, NULL, 0, f->c.arg);
+		if (f->c.stop)
+			return f->c.stop;
+	}
+	id = genl_ctrl_resolve(f->h->sock, PTSCOPE_GENL_NAME);
+	if (id < 0 || id != f->h->family)
+		return pts_fail(-ENODEV, "the ptscope module went away (unloaded%s)",
+				id < 0 ? "" : ", then loaded again");
+	return 0;
+}
+
+static int follow(struct ptscope *h, int idle_ms, struct follow_ctx *f)
+{
 	struct nl_sock *sock;
 	int grp, ret;
 
@@ -230,7 +282,7 @@ int ptscope_faults_follow(struct ptscope *h, ptscope_fault_fn fn, void *arg)
 	if (!sock)
 		return pts_fail(-ENOMEM, "out of memory");
 	nl_socket_disable_seq_check(sock);
-	nl_socket_modify_cb(sock, NL_CB_VALID, NL_CB_CUSTOM, on_event, &f);
+	nl_socket_modify_cb(sock, NL_CB_VALID, NL_CB_CUSTOM, on_event, f);
 	ret = genl_connect(sock);
 	if (!ret) {
 		nl_socket_set_buffer_size(sock, 4 << 20, 0);
@@ -245,19 +297,51 @@ int ptscope_faults_follow(struct ptscope *h, ptscope_fault_fn fn, void *arg)
 		ret = pts_fail(-EIO, "cannot open a generic netlink socket");
 		goto out;
 	}
-	while (!f.c.stop) {
+	while (!f->c.stop) {
+		if (idle_ms > 0) {
+			struct pollfd p = { .fd = nl_socket_get_fd(sock), .events = POLLIN };
+			int n = poll(&p, 1, idle_ms);
+
+			if (n < 0 && errno != EINTR) {
+				ret = pts_fail(-errno, "waiting for fault records: %s",
+					       strerror(errno));
+				goto out;
+			}
+			if (n <= 0) {
+				ret = on_idle(f);
+				if (ret)
+					goto out;
+				continue;
+			}
+		}
 		ret = nl_recvmsgs_default(sock);
 		if (ret == -NLE_NOMEM || ret == -NLE_MSG_OVERFLOW) {
 			ret = pts_fail(-ENOBUFS, "fault records were lost: the reader fell behind");
 			goto out;
 		}
-		if (ret < 0 && !f.c.stop) {
+		if (ret < 0 && !f->c.stop) {
 			ret = pts_fail(-EIO, "receiving fault records: %s", nl_geterror(ret));
 			goto out;
 		}
 	}
-	ret = f.c.stop;
+	ret = f->c.stop;
 out:
 	nl_socket_free(sock);
 	return ret;
+}
+
+int ptscope_faults_follow(struct ptscope *h, ptscope_fault_fn fn, void *arg)
+{
+	struct follow_ctx f = { h, { .fn = fn, .arg = arg } };
+
+	return follow(h, 0, &f);
+}
+
+int ptscope_faults_follow_raw(struct ptscope *h, int idle_ms, ptscope_fault_raw_fn fn, void *arg)
+{
+	struct follow_ctx f = { h, { .raw_fn = fn, .arg = arg } };
+
+	if (!fn)
+		return pts_fail(-EINVAL, "no function to call with the records");
+	return follow(h, idle_ms, &f);
 }

@@ -393,6 +393,32 @@ PTSCOPE_API int ptscope_faults_clear(struct ptscope *handle);
 PTSCOPE_API int ptscope_faults_follow(struct ptscope *handle, ptscope_fault_fn fn, void *arg);
 
 /*
+ * Since 1.4: records with the bytes they came in, for keeping them (the
+ * recorder's journal and log): @raw/@len are the netlink attributes inside
+ * the record's PTSCOPE_A_FAULT nest, which the append-only UAPI keeps
+ * readable by every later library; ptscope_fault_parse() reads them back,
+ * on any machine, given the machine that made them (@arch, PTSCOPE_ARCH_*:
+ * the record's own arch field).
+ */
+typedef int (*ptscope_fault_raw_fn)(const struct ptscope_fault *fault, const void *raw, size_t len,
+				    void *arg);
+/* As ptscope_faults(), with each record's bytes. */
+PTSCOPE_API int ptscope_faults_raw(struct ptscope *handle, uint64_t id, ptscope_fault_raw_fn fn,
+				   void *arg);
+/*
+ * As ptscope_faults_follow(), with each record's bytes. With @idle_ms > 0,
+ * after each @idle_ms without a record @fn is called with NULL (return
+ * non-zero to stop), and the module is looked for: -ENODEV once it was
+ * unloaded (or reloaded: a new handle is needed). -ENOBUFS: records were
+ * lost; those still kept can be read with ptscope_faults_raw().
+ */
+PTSCOPE_API int ptscope_faults_follow_raw(struct ptscope *handle, int idle_ms,
+					  ptscope_fault_raw_fn fn, void *arg);
+/* A record from its bytes (see above). -EPROTO if they are not one. */
+PTSCOPE_API int ptscope_fault_parse(const void *raw, size_t len, uint32_t arch,
+				    struct ptscope_fault *fault);
+
+/*
  * A COW state's name ("cow-shared") and what a write does in that state
  * ("copies the frame"); NULL if unknown.
  */

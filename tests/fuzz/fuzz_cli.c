@@ -5,7 +5,9 @@
  *   - a kernel log line ("segfault at ...", "general protection fault ...")
  *     as explain --dmesg reads it;
  *   - an ELF core file as explain --core reads it (and the ELF section
- *     lookup it names code with), written to a memfd;
+ *     lookup it names code with), written to a memfd: plain, or zstd, lz4
+ *     or xz as systemd-coredump compresses them (decompressed through the
+ *     libraries on the host, when installed);
  *   - a check line (PID, RANGE or place, assertions), split into words as
  *     check -f splits a file;
  *   - (first byte 'M') a snapshot file as map -i and diff read it, drawn
@@ -23,11 +25,13 @@
 
 #include "check.h"
 #include "cli.h"
+#include "corefile.h"
 #include "libptscope.h"
 #include "map.h"
 
 static void fuzz_core(const uint8_t *data, size_t size)
 {
+	static struct cli_core_cpu cpu;
 	struct ptscope_fault f;
 	char path[64], err[256];
 	int fd = memfd_create("core", 0);
@@ -36,7 +40,7 @@ static void fuzz_core(const uint8_t *data, size_t size)
 		return;
 	if (write(fd, data, size) == (ssize_t)size) {
 		snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
-		if (cli_fault_from_core(path, &f, err, sizeof(err)) && !err[0])
+		if (cli_fault_from_core(path, &f, &cpu, err, sizeof(err)) && !err[0])
 			abort(); /* refused without saying why */
 		(void)cli_elf_section_of(path, size > 8 ? data[size - 1] * 64ULL : 0);
 	}

@@ -79,6 +79,12 @@ valid tables "-j tables from procfs (an error: the module only)" -j --source pro
 valid tables "-j tables with two ranges (a usage error)" -j tables self 0x1000 0x2000
 valid faults "-j faults without the module (an error)" -j faults
 valid explain "-j explain --core of no file (an error)" -j explain --core /nonexistent
+# Cores of both machines, with their registers and instruction (tests/cores).
+for m in x86_64 aarch64; do
+	gzip -dc "$ROOT/tests/cores/$m-write-ro.core.gz" > "$T/$m.core"
+	valid explain "-j explain --core of an $m core" -j explain --core "$T/$m.core"
+done
+valid explain "-j explain --coredump without its entry (an error)" -j explain --coredump 4194304
 printf 'kernel: cr\xffash[123]: segfault at 10 ip 0000000000401000 sp 00007ffc00000000 error 4 in cr\xffash[401000+1000]\n' > "$T/log"
 STDIN=$T/log valid explain "-j explain --dmesg with a comm that is not UTF-8" -j explain --dmesg
 for s in "$F"/*.snap; do
@@ -120,5 +126,12 @@ printf '{"error":"a"} {"error":"b"}\n' > "$T/bad"
 refused walk "two documents on one line" "not one per line"
 "$P" -j --version > "$T/bad"
 refused walk "a document of another command" "valid under|is not valid|required"
+"$P" -j explain --core "$T/x86_64.core" > "$T/good"
+sed 's/"rax":"0x0"/"rax":0/' "$T/good" > "$T/bad"
+refused explain "a core's register as a number" "is not of type 'string'|is not valid"
+sed 's/"source":[^,}]*/"source":"memory"/' "$T/good" > "$T/bad"
+refused explain "a core's instruction from nowhere it names" "'memory' is not one of|is not valid"
+sed 's/,"registers":{[^}]*}//' "$T/good" > "$T/bad"
+refused explain "a core's fault without its registers" "valid under|is not valid|required"
 
 tap_done

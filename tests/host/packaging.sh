@@ -46,15 +46,17 @@ check "libptscope(3) names every exported function" bash -c \
 		grep -q \"\$f\" '$ROOT/doc/libptscope.3' || { echo \"missing \$f\"; exit 1; }; done"
 check "libptscope(3) renders without warnings" bash -c \
 	"! command -v man >/dev/null || [ -z \"\$(LC_ALL=C.UTF-8 MANWIDTH=80 man --warnings -l '$ROOT/doc/libptscope.3' 2>&1 >/dev/null)\" ]"
+check "ptscope-recorder(8) renders without warnings" bash -c \
+	"! command -v man >/dev/null || [ -z \"\$(LC_ALL=C.UTF-8 MANWIDTH=80 man --warnings -l '$ROOT/doc/ptscope-recorder.8' 2>&1 >/dev/null)\" ]"
 check "man page renders without warnings" bash -c \
 	"! command -v man >/dev/null || [ -z \"\$(LC_ALL=C.UTF-8 MANWIDTH=80 man --warnings -l '$ROOT/doc/ptscope.8' 2>&1 >/dev/null)\" ]"
 # Every JSON key the CLI writes (json_key calls, the printers' values (a
 # PRINT_TEXT value has no key), members, objects and arrays, and count
-# tables) is in the man page.
+# tables) is in the man pages (ptscope-recorder's JSON lines in its own).
 json_keys=$(grep -hoE 'cli_json_key\([^,]*, "[a-z_0-9]*"\)|cli_print_(uint|hex|str|bool|null|bits|value)\([^,]*, "[a-z_0-9]*"|(cli_member_[a-z]*|cli_open_object|cli_open_array|cli_print_xlate_member|cli_print_vma|print_fault_vma)\("[a-z_0-9]*"|\{ "[a-z_]*", ' "$ROOT"/cli/*.c |
 	grep -o '"[a-z_0-9]*"' | tr -d '"' | sort -u)
 check "man page documents the CLI's $(echo "$json_keys" | wc -l) JSON keys" bash -c \
-	"for k in $(echo $json_keys); do grep -q \"\\\\b\$k\\\\b\" '$ROOT/doc/ptscope.8' || { echo \"missing \$k\"; exit 1; }; done"
+	"for k in $(echo $json_keys); do grep -q \"\\\\b\$k\\\\b\" '$ROOT/doc/ptscope.8' '$ROOT/doc/ptscope-recorder.8' || { echo \"missing \$k\"; exit 1; }; done"
 check "README's library example is examples/resident.c" bash -c \
 	"diff <(sed -n '/^\`\`\`c\$/,/^\`\`\`\$/p' '$ROOT/README.md' | sed '1d;\$d') \
 	      <(sed -n '/^#include <stdio.h>/,\$p' '$ROOT/examples/resident.c')"

@@ -45,6 +45,17 @@ vg "ptscope dma (module not loaded)" "$ROOT/build/ptscope" dma 1
 printf '%s\n' '[ 1.0] a[7]: segfault at 10 ip 0000000000401000 sp 00007ffe00000000 error 4 in a[1000,400000+1000]' > "$T/log"
 vg "ptscope -j explain --dmesg" "$ROOT/build/ptscope" -j explain --dmesg "$T/log"
 vg "ptscope explain --core (not a core)" "$ROOT/build/ptscope" explain --core /bin/sh
+# Cores as systemd-coredump compresses them: the libraries dlopen()ed and
+# closed again, the temporary file gone (tests/host/cores.sh checks the rest).
+gzip -dc "$ROOT/tests/cores/x86_64-write-ro.core.gz" > "$T/core"
+vg "ptscope -j explain --core" "$ROOT/build/ptscope" -j explain --core "$T/core"
+for tool in zstd lz4 xz; do
+	command -v $tool > /dev/null || continue
+	$tool -q -c "$T/core" > "$T/core.$tool"
+	head -c 2000 "$T/core.$tool" > "$T/cut.$tool"
+	vg "ptscope explain --core ($tool)" "$ROOT/build/ptscope" explain --core "$T/core.$tool"
+	vg "ptscope explain --core ($tool, cut short)" "$ROOT/build/ptscope" explain --core "$T/cut.$tool"
+done
 M=$ROOT/tests/host/map
 vg "ptscope map -i (terminal, colour)" "$ROOT/build/ptscope" map -i "$M/memkinds.snap" --color=always
 vg "ptscope map -i --svg" "$ROOT/build/ptscope" map -i "$M/names.snap" --svg "$T/n.svg"
