@@ -24,6 +24,7 @@
 
 /* systemd-coredump's entries (SD_MESSAGE_COREDUMP in systemd's sd-messages.h). */
 #define COREDUMP_MESSAGE "MESSAGE_ID=fc2e22bc6ee647b6b90729ab34a250b1"
+#define COREDUMP_DIR "/var/lib/systemd/coredump/"
 /* Addresses at or above this are the kernel's, when no module says better (as cmd_explain.c). */
 #define KERNEL_HALF (1ULL << 63)
 
@@ -142,6 +143,20 @@ static int core_kept(const struct coredump *cd, char *err, size_t errlen)
 			 " COREDUMP_FILENAME (Storage= in coredump.conf(5) is journal or none, or"
 			 " the core was larger than ProcessSizeMax= or ExternalSizeMax=)",
 			 cd->comm, cd->pid, t);
+		return -1;
+	}
+	/*
+	 * Any user may log an entry with systemd-coredump's MESSAGE_ID: only a
+	 * file in systemd-coredump's own directory (root's to write) is taken
+	 * for the core, never a path such an entry names elsewhere.
+	 */
+	if (strncmp(cd->file, COREDUMP_DIR, strlen(COREDUMP_DIR)) ||
+	    strchr(cd->file + strlen(COREDUMP_DIR), '/') ||
+	    !strcmp(cd->file + strlen(COREDUMP_DIR), "..") || !cd->file[strlen(COREDUMP_DIR)]) {
+		snprintf(err, errlen,
+			 "the journal entry of %s[%s] (%s) names %s as its core, which is not"
+			 " in systemd-coredump's directory " COREDUMP_DIR ": not read",
+			 cd->comm, cd->pid, t, cd->file);
 		return -1;
 	}
 	if (stat(cd->file, &st) && errno == ENOENT) {

@@ -22,6 +22,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include "corefile.h"
@@ -35,6 +37,12 @@
 struct sink {
 	int fd;
 	uint64_t size;
+	/*
+	 * Bytes that take disk space (runs of zeros are holes), and how many
+	 * may: what the file system gives a non-root writer, less a margin, so
+	 * that a crafted core never eats the blocks kept for root.
+	 */
+	uint64_t written, room;
 	const char *path; /* the compressed core, for messages */
 	const char *codec;
 	char *err;
@@ -85,10 +93,19 @@ static int sink_put(struct sink *s, const unsigned char *p, size_t n)
 				break;
 			run += len;
 		}
+		if (!zero && run > s->room - s->written) {
+			snprintf(s->err, s->errlen,
+				 "core file '%s' decompresses to more data than the %llu MiB free"
+				 " for it (TMPDIR names where; /var/tmp if unset)",
+				 s->path, (unsigned long long)(s->room >> 20));
+			return -1;
+		}
 		if (zero && lseek(s->fd, (off_t)run, SEEK_CUR) < 0)
 			ret = -errno;
 		else if (!zero)
 			ret = write_all(s->fd, p + done, run);
+		if (!zero && !ret)
+			s->written += run;
 		if (ret) {
 			snprintf(s->err, s->errlen,
 				 "cannot write the decompressed core '%s' to a temporary file: %s"
@@ -305,7 +322,8 @@ static int lzma_run(const void *fns, int in, unsigned char *ib, unsigned char *o
 	int action = LZMA_RUN, ret = -1, r;
 
 	/* Concatenated streams, as xz(1) reads them; memory as much as the file needs. */
-	if (z->decoder(&st, UINT64_MAX, LZMA_CONCATENATED) != LZMA_OK) {
+	/* xz's own limit on its dictionary and state: 1 GiB (xz -9 needs 65 MiB). */
+	if (z->decoder(&st, 1ULL << 30, LZMA_CONCATENATED) != LZMA_OK) {
 		snprintf(s->err, s->errlen,
 			 "liblzma could not start decompressing (out of memory)");
 		return -1;
@@ -477,6 +495,23 @@ static int decompress(const struct codec *c, int in, const char *path, char *err
 	if (!lib)
 		return -1;
 	s.fd = temp_file(path, err, errlen);
+	if (s.fd >= 0) {
+		struct statvfs vfs;
+		uint64_t avail;
+
+		if (fstatvfs(s.fd, &vfs)) {
+			snprintf(err, errlen,
+				 "cannot see the free space for the decompressed core"
+				 " '%s': %s",
+				 path, strerror(errno));
+			goto out;
+		}
+		avail = (uint64_t)vfs.f_bavail * vfs.f_frsize;
+		/* Leave an eighth of it, and never less than 64 MiB, to the system. */
+		s.room = avail - (avail / 8 > (64ULL << 20) ? avail / 8 : 64ULL << 20);
+		if (avail < (64ULL << 20))
+			s.room = 0;
+	}
 	ib = malloc(CHUNK);
 	ob = malloc(CHUNK);
 	if (s.fd < 0)
@@ -508,13 +543,20 @@ int cli_core_open(const char *path, char *err, size_t errlen)
 {
 	static const unsigned char gzip[2] = { 0x1f, 0x8b };
 	unsigned char head[6] = { 0 };
+	struct stat st;
 	ssize_t n;
 	size_t i;
 	int fd;
 
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	/* Never waiting on a FIFO or poking a device a journal entry names. */
+	fd = open(path, O_RDONLY | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
 	if (fd < 0) {
 		snprintf(err, errlen, "cannot read core file '%s': %s", path, strerror(errno));
+		return -1;
+	}
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
+		snprintf(err, errlen, "core file '%s' is not a regular file", path);
+		close(fd);
 		return -1;
 	}
 	n = pread(fd, head, sizeof(head), 0);

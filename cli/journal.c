@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <linux/capability.h>
 
 #include "cli.h"
 #include "libptscope.h"
@@ -237,14 +238,38 @@ static int add_matches(const struct cli_sd *sd, sd_journal *j, const char *const
 	return ret < 0 ? ret : 0;
 }
 
-/* The entry's record: 0, or -errno with @err (naming the entry's time). */
+/*
+ * Anyone may write SYSLOG_IDENTIFIER=ptscope and PTSCOPE_* fields
+ * (logger --journald): a record counts only from a writer that could have
+ * read it from the module, one with CAP_SYS_ADMIN. _CAP_EFFECTIVE is a
+ * trusted field, journald's own from /proc, which no client can set.
+ */
+static bool entry_trusted(const struct cli_sd *sd, sd_journal *j)
+{
+	char caps[32], *end;
+	unsigned long long v;
+
+	if (cli_sd_field(sd, j, "_CAP_EFFECTIVE", caps, sizeof(caps)))
+		return false;
+	errno = 0;
+	v = strtoull(caps, &end, 16);
+	return !errno && end != caps && !*end && (v >> CAP_SYS_ADMIN) & 1;
+}
+
+/*
+ * The entry's record: 0, -EPERM for an entry not from a privileged writer,
+ * or -errno with @err (naming the entry's time).
+ */
 static int entry_record(const struct cli_sd *sd, sd_journal *j, struct ptscope_fault *f,
 			uint64_t *user_max, char *err, size_t errlen)
 {
-	char *value = malloc(2 * RECORD_MAX + 128);
+	char *value;
 	char why[256];
 	int ret;
 
+	if (!entry_trusted(sd, j))
+		return -EPERM;
+	value = malloc(2 * RECORD_MAX + 128);
 	if (!value) {
 		snprintf(err, errlen, "out of memory");
 		return -ENOMEM;
@@ -311,7 +336,7 @@ int cli_explain_journal(const struct cli_args *a)
 	char err[512] = "";
 	uint64_t user_max;
 	sd_journal *j;
-	int ret, bad = 0;
+	int ret, bad = 0, forged = 0;
 
 	sd = cli_sd_get(err, sizeof(err));
 	if (!sd) {
@@ -330,7 +355,13 @@ int cli_explain_journal(const struct cli_args *a)
 		return EXIT_USAGE;
 	}
 	while ((ret = sd->journal_next(j)) > 0) {
-		if (entry_record(sd, j, &f, &user_max, err, sizeof(err))) {
+		int r = entry_record(sd, j, &f, &user_max, err, sizeof(err));
+
+		if (r == -EPERM) {
+			forged++;
+			continue;
+		}
+		if (r) {
 			/* Said, and the others still explained. */
 			fprintf(stderr, "ptscope: %s\n", err);
 			bad++;
@@ -339,6 +370,11 @@ int cli_explain_journal(const struct cli_args *a)
 		print_kept(&p, &f, user_max);
 	}
 	sd->journal_close(j);
+	if (forged)
+		fprintf(stderr,
+			"ptscope: %d matching journal entries passed over: written by a process"
+			" without CAP_SYS_ADMIN, so not by ptscope-recorder (_CAP_EFFECTIVE)\n",
+			forged);
 	if (ret < 0 && !p.count) {
 		cli_error(a, "reading the journal: %s", strerror(-ret));
 		return EXIT_RUNTIME;

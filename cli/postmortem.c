@@ -361,6 +361,7 @@ static unsigned int code_from_file(const struct file_map *fm, uint64_t ip, unsig
 				   struct cli_core_cpu *c)
 {
 	const char *why = NULL;
+	char magic[SELFMAG];
 	struct stat st;
 	ssize_t n = 0;
 	int fd;
@@ -373,6 +374,12 @@ static unsigned int code_from_file(const struct file_map *fm, uint64_t ip, unsig
 		why = strerror(errno);
 	else if (!S_ISREG(st.st_mode))
 		why = "not a regular file";
+	/*
+	 * A core's NT_FILE names any file it likes: only ELF objects give
+	 * their bytes, never /etc/shadow at an offset of the core's choice.
+	 */
+	else if (pread(fd, magic, SELFMAG, 0) != SELFMAG || memcmp(magic, ELFMAG, SELFMAG))
+		why = "not an ELF file";
 	else if ((n = pread(fd, c->code, want, (off_t)c->file_off)) < 0)
 		why = strerror(errno);
 	else if (!n)

@@ -168,23 +168,23 @@ static int on_record(const struct ptscope_fault *f, const void *raw, size_t len,
 {
 	struct recorder *r = arg;
 
-	if (!f) {
-		/* Quiet: the time for what waits. */
-		if (r->catch_up)
-			catch_up(r);
-		if (reopen) {
-			reopen = 0;
-			rec_reopen(r);
-		}
-		report(r, false);
-		rec_state_save(r, false);
-		return stopping ? 1 : 0;
+	if (f) {
+		if (f->id > r->last + 1)
+			fill_gap(r, f->id);
+		keep(r, f, raw, len);
+	} else if (r->catch_up) {
+		catch_up(r); /* quiet: the time to read back what the ring kept */
 	}
-	if (f->id > r->last + 1)
-		fill_gap(r, f->id);
-	keep(r, f, raw, len);
-	if (r->kept % 256 == 0)
-		report(r, false);
+	/*
+	 * Also between records: a process faulting every second must not keep
+	 * logrotate's file open, the state unsaved or the counts unsaid.
+	 */
+	if (reopen) {
+		reopen = 0;
+		rec_reopen(r);
+	}
+	report(r, false);
+	rec_state_save(r, false);
 	return stopping ? 1 : 0;
 }
 
@@ -331,13 +331,15 @@ static int run(struct recorder *r)
 static void usage(FILE *out)
 {
 	fputs("usage: ptscope-recorder [--output FILE [--max-size SIZE] [--keep N]] [--rate N]\n"
-	      "                        [--state FILE]\n"
+	      "                        [--state FILE] [--physical]\n"
 	      "Keeps every fault record of the ptscope module in the journal (or FILE).\n"
 	      "  -o, --output FILE   JSON lines to FILE instead of the journal\n"
 	      "      --max-size SIZE rotate FILE at SIZE bytes (K, M, G; default 16M; 0: never)\n"
 	      "      --keep N        rotated files kept: FILE.1 ... FILE.N (default 4)\n"
 	      "      --rate N        records kept a second, at most (default 100; 0: all)\n"
 	      "      --state FILE    where the last record kept is remembered across restarts\n"
+	      "      --physical      keep frames, table addresses and swap entries (by default\n"
+	      "                      hidden, as for callers without CAP_SYS_ADMIN)\n"
 	      "  -h, --help          this help;  -V, --version  the version\n"
 	      "See ptscope-recorder(8); explain the records with 'ptscope explain --journal'\n"
 	      "or 'ptscope explain --log FILE'.\n",
@@ -384,6 +386,7 @@ int main(int argc, char **argv)
 		{ "keep", required_argument, NULL, 'k' },
 		{ "rate", required_argument, NULL, 'r' },
 		{ "state", required_argument, NULL, 's' },
+		{ "physical", no_argument, NULL, 'P' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -409,11 +412,13 @@ int main(int argc, char **argv)
 			break;
 		case 'k':
 		case 'r':
-			if (parse_size(optarg, &v) || v > 1000000) {
+			/* Each rotation renames every kept file: a thousand at most. */
+			if (parse_size(optarg, &v) || v > (c == 'k' ? 1000 : 1000000)) {
 				fprintf(stderr,
 					"ptscope-recorder: --%s '%s' is not a number "
-					"from 0 to 1000000\n",
-					c == 'k' ? "keep" : "rate", optarg);
+					"from 0 to %s\n",
+					c == 'k' ? "keep" : "rate", optarg,
+					c == 'k' ? "1000" : "1000000");
 				return 2;
 			}
 			if (c == 'k')
@@ -423,6 +428,9 @@ int main(int argc, char **argv)
 			break;
 		case 's':
 			r.state = optarg;
+			break;
+		case 'P':
+			r.physical = true;
 			break;
 		case 'h':
 			usage(stdout);

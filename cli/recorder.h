@@ -19,6 +19,7 @@ struct recorder {
 	unsigned int keep_files; /* rotated files kept */
 	unsigned int rate; /* records kept a second; 0: no limit */
 	const char *state; /* the last record kept, across restarts */
+	bool physical; /* keep frames and table addresses (else hidden as for non-admins) */
 	/* the module */
 	struct ptscope *follow, *fetch; /* announcements; reading records back */
 	uint64_t user_max; /* its user address space's top, kept with each record */

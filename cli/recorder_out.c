@@ -15,11 +15,13 @@
 #include <time.h>
 #include <unistd.h>
 #include <sys/stat.h>
+#include <linux/netlink.h>
 #include <sys/uio.h>
 
 #include "cli.h"
 #include "libptscope.h"
 #include "recorder.h"
+#include "uapi/ptscope.h"
 #include "sd.h"
 
 /* journalctl MESSAGE_ID=... finds every record, or every recorder event. */
@@ -155,13 +157,106 @@ static int send_fields(struct recorder *r, struct iovec *iov, int n)
 	return ret < 0 ? -1 : 0;
 }
 
+/*
+ * The module's rule for what a caller without CAP_SYS_ADMIN sees of an
+ * entry (module/arch.h, ptscope_entry_hide_frame()): an entry that maps a
+ * frame keeps its flags and loses the frame bits; any other (swap,
+ * migration, hwpoison) is withheld whole.
+ */
+static uint64_t entry_hide_frame(uint64_t v, uint32_t arch)
+{
+	uint64_t maps, mask;
+
+	if (arch == PTSCOPE_ARCH_ARM64) {
+		/* valid; PROT_NONE: bit 58 before 6.10, PTE_PRESENT_INVALID (59) after */
+		maps = v & (1ULL | 1ULL << 58 | 1ULL << 59);
+		/* output address bits 12-49, and 8-9 (LPA2's address bits 50-51) */
+		mask = (((1ULL << 50) - 1) & ~((1ULL << 12) - 1)) | 3ULL << 8;
+	} else {
+		maps = v & (1ULL | 1ULL << 7 | 1ULL << 8); /* PRESENT, PSE, PROTNONE */
+		mask = ((1ULL << 52) - 1) & ~((1ULL << 12) - 1); /* PTE_PFN_MASK */
+	}
+	return v && maps ? v & ~mask : 0;
+}
+
+/* Every PTSCOPE_A_XLATE_LEVEL among the attributes @p/@len, hidden in place. */
+static void hide_levels(unsigned char *p, size_t len, uint32_t arch)
+{
+	while (len >= NLA_HDRLEN) {
+		struct nlattr *a = (struct nlattr *)p;
+		size_t alen = a->nla_len, step = NLA_ALIGN(alen);
+		unsigned char *d = p + NLA_HDRLEN;
+		uint64_t v;
+
+		if (alen < NLA_HDRLEN || alen > len)
+			return;
+		if ((a->nla_type & NLA_TYPE_MASK) == PTSCOPE_A_XLATE_LEVEL) {
+			hide_levels(d, alen - NLA_HDRLEN, arch);
+		} else if (alen == NLA_HDRLEN + sizeof(v)) {
+			memcpy(&v, d, sizeof(v));
+			switch (a->nla_type & NLA_TYPE_MASK) {
+			case PTSCOPE_A_LEVEL_TABLE_PHYS:
+			case PTSCOPE_A_LEVEL_PFN:
+				v = 0;
+				break;
+			case PTSCOPE_A_LEVEL_ENTRY:
+				v = entry_hide_frame(v, arch);
+				break;
+			}
+			memcpy(d, &v, sizeof(v));
+		}
+		if (step >= len)
+			return;
+		p += step;
+		len -= step;
+	}
+}
+
+/*
+ * A record as a caller without CAP_SYS_ADMIN would get it: the journal is
+ * read by the groups adm and systemd-journal, and pagemap shows frames to
+ * CAP_SYS_ADMIN only. @raw is copied to @copy (the caller frees it).
+ */
+static int hide_phys(const void *raw, size_t len, uint32_t arch, unsigned char **copy,
+		     struct ptscope_fault *out)
+{
+	unsigned char *p = malloc(len ? len : 1);
+	size_t off = 0;
+
+	if (!p)
+		return -ENOMEM;
+	memcpy(p, raw, len);
+	/* Only the two translations hold physical details (module/nl_faults.c). */
+	while (off + NLA_HDRLEN <= len) {
+		struct nlattr *a = (struct nlattr *)(p + off);
+		int type = a->nla_type & NLA_TYPE_MASK;
+
+		if (a->nla_len < NLA_HDRLEN || a->nla_len > len - off)
+			break;
+		if (type == PTSCOPE_A_FAULT_XLATE_ADDR || type == PTSCOPE_A_FAULT_XLATE_IP)
+			hide_levels(p + off + NLA_HDRLEN, a->nla_len - NLA_HDRLEN, arch);
+		off += NLA_ALIGN(a->nla_len);
+	}
+	*copy = p;
+	return ptscope_fault_parse(p, len, arch, out);
+}
+
 int rec_emit(struct recorder *r, const struct ptscope_fault *f, const void *raw, size_t len)
 {
 	struct fault_reason why;
 	struct iovec iov[24];
-	char *kept, *json;
+	char *kept = NULL, *json = NULL;
+	unsigned char *hidden = NULL;
+	struct ptscope_fault *h = NULL;
 	int n = 0, ret = -1;
 
+	if (!r->physical) {
+		h = malloc(sizeof(*h));
+		if (!h || hide_phys(raw, len, f->arch, &hidden, h))
+			goto out;
+		f = h;
+		raw = hidden;
+	}
 	cli_explain_fault(f, r->user_max, &why);
 	kept = cli_record_encode(f, raw, len, r->user_max);
 	json = cli_record_json(f, &why);
@@ -201,6 +296,8 @@ int rec_emit(struct recorder *r, const struct ptscope_fault *f, const void *raw,
 out:
 	free(kept);
 	free(json);
+	free(hidden);
+	free(h);
 	return ret;
 }
 
@@ -329,7 +426,9 @@ void rec_state_save(struct recorder *r, bool now)
 		return;
 	boot_id(id, sizeof(id));
 	f = fopen(tmp, "w");
-	if (f && fprintf(f, "%s %" PRIu64 "\n", id, r->last) > 0 && !fclose(f)) {
+	/* On disk before the rename: a crash leaves the old state or the new one. */
+	if (f && fprintf(f, "%s %" PRIu64 "\n", id, r->last) > 0 && !fflush(f) &&
+	    !fsync(fileno(f)) && !fclose(f)) {
 		f = NULL;
 		if (!rename(tmp, r->state)) {
 			r->state_dirty = false;

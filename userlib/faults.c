@@ -189,6 +189,8 @@ int ptscope_faults_raw(struct ptscope *h, uint64_t id, ptscope_fault_raw_fn fn, 
 {
 	struct faults_ctx c = { .raw_fn = fn, .arg = arg };
 
+	if (!fn)
+		return pts_fail(-EINVAL, "no function to call with the records");
 	return get_faults(h, id, &c);
 }
 

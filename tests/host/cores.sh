@@ -78,8 +78,9 @@ for m in x86_64 aarch64; do
 	jq_ok "$m JSON: instruction from the core" \
 		".instruction.source == \"core\" and .instruction.bytes == \"$want\" and .instruction.file == \"/usr/bin/crashlab\" and (.instruction | has(\"offset\") | not)" \
 		explain --core "$T/$m-code.core"
-	# A file of bytes 0..255 over and over: byte k of it is k & 0xff.
-	python3 -c 'import sys; open(sys.argv[1], "wb").write(bytes(range(256)) * 256)' "$T/exe"
+	# A file of bytes 0..255 over and over: byte k of it is k & 0xff, past
+	# the ELF magic (only ELF files give their bytes).
+	python3 -c 'import sys; open(sys.argv[1], "wb").write(b"\x7fELF" + bytes(range(4, 256)) + bytes(range(256)) * 255)' "$T/exe"
 	off=$("$ROOT/tests/host/lib/corepatch.py" "$T/$m.core" "$T/$m-file.core" file "$T/exe" | sed -n 's/^offset //p')
 	want=$(python3 -c 'import sys; o = int(sys.argv[1], 16); print(" ".join("%02x" % ((o + k) & 255) for k in range(int(sys.argv[2]))))' "$off" $n)
 	t "$m: the bytes at the ip from the file mapped there" 0 \
@@ -96,6 +97,11 @@ for m in x86_64 aarch64; do
 		'.instruction.source == null and .instruction.bytes == null and (.instruction.why | test("cannot be read"))' \
 		explain --core "$T/$m-none.core"
 done
+# A core's NT_FILE names any file: one that is not ELF gives no bytes.
+python3 -c 'import sys; open(sys.argv[1], "wb").write(bytes(range(256)) * 256)' "$T/secret"
+"$ROOT/tests/host/lib/corepatch.py" "$T/x86_64.core" "$T/secret.core" file "$T/secret" > /dev/null
+t "a file that is not ELF, mapped at the ip, is not read" 0 \
+	"$T/secret, mapped there, cannot be read: not an ELF file" -- explain --core "$T/secret.core"
 t "aarch64: the instruction word" 0 'code       0x[0-9a-f]+: 84 85 86 87 \(0x87868584\)' \
 	-- explain --core "$T/aarch64-file.core"
 "$ROOT/tests/host/lib/corepatch.py" "$T/x86_64.core" "$T/dev.core" file /dev/zero > /dev/null
@@ -155,6 +161,22 @@ tap_check "no temporary file is left behind" test -z "$(ls -A "$T/tmp")"
 TMPDIR=$T/none t "a TMPDIR that does not exist: named" 1 \
 	"cannot make a temporary file in $T/none for the decompressed core" \
 	-- explain --core "$T/x86_64-zstd.bin"
+# A core named by a journal entry may be anything: a FIFO is refused at
+# once (timeout: a reader that waits fails), and a decompression bomb stops
+# before the temporary file's file system is full.
+mkfifo "$T/fifo"
+t "a FIFO as the core: refused, not waited on" 1 "core file '$T/fifo' is not a regular file" \
+	-- explain --core "$T/fifo"
+if command -v zstd > /dev/null && mkdir -p "$T/small" && mount -t tmpfs -o size=96m tmpfs "$T/small" 2> /dev/null; then
+	# 1 GiB of 0xaa (no holes) in a few KiB of zstd; 96 MiB of room.
+	head -c 1G /dev/zero | tr '\0' '\252' | zstd -q -c > "$T/bomb.zst"
+	TMPDIR=$T/small t "a zstd bomb stops at the free space, named" 1 \
+		"decompresses to more data than the [0-9]+ MiB free for it" -- explain --core "$T/bomb.zst"
+	tap_check "the bomb left the file system as it was" test "$(df --output=used "$T/small" | tail -n 1 | tr -d ' ')" -lt 1024
+	umount "$T/small"
+else
+	tap_skip "a zstd bomb stops at the free space" "no zstd, or no tmpfs mount here (not root?)"
+fi
 
 # ---- --coredump: the host's journal has no such entry (nor, maybe, libsystemd)
 t "--coredump of a PID without an entry" 1 \

@@ -180,6 +180,19 @@ case $phase in
 	done < $STATE/crashes
 	check "journalctl PTSCOPE_REASON=stack-overflow finds the stack overflow" \
 		bash -c "journalctl --no-pager -o verbose PTSCOPE_REASON=stack-overflow | grep -q PTSCOPE_PID=$(awk '$1 == "stack-overflow" {print $2}' $STATE/crashes)"
+	# What a reader sees after the reboot, for the README's section.
+	{
+		so=$(awk '$1 == "stack-overflow" {print $2}' $STATE/crashes)
+		echo "\$ journalctl -t ptscope --no-pager -o short-iso"
+		journalctl -t ptscope --no-pager -o short-iso 2>&1 | tail -n 3
+		echo "\$ journalctl -o verbose PTSCOPE_REASON=stack-overflow"
+		journalctl --no-pager -o verbose PTSCOPE_REASON=stack-overflow 2>&1 |
+			grep -v '^ *PTSCOPE_\(RECORD\|NETLINK\)=' | cut -c1-160
+		echo "\$ ptscope explain --journal PTSCOPE_PID=$so"
+		ptscope explain --journal PTSCOPE_PID=$so 2>&1
+		echo "\$ ptscope explain --coredump $so"
+		ptscope explain --coredump $so 2>&1
+	} | sed 's/^/# shown: /' >&3
 
 	# The unload/reload storm. On CPU 0 only: each load and unload patches
 	# the signal tracepoint's static key, and TCG can trap on an int3
