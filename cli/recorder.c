@@ -28,8 +28,8 @@
 #include "uapi/ptscope.h"
 #include "version.h"
 
-/* Records announced but not read back before a gap is called missed. */
-#define GAP_FILL_MAX 64
+/* An announcement waited for this long; then the record is kept as it is. */
+#define PENDING_MS 2000
 /* Quiet this long: catch up, report, look for the module. */
 #define IDLE_MS 1000
 
@@ -68,46 +68,111 @@ static bool within_rate(struct recorder *r)
 	return true;
 }
 
-/* One record, kept (or counted as dropped); @last moves past it either way. */
-static void keep(struct recorder *r, const struct ptscope_fault *f, const void *raw, size_t len)
+static void emit(struct recorder *r, const struct ptscope_fault *f, const void *raw, size_t len)
 {
-	if (f->id <= r->last)
-		return; /* read twice: once announced, once caught up */
-	r->last = f->id;
-	r->state_dirty = true;
-	if (!within_rate(r)) {
-		r->dropped++;
-		return;
-	}
 	if (rec_emit(r, f, raw, len))
 		r->lost++;
 	else
 		r->kept++;
 }
 
+/* Whether @id was kept aside (and is no longer). */
+static bool pending_take(struct recorder *r, uint64_t id)
+{
+	unsigned int i;
+
+	for (i = 0; i < r->npending; i++) {
+		if (r->pending[i].id != id)
+			continue;
+		r->pending[i] = r->pending[--r->npending];
+		return true;
+	}
+	return false;
+}
+
+/* One record, kept (or counted as dropped); @last moves past it either way. */
+static void keep(struct recorder *r, const struct ptscope_fault *f, const void *raw, size_t len)
+{
+	if (f->id <= r->last) {
+		/* Read twice: once read back, once announced. Its snapshot, if awaited. */
+		if (f->snapshot && pending_take(r, f->id))
+			emit(r, f, raw, len);
+		return;
+	}
+	r->last = f->id;
+	r->state_dirty = true;
+	if (!within_rate(r)) {
+		r->dropped++;
+		return;
+	}
+	if (!f->snapshot && r->npending < REC_PENDING_MAX) {
+		r->pending[r->npending].id = f->id;
+		r->pending[r->npending].since_ms = now_ms();
+		r->npending++;
+		return;
+	}
+	emit(r, f, raw, len);
+}
+
 static int keep_fetched(const struct ptscope_fault *f, const void *raw, size_t len, void *arg)
 {
-	keep(arg, f, raw, len);
+	struct recorder *r = arg;
+
+	r->fetched = true;
+	keep(r, f, raw, len);
 	return 0;
+}
+
+static int emit_fetched(const struct ptscope_fault *f, const void *raw, size_t len, void *arg)
+{
+	struct recorder *r = arg;
+
+	r->fetched = true;
+	emit(r, f, raw, len);
+	return 0;
+}
+
+/*
+ * The records kept aside whose announcement has not come in PENDING_MS (or
+ * all, with @all): kept as the ring has them now, snapshot or not; missed
+ * if the ring has them no more.
+ */
+static void pending_flush(struct recorder *r, bool all)
+{
+	uint64_t t = now_ms();
+	unsigned int i = 0;
+
+	while (i < r->npending) {
+		uint64_t id = r->pending[i].id;
+
+		if (!all && t - r->pending[i].since_ms < PENDING_MS) {
+			i++;
+			continue;
+		}
+		r->pending[i] = r->pending[--r->npending];
+		r->fetched = false;
+		if (!r->fetch || ptscope_faults_raw(r->fetch, id, emit_fetched, r) || !r->fetched)
+			r->missed++;
+	}
 }
 
 /*
  * Records between @r->last and @id that were announced and not read (the
  * socket overflowed, or an announcement came late): read back those the
- * ring still keeps, the newest GAP_FILL_MAX at most, and count the others.
+ * ring still keeps (no more than its size), and count the others.
  */
 static void fill_gap(struct recorder *r, uint64_t id)
 {
-	uint64_t from = r->last + 1, i;
+	uint64_t from = r->last + 1, i, most = r->ring ? r->ring : 256;
 
-	if (id - from > GAP_FILL_MAX) {
-		r->missed += id - from - GAP_FILL_MAX;
-		from = id - GAP_FILL_MAX;
+	/* Older than the ring's size: gone from it. */
+	if (id - from > most) {
+		r->missed += id - from - most;
+		from = id - most;
 	}
 	for (i = from; i < id; i++) {
-		uint64_t before = r->last;
-
-		if (ptscope_faults_raw(r->fetch, i, keep_fetched, r) || r->last == before) {
+		r->fetched = false;
+		if (ptscope_faults_raw(r->fetch, i, keep_fetched, r) || !r->fetched) {
 			r->missed++;
 			r->last = i;
 		}
@@ -175,6 +240,8 @@ static int on_record(const struct ptscope_fault *f, const void *raw, size_t len,
 	} else if (r->catch_up) {
 		catch_up(r); /* quiet: the time to read back what the ring kept */
 	}
+	if (r->npending)
+		pending_flush(r, false);
 	/*
 	 * Also between records: a process faulting every second must not keep
 	 * logrotate's file open, the state unsaved or the counts unsaid.
@@ -254,6 +321,7 @@ static enum followed follow_module(struct recorder *r)
 		}
 		break;
 	}
+	pending_flush(r, true); /* while the module is there to read them from */
 	if (ret > 0 || stopping)
 		return FOLLOW_STOPPED;
 	if (ret == -ENODEV) {

@@ -12,6 +12,8 @@ struct cli_sd;
 struct ptscope;
 struct ptscope_fault;
 
+#define REC_PENDING_MAX 64
+
 struct recorder {
 	/* options */
 	const char *output; /* JSON lines here; NULL: the journal */
@@ -30,6 +32,16 @@ struct recorder {
 	bool from_start; /* a module loaded again: its records before the ring's were missed */
 	bool state_dirty;
 	uint64_t state_saved_ms;
+	/*
+	 * Records read back before the module took their snapshot (the id is
+	 * given when the signal is, the snapshot and the announcement follow
+	 * in the task): kept aside for the announcement, or until PENDING_MS.
+	 */
+	struct {
+		uint64_t id, since_ms;
+	} pending[REC_PENDING_MAX];
+	unsigned int npending;
+	bool fetched; /* a read back found its record */
 	/* counters */
 	uint64_t kept, missed, dropped, lost, overflows;
 	uint64_t missed_said, dropped_said, lost_said, reported;
