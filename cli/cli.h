@@ -287,6 +287,13 @@ void cli_print_xlate_member(const char *key, const char *title, const struct pts
  */
 struct ptscope;
 int cli_open_pid(const struct cli_args *a, const char *cmd, uint32_t *pid, struct ptscope **h);
+/*
+ * A file that a record, a log, a journal entry or a core names, opened to
+ * read: regular files only (never a FIFO or a device, which opening alone
+ * may wait on or act on), and none of /proc's or /sys's. The fd, or -1
+ * with @why set (or errno, when @why is NULL).
+ */
+int cli_open_regular(const char *path, const char **why);
 
 /* --source for every handle cli_open() opens: PTSCOPE_SOURCE_*, -1 the default (common.c). */
 void cli_set_source(int source);
@@ -498,6 +505,8 @@ char *cli_record_json(const struct ptscope_fault *f, const struct fault_reason *
 /* The recorder's journal fields: identifier and the record's field. */
 #define CLI_JOURNAL_ID "ptscope"
 #define CLI_JOURNAL_RECORD "PTSCOPE_NETLINK"
+/* The service whose journal entries explain --journal believes (besides root's). */
+#define CLI_RECORDER_UNIT "ptscope-recorder.service"
 /*
  * The newest recorder record in the local journal matching every
  * FIELD=VALUE of @matches: 0, -ENOENT if none, else -errno with @err.

@@ -70,6 +70,22 @@ static void describe(const struct cli_args *a, char *out, size_t len)
 	}
 }
 
+/*
+ * Anyone may log an entry with systemd-coredump's MESSAGE_ID and a newer
+ * COREDUMP_PID than the real one, to hide it or point elsewhere: only
+ * entries from a systemd-coredump@ service count. _SYSTEMD_UNIT is
+ * journald's, from the sender's cgroup, which no user process can join.
+ */
+static bool from_coredump(const struct cli_sd *sd, sd_journal *j)
+{
+	static const char unit[] = "systemd-coredump@";
+	char v[256];
+
+	return !cli_sd_field(sd, j, "_TRANSPORT", v, sizeof(v)) && !strcmp(v, "journal") &&
+	       !cli_sd_field(sd, j, "_SYSTEMD_UNIT", v, sizeof(v)) &&
+	       !strncmp(v, unit, sizeof(unit) - 1);
+}
+
 /* The newest systemd-coredump entry matching the arguments: 0, or -1 with @err set. */
 static int find_entry(const struct cli_args *a, struct coredump *cd, char *err, size_t errlen)
 {
@@ -98,8 +114,9 @@ static int find_entry(const struct cli_args *a, struct coredump *cd, char *err, 
 	}
 	if (ret >= 0)
 		ret = sd->journal_seek_tail(j);
-	if (ret >= 0)
-		ret = sd->journal_previous(j); /* newest first */
+	/* Newest first, and only systemd-coredump's own (see from_coredump()). */
+	while (ret >= 0 && (ret = sd->journal_previous(j)) > 0 && !from_coredump(sd, j))
+		;
 	if (ret > 0) {
 		memset(cd, 0, sizeof(*cd));
 		cli_sd_field(sd, j, "COREDUMP_FILENAME", cd->file, sizeof(cd->file));

@@ -26,6 +26,7 @@
 #include <sys/statvfs.h>
 #include <unistd.h>
 
+#include "cli.h"
 #include "corefile.h"
 
 /* Input and output chunks: zstd's recommended sizes (128 KiB and one block). */
@@ -42,7 +43,7 @@ struct sink {
 	 * may: what the file system gives a non-root writer, less a margin, so
 	 * that a crafted core never eats the blocks kept for root.
 	 */
-	uint64_t written, room;
+	uint64_t written, room, counted;
 	const char *path; /* the compressed core, for messages */
 	const char *codec;
 	char *err;
@@ -93,7 +94,7 @@ static int sink_put(struct sink *s, const unsigned char *p, size_t n)
 				break;
 			run += len;
 		}
-		if (!zero && run > s->room - s->written) {
+		if (!zero && (s->written >= s->room || run > s->room - s->written)) {
 			snprintf(s->err, s->errlen,
 				 "core file '%s' decompresses to more data than the %llu MiB free"
 				 " for it (TMPDIR names where; /var/tmp if unset)",
@@ -106,6 +107,18 @@ static int sink_put(struct sink *s, const unsigned char *p, size_t n)
 			ret = write_all(s->fd, p + done, run);
 		if (!zero && !ret)
 			s->written += run;
+		/*
+		 * Holes are made in 4 KiB steps of each buffer, not of the file,
+		 * and blocks may be larger: what the file system counts, every
+		 * 4 MiB written, is what the bound holds against.
+		 */
+		if (!zero && !ret && s->written - s->counted >= (4U << 20)) {
+			struct stat st;
+
+			if (!fstat(s->fd, &st) && (uint64_t)st.st_blocks * 512 > s->written)
+				s->written = (uint64_t)st.st_blocks * 512;
+			s->counted = s->written;
+		}
 		if (ret) {
 			snprintf(s->err, s->errlen,
 				 "cannot write the decompressed core '%s' to a temporary file: %s"
@@ -543,20 +556,19 @@ int cli_core_open(const char *path, char *err, size_t errlen)
 {
 	static const unsigned char gzip[2] = { 0x1f, 0x8b };
 	unsigned char head[6] = { 0 };
-	struct stat st;
+	const char *why;
 	ssize_t n;
 	size_t i;
 	int fd;
 
 	/* Never waiting on a FIFO or poking a device a journal entry names. */
-	fd = open(path, O_RDONLY | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
+	fd = cli_open_regular(path, &why);
 	if (fd < 0) {
-		snprintf(err, errlen, "cannot read core file '%s': %s", path, strerror(errno));
-		return -1;
-	}
-	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
-		snprintf(err, errlen, "core file '%s' is not a regular file", path);
-		close(fd);
+		if (why)
+			snprintf(err, errlen, "core file '%s' is %s", path, why);
+		else
+			snprintf(err, errlen, "cannot read core file '%s': %s", path,
+				 strerror(errno));
 		return -1;
 	}
 	n = pread(fd, head, sizeof(head), 0);

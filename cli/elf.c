@@ -5,7 +5,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -14,7 +13,7 @@ const char *cli_elf_section_of(const char *path, uint64_t off)
 {
 	static char out[80];
 	Elf64_Ehdr eh;
-	struct stat st;
+	const char *why;
 	Elf64_Shdr *sh = NULL;
 	char *names = NULL;
 	int fd, i;
@@ -25,11 +24,9 @@ const char *cli_elf_section_of(const char *path, uint64_t off)
 	 * may be a FIFO or a device put in place to hang or poke the reader
 	 * (the recorder runs as root). Regular files only, never waiting.
 	 */
-	fd = path && *path == '/' ? open(path, O_RDONLY | O_NOCTTY | O_NONBLOCK | O_CLOEXEC) : -1;
+	fd = path && *path == '/' ? cli_open_regular(path, &why) : -1;
 	if (fd < 0)
 		return out;
-	if (fstat(fd, &st) || !S_ISREG(st.st_mode))
-		goto out;
 	if (pread(fd, &eh, sizeof(eh), 0) != sizeof(eh) || memcmp(eh.e_ident, ELFMAG, SELFMAG) ||
 	    eh.e_ident[EI_CLASS] != ELFCLASS64 || eh.e_shentsize != sizeof(Elf64_Shdr) ||
 	    !eh.e_shnum || eh.e_shnum > 4096 || eh.e_shstrndx >= eh.e_shnum)

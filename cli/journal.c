@@ -13,7 +13,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <linux/capability.h>
 
 #include "cli.h"
 #include "libptscope.h"
@@ -240,20 +239,21 @@ static int add_matches(const struct cli_sd *sd, sd_journal *j, const char *const
 
 /*
  * Anyone may write SYSLOG_IDENTIFIER=ptscope and PTSCOPE_* fields
- * (logger --journald): a record counts only from a writer that could have
- * read it from the module, one with CAP_SYS_ADMIN. _CAP_EFFECTIVE is a
- * trusted field, journald's own from /proc, which no client can set.
+ * (logger --journald): a record counts only from the recorder's service
+ * or from root. Both are journald's own fields, which no client sets:
+ * _UID is the sender's credentials as the kernel passed them (out of any
+ * user namespace), _SYSTEMD_UNIT its cgroup. (_CAP_EFFECTIVE would not
+ * do: a process in a user namespace of its own has every capability.)
  */
 static bool entry_trusted(const struct cli_sd *sd, sd_journal *j)
 {
-	char caps[32], *end;
-	unsigned long long v;
+	char v[64];
 
-	if (cli_sd_field(sd, j, "_CAP_EFFECTIVE", caps, sizeof(caps)))
+	if (cli_sd_field(sd, j, "_TRANSPORT", v, sizeof(v)) || strcmp(v, "journal"))
 		return false;
-	errno = 0;
-	v = strtoull(caps, &end, 16);
-	return !errno && end != caps && !*end && (v >> CAP_SYS_ADMIN) & 1;
+	if (!cli_sd_field(sd, j, "_UID", v, sizeof(v)) && !strcmp(v, "0"))
+		return true;
+	return !cli_sd_field(sd, j, "_SYSTEMD_UNIT", v, sizeof(v)) && !strcmp(v, CLI_RECORDER_UNIT);
 }
 
 /*
@@ -372,8 +372,8 @@ int cli_explain_journal(const struct cli_args *a)
 	sd->journal_close(j);
 	if (forged)
 		fprintf(stderr,
-			"ptscope: %d matching journal entries passed over: written by a process"
-			" without CAP_SYS_ADMIN, so not by ptscope-recorder (_CAP_EFFECTIVE)\n",
+			"ptscope: %d matching journal entries passed over: written neither by"
+			" root nor by " CLI_RECORDER_UNIT " (_UID, _SYSTEMD_UNIT)\n",
 			forged);
 	if (ret < 0 && !p.count) {
 		cli_error(a, "reading the journal: %s", strerror(-ret));

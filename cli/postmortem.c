@@ -362,18 +362,17 @@ static unsigned int code_from_file(const struct file_map *fm, uint64_t ip, unsig
 {
 	const char *why = NULL;
 	char magic[SELFMAG];
-	struct stat st;
 	ssize_t n = 0;
 	int fd;
 
 	c->file_off = fm->pgoff + (ip - fm->start);
 	if (fm->end - ip < want)
 		want = (unsigned int)(fm->end - ip);
-	fd = open(fm->name, O_RDONLY | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
-	if (fd < 0 || fstat(fd, &st))
-		why = strerror(errno);
-	else if (!S_ISREG(st.st_mode))
-		why = "not a regular file";
+	fd = cli_open_regular(fm->name, &why);
+	if (fd < 0) {
+		if (!why)
+			why = strerror(errno);
+	}
 	/*
 	 * A core's NT_FILE names any file it likes: only ELF objects give
 	 * their bytes, never /etc/shadow at an offset of the core's choice.

@@ -70,6 +70,7 @@ static bool within_rate(struct recorder *r)
 
 static void emit(struct recorder *r, const struct ptscope_fault *f, const void *raw, size_t len)
 {
+	r->state_dirty = true; /* one kept aside may be done now */
 	if (rec_emit(r, f, raw, len))
 		r->lost++;
 	else
@@ -90,12 +91,17 @@ static bool pending_take(struct recorder *r, uint64_t id)
 	return false;
 }
 
-/* One record, kept (or counted as dropped); @last moves past it either way. */
-static void keep(struct recorder *r, const struct ptscope_fault *f, const void *raw, size_t len)
+/*
+ * One record, kept (or counted as dropped); @last moves past it either way.
+ * @announced: the module sent it when done with it (a record read back may
+ * still wait for its snapshot).
+ */
+static void keep(struct recorder *r, const struct ptscope_fault *f, const void *raw, size_t len,
+		 bool announced)
 {
 	if (f->id <= r->last) {
-		/* Read twice: once read back, once announced. Its snapshot, if awaited. */
-		if (f->snapshot && pending_take(r, f->id))
+		/* Read twice: once read back, once announced. The latter, if awaited. */
+		if (announced && pending_take(r, f->id))
 			emit(r, f, raw, len);
 		return;
 	}
@@ -105,7 +111,7 @@ static void keep(struct recorder *r, const struct ptscope_fault *f, const void *
 		r->dropped++;
 		return;
 	}
-	if (!f->snapshot && r->npending < REC_PENDING_MAX) {
+	if (!announced && !f->snapshot && r->npending < REC_PENDING_MAX) {
 		r->pending[r->npending].id = f->id;
 		r->pending[r->npending].since_ms = now_ms();
 		r->npending++;
@@ -119,7 +125,7 @@ static int keep_fetched(const struct ptscope_fault *f, const void *raw, size_t l
 	struct recorder *r = arg;
 
 	r->fetched = true;
-	keep(r, f, raw, len);
+	keep(r, f, raw, len, false);
 	return 0;
 }
 
@@ -150,6 +156,7 @@ static void pending_flush(struct recorder *r, bool all)
 			continue;
 		}
 		r->pending[i] = r->pending[--r->npending];
+		r->state_dirty = true;
 		r->fetched = false;
 		if (!r->fetch || ptscope_faults_raw(r->fetch, id, emit_fetched, r) || !r->fetched)
 			r->missed++;
@@ -188,7 +195,7 @@ static int catch_up_one(const struct ptscope_fault *f, const void *raw, size_t l
 		return 0;
 	if (f->id > r->last + 1 && (r->last || r->from_start))
 		r->missed += f->id - r->last - 1; /* older than the ring */
-	keep(r, f, raw, len);
+	keep(r, f, raw, len, false);
 	return 0;
 }
 
@@ -236,7 +243,7 @@ static int on_record(const struct ptscope_fault *f, const void *raw, size_t len,
 	if (f) {
 		if (f->id > r->last + 1)
 			fill_gap(r, f->id);
-		keep(r, f, raw, len);
+		keep(r, f, raw, len, true);
 	} else if (r->catch_up) {
 		catch_up(r); /* quiet: the time to read back what the ring kept */
 	}

@@ -161,15 +161,17 @@ static int send_fields(struct recorder *r, struct iovec *iov, int n)
  * The module's rule for what a caller without CAP_SYS_ADMIN sees of an
  * entry (module/arch.h, ptscope_entry_hide_frame()): an entry that maps a
  * frame keeps its flags and loses the frame bits; any other (swap,
- * migration, hwpoison) is withheld whole.
+ * migration, hwpoison) is withheld whole. On arm64, which bit marks a
+ * PROT_NONE entry moved (58 before 6.10, 11 after, where older kernels
+ * keep swap offsets): only valid entries keep their flags there, so some
+ * PROT_NONE ones are withheld whole, more than the module hides.
  */
 static uint64_t entry_hide_frame(uint64_t v, uint32_t arch)
 {
 	uint64_t maps, mask;
 
 	if (arch == PTSCOPE_ARCH_ARM64) {
-		/* valid; PROT_NONE: bit 58 before 6.10, PTE_PRESENT_INVALID (59) after */
-		maps = v & (1ULL | 1ULL << 58 | 1ULL << 59);
+		maps = v & 1; /* valid */
 		/* output address bits 12-49, and 8-9 (LPA2's address bits 50-51) */
 		mask = (((1ULL << 50) - 1) & ~((1ULL << 12) - 1)) | 3ULL << 8;
 	} else {
@@ -179,36 +181,101 @@ static uint64_t entry_hide_frame(uint64_t v, uint32_t arch)
 	return v && maps ? v & ~mask : 0;
 }
 
-/* Every PTSCOPE_A_XLATE_LEVEL among the attributes @p/@len, hidden in place. */
-static void hide_levels(unsigned char *p, size_t len, uint32_t arch)
+/*
+ * Calls @fn for each attribute among @p/@len: netlink's layout (aligned
+ * lengths, each checked against what is left), the type without its flags.
+ */
+static void each_attr(unsigned char *p, size_t len,
+		      void (*fn)(int type, unsigned char *data, size_t dlen, void *arg), void *arg)
 {
 	while (len >= NLA_HDRLEN) {
-		struct nlattr *a = (struct nlattr *)p;
-		size_t alen = a->nla_len, step = NLA_ALIGN(alen);
-		unsigned char *d = p + NLA_HDRLEN;
-		uint64_t v;
+		struct nlattr a;
+		size_t step;
 
-		if (alen < NLA_HDRLEN || alen > len)
+		memcpy(&a, p, sizeof(a));
+		if (a.nla_len < NLA_HDRLEN || a.nla_len > len)
 			return;
-		if ((a->nla_type & NLA_TYPE_MASK) == PTSCOPE_A_XLATE_LEVEL) {
-			hide_levels(d, alen - NLA_HDRLEN, arch);
-		} else if (alen == NLA_HDRLEN + sizeof(v)) {
-			memcpy(&v, d, sizeof(v));
-			switch (a->nla_type & NLA_TYPE_MASK) {
-			case PTSCOPE_A_LEVEL_TABLE_PHYS:
-			case PTSCOPE_A_LEVEL_PFN:
-				v = 0;
-				break;
-			case PTSCOPE_A_LEVEL_ENTRY:
-				v = entry_hide_frame(v, arch);
-				break;
-			}
-			memcpy(d, &v, sizeof(v));
-		}
+		fn(a.nla_type & NLA_TYPE_MASK, p + NLA_HDRLEN, a.nla_len - NLA_HDRLEN, arg);
+		step = NLA_ALIGN(a.nla_len);
 		if (step >= len)
 			return;
 		p += step;
 		len -= step;
+	}
+}
+
+static void put_u64(unsigned char *d, uint64_t v)
+{
+	memcpy(d, &v, sizeof(v));
+}
+
+static uint64_t get_u64(const unsigned char *d)
+{
+	uint64_t v;
+
+	memcpy(&v, d, sizeof(v));
+	return v;
+}
+
+/* Inside a PTSCOPE_A_XLATE_LEVEL: the table's address, the frame, the entry's frame bits. */
+static void hide_level(int type, unsigned char *d, size_t n, void *arg)
+{
+	uint32_t arch = *(const uint32_t *)arg;
+
+	if (n != sizeof(uint64_t))
+		return;
+	if (type == PTSCOPE_A_LEVEL_TABLE_PHYS || type == PTSCOPE_A_LEVEL_PFN)
+		put_u64(d, 0);
+	else if (type == PTSCOPE_A_LEVEL_ENTRY)
+		put_u64(d, entry_hide_frame(get_u64(d), arch));
+}
+
+/* Inside a translation (PTSCOPE_A_XLATE_*): each level. */
+static void hide_xlate(int type, unsigned char *d, size_t n, void *arg)
+{
+	if (type == PTSCOPE_A_XLATE_LEVEL)
+		each_attr(d, n, hide_level, arg);
+}
+
+struct vma_seen {
+	unsigned char *pgoff; /* the PTSCOPE_A_VMA_PGOFF value, if any */
+	bool pfnmap;
+};
+
+static void see_vma(int type, unsigned char *d, size_t n, void *arg)
+{
+	struct vma_seen *v = arg;
+
+	if (n != sizeof(uint64_t))
+		return;
+	if (type == PTSCOPE_A_VMA_PGOFF)
+		v->pgoff = d;
+	else if (type == PTSCOPE_A_VMA_FLAGS)
+		v->pfnmap = get_u64(d) & (1ULL << PTSCOPE_VMA_BIT_PFNMAP);
+}
+
+/*
+ * The record's own attributes: the two translations, and the mappings
+ * (a VM_PFNMAP mapping's offset is the frame it starts at).
+ */
+static void hide_fault(int type, unsigned char *d, size_t n, void *arg)
+{
+	struct vma_seen v = { NULL, false };
+
+	switch (type) {
+	case PTSCOPE_A_FAULT_XLATE_ADDR:
+	case PTSCOPE_A_FAULT_XLATE_IP:
+		each_attr(d, n, hide_xlate, arg);
+		break;
+	case PTSCOPE_A_FAULT_VMA:
+	case PTSCOPE_A_FAULT_VMA_BELOW:
+	case PTSCOPE_A_FAULT_VMA_ABOVE:
+		each_attr(d, n, see_vma, &v);
+		if (v.pfnmap && v.pgoff)
+			put_u64(v.pgoff, 0);
+		break;
+	default:
+		break;
 	}
 }
 
@@ -221,22 +288,11 @@ static int hide_phys(const void *raw, size_t len, uint32_t arch, unsigned char *
 		     struct ptscope_fault *out)
 {
 	unsigned char *p = malloc(len ? len : 1);
-	size_t off = 0;
 
 	if (!p)
 		return -ENOMEM;
 	memcpy(p, raw, len);
-	/* Only the two translations hold physical details (module/nl_faults.c). */
-	while (off + NLA_HDRLEN <= len) {
-		struct nlattr *a = (struct nlattr *)(p + off);
-		int type = a->nla_type & NLA_TYPE_MASK;
-
-		if (a->nla_len < NLA_HDRLEN || a->nla_len > len - off)
-			break;
-		if (type == PTSCOPE_A_FAULT_XLATE_ADDR || type == PTSCOPE_A_FAULT_XLATE_IP)
-			hide_levels(p + off + NLA_HDRLEN, a->nla_len - NLA_HDRLEN, arch);
-		off += NLA_ALIGN(a->nla_len);
-	}
+	each_attr(p, len, hide_fault, &arch);
 	*copy = p;
 	return ptscope_fault_parse(p, len, arch, out);
 }
@@ -412,8 +468,10 @@ bool rec_state_same_module(struct recorder *r)
 void rec_state_save(struct recorder *r, bool now)
 {
 	struct timespec t;
-	uint64_t ms;
+	uint64_t ms, done;
 	char id[64], *tmp;
+	unsigned int i;
+	bool ok;
 	FILE *f;
 
 	if (!r->state || !r->state_dirty)
@@ -425,17 +483,26 @@ void rec_state_save(struct recorder *r, bool now)
 	if (asprintf(&tmp, "%s.new", r->state) < 0)
 		return;
 	boot_id(id, sizeof(id));
+	/*
+	 * Records kept aside for their snapshot are not done: a restart takes
+	 * them from the ring again (kept twice, rather than never).
+	 */
+	done = r->last;
+	for (i = 0; i < r->npending; i++)
+		if (r->pending[i].id - 1 < done)
+			done = r->pending[i].id - 1;
 	f = fopen(tmp, "w");
-	/* On disk before the rename: a crash leaves the old state or the new one. */
-	if (f && fprintf(f, "%s %" PRIu64 "\n", id, r->last) > 0 && !fflush(f) &&
-	    !fsync(fileno(f)) && !fclose(f)) {
-		f = NULL;
-		if (!rename(tmp, r->state)) {
-			r->state_dirty = false;
-			r->state_saved_ms = ms;
-		}
+	if (!f) {
+		free(tmp);
+		return;
 	}
-	if (f)
-		fclose(f);
+	/* On disk before the rename: a crash leaves the old state or the new one. */
+	ok = fprintf(f, "%s %" PRIu64 "\n", id, done) > 0 && !fflush(f) && !fsync(fileno(f));
+	if (fclose(f) || !ok || rename(tmp, r->state)) {
+		unlink(tmp);
+	} else {
+		r->state_dirty = false;
+		r->state_saved_ms = ms;
+	}
 	free(tmp);
 }

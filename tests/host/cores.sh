@@ -102,6 +102,11 @@ python3 -c 'import sys; open(sys.argv[1], "wb").write(bytes(range(256)) * 256)' 
 "$ROOT/tests/host/lib/corepatch.py" "$T/x86_64.core" "$T/secret.core" file "$T/secret" > /dev/null
 t "a file that is not ELF, mapped at the ip, is not read" 0 \
 	"$T/secret, mapped there, cannot be read: not an ELF file" -- explain --core "$T/secret.core"
+# /proc/kcore is ELF: any /proc file stands for it (this host may lack kcore).
+"$ROOT/tests/host/lib/corepatch.py" "$T/x86_64.core" "$T/kcore.core" file /proc/version > /dev/null
+t "a /proc file mapped at the ip is not read" 0 \
+	"/proc/version, mapped there, cannot be read: in /proc, /sys or another kernel file system" \
+	-- explain --core "$T/kcore.core"
 t "aarch64: the instruction word" 0 'code       0x[0-9a-f]+: 84 85 86 87 \(0x87868584\)' \
 	-- explain --core "$T/aarch64-file.core"
 "$ROOT/tests/host/lib/corepatch.py" "$T/x86_64.core" "$T/dev.core" file /dev/zero > /dev/null
