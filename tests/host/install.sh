@@ -41,12 +41,16 @@ usr/lib/libptscope.a
 usr/lib/libptscope.so
 usr/lib/libptscope.so.1
 usr/lib/pkgconfig/ptscope.pc
+usr/lib/systemd/system/ptscope-recorder.service
 usr/sbin/ptscope
+usr/sbin/ptscope-recorder
 usr/share/bash-completion/completions/ptscope
 usr/share/man/man3/libptscope.3
+usr/share/man/man8/ptscope-recorder.8
 usr/share/man/man8/ptscope.8"
+# On a difference, the diff is what the check prints.
 check "the installed file list" \
-	test "$(cd "$D" && find . -type f -o -type l | sed 's|^\./||' | sort)" = "$expected"
+	diff <(echo "$expected") <(cd "$D" && find . -type f -o -type l | sed 's|^\./||' | sort)
 check "the CLI in the tree runs from the tree, no LD_LIBRARY_PATH" \
 	bash -c "env -u LD_LIBRARY_PATH '$ROOT/build/ptscope' --version | grep -q ' $version'"
 check "the installed CLI has no RUNPATH or RPATH" \

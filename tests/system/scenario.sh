@@ -180,6 +180,26 @@ case $phase in
 	done < $STATE/crashes
 	check "journalctl PTSCOPE_REASON=stack-overflow finds the stack overflow" \
 		bash -c "journalctl --no-pager -o verbose PTSCOPE_REASON=stack-overflow | grep -q PTSCOPE_PID=$(awk '$1 == "stack-overflow" {print $2}' $STATE/crashes)"
+	# Forgeries: anyone may log these fields (logger --journald), also
+	# from a user namespace where it has every capability. None is taken.
+	so=$(awk '$1 == "stack-overflow" {print $2}' $STATE/crashes)
+	nl=$(journalctl -t ptscope -o export PTSCOPE_PID=$so | sed -n 's/^PTSCOPE_NETLINK=//p' | head -n 1)
+	forge() {	# forge [unshare]: a ptscope entry of pid 999999 and a coredump one of $so
+		printf 'MESSAGE=forged\nSYSLOG_IDENTIFIER=ptscope\nPTSCOPE_PID=999999\nPTSCOPE_NETLINK=%s\n' "$nl" |
+			setpriv --reuid=65534 --regid=65534 --clear-groups $1 logger --journald
+		printf 'MESSAGE=forged\nMESSAGE_ID=fc2e22bc6ee647b6b90729ab34a250b1\nCOREDUMP_PID=%s\nCOREDUMP_COMM=crashlab\nCOREDUMP_FILENAME=/tmp/forged.zst\n' "$so" |
+			setpriv --reuid=65534 --regid=65534 --clear-groups $1 logger --journald
+	}
+	forge
+	forge "unshare -Ur"
+	sleep 1
+	check "the forged entries reached the journal" \
+		bash -c "test \$(journalctl --no-pager -o cat MESSAGE=forged | wc -l) -ge 2"
+	ptscope explain --journal PTSCOPE_PID=999999 > $STATE/forged.out 2>&1
+	check "explain --journal passes over entries logged by uid 65534 (also in a user namespace)" \
+		bash -c "grep -q 'passed over' $STATE/forged.out && ! grep -q '^fault ' $STATE/forged.out"
+	check "explain --coredump $so takes systemd-coredump's entry, not the newer forged one" \
+		bash -c "ptscope -j explain --coredump $so | grep -q '\"joined\":true'"
 	# What a reader sees after the reboot, for the README's section.
 	{
 		so=$(awk '$1 == "stack-overflow" {print $2}' $STATE/crashes)
