@@ -13,12 +13,19 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "libptscope.h"
 #include "sd.h"
 #include "uapi/ptscope.h"
 
+/* The machine this program runs on, for the page size of records of its kind. */
+#if defined(__aarch64__)
+#define HOST_ARCH PTSCOPE_ARCH_ARM64
+#else
+#define HOST_ARCH PTSCOPE_ARCH_X86_64
+#endif
 #define RECORD_FORMAT 1
 /* A record's bytes: a few KiB; more is not one of ours. */
 #define RECORD_MAX 65536
@@ -75,10 +82,11 @@ int cli_record_decode(const char *s, struct ptscope_fault *f, uint64_t *user_max
 	}
 	if (!strcmp(arch, "x86_64")) {
 		a = PTSCOPE_ARCH_X86_64;
-	} else if (!strcmp(arch, "arm64")) {
+	} else if (!strcmp(arch, "aarch64") || !strcmp(arch, "arm64")) {
+		/* ptscope_arch_name()'s "aarch64"; "arm64", the kernel's, too */
 		a = PTSCOPE_ARCH_ARM64;
 	} else {
-		snprintf(err, errlen, "a record of machine '%s', not x86_64 or arm64", arch);
+		snprintf(err, errlen, "a record of machine '%s', not x86_64 or aarch64", arch);
 		return -EINVAL;
 	}
 	s += n;
@@ -137,6 +145,16 @@ static void print_kept(struct printer *p, const struct ptscope_fault *f, uint64_
 {
 	struct fault_reason r;
 
+	/*
+	 * Flag names and the stack guard are the record's machine's. Its page
+	 * size is not kept: this machine's when it is the same kind, else 4 KiB.
+	 */
+	if (f->arch != cli_machine.arch) {
+		long ps = sysconf(_SC_PAGESIZE);
+
+		cli_machine_set(f->arch, f->arch == HOST_ARCH && ps > 0 ? (uint32_t)ps : 4096,
+				f->arch == PTSCOPE_ARCH_ARM64 ? 48 : 47);
+	}
 	if (!p->count++) {
 		cli_print_open(p->a->json, p->a->pretty);
 		cli_open_array("faults");

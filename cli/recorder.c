@@ -281,6 +281,7 @@ static void close_module(struct recorder *r)
 /* Both handles, and what the module says of itself; false while it is not there. */
 static bool open_module(struct recorder *r)
 {
+	struct ptscope_machine m;
 	struct ptscope_info info;
 
 	if (ptscope_open_source(&r->follow, PTSCOPE_SOURCE_MODULE))
@@ -290,6 +291,9 @@ static bool open_module(struct recorder *r)
 		close_module(r);
 		return false;
 	}
+	/* Flag names, page size and stack guard follow the module's machine. */
+	if (!ptscope_get_machine(r->fetch, &m))
+		cli_machine_set(m.arch, m.page_size, m.va_bits);
 	r->user_max = info.user_addr_max;
 	r->ring = info.fault_ring;
 	r->module_made = info.faults;
