@@ -78,12 +78,8 @@ static void describe(const struct cli_args *a, char *out, size_t len)
  */
 static bool from_coredump(const struct cli_sd *sd, sd_journal *j)
 {
-	static const char unit[] = "systemd-coredump@";
-	char v[256];
-
-	return !cli_sd_field(sd, j, "_TRANSPORT", v, sizeof(v)) && !strcmp(v, "journal") &&
-	       !cli_sd_field(sd, j, "_SYSTEMD_UNIT", v, sizeof(v)) &&
-	       !strncmp(v, unit, sizeof(unit) - 1);
+	return cli_sd_field_is(sd, j, "_TRANSPORT", "journal", false) &&
+	       cli_sd_field_is(sd, j, "_SYSTEMD_UNIT", "systemd-coredump@", true);
 }
 
 /* The newest systemd-coredump entry matching the arguments: 0, or -1 with @err set. */

@@ -265,13 +265,9 @@ static int add_matches(const struct cli_sd *sd, sd_journal *j, const char *const
  */
 static bool entry_trusted(const struct cli_sd *sd, sd_journal *j)
 {
-	char v[64];
-
-	if (cli_sd_field(sd, j, "_TRANSPORT", v, sizeof(v)) || strcmp(v, "journal"))
-		return false;
-	if (!cli_sd_field(sd, j, "_UID", v, sizeof(v)) && !strcmp(v, "0"))
-		return true;
-	return !cli_sd_field(sd, j, "_SYSTEMD_UNIT", v, sizeof(v)) && !strcmp(v, CLI_RECORDER_UNIT);
+	return cli_sd_field_is(sd, j, "_TRANSPORT", "journal", false) &&
+	       (cli_sd_field_is(sd, j, "_UID", "0", false) ||
+		cli_sd_field_is(sd, j, "_SYSTEMD_UNIT", CLI_RECORDER_UNIT, false));
 }
 
 /*

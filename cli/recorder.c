@@ -43,7 +43,7 @@ static void on_signal(int sig)
 		stopping = 1;
 }
 
-static uint64_t now_ms(void)
+uint64_t rec_now_ms(void)
 {
 	struct timespec t;
 
@@ -54,7 +54,7 @@ static uint64_t now_ms(void)
 /* A token bucket: @rate records a second, as a burst of up to @rate. */
 static bool within_rate(struct recorder *r)
 {
-	uint64_t t = now_ms();
+	uint64_t t = rec_now_ms();
 
 	if (!r->rate)
 		return true;
@@ -113,7 +113,7 @@ static void keep(struct recorder *r, const struct ptscope_fault *f, const void *
 	}
 	if (!announced && !f->snapshot && r->npending < REC_PENDING_MAX) {
 		r->pending[r->npending].id = f->id;
-		r->pending[r->npending].since_ms = now_ms();
+		r->pending[r->npending].since_ms = rec_now_ms();
 		r->npending++;
 		return;
 	}
@@ -138,6 +138,13 @@ static int emit_fetched(const struct ptscope_fault *f, const void *raw, size_t l
 	return 0;
 }
 
+/* Record @id from the ring, to @fn: whether the ring still had it. */
+static bool read_back(struct recorder *r, uint64_t id, ptscope_fault_raw_fn fn)
+{
+	r->fetched = false;
+	return r->fetch && !ptscope_faults_raw(r->fetch, id, fn, r) && r->fetched;
+}
+
 /*
  * The records kept aside whose announcement has not come in PENDING_MS (or
  * all, with @all): kept as the ring has them now, snapshot or not; missed
@@ -145,7 +152,7 @@ static int emit_fetched(const struct ptscope_fault *f, const void *raw, size_t l
  */
 static void pending_flush(struct recorder *r, bool all)
 {
-	uint64_t t = now_ms();
+	uint64_t t = rec_now_ms();
 	unsigned int i = 0;
 
 	while (i < r->npending) {
@@ -157,8 +164,7 @@ static void pending_flush(struct recorder *r, bool all)
 		}
 		r->pending[i] = r->pending[--r->npending];
 		r->state_dirty = true;
-		r->fetched = false;
-		if (!r->fetch || ptscope_faults_raw(r->fetch, id, emit_fetched, r) || !r->fetched)
+		if (!read_back(r, id, emit_fetched))
 			r->missed++;
 	}
 }
@@ -178,8 +184,7 @@ static void fill_gap(struct recorder *r, uint64_t id)
 		from = id - most;
 	}
 	for (i = from; i < id; i++) {
-		r->fetched = false;
-		if (ptscope_faults_raw(r->fetch, i, keep_fetched, r) || !r->fetched) {
+		if (!read_back(r, i, keep_fetched)) {
 			r->missed++;
 			r->last = i;
 		}
@@ -209,7 +214,7 @@ static void catch_up(struct recorder *r)
 /* The counters, when they moved: into the log, and into systemctl status. */
 static void report(struct recorder *r, bool force)
 {
-	uint64_t t = now_ms();
+	uint64_t t = rec_now_ms();
 	char status[256];
 
 	if (!force &&
@@ -535,7 +540,7 @@ int main(int argc, char **argv)
 	sigaction(SIGHUP, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	r.tokens = r.rate;
-	r.refilled = now_ms();
+	r.refilled = rec_now_ms();
 	rec_state_load(&r);
 	c = run(&r);
 	rec_output_close(&r);

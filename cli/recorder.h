@@ -54,6 +54,8 @@ struct recorder {
 	uint64_t out_size;
 };
 
+/* CLOCK_MONOTONIC in milliseconds. */
+uint64_t rec_now_ms(void);
 /* recorder_out.c: where the records go. */
 int rec_output_open(struct recorder *r);
 void rec_output_close(struct recorder *r);

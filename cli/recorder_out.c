@@ -467,7 +467,6 @@ bool rec_state_same_module(struct recorder *r)
 
 void rec_state_save(struct recorder *r, bool now)
 {
-	struct timespec t;
 	uint64_t ms, done;
 	char id[64], *tmp;
 	unsigned int i;
@@ -476,8 +475,7 @@ void rec_state_save(struct recorder *r, bool now)
 
 	if (!r->state || !r->state_dirty)
 		return;
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	ms = (uint64_t)t.tv_sec * 1000 + (uint64_t)t.tv_nsec / 1000000;
+	ms = rec_now_ms();
 	if (!now && ms - r->state_saved_ms < 1000)
 		return;
 	if (asprintf(&tmp, "%s.new", r->state) < 0)

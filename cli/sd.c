@@ -76,20 +76,43 @@ const struct cli_sd *cli_sd_get(char *err, size_t errlen)
 	return NULL;
 }
 
-int cli_sd_field(const struct cli_sd *s, sd_journal *j, const char *field, char *out, size_t outlen)
+/* The value of the entry's @field, not NUL-terminated: 0, or -ENOENT. */
+static int field_value(const struct cli_sd *s, sd_journal *j, const char *field, const char **value,
+		       size_t *len)
 {
-	size_t flen = strlen(field), len, n;
+	size_t flen = strlen(field), dlen;
 	const void *data;
 
-	if (s->journal_get_data(j, field, &data, &len) < 0 || len <= flen ||
+	if (s->journal_get_data(j, field, &data, &dlen) < 0 || dlen <= flen ||
 	    ((const char *)data)[flen] != '=')
 		return -ENOENT;
-	n = len - flen - 1;
+	*value = (const char *)data + flen + 1;
+	*len = dlen - flen - 1;
+	return 0;
+}
+
+int cli_sd_field(const struct cli_sd *s, sd_journal *j, const char *field, char *out, size_t outlen)
+{
+	const char *v;
+	size_t n;
+
+	if (field_value(s, j, field, &v, &n))
+		return -ENOENT;
 	if (outlen) {
 		if (n >= outlen)
 			n = outlen - 1;
-		memcpy(out, (const char *)data + flen + 1, n);
+		memcpy(out, v, n);
 		out[n] = '\0';
 	}
 	return 0;
+}
+
+bool cli_sd_field_is(const struct cli_sd *s, sd_journal *j, const char *field, const char *value,
+		     bool prefix)
+{
+	size_t vlen = strlen(value), n;
+	const char *v;
+
+	return !field_value(s, j, field, &v, &n) && (prefix ? n >= vlen : n == vlen) &&
+	       !memcmp(v, value, vlen);
 }

@@ -9,6 +9,7 @@
 #ifndef PTSCOPE_CLI_SD_H
 #define PTSCOPE_CLI_SD_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/uio.h>
@@ -52,5 +53,8 @@ const struct cli_sd *cli_sd_get(char *err, size_t errlen);
  */
 int cli_sd_field(const struct cli_sd *sd, sd_journal *j, const char *field, char *out,
 		 size_t outlen);
+/* Whether the entry's @field is @value (with @prefix: begins with it), compared whole. */
+bool cli_sd_field_is(const struct cli_sd *sd, sd_journal *j, const char *field, const char *value,
+		     bool prefix);
 
 #endif
