@@ -23,7 +23,7 @@ done
 ptscope walk $parent $a+$(pages 4)
 # smaps: the VMA's pages are Shared (mapcount 2); maps' cow-shared says the same.
 smaps_kb() { awk -v a=$(printf '%x' $2) -v k="$3:" '
-	$1 ~ /^[0-9a-f]+-[0-9a-f]+$/ { split($1, r, "-"); inside = (r[1] == a) }
+	$1 ~ /^[0-9a-f]+-[0-9a-f]+$/ { split($1, r, "-"); inside = (r[1] "" == a "") }	# as strings: "55e0991" is a number to awk
 	inside && $1 == k { print $2 }' /proc/$1/smaps; }
 vma_of() { ptscope -j maps $1 | jq -c --arg a "$2" '.vmas[] | select(.start == $a)'; }
 # The VMA holding a: the mapping may have merged with a neighbour.
