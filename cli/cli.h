@@ -315,6 +315,8 @@ void cli_json_uint(struct json *j, uint64_t v);
 void cli_json_hex(struct json *j, uint64_t v); /* "0x..." string */
 void cli_json_bool(struct json *j, bool v);
 void cli_json_null(struct json *j);
+void cli_json_raw(struct json *j, const char *text, size_t len); /* a value, already JSON */
+bool cli_json_is_pretty(const struct json *j);
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
