@@ -213,10 +213,10 @@ static const struct key_text *key_text(const char *key)
 	struct key_text *k = &key_cache[((uintptr_t)key >> 3) % KEY_SLOTS];
 	size_t n;
 
-	n = strlen(key);
 	/* The same address may hold another key later (a caller's buffer). */
-	if (k->key == key && k->len == n + 3 && !memcmp(k->text + 1, key, n))
+	if (k->key == key && !strncmp(key, k->text + 1, k->len - 3u) && !key[k->len - 3u])
 		return k;
+	n = strlen(key);
 	if (n + 3 > KEY_MAX)
 		return NULL;
 	for (size_t i = 0; i < n; i++)
