@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* ptscope xlate PID ADDR: an address through every page-table level. */
+/* ptscope xlate PID ADDR...: addresses through every page-table level. */
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "cli.h"
 #include "libptscope.h"
@@ -135,53 +136,117 @@ void cli_print_xlate_member(const char *key, const char *title, const struct pts
 	cli_close_object();
 }
 
+/* ADDR, a hex or decimal address or a place (a mapping's name, +N into it). */
+static int resolve_addr(struct ptscope **h, uint32_t pid, const char *arg, uint64_t *addr,
+			char *err, size_t len)
+{
+	struct cli_place where;
+	uint64_t end;
+
+	if (!cli_parse_place(arg, &where))
+		return cli_parse_addr(arg, addr, err, len) ? EXIT_USAGE : 0;
+	/* A place means its first byte, or N bytes into it with "+N". */
+	if ((!*h && cli_open(h)) || ptscope_find_mapping(*h, pid, where.name, addr, &end)) {
+		snprintf(err, len, "%s", ptscope_errmsg());
+		return EXIT_RUNTIME;
+	}
+	*addr += where.off;
+	return 0;
+}
+
+/*
+ * Many addresses go to the module as one request (ptscope_xlate_many), and
+ * print as a list: "translations" in JSON; in text, one block each.
+ */
+static void print_many(const struct cli_args *a, uint32_t pid, bool procfs,
+		       const struct ptscope_xlate *x, size_t n)
+{
+	size_t i;
+
+	cli_print_open(a->json, a->pretty);
+	cli_member_uint("pid", pid);
+	if (procfs)
+		cli_member_str("source", "procfs");
+	cli_open_array("translations");
+	for (i = 0; i < n; i++) {
+		cli_print_text("%spid %" PRIu32 ", ", i ? "\n" : "", pid);
+		cli_open_object(NULL);
+		cli_print_xlate(&x[i]);
+		cli_close_object();
+	}
+	cli_close_array();
+	cli_print_close();
+}
+
 int cmd_xlate(const struct cli_args *a)
 {
-	static struct cli_place where;
-	struct ptscope_xlate x;
-	uint64_t addr = 0, end;
-	struct ptscope *h;
+	size_t i, n = a->argc > 1 ? (size_t)a->argc - 1 : 0;
+	struct ptscope_xlate *x = NULL;
+	struct ptscope *h = NULL;
+	uint64_t *addrs = NULL;
+	int ret = EXIT_OK;
 	char err[256];
 	uint32_t pid;
-	int place;
 	bool procfs;
 
-	if (a->argc != 2) {
-		cli_error(a, "xlate needs PID and ADDR (see 'ptscope help xlate')");
+	if (a->argc < 2) {
+		cli_error(a, "xlate needs PID and ADDR (one or more; see 'ptscope help xlate')");
 		return EXIT_USAGE;
 	}
-	place = cli_parse_place(a->argv[1], &where);
-	if (cli_parse_pid(a->argv[0], &pid, err, sizeof(err)) ||
-	    (!place && cli_parse_addr(a->argv[1], &addr, err, sizeof(err)))) {
+	if (cli_parse_pid(a->argv[0], &pid, err, sizeof(err))) {
 		cli_error(a, "%s", err);
 		return EXIT_USAGE;
 	}
-	/* A place means its first byte, or N bytes into it with "+N". */
-	if (cli_open(&h) || (place && ptscope_find_mapping(h, pid, where.name, &addr, &end)) ||
-	    ptscope_xlate(h, pid, addr + where.off, &x)) {
+	addrs = calloc(n, sizeof(*addrs));
+	x = calloc(n, sizeof(*x));
+	if (!addrs || !x) {
+		cli_error(a, "out of memory for %zu addresses", n);
+		ret = EXIT_RUNTIME;
+		goto out;
+	}
+	for (i = 0; i < n && !ret; i++)
+		ret = resolve_addr(&h, pid, a->argv[i + 1], &addrs[i], err, sizeof(err));
+	if (ret) {
+		cli_error(a, "%s", err);
+		goto out;
+	}
+	if ((!h && cli_open(&h)) || ptscope_xlate_many(h, pid, addrs, n, x)) {
 		cli_error(a, "%s", ptscope_errmsg());
-		ptscope_close(h);
-		return EXIT_RUNTIME;
+		ret = EXIT_RUNTIME;
+		goto out;
 	}
 	procfs = ptscope_source(h) == PTSCOPE_SOURCE_PROCFS;
 	ptscope_close(h);
+	h = NULL;
+	if (n > 1) {
+		print_many(a, pid, procfs, x, n);
+		goto out;
+	}
 	cli_print_open(a->json, a->pretty);
 	cli_print_uint(PRINT_ANY, "pid", "pid %" PRIu64 ", ", pid);
 	if (procfs)
 		cli_member_str("source", "procfs");
-	cli_print_xlate(&x);
+	cli_print_xlate(x);
 	cli_print_close();
-	return EXIT_OK;
+out:
+	ptscope_close(h);
+	free(addrs);
+	free(x);
+	return ret;
 }
 
 const struct cli_command cli_xlate_spec = {
 	.name = "xlate",
-	.usage = "PID ADDR",
-	.summary = "translate an address through every page-table level",
+	.usage = "PID ADDR...",
+	.summary = "translate addresses through every page-table level",
 	.help = "ADDR: hex (0x...), decimal, or a mapping's name ([heap], [stack], libc,\n"
-		"a path), with +N for N bytes into it.\n",
-	.examples = (const char *const[]){ "ptscope xlate self '[stack]'",
-					   "ptscope xlate 1234 0x7f0000001000",
-					   "ptscope -j xlate 1234 libc+0x1000 | jq .leaf", NULL },
+		"a path), with +N for N bytes into it. Several addresses are translated\n"
+		"in one request to the module (4096 per request) and listed in order\n"
+		"(\"translations\" in JSON); one address prints as it always has.\n",
+	.examples =
+		(const char *const[]){ "ptscope xlate self '[stack]'",
+				       "ptscope xlate 1234 0x7f0000001000",
+				       "ptscope xlate 1234 0x7f0000001000 0x7f0000002000 '[heap]'",
+				       "ptscope -j xlate 1234 libc+0x1000 | jq .leaf", NULL },
 	.run = cmd_xlate,
 };

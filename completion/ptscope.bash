@@ -99,7 +99,8 @@ _ptscope()
 			_pids
 			_ptscope_add "self"
 			[ "$cmd" = diff ] && _filedir
-		elif [ $nargs = 1 ] && [ "$cmd" != diff ]; then
+		elif { [ $nargs = 1 ] && [ "$cmd" != diff ]; } ||
+			{ [ $nargs -gt 1 ] && [ "$cmd" = xlate ]; }; then	# xlate PID ADDR...
 			_ptscope_add "[heap] [stack] [vdso]"
 		fi ;;
 	esac

@@ -3,8 +3,8 @@
  * The "ptscope" generic netlink family: its operations, GET_INFO, XLATE and
  * the helpers every request shares. Each other request has a file of its
  * own, as net/ethtool/ does: nl_walk.c (WALK, GET_VMAS), nl_tables.c (TABLES),
- * nl_phys.c (PHYS, IOMMU) and nl_faults.c (GET_FAULTS, CLEAR_FAULTS,
- * fault events).
+ * nl_xlate_many.c (XLATE_MANY), nl_phys.c (PHYS, IOMMU) and nl_faults.c
+ * (GET_FAULTS, CLEAR_FAULTS, fault events).
  * Page-table work is done elsewhere; these files only turn it into
  * messages (see uapi/ptscope.h for the contract).
  */
@@ -277,6 +277,14 @@ static const struct genl_ops ptscope_genl_ops[] = {
 		.dumpit = ptscope_nl_tables_dumpit,
 		.done = ptscope_nl_tables_done,
 		.policy = ptscope_tables_policy,
+		.maxattr = PTSCOPE_A_MAX,
+	},
+	{
+		.cmd = PTSCOPE_CMD_XLATE_MANY,
+		.start = ptscope_nl_xlate_many_start,
+		.dumpit = ptscope_nl_xlate_many_dumpit,
+		.done = ptscope_nl_xlate_many_done,
+		.policy = ptscope_xlate_many_policy,
 		.maxattr = PTSCOPE_A_MAX,
 	},
 };

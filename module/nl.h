@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Between the netlink files: netlink.c has the family and its operations,
- * the others one request each (nl_walk.c, nl_phys.c, nl_faults.c).
+ * the others one request each (nl_walk.c, nl_phys.c, nl_faults.c,
+ * nl_tables.c, nl_xlate_many.c).
  */
 #ifndef PTSCOPE_NL_H
 #define PTSCOPE_NL_H
@@ -32,6 +33,7 @@ extern const struct nla_policy ptscope_phys_policy[PTSCOPE_A_MAX + 1];
 extern const struct nla_policy ptscope_iommu_policy[PTSCOPE_A_MAX + 1];
 extern const struct nla_policy ptscope_faults_policy[PTSCOPE_A_MAX + 1];
 extern const struct nla_policy ptscope_tables_policy[PTSCOPE_A_MAX + 1];
+extern const struct nla_policy ptscope_xlate_many_policy[PTSCOPE_A_MAX + 1];
 
 int ptscope_nl_get_info(struct sk_buff *skb, struct genl_info *info);
 int ptscope_nl_xlate(struct sk_buff *skb, struct genl_info *info);
@@ -67,5 +69,8 @@ int ptscope_nl_dump_resume(struct netlink_callback *cb, int err, const char *err
 int ptscope_nl_tables_start(struct netlink_callback *cb);
 int ptscope_nl_tables_dumpit(struct sk_buff *skb, struct netlink_callback *cb);
 int ptscope_nl_tables_done(struct netlink_callback *cb);
+int ptscope_nl_xlate_many_start(struct netlink_callback *cb);
+int ptscope_nl_xlate_many_dumpit(struct sk_buff *skb, struct netlink_callback *cb);
+int ptscope_nl_xlate_many_done(struct netlink_callback *cb);
 
 #endif

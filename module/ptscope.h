@@ -391,6 +391,7 @@ struct ptscope_tables {
 };
 
 int ptscope_tables(struct ptscope_tables *t);
+#define PTSCOPE_MSG_GONE_XLATE "the process exited or called exec while its addresses were translated"
 #define PTSCOPE_MSG_GONE_TABLES "the process exited or called exec while its tables were read"
 
 #endif

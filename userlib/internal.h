@@ -78,6 +78,16 @@ int pts_transact(struct ptscope *h, struct nl_msg *msg, const char *what, pts_re
 int pts_transact_pid(struct ptscope *h, uint8_t cmd, int flags, uint32_t pid,
 		     int (*put)(struct nl_msg *msg, const void *put_arg), const void *put_arg,
 		     const char *what, pts_reply_fn fn, void *arg);
+/*
+ * The same, for one of several requests about one process: *@proof (-1 at
+ * first) keeps the proof the first opened, for the caller to close, and
+ * later requests send it again. The module checks a proof against the
+ * process it finds, so a pid taken over between requests (exec, or exit
+ * and reuse) is refused rather than answered for another process.
+ */
+int pts_transact_pid_kept(struct ptscope *h, uint8_t cmd, int flags, uint32_t pid, int *proof,
+			  int (*put)(struct nl_msg *msg, const void *put_arg), const void *put_arg,
+			  const char *what, pts_reply_fn fn, void *arg);
 
 /*
  * @err, the failed open of /proc/@named/pagemap, as the refusal of a request

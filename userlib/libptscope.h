@@ -242,6 +242,19 @@ PTSCOPE_API int ptscope_xlate(struct ptscope *handle, uint32_t pid, uint64_t add
 			      struct ptscope_xlate *out);
 
 /*
+ * Since 1.5: @n addresses of process @pid translated, @out[i] for @addrs[i],
+ * in one request per PTSCOPE_XLATE_MANY_MAX (4096) addresses; a module
+ * older than that request is asked one address at a time. Errors as
+ * ptscope_xlate(); one address beyond the user address space refuses the
+ * whole call (-EINVAL). Every request carries the one proof of access
+ * opened for the first, so a pid taken over part-way (exec, or exit and
+ * reuse) fails the call rather than answering for another process. @out
+ * is written in full only when 0 is returned.
+ */
+PTSCOPE_API int ptscope_xlate_many(struct ptscope *handle, uint32_t pid, const uint64_t *addrs,
+				   size_t n, struct ptscope_xlate *out);
+
+/*
  * Walk [start, end) of process @pid (0: the caller; end 0: to the top of
  * the user address space), calling @fn for each record as messages arrive:
  * memory use does not grow with the range. @flags: PTSCOPE_WALK_RUNS to

@@ -180,11 +180,17 @@ void ptscope_close(struct ptscope *h)
 struct nl_msg *pts_msg_new(struct ptscope *h, uint8_t cmd, int flags)
 {
 	/*
-	 * Requests are a few dozen bytes. nlmsg_alloc() would clear a whole
-	 * page for each, which glibc does with a string instruction (slow
-	 * under QEMU's TCG, where xlate round trips are measured).
+	 * Requests are a few dozen bytes, but for XLATE_MANY's addresses.
+	 * nlmsg_alloc() would clear a whole page for each, which glibc does
+	 * with a string instruction (slow under QEMU's TCG, where xlate round
+	 * trips are measured).
 	 */
-	struct nl_msg *msg = nlmsg_alloc_size(1024);
+	size_t room = 1024;
+	struct nl_msg *msg;
+
+	if (cmd == PTSCOPE_CMD_XLATE_MANY)
+		room += PTSCOPE_XLATE_MANY_MAX * sizeof(uint64_t);
+	msg = nlmsg_alloc_size(room);
 
 	if (!msg)
 		return NULL;

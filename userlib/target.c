@@ -101,39 +101,56 @@ static int send_about(struct ptscope *h, uint8_t cmd, int flags, uint32_t pid, i
 	return pts_transact(h, msg, what, fn, arg);
 }
 
-int pts_transact_pid(struct ptscope *h, uint8_t cmd, int flags, uint32_t pid,
-		     int (*put)(struct nl_msg *msg, const void *put_arg), const void *put_arg,
-		     const char *what, pts_reply_fn fn, void *arg)
+int pts_transact_pid_kept(struct ptscope *h, uint8_t cmd, int flags, uint32_t pid, int *proof,
+			  int (*put)(struct nl_msg *msg, const void *put_arg), const void *put_arg,
+			  const char *what, pts_reply_fn fn, void *arg)
 {
 	uint32_t me = (uint32_t)getpid(), named = pid ? pid : me;
 	bool self = named == me;
-	int proof = -1, err = 0, ret;
+	int err = 0, ret, fd;
 
+	/* A proof kept from an earlier request names the same process, or none. */
+	if (*proof >= 0)
+		return send_about(h, cmd, flags, pid, *proof, put, put_arg, what, fn, arg);
 	/* Another process's proof is opened at once: a non-administrator needs it. */
 	if (!self) {
-		proof = open_proof(pid);
-		if (proof < 0)
-			err = proof;
+		fd = open_proof(pid);
+		if (fd < 0)
+			err = fd;
+		else
+			*proof = fd;
 	}
-	ret = send_about(h, cmd, flags, pid, proof, put, put_arg, what, fn, arg);
+	ret = send_about(h, cmd, flags, pid, *proof, put, put_arg, what, fn, arg);
 	/*
 	 * The caller itself, refused without a proof (not dumpable, or its
 	 * file ids are not its own): again with one, for pagemap to judge. A
 	 * refusal ends before any reply reached @fn.
 	 */
 	if (self && ret == -EPERM) {
-		proof = open_proof(pid);
-		if (proof < 0)
-			err = proof;
-		else
-			ret = send_about(h, cmd, flags, pid, proof, put, put_arg, what, fn, arg);
+		fd = open_proof(pid);
+		if (fd < 0) {
+			err = fd;
+		} else {
+			*proof = fd;
+			ret = send_about(h, cmd, flags, pid, fd, put, put_arg, what, fn, arg);
+		}
 	}
-	if (proof >= 0)
-		close(proof);
 	/* Sent without a proof, refused: the failed open is the reason. */
 	if (ret != -EPERM || !err)
 		return ret;
 	return pts_pid_refused(named, err);
+}
+
+int pts_transact_pid(struct ptscope *h, uint8_t cmd, int flags, uint32_t pid,
+		     int (*put)(struct nl_msg *msg, const void *put_arg), const void *put_arg,
+		     const char *what, pts_reply_fn fn, void *arg)
+{
+	int proof = -1, ret;
+
+	ret = pts_transact_pid_kept(h, cmd, flags, pid, &proof, put, put_arg, what, fn, arg);
+	if (proof >= 0)
+		close(proof);
+	return ret;
 }
 
 int pts_pid_refused(uint32_t named, int err)

@@ -2,6 +2,7 @@
 /* XLATE: one address through every page-table level. */
 #include <errno.h>
 #include <string.h>
+#include <unistd.h>
 #include <netlink/attr.h>
 #include <netlink/genl/genl.h>
 
@@ -107,4 +108,110 @@ int ptscope_xlate(struct ptscope *h, uint32_t pid, uint64_t addr, struct ptscope
 		return pts_procfs_xlate(h, pid, addr, out);
 	return pts_transact_pid(h, PTSCOPE_CMD_XLATE, 0, pid, put_addr, &addr, "XLATE", on_xlate,
 				out);
+}
+
+/* XLATE_MANY's replies, matched to the addresses asked for, in order. */
+struct many {
+	const uint64_t *addrs;
+	size_t n, got;
+	struct ptscope_xlate *out;
+};
+
+static int on_one_of_many(struct nlattr *a, void *arg)
+{
+	struct many *m = arg;
+	int ret;
+
+	if (m->got == m->n)
+		return pts_fail(-EPROTO, "XLATE_MANY replied with more translations than asked");
+	ret = pts_parse_xlate_nest(a, &m->out[m->got]);
+	if (ret)
+		return ret;
+	if (m->out[m->got].addr != m->addrs[m->got])
+		return pts_fail(-EPROTO, "XLATE_MANY replied out of order (0x%llx for 0x%llx)",
+				(unsigned long long)m->out[m->got].addr,
+				(unsigned long long)m->addrs[m->got]);
+	m->got++;
+	return 0;
+}
+
+static int on_many(struct nlmsghdr *nlh, void *arg)
+{
+	return pts_for_each_attr(nlh, PTSCOPE_A_XLATE, on_one_of_many, arg);
+}
+
+static int put_addrs(struct nl_msg *msg, const void *arg)
+{
+	const struct many *m = arg;
+
+	return nla_put(msg, PTSCOPE_A_ADDRS, (int)(m->n * sizeof(*m->addrs)), m->addrs);
+}
+
+/*
+ * One XLATE_MANY request: @n addresses, at most PTSCOPE_XLATE_MANY_MAX,
+ * with the proof of the requests before it (*@proof). Tables that kept
+ * changing under one translation fail the request: it is asked once more.
+ */
+static int xlate_chunk(struct ptscope *h, uint32_t pid, int *proof, const uint64_t *addrs, size_t n,
+		       struct ptscope_xlate *out)
+{
+	struct many m = { .addrs = addrs, .n = n, .out = out };
+	int ret, tries = 2;
+
+	do {
+		m.got = 0;
+		ret = pts_transact_pid_kept(h, PTSCOPE_CMD_XLATE_MANY, NLM_F_DUMP, pid, proof,
+					    put_addrs, &m, "XLATE_MANY", on_many, &m);
+	} while (ret == -EAGAIN && --tries);
+	if (!ret && m.got != n)
+		ret = pts_fail(-EPROTO, "XLATE_MANY answered %zu of %zu addresses", m.got, n);
+	return ret;
+}
+
+/*
+ * Every request about one proof: the process asked for, and no other that
+ * takes over its pid between requests (exec, or exit and reuse).
+ */
+static int xlate_all(struct ptscope *h, uint32_t pid, int *proof, const uint64_t *addrs, size_t n,
+		     struct ptscope_xlate *out)
+{
+	size_t i, chunk;
+	int ret;
+
+	for (i = 0; i < n; i += chunk) {
+		chunk = n - i < PTSCOPE_XLATE_MANY_MAX ? n - i : PTSCOPE_XLATE_MANY_MAX;
+		ret = xlate_chunk(h, pid, proof, addrs + i, chunk, out + i);
+		/* A module older than XLATE_MANY: one request per address. */
+		if (ret == -EOPNOTSUPP && !i)
+			break;
+		if (ret)
+			return ret;
+	}
+	for (; i < n; i++) {
+		ret = pts_transact_pid_kept(h, PTSCOPE_CMD_XLATE, 0, pid, proof, put_addr,
+					    &addrs[i], "XLATE", on_xlate, &out[i]);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+int ptscope_xlate_many(struct ptscope *h, uint32_t pid, const uint64_t *addrs, size_t n,
+		       struct ptscope_xlate *out)
+{
+	int proof = -1, ret;
+	size_t i;
+
+	if (h->source == PTSCOPE_SOURCE_PROCFS) {
+		for (i = 0; i < n; i++) {
+			ret = pts_procfs_xlate(h, pid, addrs[i], &out[i]);
+			if (ret)
+				return ret;
+		}
+		return 0;
+	}
+	ret = xlate_all(h, pid, &proof, addrs, n, out);
+	if (proof >= 0)
+		close(proof);
+	return ret;
 }

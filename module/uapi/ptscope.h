@@ -174,6 +174,21 @@
  *   descending inside VMAs; each is reported once, where the walk first
  *   enters it, and its entries are counted over the whole table.
  *
+ * PTSCOPE_CMD_XLATE_MANY (dump; same permission rule as XLATE)
+ *   request:
+ *     PTSCOPE_A_PID, PTSCOPE_A_PAGEMAP_FD as for XLATE
+ *     PTSCOPE_A_ADDRS                     binary  __u64[1..PTSCOPE_XLATE_MANY_MAX]
+ *                                                 user virtual addresses, in
+ *                                                 any order, repeats allowed
+ *   reply, in the order asked, any number per message:
+ *     PTSCOPE_A_XLATE                     nest, as XLATE's reply
+ *   One target, many translations: each address is translated as XLATE
+ *   would (the mmap lock taken for it alone). An address beyond the user
+ *   address space refuses the whole request, before any reply. Once the
+ *   address space asked for is gone (the process exited or called exec,
+ *   and nothing else holds it), the dump ends with -ESRCH; until then it
+ *   is that address space that is read.
+ *
  * PTSCOPE_CMD_PHYS (doit; CAP_SYS_ADMIN only)
  *   request:
  *     PTSCOPE_A_ADDR                      u64     physical address
@@ -283,6 +298,9 @@
 #define PTSCOPE_GENL_NAME	"ptscope"
 #define PTSCOPE_GENL_VERSION	1
 
+/* The most addresses one PTSCOPE_CMD_XLATE_MANY request may carry (32 KiB). */
+#define PTSCOPE_XLATE_MANY_MAX	4096
+
 enum ptscope_cmd {
 	PTSCOPE_CMD_UNSPEC,
 	PTSCOPE_CMD_GET_INFO,
@@ -295,6 +313,7 @@ enum ptscope_cmd {
 	PTSCOPE_CMD_CLEAR_FAULTS,
 	PTSCOPE_CMD_FAULT_EVENT,	/* multicast only: one new record */
 	PTSCOPE_CMD_TABLES,
+	PTSCOPE_CMD_XLATE_MANY,
 
 	__PTSCOPE_CMD_MAX,
 	PTSCOPE_CMD_MAX = __PTSCOPE_CMD_MAX - 1
@@ -323,6 +342,7 @@ enum ptscope_attr {
 	PTSCOPE_A_PAGE_RECS,		/* binary: struct ptscope_page_rec[] */
 	PTSCOPE_A_PAGEMAP_FD,		/* u32: the caller's open /proc/PID/pagemap */
 	PTSCOPE_A_TABLE,		/* nest: enum ptscope_table_attr */
+	PTSCOPE_A_ADDRS,		/* binary: __u64[], XLATE_MANY's addresses */
 
 	__PTSCOPE_A_MAX,
 	PTSCOPE_A_MAX = __PTSCOPE_A_MAX - 1

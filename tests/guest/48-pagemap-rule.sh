@@ -37,7 +37,7 @@ grep -q "^Uid:.1000.0.0.0" /proc/$suidp/status ||
 	fail "the setuid-root copy did not run setuid: $(grep Uid /proc/$suidp/status)"
 
 # like_pagemap WHAT PID RUNNER...: "RUNNER lib CMD PID" (pmproof as some
-# caller) answers xlate, walk and maps exactly as RUNNER's own open of
+# caller) answers xlate, xlates (XLATE_MANY), walk and maps exactly as RUNNER's own open of
 # /proc/PID/pagemap does: all succeed when it opens, else all fail with its
 # errno and a message naming the pid.
 like_pagemap() {
@@ -45,7 +45,7 @@ like_pagemap() {
 	shift 2
 	oracle=$("$@" open $pid)
 	want=$(echo "$oracle" | sed -n 's/^errno \([0-9]*\):.*/\1/p')
-	for cmd in xlate walk maps; do
+	for cmd in xlate xlates walk maps; do
 		out=$("$@" lib $cmd $pid 2>&1)
 		got=$(echo "$out" | sed -n 's/^errno \([0-9]*\):.*/\1/p')
 		[ "$got" = "$want" ] ||
@@ -197,7 +197,7 @@ zerrno=$(echo "$zopen" | sed -n 's/^errno \([0-9]*\): .*/\1/p')
 zerror=$(echo "$zopen" | sed -n 's/^errno [0-9]*: [^:]*: //p')
 case "$zerrno" in 3|13) ;; *) fail "uid 1000 opened a zombie's pagemap: $zopen" ;; esac
 echo "uid 1000 opening the zombie's pagemap: $zopen"
-for cmd in xlate walk maps; do
+for cmd in xlate xlates walk maps; do
 	answers "root: kernel thread, $cmd" 22 "kernel thread" pmproof lib $cmd 2
 	answers "root: zombie, $cmd" 3 "has exited" pmproof lib $cmd $zombie
 	answers "root: no such pid, $cmd" 3 "no (process with pid 4000000|such process)" \

@@ -44,7 +44,7 @@ echo "inner $inner"
 for target in outside:$outp inside:$inner self:self; do
 	name=${target%%:*} pid=${target#*:}
 	echo "open $name $(pmproof open $pid)"
-	for cmd in xlate walk maps; do
+	for cmd in xlate xlates walk maps; do
 		echo "lib $name $cmd $(pmproof lib $cmd $pid 2>&1)"
 	done
 	[ $pid = self ] && pid=$$
@@ -66,7 +66,7 @@ like_pagemap() {
 		got=$(echo "$res" | sed -n 's/^errno \([0-9]*\):.*/\1/p')
 		[ "$got" = "$want" ] || fail "$2: $cmd: pagemap says '$oracle', ptscope '$res'"
 	done || exit 1
-	[ "$(grep -c "^lib $2 " $1)" = 3 ] || fail "$2: not three answers: $(cat $1)"
+	[ "$(grep -c "^lib $2 " $1)" = 4 ] || fail "$2: not four answers: $(cat $1)"
 	cli=$(sed -n "s/^cli $2 \([0-9]*\).*/\1/p" $1)
 	if [ -n "$want" ]; then
 		[ "$cli" = 1 ] || fail "$2: the CLI did not fail: $(grep "^cli $2" $1)"
@@ -100,7 +100,7 @@ wait_line /tmp/boxed.out '^ready' || fail "no sandboxed process: $(cat /tmp/boxe
 boxed=$(sed -n 's/^ready //p' /tmp/boxed.out)
 trap 'kill $rootp $outp $boxed 2>/dev/null' EXIT
 $U pmproof open $boxed > /dev/null || fail "pagemap refused the sandboxed process from outside"
-for cmd in xlate walk maps; do
+for cmd in xlate xlates walk maps; do
 	$U pmproof lib $cmd $boxed > /tmp/o.out || fail "outside on the sandboxed process: $(cat /tmp/o.out)"
 done
 echo "ok: outside on the sandboxed process: $(cat /tmp/o.out)"

@@ -230,6 +230,21 @@ static void xlate_many(char *p, size_t len)
 		ptscope_xlate(h, 0, (uintptr_t)p + (i * PAGE) % len, &x);
 }
 
+/* The same 10,000 addresses in one call: XLATE_MANY, 4096 a request. */
+static void xlate_batched(char *p, size_t len)
+{
+	static struct ptscope_xlate x[10000];
+	static uint64_t addrs[10000];
+	int i;
+
+	for (i = 0; i < 10000; i++)
+		addrs[i] = (uintptr_t)p + (i * PAGE) % len;
+	if (ptscope_xlate_many(h, 0, addrs, 10000, x)) {
+		fprintf(stderr, "bench: ptscope_xlate_many: %s\n", ptscope_errmsg());
+		exit(1);
+	}
+}
+
 /* The floor under any round trip: GET_INFO does no work worth the name. */
 static void info_many(char *p, size_t len)
 {
@@ -368,7 +383,7 @@ int main(void)
 {
 	size_t len = 1UL << 30, pages = len / PAGE;
 	double t_pm, t_trio, t_batch, t_pages, t_placed, t_runs, t_scan, t_thp_pm, t_thp_runs;
-	double t_64t, t_64g, t_xl, t_pair, t_info, t_ppages, t_pruns;
+	double t_64t, t_64g, t_xl, t_xlb, t_pair, t_info, t_ppages, t_pruns;
 	double st_idle[2], st_walk[2], st_smaps[2], st_pm[2];
 	double u_pages, s_pages, u_runs, s_runs;
 	uint64_t nrec_pages, nrec_runs;
@@ -421,6 +436,7 @@ int main(void)
 	t_64g = median(ptscope_runs, s64g, 64UL << 30);
 
 	t_xl = median(xlate_many, dense, len);
+	t_xlb = median(xlate_batched, dense, len);
 	t_pair = median(pair_many, dense, len);
 	t_info = median(info_many, dense, len);
 
@@ -461,6 +477,8 @@ int main(void)
 	       t_xl * 1e9 / 10000, t_xl / t_pair);
 	printf("%-58s %12.0f %8.2f\n", "xlate floor: one GET_INFO round trip (ns, vs the pair)",
 	       t_info * 1e9 / 10000, t_info / t_pair);
+	printf("%-58s %12.0f %8.2f\n", "xlate: 10,000 addresses in one call (ns each, vs the pair)",
+	       t_xlb * 1e9 / 10000, t_xlb / t_pair);
 	printf("%-58s %12s %8s\n", "where a dense walk's time goes (one walk)", "records", "sys %");
 	printf("%-58s %12llu %8.0f\n", "cpu: ptscope walk, per page: records, kernel share",
 	       (unsigned long long)nrec_pages, 100 * s_pages / (u_pages + s_pages + 1e-9));
@@ -487,12 +505,12 @@ int main(void)
 	       "\"info_ns\":%.0f,\"stall_idle_p99_us\":%.0f,\"stall_idle_max_us\":%.0f,"
 	       "\"stall_walk_p99_us\":%.0f,\"stall_walk_max_us\":%.0f,\"stall_smaps_p99_us\":%.0f,"
 	       "\"stall_smaps_max_us\":%.0f,\"stall_pagemap_p99_us\":%.0f,"
-	       "\"stall_pagemap_max_us\":%.0f,\"dense_ptscope_placed_ns\":%.0f}\n",
+	       "\"stall_pagemap_max_us\":%.0f,\"dense_ptscope_placed_ns\":%.0f,\"xlate_batched_ns\":%.0f}\n",
 	       NS(t_pm, pages), NS(t_trio, pages), NS(t_batch, pages), NS(t_pages, pages),
 	       NS(t_runs, pages), scan_ns, NS(t_thp_runs, pages), NS(t_thp_pm, pages), t_64t * 1e3,
 	       t_64g * 1e3, t_xl * 1e9 / 10000, t_pair * 1e9 / 10000, t_info * 1e9 / 10000,
 	       st_idle[0], st_idle[1], st_walk[0], st_walk[1], st_smaps[0], st_smaps[1], st_pm[0],
-	       st_pm[1], NS(t_placed, pages));
+	       st_pm[1], NS(t_placed, pages), t_xlb * 1e9 / 10000);
 	/*
 	 * The CLI end to end is measured by the script, from a small shell:
 	 * a child forked from here would count this process's 1 GiB as its

@@ -12,7 +12,8 @@
  *                                         CMD with PTSCOPE_A_PAGEMAP_FD from FD
  *   pmproof [--nodump] hold               print "ready PID", then sleep
  *
- * CMD: xlate, walk or maps. PID: a number, or "self" (getpid()). --nodump:
+ * CMD: xlate, xlates (XLATE_MANY, of ADDR and the page after it), walk or
+ * maps. PID: a number, or "self" (getpid()). --nodump:
  * prctl(PR_SET_DUMPABLE, 0) first. FD, the descriptor sent:
  *   none          no PTSCOPE_A_PAGEMAP_FD
  *   pagemap:N     an open of /proc/N/pagemap
@@ -85,11 +86,13 @@ static int cmd_of(const char *s)
 {
 	if (!strcmp(s, "xlate"))
 		return PTSCOPE_CMD_XLATE;
+	if (!strcmp(s, "xlates"))
+		return PTSCOPE_CMD_XLATE_MANY;
 	if (!strcmp(s, "walk"))
 		return PTSCOPE_CMD_WALK;
 	if (!strcmp(s, "maps"))
 		return PTSCOPE_CMD_GET_VMAS;
-	fprintf(stderr, "pmproof: unknown command '%s' (xlate, walk, maps)\n", s);
+	fprintf(stderr, "pmproof: unknown command '%s' (xlate, xlates, walk, maps)\n", s);
 	exit(2);
 }
 
@@ -156,12 +159,15 @@ static int raw(struct ptscope *h, int cmd, uint32_t pid, uint32_t fd, int send, 
 {
 	struct nl_msg *msg =
 		pts_msg_new(h, (uint8_t)cmd, cmd == PTSCOPE_CMD_XLATE ? 0 : NLM_F_DUMP);
+	uint64_t addrs[2] = { addr, addr + 4096 };
 
 	if (!msg)
 		return -ENOMEM;
 	if (nla_put_u32(msg, PTSCOPE_A_PID, pid) < 0 ||
 	    (send && nla_put_u32(msg, PTSCOPE_A_PAGEMAP_FD, fd) < 0) ||
 	    (cmd == PTSCOPE_CMD_XLATE && nla_put_u64(msg, PTSCOPE_A_ADDR, addr) < 0) ||
+	    (cmd == PTSCOPE_CMD_XLATE_MANY &&
+	     nla_put(msg, PTSCOPE_A_ADDRS, sizeof(addrs), addrs) < 0) ||
 	    (cmd == PTSCOPE_CMD_WALK &&
 	     nla_put_u32(msg, PTSCOPE_A_WALK_FLAGS, PTSCOPE_WALK_RUNS | PTSCOPE_WALK_PACKED) < 0)) {
 		nlmsg_free(msg);
@@ -172,10 +178,13 @@ static int raw(struct ptscope *h, int cmd, uint32_t pid, uint32_t fd, int send, 
 
 static int lib(struct ptscope *h, int cmd, uint32_t pid, uint64_t addr)
 {
-	struct ptscope_xlate x;
+	uint64_t addrs[2] = { addr, addr + 4096 };
+	struct ptscope_xlate x, xs[2];
 
 	if (cmd == PTSCOPE_CMD_XLATE)
 		return ptscope_xlate(h, pid, addr, &x);
+	if (cmd == PTSCOPE_CMD_XLATE_MANY)
+		return ptscope_xlate_many(h, pid, addrs, 2, xs);
 	if (cmd == PTSCOPE_CMD_WALK)
 		return ptscope_walk(h, pid, 0, 0, PTSCOPE_WALK_RUNS, count_page, NULL);
 	return ptscope_maps(h, pid, count_vma, NULL);
