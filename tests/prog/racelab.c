@@ -103,10 +103,13 @@ static uint64_t some_addr(unsigned int i)
 	return (uint64_t)(uintptr_t)area + offsets[i % 4];
 }
 
+#define MANY 8
+
 static int mode_unmap(void)
 {
-	unsigned long rounds = 0, xlates = 0, mapped = 0;
-	struct ptscope_xlate x;
+	unsigned long rounds = 0, xlates = 0, mapped = 0, batches = 0;
+	struct ptscope_xlate x, xs[MANY];
+	uint64_t many[MANY];
 	struct ptscope *h;
 	pthread_t t;
 	int ret;
@@ -117,22 +120,38 @@ static int mode_unmap(void)
 		die("pthread_create");
 	while (!done()) {
 		uint64_t heap = (uint64_t)(uintptr_t)sbrk(0) - PAGE;
+		unsigned int k;
 
-		ret = ptscope_xlate(h, 0, xlates % 5 == 4 ? heap : some_addr(xlates), &x);
+		/* Every other turn, XLATE_MANY: eight in one dump, the heap's last. */
+		if (xlates % 2) {
+			ret = ptscope_xlate(h, 0, xlates % 5 == 4 ? heap : some_addr(xlates), &x);
+		} else {
+			for (k = 0; k < MANY; k++)
+				many[k] = k == MANY - 1 ? heap : some_addr(xlates + k);
+			ret = ptscope_xlate_many(h, 0, many, MANY, xs);
+		}
 		if (ret) {
 			fprintf(stderr, "xlate: %s\n", ptscope_errmsg());
 			atomic_store(&stop, 1);
 			pthread_join(t, NULL);
 			return 1;
 		}
-		xlates++;
-		mapped += x.levels[x.nr_levels - 1].leaf_size != 0;
+		if (xlates % 2) {
+			mapped += x.levels[x.nr_levels - 1].leaf_size != 0;
+			xlates++;
+			continue;
+		}
+		for (k = 0; k < MANY; k++)
+			mapped += xs[k].levels[xs[k].nr_levels - 1].leaf_size != 0;
+		xlates += MANY;
+		batches++;
 	}
 	pthread_join(t, NULL);
 	ptscope_close(h);
-	printf("unmap: %lu rounds of map/unmap, brk and mremap; %lu translations, %lu of a mapped page\n",
-	       rounds, xlates, mapped);
-	return rounds && xlates ? 0 : 1;
+	printf("unmap: %lu rounds of map/unmap, brk and mremap; %lu translations (%lu XLATE_MANY "
+	       "of %d), %lu of a mapped page\n",
+	       rounds, xlates, batches, MANY, mapped);
+	return rounds && xlates && batches ? 0 : 1;
 }
 
 static sigjmp_buf segv_jump;
