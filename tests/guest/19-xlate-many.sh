@@ -87,8 +87,10 @@ expect_eq "own process: no frame shown" 0x0 \
 	"$(jq -r '[.translations[].leaf.pfn // "0x0"] | unique | join(",")' /tmp/u.json)"
 expect_eq "own process: no table address shown" 0x0 \
 	"$(jq -r '[.translations[].levels[].table_phys] | unique | join(",")' /tmp/u.json)"
-same_alone "$U" $usrv /tmp/u.json "$@"
-check_ok "uid 1000: each of $# translations equals its single xlate"
+# The first six alone (the hiding is the same code for every kind).
+# shellcheck disable=SC2046
+same_alone "$U" $usrv /tmp/u.json $(echo "$@" | cut -d' ' -f1-6)
+check_ok "uid 1000: the first 6 of $# translations equal their single xlates"
 memkinds hog 1 nodump > /tmp/nd.out &
 nd=$!
 trap 'kill $srv $HOG $usrv $nd 2>/dev/null' EXIT
@@ -105,7 +107,7 @@ xerr "no address" 2 "needs PID and ADDR" xlate $srv
 xerr "kernel thread" 1 "kernel thread" xlate 2 0x1000 0x2000
 
 echo "--- a target that exits while its addresses are translated"
-for round in 1 2 3 4 5 6 7 8; do
+for round in 1 2 3 4 5; do
 	memkinds hog 8 > /tmp/x.out &
 	x=$!
 	wait_line /tmp/x.out '^ready$' 200 || fail "no process to kill"
@@ -116,7 +118,7 @@ for round in 1 2 3 4 5 6 7 8; do
 	ptscope xlate $x $(cat /tmp/xaddrs) > /dev/null 2> /tmp/x.err &
 	c=$!
 	# From before the request to after it: the CLI starts in tens of ms here.
-	usleep $((round * 40000))
+	usleep $((round * 50000))
 	kill -9 $x
 	wait $c
 	rc=$?
