@@ -80,6 +80,10 @@ KBUILD_RACE :=
 endif
 # A kernel outside the tested range (Kbuild names it) built anyway.
 KBUILD_UNTESTED := $(if $(PTSCOPE_UNTESTED_KERNEL),PTSCOPE_UNTESTED_KERNEL=1)
+# Kbuild compiles (and sparse checks) one file at a time unless told -j:
+# every core, when no parent make already shares its job slots.
+NPROC := $(shell nproc 2>/dev/null || echo 1)
+KJOBS = $(if $(findstring jobserver,$(MAKEFLAGS))$(filter -j%,$(MAKEFLAGS)),,-j$(NPROC))
 PREFIX  ?= /usr/local
 LIBDIR  ?= $(PREFIX)/lib
 # systemd units: under the prefix (/usr/lib/systemd/system for packages).
@@ -140,11 +144,11 @@ module:
 	@cp -p module/*.c module/*.h $(KMODDIR)/module/
 	@cp -p module/uapi/*.h $(KMODDIR)/module/uapi/
 	@if [ -e "$(KDIR)/Makefile" ]; then \
-		$(MAKE) -C $(KDIR) M=$(abspath $(KMODDIR)) $(KBUILD_RACE) $(KBUILD_UNTESTED) $(KBUILD_ARGS) modules; \
+		$(MAKE) $(KJOBS) -C $(KDIR) M=$(abspath $(KMODDIR)) $(KBUILD_RACE) $(KBUILD_UNTESTED) $(KBUILD_ARGS) modules; \
 	elif [ -z "$(KDIR_GIVEN)" ] && tests/vm/kernel-get kver $(KVER) > /dev/null 2>&1; then \
 		tests/vm/kernel-get headers $(KVER) > /dev/null && \
 		echo "ptscope: building for $(KVER) with tests/vm/kernel-get make (its build root, or a cross build)" && \
-		tests/vm/kernel-get make $(KVER) $(abspath $(KMODDIR)) $(KBUILD_RACE) $(KBUILD_UNTESTED) $(KBUILD_ARGS) modules; \
+		tests/vm/kernel-get make $(KVER) $(abspath $(KMODDIR)) $(KJOBS) $(KBUILD_RACE) $(KBUILD_UNTESTED) $(KBUILD_ARGS) modules; \
 	else \
 		echo "ptscope: no kernel headers for $(KVER) at $(KDIR)" >&2; \
 		echo "ptscope: install linux-headers-$(KVER), or build for installed headers with" \

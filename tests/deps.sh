@@ -33,5 +33,7 @@ if [ "$(id -u)" != 0 ]; then
 	exit 1
 fi
 export DEBIAN_FRONTEND=noninteractive
+# The kernels are for QEMU with our own initramfs: Debian's is never booted.
+export INITRD=No
 apt-get update -q
 apt-get install -y -q --no-install-recommends "${missing[@]}"

@@ -56,9 +56,10 @@ svg_ok() {	# svg_ok SNAPSHOT SVG: well-formed, every mapping in a box with a too
 	got=$(grep -o '<g class="vma">' "$svg" | wc -l)
 	echo "mappings: $want in the snapshot, $got boxes"
 	[ "$want" = "$got" ] || return 1
-	for start in $(awk '$1 == "vma" { print $2 }' "$snap"); do
-		grep -q "<title>$start-" "$svg" || { echo "no tooltip for $start"; return 1; }
-	done
+	# Each mapping's start begins a tooltip (one pass: 10,000 greps took 100 s).
+	start=$(comm -23 <(awk '$1 == "vma" { print $2 }' "$snap" | LC_ALL=C sort -u) \
+		<(grep -o '<title>[^<-]*-' "$svg" | sed 's/^<title>//; s/-$//' | LC_ALL=C sort -u))
+	[ -z "$start" ] || { echo "no tooltip for $(echo $start | head -c 200)"; return 1; }
 	grep -q '<g class="legend">' "$svg" || return 1
 	local IFS=,
 	for label in ${LEGEND:-not present,present,huge,COW-shared,swapped,pinned,device,other entry}; do
