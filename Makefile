@@ -214,8 +214,9 @@ endif
 
 # ---- tests -----------------------------------------------------------------
 
-# ASan + UBSan + LeakSanitizer build of the CLI, run inside guests.
-asan:
+# ASan + UBSan + LeakSanitizer build of the CLI, run inside guests. The
+# arm64 userland first: under -j, the sub-make would fetch it a second time.
+asan: | $(SYSROOT_STAMP)
 	$(MAKE) BUILD=$(BUILD)/asan SANITIZE=1 $(BUILD)/asan/ptscope-static
 
 # Host unit tests reach the library's internals through the static archive.
