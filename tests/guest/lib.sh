@@ -109,10 +109,12 @@ debugfs_info() {
 }
 
 # wait_line FILE REGEX [TENTHS]: wait up to TENTHS tenths of a second
-# (default 100) for a line matching REGEX (grep) in FILE; status 1 if none.
+# (default 600: an arm64 guest under TCG sharing the machine with another
+# took over 10 s to start dmalab pin) for a line matching REGEX (grep) in
+# FILE; status 1 if none.
 wait_line() {
 	local i
-	for i in $(seq 1 "${3:-100}"); do
+	for i in $(seq 1 "${3:-600}"); do
 		grep -q "$2" "$1" 2>/dev/null && return 0
 		sleep 0.1
 	done
