@@ -71,7 +71,10 @@ bool cli_check_count_holds(const struct check_item *it, uint64_t n);
 int cli_check_pred_feature(const struct check_pred *p);
 /* PTSCOPE_UNKNOWN_* fields the item reads: unknown in a page, it cannot be decided. */
 uint32_t cli_check_item_needs(const struct check_item *it);
-/* Whether any item asks where pages live (the walk then asks for placement). */
-bool cli_check_needs_placement(const struct check_expr *e);
+/*
+ * The field groups (PTSCOPE_FIELD_*) the items read: the walk asks for
+ * those only, so a check of entries reads no struct page.
+ */
+uint32_t cli_check_fields(const struct check_expr *e);
 
 #endif

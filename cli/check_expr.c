@@ -392,15 +392,34 @@ uint32_t cli_check_item_needs(const struct check_item *it)
 	return 0;
 }
 
-bool cli_check_needs_placement(const struct check_expr *e)
+/* The field groups (enum ptscope_field) one predicate reads. */
+static uint32_t pred_fields(const struct check_pred *p)
 {
+	switch (p->kind) {
+	case PRED_PAGE_FLAG:
+	case PRED_EXCLUSIVE:
+	case PRED_KIND:
+	case PRED_MAPCOUNT:
+		return PTSCOPE_FIELD_FRAME;
+	case PRED_COW:
+		return PTSCOPE_FIELD_COW;
+	case PRED_NODE:
+	case PRED_CGROUP:
+		return PTSCOPE_FIELD_PLACE;
+	default:
+		return PTSCOPE_FIELD_ENTRY;
+	}
+}
+
+uint32_t cli_check_fields(const struct check_expr *e)
+{
+	uint32_t fields = PTSCOPE_FIELD_ENTRY;
 	int k;
 
 	for (k = 0; k < e->n; k++)
-		if (e->item[k].type != ITEM_SAME_FRAME && e->item[k].type != ITEM_TABLES &&
-		    (e->item[k].pred.kind == PRED_NODE || e->item[k].pred.kind == PRED_CGROUP))
-			return true;
-	return false;
+		if (e->item[k].type != ITEM_SAME_FRAME && e->item[k].type != ITEM_TABLES)
+			fields |= pred_fields(&e->item[k].pred);
+	return fields;
 }
 
 int cli_check_pred_feature(const struct check_pred *p)

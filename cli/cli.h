@@ -32,6 +32,7 @@ struct cli_args {
 	bool only_cow; /* --cow: pages a write would copy or reuse */
 	const char *output; /* -o FILE: also save the records as a snapshot */
 	bool placement; /* --placement: NUMA node and memory cgroup per page */
+	const char *fields; /* walk --fields LIST: the field groups printed */
 	/* share only */
 	bool all; /* --all: every process the caller may inspect */
 	/* phys only */
@@ -579,6 +580,5 @@ const char *cli_cgroup_path(uint64_t ino);
 int cli_cgroup_inode(const char *path, uint64_t *ino);
 /* "node" and "cgroup" of a walked page (walk --placement). */
 void cli_print_placement(const struct ptscope_page *pg);
-extern bool cli_placement_asked;
 
 #endif

@@ -180,7 +180,7 @@ static int run_one(struct ptscope *h, const struct ptscope_info *info, int argc,
 	uint64_t start = 0, end = 0, npages;
 	struct other other = { 0 };
 	char err[256];
-	uint32_t pid;
+	uint32_t pid, fields;
 	int k, ret, place;
 
 	memset(r, 0, sizeof(*r));
@@ -227,8 +227,9 @@ static int run_one(struct ptscope *h, const struct ptscope_info *info, int argc,
 		other.start = e.item[k].other_addr & ~(uint64_t)(PAGE_BYTES - 1);
 		other.npages = npages;
 		if (!other.frames ||
-		    ptscope_walk(h, e.item[k].other_pid, other.start,
-				 other.start + npages * PAGE_BYTES, 0, on_other, &other)) {
+		    ptscope_walk_fields(h, e.item[k].other_pid, other.start,
+					other.start + npages * PAGE_BYTES, 0, PTSCOPE_FIELD_ENTRY,
+					on_other, &other)) {
 			snprintf(o->msg, sizeof(o->msg), "same-frame-as: %s",
 				 other.frames ? ptscope_errmsg() : "out of memory");
 			free(other.frames);
@@ -236,9 +237,9 @@ static int run_one(struct ptscope *h, const struct ptscope_info *info, int argc,
 		}
 		r->other = other.frames;
 	}
-	r->placement = cli_check_needs_placement(&e);
-	ret = ptscope_walk(h, pid, start, end, r->placement ? PTSCOPE_WALK_PLACEMENT : 0, on_page,
-			   r);
+	fields = cli_check_fields(&e);
+	r->placement = fields & PTSCOPE_FIELD_PLACE;
+	ret = ptscope_walk_fields(h, pid, start, end, 0, fields, on_page, r);
 	free(other.frames);
 	r->other = NULL;
 	if (ret) {

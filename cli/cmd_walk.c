@@ -53,9 +53,6 @@ static int cache_width(void)
 	return cli_machine.arch == PTSCOPE_ARCH_ARM64 ? 18 : 3;
 }
 
-/* walk --placement: node and cgroup on every present page, even unknown. */
-bool cli_placement_asked;
-
 uint32_t cli_cow_of(const struct ptscope_page *pg)
 {
 	return pg->unknown & PTSCOPE_UNKNOWN_COW ? CLI_COW_UNKNOWN : pg->cow;
@@ -72,10 +69,19 @@ int cli_print_cow(int t, const char *before, int width, uint32_t cow)
 	return cli_print_value(t & PRINT_TEXT, NULL, CLI_PRINT_STR, "%s%-*s", before, width, name);
 }
 
+/* --fields: the groups walk prints (enum ptscope_field); the default is everything but placement. */
+static uint32_t shown = PTSCOPE_FIELDS_DEFAULT;
+
+static bool showing(uint32_t group)
+{
+	return shown & group;
+}
+
 void cli_print_page(const struct ptscope_page *pg)
 {
 	const bool present = pg->state == PTSCOPE_STATE_PRESENT;
 	const bool swap = pg->state == PTSCOPE_STATE_SWAP;
+	const bool frame = showing(PTSCOPE_FIELD_FRAME), cow = showing(PTSCOPE_FIELD_COW);
 	const uint32_t u = pg->unknown;
 
 	cli_print_hex(PRINT_ANY, "addr", "0x%016" PRIx64 " ", pg->addr);
@@ -95,7 +101,9 @@ void cli_print_page(const struct ptscope_page *pg)
 	else
 		cli_print_text(" %-12s", "-");
 	if (present) {
-		if (u & PTSCOPE_UNKNOWN_KIND)
+		if (!frame)
+			; /* no KIND column */
+		else if (u & PTSCOPE_UNKNOWN_KIND)
 			cli_print_null(PRINT_ANY, "kind", " -             ");
 		else
 			cli_print_str(PRINT_ANY, "kind", " %-14s",
@@ -108,15 +116,22 @@ void cli_print_page(const struct ptscope_page *pg)
 		}
 	} else if (swap) {
 		cli_print_uint(PRINT_ANY, "swap_type", " swap %" PRIu64, pg->swap_type);
-		cli_print_hex(PRINT_ANY, "swap_offset", ":0x%-6" PRIx64 " ", pg->swap_offset);
-		cli_print_text("%-*s", cache_width(), "");
-	} else {
+		cli_print_hex(PRINT_ANY, "swap_offset", frame ? ":0x%-6" PRIx64 " " : ":0x%" PRIx64,
+			      pg->swap_offset);
+		if (frame)
+			cli_print_text("%-*s", cache_width(), "");
+	} else if (frame) {
 		cli_print_text(" %-14s %-*s", "-", cache_width(), "-");
+	} else {
+		cli_print_text(" %-*s", cache_width(), "-");
 	}
-	cli_print_cow(present ? PRINT_ANY : PRINT_JSON, " ", 14, cli_cow_of(pg));
-	if (!present)
+	if (cow)
+		cli_print_cow(present ? PRINT_ANY : PRINT_JSON, " ", 14, cli_cow_of(pg));
+	if (cow && !present)
 		cli_print_text(" %-14s", "-");
-	if (pg->has_page) {
+	if (!frame) {
+		cli_print_text(" ");
+	} else if (pg->has_page) {
 		cli_print_uint(PRINT_ANY, "mapcount", " %4" PRIu64, pg->mapcount);
 		if (u & PTSCOPE_UNKNOWN_REFCOUNT)
 			cli_print_null(PRINT_ANY, "refcount", "    - ");
@@ -126,22 +141,24 @@ void cli_print_page(const struct ptscope_page *pg)
 		cli_print_text(" %4s %4s ", "-", "-");
 	}
 	cli_print_bits(PRINT_ANY, "flags", pg->flags, cli_entry_flag_name);
-	cli_print_bits(present ? PRINT_ANY : PRINT_TEXT, "page_flags", pg->pflags,
-		       ptscope_page_flag_name);
+	if (frame)
+		cli_print_bits(present ? PRINT_ANY : PRINT_TEXT, "page_flags", pg->pflags,
+			       ptscope_page_flag_name);
 	if (present && (u & PTSCOPE_UNKNOWN_PKEY))
 		cli_print_null(PRINT_JSON, "pkey", NULL);
 	else if (present)
 		cli_print_uint(pg->pkey ? PRINT_ANY : PRINT_JSON, "pkey", " pkey=%" PRIu64,
 			       pg->pkey);
-	if (pg->has_nid || pg->has_memcg || (u & (PTSCOPE_UNKNOWN_NID | PTSCOPE_UNKNOWN_MEMCG)) ||
-	    cli_placement_asked)
+	if (showing(PTSCOPE_FIELD_PLACE))
 		cli_print_placement(pg);
 	cli_print_text("\n");
 	if (u & PTSCOPE_UNKNOWN_ENTRY)
 		cli_print_null(PRINT_JSON, "entry", NULL);
 	else
 		cli_member_hex("entry", pg->entry);
-	if (u & PTSCOPE_UNKNOWN_COW)
+	if (!cow)
+		; /* not asked for */
+	else if (u & PTSCOPE_UNKNOWN_COW)
 		cli_print_null(PRINT_JSON, "write", NULL);
 	else
 		cli_member_str("write", name_or(ptscope_cow_action(pg->cow), "?"));
@@ -199,14 +216,30 @@ static void begin_output(struct walk_out *o)
 		return;
 	o->begun = true;
 	cli_print_open(o->a->json, o->a->pretty);
-	cli_print_text("%-18s %8s  %-4s %-8s %-12s %-14s %-*s %-14s %4s %4s  %s\n", "ADDRESS",
-		       "PAGES", "LVL", "STATE", "PFN", "KIND", cache_width(),
-		       cli_machine.arch == PTSCOPE_ARCH_ARM64 ? "MEMTYPE" : "PAT", "COW", "MAP",
-		       "REF", "FLAGS");
+	cli_print_text("%-18s %8s  %-4s %-8s %-12s", "ADDRESS", "PAGES", "LVL", "STATE", "PFN");
+	if (showing(PTSCOPE_FIELD_FRAME))
+		cli_print_text(" %-14s", "KIND");
+	cli_print_text(" %-*s", cache_width(),
+		       cli_machine.arch == PTSCOPE_ARCH_ARM64 ? "MEMTYPE" : "PAT");
+	if (showing(PTSCOPE_FIELD_COW))
+		cli_print_text(" %-14s", "COW");
+	if (showing(PTSCOPE_FIELD_FRAME))
+		cli_print_text(" %4s %4s", "MAP", "REF");
+	cli_print_text("  %s\n", "FLAGS");
 	cli_member_uint("pid", o->pid);
 	if (o->procfs)
 		cli_member_str("source", "procfs");
 	cli_member_str("mode", o->a->pages ? "pages" : "runs");
+	if (o->a->fields) {
+		static const char *const names[] = { "entry", "frame", "cow", "place" };
+		size_t i;
+
+		cli_open_array("fields");
+		for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+			if (shown & (1U << i))
+				cli_print_str(PRINT_JSON, NULL, "%s", names[i]);
+		cli_close_array();
+	}
 	cli_open_array("records");
 }
 
@@ -274,6 +307,43 @@ static int begin_snapshot(const struct cli_args *a, struct ptscope *h, uint32_t 
 	return 0;
 }
 
+/*
+ * --fields LIST: "entry", "frame", "cow", "place" or "all", comma-separated,
+ * into PTSCOPE_FIELD_* bits (the entry group always among them). 0: a
+ * name not known, reported.
+ */
+static uint32_t parse_fields(const struct cli_args *a, const char *list)
+{
+	static const char *const names[] = { "entry", "frame", "cow", "place" };
+	uint32_t fields = PTSCOPE_FIELD_ENTRY;
+	const char *p = list, *end;
+	size_t i, len;
+
+	end = p;
+	if (!*list)
+		goto bad;
+	for (; *p; p = *end ? end + 1 : end) {
+		end = strchr(p, ',');
+		if (!end)
+			end = p + strlen(p);
+		len = (size_t)(end - p);
+		for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+			if (len == strlen(names[i]) && !strncmp(p, names[i], len))
+				break;
+		if (i < sizeof(names) / sizeof(names[0]))
+			fields |= 1U << i;
+		else if (len == 3 && !strncmp(p, "all", 3))
+			fields |= PTSCOPE_FIELDS_ALL;
+		else
+			goto bad;
+	}
+	return fields;
+bad:
+	cli_error(a, "unknown field group '%.*s' in --fields '%s' (entry, frame, cow, place, all)",
+		  (int)(end - p), p, list);
+	return 0;
+}
+
 int cmd_walk(const struct cli_args *a)
 {
 	static struct cli_place where;
@@ -292,11 +362,17 @@ int cmd_walk(const struct cli_args *a)
 		cli_error(a, "-o saves every record for diff: it does not combine with filters");
 		return EXIT_USAGE;
 	}
+	if (a->output && a->fields) {
+		cli_error(a, "-o saves every field for diff: it does not combine with --fields");
+		return EXIT_USAGE;
+	}
+	shown = a->fields ? parse_fields(a, a->fields) : PTSCOPE_FIELDS_DEFAULT;
+	if (!shown)
+		return EXIT_USAGE;
+	if (a->placement)
+		shown |= PTSCOPE_FIELD_PLACE;
 	if (!a->pages)
 		flags |= PTSCOPE_WALK_RUNS;
-	if (a->placement)
-		flags |= PTSCOPE_WALK_PLACEMENT;
-	cli_placement_asked = a->placement;
 	if (a->only_present || a->only_swapped || a->only_huge)
 		flags |= PTSCOPE_WALK_SKIP_NONE; /* no hole passes those filters */
 	if (cli_open(&h)) {
@@ -326,7 +402,9 @@ int cmd_walk(const struct cli_args *a)
 
 	o.pid = pid;
 	o.procfs = ptscope_source(h) == PTSCOPE_SOURCE_PROCFS;
-	ret = ptscope_walk(h, pid, start, end, flags, on_record, &o);
+	/* Only what is printed is asked for, and what --cow filters on. */
+	ret = ptscope_walk_fields(h, pid, start, end, flags,
+				  shown | (a->only_cow ? PTSCOPE_FIELD_COW : 0), on_record, &o);
 	/* A snapshot cut short keeps no end line, so diff refuses it. */
 	if (o.save && ((!ret && cli_snapshot_write_end(o.save)) | fclose(o.save)) && !ret) {
 		cli_error(a, "cannot write snapshot '%s'", a->output);
@@ -379,6 +457,9 @@ static const struct cli_option walk_options[] = {
 	CLI_FLAG("cow", 0, only_cow, "only pages a write would copy or reuse (copy-on-write)"),
 	CLI_FLAG("placement", 0, placement,
 		 "also the NUMA node and memory cgroup of each page (cgroup: root only)"),
+	CLI_STRING("fields", 0, "LIST", fields,
+		   "only these field groups: entry (always), frame, cow, place, all;"
+		   " default entry,frame,cow"),
 	CLI_STRING("output", 'o', "FILE", output,
 		   "also save the records as a snapshot (for diff, map -i)"),
 	{ .name = NULL },
@@ -394,6 +475,7 @@ const struct cli_command cli_walk_spec = {
 					   "ptscope walk --pages --present 1234 0x7f0000000000+2M",
 					   "ptscope walk -o before.snap 1234",
 					   "ptscope walk --placement --present 1234 '[heap]'",
+					   "ptscope -j walk --pages --fields entry 1234",
 					   NULL },
 	.run = cmd_walk,
 };

@@ -28,7 +28,7 @@ _ptscope()
 
 	for ((i = 1; i < cword; i++)); do
 		case "${words[i]}" in
-		-o | --output | -f | --file | --format | --fault | --access | -i | --input | --svg | --width | --by | --core | --coredump | --log | --source) ((i++)) ;;
+		-o | --output | -f | --file | --format | --fault | --access | -i | --input | --svg | --width | --by | --core | --coredump | --log | --source | --fields) ((i++)) ;;
 		-*) ;;
 		*) cmd=${words[i]}; break ;;
 		esac
@@ -55,13 +55,16 @@ _ptscope()
 	--by)
 		_ptscope_add "state node fill"
 		return ;;
+	--fields)
+		_ptscope_add "entry frame cow place all entry,frame entry,cow"
+		return ;;
 	esac
 	# --opt=VALUE with no value list above: nothing to offer.
 	$split && return
 
 	local opts=
 	case "$cmd" in
-	walk) opts="--pages --present --swapped --huge --cow --placement -o --output" ;;
+	walk) opts="--pages --present --swapped --huge --cow --placement --fields -o --output" ;;
 	maps) opts="--placement" ;;
 	share) opts="--all" ;;
 	phys) opts="--who" ;;
@@ -84,7 +87,7 @@ _ptscope()
 	local nargs=0
 	for ((i = i + 1; i < cword; i++)); do
 		case "${words[i]}" in
-		-o | --output | -f | --file | --format | --fault | --access | -i | --input | --svg | --width | --by | --core | --coredump | --log | --source) ((i++)) ;;
+		-o | --output | -f | --file | --format | --fault | --access | -i | --input | --svg | --width | --by | --core | --coredump | --log | --source | --fields) ((i++)) ;;
 		-*) ;;
 		*) ((nargs++)) ;;
 		esac

@@ -247,14 +247,21 @@ bool ptscope_page_memcg(struct page *page, u64 *ino, bool *offline)
 #endif
 }
 
+/*
+ * @frame false: the caller wants no field that needs the struct page or
+ * folio (see enum ptscope_field), so neither is read.
+ */
 static void describe_frame(struct vm_area_struct *vma, struct ptscope_page *pg,
-			   bool special, bool huge_leaf)
+			   bool special, bool huge_leaf, bool frame)
 {
-	struct page *page = describe_backing(vma, pg, special, huge_leaf);
+	struct page *page;
 
+	pg->pkey = ptscope_entry_pkey(pg->entry);
+	if (!frame)
+		return;
+	page = describe_backing(vma, pg, special, huge_leaf);
 	describe_sharing(vma, pg, page);
 	pg->cow = ptscope_cow_state(vma, pg, page);
-	pg->pkey = ptscope_entry_pkey(pg->entry);
 }
 
 /* A non-present, non-empty entry: what the swap-entry encoding says. */
@@ -284,7 +291,7 @@ static void describe_swp(swp_entry_t e, struct ptscope_page *pg)
 }
 
 void ptscope_describe_pte(struct vm_area_struct *vma, unsigned long addr, pte_t pte,
-			  struct ptscope_page *pg)
+			  struct ptscope_page *pg, bool frame)
 {
 	ptscope_page_init(pg, addr, 1, PTSCOPE_LEVEL_PTE, pte_val(pte));
 	pg->flags = ptscope_uffd_mode(vma, ptscope_entry_hw_flags(pte_val(pte), PTSCOPE_LEVEL_PTE) |
@@ -296,14 +303,14 @@ void ptscope_describe_pte(struct vm_area_struct *vma, unsigned long addr, pte_t 
 		pg->pfn = pte_pfn(pte);
 		pg->has_pfn = true;
 		pg->cache = ptscope_entry_cache_mode(pte_val(pte), PTSCOPE_LEVEL_PTE);
-		describe_frame(vma, pg, pte_special(pte), false);
+		describe_frame(vma, pg, pte_special(pte), false, frame);
 	} else {
 		describe_swp(ptscope_leaf_from_pte(pte), pg);
 	}
 }
 
 void ptscope_describe_pmd_leaf(struct vm_area_struct *vma, unsigned long addr, pmd_t pmd,
-			       struct ptscope_page *pg)
+			       struct ptscope_page *pg, bool frame)
 {
 	ptscope_page_init(pg, addr, PMD_SIZE >> PAGE_SHIFT, PTSCOPE_LEVEL_PMD, pmd_val(pmd));
 	pg->flags = ptscope_uffd_mode(vma, ptscope_entry_hw_flags(pmd_val(pmd), PTSCOPE_LEVEL_PMD) |
@@ -313,7 +320,7 @@ void ptscope_describe_pmd_leaf(struct vm_area_struct *vma, unsigned long addr, p
 		pg->pfn = pmd_pfn(pmd);
 		pg->has_pfn = true;
 		pg->cache = ptscope_entry_cache_mode(pmd_val(pmd), PTSCOPE_LEVEL_PMD);
-		describe_frame(vma, pg, false, true);
+		describe_frame(vma, pg, false, true, frame);
 	} else {
 		describe_swp(ptscope_leaf_from_pmd(pmd), pg);
 	}
@@ -321,7 +328,7 @@ void ptscope_describe_pmd_leaf(struct vm_area_struct *vma, unsigned long addr, p
 
 /* A PUD entry that is no table: a 1 GiB leaf, present, PROT_NONE or swap-style. */
 void ptscope_describe_pud_leaf(struct vm_area_struct *vma, unsigned long addr, pud_t pud,
-			       unsigned long next, struct ptscope_page *pg)
+			       unsigned long next, struct ptscope_page *pg, bool frame)
 {
 	ptscope_page_init(pg, addr, (next - addr) >> PAGE_SHIFT, PTSCOPE_LEVEL_PUD, pud_val(pud));
 	/* 1 GiB hugetlb keeps PTE-format entries, swap-style ones too. */
@@ -337,7 +344,7 @@ void ptscope_describe_pud_leaf(struct vm_area_struct *vma, unsigned long addr, p
 	pg->pfn = pud_pfn(pud) + ((addr & ~PUD_MASK) >> PAGE_SHIFT);
 	pg->has_pfn = true;
 	pg->cache = ptscope_entry_cache_mode(pud_val(pud), PTSCOPE_LEVEL_PUD);
-	describe_frame(vma, pg, false, true);
+	describe_frame(vma, pg, false, true, frame);
 }
 
 /*

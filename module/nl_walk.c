@@ -21,6 +21,7 @@ const struct nla_policy ptscope_walk_policy[PTSCOPE_A_MAX + 1] = {
 							    PTSCOPE_WALK_PACKED |
 							    PTSCOPE_WALK_PLACEMENT),
 	[PTSCOPE_A_PAGEMAP_FD] = NLA_POLICY_FULL_RANGE(NLA_U32, &ptscope_pagemap_fd_range),
+	[PTSCOPE_A_WALK_FIELDS] = NLA_POLICY_MASK(NLA_U32, PTSCOPE_FIELDS_ALL),
 };
 
 /* Where a WALK dump stands between messages: all of it lives in cb->ctx. */
@@ -29,6 +30,7 @@ struct walk_cursor {
 	u64 next;
 	u64 end;
 	u32 flags;
+	u32 fields;		/* PTSCOPE_FIELD_*, the entry group always among them */
 	bool see_phys;
 	int err;		/* a refusal .start could not report itself */
 	const char *err_msg;	/* its static message */
@@ -95,6 +97,12 @@ static int walk_start(struct netlink_callback *cb, struct netlink_ext_ack *extac
 		return ret;
 	if (attrs[PTSCOPE_A_WALK_FLAGS])
 		c->flags = nla_get_u32(attrs[PTSCOPE_A_WALK_FLAGS]);
+	/* Placement is a field group too; either way of asking gives it. */
+	c->fields = attrs[PTSCOPE_A_WALK_FIELDS] ? nla_get_u32(attrs[PTSCOPE_A_WALK_FIELDS]) :
+						   PTSCOPE_FIELDS_DEFAULT;
+	c->fields |= PTSCOPE_FIELD_ENTRY;
+	if (c->flags & PTSCOPE_WALK_PLACEMENT)
+		c->fields |= PTSCOPE_FIELD_PLACE;
 	return 0;
 }
 
@@ -218,7 +226,7 @@ static int walk_emit(struct ptscope_walk *w, const struct ptscope_page *record)
 	    nla_put_u64_64bit(skb, PTSCOPE_A_PAGE_NR_PAGES, pg.nr_pages, PTSCOPE_A_PAGE_PAD) ||
 	    nla_put_u32(skb, PTSCOPE_A_PAGE_LEVEL, pg.level) ||
 	    nla_put_u32(skb, PTSCOPE_A_PAGE_STATE, pg.state) ||
-	    nla_put_u32(skb, PTSCOPE_A_PAGE_COW, pg.cow) ||
+	    ((w->fields & PTSCOPE_FIELD_COW) && nla_put_u32(skb, PTSCOPE_A_PAGE_COW, pg.cow)) ||
 	    nla_put_u64_64bit(skb, PTSCOPE_A_PAGE_ENTRY, pg.entry, PTSCOPE_A_PAGE_PAD) ||
 	    nla_put_u64_64bit(skb, PTSCOPE_A_PAGE_FLAGS, pg.flags, PTSCOPE_A_PAGE_PAD))
 		goto cancel;
@@ -227,8 +235,10 @@ static int walk_emit(struct ptscope_walk *w, const struct ptscope_page *record)
 		goto cancel;
 	if (pg.state == PTSCOPE_STATE_PRESENT &&
 	    (nla_put_u32(skb, PTSCOPE_A_PAGE_CACHE, pg.cache) ||
-	     nla_put_u32(skb, PTSCOPE_A_PAGE_PKEY, pg.pkey) ||
-	     nla_put_u32(skb, PTSCOPE_A_PAGE_KIND, pg.kind) ||
+	     nla_put_u32(skb, PTSCOPE_A_PAGE_PKEY, pg.pkey)))
+		goto cancel;
+	if (pg.state == PTSCOPE_STATE_PRESENT && (w->fields & PTSCOPE_FIELD_FRAME) &&
+	    (nla_put_u32(skb, PTSCOPE_A_PAGE_KIND, pg.kind) ||
 	     nla_put_u32(skb, PTSCOPE_A_PAGE_PFLAGS, pg.pflags)))
 		goto cancel;
 	if (pg.has_page &&
@@ -294,7 +304,8 @@ int ptscope_nl_walk_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 		.runs = c->flags & PTSCOPE_WALK_RUNS,
 		.skip_none = c->flags & PTSCOPE_WALK_SKIP_NONE,
 		.hide_phys = !c->see_phys,
-		.placement = c->flags & PTSCOPE_WALK_PLACEMENT,
+		.placement = c->fields & PTSCOPE_FIELD_PLACE,
+		.fields = c->fields,
 		.emit = walk_emit,
 		.ctx = &out,
 	};

@@ -185,6 +185,7 @@ struct ptscope_walk {
 	bool skip_none;
 	bool hide_phys;		/* the caller is not CAP_SYS_ADMIN: see ptscope_page_hide_phys() */
 	bool placement;		/* NUMA node and memory cgroup per record */
+	u32 fields;		/* PTSCOPE_FIELD_* groups; 0: PTSCOPE_FIELDS_DEFAULT */
 	int (*emit)(struct ptscope_walk *w, const struct ptscope_page *pg);
 	/* Optional: whether a VMA found in the range may be walked (else -ESTALE). */
 	bool (*vma_ok)(struct ptscope_walk *w, struct vm_area_struct *vma);
@@ -218,11 +219,11 @@ void ptscope_page_init(struct ptscope_page *pg, unsigned long addr, u64 nr_pages
 void ptscope_page_hugetlb_table(struct ptscope_page *pg, void *entryp);
 bool ptscope_page_memcg(struct page *page, u64 *ino, bool *offline);
 void ptscope_describe_pte(struct vm_area_struct *vma, unsigned long addr, pte_t pte,
-			  struct ptscope_page *pg);
+			  struct ptscope_page *pg, bool frame);
 void ptscope_describe_pmd_leaf(struct vm_area_struct *vma, unsigned long addr, pmd_t pmd,
-			       struct ptscope_page *pg);
+			       struct ptscope_page *pg, bool frame);
 void ptscope_describe_pud_leaf(struct vm_area_struct *vma, unsigned long addr, pud_t pud,
-			       unsigned long next, struct ptscope_page *pg);
+			       unsigned long next, struct ptscope_page *pg, bool frame);
 
 /* One GET_VMAS record. */
 struct ptscope_vma {

@@ -105,6 +105,33 @@ static int flush(struct ptscope_walk *w)
 	return ret;
 }
 
+/* Whether a leaf's struct page and folio are read: only for the groups that need them. */
+static bool wants_frame(const struct ptscope_walk *w)
+{
+	return w->fields & (PTSCOPE_FIELD_FRAME | PTSCOPE_FIELD_COW) || w->placement;
+}
+
+/*
+ * The groups the caller did not ask for, cleared after the description
+ * (the COW state and placement may have needed the frame's fields), so
+ * that runs join on the groups asked for alone.
+ */
+static void drop_unwanted(const struct ptscope_walk *w, struct ptscope_page *pg)
+{
+	if (!(w->fields & PTSCOPE_FIELD_FRAME)) {
+		pg->kind = 0;
+		pg->pflags = 0;
+		pg->has_page = false;
+		pg->page = NULL;
+		pg->mapcount = 0;
+		pg->refcount = 0;
+		pg->has_pincount = false;
+		pg->pincount = 0;
+	}
+	if (!(w->fields & PTSCOPE_FIELD_COW))
+		pg->cow = 0;
+}
+
 /* Hand one leaf (or hole) to the run being built; w->next moves past it. */
 static int add(struct ptscope_walk *w, struct ptscope_page *pg)
 {
@@ -114,8 +141,10 @@ static int add(struct ptscope_walk *w, struct ptscope_page *pg)
 		describe_placement(w, pg);
 	if (w->hide_phys)
 		ptscope_page_hide_phys(pg);
-	else
+	else if (w->fields & PTSCOPE_FIELD_FRAME)
 		ptscope_page_find_owner(pg);
+	if ((w->fields & PTSCOPE_FIELDS_DEFAULT) != PTSCOPE_FIELDS_DEFAULT)
+		drop_unwanted(w, pg);
 	if (pg->state == PTSCOPE_STATE_NONE && w->skip_none) {
 		ret = flush(w);
 		if (ret)
@@ -238,7 +267,7 @@ static int walk_pud_leaf(struct ptscope_descent *d, pud_t pud)
 	struct ptscope_page pg __uninitialized;	/* ptscope_page_init() sets it all */
 	struct walk_step *s = step_of(d);
 
-	ptscope_describe_pud_leaf(s->vma, d->addr, pud, s->next, &pg);
+	ptscope_describe_pud_leaf(s->vma, d->addr, pud, s->next, &pg, wants_frame(s->w));
 	return add(s->w, &pg);
 }
 
@@ -271,7 +300,7 @@ static int walk_pmd_leaf(struct ptscope_descent *d, pmd_t pmd)
 	unsigned long size = ptscope_leaf_size(s->vma, PMD_SIZE);
 	unsigned long first = ALIGN_DOWN(addr, size);
 
-	ptscope_describe_pmd_leaf(s->vma, addr & PMD_MASK, pmd, &pg);
+	ptscope_describe_pmd_leaf(s->vma, addr & PMD_MASK, pmd, &pg, wants_frame(s->w));
 	ptscope_page_hugetlb_table(&pg, d->pmdp);
 	/* A contiguous leaf goes on over the next entries: one record. */
 	if (size > PMD_SIZE) {
@@ -295,6 +324,7 @@ static int walk_pte_table(struct ptscope_descent *d, pmd_t pmd, pte_t *ptep)
 	struct ptscope_walk *w = s->w;
 	unsigned long addr, end = s->next;
 	unsigned long cont = ptscope_leaf_size(s->vma, PAGE_SIZE);
+	const bool frame = wants_frame(w);
 	unsigned int described = 0;
 	int ret = 0;
 
@@ -309,7 +339,7 @@ static int walk_pte_table(struct ptscope_descent *d, pmd_t pmd, pte_t *ptep)
 			addr += (k - 1) * PAGE_SIZE;
 			ptep += k - 1;
 		} else {
-			ptscope_describe_pte(s->vma, addr, pte, &pg);
+			ptscope_describe_pte(s->vma, addr, pte, &pg, frame);
 			ptscope_page_hugetlb_table(&pg, ptep);
 			pg.flags |= ptscope_pte_gathered_flags(ptep);
 			/* A contiguous leaf's entries after addr are the same page. */
@@ -530,6 +560,8 @@ int ptscope_walk(struct ptscope_walk *w)
 	/* A range that ends inside a page would make a record of no pages. */
 	if (WARN_ON_ONCE(!PAGE_ALIGNED(w->next) || !PAGE_ALIGNED(w->end)))
 		return -EINVAL;
+	if (!w->fields)
+		w->fields = PTSCOPE_FIELDS_DEFAULT;
 	ret = ptscope_run_chunks(w->mm, &w->next, w->end, walk_chunk_of, w);
 	if (ret) {
 		w->have_run = false;

@@ -18,6 +18,7 @@ struct ptscope {
 	int ksm_lies; /* procfs: -1 not yet known, 1 KPF_KSM is set on all anon pages */
 	/* procfs: what this kernel's files can tell (pts_procfs_probe()) */
 	bool probed, soft_dirty_works, uffd_wp_bit, mapcount_average;
+	bool no_walk_fields; /* the module refused PTSCOPE_A_WALK_FIELDS: older */
 };
 
 /* ptscope_open() of libptscope 1.0 and of 1.2 (nl.c: symbol versions). */
@@ -36,7 +37,9 @@ int pts_procfs_open(struct ptscope **handle);
 int pts_procfs_machine(struct ptscope *h, struct ptscope_machine *m);
 int pts_procfs_info(struct ptscope *h, struct ptscope_info *info);
 int pts_procfs_walk(struct ptscope *h, uint32_t pid, uint64_t start, uint64_t end,
-		    unsigned int flags, ptscope_page_fn fn, void *arg);
+		    unsigned int flags, uint32_t fields, ptscope_page_fn fn, void *arg);
+/* Clear the field groups of @pg not in @fields (enum ptscope_field). */
+void pts_drop_fields(struct ptscope_page *pg, uint32_t fields);
 int pts_procfs_xlate(struct ptscope *h, uint32_t pid, uint64_t addr, struct ptscope_xlate *out);
 int pts_procfs_maps(struct ptscope *h, uint32_t pid, ptscope_vma_fn fn, void *arg);
 

@@ -110,6 +110,12 @@ struct ptscope_page {
 	uint32_t nid;
 	uint32_t place; /* PTSCOPE_PLACE_* */
 	uint64_t memcg;
+	/*
+	 * Since 1.6: the PTSCOPE_FIELD_* groups this record holds (see enum
+	 * ptscope_field and ptscope_walk_fields()); the others' fields are 0
+	 * and their PTSCOPE_UNKNOWN_* bits clear.
+	 */
+	uint32_t fields;
 };
 
 /* struct ptscope_page.unknown: ptscope_unknown_name() */
@@ -264,6 +270,18 @@ PTSCOPE_API int ptscope_xlate_many(struct ptscope *handle, uint32_t pid, const u
  */
 PTSCOPE_API int ptscope_walk(struct ptscope *handle, uint32_t pid, uint64_t start, uint64_t end,
 			     unsigned int flags, ptscope_page_fn fn, void *arg);
+
+/*
+ * Since 1.6: ptscope_walk() of only the field groups in @fields
+ * (PTSCOPE_FIELD_* of uapi/ptscope.h; 0: PTSCOPE_FIELDS_DEFAULT, what
+ * ptscope_walk() gives; the entry group always). The module then reads no
+ * struct page for a walk of entries alone, and runs join on the groups
+ * asked for; other sources answer in full and the rest is cleared here.
+ * -EINVAL for bits outside PTSCOPE_FIELDS_ALL.
+ */
+PTSCOPE_API int ptscope_walk_fields(struct ptscope *handle, uint32_t pid, uint64_t start,
+				    uint64_t end, unsigned int flags, uint32_t fields,
+				    ptscope_page_fn fn, void *arg);
 
 /*
  * Since 1.3: one page-table page of a process (PTSCOPE_CMD_TABLES): the

@@ -38,6 +38,7 @@ struct pf_walk {
 	unsigned int shift;
 	bool runs, skip_none;
 	bool placement; /* PTSCOPE_WALK_PLACEMENT: move_pages(2) and kpagecgroup */
+	uint32_t fields; /* PTSCOPE_FIELD_* asked for; 0: the default */
 	ptscope_page_fn fn;
 	void *arg;
 	struct pts_kpage k;
@@ -376,6 +377,8 @@ static int walk_vma(struct pf_walk *w, const struct pts_smaps_vma *sv, uint64_t 
 		pg.nr_pages = (end - start) >> w->shift;
 		pg.state = PTSCOPE_STATE_NONE;
 		pg.unknown = PTSCOPE_UNKNOWN_STATE | PTSCOPE_UNKNOWN_LEVEL | PTSCOPE_UNKNOWN_COW;
+		if (w->fields)
+			pts_drop_fields(&pg, w->fields);
 		return ret ? ret : w->fn(&pg, w->arg);
 	}
 	while (addr < end) {
@@ -385,7 +388,14 @@ static int walk_vma(struct pf_walk *w, const struct pts_smaps_vma *sv, uint64_t 
 		n = pts_pagemap_read(w->fd, w->pid, addr, w->shift, want, w->pme);
 		if (n < 0)
 			return n;
-		read_frames(w, (size_t)n);
+		/* kpageflags and kpagecount only for the groups that need them. */
+		if (!w->fields || w->fields & (PTSCOPE_FIELD_FRAME | PTSCOPE_FIELD_COW) ||
+		    w->placement) {
+			read_frames(w, (size_t)n);
+		} else {
+			memset(w->kflags_ok, 0, sizeof(w->kflags_ok));
+			memset(w->kcount_ok, 0, sizeof(w->kcount_ok));
+		}
 		if (w->placement)
 			read_nodes(w, addr, (size_t)n);
 		for (i = 0; i < (size_t)n; i++, addr += 1ULL << w->shift) {
@@ -393,6 +403,8 @@ static int walk_vma(struct pf_walk *w, const struct pts_smaps_vma *sv, uint64_t 
 			predict_cow(sv, &pg);
 			if (w->placement)
 				describe_placement(w, i, &pg);
+			if (w->fields)
+				pts_drop_fields(&pg, w->fields);
 			ret = add(w, &pg);
 			if (ret)
 				return ret;
@@ -427,7 +439,7 @@ int pts_procfs_walk_vma(struct ptscope *h, int fd, uint32_t pid, const struct pt
 }
 
 int pts_procfs_walk(struct ptscope *h, uint32_t pid, uint64_t start, uint64_t end,
-		    unsigned int flags, ptscope_page_fn fn, void *arg)
+		    unsigned int flags, uint32_t fields, ptscope_page_fn fn, void *arg)
 {
 	struct pf_walk *w = calloc(1, sizeof(*w));
 	struct pts_smaps_vma *sv = malloc(sizeof(*sv));
@@ -455,6 +467,7 @@ int pts_procfs_walk(struct ptscope *h, uint32_t pid, uint64_t start, uint64_t en
 	w->runs = flags & PTSCOPE_WALK_RUNS;
 	w->skip_none = flags & PTSCOPE_WALK_SKIP_NONE;
 	w->placement = flags & PTSCOPE_WALK_PLACEMENT;
+	w->fields = fields;
 	w->fn = fn;
 	w->arg = arg;
 	w->fd = pts_pagemap_open(pid, &w->pid);
@@ -509,7 +522,7 @@ int pts_procfs_xlate(struct ptscope *h, uint32_t pid, uint64_t addr, struct ptsc
 				(unsigned long long)addr);
 	memset(&pg, 0, sizeof(pg));
 	page = addr & ~((uint64_t)m.page_size - 1);
-	ret = pts_procfs_walk(h, pid, page, page + m.page_size, 0, keep_first, &pg);
+	ret = pts_procfs_walk(h, pid, page, page + m.page_size, 0, 0, keep_first, &pg);
 	if (ret < 0)
 		return ret;
 	if (pg.unknown & PTSCOPE_UNKNOWN_STATE)

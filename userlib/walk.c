@@ -69,16 +69,57 @@ const char *ptscope_page_flag_name(unsigned int bit)
 struct walk_ctx {
 	ptscope_page_fn fn;
 	void *arg;
+	uint32_t fields; /* PTSCOPE_FIELD_* the caller asked for */
+	bool sent_fields; /* PTSCOPE_A_WALK_FIELDS went with the request */
+	uint64_t delivered; /* records handed to fn */
 	bool expand; /* the caller wants leaves, the kernel sends runs */
 	unsigned int page_shift; /* the kernel's PAGE_SIZE, in which records count */
 	bool place_here; /* PTSCOPE_WALK_PLACEMENT: nodes the module withholds, asked here */
 	uint32_t pid;
 };
 
+/*
+ * Leave only the field groups asked for (enum ptscope_field), where the
+ * source gave more: a module older than PTSCOPE_A_WALK_FIELDS, or procfs.
+ */
+void pts_drop_fields(struct ptscope_page *pg, uint32_t fields)
+{
+	if (!(fields & PTSCOPE_FIELD_FRAME)) {
+		pg->kind = 0;
+		pg->pflags = 0;
+		pg->has_page = 0;
+		pg->mapcount = 0;
+		pg->refcount = 0;
+		pg->has_pincount = 0;
+		pg->pincount = 0;
+		pg->has_res = 0;
+		pg->res_flags = 0;
+		pg->res_desc = 0;
+		pg->unknown &= ~(PTSCOPE_UNKNOWN_KIND | PTSCOPE_UNKNOWN_PFLAGS |
+				 PTSCOPE_UNKNOWN_REFCOUNT | PTSCOPE_UNKNOWN_MAPCOUNT |
+				 PTSCOPE_UNKNOWN_PINCOUNT | PTSCOPE_UNKNOWN_MAPPED_ONCE);
+	}
+	if (!(fields & PTSCOPE_FIELD_COW)) {
+		pg->cow = 0;
+		pg->unknown &= ~PTSCOPE_UNKNOWN_COW;
+	}
+	if (!(fields & PTSCOPE_FIELD_PLACE)) {
+		pg->has_nid = 0;
+		pg->nid = 0;
+		pg->has_memcg = 0;
+		pg->memcg = 0;
+		pg->place = 0;
+		pg->unknown &= ~(PTSCOPE_UNKNOWN_NID | PTSCOPE_UNKNOWN_MEMCG);
+	}
+	pg->fields = fields;
+}
+
 /* struct ptscope_page_rec as the kernel sent it, into the library's record. */
-static void unpack_page(const struct ptscope_page_rec *r, struct ptscope_page *pg)
+static void unpack_page(const struct ptscope_page_rec *r, struct ptscope_page *pg,
+			const struct walk_ctx *c)
 {
 	memset(pg, 0, sizeof(*pg));
+	pg->fields = c->fields;
 	pg->addr = r->addr;
 	pg->nr_pages = r->nr_pages;
 	pg->level = r->level;
@@ -108,6 +149,8 @@ static void unpack_page(const struct ptscope_page_rec *r, struct ptscope_page *p
 	pg->has_memcg = !!(r->has & PTSCOPE_REC_HAS_MEMCG);
 	pg->memcg = r->memcg;
 	pg->place = r->place;
+	if (!c->sent_fields && (c->fields & PTSCOPE_FIELDS_DEFAULT) != PTSCOPE_FIELDS_DEFAULT)
+		pts_drop_fields(pg, c->fields);
 }
 
 /*
@@ -171,6 +214,7 @@ static int expand_run(const struct ptscope_page *run, uint64_t entry_step, int h
 static int deliver(const struct ptscope_page *pg, uint64_t entry_step, int hidden,
 		   struct walk_ctx *c)
 {
+	c->delivered++;
 	return c->expand ? expand_run(pg, entry_step, hidden, c) : c->fn(pg, c->arg);
 }
 
@@ -246,7 +290,7 @@ static int on_page_recs(struct nlattr *a, uint32_t size, struct walk_ctx *c)
 	memset(&r, 0, sizeof(r));
 	for (off = 0; off < len; off += size) {
 		memcpy(&r, p + off, take);
-		unpack_page(&r, &pg);
+		unpack_page(&r, &pg, c);
 		if (c->place_here && pg.state == PTSCOPE_STATE_PRESENT &&
 		    (r.has & PTSCOPE_REC_PHYS_HIDDEN) && !pg.has_nid)
 			ret = deliver_placed(&pg, r.entry_step, c);
@@ -310,6 +354,7 @@ int pts_parse_walk(struct nlmsghdr *nlh, int expand, ptscope_page_fn fn, void *a
 struct walk_range {
 	uint64_t start, end; /* end 0: to the top */
 	uint32_t flags;
+	uint32_t fields; /* 0: PTSCOPE_A_WALK_FIELDS not sent */
 };
 
 static int put_range(struct nl_msg *msg, const void *arg)
@@ -317,7 +362,8 @@ static int put_range(struct nl_msg *msg, const void *arg)
 	const struct walk_range *r = arg;
 
 	if (nla_put_u64(msg, PTSCOPE_A_START, r->start) < 0 ||
-	    (r->end && nla_put_u64(msg, PTSCOPE_A_END, r->end) < 0))
+	    (r->end && nla_put_u64(msg, PTSCOPE_A_END, r->end) < 0) ||
+	    (r->fields && nla_put_u32(msg, PTSCOPE_A_WALK_FIELDS, r->fields) < 0))
 		return -ENOMEM;
 	return nla_put_u32(msg, PTSCOPE_A_WALK_FLAGS, r->flags) < 0 ? -ENOMEM : 0;
 }
@@ -325,18 +371,35 @@ static int put_range(struct nl_msg *msg, const void *arg)
 int ptscope_walk(struct ptscope *h, uint32_t pid, uint64_t start, uint64_t end, unsigned int flags,
 		 ptscope_page_fn fn, void *arg)
 {
+	return ptscope_walk_fields(h, pid, start, end, flags, 0, fn, arg);
+}
+
+int ptscope_walk_fields(struct ptscope *h, uint32_t pid, uint64_t start, uint64_t end,
+			unsigned int flags, uint32_t fields, ptscope_page_fn fn, void *arg)
+{
 	/* Per-page walks travel as runs and are expanded here (expand_run). */
-	struct walk_ctx c = { .fn = fn,
-			      .arg = arg,
-			      .expand = !(flags & PTSCOPE_WALK_RUNS),
-			      .place_here = flags & PTSCOPE_WALK_PLACEMENT,
-			      .pid = pid };
-	struct walk_range r = { start, end, flags | PTSCOPE_WALK_RUNS | PTSCOPE_WALK_PACKED };
+	struct walk_ctx c = { .fn = fn, .arg = arg, .expand = !(flags & PTSCOPE_WALK_RUNS), .pid = pid };
+	struct walk_range r = { start, end, flags | PTSCOPE_WALK_RUNS | PTSCOPE_WALK_PACKED, 0 };
 	struct ptscope_machine m;
 	int ret;
 
+	if (fields & ~PTSCOPE_FIELDS_ALL)
+		return pts_fail(-EINVAL, "unknown field groups 0x%x (PTSCOPE_FIELD_*)",
+				fields & ~PTSCOPE_FIELDS_ALL);
+	fields = (fields ? fields : PTSCOPE_FIELDS_DEFAULT) | PTSCOPE_FIELD_ENTRY;
+	if (flags & PTSCOPE_WALK_PLACEMENT)
+		fields |= PTSCOPE_FIELD_PLACE;
+	if (fields & PTSCOPE_FIELD_PLACE)
+		flags |= PTSCOPE_WALK_PLACEMENT;
+	c.fields = fields;
+	c.place_here = fields & PTSCOPE_FIELD_PLACE;
 	if (h->source == PTSCOPE_SOURCE_PROCFS)
-		return pts_procfs_walk(h, pid, start, end, flags, fn, arg);
+		return pts_procfs_walk(h, pid, start, end, flags, fields, fn, arg);
+	r.flags |= flags & PTSCOPE_WALK_PLACEMENT;
+	/* Modules before the attribute know only the default (and placement). */
+	if ((fields & PTSCOPE_FIELDS_DEFAULT) != PTSCOPE_FIELDS_DEFAULT && !h->no_walk_fields)
+		r.fields = fields;
+	c.sent_fields = r.fields != 0;
 	/* Expanding runs (and placing leaves) needs the kernel's page size: asked once. */
 	if ((c.expand || c.place_here) && !h->page_shift) {
 		ret = ptscope_get_machine(h, &m);
@@ -345,6 +408,19 @@ int ptscope_walk(struct ptscope *h, uint32_t pid, uint64_t start, uint64_t end, 
 	}
 	c.page_shift = h->page_shift ? h->page_shift : 12;
 
-	return pts_transact_pid(h, PTSCOPE_CMD_WALK, NLM_F_DUMP, pid, put_range, &r, "WALK",
-				on_walk_msg, &c);
+	ret = pts_transact_pid(h, PTSCOPE_CMD_WALK, NLM_F_DUMP, pid, put_range, &r, "WALK",
+			       on_walk_msg, &c);
+	/*
+	 * A module older than the attribute refuses it (strict validation):
+	 * ask it for everything, and leave out here what was not asked for.
+	 */
+	if (ret == -EINVAL && c.sent_fields && !c.delivered) {
+		r.fields = 0;
+		c.sent_fields = false;
+		ret = pts_transact_pid(h, PTSCOPE_CMD_WALK, NLM_F_DUMP, pid, put_range, &r, "WALK",
+				       on_walk_msg, &c);
+		if (ret != -EINVAL)
+			h->no_walk_fields = true;
+	}
+	return ret;
 }

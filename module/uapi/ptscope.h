@@ -68,6 +68,9 @@
  *     PTSCOPE_A_END                       u64     end, exclusive (rounded up);
  *                                                 absent = user_addr_max
  *     PTSCOPE_A_WALK_FLAGS                u32     PTSCOPE_WALK_* (optional)
+ *     PTSCOPE_A_WALK_FIELDS               u32     PTSCOPE_FIELD_* groups wanted
+ *                                                 (optional; absent: entry,
+ *                                                 frame and COW, as before it)
  *   reply, in address order, any number per message, either packed (with
  *   PTSCOPE_WALK_PACKED; what libptscope asks for)
  *     PTSCOPE_A_PAGE_REC_SIZE             u32     bytes per record, first in
@@ -343,6 +346,7 @@ enum ptscope_attr {
 	PTSCOPE_A_PAGEMAP_FD,		/* u32: the caller's open /proc/PID/pagemap */
 	PTSCOPE_A_TABLE,		/* nest: enum ptscope_table_attr */
 	PTSCOPE_A_ADDRS,		/* binary: __u64[], XLATE_MANY's addresses */
+	PTSCOPE_A_WALK_FIELDS,		/* u32: PTSCOPE_FIELD_*, WALK's field groups */
 
 	__PTSCOPE_A_MAX,
 	PTSCOPE_A_MAX = __PTSCOPE_A_MAX - 1
@@ -557,6 +561,27 @@ enum ptscope_walk_flag {
 	PTSCOPE_WALK_PACKED = 4,	/* records as PTSCOPE_A_PAGE_RECS */
 	PTSCOPE_WALK_PLACEMENT = 8,	/* NUMA node and memory cgroup per record */
 };
+
+/*
+ * PTSCOPE_A_WALK_FIELDS: which groups of a WALK record's fields the caller
+ * wants. The module reads a frame's struct page and folio only for the
+ * groups that need them, leaves the other groups' fields 0 (and their
+ * PTSCOPE_REC_HAS_* bits clear), and joins runs on the groups asked for
+ * alone, so fewer groups mean fewer, longer runs. The entry group is always
+ * sent. A module older than the attribute refuses it (-EINVAL: strict
+ * validation); libptscope then asks without it and clears the rest itself.
+ */
+enum ptscope_field {
+	/* addr, nr_pages, level, state, pfn, entry, flags, cache, pkey, swap, cont_order */
+	PTSCOPE_FIELD_ENTRY = 1,
+	/* kind, pflags, mapcount, refcount, pincount, the owning resource */
+	PTSCOPE_FIELD_FRAME = 2,
+	PTSCOPE_FIELD_COW = 4,		/* cow: what a write would do */
+	PTSCOPE_FIELD_PLACE = 8,	/* as PTSCOPE_WALK_PLACEMENT: nid, memcg, place */
+};
+
+#define PTSCOPE_FIELDS_DEFAULT	(PTSCOPE_FIELD_ENTRY | PTSCOPE_FIELD_FRAME | PTSCOPE_FIELD_COW)
+#define PTSCOPE_FIELDS_ALL	(PTSCOPE_FIELDS_DEFAULT | PTSCOPE_FIELD_PLACE)
 
 /*
  * One WALK record in PTSCOPE_A_PAGE_RECS, in host byte order. A nest per

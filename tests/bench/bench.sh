@@ -30,14 +30,22 @@ for i in $(seq 1 1200); do grep -q '^cli-target' /tmp/bench.out && break; sleep 
 grep -q '^cli-target' /tmp/bench.out || fail "bench did not finish: $(cat /tmp/bench.out)"
 set -- $(grep '^cli-target' /tmp/bench.out)
 busybox time -v ptscope -j walk --pages $2 $3 > /dev/null 2> /tmp/time.out || fail "the CLI walk failed"
+busybox time -v ptscope walk $2 $3 > /dev/null 2> /tmp/time-runs.out || fail "the CLI text walk failed"
 kill -CONT $b
 wait $b
 grep -v '^cli-target' /tmp/bench.out
-secs=$(sed -n 's/.*Elapsed (wall clock) time (h:mm:ss or m:ss): \([0-9]*\)m \([0-9.]*\)s/\1 \2/p' /tmp/time.out)
+# cli_row WHAT TIME-FILE: ns per page of a CLI run, and its ratio to the
+# in-process pread of the same 1 GiB of pagemap measured above.
+pm_ns=$(awk '/^dense: pagemap, PFN only/ { print $(NF - 1) }' /tmp/bench.out)
+cli_row() {
+	sed -n 's/.*Elapsed (wall clock) time (h:mm:ss or m:ss): \([0-9]*\)m \([0-9.]*\)s/\1 \2/p' "$2" |
+		awk -v what="$1" -v pm="$pm_ns" '{ ns = ($1 * 60 + $2) * 1e9 / 262144
+			printf "%-58s %12.0f %8.2f\n", what, ns, ns / pm }'
+}
+cli_row "cli: ptscope walk (runs, text) of 1 GiB, vs pagemap" /tmp/time-runs.out
+cli_row "cli: ptscope -j walk --pages of 1 GiB, vs pagemap" /tmp/time.out
 rss=$(sed -n 's/.*Maximum resident set size (kbytes): //p' /tmp/time.out)
-echo "$secs" | awk -v rss=$rss '{ printf "%-58s %12.0f\n%-58s %9d KiB\n",
-	"cli: ptscope -j walk --pages 1 GiB to /dev/null, ns/page", ($1 * 60 + $2) * 1e9 / 262144,
-	"cli: peak RSS of that walk", rss }'
+printf "%-58s %9d KiB\n" "cli: peak RSS of that walk" "$rss"
 # pair WHAT OFF-FILE ON-FILE: the medians unloaded and loaded, and the median
 # of the turns' ratios.
 pair() {

@@ -74,6 +74,9 @@ j 0 share bad-name -j share $h1 $h2
 j 0 map one -j map $h1
 j 0 map pair -j map $h1 $h2
 j 0 walk placement -j walk --placement $h1 $hog+$(pages 8)
+j 0 walk fields-entry -j walk --fields entry $h1
+j 0 walk fields-cow-pages -j walk --pages --fields cow,place $h1 $hog+$(pages 8)
+j 2 walk fields-bad -j walk --fields frames $h1
 j 0 maps placement -j maps --placement $h1
 j 0 map by-node -j map --by node $h1
 j 0 map by-fill -j map --by fill $h1

@@ -16,6 +16,19 @@ static int parse1(const char *w)
 	return cli_check_parse(1, argv, &e, err, sizeof(err));
 }
 
+/* Space-separated assertion words, each its own argument as on a command line. */
+static int parse_words(const char *words)
+{
+	static char buf[256];
+	char *argv[16], *w, *save = NULL;
+	int argc = 0;
+
+	snprintf(buf, sizeof(buf), "%s", words);
+	for (w = strtok_r(buf, " ", &save); w && argc < 16; w = strtok_r(NULL, " ", &save))
+		argv[argc++] = w;
+	return cli_check_parse(argc, argv, &e, err, sizeof(err));
+}
+
 /* A present anonymous 4 KiB page: rw, nx, dirty, cow writable, mapcount 1. */
 static struct ptscope_page page(void)
 {
@@ -131,9 +144,23 @@ int main(void)
 	is_int(parse1("count(tables)>1"), 0, "parses a count of all tables");
 	ok(e.item[0].type == ITEM_TABLES && e.item[0].pred.value == CHECK_TABLES_ALL,
 	   "count(tables): every level");
-	ok(!cli_check_needs_placement(&e), "a table count asks for no placement");
+	is_int(cli_check_fields(&e), PTSCOPE_FIELD_ENTRY,
+	       "a table count asks for the entry group alone");
 	is_int(parse1("node=1"), 0, "parses node=1");
-	ok(cli_check_needs_placement(&e), "node= asks for placement");
+	is_int(cli_check_fields(&e), PTSCOPE_FIELD_ENTRY | PTSCOPE_FIELD_PLACE,
+	       "node= asks for placement");
+	is_int(parse_words("present writable !dirty level=PTE pfn=5"), 0, "parses entry predicates");
+	is_int(cli_check_fields(&e), PTSCOPE_FIELD_ENTRY,
+	       "entry predicates ask for no struct page (entry group alone)");
+	is_int(parse_words("present mapcount=1"), 0, "parses mapcount=1");
+	is_int(cli_check_fields(&e), PTSCOPE_FIELD_ENTRY | PTSCOPE_FIELD_FRAME,
+	       "mapcount= asks for the frame group");
+	is_int(parse_words("anon !thp"), 0, "parses kind and page flag");
+	is_int(cli_check_fields(&e), PTSCOPE_FIELD_ENTRY | PTSCOPE_FIELD_FRAME,
+	       "kinds and page flags ask for the frame group");
+	is_int(parse1("cow-shared"), 0, "parses cow-shared");
+	is_int(cli_check_fields(&e), PTSCOPE_FIELD_ENTRY | PTSCOPE_FIELD_COW,
+	       "COW states ask for the COW group, not the frame's");
 
 	ok(holds("present", &pg), "present holds for a present page");
 	ok(!holds("!present", &pg), "!present does not");

@@ -99,6 +99,19 @@ static void ptscope_pages_placed(char *p, size_t len)
 		     NULL);
 }
 
+/* The same walks asking for the entry group alone (no struct page read). */
+static void ptscope_pages_entry(char *p, size_t len)
+{
+	ptscope_walk_fields(h, 0, (uintptr_t)p, (uintptr_t)p + len, 0, PTSCOPE_FIELD_ENTRY, count_rec,
+			    NULL);
+}
+
+static void ptscope_runs_entry(char *p, size_t len)
+{
+	ptscope_walk_fields(h, 0, (uintptr_t)p, (uintptr_t)p + len, PTSCOPE_WALK_RUNS,
+			    PTSCOPE_FIELD_ENTRY, count_rec, NULL);
+}
+
 static void ptscope_runs(char *p, size_t len)
 {
 	ptscope_walk(h, 0, (uintptr_t)p, (uintptr_t)p + len, PTSCOPE_WALK_RUNS, count_rec, NULL);
@@ -383,7 +396,7 @@ int main(void)
 {
 	size_t len = 1UL << 30, pages = len / PAGE;
 	double t_pm, t_trio, t_batch, t_pages, t_placed, t_runs, t_scan, t_thp_pm, t_thp_runs;
-	double t_64t, t_64g, t_xl, t_xlb, t_pair, t_info, t_ppages, t_pruns;
+	double t_64t, t_64g, t_xl, t_xlb, t_pair, t_info, t_ppages, t_pruns, t_epages, t_eruns;
 	double st_idle[2], st_walk[2], st_smaps[2], st_pm[2];
 	double u_pages, s_pages, u_runs, s_runs;
 	uint64_t nrec_pages, nrec_runs;
@@ -412,6 +425,8 @@ int main(void)
 	t_pages = median(ptscope_pages, dense, len);
 	t_placed = median(ptscope_pages_placed, dense, len);
 	t_runs = median(ptscope_runs, dense, len);
+	t_epages = median(ptscope_pages_entry, dense, len);
+	t_eruns = median(ptscope_runs_entry, dense, len);
 	t_ppages = median(procfs_pages, dense, len);
 	t_pruns = median(procfs_runs, dense, len);
 	t_scan = median(pagemap_scan, dense, len);
@@ -454,6 +469,13 @@ int main(void)
 	       NS(t_batch, pages), t_batch / t_pm);
 	printf("%-58s %12.0f %8.2f\n", "dense: ptscope walk, per page (libptscope)",
 	       NS(t_pages, pages), t_pages / t_pm);
+	printf("%-58s %12.0f %8.2f\n", "dense: ptscope walk, per page, entry fields only",
+	       NS(t_epages, pages), t_epages / t_pm);
+	printf("%-58s %12.0f %8.2f\n", "dense: ptscope walk, runs, entry fields only",
+	       NS(t_eruns, pages), t_eruns / t_pm);
+	if (scan_works)
+		printf("%-58s %12.0f %8.2f\n", "dense: the same, vs PAGEMAP_SCAN", NS(t_eruns, pages),
+		       t_eruns / t_scan);
 	printf("%-58s %12.0f %8.2f\n", "dense: ptscope walk, per page + node + cgroup (vs without)",
 	       NS(t_placed, pages), t_placed / t_pages);
 	printf("%-58s %12.0f %8.2f\n", "dense: ptscope walk, runs", NS(t_runs, pages),
@@ -505,12 +527,14 @@ int main(void)
 	       "\"info_ns\":%.0f,\"stall_idle_p99_us\":%.0f,\"stall_idle_max_us\":%.0f,"
 	       "\"stall_walk_p99_us\":%.0f,\"stall_walk_max_us\":%.0f,\"stall_smaps_p99_us\":%.0f,"
 	       "\"stall_smaps_max_us\":%.0f,\"stall_pagemap_p99_us\":%.0f,"
-	       "\"stall_pagemap_max_us\":%.0f,\"dense_ptscope_placed_ns\":%.0f,\"xlate_batched_ns\":%.0f}\n",
+	       "\"stall_pagemap_max_us\":%.0f,\"dense_ptscope_placed_ns\":%.0f,\"xlate_batched_ns\":%.0f,"
+	       "\"dense_ptscope_pages_entry_ns\":%.0f,\"dense_ptscope_runs_entry_ns\":%.0f}\n",
 	       NS(t_pm, pages), NS(t_trio, pages), NS(t_batch, pages), NS(t_pages, pages),
 	       NS(t_runs, pages), scan_ns, NS(t_thp_runs, pages), NS(t_thp_pm, pages), t_64t * 1e3,
 	       t_64g * 1e3, t_xl * 1e9 / 10000, t_pair * 1e9 / 10000, t_info * 1e9 / 10000,
 	       st_idle[0], st_idle[1], st_walk[0], st_walk[1], st_smaps[0], st_smaps[1], st_pm[0],
-	       st_pm[1], NS(t_placed, pages), t_xlb * 1e9 / 10000);
+	       st_pm[1], NS(t_placed, pages), t_xlb * 1e9 / 10000, NS(t_epages, pages),
+	       NS(t_eruns, pages));
 	/*
 	 * The CLI end to end is measured by the script, from a small shell:
 	 * a child forked from here would count this process's 1 GiB as its

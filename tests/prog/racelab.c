@@ -200,6 +200,9 @@ static int count_page(const struct ptscope_page *pg, void *arg)
 	return 0;
 }
 
+/* The walks' field groups in turn: all, the entries alone (no struct page), COW without the frame's. */
+static const uint32_t fields[] = { 0, PTSCOPE_FIELD_ENTRY, PTSCOPE_FIELD_COW };
+
 /* Walk and translate the child until the end; refusals end it with a message. */
 static void *walker(void *arg)
 {
@@ -210,7 +213,8 @@ static void *walker(void *arg)
 	if (ptscope_open(&h))
 		die("ptscope_open");
 	while (!done()) {
-		if (ptscope_walk(h, w->pid, w->start, w->start + w->len, 0, count_page, w) ||
+		if (ptscope_walk_fields(h, w->pid, w->start, w->start + w->len, 0,
+					fields[w->walks % 3], count_page, w) ||
 		    ptscope_xlate(h, w->pid, w->start + (w->walks % (w->len / PAGE)) * PAGE, &x)) {
 			fprintf(stderr, "walk/xlate of %d: %s\n", w->pid, ptscope_errmsg());
 			w->failed = 1;
