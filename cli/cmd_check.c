@@ -226,10 +226,9 @@ static int run_one(struct ptscope *h, const struct ptscope_info *info, int argc,
 			other.frames = calloc(npages, sizeof(uint64_t));
 		other.start = e.item[k].other_addr & ~(uint64_t)(PAGE_BYTES - 1);
 		other.npages = npages;
-		if (!other.frames ||
-		    ptscope_walk_fields(h, e.item[k].other_pid, other.start,
-					other.start + npages * PAGE_BYTES, 0, PTSCOPE_FIELD_ENTRY,
-					on_other, &other)) {
+		if (!other.frames || ptscope_walk_fields(h, e.item[k].other_pid, other.start,
+							 other.start + npages * PAGE_BYTES, 0,
+							 PTSCOPE_FIELD_ENTRY, on_other, &other)) {
 			snprintf(o->msg, sizeof(o->msg), "same-frame-as: %s",
 				 other.frames ? ptscope_errmsg() : "out of memory");
 			free(other.frames);

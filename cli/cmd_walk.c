@@ -475,7 +475,6 @@ const struct cli_command cli_walk_spec = {
 					   "ptscope walk --pages --present 1234 0x7f0000000000+2M",
 					   "ptscope walk -o before.snap 1234",
 					   "ptscope walk --placement --present 1234 '[heap]'",
-					   "ptscope -j walk --pages --fields entry 1234",
-					   NULL },
+					   "ptscope -j walk --pages --fields entry 1234", NULL },
 	.run = cmd_walk,
 };

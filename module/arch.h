@@ -18,6 +18,7 @@
  *   ptscope_ptep_get_raw(ptep): a PTE as the table holds it;
  *   ptscope_pte_gathered_flags(ptep): access and dirty bits the kernel's
  *     view of a PTE adds to the raw entry (arm64 contpte blocks);
+ *   ptscope_pte_gathers(pte): whether it may add any to this one;
  *   ptscope_untagged_addr(addr): a user address without tag bits;
  *   PTSCOPE_ENTRY_YOUNG: the PTSCOPE_ENTRY bit of the hardware access flag;
  *   PTSCOPE_ENTRY_WRITE: the PTSCOPE_ENTRY bit of the kernel's pte_write();

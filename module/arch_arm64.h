@@ -97,6 +97,15 @@ static inline u64 ptscope_pte_gathered_flags(pte_t *ptep)
 #endif
 }
 
+static inline bool ptscope_pte_gathers(pte_t pte)
+{
+#ifdef CONFIG_ARM64_CONTPTE
+	return pte_valid_cont(pte);
+#else
+	return false;
+#endif
+}
+
 /* A user address without its top byte (TBI, MTE tags). */
 #define ptscope_untagged_addr(addr) untagged_addr(addr)
 

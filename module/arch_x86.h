@@ -27,6 +27,11 @@ static inline u64 ptscope_pte_gathered_flags(pte_t *ptep)
 	return 0;
 }
 
+static inline bool ptscope_pte_gathers(pte_t pte)
+{
+	return false;
+}
+
 /*
  * A user address without its tag bits. LAM's untagging (6.4+) reads a
  * per-CPU mask modules cannot link against: x86 addresses are taken as

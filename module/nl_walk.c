@@ -98,9 +98,8 @@ static int walk_start(struct netlink_callback *cb, struct netlink_ext_ack *extac
 	if (attrs[PTSCOPE_A_WALK_FLAGS])
 		c->flags = nla_get_u32(attrs[PTSCOPE_A_WALK_FLAGS]);
 	/* Placement is a field group too; either way of asking gives it. */
-	c->fields = attrs[PTSCOPE_A_WALK_FIELDS] ? nla_get_u32(attrs[PTSCOPE_A_WALK_FIELDS]) :
-						   PTSCOPE_FIELDS_DEFAULT;
-	c->fields |= PTSCOPE_FIELD_ENTRY;
+	c->fields = attrs[PTSCOPE_A_WALK_FIELDS] ? nla_get_u32(attrs[PTSCOPE_A_WALK_FIELDS]) : 0;
+	c->fields = c->fields ? c->fields | PTSCOPE_FIELD_ENTRY : PTSCOPE_FIELDS_DEFAULT;
 	if (c->flags & PTSCOPE_WALK_PLACEMENT)
 		c->fields |= PTSCOPE_FIELD_PLACE;
 	return 0;

@@ -168,6 +168,39 @@ static int add(struct ptscope_walk *w, struct ptscope_page *pg)
 }
 
 /*
+ * A walk of entries alone (no struct page read, runs asked for) describes
+ * a PTE from the entry and its VMA only, so a PTE whose bits other than
+ * the frame are those of the run just started or grown from this table,
+ * and whose frame follows on, would describe as the run's last leaf with
+ * the next frame: it joins the run as add() would join it, without a
+ * description. Not for entries that take bits from their neighbours (arm64
+ * contpte); the raw entries must still step evenly (see entry_step).
+ */
+static bool join_entry(struct ptscope_walk *w, unsigned long addr, pte_t pte)
+{
+	struct ptscope_page *run = &w->run;
+	u64 v = pte_val(pte), mask = ptscope_entry_frame_mask();
+
+	if ((v ^ run->entry) & ~mask || run->addr + run->nr_pages * PAGE_SIZE != addr ||
+	    ptscope_pte_gathers(pte))
+		return false;
+	if (w->hide_phys) {
+		v = ptscope_entry_hide_frame(v);
+		if (v != run->entry)
+			return false;
+	} else if (pte_pfn(pte) != run->pfn + run->nr_pages ||
+		   (run->leaves > 1 && v != run->entry + run->leaves * run->entry_step)) {
+		return false;
+	}
+	if (run->leaves == 1)
+		run->entry_step = v - run->entry;
+	run->leaves++;
+	run->nr_pages++;
+	w->next = addr + PAGE_SIZE;
+	return true;
+}
+
+/*
  * How many of the @n table entries from @p are all zero, eight at a test:
  * a sparse table costs little more than its populated entries, so the cost
  * of a walk follows them, not the size of the range. Plain reads are fine
@@ -325,6 +358,9 @@ static int walk_pte_table(struct ptscope_descent *d, pmd_t pmd, pte_t *ptep)
 	unsigned long addr, end = s->next;
 	unsigned long cont = ptscope_leaf_size(s->vma, PAGE_SIZE);
 	const bool frame = wants_frame(w);
+	/* join_entry() may extend w->run: entries alone, in runs, no contiguous leaves. */
+	const bool joins = !frame && w->runs && cont == PAGE_SIZE;
+	bool joinable = false;	/* w->run is a present PTE run grown in this table */
 	unsigned int described = 0;
 	int ret = 0;
 
@@ -338,6 +374,10 @@ static int walk_pte_table(struct ptscope_descent *d, pmd_t pmd, pte_t *ptep)
 			ret = add_none(w, addr, addr + k * PAGE_SIZE);
 			addr += (k - 1) * PAGE_SIZE;
 			ptep += k - 1;
+			joinable = false;
+		} else if (joinable && join_entry(w, addr, pte)) {
+			/* As below: a writer waits, stop past this page. */
+			ret = !(++described % 64) && mmap_lock_is_contended(w->mm) ? WALK_YIELD : 0;
 		} else {
 			ptscope_describe_pte(s->vma, addr, pte, &pg, frame);
 			ptscope_page_hugetlb_table(&pg, ptep);
@@ -355,6 +395,8 @@ static int walk_pte_table(struct ptscope_descent *d, pmd_t pmd, pte_t *ptep)
 				ptep += k - 1;
 			}
 			ret = add(w, &pg);
+			joinable = joins && !ret && pg.state == PTSCOPE_STATE_PRESENT &&
+				   w->have_run;
 			/* A writer waits: stop here (w->next is past this page). */
 			if (!ret && !(++described % 64) && mmap_lock_is_contended(w->mm))
 				ret = WALK_YIELD;

@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <string.h>
 #include <stdint.h>
+#include <unistd.h>
 #include <netlink/attr.h>
 #include <netlink/genl/genl.h>
 
@@ -341,7 +342,11 @@ static int on_walk_msg(struct nlmsghdr *nlh, void *arg)
 int pts_parse_walk_pages(struct nlmsghdr *nlh, int expand, unsigned int page_shift,
 			 ptscope_page_fn fn, void *arg)
 {
-	struct walk_ctx c = { .fn = fn, .arg = arg, .expand = expand, .page_shift = page_shift };
+	struct walk_ctx c = { .fn = fn,
+			      .arg = arg,
+			      .expand = expand,
+			      .page_shift = page_shift,
+			      .fields = PTSCOPE_FIELDS_ALL };
 
 	return on_walk_msg(nlh, &c);
 }
@@ -378,10 +383,12 @@ int ptscope_walk_fields(struct ptscope *h, uint32_t pid, uint64_t start, uint64_
 			unsigned int flags, uint32_t fields, ptscope_page_fn fn, void *arg)
 {
 	/* Per-page walks travel as runs and are expanded here (expand_run). */
-	struct walk_ctx c = { .fn = fn, .arg = arg, .expand = !(flags & PTSCOPE_WALK_RUNS), .pid = pid };
+	struct walk_ctx c = {
+		.fn = fn, .arg = arg, .expand = !(flags & PTSCOPE_WALK_RUNS), .pid = pid
+	};
 	struct walk_range r = { start, end, flags | PTSCOPE_WALK_RUNS | PTSCOPE_WALK_PACKED, 0 };
 	struct ptscope_machine m;
-	int ret;
+	int ret, proof = -1;
 
 	if (fields & ~PTSCOPE_FIELDS_ALL)
 		return pts_fail(-EINVAL, "unknown field groups 0x%x (PTSCOPE_FIELD_*)",
@@ -408,19 +415,23 @@ int ptscope_walk_fields(struct ptscope *h, uint32_t pid, uint64_t start, uint64_
 	}
 	c.page_shift = h->page_shift ? h->page_shift : 12;
 
-	ret = pts_transact_pid(h, PTSCOPE_CMD_WALK, NLM_F_DUMP, pid, put_range, &r, "WALK",
-			       on_walk_msg, &c);
+	ret = pts_transact_pid_kept(h, PTSCOPE_CMD_WALK, NLM_F_DUMP, pid, &proof, put_range, &r,
+				    "WALK", on_walk_msg, &c);
 	/*
-	 * A module older than the attribute refuses it (strict validation):
-	 * ask it for everything, and leave out here what was not asked for.
+	 * A module older than the attribute refuses it, before any reply, as
+	 * strict validation refuses every attribute beyond its policy (with
+	 * this message since 5.2): ask again for everything, about the same
+	 * process (the proof kept), and leave out here what was not asked.
 	 */
-	if (ret == -EINVAL && c.sent_fields && !c.delivered) {
+	if (ret == -EINVAL && c.sent_fields && !c.delivered &&
+	    strstr(ptscope_errmsg(), "Unknown attribute type")) {
+		h->no_walk_fields = true;
 		r.fields = 0;
 		c.sent_fields = false;
-		ret = pts_transact_pid(h, PTSCOPE_CMD_WALK, NLM_F_DUMP, pid, put_range, &r, "WALK",
-				       on_walk_msg, &c);
-		if (ret != -EINVAL)
-			h->no_walk_fields = true;
+		ret = pts_transact_pid_kept(h, PTSCOPE_CMD_WALK, NLM_F_DUMP, pid, &proof, put_range,
+					    &r, "WALK", on_walk_msg, &c);
 	}
+	if (proof >= 0)
+		close(proof);
 	return ret;
 }

@@ -69,8 +69,9 @@
  *                                                 absent = user_addr_max
  *     PTSCOPE_A_WALK_FLAGS                u32     PTSCOPE_WALK_* (optional)
  *     PTSCOPE_A_WALK_FIELDS               u32     PTSCOPE_FIELD_* groups wanted
- *                                                 (optional; absent: entry,
- *                                                 frame and COW, as before it)
+ *                                                 (optional; absent or 0:
+ *                                                 entry, frame and COW, as
+ *                                                 before it)
  *   reply, in address order, any number per message, either packed (with
  *   PTSCOPE_WALK_PACKED; what libptscope asks for)
  *     PTSCOPE_A_PAGE_REC_SIZE             u32     bytes per record, first in
@@ -92,6 +93,13 @@
  *       PTSCOPE_A_PAGE_CACHE              u32     present only: PTSCOPE_CACHE_*
  *       PTSCOPE_A_PAGE_KIND               u32     present only: PTSCOPE_KIND_*
  *       PTSCOPE_A_PAGE_PFLAGS             u32     present only: PTSCOPE_PAGE_*
+ *                                                 (these two, the counts and
+ *                                                 the resource: with the
+ *                                                 frame group only; COW with
+ *                                                 its group; packed records
+ *                                                 hold 0 for the groups not
+ *                                                 asked, see enum
+ *                                                 ptscope_field)
  *       PTSCOPE_A_PAGE_MAPCOUNT           u32     present, struct page only:
  *                                                 as /proc/kpagecount
  *       PTSCOPE_A_PAGE_REFCOUNT           u32     present, struct page only

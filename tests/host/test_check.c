@@ -149,7 +149,8 @@ int main(void)
 	is_int(parse1("node=1"), 0, "parses node=1");
 	is_int(cli_check_fields(&e), PTSCOPE_FIELD_ENTRY | PTSCOPE_FIELD_PLACE,
 	       "node= asks for placement");
-	is_int(parse_words("present writable !dirty level=PTE pfn=5"), 0, "parses entry predicates");
+	is_int(parse_words("present writable !dirty level=PTE pfn=5"), 0,
+	       "parses entry predicates");
 	is_int(cli_check_fields(&e), PTSCOPE_FIELD_ENTRY,
 	       "entry predicates ask for no struct page (entry group alone)");
 	is_int(parse_words("present mapcount=1"), 0, "parses mapcount=1");

@@ -102,8 +102,8 @@ static void ptscope_pages_placed(char *p, size_t len)
 /* The same walks asking for the entry group alone (no struct page read). */
 static void ptscope_pages_entry(char *p, size_t len)
 {
-	ptscope_walk_fields(h, 0, (uintptr_t)p, (uintptr_t)p + len, 0, PTSCOPE_FIELD_ENTRY, count_rec,
-			    NULL);
+	ptscope_walk_fields(h, 0, (uintptr_t)p, (uintptr_t)p + len, 0, PTSCOPE_FIELD_ENTRY,
+			    count_rec, NULL);
 }
 
 static void ptscope_runs_entry(char *p, size_t len)
@@ -474,8 +474,8 @@ int main(void)
 	printf("%-58s %12.0f %8.2f\n", "dense: ptscope walk, runs, entry fields only",
 	       NS(t_eruns, pages), t_eruns / t_pm);
 	if (scan_works)
-		printf("%-58s %12.0f %8.2f\n", "dense: the same, vs PAGEMAP_SCAN", NS(t_eruns, pages),
-		       t_eruns / t_scan);
+		printf("%-58s %12.0f %8.2f\n", "dense: the same, vs PAGEMAP_SCAN",
+		       NS(t_eruns, pages), t_eruns / t_scan);
 	printf("%-58s %12.0f %8.2f\n", "dense: ptscope walk, per page + node + cgroup (vs without)",
 	       NS(t_placed, pages), t_placed / t_pages);
 	printf("%-58s %12.0f %8.2f\n", "dense: ptscope walk, runs", NS(t_runs, pages),
