@@ -2,7 +2,10 @@
 /*
  * debugfs walk and maps: the WALK and GET_VMAS dumps as text lines.
  *
- *   echo "PID [START END] [pages]" > walk; cat walk
+ *   echo "PID [START END] [pages] [entry]" > walk; cat walk
+ *
+ * "entry": the entry group of fields alone (PTSCOPE_FIELD_ENTRY), as a WALK
+ * with PTSCOPE_A_WALK_FIELDS asks it: no struct page is read.
  *   echo "PID" > maps; cat maps
  *
  * Like the netlink dumps, a read streams: each open keeps a cursor (an
@@ -43,6 +46,7 @@ struct dump_request {
 	u32 pid;
 	u64 start, end;		/* end 0: to the end of the address space */
 	bool pages;		/* one line per page instead of runs */
+	bool entry_only;	/* PTSCOPE_FIELD_ENTRY alone */
 };
 
 static struct dump_request walk_req = { .lock = __MUTEX_INITIALIZER(walk_req.lock) };
@@ -60,17 +64,17 @@ struct dump_reader {
 	struct mutex lock;	/* one read at a time on an open file */
 	bool is_walk;
 	struct mm_struct *mm;	/* mmgrab()bed; NULL once done */
-	bool see_phys, pages;
+	bool see_phys, pages, entry_only;
 	unsigned long next, end;
 	char *text;		/* TEXT_SIZE */
 	size_t len, off;
 	char *name;		/* PATH_MAX, maps only */
 };
 
-/* "PID [START END] [pages]"; maps takes the PID alone. */
+/* "PID [START END] [pages] [entry]"; maps takes the PID alone. */
 static int parse_request(char *line, bool is_walk, struct dump_request *r)
 {
-	char *tok[4];
+	char *tok[5];
 	int n = 0;
 
 	line = strim(line);
@@ -80,13 +84,17 @@ static int parse_request(char *line, bool is_walk, struct dump_request *r)
 		tok[n++] = strsep(&line, " \t");
 		line = line ? skip_spaces(line) : NULL;
 	}
+	if (n > 1 && !strcmp(tok[n - 1], "entry")) {
+		r->entry_only = true;
+		n--;
+	}
 	if (n > 1 && !strcmp(tok[n - 1], "pages")) {
 		r->pages = true;
 		n--;
 	}
 	if (n < 1 || kstrtou32(tok[0], 10, &r->pid))
 		return -EINVAL;
-	if (!is_walk && (n != 1 || r->pages))
+	if (!is_walk && (n != 1 || r->pages || r->entry_only))
 		return -EINVAL;
 	if (n == 3) {
 		if (kstrtou64(tok[1], 0, &r->start) || kstrtou64(tok[2], 0, &r->end))
@@ -120,6 +128,7 @@ static ssize_t request_write(struct file *file, const char __user *ubuf, size_t 
 	req->start = r.start;
 	req->end = r.end;
 	req->pages = r.pages;
+	req->entry_only = r.entry_only;
 	mutex_unlock(&req->lock);
 	return count;
 }
@@ -162,7 +171,9 @@ static int walk_line(struct ptscope_walk *w, const struct ptscope_page *record)
 		text_add(d, " swap %u:0x%llx", pg.swap_type, pg.swap_offset);
 	text_add(d, " entry 0x%llx flags", pg.entry);
 	text_flags(d, pg.flags, ptscope_entry_names, __PTSCOPE_ENTRY_BIT_COUNT);
-	if (pg.state == PTSCOPE_STATE_PRESENT) {
+	if (pg.state == PTSCOPE_STATE_PRESENT && d->entry_only) {
+		text_add(d, " cache %s pkey %u", cache_names[pg.cache], pg.pkey);
+	} else if (pg.state == PTSCOPE_STATE_PRESENT) {
 		text_add(d, " kind %s cache %s cow %s pkey %u", kind_names[pg.kind],
 			 cache_names[pg.cache], cow_names[pg.cow], pg.pkey);
 		text_flags(d, pg.pflags, page_names, __PTSCOPE_PAGE_BIT_COUNT);
@@ -181,6 +192,7 @@ static int walk_fill(struct dump_reader *d)
 		.end = d->end,
 		.runs = !d->pages,
 		.hide_phys = !d->see_phys,
+		.fields = d->entry_only ? PTSCOPE_FIELD_ENTRY : 0,
 		.emit = walk_line,
 		.ctx = d,
 	};
@@ -288,7 +300,7 @@ static int dump_open(struct inode *inode, struct file *file)
 	mutex_unlock(&req->lock);
 	if (!r.set) {
 		text_add(d, "error: write \"%s\" to this file first\n",
-			 d->is_walk ? "PID [START END] [pages]" : "PID");
+			 d->is_walk ? "PID [START END] [pages] [entry]" : "PID");
 		return 0;
 	}
 	text_add(d, "pid: %u\n", r.pid);
@@ -311,6 +323,7 @@ static int dump_open(struct inode *inode, struct file *file)
 	d->mm = t.mm;
 	d->see_phys = t.see_phys;
 	d->pages = r.pages;
+	d->entry_only = r.entry_only;
 	d->next = r.start & PAGE_MASK;
 	d->end = round_up(r.end, PAGE_SIZE);	/* whole pages, as netlink's range */
 	ptscope_target_put(&t);

@@ -169,12 +169,14 @@ static int add(struct ptscope_walk *w, struct ptscope_page *pg)
 
 /*
  * A walk of entries alone (no struct page read, runs asked for) describes
- * a PTE from the entry and its VMA only, so a PTE whose bits other than
- * the frame are those of the run just started or grown from this table,
- * and whose frame follows on, would describe as the run's last leaf with
- * the next frame: it joins the run as add() would join it, without a
- * description. Not for entries that take bits from their neighbours (arm64
- * contpte); the raw entries must still step evenly (see entry_step).
+ * a PTE from its bits outside the frame and its VMA only (see
+ * ptscope_describe_pte()). The leaf just described in this table, under
+ * this VMA, joined or began w->run, so its bits outside the frame are the
+ * run's (continues()); a next PTE with those same bits and the next frame
+ * would describe as it did: it joins the run as add() would join it,
+ * without a description. Not for entries that take bits from their
+ * neighbours (arm64 contpte); the raw entries must still step evenly (see
+ * entry_step). tests/guest/22-fields.sh compares the two ways page by page.
  */
 static bool join_entry(struct ptscope_walk *w, unsigned long addr, pte_t pte)
 {
@@ -360,7 +362,7 @@ static int walk_pte_table(struct ptscope_descent *d, pmd_t pmd, pte_t *ptep)
 	const bool frame = wants_frame(w);
 	/* join_entry() may extend w->run: entries alone, in runs, no contiguous leaves. */
 	const bool joins = !frame && w->runs && cont == PAGE_SIZE;
-	bool joinable = false;	/* w->run is a present PTE run grown in this table */
+	bool joinable = false;	/* the last leaf, present, was described here and is w->run's */
 	unsigned int described = 0;
 	int ret = 0;
 

@@ -8,7 +8,7 @@ D=/sys/kernel/debug/ptscope
 for f in walk maps; do
 	expect_eq "$f control file mode" 600 "$(stat -c %a $D/$f)"
 done
-grep -q '^error: write "PID \[START END\] \[pages\]" to this file first$' $D/walk ||
+grep -q '^error: write "PID \[START END\] \[pages\] \[entry\]" to this file first$' $D/walk ||
 	fail "fresh walk file: $(cat $D/walk)"
 grep -q '^error: write "PID" to this file first$' $D/maps || fail "fresh maps file: $(cat $D/maps)"
 
@@ -39,6 +39,24 @@ if ! cmp -s /tmp/want.txt /tmp/got.txt; then
 fi
 echo "ok: $(wc -l < /tmp/got.txt) records = ptscope -j walk (address, pages, level, state, pfn, entry, cow)"
 [ "$(wc -c < /tmp/d.txt)" -gt 4096 ] || fail "whole walk fits one page: streaming not exercised"
+
+echo "--- walk: the entry group alone, as ptscope -j walk --fields entry"
+# Runs of entries alone do not split where shared libraries' mapcounts
+# differ, so the whole address space compares.
+echo "$srv entry" > $D/walk || fail "entry write refused"
+cat $D/walk > /tmp/de.txt
+grep -q ' kind \| mapcount \| cow ' /tmp/de.txt && fail "entry walk shows frame or COW fields: $(grep -m1 ' kind ' /tmp/de.txt)"
+sed 1d /tmp/de.txt | awk '{ pfn = "-"; entry = "-"
+	for (i = 5; i < NF; i++) { if ($i == "pfn") pfn = $(i + 1); if ($i == "entry") entry = $(i + 1) }
+	print $1, $3, $4, $5, pfn, entry }' > /tmp/got.txt
+ptscope -j walk --fields entry $srv | jq -r '.records[] | "\(.addr) \(.nr_pages) \(.level) \(.state) \(.pfn // "-") \(if .state == "none" then "-" else .entry end)"' > /tmp/want.txt
+if ! cmp -s /tmp/want.txt /tmp/got.txt; then
+	diff /tmp/want.txt /tmp/got.txt | head -n 20
+	fail "debugfs entry walk differs from ptscope -j walk --fields entry"
+fi
+check_ok "debugfs entry walk: $(wc -l < /tmp/got.txt) runs = ptscope -j walk --fields entry"
+echo "$srv entry" > $D/maps 2>/dev/null && fail "maps took the entry word"
+check_ok "maps refuses the entry word"
 
 echo "--- walk: runs over private memory"
 a=$(mk_addr /tmp/serve.out anon-thp)
