@@ -203,6 +203,34 @@ static bool join_entry(struct ptscope_walk *w, unsigned long addr, pte_t pte)
 }
 
 /*
+ * After join_entry() took one PTE, the next of the @n PTEs from @ptep that
+ * join w->run too, in one pass: the same test, where the run's entry_step
+ * is known and every entry with the run's bits outside the frame is as
+ * join_entry() found the first (present; no contpte bit). Returns how many
+ * joined; w->next is the caller's to move.
+ */
+static unsigned int join_more(struct ptscope_walk *w, pte_t *ptep, unsigned int n)
+{
+	struct ptscope_page *run = &w->run;
+	u64 mask = ptscope_entry_frame_mask(), outside = run->entry & ~mask;
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		pte_t pte = ptscope_ptep_get_raw(ptep + i);
+		u64 v = pte_val(pte);
+
+		if ((v & ~mask) != outside)
+			break;
+		if (!w->hide_phys && (pte_pfn(pte) != run->pfn + run->nr_pages ||
+				      v != run->entry + run->leaves * run->entry_step))
+			break;
+		run->leaves++;
+		run->nr_pages++;
+	}
+	return i;
+}
+
+/*
  * How many of the @n table entries from @p are all zero, eight at a test:
  * a sparse table costs little more than its populated entries, so the cost
  * of a walk follows them, not the size of the range. Plain reads are fine
@@ -378,6 +406,15 @@ static int walk_pte_table(struct ptscope_descent *d, pmd_t pmd, pte_t *ptep)
 			ptep += k - 1;
 			joinable = false;
 		} else if (joinable && join_entry(w, addr, pte)) {
+			/* Its followers, up to the next test for a waiting writer. */
+			unsigned int k = join_more(w, ptep + 1,
+						   min(entries_to(addr, end, PAGE_SHIFT) - 1,
+						       63 - described % 64));
+
+			addr += k * PAGE_SIZE;
+			ptep += k;
+			described += k;
+			w->next = addr + PAGE_SIZE;
 			/* As below: a writer waits, stop past this page. */
 			ret = !(++described % 64) && mmap_lock_is_contended(w->mm) ? WALK_YIELD : 0;
 		} else {

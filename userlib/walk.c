@@ -192,7 +192,8 @@ static int expand_run(const struct ptscope_page *run, uint64_t entry_step, int h
 	if (run->state == PTSCOPE_STATE_NONE || !leaf || run->nr_pages << shift <= leaf)
 		return c->fn(run, c->arg);
 	for (k = 0, addr = run->addr; addr < end; k++, addr = next) {
-		next = (addr / leaf + 1) * leaf;
+		/* Leaves are a power of two in size, and aligned: no division per page. */
+		next = (addr & ~(leaf - 1)) + leaf;
 		if (next > end)
 			next = end;
 		delta = (addr - run->addr) >> shift;
