@@ -153,7 +153,7 @@ int cmd_explain(const struct cli_args *a)
 		return a->access || a->follow ?
 			       (cli_error(a, "explain --log takes one FILE"), EXIT_USAGE) :
 			       cli_explain_logfile(a);
-	if (a->argc == 2 && !a->dmesg && !a->core && !a->last && !a->fault_id && !a->follow) {
+	if (a->argc >= 2 && !a->dmesg && !a->core && !a->last && !a->fault_id && !a->follow) {
 		const char *access = a->access ? a->access : "read";
 
 		if (strcmp(access, "read") && strcmp(access, "write") && strcmp(access, "exec")) {
@@ -252,12 +252,13 @@ static const struct cli_option explain_options[] = {
 
 const struct cli_command cli_explain_spec = {
 	.name = "explain",
-	.usage = "PID ADDR|--fault ID|--last|--dmesg|--core|--coredump|--journal|--log",
+	.usage = "PID ADDR...|--fault ID|--last|--dmesg|--core|--coredump|--journal|--log",
 	.summary = "why a fault happened, or what an access would do",
 	.options = explain_options,
 	.examples =
 		(const char *const[]){
 			"ptscope explain --last", "ptscope explain 1234 0x10 --access write",
+			"ptscope explain 1234 0x10 0x7f0000000000 0x7f0000001000",
 			"dmesg | ptscope explain --dmesg",
 			"ptscope explain --coredump COREDUMP_COMM=crashlab",
 			"ptscope explain --journal PTSCOPE_REASON=stack-overflow",

@@ -12,6 +12,7 @@
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
@@ -23,22 +24,21 @@
 
 struct around {
 	uint64_t addr;
+	size_t at; /* its place on the command line */
 	struct ptscope_fault_vma vma, below, above;
 };
 
-static int find_vmas(const struct ptscope_vma *v, void *arg)
-{
-	struct around *a = arg;
-	struct ptscope_fault_vma *dst;
+/* One ptscope_maps() pass for every address: its mapping and its neighbours. */
+struct placing {
+	struct around *ar; /* in address order */
+	size_t n;
+	size_t next; /* the first address not placed yet */
+	size_t waiting; /* [waiting, next): inside a mapping, the one above not seen */
+	struct ptscope_fault_vma prev; /* the last mapping seen */
+};
 
-	if (v->end <= a->addr)
-		dst = &a->below;
-	else if (v->start <= a->addr)
-		dst = &a->vma;
-	else if (!a->above.present)
-		dst = &a->above;
-	else
-		return 1; /* past it: done */
+static void fault_vma(const struct ptscope_vma *v, struct ptscope_fault_vma *dst)
+{
 	dst->present = 1;
 	dst->start = v->start;
 	dst->end = v->end;
@@ -46,12 +46,50 @@ static int find_vmas(const struct ptscope_vma *v, void *arg)
 	dst->pgoff = v->pgoff;
 	dst->backing = v->backing;
 	snprintf(dst->name, sizeof(dst->name), "%s", v->name);
-	return 0;
 }
+
+static int find_vmas(const struct ptscope_vma *v, void *arg)
+{
+	struct placing *p = arg;
+	struct ptscope_fault_vma cur;
+
+	fault_vma(v, &cur);
+	for (; p->waiting < p->next; p->waiting++)
+		p->ar[p->waiting].above = cur;
+	/* In the gap below this mapping. */
+	for (; p->next < p->n && p->ar[p->next].addr < v->start; p->next++) {
+		p->ar[p->next].below = p->prev;
+		p->ar[p->next].above = cur;
+	}
+	p->waiting = p->next;
+	for (; p->next < p->n && p->ar[p->next].addr < v->end; p->next++) {
+		p->ar[p->next].below = p->prev;
+		p->ar[p->next].vma = cur;
+	}
+	p->prev = cur;
+	return p->waiting == p->n; /* all placed, neighbours too: done */
+}
+
+/* The page records of a cluster of addresses, matched as a walk streams them. */
+struct taking {
+	const struct around *ar;
+	struct ptscope_page *pg;
+	int *have;
+	size_t k, end;
+	unsigned int shift;
+};
 
 static int take_page(const struct ptscope_page *pg, void *arg)
 {
-	*(struct ptscope_page *)arg = *pg;
+	struct taking *t = arg;
+	uint64_t end = pg->addr + (pg->nr_pages << t->shift);
+
+	for (; t->k < t->end && t->ar[t->k].addr < end; t->k++) {
+		if (t->ar[t->k].addr >= pg->addr) {
+			t->pg[t->k] = *pg;
+			t->have[t->k] = 1;
+		}
+	}
 	return 0;
 }
 
@@ -287,39 +325,145 @@ static void judge(const struct around *ar, const struct ptscope_page *pg, int ha
 		    " zeroed frame");
 }
 
+/* At most this many addresses in one explain; more are refused. */
+#define EXPLAIN_MAX 4096
+/* Addresses of one mapping this close (in pages) share one walk. */
+#define CLUSTER_PAGES 512
+
+static int by_addr(const void *x, const void *y)
+{
+	const struct around *a = x, *b = y;
+
+	return a->addr < b->addr ? -1 : a->addr > b->addr;
+}
+
+/*
+ * The page record of each address inside a mapping with pages: addresses
+ * of one mapping close together share one per-page walk, so a list of
+ * addresses costs a request per cluster, not per address. A failed walk
+ * leaves its addresses without a record, as for one address.
+ */
+static void take_pages(struct ptscope *h, uint32_t pid, struct around *ar, size_t n,
+		       uint64_t user_max, unsigned int shift, struct ptscope_page *pg, int *have)
+{
+	size_t i = 0, j;
+
+	while (i < n) {
+		uint64_t first = ar[i].addr >> shift;
+		struct taking t = { ar, pg, have, i, i, shift };
+
+		if (!ar[i].vma.present || ar[i].addr >= user_max) {
+			i++;
+			continue;
+		}
+		for (j = i + 1; j < n && ar[j].vma.present && ar[j].vma.start == ar[i].vma.start &&
+				(ar[j].addr >> shift) - first < CLUSTER_PAGES;
+		     j++)
+			;
+		t.end = j;
+		ptscope_walk(h, pid, first << shift, ((ar[j - 1].addr >> shift) + 1) << shift, 0,
+			     take_page, &t);
+		i = j;
+	}
+}
+
+static void print_one(const struct around *ar, const struct outcome *o, uint32_t pid,
+		      const char *access)
+{
+	cli_print_str(PRINT_ANY, "access", "%s of ", access);
+	cli_print_hex(PRINT_ANY, "addr", "0x%" PRIx64, ar->addr);
+	cli_print_uint(PRINT_ANY, "pid", " in pid %" PRIu64, pid);
+	cli_print_str(PRINT_ANY, "outcome", ": %s", o->result);
+	cli_print_str(PRINT_ANY, "reason", " (%s)\n", o->code);
+	cli_print_str(PRINT_ANY, "explanation", "%s.\n", o->text);
+}
+
+/*
+ * explain PID ADDR... : every address at once, one pass over the mappings
+ * and a walk per cluster of pages; printed in the order given (JSON: one
+ * document for one address, as before, else an "explanations" array).
+ */
 int cli_explain_live(const struct cli_args *a, const char *access)
 {
-	struct ptscope_page pg = { 0 };
-	struct around ar = { 0 };
+	size_t n = (size_t)a->argc - 1, i, *order = NULL;
+	struct placing p = { 0 };
+	struct ptscope_page *pg = NULL;
+	struct ptscope_machine m;
 	struct ptscope_info info;
-	struct outcome o = { 0 };
-	struct ptscope *h;
+	struct outcome o;
+	struct ptscope *h = NULL;
+	struct around *ar;
+	int *have = NULL, ret = EXIT_RUNTIME;
 	char err[256];
 	uint32_t pid;
-	int have_page;
 
-	if (cli_parse_pid(a->argv[0], &pid, err, sizeof(err)) ||
-	    cli_parse_addr(a->argv[1], &ar.addr, err, sizeof(err))) {
-		cli_error(a, "%s", err);
+	if (n > EXPLAIN_MAX) {
+		cli_error(a, "at most %d addresses in one explain, not %zu", EXPLAIN_MAX, n);
 		return EXIT_USAGE;
 	}
-	if (cli_open(&h) || ptscope_get_info(h, &info) ||
-	    ptscope_maps(h, pid, find_vmas, &ar) < 0) {
-		cli_error(a, "%s", ptscope_errmsg());
-		ptscope_close(h);
-		return EXIT_RUNTIME;
+	ar = calloc(n, sizeof(*ar));
+	pg = calloc(n, sizeof(*pg));
+	have = calloc(n, sizeof(*have));
+	order = calloc(n, sizeof(*order));
+	if (!ar || !pg || !have || !order) {
+		cli_error(a, "out of memory");
+		goto out;
 	}
-	have_page = ar.vma.present && ar.addr < info.user_addr_max &&
-		    !ptscope_walk(h, pid, ar.addr, ar.addr + 1, 0, take_page, &pg);
-	ptscope_close(h);
-	judge(&ar, &pg, have_page, access, info.user_addr_max, &o);
+	ret = EXIT_USAGE;
+	if (cli_parse_pid(a->argv[0], &pid, err, sizeof(err))) {
+		cli_error(a, "%s", err);
+		goto out;
+	}
+	for (i = 0; i < n; i++) {
+		if (cli_parse_addr(a->argv[i + 1], &ar[i].addr, err, sizeof(err))) {
+			cli_error(a, "%s", err);
+			goto out;
+		}
+	}
+	ret = EXIT_RUNTIME;
+	/* Sorted for the passes; order[] finds each address of the command line. */
+	for (i = 0; i < n; i++)
+		ar[i].at = i;
+	qsort(ar, n, sizeof(*ar), by_addr);
+	for (i = 0; i < n; i++)
+		order[ar[i].at] = i;
+	p.ar = ar;
+	p.n = n;
+	if (cli_open(&h) || ptscope_get_info(h, &info) || ptscope_get_machine(h, &m) ||
+	    ptscope_maps(h, pid, find_vmas, &p) < 0) {
+		cli_error(a, "%s", ptscope_errmsg());
+		goto out;
+	}
+	/* Past the last mapping: nothing above. */
+	for (; p.next < n; p.next++)
+		ar[p.next].below = p.prev;
+	take_pages(h, pid, ar, n, info.user_addr_max, (unsigned int)__builtin_ctz(m.page_size), pg,
+		   have);
 	cli_print_open(a->json, a->pretty);
-	cli_print_str(PRINT_ANY, "access", "%s of ", access);
-	cli_print_hex(PRINT_ANY, "addr", "0x%" PRIx64, ar.addr);
-	cli_print_uint(PRINT_ANY, "pid", " in pid %" PRIu64, pid);
-	cli_print_str(PRINT_ANY, "outcome", ": %s", o.result);
-	cli_print_str(PRINT_ANY, "reason", " (%s)\n", o.code);
-	cli_print_str(PRINT_ANY, "explanation", "%s.\n", o.text);
+	if (n > 1) {
+		cli_member_uint("pid", pid);
+		cli_open_array("explanations");
+	}
+	for (i = 0; i < n; i++) {
+		size_t k = order[i];
+
+		judge(&ar[k], &pg[k], have[k], access, info.user_addr_max, &o);
+		if (n > 1)
+			cli_open_object(NULL);
+		print_one(&ar[k], &o, pid, access);
+		if (n > 1)
+			cli_close_object();
+	}
+	if (n > 1)
+		cli_close_array();
 	cli_print_close();
-	return EXIT_OK;
+	ret = EXIT_OK;
+out:
+	if (h)
+		ptscope_close(h);
+	free(ar);
+	free(pg);
+	free(have);
+	free(order);
+	return ret;
 }

@@ -88,6 +88,8 @@ j 0 check format-json check $h1 $hog+$(pages 1) present --format=json
 j 0 explain live-write -j explain $h1 $hog --access write
 j 0 explain live-null -j explain $h1 0x10
 j 0 explain live-bad-name -j explain $h1 $exe --access exec
+j 0 explain live-many -j explain $h1 $hog 0x10 $exe --access write
+j 2 explain live-many-bad -j explain $h1 $hog 0xzz
 
 pfn=$(ptscope -j xlate $h1 $hog | $JQ -r .leaf.pfn)
 j 0 phys ram-who -j phys pfn:$((pfn)) --who
