@@ -31,6 +31,8 @@ grep -q '^cli-target' /tmp/bench.out || fail "bench did not finish: $(cat /tmp/b
 set -- $(grep '^cli-target' /tmp/bench.out)
 busybox time -v ptscope -j walk --pages $2 $3 > /dev/null 2> /tmp/time.out || fail "the CLI walk failed"
 busybox time -v ptscope walk $2 $3 > /dev/null 2> /tmp/time-runs.out || fail "the CLI text walk failed"
+busybox time -v ptscope walk --fields entry $2 $3 > /dev/null 2> /tmp/time-entry.out ||
+	fail "the CLI text walk of entries failed"
 kill -CONT $b
 wait $b
 grep -v '^cli-target' /tmp/bench.out
@@ -43,6 +45,7 @@ cli_row() {
 			printf "%-58s %12.0f %8.2f\n", what, ns, ns / pm }'
 }
 cli_row "cli: ptscope walk (runs, text) of 1 GiB, vs pagemap" /tmp/time-runs.out
+cli_row "cli: ptscope walk --fields entry (runs, text), vs pagemap" /tmp/time-entry.out
 cli_row "cli: ptscope -j walk --pages of 1 GiB, vs pagemap" /tmp/time.out
 rss=$(sed -n 's/.*Maximum resident set size (kbytes): //p' /tmp/time.out)
 printf "%-58s %9d KiB\n" "cli: peak RSS of that walk" "$rss"

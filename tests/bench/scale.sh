@@ -41,6 +41,7 @@ PAGEMAP_NS=$(awk -v g="$gib GiB:" 'index($0, g " pagemap") == 1 { print $(NF - 1
 export PAGEMAP_NS PER_PAGE_OF=$pages
 echo "cli on the ${gib} GiB process ($pages pages; ratio: to pagemap's $PAGEMAP_NS ns a page above)"
 timed "ptscope walk (runs, text)" ptscope walk $pid $range
+timed "ptscope walk --fields entry (runs, text)" ptscope walk --fields entry $pid $range
 timed "ptscope -j walk --pages" ptscope -j walk --pages $pid $range
 timed "ptscope -j walk --pages --fields entry" ptscope -j walk --pages --fields entry $pid $range
 unset PER_PAGE_OF

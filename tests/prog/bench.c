@@ -392,6 +392,12 @@ static void stall_under(bench_fn fn, char *p, size_t len, double *p99, double *m
 
 #define NS(t, pages) ((t)*1e9 / (double)(pages))
 
+/* One row of the table: ns per page of @t over @pages, and its ratio to @base. */
+static void row(const char *what, double t, size_t pages, double base)
+{
+	printf("%-58s %12.0f %8.2f\n", what, NS(t, pages), t / base);
+}
+
 int main(void)
 {
 	size_t len = 1UL << 30, pages = len / PAGE;
@@ -463,34 +469,23 @@ int main(void)
 	printf("%-58s %12s %8s\n", "benchmark (median of 5; 1 GiB = 262144 pages)", "ns/page",
 	       "ratio");
 	printf("%-58s %12.0f %8s\n", "dense: pagemap, PFN only", NS(t_pm, pages), "1.00");
-	printf("%-58s %12.0f %8.2f\n", "dense: pagemap + kpageflags + kpagecount, per page",
-	       NS(t_trio, pages), t_trio / t_pm);
-	printf("%-58s %12.0f %8.2f\n", "dense: the trio, batched per run of PFNs",
-	       NS(t_batch, pages), t_batch / t_pm);
-	printf("%-58s %12.0f %8.2f\n", "dense: ptscope walk, per page (libptscope)",
-	       NS(t_pages, pages), t_pages / t_pm);
-	printf("%-58s %12.0f %8.2f\n", "dense: ptscope walk, per page, entry fields only",
-	       NS(t_epages, pages), t_epages / t_pm);
-	printf("%-58s %12.0f %8.2f\n", "dense: ptscope walk, runs, entry fields only",
-	       NS(t_eruns, pages), t_eruns / t_pm);
+	row("dense: pagemap + kpageflags + kpagecount, per page", t_trio, pages, t_pm);
+	row("dense: the trio, batched per run of PFNs", t_batch, pages, t_pm);
+	row("dense: ptscope walk, per page (libptscope)", t_pages, pages, t_pm);
+	row("dense: ptscope walk, per page, entry fields only", t_epages, pages, t_pm);
+	row("dense: ptscope walk, runs, entry fields only", t_eruns, pages, t_pm);
 	if (scan_works)
-		printf("%-58s %12.0f %8.2f\n", "dense: the same, vs PAGEMAP_SCAN",
-		       NS(t_eruns, pages), t_eruns / t_scan);
-	printf("%-58s %12.0f %8.2f\n", "dense: ptscope walk, per page + node + cgroup (vs without)",
-	       NS(t_placed, pages), t_placed / t_pages);
+		row("dense: the same, vs PAGEMAP_SCAN", t_eruns, pages, t_scan);
+	row("dense: ptscope walk, per page + node + cgroup (vs without)", t_placed, pages, t_pages);
 	printf("%-58s %12.0f %8.2f\n", "dense: ptscope walk, runs", NS(t_runs, pages),
 	       t_runs / t_pm);
-	printf("%-58s %12.0f %8.2f\n", "dense: procfs source walk, per page (no module)",
-	       NS(t_ppages, pages), t_ppages / t_pm);
-	printf("%-58s %12.0f %8.2f\n", "dense: procfs source walk, runs (no module)",
-	       NS(t_pruns, pages), t_pruns / t_pm);
+	row("dense: procfs source walk, per page (no module)", t_ppages, pages, t_pm);
+	row("dense: procfs source walk, runs (no module)", t_pruns, pages, t_pm);
 	if (scan_works)
-		printf("%-58s %12.0f %8.2f\n", "dense: PAGEMAP_SCAN (flags only)",
-		       NS(t_scan, pages), t_scan / t_pm);
+		row("dense: PAGEMAP_SCAN (flags only)", t_scan, pages, t_pm);
 	else
 		printf("%-58s %12s %8s\n", "dense: PAGEMAP_SCAN (flags only)", "n/a", "-");
-	printf("%-58s %12.0f %8.2f\n", "thp: ptscope walk, runs (vs pagemap on the same THP)",
-	       NS(t_thp_runs, pages), t_thp_runs / t_thp_pm);
+	row("thp: ptscope walk, runs (vs pagemap on the same THP)", t_thp_runs, pages, t_thp_pm);
 	printf("%-58s %12.3f %8s\n", "sparse: 64 TiB reservation, 1000 pages, ms per walk",
 	       t_64t * 1e3, "");
 	printf("%-58s %12.3f %8.2f\n", "sparse: 64 GiB reservation, 1000 pages, ms per walk",
