@@ -20,6 +20,8 @@ t "--help lists the options" 0 '-j, --json.*-p, --pretty.*-h, --help.*-V, --vers
 t "help info" 0 '^Usage: ptscope \[OPTIONS\] info' -- help info
 t "info --help" 0 '^Usage: ptscope \[OPTIONS\] info' -- info --help
 # Each command's own help: its options and examples, both ways of asking.
+EXDIR=$(mktemp -d)
+trap 'rm -rf "$EXDIR"' EXIT
 cmds=$("$P" --help | sed -n '/^Commands:/,/^$/s/^  \([a-z]*\) .*/\1/p')
 for c in $cmds; do
 	t "help $c: usage and examples" 0 "^Usage: ptscope \[OPTIONS\] $c.*Examples:.*  ptscope .*See ptscope\(8\)" -- help $c
@@ -30,7 +32,8 @@ for c in $cmds; do
 		ex=${line#dmesg | }
 		ex=${ex%% | jq*}
 		eval "set -- ${ex#ptscope }"
-		out=$(timeout 10 "$P" "$@" 2>&1 < /dev/null)
+		# In a directory of its own: "walk -o before.snap" writes where it runs.
+		out=$(cd "$EXDIR" && timeout 10 "$P" "$@" 2>&1 < /dev/null)
 		rc=$?
 		if [ "$rc" != 2 ] || [[ "$out" =~ "not loaded" ]]; then
 			tap_ok "example '$line' parses (status $rc)"
@@ -72,7 +75,7 @@ $(cat "$3")"
 	fi
 }
 J=$(mktemp)
-trap 'rm -f "$J"' EXIT
+trap 'rm -f "$J"; rm -rf "$EXDIR"' EXIT
 "$P" -j walk $'\xff\xfe' > "$J" 2>&1
 utf8t "-j: an argument that is not UTF-8, in the error" $'\xff\xfe' "$J"
 printf 'kernel: cr\xffash[123]: segfault at 10 ip 0000000000401000 sp 00007ffc00000000 error 4 in cr\xffash[401000+1000]\n' |
@@ -116,7 +119,7 @@ t "walk without the module" 1 'kernel module ptscope is not loaded' -- walk 1
 
 # diff of two snapshot files needs no module: handmade snapshots.
 T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
+trap 'rm -rf "$T" "$EXDIR"; rm -f "$J"' EXIT
 snap() {	# snap FILE RECORD-LINES...: a snapshot of pid 42
 	local f=$1
 	shift
