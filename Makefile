@@ -17,6 +17,7 @@
 #   make check-matrix    the whole guest suite on x86 6.1, 6.12 and 7.2 (make check
 #                        runs 7.2's walker, COW and fault tests only, for time)
 #   make bench           benchmarks against pagemap in guests of 6.1 and 6.12
+#   make profile         perf profiles of the slow walks in a 6.12 guest (linux-perf)
 #   make check-system    ptscope from its .debs on a real Debian 12 system (systemd,
 #                        DKMS, coredumps, reboots) under QEMU, on 6.1 and 6.12
 #                        (SYSTEM_KERNELS="6.1"; not part of make check: ~1 h)
@@ -125,7 +126,7 @@ CLI_ARCHIVE := $(BUILD)/cli-parts.a
 HOST_TESTS  := $(patsubst tests/host/%.c,$(BUILD)/tests/host/%,$(wildcard tests/host/*.c))
 GUEST_PROGS := $(patsubst tests/prog/%.c,$(BUILD)/tests/prog/%,$(wildcard tests/prog/*.c))
 
-.PHONY: all module userspace asan test-progs deps demo check check-arm64 check-matrix lint check-host check-guest bench \
+.PHONY: all module userspace asan test-progs deps demo check check-arm64 check-matrix lint check-host check-guest bench profile \
 	check-debug check-system stress fuzz install-user dkms-install deb \
 	install uninstall clean help
 
@@ -270,6 +271,12 @@ lint: deps
 # Benchmarks against pagemap in the same guest (figures, not tests).
 bench: deps
 	tests/bench/run
+
+# Where the walks spend their time: perf in a 6.12 guest (tests/bench/profile.sh).
+profile: deps
+	dpkg -s linux-perf > /dev/null 2>&1 || apt-get install -y -q --no-install-recommends linux-perf
+	tests/vm/ptscope-vm --kver "$$(tests/vm/kernels 6.12)" --perf --mem 4G --timeout 1800 \
+		--out build/profile tests/bench/profile.sh | sed -n 's/^# //p'
 
 # The guest suite on Debian's arm64 kernels (6.1, 6.12, 6.12 with 16 KiB
 # pages) under qemu-system-aarch64, ptscope cross-built.
