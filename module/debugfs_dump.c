@@ -3,10 +3,10 @@
  * debugfs walk and maps: the WALK and GET_VMAS dumps as text lines.
  *
  *   echo "PID [START END] [pages] [entry]" > walk; cat walk
+ *   echo "PID" > maps; cat maps
  *
  * "entry": the entry group of fields alone (PTSCOPE_FIELD_ENTRY), as a WALK
  * with PTSCOPE_A_WALK_FIELDS asks it: no struct page is read.
- *   echo "PID" > maps; cat maps
  *
  * Like the netlink dumps, a read streams: each open keeps a cursor (an
  * address) and one page of text, refilled by walking on from the cursor

@@ -303,7 +303,6 @@ int ptscope_nl_walk_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 		.runs = c->flags & PTSCOPE_WALK_RUNS,
 		.skip_none = c->flags & PTSCOPE_WALK_SKIP_NONE,
 		.hide_phys = !c->see_phys,
-		.placement = c->fields & PTSCOPE_FIELD_PLACE,
 		.fields = c->fields,
 		.emit = walk_emit,
 		.ctx = &out,

@@ -184,8 +184,8 @@ struct ptscope_walk {
 	bool runs;
 	bool skip_none;
 	bool hide_phys;		/* the caller is not CAP_SYS_ADMIN: see ptscope_page_hide_phys() */
-	bool placement;		/* NUMA node and memory cgroup per record */
-	u32 fields;		/* PTSCOPE_FIELD_* groups; 0: PTSCOPE_FIELDS_DEFAULT */
+	/* PTSCOPE_FIELD_* groups (PLACE: NUMA node and memory cgroup); 0: PTSCOPE_FIELDS_DEFAULT */
+	u32 fields;
 	int (*emit)(struct ptscope_walk *w, const struct ptscope_page *pg);
 	/* Optional: whether a VMA found in the range may be walked (else -ESTALE). */
 	bool (*vma_ok)(struct ptscope_walk *w, struct vm_area_struct *vma);

@@ -108,7 +108,7 @@ static int flush(struct ptscope_walk *w)
 /* Whether a leaf's struct page and folio are read: only for the groups that need them. */
 static bool wants_frame(const struct ptscope_walk *w)
 {
-	return w->fields & (PTSCOPE_FIELD_FRAME | PTSCOPE_FIELD_COW) || w->placement;
+	return w->fields & (PTSCOPE_FIELD_FRAME | PTSCOPE_FIELD_COW | PTSCOPE_FIELD_PLACE);
 }
 
 /*
@@ -137,7 +137,7 @@ static int add(struct ptscope_walk *w, struct ptscope_page *pg)
 {
 	int ret;
 
-	if (w->placement)
+	if (w->fields & PTSCOPE_FIELD_PLACE)
 		describe_placement(w, pg);
 	if (w->hide_phys)
 		ptscope_page_hide_phys(pg);
@@ -174,56 +174,38 @@ static int add(struct ptscope_walk *w, struct ptscope_page *pg)
  * this VMA, joined or began w->run, so its bits outside the frame are the
  * run's (continues()); a next PTE with those same bits and the next frame
  * would describe as it did: it joins the run as add() would join it,
- * without a description. Not for entries that take bits from their
- * neighbours (arm64 contpte); the raw entries must still step evenly (see
- * entry_step). tests/guest/22-fields.sh compares the two ways page by page.
+ * without a description. Hidden frames (hide_phys) leave the bits outside
+ * the frame alone to compare, as continues() does. Not for entries that
+ * take bits from their neighbours (arm64 contpte: the bit is outside the
+ * frame, so the first entry tells for all); the raw entries must still step
+ * evenly (see entry_step). Returns how many of the @n PTEs from @ptep (at
+ * @addr) joined, in one pass; w->next is the caller's to move.
+ * tests/guest/22-fields.sh compares the two ways page by page.
  */
-static bool join_entry(struct ptscope_walk *w, unsigned long addr, pte_t pte)
-{
-	struct ptscope_page *run = &w->run;
-	u64 v = pte_val(pte), mask = ptscope_entry_frame_mask();
-
-	if ((v ^ run->entry) & ~mask || run->addr + run->nr_pages * PAGE_SIZE != addr ||
-	    ptscope_pte_gathers(pte))
-		return false;
-	if (w->hide_phys) {
-		v = ptscope_entry_hide_frame(v);
-		if (v != run->entry)
-			return false;
-	} else if (pte_pfn(pte) != run->pfn + run->nr_pages ||
-		   (run->leaves > 1 && v != run->entry + run->leaves * run->entry_step)) {
-		return false;
-	}
-	if (run->leaves == 1)
-		run->entry_step = v - run->entry;
-	run->leaves++;
-	run->nr_pages++;
-	w->next = addr + PAGE_SIZE;
-	return true;
-}
-
-/*
- * After join_entry() took one PTE, the next of the @n PTEs from @ptep that
- * join w->run too, in one pass: the same test, where the run's entry_step
- * is known and every entry with the run's bits outside the frame is as
- * join_entry() found the first (present; no contpte bit). Returns how many
- * joined; w->next is the caller's to move.
- */
-static unsigned int join_more(struct ptscope_walk *w, pte_t *ptep, unsigned int n)
+static unsigned int join_entries(struct ptscope_walk *w, unsigned long addr, pte_t *ptep,
+				 unsigned int n)
 {
 	struct ptscope_page *run = &w->run;
 	u64 mask = ptscope_entry_frame_mask(), outside = run->entry & ~mask;
 	unsigned int i;
 
+	if (run->addr + run->nr_pages * PAGE_SIZE != addr ||
+	    ptscope_pte_gathers(ptscope_ptep_get_raw(ptep)))
+		return 0;
 	for (i = 0; i < n; i++) {
 		pte_t pte = ptscope_ptep_get_raw(ptep + i);
 		u64 v = pte_val(pte);
 
 		if ((v & ~mask) != outside)
 			break;
-		if (!w->hide_phys && (pte_pfn(pte) != run->pfn + run->nr_pages ||
-				      v != run->entry + run->leaves * run->entry_step))
-			break;
+		if (!w->hide_phys) {
+			if (pte_pfn(pte) != run->pfn + run->nr_pages)
+				break;
+			if (run->leaves == 1)
+				run->entry_step = v - run->entry;
+			else if (v != run->entry + run->leaves * run->entry_step)
+				break;
+		}
 		run->leaves++;
 		run->nr_pages++;
 	}
@@ -391,13 +373,24 @@ static int walk_pte_table(struct ptscope_descent *d, pmd_t pmd, pte_t *ptep)
 	/* join_entry() may extend w->run: entries alone, in runs, no contiguous leaves. */
 	const bool joins = !frame && w->runs && cont == PAGE_SIZE;
 	bool joinable = false;	/* the last leaf, present, was described here and is w->run's */
-	unsigned int described = 0;
+	unsigned int described = 0, joined;
 	int ret = 0;
 
 	for (addr = d->addr; addr < end; addr += PAGE_SIZE, ptep++) {
 		pte_t pte = ptscope_ptep_get_raw(ptep);
 
-		if (pte_none(pte)) {
+		/* Up to the next test for a waiting writer (none never joins). */
+		joined = joinable ? join_entries(w, addr, ptep,
+						 min(entries_to(addr, end, PAGE_SHIFT),
+						     64 - described % 64)) : 0;
+		if (joined) {
+			/* As below: a writer waits, stop past them. */
+			w->next = addr + joined * PAGE_SIZE;
+			addr += (joined - 1) * PAGE_SIZE;
+			ptep += joined - 1;
+			described += joined;
+			ret = !(described % 64) && mmap_lock_is_contended(w->mm) ? WALK_YIELD : 0;
+		} else if (pte_none(pte)) {
 			/* A hole is one record: find its end before describing it. */
 			unsigned int k = none_entries(ptep, entries_to(addr, end, PAGE_SHIFT));
 
@@ -405,18 +398,6 @@ static int walk_pte_table(struct ptscope_descent *d, pmd_t pmd, pte_t *ptep)
 			addr += (k - 1) * PAGE_SIZE;
 			ptep += k - 1;
 			joinable = false;
-		} else if (joinable && join_entry(w, addr, pte)) {
-			/* Its followers, up to the next test for a waiting writer. */
-			unsigned int k = join_more(w, ptep + 1,
-						   min(entries_to(addr, end, PAGE_SHIFT) - 1,
-						       63 - described % 64));
-
-			addr += k * PAGE_SIZE;
-			ptep += k;
-			described += k;
-			w->next = addr + PAGE_SIZE;
-			/* As below: a writer waits, stop past this page. */
-			ret = !(++described % 64) && mmap_lock_is_contended(w->mm) ? WALK_YIELD : 0;
 		} else {
 			ptscope_describe_pte(s->vma, addr, pte, &pg, frame);
 			ptscope_page_hugetlb_table(&pg, ptep);
