@@ -72,6 +72,10 @@ int cli_print_cow(int t, const char *before, int width, uint32_t cow)
 /* --fields: the groups walk prints (enum ptscope_field); the default is everything but placement. */
 static uint32_t shown = PTSCOPE_FIELDS_DEFAULT;
 
+/* The groups' names, by bit of enum ptscope_field. */
+static const char *const field_names[] = { "entry", "frame", "cow", "place" };
+#define FIELD_NAMES (sizeof(field_names) / sizeof(field_names[0]))
+
 static bool showing(uint32_t group)
 {
 	return shown & group;
@@ -231,13 +235,12 @@ static void begin_output(struct walk_out *o)
 		cli_member_str("source", "procfs");
 	cli_member_str("mode", o->a->pages ? "pages" : "runs");
 	if (o->a->fields) {
-		static const char *const names[] = { "entry", "frame", "cow", "place" };
 		size_t i;
 
 		cli_open_array("fields");
-		for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		for (i = 0; i < FIELD_NAMES; i++)
 			if (shown & (1U << i))
-				cli_print_str(PRINT_JSON, NULL, "%s", names[i]);
+				cli_print_str(PRINT_JSON, NULL, "%s", field_names[i]);
 		cli_close_array();
 	}
 	cli_open_array("records");
@@ -314,7 +317,6 @@ static int begin_snapshot(const struct cli_args *a, struct ptscope *h, uint32_t 
  */
 static uint32_t parse_fields(const struct cli_args *a, const char *list)
 {
-	static const char *const names[] = { "entry", "frame", "cow", "place" };
 	uint32_t fields = PTSCOPE_FIELD_ENTRY;
 	const char *p = list, *end;
 	size_t i, len;
@@ -327,10 +329,10 @@ static uint32_t parse_fields(const struct cli_args *a, const char *list)
 		if (!end)
 			end = p + strlen(p);
 		len = (size_t)(end - p);
-		for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-			if (len == strlen(names[i]) && !strncmp(p, names[i], len))
+		for (i = 0; i < FIELD_NAMES; i++)
+			if (len == strlen(field_names[i]) && !strncmp(p, field_names[i], len))
 				break;
-		if (i < sizeof(names) / sizeof(names[0]))
+		if (i < FIELD_NAMES)
 			fields |= 1U << i;
 		else if (len == 3 && !strncmp(p, "all", 3))
 			fields |= PTSCOPE_FIELDS_ALL;

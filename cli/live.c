@@ -70,11 +70,13 @@ static int find_vmas(const struct ptscope_vma *v, void *arg)
 	return p->waiting == p->n; /* all placed, neighbours too: done */
 }
 
-/* The page records of a cluster of addresses, matched as a walk streams them. */
+/*
+ * The page records of a cluster of addresses, matched as a walk streams
+ * them; an address without one keeps nr_pages 0.
+ */
 struct taking {
 	const struct around *ar;
 	struct ptscope_page *pg;
-	int *have;
 	size_t k, end;
 	unsigned int shift;
 };
@@ -85,10 +87,8 @@ static int take_page(const struct ptscope_page *pg, void *arg)
 	uint64_t end = pg->addr + (pg->nr_pages << t->shift);
 
 	for (; t->k < t->end && t->ar[t->k].addr < end; t->k++) {
-		if (t->ar[t->k].addr >= pg->addr) {
+		if (t->ar[t->k].addr >= pg->addr)
 			t->pg[t->k] = *pg;
-			t->have[t->k] = 1;
-		}
 	}
 	return 0;
 }
@@ -344,13 +344,13 @@ static int by_addr(const void *x, const void *y)
  * leaves its addresses without a record, as for one address.
  */
 static void take_pages(struct ptscope *h, uint32_t pid, struct around *ar, size_t n,
-		       uint64_t user_max, unsigned int shift, struct ptscope_page *pg, int *have)
+		       uint64_t user_max, unsigned int shift, struct ptscope_page *pg)
 {
 	size_t i = 0, j;
 
 	while (i < n) {
 		uint64_t first = ar[i].addr >> shift;
-		struct taking t = { ar, pg, have, i, i, shift };
+		struct taking t = { ar, pg, i, i, shift };
 
 		if (!ar[i].vma.present || ar[i].addr >= user_max) {
 			i++;
@@ -361,8 +361,9 @@ static void take_pages(struct ptscope *h, uint32_t pid, struct around *ar, size_
 		     j++)
 			;
 		t.end = j;
-		ptscope_walk(h, pid, first << shift, ((ar[j - 1].addr >> shift) + 1) << shift, 0,
-			     take_page, &t);
+		if (ptscope_walk(h, pid, first << shift, ((ar[j - 1].addr >> shift) + 1) << shift,
+				 0, take_page, &t))
+			memset(pg + i, 0, (j - i) * sizeof(*pg));
 		i = j;
 	}
 }
@@ -393,7 +394,7 @@ int cli_explain_live(const struct cli_args *a, const char *access)
 	struct outcome o;
 	struct ptscope *h = NULL;
 	struct around *ar;
-	int *have = NULL, ret = EXIT_RUNTIME;
+	int ret = EXIT_RUNTIME;
 	char err[256];
 	uint32_t pid;
 
@@ -403,9 +404,8 @@ int cli_explain_live(const struct cli_args *a, const char *access)
 	}
 	ar = calloc(n, sizeof(*ar));
 	pg = calloc(n, sizeof(*pg));
-	have = calloc(n, sizeof(*have));
 	order = calloc(n, sizeof(*order));
-	if (!ar || !pg || !have || !order) {
+	if (!ar || !pg || !order) {
 		cli_error(a, "out of memory");
 		goto out;
 	}
@@ -437,8 +437,7 @@ int cli_explain_live(const struct cli_args *a, const char *access)
 	/* Past the last mapping: nothing above. */
 	for (; p.next < n; p.next++)
 		ar[p.next].below = p.prev;
-	take_pages(h, pid, ar, n, info.user_addr_max, (unsigned int)__builtin_ctz(m.page_size), pg,
-		   have);
+	take_pages(h, pid, ar, n, info.user_addr_max, (unsigned int)__builtin_ctz(m.page_size), pg);
 	cli_print_open(a->json, a->pretty);
 	if (n > 1) {
 		cli_member_uint("pid", pid);
@@ -447,7 +446,7 @@ int cli_explain_live(const struct cli_args *a, const char *access)
 	for (i = 0; i < n; i++) {
 		size_t k = order[i];
 
-		judge(&ar[k], &pg[k], have[k], access, info.user_addr_max, &o);
+		judge(&ar[k], &pg[k], pg[k].nr_pages != 0, access, info.user_addr_max, &o);
 		if (n > 1)
 			cli_open_object(NULL);
 		print_one(&ar[k], &o, pid, access);
@@ -463,7 +462,6 @@ out:
 		ptscope_close(h);
 	free(ar);
 	free(pg);
-	free(have);
 	free(order);
 	return ret;
 }

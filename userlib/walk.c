@@ -387,7 +387,7 @@ int ptscope_walk_fields(struct ptscope *h, uint32_t pid, uint64_t start, uint64_
 	struct walk_ctx c = {
 		.fn = fn, .arg = arg, .expand = !(flags & PTSCOPE_WALK_RUNS), .pid = pid
 	};
-	struct walk_range r = { start, end, flags | PTSCOPE_WALK_RUNS | PTSCOPE_WALK_PACKED, 0 };
+	struct walk_range r = { start, end, 0, 0 };
 	struct ptscope_machine m;
 	int ret, proof = -1;
 
@@ -403,7 +403,7 @@ int ptscope_walk_fields(struct ptscope *h, uint32_t pid, uint64_t start, uint64_
 	c.place_here = fields & PTSCOPE_FIELD_PLACE;
 	if (h->source == PTSCOPE_SOURCE_PROCFS)
 		return pts_procfs_walk(h, pid, start, end, flags, fields, fn, arg);
-	r.flags |= flags & PTSCOPE_WALK_PLACEMENT;
+	r.flags = flags | PTSCOPE_WALK_RUNS | PTSCOPE_WALK_PACKED;
 	/* Modules before the attribute know only the default (and placement). */
 	if ((fields & PTSCOPE_FIELDS_DEFAULT) != PTSCOPE_FIELDS_DEFAULT && !h->no_walk_fields)
 		r.fields = fields;
