@@ -24,10 +24,8 @@ for i in 1 2 3 4 5 6 7; do
 	fault_round on
 	[ $i = 7 ] || unload_ptscope
 done
-bench > /tmp/bench.out 2>&1 &
-b=$!
-for i in $(seq 1 1200); do grep -q '^cli-target' /tmp/bench.out && break; sleep 0.5; done
-grep -q '^cli-target' /tmp/bench.out || fail "bench did not finish: $(cat /tmp/bench.out)"
+start_target /tmp/bench.out 600 bench
+b=$TARGET
 set -- $(grep '^cli-target' /tmp/bench.out)
 busybox time -v ptscope -j walk --pages $2 $3 > /dev/null 2> /tmp/time.out || fail "the CLI walk failed"
 busybox time -v ptscope walk $2 $3 > /dev/null 2> /tmp/time-runs.out || fail "the CLI text walk failed"
@@ -40,15 +38,13 @@ grep -v '^cli-target' /tmp/bench.out
 # in-process pread of the same 1 GiB of pagemap measured above.
 pm_ns=$(awk '/^dense: pagemap, PFN only/ { print $(NF - 1) }' /tmp/bench.out)
 cli_row() {
-	sed -n 's/.*Elapsed (wall clock) time (h:mm:ss or m:ss): \([0-9]*\)m \([0-9.]*\)s/\1 \2/p' "$2" |
-		awk -v what="$1" -v pm="$pm_ns" '{ ns = ($1 * 60 + $2) * 1e9 / 262144
+	time_secs "$2" | awk -v what="$1" -v pm="$pm_ns" '{ ns = $1 * 1e9 / 262144
 			printf "%-58s %12.0f %8.2f\n", what, ns, ns / pm }'
 }
 cli_row "cli: ptscope walk (runs, text) of 1 GiB, vs pagemap" /tmp/time-runs.out
 cli_row "cli: ptscope walk --fields entry (runs, text), vs pagemap" /tmp/time-entry.out
 cli_row "cli: ptscope -j walk --pages of 1 GiB, vs pagemap" /tmp/time.out
-rss=$(sed -n 's/.*Maximum resident set size (kbytes): //p' /tmp/time.out)
-printf "%-58s %9d KiB\n" "cli: peak RSS of that walk" "$rss"
+printf "%-58s %9d KiB\n" "cli: peak RSS of that walk" "$(time_rss /tmp/time.out)"
 # pair WHAT OFF-FILE ON-FILE: the medians unloaded and loaded, and the median
 # of the turns' ratios.
 pair() {

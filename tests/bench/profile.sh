@@ -19,9 +19,8 @@ profile() {
 		-g none 2> /dev/null | grep -v '^#' | grep -v '^$' | head -n 25
 }
 # A process of 1 GiB of written 4 KiB pages (scalebench stops itself there).
-scalebench walk 1 > /tmp/walk.out 2>&1 &
-for i in $(seq 1 1200); do grep -q '^cli-target' /tmp/walk.out && break; sleep 0.5; done
-set -- $(grep '^cli-target' /tmp/walk.out) || fail "scalebench did not start: $(cat /tmp/walk.out)"
+start_target /tmp/walk.out 600 scalebench walk 1
+set -- $(grep '^cli-target' /tmp/walk.out)
 pid=$2 range=$3
 profile "ptscope walk (runs, text, every field) of 1 GiB" ptscope walk $pid $range
 profile "ptscope walk --fields entry of 1 GiB" ptscope walk --fields entry $pid $range
@@ -30,9 +29,8 @@ profile "cat /proc/PID/pagemap of it, for comparison" dd if=/proc/$pid/pagemap o
 	skip=$(( ${range%+*} / PAGE * 8 / 65536 )) count=$(( ${range#*+} / PAGE * 8 / 65536 ))
 kill -9 $pid
 echo 150000 > /proc/sys/vm/max_map_count
-scalebench maps 50000 > /tmp/maps.out 2>&1 &
-for i in $(seq 1 1200); do grep -q '^cli-target' /tmp/maps.out && break; sleep 0.5; done
-set -- $(grep '^cli-target' /tmp/maps.out) || fail "scalebench maps did not start: $(cat /tmp/maps.out)"
+start_target /tmp/maps.out 600 scalebench maps 50000
+set -- $(grep '^cli-target' /tmp/maps.out)
 profile "ptscope maps of 50,000 mappings" ptscope maps $2
 kill -9 $2
 echo "profile: done"

@@ -4,17 +4,6 @@
 # Figures, not pass/fail; ratios from the same run.
 . /tests/lib.sh
 load_ptscope
-# run_stopped OUT ARGS...: scalebench ARGS in the background until it
-# prints its cli-target line and stops itself; leaves its pid in SB.
-run_stopped() {
-	out=$1
-	shift
-	scalebench "$@" > "$out" 2>&1 &
-	SB=$!
-	for i in $(seq 1 7200); do grep -q '^cli-target' "$out" && return 0
-		kill -0 $SB 2>/dev/null || break; sleep 0.5; done
-	fail "scalebench $* did not finish: $(cat "$out")"
-}
 # timed WHAT CMD...: wall time and peak RSS of CMD (output discarded), one
 # row; with PER_PAGE_OF=N also ns per page of N pages and the ratio to
 # PAGEMAP_NS (pagemap's ns per page, measured by scalebench in this run).
@@ -22,16 +11,15 @@ timed() {
 	what=$1
 	shift
 	busybox time -v "$@" > /dev/null 2> /tmp/time.out || fail "$what failed: $(tail -3 /tmp/time.out)"
-	secs=$(sed -n 's/.*Elapsed (wall clock) time (h:mm:ss or m:ss): \([0-9]*\)m \([0-9.]*\)s/\1 \2/p' /tmp/time.out)
-	rss=$(sed -n 's/.*Maximum resident set size (kbytes): //p' /tmp/time.out)
-	echo "$secs" | awk -v what="$what" -v rss="$rss" -v n="${PER_PAGE_OF:-0}" -v pm="${PAGEMAP_NS:-0}" '{
-		t = $1 * 60 + $2
+	time_secs /tmp/time.out | awk -v what="$what" -v rss="$(time_rss /tmp/time.out)" \
+		-v n="${PER_PAGE_OF:-0}" -v pm="${PAGEMAP_NS:-0}" '{
+		t = $1
 		if (n) printf "%-50s %9.3f s %7d KiB %7.0f ns/page %7.2fx\n", what, t, rss, t * 1e9 / n, t * 1e9 / n / pm
 		else printf "%-50s %9.3f s %7d KiB\n", what, t, rss }'
 }
 
 sizes=$(echo "${SCALE_GIB:-1,4,16}" | tr , " ")
-run_stopped /tmp/walk.out walk $sizes
+start_target /tmp/walk.out 3600 scalebench walk $sizes
 grep -v '^cli-target' /tmp/walk.out
 set -- $(grep '^cli-target' /tmp/walk.out)
 pid=$2 range=$3
@@ -50,7 +38,7 @@ kill -9 $pid
 maps=${SCALE_MAPS:-100000}
 sysctl -qw vm.max_map_count=$((maps * 2 + 1000)) 2>/dev/null ||
 	echo $((maps * 2 + 1000)) > /proc/sys/vm/max_map_count
-run_stopped /tmp/maps.out maps $maps
+start_target /tmp/maps.out 3600 scalebench maps $maps
 grep -v '^cli-target' /tmp/maps.out
 set -- $(grep '^cli-target' /tmp/maps.out)
 pid=$2

@@ -121,6 +121,33 @@ wait_line() {
 	return 1
 }
 
+# start_target OUT SECONDS CMD...: CMD in the background, its output in OUT,
+# until it prints a "cli-target ..." line (the benchmark programs do, and
+# then stop themselves for the scripts' CLI runs); its pid in TARGET. Fails
+# if it dies first or takes longer than SECONDS.
+start_target() {
+	local out=$1 secs=$2 i
+	shift 2
+	"$@" > "$out" 2>&1 &
+	TARGET=$!
+	for i in $(seq 1 $((secs * 2))); do
+		grep -q '^cli-target' "$out" && return 0
+		kill -0 $TARGET 2>/dev/null || break
+		sleep 0.5
+	done
+	fail "$* did not finish: $(cat "$out")"
+}
+
+# time_secs FILE, time_rss FILE: the wall-clock seconds and the peak RSS
+# (KiB) that "busybox time -v" wrote to FILE.
+time_secs() {
+	sed -n 's/.*Elapsed (wall clock) time (h:mm:ss or m:ss): \([0-9]*\)m \([0-9.]*\)s/\1 \2/p' "$1" |
+		awk '{ print $1 * 60 + $2 }'
+}
+time_rss() {
+	sed -n 's/.*Maximum resident set size (kbytes): //p' "$1"
+}
+
 # memkinds_serve OUT [WRAPPER...]: start "memkinds serve" in the background
 # (under WRAPPER, e.g. setpriv), wait for its "ready" line in OUT and leave
 # its pid in MK_PID.
