@@ -107,7 +107,7 @@ endif
 ALL_CFLAGS := $(CPPFLAGS) $(CFLAGS) $(WARN) -std=gnu11 -D_GNU_SOURCE -Imodule -Iuserlib $(NL_CFLAGS)
 
 LIB_SRCS := userlib/nl.c userlib/info.c userlib/xlate.c userlib/walk.c userlib/tables.c userlib/maps.c userlib/phys.c userlib/faults.c userlib/error.c userlib/target.c userlib/procfs.c userlib/procfs_walk.c userlib/procfs_maps.c
-CLI_SRCS := cli/main.c cli/common.c cli/sd.c cli/journal.c cli/help.c cli/utf8.c cli/args.c cli/parse.c cli/json.c cli/print.c cli/bits.c cli/machine.c cli/esr.c cli/cmd_info.c cli/cmd_xlate.c cli/cmd_walk.c cli/cmd_tables.c cli/cmd_maps.c cli/cmd_share.c cli/cmd_diff.c cli/snapshot.c cli/mappers.c cli/cmd_dma.c cli/cmd_phys.c cli/cmd_iommu.c cli/reason.c cli/elf.c cli/files.c cli/cmd_faults.c cli/cmd_explain.c cli/postmortem.c cli/corefile.c cli/corecpu.c cli/coredump.c cli/live.c cli/check_expr.c cli/cgroups.c cli/cmd_check.c \
+CLI_SRCS := cli/main.c cli/common.c cli/sd.c cli/journal.c cli/help.c cli/utf8.c cli/args.c cli/parse.c cli/json.c cli/print.c cli/bits.c cli/machine.c cli/esr.c cli/cmd_info.c cli/cmd_xlate.c cli/cmd_walk.c cli/cmd_tables.c cli/cmd_maps.c cli/cmd_share.c cli/cmd_diff.c cli/snapshot.c cli/mappers.c cli/cmd_dma.c cli/cmd_phys.c cli/cmd_iommu.c cli/reason.c cli/elf.c cli/files.c cli/cmd_faults.c cli/cmd_explain.c cli/postmortem.c cli/corefile.c cli/corecpu.c cli/coredump.c cli/live.c cli/check_expr.c cli/check_run.c cli/cgroups.c cli/cmd_check.c \
 	cli/map_model.c cli/map_by.c cli/map_text.c cli/map_svg.c cli/cmd_map.c
 LIB_PIC  := $(LIB_SRCS:%.c=$(BUILD)/pic/%.o)
 LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/obj/%.o)

@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "cli.h"
+#include "libptscope.h"
 
 struct ptscope_page;
 
@@ -76,5 +77,43 @@ uint32_t cli_check_item_needs(const struct check_item *it);
  * those only, so a check of entries reads no struct page.
  */
 uint32_t cli_check_fields(const struct check_expr *e);
+
+/* ---- check_run.c: running checks, many at once ---- */
+
+/* What one check found, page by page. */
+struct check_result {
+	uint64_t pages;
+	uint64_t held[CHECK_MAX_ITEMS]; /* pages the predicate held for */
+	uint64_t first_bad[CHECK_MAX_ITEMS]; /* address of the first page it failed */
+	char why[CHECK_MAX_ITEMS][160];
+	bool failed[CHECK_MAX_ITEMS];
+	uint64_t *other; /* same-frame-as: the other process's frames, +1 (0: none) */
+	uint32_t unknown; /* PTSCOPE_UNKNOWN_* of any page of the range */
+	uint64_t tables[PTSCOPE_MAX_LEVELS],
+		tables_all; /* page-table pages mapping the range, by level */
+};
+
+/* Status of a check: as ptscope check's exit status, and SKIP. */
+enum check_status { CHECK_PASS, CHECK_FAIL, CHECK_ERROR, CHECK_SKIP, CHECK_PENDING };
+
+/* One check (a line of a check file): what it asks, and its outcome. */
+struct check_job {
+	struct check_expr e;
+	struct check_result r;
+	uint32_t pid, fields; /* fields: the groups its predicates read */
+	uint64_t start, end; /* page-aligned */
+	bool alone; /* walked by itself (same-frame-as, or its batch failed) */
+	enum check_status status;
+	char msg[400];
+};
+
+/*
+ * Run @n checks, each of @argc[i] words @argv[i] (PID RANGE ASSERTION...):
+ * the pages of checks on one process that lie close together are read in
+ * one walk, so a check file costs a walk per cluster of pages, not one per
+ * line; the outcomes are those of each check run alone.
+ */
+void cli_check_run(struct ptscope *h, const struct ptscope_info *info, struct check_job *jobs,
+		   size_t n, const int *argc, char **const *argv);
 
 #endif

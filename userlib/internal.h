@@ -19,6 +19,7 @@ struct ptscope {
 	/* procfs: what this kernel's files can tell (pts_procfs_probe()) */
 	bool probed, soft_dirty_works, uffd_wp_bit, mapcount_average;
 	bool no_walk_fields; /* the module refused PTSCOPE_A_WALK_FIELDS: older */
+	bool trace; /* PTSCOPE_TRACE: each request to the module, on stderr */
 };
 
 /* ptscope_open() of libptscope 1.0 and of 1.2 (nl.c: symbol versions). */

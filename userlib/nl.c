@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -52,6 +53,7 @@ static int open_module(struct ptscope **handle)
 	h = calloc(1, sizeof(*h));
 	if (!h)
 		return pts_fail(-ENOMEM, "out of memory");
+	h->trace = getenv("PTSCOPE_TRACE") && strcmp(getenv("PTSCOPE_TRACE"), "0");
 	h->sock = nl_socket_alloc();
 	if (!h->sock) {
 		free(h);
@@ -363,6 +365,9 @@ int pts_transact(struct ptscope *h, struct nl_msg *msg, const char *what, pts_re
 	}
 	ret = nl_send_auto(h->sock, msg);
 	t.seq = nlmsg_hdr(msg)->nlmsg_seq; /* set by nl_send_auto() */
+	/* What a program asked of the module, and how often: for its author. */
+	if (h->trace)
+		fprintf(stderr, "libptscope: request %s (seq %u)\n", what, t.seq);
 	nlmsg_free(msg);
 	if (ret < 0) {
 		t.err = pts_fail(nl_to_errno(ret), "cannot send %s to the module: %s", what,

@@ -31,6 +31,18 @@ busybox time -v ptscope -j walk --pages $2 $3 > /dev/null 2> /tmp/time.out || fa
 busybox time -v ptscope walk $2 $3 > /dev/null 2> /tmp/time-runs.out || fail "the CLI text walk failed"
 busybox time -v ptscope walk --fields entry $2 $3 > /dev/null 2> /tmp/time-entry.out ||
 	fail "the CLI text walk of entries failed"
+# check -f: 1,000 one-page checks spread over the 1 GiB (every 262nd page),
+# which share walks, against one check of one page run 20 times.
+base=${3%+*}
+i=0
+while [ $i -lt 1000 ]; do
+	echo "$2 $((base + i * 262 * PAGE))+$(pages 1) present writable"
+	i=$((i + 1))
+done > /tmp/bench.checks
+busybox time -v ptscope check -f /tmp/bench.checks > /tmp/check.tap 2> /tmp/time-check.out ||
+	fail "check -f failed: $(grep -m 3 '^#' /tmp/check.tap)"
+busybox time -v sh -c "for i in \$(seq 1 20); do ptscope check $2 $base+$(pages 1) present writable ||
+	exit 1; done" > /dev/null 2> /tmp/time-check1.out || fail "a check of one page failed"
 kill -CONT $b
 wait $b
 grep -v '^cli-target' /tmp/bench.out
@@ -45,6 +57,14 @@ cli_row "cli: ptscope walk (runs, text) of 1 GiB, vs pagemap" /tmp/time-runs.out
 cli_row "cli: ptscope walk --fields entry (runs, text), vs pagemap" /tmp/time-entry.out
 cli_row "cli: ptscope -j walk --pages of 1 GiB, vs pagemap" /tmp/time.out
 printf "%-58s %9d KiB\n" "cli: peak RSS of that walk" "$(time_rss /tmp/time.out)"
+# check_row WHAT TIME-FILE CHECKS: ns per check, vs the pagemap + kpageflags pair.
+pair_ns=$(sed -n 's/.*"pair_ns":\([0-9]*\).*/\1/p' /tmp/bench.out)
+check_row() {
+	time_secs "$2" | awk -v what="$1" -v n="$3" -v pair="$pair_ns" '{ ns = $1 * 1e9 / n
+			printf "%-58s %12.0f %8.2f\n", what, ns, ns / pair }'
+}
+check_row "cli: check -f of 1,000 one-page checks (ns each, vs pair)" /tmp/time-check.out 1000
+check_row "cli: one check of one page, its own run (vs pair)" /tmp/time-check1.out 20
 # pair WHAT OFF-FILE ON-FILE: the medians unloaded and loaded, and the median
 # of the turns' ratios.
 pair() {

@@ -101,7 +101,7 @@ j 0 dma none -j dma $h1
 pinner= barpid=
 dmalab pin > /tmp/pin.out &
 pinner=$!
-wait_line /tmp/pin.out '^ready$\|^error'
+await_line /tmp/pin.out '^ready$\|^error'
 if grep -q '^ready$' /tmp/pin.out; then
 	j 0 dma pinned -j dma $pinner
 	j 0 walk pinned-thp -j walk $pinner $(sed -n 's/^thp //p' /tmp/pin.out)+$(size_arg $HPAGE)
@@ -118,7 +118,7 @@ if [ -n "$dev" ]; then
 	bar_start=$(printf '0x%x' $1)
 	dmalab bar /sys/bus/pci/devices/$dev/resource0 > /tmp/bar.out &
 	barpid=$!
-	wait_line /tmp/bar.out '^ready$\|^error'
+	await_line /tmp/bar.out '^ready$\|^error'
 	grep -q '^ready$' /tmp/bar.out || fail "dmalab bar: $(cat /tmp/bar.out)"
 	j 0 dma bar -j dma $barpid
 	j 0 walk bar-pages -j walk --pages $barpid $(sed -n 's/^bar \([^ ]*\) .*/\1/p' /tmp/bar.out)+$(pages 2)

@@ -6,7 +6,7 @@
 load_ptscope
 
 cowlab forked > /tmp/f.out &
-wait_line /tmp/f.out '^ready$'
+await_line /tmp/f.out '^ready$'
 set -- $(head -n 1 /tmp/f.out)
 parent=$2 child=$4 a=$6
 trap 'kill $parent 2>/dev/null; kill $pids 2>/dev/null' EXIT

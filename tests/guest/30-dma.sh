@@ -10,7 +10,7 @@ echo "--- io_uring registered buffers"
 dmalab pin > /tmp/pin.out &
 pinner=$!
 trap 'kill $pinner $barpid 2>/dev/null' EXIT
-wait_line /tmp/pin.out '^ready$\|^error'
+await_line /tmp/pin.out '^ready$\|^error'
 grep -q '^ready$' /tmp/pin.out || fail "dmalab pin: $(cat /tmp/pin.out)"
 val() { sed -n "s/^$1 //p" /tmp/pin.out; }
 small=$(val small) thp=$(val thp) plain=$(val plain) ring=$(val ring)
@@ -64,7 +64,7 @@ for file in resource0 resource0_wc; do
 	[ -e /sys/bus/pci/devices/$dev/$file ] || { echo "note: no $file (BAR not prefetchable)"; continue; }
 	dmalab bar /sys/bus/pci/devices/$dev/$file > /tmp/bar.out &
 	barpid=$!
-	wait_line /tmp/bar.out '^ready$\|^error'
+	await_line /tmp/bar.out '^ready$\|^error'
 	grep -q '^ready$' /tmp/bar.out || fail "dmalab bar $file: $(cat /tmp/bar.out)"
 	set -- $(sed -n 's/^bar //p' /tmp/bar.out)
 	va=$1

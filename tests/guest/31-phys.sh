@@ -82,7 +82,7 @@ top=$(iomem_at $bar 0)
 echo "BAR $bar-$bar_end (flags $bar_flags) lies in $top"
 dmalab bar /sys/bus/pci/devices/$dev/resource0 > /tmp/bar.out &
 barpid=$!
-wait_line /tmp/bar.out '^ready$\|^error'
+await_line /tmp/bar.out '^ready$\|^error'
 grep -q '^ready$' /tmp/bar.out || fail "dmalab bar: $(cat /tmp/bar.out)"
 flags=$(ptscope -j walk $barpid | jq -r --arg p $(printf '0x%x' $((bar / PAGE))) \
 	'.records[] | select(.pfn == $p) | .resource.flags')

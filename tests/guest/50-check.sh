@@ -15,7 +15,7 @@ chk() {
 	out=$(ptscope check "$@" 2>&1)
 	rc=$?
 	echo "check $*: $rc: $out"
-	[ "$rc" = "$want" ] || fail "check $*: status $rc, want $want"
+	[ "$rc" = "$want" ] || fail "check $*: status $rc, want $want: $(printf "%s" "$out" | head -n 2 | tr "\n" "|")"
 }
 a=$(A anon-written)
 chk 0 $srv $a+$(pages 4) present writable $FLAG_NX exclusive anon cow=writable 'count(present)=4' dirty
@@ -49,12 +49,12 @@ chk 2 $srv $a+$(pages 1)
 
 echo "--- same-frame-as across a fork"
 cowlab forked > /tmp/f.out &
-wait_line /tmp/f.out '^ready$'
+await_line /tmp/f.out '^ready$'
 set -- $(head -n 1 /tmp/f.out)
 parent=$2 child=$4 fa=$6
 chk 0 $parent $fa+$(pages 4) same-frame-as $child $fa cow-shared
 kill -USR1 $child
-wait_line /tmp/f.out '^wrote$' 50
+await_line /tmp/f.out '^wrote$' 50
 chk 1 $parent $fa+$(pages 4) same-frame-as $child $fa
 chk 0 $parent $((fa + PAGE))+$(pages 3) same-frame-as $child $((fa + PAGE))
 
@@ -81,6 +81,62 @@ ptscope check -f /tmp/pass.checks > /tmp/pass.tap || fail "the passing check fil
 echo "--- PROVE BEGIN check-file"
 cat /tmp/pass.tap
 echo "--- PROVE END"
+echo "--- a check file's checks share walks; each is what it is alone"
+# Checks of every memory kind that ask for different fields, overlap, sit
+# a page apart or far apart, name a place, compare frames with another
+# process or count tables; among them some that cannot run (a range past
+# the user address space, a process that is not there). Each line's
+# outcome in the file must be the one it has on its own.
+grep -E '^[a-z0-9-]+ 0x[0-9a-f]+$' /tmp/serve.out | grep -Ev '^(ksm-merged|hog) ' |
+while read -r kind addr; do
+	echo "$srv $addr+$(pages 4) present"
+	echo "$srv $((addr + PAGE))+$(pages 2) present count(present)>=1 !swapped"
+	echo "$srv $addr+$(pages 1) anon"
+	echo "$srv $addr+$(pages 4) cow-shared"
+	echo "$srv $addr+$(pages 3) writable count(writable)=3"
+	echo "$srv $((addr + 2 * PAGE))+$(pages 1) node=0"
+done > /tmp/many.checks
+cat >> /tmp/many.checks <<EOT
+$srv [stack] present
+$srv [heap] count(present)>=0
+$srv $a+$(pages 4) count(tables)>=1
+$srv $a+$(pages 4) same-frame-as $srv $a
+$srv 0x7ffffffff000+$(pages 4) present
+$srv 0xffffffffffff0000+$(pages 1) present
+4000000 $a+$(pages 1) present
+$srv $a+$(pages 1) presnt
+EOT
+wc -l < /tmp/many.checks
+ptscope check -f /tmp/many.checks --format=plain > /tmp/many.file
+: > /tmp/many.alone
+while read -r line; do
+	ptscope check --format=plain $line >> /tmp/many.alone
+done < /tmp/many.checks
+if ! cmp -s /tmp/many.file /tmp/many.alone; then
+	paste -d'\n' /tmp/many.checks /tmp/many.file /tmp/many.alone | head -n 300
+	fail "check -f: an outcome differs from the check alone: $(diff /tmp/many.file /tmp/many.alone | head -n 4 | tr '\n' '|')"
+fi
+expect_eq "check -f: outcomes as alone ($(wc -l < /tmp/many.checks) checks; $(cut -d: -f1 /tmp/many.file | sort | uniq -c | tr -s ' \n' ' '))" \
+	same same
+# Sixty-four checks inside one process's four written pages, all reading
+# entries: one WALK request (PTSCOPE_TRACE lists what libptscope sends).
+i=0
+while [ $i -lt 64 ]; do
+	echo "$srv $((a + i % 4 * PAGE))+$(pages $((4 - i % 4))) present writable"
+	i=$((i + 1))
+done > /tmp/one.checks
+PTSCOPE_TRACE=1 ptscope check -f /tmp/one.checks > /tmp/one.tap 2> /tmp/one.trace ||
+	fail "64 checks of written pages: $(grep -m 2 '^#' /tmp/one.tap)"
+expect_eq "check -f: 64 checks of 4 pages, WALK requests" 1 "$(grep -c 'request WALK' /tmp/one.trace)"
+expect_eq "check -f: 64 checks of 4 pages, all pass" 64 "$(grep -c '^ok ' /tmp/one.tap)"
+xerr "too many checks" 2 "more than 1024 checks \\(line 1025\\)" \
+	check -f - <<EOT
+$(i=0; while [ $i -lt 1025 ]; do echo "$srv $a+$(pages 1) present"; i=$((i + 1)); done)
+EOT
+xerr "a line too long" 2 "line 1 is longer than 254 characters" \
+	check -f - <<EOT
+$srv $a+$(pages 1) $(printf '%0300d' 0)
+EOT
 xerr "bad format" 2 "'xml' is not a format" check -f /tmp/checks --format=xml
 xerr "missing check file" 2 "cannot read check file" check -f /nonexistent
 true

@@ -28,8 +28,8 @@ churn $secs > /tmp/churn1.out 2>&1 &
 c1=$!
 churn $secs > /tmp/churn2.out 2>&1 &
 c2=$!
-wait_line /tmp/churn1.out '^ready$'
-wait_line /tmp/churn2.out '^ready$'
+await_line /tmp/churn1.out '^ready$'
+await_line /tmp/churn2.out '^ready$'
 echo "targets $c1 $c2, $secs s"
 
 # An address of the target: the start of one of its mappings, at random.

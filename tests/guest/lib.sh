@@ -121,6 +121,17 @@ wait_line() {
 	return 1
 }
 
+# await_line FILE REGEX [TENTHS]: wait_line, and fail if the line never
+# came, naming the file, what it holds and how busy the guest was (a
+# helper that never got ready otherwise shows only as the empty arguments
+# of the next command).
+await_line() {
+	wait_line "$@" && return 0
+	fail "no line matching '$2' in $1 after $((${3:-600} / 10)) s;" \
+		"it holds: $(head -c 300 "$1" 2>/dev/null | tr '\n' '|');" \
+		"load $(cut -d' ' -f1-3 /proc/loadavg), $(sed -n 's/^MemAvailable: *//p' /proc/meminfo) available"
+}
+
 # start_target OUT SECONDS CMD...: CMD in the background, its output in OUT,
 # until it prints a "cli-target ..." line (the benchmark programs do, and
 # then stop themselves for the scripts' CLI runs); its pid in TARGET. Fails
