@@ -231,6 +231,11 @@ $(BUILD)/tests/host/test_check: tests/host/test_check.c $(CHECK_OBJS) $(LIBA) $(
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(CHECK_OBJS) $(LIBA) $(NL_LIBS)
 
+# The text printer against printf: the CLI's objects but main.
+$(BUILD)/tests/host/test_print: tests/host/test_print.c $(CLI_ARCHIVE) $(LIBA) $(HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(CLI_ARCHIVE) $(LIBA) $(NL_LIBS)
+
 $(BUILD)/tests/host/%: tests/host/%.c $(LIBA) $(HDRS)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(LIBA) $(NL_LIBS)

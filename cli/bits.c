@@ -27,7 +27,8 @@ void cli_print_bit_names(uint64_t mask, bit_namer namer)
 
 	for (; mask; mask &= mask - 1) {
 		bit = (unsigned int)__builtin_ctzll(mask);
-		printf(" %s", bit_name(namer, bit, buf, sizeof(buf)));
+		putchar_unlocked(' ');
+		fputs_unlocked(bit_name(namer, bit, buf, sizeof(buf)), stdout);
 	}
 }
 

@@ -4,6 +4,7 @@
 #define PTSCOPE_CLI_H
 
 #include <inttypes.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -392,6 +393,8 @@ void cli_print_bits(int t, const char *key, uint64_t mask, bit_namer namer);
 /* JSON only: "unknown": the names of @unknown's bits (what the source could not see). */
 void cli_print_unknown(uint32_t unknown, bit_namer namer);
 void cli_print_text(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* The same, from a va_list. */
+void cli_print_vtext(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
 
 int cmd_info(const struct cli_args *a);
 int cmd_xlate(const struct cli_args *a);

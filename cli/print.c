@@ -7,11 +7,174 @@
  * per line with faults --follow).
  */
 #include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/types.h>
 
 #include "cli.h"
 #include "libptscope.h"
 
 static struct json *cur; /* the JSON document, NULL when printing text */
+
+/*
+ * Text without printf on the hot path: a walk prints a dozen fields a
+ * record and maps a dozen a mapping, and glibc's vprintf (its padding and
+ * stream locking) was a fifth of their time. The printers' formats use
+ * only literal text and %s, %c, %d, %u, %x with '-' or '0', a width (or
+ * '*') and l, ll or z; text_format() writes those exactly as printf would,
+ * and leaves any other format to vprintf.
+ */
+struct text_out {
+	char buf[1024];
+	size_t len;
+	int total;
+};
+
+static void text_put(struct text_out *o, const char *s, size_t len)
+{
+	o->total += (int)len;
+	if (o->len + len > sizeof(o->buf)) {
+		fwrite_unlocked(o->buf, 1, o->len, stdout);
+		o->len = 0;
+		if (len > sizeof(o->buf)) {
+			fwrite_unlocked(s, 1, len, stdout);
+			return;
+		}
+	}
+	memcpy(o->buf + o->len, s, len);
+	o->len += len;
+}
+
+static void text_pad(struct text_out *o, char c, int n)
+{
+	static const char spaces[] = "                                ";
+	static const char zeros[] = "00000000000000000000000000000000";
+
+	for (; n > 0; n -= (int)sizeof(spaces) - 1)
+		text_put(o, c == '0' ? zeros : spaces,
+			 (size_t)(n < (int)sizeof(spaces) - 1 ? n : (int)sizeof(spaces) - 1));
+}
+
+/* Whether text_format() can write @fmt: its conversions are all known. */
+static bool text_simple(const char *fmt)
+{
+	const char *p;
+
+	for (p = strchr(fmt, '%'); p; p = strchr(p + 1, '%')) {
+		bool zero = false;
+
+		p++;
+		if (*p == '%')
+			continue;
+		if (*p == '-' || *p == '0')
+			zero = *p++ == '0';
+		if (*p == '*')
+			p++;
+		else
+			while (*p >= '0' && *p <= '9')
+				p++;
+		if (*p == 'z')
+			p++;
+		else if (*p == 'l')
+			p += p[1] == 'l' ? 2 : 1;
+		if (!*p || !strchr(zero ? "diux" :
+					  "sc"
+					  "diux",
+				   *p))
+			return false;
+	}
+	return true;
+}
+
+static int text_format(const char *fmt, va_list ap)
+{
+	struct text_out o = { .len = 0 };
+	const char *p = fmt, *pct;
+
+	while ((pct = strchr(p, '%'))) {
+		char digits[24], *d = digits + sizeof(digits), conv, fill = ' ';
+		const char *str;
+		bool left = false, neg = false;
+		int width = 0, lng = 0;
+		uint64_t v = 0;
+		size_t len;
+
+		text_put(&o, p, (size_t)(pct - p));
+		p = pct + 1;
+		if (*p == '%') {
+			text_put(&o, "%", 1);
+			p++;
+			continue;
+		}
+		if (*p == '-')
+			left = true, p++;
+		else if (*p == '0')
+			fill = '0', p++;
+		if (*p == '*') {
+			width = va_arg(ap, int);
+			if (width < 0)
+				left = true, width = -width;
+			p++;
+		}
+		while (*p >= '0' && *p <= '9')
+			width = width * 10 + (*p++ - '0');
+		if (*p == 'z')
+			lng = 3, p++;
+		while (*p == 'l')
+			lng++, p++;
+		conv = *p++;
+		if (conv == 's') {
+			str = va_arg(ap, const char *);
+			if (!str)
+				str = "(null)";
+			len = strlen(str);
+		} else if (conv == 'c') {
+			digits[0] = (char)va_arg(ap, int);
+			str = digits;
+			len = 1;
+		} else {
+			if (conv == 'd' || conv == 'i') {
+				int64_t sv = lng == 3 ? (int64_t)va_arg(ap, ssize_t) :
+					     lng == 2 ? (int64_t)va_arg(ap, long long) :
+					     lng == 1 ? (int64_t)va_arg(ap, long) :
+							(int64_t)va_arg(ap, int);
+
+				neg = sv < 0;
+				v = neg ? -(uint64_t)sv : (uint64_t)sv;
+			} else {
+				v = lng == 3 ? (uint64_t)va_arg(ap, size_t) :
+				    lng == 2 ? (uint64_t)va_arg(ap, unsigned long long) :
+				    lng == 1 ? (uint64_t)va_arg(ap, unsigned long) :
+					       (uint64_t)va_arg(ap, unsigned int);
+			}
+			do {
+				*--d = "0123456789abcdef"[conv == 'x' ? v & 15 : v % 10];
+				v = conv == 'x' ? v >> 4 : v / 10;
+			} while (v);
+			str = d;
+			len = (size_t)(digits + sizeof(digits) - d);
+		}
+		width -= (int)len + neg;
+		if (neg && fill == '0')
+			text_put(&o, "-", 1);
+		if (!left)
+			text_pad(&o, fill, width);
+		if (neg && fill != '0')
+			text_put(&o, "-", 1);
+		text_put(&o, str, len);
+		if (left)
+			text_pad(&o, ' ', width);
+	}
+	text_put(&o, p, strlen(p));
+	fwrite_unlocked(o.buf, 1, o.len, stdout);
+	return o.total;
+}
+
+/* vprintf() to stdout, by text_format() where it can. */
+static int text_vprintf(const char *fmt, va_list ap)
+{
+	return text_simple(fmt) ? text_format(fmt, ap) : vprintf(fmt, ap);
+}
 
 void cli_print_open(bool json, bool pretty)
 {
@@ -110,7 +273,7 @@ int cli_print_value(int t, const char *key, enum cli_print_kind kind, const char
 	va_start(ap, fmt);
 	if (!cur) {
 		if (fmt)
-			n = vprintf(fmt, ap);
+			n = text_vprintf(fmt, ap);
 	} else if (kind == CLI_PRINT_STR) {
 		cli_json_str(cur, va_arg(ap, const char *));
 	} else if (kind == CLI_PRINT_HEX) {
@@ -165,14 +328,18 @@ void cli_print_unknown(uint32_t unknown, bit_namer namer)
 	cli_close_array();
 }
 
+void cli_print_vtext(const char *fmt, va_list ap)
+{
+	if (!cur)
+		text_vprintf(fmt, ap);
+}
+
 void cli_print_text(const char *fmt, ...)
 {
 	va_list ap;
 
-	if (cur)
-		return;
 	va_start(ap, fmt);
-	vprintf(fmt, ap);
+	cli_print_vtext(fmt, ap);
 	va_end(ap);
 }
 
