@@ -20,51 +20,28 @@ static struct json *cur; /* the JSON document, NULL when printing text */
  * Text without printf on the hot path: a walk prints a dozen fields a
  * record and maps a dozen a mapping, and glibc's vprintf (its padding and
  * stream locking) was a fifth of their time. The printers' formats use
- * only literal text and %s, %c, %d, %u, %x with '-' or '0', a width (or
- * '*') and l, ll or z; text_format() writes those exactly as printf would,
- * and leaves any other format to vprintf.
+ * only literal text and %s, %c, %d, %i, %u, %x with '-' or '0', a width
+ * (or '*') and l, ll or z; text_format() writes those exactly as printf
+ * would, in one pass, and gives any other format to vprintf.
  */
 struct text_out {
 	char buf[1024];
 	size_t len;
 	int total;
+	const char *fmt;
+	bool checked; /* fmt is known to be all text_format()'s */
+	bool other; /* fmt is not: vprintf writes it */
 };
 
-static void text_put(struct text_out *o, const char *s, size_t len)
-{
-	o->total += (int)len;
-	if (o->len + len > sizeof(o->buf)) {
-		fwrite_unlocked(o->buf, 1, o->len, stdout);
-		o->len = 0;
-		if (len > sizeof(o->buf)) {
-			fwrite_unlocked(s, 1, len, stdout);
-			return;
-		}
-	}
-	memcpy(o->buf + o->len, s, len);
-	o->len += len;
-}
-
-static void text_pad(struct text_out *o, char c, int n)
-{
-	static const char spaces[] = "                                ";
-	static const char zeros[] = "00000000000000000000000000000000";
-
-	for (; n > 0; n -= (int)sizeof(spaces) - 1)
-		text_put(o, c == '0' ? zeros : spaces,
-			 (size_t)(n < (int)sizeof(spaces) - 1 ? n : (int)sizeof(spaces) - 1));
-}
-
 /* Whether text_format() can write @fmt: its conversions are all known. */
-static bool text_simple(const char *fmt)
+static bool text_simple(const char *p)
 {
-	const char *p;
-
-	for (p = strchr(fmt, '%'); p; p = strchr(p + 1, '%')) {
+	for (; *p; p++) {
 		bool zero = false;
 
-		p++;
-		if (*p == '%')
+		if (*p != '%')
+			continue;
+		if (*++p == '%')
 			continue;
 		if (*p == '-' || *p == '0')
 			zero = *p++ == '0';
@@ -77,33 +54,79 @@ static bool text_simple(const char *fmt)
 			p++;
 		else if (*p == 'l')
 			p += p[1] == 'l' ? 2 : 1;
-		if (!*p || !strchr(zero ? "diux" :
-					  "sc"
-					  "diux",
-				   *p))
+		if (!*p || !strchr(zero ? "diux" : "scdiux", *p))
 			return false;
 	}
 	return true;
 }
 
+/*
+ * Nothing goes out before the whole format is known to be text_format()'s:
+ * the buffer is flushed early (a value longer than it) only after a check.
+ */
+static void text_put(struct text_out *o, const char *s, size_t len)
+{
+	if (o->len + len > sizeof(o->buf)) {
+		if (!o->checked && !text_simple(o->fmt)) {
+			o->other = true;
+			return;
+		}
+		o->checked = true;
+		fwrite_unlocked(o->buf, 1, o->len, stdout);
+		o->len = 0;
+		if (len > sizeof(o->buf)) {
+			fwrite_unlocked(s, 1, len, stdout);
+			o->total += (int)len;
+			return;
+		}
+	}
+	memcpy(o->buf + o->len, s, len);
+	o->len += len;
+	o->total += (int)len;
+}
+
+static void text_pad(struct text_out *o, char c, int n)
+{
+	static const char spaces[] = "                                ";
+	static const char zeros[] = "00000000000000000000000000000000";
+	const int most = (int)sizeof(spaces) - 1;
+
+	for (; n > 0; n -= most)
+		text_put(o, c == '0' ? zeros : spaces, (size_t)(n < most ? n : most));
+}
+
+/* One conversion's digits, backwards from @end; returns the first. */
+static char *text_digits(char *end, uint64_t v, bool hex)
+{
+	do {
+		*--end = "0123456789abcdef"[hex ? v & 15 : v % 10];
+		v = hex ? v >> 4 : v / 10;
+	} while (v);
+	return end;
+}
+
 static int text_format(const char *fmt, va_list ap)
 {
-	struct text_out o = { .len = 0 };
-	const char *p = fmt, *pct;
+	struct text_out o = { .len = 0, .fmt = fmt };
+	const char *p = fmt, *lit;
+	va_list again;
 
-	while ((pct = strchr(p, '%'))) {
-		char digits[24], *d = digits + sizeof(digits), conv, fill = ' ';
+	va_copy(again, ap);
+	while (*p && !o.other) {
+		char digits[24], conv, fill = ' ';
 		const char *str;
 		bool left = false, neg = false;
 		int width = 0, lng = 0;
-		uint64_t v = 0;
 		size_t len;
 
-		text_put(&o, p, (size_t)(pct - p));
-		p = pct + 1;
+		for (lit = p; *p && *p != '%'; p++)
+			;
+		if (p > lit)
+			text_put(&o, lit, (size_t)(p - lit));
+		if (!*p++)
+			break;
 		if (*p == '%') {
-			text_put(&o, "%", 1);
-			p++;
+			text_put(&o, p++, 1);
 			continue;
 		}
 		if (*p == '-')
@@ -120,39 +143,39 @@ static int text_format(const char *fmt, va_list ap)
 			width = width * 10 + (*p++ - '0');
 		if (*p == 'z')
 			lng = 3, p++;
-		while (*p == 'l')
-			lng++, p++;
+		else if (*p == 'l')
+			lng = p[1] == 'l' ? 2 : 1, p += lng;
 		conv = *p++;
-		if (conv == 's') {
+		if (conv == 's' && fill == ' ') {
 			str = va_arg(ap, const char *);
 			if (!str)
 				str = "(null)";
 			len = strlen(str);
-		} else if (conv == 'c') {
+		} else if (conv == 'c' && fill == ' ') {
 			digits[0] = (char)va_arg(ap, int);
 			str = digits;
 			len = 1;
-		} else {
-			if (conv == 'd' || conv == 'i') {
-				int64_t sv = lng == 3 ? (int64_t)va_arg(ap, ssize_t) :
-					     lng == 2 ? (int64_t)va_arg(ap, long long) :
-					     lng == 1 ? (int64_t)va_arg(ap, long) :
-							(int64_t)va_arg(ap, int);
+		} else if (conv == 'd' || conv == 'i') {
+			int64_t v = lng == 3 ? (int64_t)va_arg(ap, ssize_t) :
+				    lng == 2 ? (int64_t)va_arg(ap, long long) :
+				    lng == 1 ? (int64_t)va_arg(ap, long) :
+					       (int64_t)va_arg(ap, int);
 
-				neg = sv < 0;
-				v = neg ? -(uint64_t)sv : (uint64_t)sv;
-			} else {
-				v = lng == 3 ? (uint64_t)va_arg(ap, size_t) :
-				    lng == 2 ? (uint64_t)va_arg(ap, unsigned long long) :
-				    lng == 1 ? (uint64_t)va_arg(ap, unsigned long) :
-					       (uint64_t)va_arg(ap, unsigned int);
-			}
-			do {
-				*--d = "0123456789abcdef"[conv == 'x' ? v & 15 : v % 10];
-				v = conv == 'x' ? v >> 4 : v / 10;
-			} while (v);
-			str = d;
-			len = (size_t)(digits + sizeof(digits) - d);
+			neg = v < 0;
+			str = text_digits(digits + sizeof(digits), neg ? -(uint64_t)v : (uint64_t)v,
+					  false);
+			len = (size_t)(digits + sizeof(digits) - str);
+		} else if (conv == 'u' || conv == 'x') {
+			uint64_t v = lng == 3 ? (uint64_t)va_arg(ap, size_t) :
+				     lng == 2 ? (uint64_t)va_arg(ap, unsigned long long) :
+				     lng == 1 ? (uint64_t)va_arg(ap, unsigned long) :
+						(uint64_t)va_arg(ap, unsigned int);
+
+			str = text_digits(digits + sizeof(digits), v, conv == 'x');
+			len = (size_t)(digits + sizeof(digits) - str);
+		} else {
+			o.other = true; /* nothing of it went out: vprintf writes it all */
+			break;
 		}
 		width -= (int)len + neg;
 		if (neg && fill == '0')
@@ -165,15 +188,13 @@ static int text_format(const char *fmt, va_list ap)
 		if (left)
 			text_pad(&o, ' ', width);
 	}
-	text_put(&o, p, strlen(p));
+	if (o.other) {
+		o.total = vprintf(fmt, again);
+		o.len = 0;
+	}
+	va_end(again);
 	fwrite_unlocked(o.buf, 1, o.len, stdout);
 	return o.total;
-}
-
-/* vprintf() to stdout, by text_format() where it can. */
-static int text_vprintf(const char *fmt, va_list ap)
-{
-	return text_simple(fmt) ? text_format(fmt, ap) : vprintf(fmt, ap);
 }
 
 void cli_print_open(bool json, bool pretty)
@@ -273,7 +294,7 @@ int cli_print_value(int t, const char *key, enum cli_print_kind kind, const char
 	va_start(ap, fmt);
 	if (!cur) {
 		if (fmt)
-			n = text_vprintf(fmt, ap);
+			n = text_format(fmt, ap);
 	} else if (kind == CLI_PRINT_STR) {
 		cli_json_str(cur, va_arg(ap, const char *));
 	} else if (kind == CLI_PRINT_HEX) {
@@ -331,7 +352,7 @@ void cli_print_unknown(uint32_t unknown, bit_namer namer)
 void cli_print_vtext(const char *fmt, va_list ap)
 {
 	if (!cur)
-		text_vprintf(fmt, ap);
+		text_format(fmt, ap);
 }
 
 void cli_print_text(const char *fmt, ...)

@@ -87,6 +87,8 @@ int main(void)
 	same("precision", "%.3s|%.*s|", "abcdef", 2, "xyz");
 	same("%X and #", "%X %#x", 0xabcU, 0x10U);
 	same("%hu", "%hu", 65537);
-	same("%05s (undefined in C: vprintf's)", "%5s|%-5s|", "a", "b");
+	same("past the buffer, then a precision", "%s|%.2s|", longer, "abc");
+	same("a precision, then past the buffer", "%.2s|%s|", "abc", longer);
+	same("%5s %-5s", "%5s|%-5s|", "a", "b");
 	return done_testing();
 }
