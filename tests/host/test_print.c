@@ -90,5 +90,6 @@ int main(void)
 	same("past the buffer, then a precision", "%s|%.2s|", longer, "abc");
 	same("a precision, then past the buffer", "%.2s|%s|", "abc", longer);
 	same("%5s %-5s", "%5s|%-5s|", "a", "b");
+	fclose(capture);
 	return done_testing();
 }

@@ -22,6 +22,7 @@ vg() {	# vg DESCRIPTION PROGRAM ARGS...
 command -v valgrind > /dev/null || { echo "1..0 # SKIP valgrind not installed"; exit 0; }
 vg "test_nlparse" "$ROOT/build/tests/host/test_nlparse"
 vg "test_args" "$ROOT/build/tests/host/test_args"
+vg "test_print" "$ROOT/build/tests/host/test_print"
 vg "ptscope --version" "$ROOT/build/ptscope" --version
 vg "ptscope -p --version" "$ROOT/build/ptscope" -p --version
 vg "ptscope info (module not loaded)" "$ROOT/build/ptscope" info
@@ -73,6 +74,12 @@ vg "procfs: ptscope xlate self [stack]" "$ROOT/build/ptscope" xlate self '[stack
 vg "procfs: ptscope -j share self 1" "$ROOT/build/ptscope" -j share self 1
 vg "procfs: ptscope map self" "$ROOT/build/ptscope" map self
 vg "procfs: ptscope check" "$ROOT/build/ptscope" check self '[stack]' present huge
+# A check file whose checks share walks, one retried alone, one refused.
+printf '%s\n' "self [stack] present" "# a comment" "self [stack] count(present)>=1 !swapped" \
+	"self [heap] present" "self 0xffffffffffff0000+4K present" "self [stack] presnt" \
+	"4000000 0x1000+4K present" > "$T/checks"
+vg "procfs: ptscope check -f (TAP)" "$ROOT/build/ptscope" check -f "$T/checks"
+vg "procfs: ptscope check -f --format=json" "$ROOT/build/ptscope" check -f "$T/checks" --format=json
 vg "procfs: ptscope explain --access write" "$ROOT/build/ptscope" explain self 0x1000 --access write
 unset PTSCOPE_SOURCE
 tap_done
