@@ -72,6 +72,17 @@ run 0 walk 1 -o /tmp/asan.snap
 run 0 map -i /tmp/asan.snap --color=always
 run 1 map 2
 run 2 map 1 1
+# check -f: checks sharing a walk, one retried alone, refusals.
+printf '%s\n' "1 $addr+4K count(present)>=0" "1 $addr+8K count(present)>=0 !swapped" \
+	> /tmp/asan-pass.checks
+cat /tmp/asan-pass.checks - > /tmp/asan.checks <<EOT
+1 0xffffffffffff0000+4K present
+4000000 0x1000+4K present
+1 $addr+4K presnt
+EOT
+run 0 check -f /tmp/asan-pass.checks
+run 0 check -f /tmp/asan-pass.checks --format=json
+run 2 check -f /tmp/asan.checks
 # explain --core of a real core this kernel wrote (notes are only 4-byte
 # aligned: every field must be copied out, not loaded in place).
 echo "/tmp/core.%p" > /proc/sys/kernel/core_pattern
