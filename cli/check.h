@@ -107,13 +107,17 @@ struct check_job {
 	char msg[400];
 };
 
+/* A check's outcome, as soon as it and all before it are settled. */
+typedef void (*check_done_fn)(size_t i, const struct check_job *j, void *arg);
+
 /*
- * Run @n checks, each of @argc[i] words @argv[i] (PID RANGE ASSERTION...):
- * the pages of checks on one process that lie close together are read in
- * one walk, so a check file costs a walk per cluster of pages, not one per
- * line; the outcomes are those of each check run alone.
+ * Run @n checks, each of @argc[i] words @argv[i] (PID RANGE ASSERTION...),
+ * telling @done of each in order: the pages of checks on one process that
+ * lie close together are read in one walk first, so a check file costs a
+ * walk per cluster of pages, not one per line; the outcomes are those of
+ * each check run alone.
  */
 void cli_check_run(struct ptscope *h, const struct ptscope_info *info, struct check_job *jobs,
-		   size_t n, const int *argc, char **const *argv);
+		   size_t n, const int *argc, char **const *argv, check_done_fn done, void *arg);
 
 #endif

@@ -189,6 +189,15 @@ int cli_check_parse(int argc, char **argv, struct check_expr *e, char *err, size
 		it = &e->item[e->n];
 		memset(it, 0, sizeof(*it));
 		if (!strcmp(w, "same-frame-as")) {
+			/* The other process's frames are read once, for one item. */
+			for (k = 0; k < e->n && e->item[k].type != ITEM_SAME_FRAME; k++)
+				;
+			if (k < e->n) {
+				snprintf(
+					err, errlen,
+					"one same-frame-as per check (another process: another check)");
+				return -1;
+			}
 			if (i + 2 >= argc) {
 				snprintf(err, errlen, "same-frame-as needs PID and ADDR");
 				return -1;

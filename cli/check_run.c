@@ -251,10 +251,16 @@ out:
 	j->r.other = NULL;
 }
 
-/* Checks sharing one walk, by start; records arrive in address order. */
+/*
+ * Checks sharing one walk, by start; records arrive in address order.
+ * Those a record may reach are kept apart (open), so a long check at the
+ * front does not make every record pass over the finished ones behind it.
+ */
 struct cluster {
 	struct check_job **jobs;
-	size_t n, first; /* jobs before first end before the records to come */
+	size_t n, next; /* jobs[next...] start after the records so far */
+	struct check_job **open;
+	size_t nopen;
 };
 
 /* A record of the shared walk, clipped to each check it overlaps. */
@@ -262,20 +268,23 @@ static int dispatch(const struct ptscope_page *pg, void *arg)
 {
 	struct cluster *c = arg;
 	uint64_t from = pg->addr, to = pg->addr + pg->nr_pages * PAGE_BYTES;
-	size_t i;
+	size_t i, kept = 0;
 
-	while (c->first < c->n && c->jobs[c->first]->end <= from)
-		c->first++;
-	for (i = c->first; i < c->n && c->jobs[i]->start < to; i++) {
-		struct check_job *j = c->jobs[i];
+	for (i = 0; i < c->nopen; i++)
+		if (c->open[i]->end > from)
+			c->open[kept++] = c->open[i];
+	c->nopen = kept;
+	for (; c->next < c->n && c->jobs[c->next]->start < to; c->next++)
+		if (c->jobs[c->next]->end > from)
+			c->open[c->nopen++] = c->jobs[c->next];
+	for (i = 0; i < c->nopen; i++) {
+		struct check_job *j = c->open[i];
+		uint64_t lo = from > j->start ? from : j->start, hi = to < j->end ? to : j->end;
 		struct ptscope_page part;
-		uint64_t lo, hi;
 
-		if (j->end <= from)
-			continue;
+		if (lo >= hi)
+			continue; /* starts beyond this record (opened by an earlier one) */
 		part = *pg;
-		lo = from > j->start ? from : j->start;
-		hi = to < j->end ? to : j->end;
 		part.addr = lo;
 		part.nr_pages = (hi - lo) / PAGE_BYTES;
 		if (part.has_pfn && part.pfn) /* 0: hidden, for every page */
@@ -307,24 +316,27 @@ static bool same_walk(const struct check_job *a, const struct check_job *b)
 /*
  * The pending checks that can share walks, walked: sorted by process,
  * fields and start, a cluster grows while the next range starts within
- * CHECK_GAP_PAGES of its end.
+ * CHECK_GAP_PAGES of its end (a gap costs about what a request does). A
+ * check alone in its cluster is left to walk_alone(), as is every check of
+ * a cluster whose walk failed.
  */
 static void walk_shared(struct ptscope *h, struct check_job *jobs, size_t n)
 {
 	struct check_job **sorted = calloc(n ? n : 1, sizeof(*sorted));
+	struct check_job **open = calloc(n ? n : 1, sizeof(*open));
 	size_t m = 0, i, j, k;
 
-	if (!sorted) {
+	if (!sorted || !open) {
 		for (i = 0; i < n; i++)
 			jobs[i].alone = true;
-		return;
+		goto out;
 	}
 	for (i = 0; i < n; i++)
 		if (jobs[i].status == CHECK_PENDING && !jobs[i].alone)
 			sorted[m++] = &jobs[i];
 	qsort(sorted, m, sizeof(*sorted), by_walk);
 	for (i = 0; i < m; i = j) {
-		struct cluster c = { .jobs = sorted + i };
+		struct cluster c = { .jobs = sorted + i, .open = open };
 		uint64_t start = sorted[i]->start, end = sorted[i]->end;
 
 		for (j = i + 1; j < m && same_walk(sorted[i], sorted[j]) &&
@@ -334,15 +346,17 @@ static void walk_shared(struct ptscope *h, struct check_job *jobs, size_t n)
 			if (sorted[j]->end > end)
 				end = sorted[j]->end;
 		c.n = j - i;
-		if (ptscope_walk_fields(h, sorted[i]->pid, start, end, 0, sorted[i]->fields,
-					dispatch, &c)) {
-			for (k = i; k < j; k++) {
-				memset(&sorted[k]->r, 0, sizeof(sorted[k]->r));
-				sorted[k]->alone = true;
-			}
+		if (c.n > 1 && !ptscope_walk_fields(h, sorted[i]->pid, start, end, 0,
+						    sorted[i]->fields, dispatch, &c))
+			continue;
+		for (k = i; k < j; k++) {
+			memset(&sorted[k]->r, 0, sizeof(sorted[k]->r));
+			sorted[k]->alone = true;
 		}
 	}
+out:
 	free(sorted);
+	free(open);
 }
 
 /* The outcome of a check whose pages were read. */
@@ -409,7 +423,7 @@ static void finish(struct ptscope *h, struct check_job *j)
 }
 
 void cli_check_run(struct ptscope *h, const struct ptscope_info *info, struct check_job *jobs,
-		   size_t n, const int *argc, char **const *argv)
+		   size_t n, const int *argc, char **const *argv, check_done_fn done, void *arg)
 {
 	size_t i;
 
@@ -417,11 +431,10 @@ void cli_check_run(struct ptscope *h, const struct ptscope_info *info, struct ch
 		prepare(h, info, &jobs[i], argc[i], argv[i]);
 	walk_shared(h, jobs, n);
 	for (i = 0; i < n; i++) {
-		if (jobs[i].status != CHECK_PENDING)
-			continue;
-		if (jobs[i].alone)
+		if (jobs[i].status == CHECK_PENDING && jobs[i].alone)
 			walk_alone(h, &jobs[i]);
 		if (jobs[i].status == CHECK_PENDING)
 			finish(h, &jobs[i]);
+		done(i, &jobs[i], arg);
 	}
 }

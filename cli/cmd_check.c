@@ -112,13 +112,17 @@ static int split(char *line, char **words, int max)
 }
 
 /*
- * The checks of @f, one a line ("#" comments); 0, or a message in @err
- * (none is dropped: a line too long or a check too many is refused).
+ * The checks of @f, one a line ("#" comments, any length; trailing blanks
+ * and a CR dropped); 0, or a message in @err: none is dropped, so a check
+ * too long, a check too many, a NUL byte or a read error is refused.
  */
 static int read_checks(FILE *f, struct check_file *cf, char *err, size_t errlen)
 {
-	char extra[256];
-	int lineno = 0;
+	const size_t most = sizeof(cf->line[0]) - 1;
+	char *buf = NULL, *s;
+	size_t cap = 0, len;
+	ssize_t got;
+	int lineno = 0, ret = -1;
 
 	cf->line = calloc(CHECK_FILE_MAX, sizeof(*cf->line));
 	cf->copy = calloc(CHECK_FILE_MAX, sizeof(*cf->copy));
@@ -127,65 +131,85 @@ static int read_checks(FILE *f, struct check_file *cf, char *err, size_t errlen)
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
-	for (;;) {
-		char *l = cf->count < CHECK_FILE_MAX ? cf->line[cf->count] : extra, *s;
-		size_t len;
-
-		if (!fgets(l, sizeof(extra), f))
-			return 0;
+	while ((got = getline(&buf, &cap, f)) >= 0) {
 		lineno++;
-		len = strlen(l);
-		if (len == sizeof(extra) - 1 && l[len - 1] != '\n' && !feof(f)) {
-			snprintf(err, errlen, "line %d is longer than %zu characters", lineno,
-				 sizeof(extra) - 2);
-			return -1;
+		if (strlen(buf) != (size_t)got) {
+			snprintf(err, errlen, "line %d holds a NUL byte", lineno);
+			goto out;
 		}
-		s = l + strspn(l, " \t");
-		s[strcspn(s, "\n")] = '\0';
-		if (!*s || *s == '#')
+		s = buf + strspn(buf, " \t");
+		len = strlen(s);
+		while (len && strchr(" \t\r\n", s[len - 1]))
+			s[--len] = '\0';
+		if (!len || *s == '#')
 			continue;
-		if (l == extra) {
+		if (len > most) {
+			snprintf(err, errlen, "line %d is longer than %zu characters", lineno,
+				 most);
+			goto out;
+		}
+		if (cf->count == CHECK_FILE_MAX) {
 			snprintf(err, errlen, "more than %d checks (line %d)", CHECK_FILE_MAX,
 				 lineno);
-			return -1;
+			goto out;
 		}
-		memmove(l, s, strlen(s) + 1);
-		memcpy(cf->copy[cf->count], l, sizeof(cf->copy[0]));
+		memcpy(cf->line[cf->count], s, len + 1);
+		memcpy(cf->copy[cf->count], s, len + 1);
 		cf->argv[cf->count] = cf->words[cf->count];
 		cf->argc[cf->count] = split(cf->copy[cf->count], cf->words[cf->count], 128);
 		cf->count++;
 	}
+	if (ferror(f))
+		snprintf(err, errlen, "reading it failed: %s", strerror(errno));
+	else
+		ret = 0;
+out:
+	free(buf);
+	return ret;
+}
+
+/* Where the outcomes go, in order. */
+struct reporting {
+	enum format fmt;
+	const char *const *text;
+	int worst;
+};
+
+static void reported(size_t i, const struct check_job *j, void *arg)
+{
+	struct reporting *r = arg;
+
+	report(r->fmt, (int)i + 1, r->text[i], j);
+	if (j->status != CHECK_SKIP && (int)j->status > r->worst)
+		r->worst = (int)j->status;
+	fflush(stdout); /* a CI log shows each check as it settles */
 }
 
 /*
- * All checks run first (those of one process share walks: check_run.c),
- * then are reported in the given order; the worst status.
+ * The plan, then each check's outcome in the given order as it settles
+ * (the walks that checks of one process share come first: check_run.c);
+ * the worst status.
  */
 static int run_checks(const struct cli_args *a, struct ptscope *h, const struct ptscope_info *info,
 		      enum format fmt, int count, const char *const *text, const int *argc,
 		      char **const *argv)
 {
 	struct check_job *jobs = calloc((size_t)count ?: 1, sizeof(*jobs));
-	int worst = 0, n;
+	struct reporting r = { .fmt = fmt, .text = text };
 
 	if (!jobs) {
 		cli_error(a, "out of memory");
 		return EXIT_USAGE;
 	}
-	cli_check_run(h, info, jobs, (size_t)count, argc, argv);
 	begin(a, fmt, count, ptscope_source(h));
-	for (n = 0; n < count; n++) {
-		report(fmt, n + 1, text[n], &jobs[n]);
-		if (jobs[n].status != CHECK_SKIP && (int)jobs[n].status > worst)
-			worst = (int)jobs[n].status;
-	}
+	cli_check_run(h, info, jobs, (size_t)count, argc, argv, reported, &r);
 	if (fmt != FMT_TAP) {
 		cli_close_array();
-		cli_print_bool(PRINT_JSON, "ok", NULL, worst == 0);
+		cli_print_bool(PRINT_JSON, "ok", NULL, r.worst == 0);
 		cli_print_close();
 	}
 	free(jobs);
-	return worst;
+	return r.worst;
 }
 
 /* check -f FILE: its checks, in TAP unless told otherwise. */
@@ -195,7 +219,7 @@ static int check_file(const struct cli_args *a, struct ptscope *h, const struct 
 	static struct check_file cf;
 	static const char *text[CHECK_FILE_MAX];
 	FILE *f = strcmp(a->check_file, "-") ? fopen(a->check_file, "r") : stdin;
-	char err[128];
+	char err[160];
 	int ret, n;
 
 	if (!f) {

@@ -37,7 +37,8 @@ struct text_out {
 static bool text_simple(const char *p)
 {
 	for (; *p; p++) {
-		bool zero = false;
+		bool zero = false, sized = true;
+		int digits = 0;
 
 		if (*p != '%')
 			continue;
@@ -48,13 +49,16 @@ static bool text_simple(const char *p)
 		if (*p == '*')
 			p++;
 		else
-			while (*p >= '0' && *p <= '9')
+			while (*p >= '0' && *p <= '9' && ++digits <= 5)
 				p++;
 		if (*p == 'z')
 			p++;
 		else if (*p == 'l')
 			p += p[1] == 'l' ? 2 : 1;
-		if (!*p || !strchr(zero ? "diux" : "scdiux", *p))
+		else
+			sized = false;
+		/* Wide characters (%ls, %lc) are vprintf's. */
+		if (!*p || !strchr(zero || sized ? "diux" : "scdiux", *p))
 			return false;
 	}
 	return true;
@@ -116,7 +120,7 @@ static int text_format(const char *fmt, va_list ap)
 		char digits[24], conv, fill = ' ';
 		const char *str;
 		bool left = false, neg = false;
-		int width = 0, lng = 0;
+		int width = 0, lng = 0, ndigits;
 		size_t len;
 
 		for (lit = p; *p && *p != '%'; p++)
@@ -135,23 +139,25 @@ static int text_format(const char *fmt, va_list ap)
 			fill = '0', p++;
 		if (*p == '*') {
 			width = va_arg(ap, int);
+			/* No printer asks for more; INT_MIN has no opposite. */
 			if (width < 0)
-				left = true, width = -width;
+				left = true, width = width < -65536 ? 65536 : -width;
 			p++;
+		} else {
+			for (ndigits = 0; *p >= '0' && *p <= '9' && ndigits < 5; ndigits++)
+				width = width * 10 + (*p++ - '0');
 		}
-		while (*p >= '0' && *p <= '9')
-			width = width * 10 + (*p++ - '0');
 		if (*p == 'z')
 			lng = 3, p++;
 		else if (*p == 'l')
 			lng = p[1] == 'l' ? 2 : 1, p += lng;
 		conv = *p++;
-		if (conv == 's' && fill == ' ') {
+		if (conv == 's' && fill == ' ' && !lng) {
 			str = va_arg(ap, const char *);
 			if (!str)
 				str = "(null)";
 			len = strlen(str);
-		} else if (conv == 'c' && fill == ' ') {
+		} else if (conv == 'c' && fill == ' ' && !lng) {
 			digits[0] = (char)va_arg(ap, int);
 			str = digits;
 			len = 1;

@@ -133,7 +133,7 @@ xerr "too many checks" 2 "more than 1024 checks \\(line 1025\\)" \
 	check -f - <<EOT
 $(i=0; while [ $i -lt 1025 ]; do echo "$srv $a+$(pages 1) present"; i=$((i + 1)); done)
 EOT
-xerr "a line too long" 2 "line 1 is longer than 254 characters" \
+xerr "a line too long" 2 "line 1 is longer than 255 characters" \
 	check -f - <<EOT
 $srv $a+$(pages 1) $(printf '%0300d' 0)
 EOT

@@ -113,6 +113,7 @@ int main(void)
 	};
 	char *same[] = { "same-frame-as", "42", "0x7f0000001000" };
 	char *same_short[] = { "same-frame-as", "42" };
+	char *same_twice[] = { "same-frame-as", "42", "0x1000", "same-frame-as", "43", "0x1000" };
 	unsigned int i;
 
 	for (i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
@@ -136,6 +137,10 @@ int main(void)
 	   "same-frame-as values");
 	is_int(cli_check_parse(2, same_short, &e, err, sizeof(err)), -1,
 	       "same-frame-as without ADDR");
+	is_int(cli_check_parse(6, same_twice, &e, err, sizeof(err)), -1,
+	       "two same-frame-as in one check are refused");
+	is_str(err, "one same-frame-as per check (another process: another check)",
+	       "... saying one per check");
 	is_int(cli_check_parse(0, NULL, &e, err, sizeof(err)), -1, "no assertion refused");
 	is_int(parse1("count(tables.pte)<=3"), 0, "parses a table count");
 	ok(e.item[0].type == ITEM_TABLES && e.item[0].pred.value == PTSCOPE_LEVEL_PTE &&

@@ -11,6 +11,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <unistd.h>
+#include <wchar.h>
 
 #include "tap.h"
 
@@ -87,6 +88,8 @@ int main(void)
 	same("precision", "%.3s|%.*s|", "abcdef", 2, "xyz");
 	same("%X and #", "%X %#x", 0xabcU, 0x10U);
 	same("%hu", "%hu", 65537);
+	same("%ls", "%ls|%lc|", L"wide", (wint_t)L'w');
+	same("a six-digit width", "%100000s|", "x");
 	same("past the buffer, then a precision", "%s|%.2s|", longer, "abc");
 	same("a precision, then past the buffer", "%.2s|%s|", "abc", longer);
 	same("%5s %-5s", "%5s|%-5s|", "a", "b");
