@@ -230,8 +230,7 @@ static void walk_alone(struct ptscope *h, struct check_job *j)
 			settle(j, CHECK_ERROR, "same-frame-as: at most 2^20 pages");
 			goto out;
 		}
-		if (!other.frames)
-			other.frames = calloc(npages, sizeof(uint64_t));
+		other.frames = calloc(npages, sizeof(uint64_t)); /* one same-frame-as a check */
 		other.start = it->other_addr & ~(uint64_t)(PAGE_BYTES - 1);
 		other.npages = npages;
 		if (!other.frames || ptscope_walk_fields(h, it->other_pid, other.start,

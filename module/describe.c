@@ -292,7 +292,7 @@ static void describe_swp(swp_entry_t e, struct ptscope_page *pg)
 
 /*
  * Without @frame the record must follow from the PTE's bits outside the
- * frame, its frame and @vma alone: walk.c's join_entry() relies on it.
+ * frame, its frame and @vma alone: walk.c's join_entries() relies on it.
  */
 void ptscope_describe_pte(struct vm_area_struct *vma, unsigned long addr, pte_t pte,
 			  struct ptscope_page *pg, bool frame)

@@ -370,7 +370,7 @@ static int walk_pte_table(struct ptscope_descent *d, pmd_t pmd, pte_t *ptep)
 	unsigned long addr, end = s->next;
 	unsigned long cont = ptscope_leaf_size(s->vma, PAGE_SIZE);
 	const bool frame = wants_frame(w);
-	/* join_entry() may extend w->run: entries alone, in runs, no contiguous leaves. */
+	/* join_entries() may extend w->run: entries alone, in runs, no contiguous leaves. */
 	const bool joins = !frame && w->runs && cont == PAGE_SIZE;
 	bool joinable = false;	/* the last leaf, present, was described here and is w->run's */
 	unsigned int described = 0, joined;

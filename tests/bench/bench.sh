@@ -46,25 +46,22 @@ busybox time -v sh -c "for i in \$(seq 1 20); do ptscope check $2 $base+$(pages 
 kill -CONT $b
 wait $b
 grep -v '^cli-target' /tmp/bench.out
-# cli_row WHAT TIME-FILE: ns per page of a CLI run, and its ratio to the
-# in-process pread of the same 1 GiB of pagemap measured above.
+# cli_row WHAT TIME-FILE N BASE_NS: ns per item of a CLI run over N items
+# (pages, checks), and its ratio to BASE_NS measured above: the in-process
+# pread of the same 1 GiB of pagemap (per page), or the pagemap +
+# kpageflags pair (per address).
 pm_ns=$(awk '/^dense: pagemap, PFN only/ { print $(NF - 1) }' /tmp/bench.out)
-cli_row() {
-	time_secs "$2" | awk -v what="$1" -v pm="$pm_ns" '{ ns = $1 * 1e9 / 262144
-			printf "%-58s %12.0f %8.2f\n", what, ns, ns / pm }'
-}
-cli_row "cli: ptscope walk (runs, text) of 1 GiB, vs pagemap" /tmp/time-runs.out
-cli_row "cli: ptscope walk --fields entry (runs, text), vs pagemap" /tmp/time-entry.out
-cli_row "cli: ptscope -j walk --pages of 1 GiB, vs pagemap" /tmp/time.out
-printf "%-58s %9d KiB\n" "cli: peak RSS of that walk" "$(time_rss /tmp/time.out)"
-# check_row WHAT TIME-FILE CHECKS: ns per check, vs the pagemap + kpageflags pair.
 pair_ns=$(sed -n 's/.*"pair_ns":\([0-9]*\).*/\1/p' /tmp/bench.out)
-check_row() {
-	time_secs "$2" | awk -v what="$1" -v n="$3" -v pair="$pair_ns" '{ ns = $1 * 1e9 / n
-			printf "%-58s %12.0f %8.2f\n", what, ns, ns / pair }'
+cli_row() {
+	time_secs "$2" | awk -v what="$1" -v n="$3" -v base="$4" '{ ns = $1 * 1e9 / n
+			printf "%-58s %12.0f %8.2f\n", what, ns, ns / base }'
 }
-check_row "cli: check -f of 1,000 one-page checks (ns each, vs pair)" /tmp/time-check.out 1000
-check_row "cli: one check of one page, its own run (vs pair)" /tmp/time-check1.out 20
+cli_row "cli: ptscope walk (runs, text) of 1 GiB, vs pagemap" /tmp/time-runs.out 262144 "$pm_ns"
+cli_row "cli: ptscope walk --fields entry (runs, text), vs pagemap" /tmp/time-entry.out 262144 "$pm_ns"
+cli_row "cli: ptscope -j walk --pages of 1 GiB, vs pagemap" /tmp/time.out 262144 "$pm_ns"
+printf "%-58s %9d KiB\n" "cli: peak RSS of that walk" "$(time_rss /tmp/time.out)"
+cli_row "cli: check -f of 1,000 one-page checks (ns each, vs pair)" /tmp/time-check.out 1000 "$pair_ns"
+cli_row "cli: one check of one page, its own run (vs pair)" /tmp/time-check1.out 20 "$pair_ns"
 # pair WHAT OFF-FILE ON-FILE: the medians unloaded and loaded, and the median
 # of the turns' ratios.
 pair() {

@@ -477,8 +477,7 @@ int main(void)
 	if (scan_works)
 		row("dense: the same, vs PAGEMAP_SCAN", t_eruns, pages, t_scan);
 	row("dense: ptscope walk, per page + node + cgroup (vs without)", t_placed, pages, t_pages);
-	printf("%-58s %12.0f %8.2f\n", "dense: ptscope walk, runs", NS(t_runs, pages),
-	       t_runs / t_pm);
+	row("dense: ptscope walk, runs", t_runs, pages, t_pm);
 	row("dense: procfs source walk, per page (no module)", t_ppages, pages, t_pm);
 	row("dense: procfs source walk, runs (no module)", t_pruns, pages, t_pm);
 	if (scan_works)
